@@ -1,0 +1,291 @@
+//! The command line: `shinko` with no subcommand opens the TUI; every operation the TUI does
+//! is also a subcommand. Each area's commands live in their own file under `cli/`.
+
+mod intake;
+mod ledger;
+mod meeting;
+mod outputs;
+mod record;
+mod trust;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+
+use crate::demo::{self, Scale};
+use crate::domain::{Config, wareki};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(name = "shinko", version, about = "要保護児童対策地域協議会 進行管理会議の運営ツール")]
+pub struct Cli {
+    /// データベースのパス（既定: 利用者のデータフォルダの shinko.db）
+    #[arg(long, global = true, env = "SHINKO_DB")]
+    pub db: Option<PathBuf>,
+    /// 設定ファイル（TOML）のパス
+    #[arg(long, global = true, env = "SHINKO_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// 今日の日付として扱う日（テスト・研修用。西暦・和暦どちらも可）
+    #[arg(long, global = true, env = "SHINKO_TODAY", hide = true)]
+    pub today: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// デモ用の架空の自治体を作成し、TUIで開く
+    Demo(DemoArgs),
+    /// 新しいデータベースを作成する（--encrypt で暗号化）
+    Init(trust::InitArgs),
+    /// 進行管理台帳（ケースの一覧・登録・編集・終結・取込・出力）
+    #[command(subcommand)]
+    Ledger(ledger::LedgerCmd),
+    /// アセスメントシート（様式の作成・取込・集約）
+    #[command(subcommand)]
+    Sheets(intake::SheetsCmd),
+    /// 会議の作成と一覧
+    #[command(subcommand)]
+    Meeting(meeting::MeetingCmd),
+    /// 議事次第（振り分け・事前送付資料）
+    #[command(subcommand)]
+    Agenda(meeting::AgendaCmd),
+    /// 会議中の記録（出欠・役割分担の確認・協議結果）
+    #[command(subcommand)]
+    Record(record::RecordCmd),
+    /// 会議録を出力する
+    Minutes(outputs::MinutesArgs),
+    /// 次回確認日の予定表を出力する
+    Schedule(outputs::ScheduleArgs),
+    /// 機関別の役割分担一覧を出力する
+    Actions(outputs::ActionsArgs),
+    /// 年度の統計（代表者会議用）
+    Stats(outputs::StatsArgs),
+    /// 監査ログ（検証・表示）
+    #[command(subcommand)]
+    Audit(trust::AuditCmd),
+    /// データベースのバックアップを作成する
+    Backup(trust::BackupArgs),
+    /// パスフレーズの設定・変更・暗号化
+    #[command(subcommand)]
+    Passphrase(trust::PassphraseCmd),
+    /// 既定の設定ファイル（TOML）を表示する
+    Config,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DemoScale {
+    /// 高浜町規模（約85ケース）
+    Takahama,
+    /// 府中市規模（約1,560ケース）
+    Fuchu,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// 自治体の規模
+    #[arg(long, value_enum, default_value = "takahama")]
+    pub scale: DemoScale,
+    /// ケース数を直接指定（最大 100,000 件程度まで）
+    #[arg(long)]
+    pub cases: Option<usize>,
+    /// 乱数の種（同じ種なら同じデータ）
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+    /// 作成だけしてTUIを開かない
+    #[arg(long)]
+    pub no_tui: bool,
+}
+
+/// Output format of listing commands.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ListFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+/// What every command needs: where the database is, the configuration and today's date.
+pub struct Ctx {
+    pub db: PathBuf,
+    pub config: Config,
+    pub today: NaiveDate,
+}
+
+impl Ctx {
+    /// Opens the database, asking for the passphrase if it is encrypted.
+    pub fn open_store(&self) -> Result<Store> {
+        let mut store = trust::open_store(&self.db)?;
+        store.set_actor(&self.config.municipality.user);
+        Ok(store)
+    }
+}
+
+pub fn default_db_path() -> PathBuf {
+    data_dir().join("shinko.db")
+}
+
+fn data_dir() -> PathBuf {
+    directories::ProjectDirs::from("jp", "shinko", "shinko")
+        .map(|d| d.data_local_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("jp", "shinko", "shinko").map(|d| d.config_dir().join("config.toml"))
+}
+
+fn load_config(explicit: Option<&Path>) -> Result<Config> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => match default_config_path() {
+            Some(p) if p.exists() => p,
+            _ => return Ok(Config::default()),
+        },
+    };
+    let text = std::fs::read_to_string(&path).wrap_err_with(|| format!("設定ファイル {} を読めません", path.display()))?;
+    Config::from_toml(&text).map_err(|e| eyre!("{}: {e}", path.display()))
+}
+
+/// Logs go to a file in the data folder (never the screen) and hold ids, never case text.
+fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = data_dir().join("logs");
+    std::fs::create_dir_all(&dir).ok()?;
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("shinko")
+        .filename_suffix("log")
+        .max_log_files(14)
+        .build(&dir)
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SHINKO_LOG").unwrap_or_else(|_| "info".into());
+    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).with_env_filter(filter).try_init().ok()?;
+    Some(guard)
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let _log = init_logging();
+    let config = load_config(cli.config.as_deref())?;
+    let today = match &cli.today {
+        Some(s) => wareki::parse_date(s).map_err(|e| eyre!("--today: {e}"))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let explicit_db = cli.db.is_some();
+    let db = cli.db.clone().unwrap_or_else(default_db_path);
+    let ctx = Ctx { db, config, today };
+    tracing::info!(command = ?cli.command.as_ref().map(command_name), "start");
+    match cli.command {
+        None => {
+            if !ctx.db.exists() {
+                bail!(
+                    "データベース {} がありません。`shinko init` で作成するか、`shinko demo` でデモを開いてください",
+                    ctx.db.display()
+                );
+            }
+            open_tui(&ctx)
+        }
+        Some(Command::Demo(args)) => run_demo(ctx, explicit_db, args),
+        Some(Command::Init(a)) => trust::init(&ctx, a),
+        Some(Command::Ledger(c)) => ledger::run(&ctx, c),
+        Some(Command::Sheets(c)) => intake::run_sheets(&ctx, c),
+        Some(Command::Meeting(c)) => meeting::run_meeting(&ctx, c),
+        Some(Command::Agenda(c)) => meeting::run_agenda(&ctx, c),
+        Some(Command::Record(c)) => record::run(&ctx, c),
+        Some(Command::Minutes(a)) => outputs::minutes(&ctx, a),
+        Some(Command::Schedule(a)) => outputs::schedule(&ctx, a),
+        Some(Command::Actions(a)) => outputs::actions(&ctx, a),
+        Some(Command::Stats(a)) => outputs::stats(&ctx, a),
+        Some(Command::Audit(c)) => trust::audit(&ctx, c),
+        Some(Command::Backup(a)) => trust::backup(&ctx, a),
+        Some(Command::Passphrase(c)) => trust::passphrase(&ctx, c),
+        Some(Command::Config) => {
+            print!("{}", ctx.config.to_toml());
+            Ok(())
+        }
+    }
+}
+
+/// For the log: which command ran (never its arguments, which may hold names).
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Demo(_) => "demo",
+        Command::Init(_) => "init",
+        Command::Ledger(_) => "ledger",
+        Command::Sheets(_) => "sheets",
+        Command::Meeting(_) => "meeting",
+        Command::Agenda(_) => "agenda",
+        Command::Record(_) => "record",
+        Command::Minutes(_) => "minutes",
+        Command::Schedule(_) => "schedule",
+        Command::Actions(_) => "actions",
+        Command::Stats(_) => "stats",
+        Command::Audit(_) => "audit",
+        Command::Backup(_) => "backup",
+        Command::Passphrase(_) => "passphrase",
+        Command::Config => "config",
+    }
+}
+
+fn open_tui(ctx: &Ctx) -> Result<()> {
+    if !std::io::stdout().is_terminal() {
+        bail!("TUIは端末でのみ起動できます。スクリプトからはサブコマンドを使ってください（shinko --help）");
+    }
+    let store = ctx.open_store()?;
+    crate::tui::run(store, ctx.config.clone(), ctx.today)
+}
+
+fn run_demo(mut ctx: Ctx, explicit_db: bool, args: DemoArgs) -> Result<()> {
+    if !explicit_db {
+        ctx.db = data_dir().join("demo.db");
+    }
+    let scale = match (args.cases, args.scale) {
+        (Some(n), _) => Scale::Cases(n),
+        (None, DemoScale::Takahama) => Scale::Takahama,
+        (None, DemoScale::Fuchu) => Scale::Fuchu,
+    };
+    if let Some(dir) = ctx.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::exchange::output::ensure_dir(dir)?;
+    }
+    if ctx.db.exists() {
+        // Only ever replace a database that is itself a demo: never real case data.
+        let is_demo = match Store::open(&ctx.db, None) {
+            Ok(s) => s.setting("demo")?.as_deref() == Some("1"),
+            Err(StoreError::WrongPassphrase) => false,
+            Err(e) => return Err(e.into()),
+        };
+        if !is_demo {
+            bail!("{} はデモ用ではないデータベースです。別の --db を指定してください", ctx.db.display());
+        }
+        remove_db_files(&ctx.db)?;
+    }
+    let mut store = Store::open(&ctx.db, None)?;
+    store.set_actor("デモ生成");
+    let sum = demo::generate(&mut store, scale, args.seed, ctx.today)?;
+    eprintln!(
+        "デモ自治体を作成しました: {} ケース / {} 世帯 / {} 機関 / シート {} 件 → {}",
+        sum.cases,
+        sum.households,
+        sum.agencies,
+        sum.sheets,
+        ctx.db.display()
+    );
+    drop(store);
+    if args.no_tui || !std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    open_tui(&ctx)
+}
+
+fn remove_db_files(db: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        if p.exists() {
+            std::fs::remove_file(&p).wrap_err_with(|| format!("{} を削除できません", p.display()))?;
+        }
+    }
+    Ok(())
+}

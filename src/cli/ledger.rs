@@ -1,0 +1,375 @@
+//! `shinko ledger ...`: list, show, register, edit and close cases.
+
+use clap::{Args, Subcommand};
+use color_eyre::eyre::{Result, bail, eyre};
+
+use super::{Ctx, ListFormat, intake};
+use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Household, Registration, Sex, wareki};
+use crate::store::{CaseFilter, CaseSort, Store};
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCmd {
+    /// ケースの一覧
+    List(ListArgs),
+    /// 1件のケースの詳細
+    Show {
+        /// ケース番号
+        number: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
+    /// ケースを登録する
+    Add(CaseFields),
+    /// ケースを編集する（指定した項目だけ変わる）
+    Edit(CaseFields),
+    /// ケースを終結・移管する（理由が必要）
+    Close(CloseArgs),
+    /// 既存の台帳（.xlsx/.xls/.csv）を取り込む
+    Import(intake::LedgerImportArgs),
+    /// 台帳を .xlsx/.csv に出力する
+    Export(intake::LedgerExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// 検索（ケース番号・氏名・ふりがな。カナ・半角も可）
+    #[arg(long, short)]
+    pub query: Option<String>,
+    /// 登録区分（要保護/要支援/特定妊婦）
+    #[arg(long)]
+    pub registration: Option<String>,
+    #[arg(long)]
+    pub rank: Option<String>,
+    /// 所属機関名
+    #[arg(long)]
+    pub affiliation: Option<String>,
+    /// 主担当機関名
+    #[arg(long)]
+    pub lead: Option<String>,
+    /// 次回確認日を過ぎたものだけ
+    #[arg(long)]
+    pub overdue: bool,
+    /// 終結・移管も含める
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CaseFields {
+    /// ケース番号
+    #[arg(long)]
+    pub number: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub kana: Option<String>,
+    /// 男/女
+    #[arg(long)]
+    pub sex: Option<String>,
+    /// 生年月日（2015/4/1, H27.4.1 など）
+    #[arg(long)]
+    pub birth: Option<String>,
+    /// 出産予定日（特定妊婦）
+    #[arg(long)]
+    pub due: Option<String>,
+    /// 受理日
+    #[arg(long)]
+    pub accepted: Option<String>,
+    /// 登録区分
+    #[arg(long)]
+    pub registration: Option<String>,
+    #[arg(long)]
+    pub rank: Option<String>,
+    /// 虐待種別（身体的・ネグレクト など）
+    #[arg(long)]
+    pub abuse: Option<String>,
+    #[arg(long)]
+    pub town: Option<String>,
+    /// 主訴
+    #[arg(long)]
+    pub concern: Option<String>,
+    /// 所属機関名（なければ作成）
+    #[arg(long)]
+    pub affiliation: Option<String>,
+    /// 学年・クラス
+    #[arg(long)]
+    pub grade: Option<String>,
+    /// 主担当機関名（なければ作成）
+    #[arg(long)]
+    pub lead: Option<String>,
+    /// 主たる援助者
+    #[arg(long)]
+    pub key_worker: Option<String>,
+    /// 児相の関与（なし/情報共有/児童福祉司指導/一時保護/措置中/家庭復帰）
+    #[arg(long)]
+    pub cgc: Option<String>,
+    /// 援助方針
+    #[arg(long)]
+    pub policy: Option<String>,
+    /// 次回確認日
+    #[arg(long)]
+    pub next_review: Option<String>,
+    /// きょうだい（同じ世帯）のケース番号
+    #[arg(long)]
+    pub sibling_of: Option<String>,
+    /// 再受理: 以前の（終結した）ケース番号
+    #[arg(long)]
+    pub previous: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CloseArgs {
+    /// ケース番号
+    pub number: String,
+    /// 終結・移管の理由
+    #[arg(long)]
+    pub reason: String,
+    /// 終結日（既定: 今日）
+    #[arg(long)]
+    pub on: Option<String>,
+    /// 決定した会議のID
+    #[arg(long)]
+    pub meeting: Option<i64>,
+    /// 終結ではなく移管・転出として記録する
+    #[arg(long)]
+    pub transfer: bool,
+}
+
+pub fn run(ctx: &Ctx, cmd: LedgerCmd) -> Result<()> {
+    match cmd {
+        LedgerCmd::List(a) => list(ctx, a),
+        LedgerCmd::Show { number, format } => show(ctx, &number, format),
+        LedgerCmd::Add(f) => save(ctx, f, true),
+        LedgerCmd::Edit(f) => save(ctx, f, false),
+        LedgerCmd::Close(a) => close(ctx, a),
+        LedgerCmd::Import(a) => intake::ledger_import(ctx, a),
+        LedgerCmd::Export(a) => intake::ledger_export(ctx, a),
+    }
+}
+
+fn date(field: &str, s: &str) -> Result<chrono::NaiveDate> {
+    wareki::parse_date(s).map_err(|e| eyre!("{field}: {e}"))
+}
+
+fn agency_filter(store: &Store, name: Option<&str>) -> Result<Option<i64>> {
+    match name {
+        None => Ok(None),
+        Some(n) => match store.agency_by_name(n)? {
+            Some(a) => Ok(Some(a.id)),
+            None => bail!("機関「{n}」は登録されていません"),
+        },
+    }
+}
+
+fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
+    let store = ctx.open_store()?;
+    let filter = CaseFilter {
+        query: a.query.unwrap_or_default(),
+        registration: match a.registration.as_deref() {
+            Some(r) => Some(Registration::parse(r).ok_or_else(|| eyre!("登録区分「{r}」は不明です（要保護/要支援/特定妊婦）"))?),
+            None => None,
+        },
+        rank: a.rank,
+        lead_agency: agency_filter(&store, a.lead.as_deref())?,
+        affiliation: agency_filter(&store, a.affiliation.as_deref())?,
+        overdue_on: a.overdue.then_some(ctx.today),
+        include_closed: a.all,
+    };
+    let mut rows = Vec::new();
+    let mut last = None;
+    loop {
+        let page = store.case_page(&filter, CaseSort::Number, last.as_ref(), 500)?;
+        if page.is_empty() {
+            break;
+        }
+        last = page.last().cloned();
+        rows.extend(page);
+    }
+    match a.format {
+        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        ListFormat::Table => {
+            for r in &rows {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    r.number,
+                    r.name,
+                    r.kana,
+                    r.registration.short(),
+                    r.rank,
+                    r.next_review.map(|d| d.to_string()).unwrap_or_default()
+                );
+            }
+            eprintln!("{} 件", rows.len());
+        }
+    }
+    Ok(())
+}
+
+fn show(ctx: &Ctx, number: &str, format: ListFormat) -> Result<()> {
+    let store = ctx.open_store()?;
+    let c = store.case_by_number(number)?.ok_or_else(|| eyre!("ケース番号「{number}」は台帳にありません"))?;
+    let name_of = |id: Option<i64>| id.and_then(|i| store.agency(i).ok()).map(|a| a.name).unwrap_or_default();
+    match format {
+        ListFormat::Json => {
+            let v = serde_json::json!({
+                "case": c,
+                "affiliation_name": name_of(c.affiliation),
+                "lead_agency_name": name_of(c.lead_agency),
+                "decisions": store.decisions_of_case(c.id)?,
+                "actions": store.actions_of_case(c.id)?,
+            });
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        ListFormat::Table => {
+            let d = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_default();
+            println!("ケース番号: {}", c.number);
+            println!("氏名: {}（{}）", c.name, c.kana);
+            println!("登録区分: {}  ランク: {}  状態: {}", c.registration.label(), c.rank, c.status.label());
+            println!("生年月日: {}  出産予定日: {}", d(c.birth_date), d(c.due_date));
+            println!("受理日: {}  主訴: {}", wareki::display(c.accepted_on, true), c.presenting_concern);
+            println!("所属: {} {}  主担当: {}  援助者: {}", name_of(c.affiliation), c.grade, name_of(c.lead_agency), c.key_worker);
+            println!("児相: {}  虐待種別: {}", c.cgc.label(), AbuseType::join(&c.abuse_types));
+            println!("援助方針: {}", c.support_policy);
+            println!("前回確認: {}  次回確認: {}", d(c.last_review), d(c.next_review));
+            if let Some(cl) = &c.closure {
+                println!("終結: {} {}", wareki::display(cl.on, true), cl.reason);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies the given fields onto `c` (only those given).
+fn apply(store: &mut Store, c: &mut Case, f: &CaseFields) -> Result<()> {
+    if let Some(v) = &f.name {
+        c.name = v.trim().to_string();
+    }
+    if let Some(v) = &f.kana {
+        c.kana = v.trim().to_string();
+    }
+    if let Some(v) = &f.sex {
+        c.sex = Sex::parse(v).ok_or_else(|| eyre!("性別「{v}」は 男/女 で指定してください"))?;
+    }
+    if let Some(v) = &f.birth {
+        c.birth_date = Some(date("生年月日", v)?);
+    }
+    if let Some(v) = &f.due {
+        c.due_date = Some(date("出産予定日", v)?);
+    }
+    if let Some(v) = &f.accepted {
+        c.accepted_on = date("受理日", v)?;
+    }
+    if let Some(v) = &f.registration {
+        c.registration = Registration::parse(v).ok_or_else(|| eyre!("登録区分「{v}」は不明です（要保護/要支援/特定妊婦）"))?;
+    }
+    if let Some(v) = &f.abuse {
+        c.abuse_types = AbuseType::parse_list(v).map_err(|e| eyre!("虐待種別: {e}"))?;
+    }
+    if let Some(v) = &f.town {
+        c.town = v.clone();
+    }
+    if let Some(v) = &f.concern {
+        c.presenting_concern = v.clone();
+    }
+    if let Some(v) = &f.grade {
+        c.grade = v.clone();
+    }
+    if let Some(v) = &f.key_worker {
+        c.key_worker = v.clone();
+    }
+    if let Some(v) = &f.cgc {
+        c.cgc = CgcInvolvement::parse(v).ok_or_else(|| eyre!("児相の関与「{v}」は不明です"))?;
+    }
+    if let Some(v) = &f.policy {
+        c.support_policy = v.clone();
+    }
+    if let Some(v) = &f.next_review {
+        c.next_review = Some(date("次回確認日", v)?);
+    }
+    if let Some(v) = &f.previous {
+        let p = store.case_by_number(v)?.ok_or_else(|| eyre!("以前のケース番号「{v}」は台帳にありません"))?;
+        c.previous_case = Some(p.id);
+    }
+    let aff = f.affiliation.clone();
+    let lead = f.lead.clone();
+    let sib = match &f.sibling_of {
+        Some(v) => Some(store.case_by_number(v)?.ok_or_else(|| eyre!("きょうだいのケース番号「{v}」は台帳にありません"))?),
+        None => None,
+    };
+    store.write(|t| {
+        if let Some(n) = &aff {
+            c.affiliation = Some(t.agency_by_name_or_create(n)?);
+        }
+        if let Some(n) = &lead {
+            c.lead_agency = Some(t.agency_by_name_or_create(n)?);
+        }
+        if let Some(s) = &sib {
+            c.household_id = match s.household_id {
+                Some(h) => Some(h),
+                None => {
+                    let fam = s.name.split([' ', '\u{3000}']).next().unwrap_or("").to_string();
+                    let h = t.save_household(&Household { id: 0, name: format!("{fam}家"), town: s.town.clone(), note: String::new() })?;
+                    let mut s2 = s.clone();
+                    s2.household_id = Some(h);
+                    t.save_case(&s2)?;
+                    Some(h)
+                }
+            };
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn save(ctx: &Ctx, f: CaseFields, new: bool) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let existing = store.case_by_number(&f.number)?;
+    let mut c = match (new, existing) {
+        (true, Some(_)) => bail!("ケース番号「{}」は既に登録されています（編集は ledger edit）", f.number),
+        (false, None) => bail!("ケース番号「{}」は台帳にありません", f.number),
+        (true, None) => {
+            let mut c = Case::blank(ctx.today);
+            c.number = f.number.trim().to_string();
+            c
+        }
+        (false, Some(c)) => c,
+    };
+    apply(&mut store, &mut c, &f)?;
+    if new && c.rank.is_empty() && f.rank.is_none() {
+        c.rank = ctx.config.rank_scheme(c.registration).ranks().last().map(|r| r.code.clone()).unwrap_or_default();
+    }
+    if let Some(r) = &f.rank {
+        if ctx.config.rank_scheme(c.registration).get(r).is_none() {
+            let codes: Vec<_> = ctx.config.rank_scheme(c.registration).ranks().iter().map(|r| r.code.clone()).collect();
+            bail!("ランク「{r}」は設定にありません（{}）", codes.join("/"));
+        }
+        c.rank = r.clone();
+    }
+    if new && c.next_review.is_none() {
+        let cal = ctx.config.business_calendar();
+        c.next_review = Some(ctx.config.rank_scheme(c.registration).next_review(&c.rank, ctx.today, &cal));
+    }
+    let id = store.write(|t| t.save_case(&c))?;
+    tracing::info!(case_id = id, new, "case saved");
+    eprintln!("{} ケース {} を{}しました", if new { "登録:" } else { "更新:" }, c.number, if new { "登録" } else { "更新" });
+    Ok(())
+}
+
+fn close(ctx: &Ctx, a: CloseArgs) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    let c = store.case_by_number(&a.number)?.ok_or_else(|| eyre!("ケース番号「{}」は台帳にありません", a.number))?;
+    let on = match &a.on {
+        Some(s) => date("終結日", s)?,
+        None => ctx.today,
+    };
+    if let Some(m) = a.meeting {
+        store.meeting(m)?;
+    }
+    let status = if a.transfer { CaseStatus::Transferred } else { CaseStatus::Closed };
+    store.write(|t| t.close_case(c.id, status, on, &a.reason, a.meeting))?;
+    tracing::info!(case_id = c.id, "case closed");
+    eprintln!("ケース {} を{}しました", c.number, status.label());
+    Ok(())
+}

@@ -1,0 +1,614 @@
+//! A synthetic but realistic municipality: agencies, households with siblings at different
+//! schools, cases of every registration type, sheets, a past meeting with decisions and open
+//! actions, and the next meeting planned. Deterministic for a seed and a `today`.
+//!
+//! Every name is invented from common family and given names; no real person is described.
+
+use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime};
+
+use crate::domain::meeting::SecretariatDraft;
+use crate::domain::{
+    AbuseType, Action, ActionStatus, Agency, AgencyKind, AgendaItem, AssessmentSheet, Attendance, AttendanceStatus, Case,
+    CaseStatus, CgcInvolvement, Closure, Config, Decision, DecisionKind, Household, Id, ItemState, Meeting, MeetingKind,
+    MeetingStatus, Registration, Session, Sex, Track,
+};
+use crate::store::{Result, Store};
+
+/// How big a municipality to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// 高浜町: about 85 cases, about 20 institutions.
+    Takahama,
+    /// 府中市: about 1,560 cases (931 要保護, 503 要支援, 128 特定妊婦).
+    Fuchu,
+    /// Any number of cases (up to 100,000 and beyond), institutions in proportion.
+    Cases(usize),
+}
+
+impl Scale {
+    pub fn case_count(self) -> usize {
+        match self {
+            Scale::Takahama => 85,
+            Scale::Fuchu => 1562,
+            Scale::Cases(n) => n,
+        }
+    }
+
+    pub fn municipality_name(self) -> &'static str {
+        match self {
+            Scale::Takahama => "たかはま町（デモ）",
+            Scale::Fuchu => "ふちゅう市（デモ）",
+            Scale::Cases(_) => "しんこう市（デモ）",
+        }
+    }
+}
+
+const FAMILY: &[(&str, &str)] = &[
+    ("佐藤", "さとう"), ("鈴木", "すずき"), ("高橋", "たかはし"), ("田中", "たなか"), ("伊藤", "いとう"),
+    ("渡辺", "わたなべ"), ("山本", "やまもと"), ("中村", "なかむら"), ("小林", "こばやし"), ("加藤", "かとう"),
+    ("吉田", "よしだ"), ("山田", "やまだ"), ("佐々木", "ささき"), ("山口", "やまぐち"), ("松本", "まつもと"),
+    ("井上", "いのうえ"), ("木村", "きむら"), ("林", "はやし"), ("斎藤", "さいとう"), ("清水", "しみず"),
+    ("山崎", "やまざき"), ("森", "もり"), ("池田", "いけだ"), ("橋本", "はしもと"), ("阿部", "あべ"),
+    ("石川", "いしかわ"), ("山下", "やました"), ("中島", "なかじま"), ("石井", "いしい"), ("小川", "おがわ"),
+    ("前田", "まえだ"), ("岡田", "おかだ"), ("長谷川", "はせがわ"), ("藤田", "ふじた"), ("後藤", "ごとう"),
+    ("近藤", "こんどう"), ("村上", "むらかみ"), ("遠藤", "えんどう"), ("青木", "あおき"), ("坂本", "さかもと"),
+    ("髙田", "たかだ"), ("西村", "にしむら"), ("福田", "ふくだ"), ("太田", "おおた"), ("三浦", "みうら"),
+];
+
+const BOYS: &[(&str, &str)] = &[
+    ("蓮", "れん"), ("湊", "みなと"), ("陽翔", "はると"), ("蒼", "あおい"), ("樹", "いつき"), ("悠真", "ゆうま"),
+    ("大和", "やまと"), ("陽太", "ようた"), ("律", "りつ"), ("朝陽", "あさひ"), ("颯太", "そうた"), ("翔", "しょう"),
+    ("大翔", "ひろと"), ("悠人", "ゆうと"), ("健太", "けんた"), ("拓海", "たくみ"), ("直樹", "なおき"), ("優斗", "ゆうと"),
+];
+
+const GIRLS: &[(&str, &str)] = &[
+    ("陽葵", "ひまり"), ("凛", "りん"), ("詩", "うた"), ("結菜", "ゆいな"), ("芽依", "めい"), ("葵", "あおい"),
+    ("紬", "つむぎ"), ("澪", "みお"), ("結愛", "ゆあ"), ("美桜", "みお"), ("さくら", "さくら"), ("莉子", "りこ"),
+    ("心春", "こはる"), ("杏", "あん"), ("彩花", "あやか"), ("七海", "ななみ"), ("真央", "まお"), ("美咲", "みさき"),
+];
+
+const MOTHERS: &[(&str, &str)] = &[
+    ("美香", "みか"), ("由美", "ゆみ"), ("恵", "めぐみ"), ("麻衣", "まい"), ("愛", "あい"), ("彩", "あや"),
+    ("沙織", "さおり"), ("千尋", "ちひろ"), ("香織", "かおり"), ("瞳", "ひとみ"),
+];
+
+const TOWNS: &[&str] = &["本町", "東町", "西町", "南町", "北町", "中央", "旭町", "栄町", "緑町", "港町", "山手", "若葉"];
+
+const CONCERNS: &[&str] = &[
+    "夜間に子どもの泣き声と怒鳴り声が続くとの近隣通告",
+    "登校時に顔のあざを学校が確認",
+    "食事が十分にとれておらず体重が増えない",
+    "保護者の精神的不調により養育が不安定",
+    "面前DVによる心理的虐待の通告",
+    "欠席が続き家庭と連絡が取れない",
+    "衣服の汚れと入浴していない様子が続く",
+    "保護者の就労が不安定で生活困窮",
+    "きょうだいの世話を本児が担っている（ヤングケアラー）",
+    "乳幼児健診未受診・連絡がつかない",
+];
+
+const EXPECTANT_CONCERNS: &[&str] = &[
+    "若年妊娠で支援者がいない",
+    "妊婦健診未受診のまま妊娠後期",
+    "経済的困窮と住居の不安定",
+    "精神科通院歴があり出産後の養育に不安",
+    "望まない妊娠で出産準備ができていない",
+];
+
+const POLICIES: &[&str] = &[
+    "学校・保育所での見守りを継続し、変化があれば事務局へ連絡する",
+    "月1回の家庭訪問で養育状況を確認する",
+    "保健師による継続訪問と育児支援ヘルパーの利用を勧める",
+    "児童相談所と情報共有し、状況悪化時は一時保護を検討する",
+    "スクールソーシャルワーカーが保護者面談を行い登校支援を続ける",
+    "生活保護担当と連携し生活基盤の安定を図る",
+];
+
+const ACTION_TEXTS: &[&str] = &[
+    "保護者面談を行い家庭状況を確認する",
+    "家庭訪問を行い養育環境を確認する",
+    "欠席状況を毎週事務局へ報告する",
+    "乳幼児健診の受診を勧奨する",
+    "児相と同行訪問を行う",
+    "医療機関受診状況を確認する",
+    "スクールカウンセラー面談を設定する",
+];
+
+struct Gen {
+    rng: fastrand::Rng,
+}
+
+impl Gen {
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.rng.usize(..xs.len())]
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.f64() < p
+    }
+    fn days(&mut self, lo: i64, hi: i64) -> Duration {
+        Duration::days(self.rng.i64(lo..=hi))
+    }
+}
+
+/// A summary of what was generated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub cases: usize,
+    pub households: usize,
+    pub agencies: usize,
+    pub sheets: usize,
+    pub past_meeting: Id,
+    pub next_meeting: Id,
+}
+
+struct Institutions {
+    primary: Vec<Id>,
+    junior: Vec<Id>,
+    high: Vec<Id>,
+    nursery: Vec<Id>,
+    cgc: Id,
+    boe: Id,
+    health: Id,
+    secretariat: Id,
+    welfare: Id,
+}
+
+fn make_agencies(store: &mut Store, n_cases: usize) -> Result<(Institutions, usize)> {
+    let k = (n_cases as f64 / 85.0).max(1.0);
+    let n_primary = ((4.0 * k.sqrt()) as usize).clamp(3, 400);
+    let n_junior = (n_primary / 2).max(2);
+    let n_nursery = ((8.0 * k.sqrt()) as usize).clamp(4, 800);
+    let names_p = ["本町", "東", "西", "南", "北", "中央", "旭", "栄", "緑", "港", "山手", "若葉"];
+    store.write(|t| {
+        let add = |t: &mut crate::store::Tx<'_>, code: String, name: String, kind: AgencyKind| {
+            t.save_agency(&Agency { id: 0, code, name, kind, contact: String::new() })
+        };
+        let secretariat = add(t, "SEC".into(), "こども家庭センター（事務局）".into(), AgencyKind::Secretariat)?;
+        let cgc = add(t, "CGC".into(), "中央児童相談所".into(), AgencyKind::ChildGuidanceCentre)?;
+        let boe = add(t, "BOE".into(), "教育委員会 学校教育課".into(), AgencyKind::BoardOfEducation)?;
+        let health = add(t, "HLT".into(), "保健センター（母子保健）".into(), AgencyKind::HealthCentre)?;
+        let welfare = add(t, "WEL".into(), "福祉課（生活保護担当）".into(), AgencyKind::Welfare)?;
+        add(t, "POL".into(), "警察署 生活安全課".into(), AgencyKind::Police)?;
+        add(t, "HSP".into(), "市民病院 小児科".into(), AgencyKind::Hospital)?;
+        let label = |i: usize| {
+            let base = names_p[i % names_p.len()];
+            if i < names_p.len() { base.to_string() } else { format!("{base}第{}", i / names_p.len() + 1) }
+        };
+        let mut primary = Vec::new();
+        for i in 0..n_primary {
+            primary.push(add(t, format!("ES{:02}", i + 1), format!("{}小学校", label(i)), AgencyKind::PrimarySchool)?);
+        }
+        let mut junior = Vec::new();
+        for i in 0..n_junior {
+            junior.push(add(t, format!("JH{:02}", i + 1), format!("{}中学校", label(i)), AgencyKind::JuniorHighSchool)?);
+        }
+        let high = vec![add(t, "HS01".into(), "県立高等学校".into(), AgencyKind::HighSchool)?];
+        let mut nursery = Vec::new();
+        for i in 0..n_nursery {
+            let (name, kind) = match i % 4 {
+                0 => (format!("{}保育園", label(i / 4 * 4 + 1)), AgencyKind::Nursery),
+                1 => (format!("{}こども園", label(i)), AgencyKind::Nursery),
+                2 => (format!("{}幼稚園", label(i)), AgencyKind::Kindergarten),
+                _ => (format!("{}ひかり保育所", label(i)), AgencyKind::Nursery),
+            };
+            nursery.push(add(t, format!("NS{:02}", i + 1), name, kind)?);
+        }
+        let count = 7 + primary.len() + junior.len() + high.len() + nursery.len();
+        Ok((Institutions { primary, junior, high, nursery, cgc, boe, health, secretariat, welfare }, count))
+    })
+}
+
+fn school_for(g: &mut Gen, inst: &Institutions, school_year: i32) -> (Option<Id>, String) {
+    match school_year {
+        ..=-5 => (None, String::new()),
+        -4..=0 => {
+            if g.chance(0.8) {
+                (Some(*g.pick(&inst.nursery)), format!("{}歳児クラス", school_year + 5))
+            } else {
+                (None, "未就園".into())
+            }
+        }
+        1..=6 => (Some(*g.pick(&inst.primary)), format!("小{school_year}年")),
+        7..=9 => (Some(*g.pick(&inst.junior)), format!("中{}年", school_year - 6)),
+        _ => (Some(inst.high[0]), format!("高{}年", (school_year - 9).min(3))),
+    }
+}
+
+/// Builds the whole demo municipality into an empty store.
+pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) -> Result<DemoSummary> {
+    let cfg = Config::default();
+    let cal = cfg.business_calendar();
+    let mut g = Gen { rng: fastrand::Rng::with_seed(seed) };
+    let n = scale.case_count();
+    store.set_clock(Some(today.and_hms_opt(9, 0, 0).expect("valid time") - Duration::days(120)));
+    let (inst, n_agencies) = make_agencies(store, n)?;
+    store.write(|t| {
+        t.set_setting("demo", "1")?;
+        t.set_setting("municipality", scale.municipality_name())
+    })?;
+
+    // The past meeting (about 3 months ago) and the next one (in about 2 weeks).
+    let past_date = cal.on_or_after(today - Duration::days(84));
+    let next_date = cal.on_or_after(today + Duration::days(14));
+    let next_date2 = cal.add_business_days(next_date, 1);
+
+    let mut summary = DemoSummary { agencies: n_agencies, ..Default::default() };
+    let fy = |d: NaiveDate| if d.month() >= 4 { d.year() } else { d.year() - 1 };
+    let reiwa = |y: i32| y - 2018;
+
+    // Households and cases, in batches so that 100,000 cases stay quick to build.
+    let mut made = 0usize;
+    let mut serial = 0usize;
+    let mut case_ids: Vec<(Id, Registration)> = Vec::with_capacity(n);
+    let batch = 2000;
+    while made < n {
+        store.write(|t| {
+            let upto = (made + batch).min(n);
+            while made < upto {
+                let (fam, fam_kana) = *g.pick(FAMILY);
+                let town = g.pick(TOWNS).to_string();
+                let hh = t.save_household(&Household { id: 0, name: format!("{fam}家"), town: town.clone(), note: String::new() })?;
+                summary.households += 1;
+                let expectant = g.chance(0.08);
+                let siblings = if expectant { 1 } else { [1, 1, 1, 2, 2, 3][g.rng.usize(..6)] };
+                let accepted = today - g.days(20, 365 * 4);
+                let reg = if expectant {
+                    Registration::ExpectantMother
+                } else if g.chance(0.63) {
+                    Registration::NeedsProtection
+                } else {
+                    Registration::NeedsSupport
+                };
+                let concern = if expectant { g.pick(EXPECTANT_CONCERNS) } else { g.pick(CONCERNS) }.to_string();
+                let abuse: Vec<AbuseType> = if reg == Registration::NeedsProtection {
+                    let mut v = vec![*g.pick(&AbuseType::ALL[..3])];
+                    if g.chance(0.3) {
+                        let extra = *g.pick(&AbuseType::ALL);
+                        if !v.contains(&extra) {
+                            v.push(extra);
+                        }
+                    }
+                    v
+                } else {
+                    vec![]
+                };
+                for s in 0..siblings {
+                    if made >= upto {
+                        break;
+                    }
+                    serial += 1;
+                    let fy_acc = fy(accepted);
+                    let number = format!("R{}-{:05}", reiwa(fy_acc).max(1), serial);
+                    let mut c = Case::blank(accepted);
+                    c.number = number;
+                    c.household_id = Some(hh);
+                    c.town = town.clone();
+                    c.registration = reg;
+                    c.presenting_concern = concern.clone();
+                    c.abuse_types = abuse.clone();
+                    if expectant {
+                        let (m, mk) = *g.pick(MOTHERS);
+                        c.name = format!("{fam} {m}");
+                        c.kana = format!("{fam_kana} {mk}");
+                        c.sex = Sex::Female;
+                        c.birth_date = Some(today - Duration::days(365 * g.rng.i64(16..=38)));
+                        c.due_date = Some(today + g.days(20, 200));
+                        c.lead_agency = Some(inst.health);
+                        c.key_worker = "地区担当保健師".into();
+                        c.rank = ["A", "B", "B", "C", "D"][g.rng.usize(..5)].into();
+                    } else {
+                        let boy = g.chance(0.5);
+                        let (given, gk) = if boy { *g.pick(BOYS) } else { *g.pick(GIRLS) };
+                        c.name = format!("{fam} {given}");
+                        c.kana = format!("{fam_kana} {gk}");
+                        c.sex = if boy { Sex::Male } else { Sex::Female };
+                        // Siblings are a few years apart, so they attend different schools.
+                        let age = (g.rng.u32(0..=15) + s as u32 * 3).min(17);
+                        let birth = today - Duration::days(365 * age as i64 + g.rng.i64(0..364));
+                        c.birth_date = Some(birth.min(accepted));
+                        let (aff, grade) = school_for(&mut g, &inst, c.school_year_on(today).unwrap_or(-6));
+                        c.affiliation = aff;
+                        c.grade = grade;
+                        c.lead_agency = Some(if age < 3 { inst.health } else { inst.secretariat });
+                        c.key_worker = if age < 3 { "地区担当保健師" } else { "家庭相談員" }.into();
+                        c.rank = ["A", "B", "B", "C", "C", "C", "D", "D"][g.rng.usize(..8)].into();
+                        c.cgc = match g.rng.u32(0..100) {
+                            0..=3 => CgcInvolvement::TemporaryCustody,
+                            4..=7 => CgcInvolvement::Placement,
+                            8..=11 => CgcInvolvement::ReturnedHome,
+                            12..=19 => CgcInvolvement::Guidance,
+                            20..=39 => CgcInvolvement::Consultation,
+                            _ => CgcInvolvement::None,
+                        };
+                    }
+                    c.support_policy = g.pick(POLICIES).to_string();
+                    let scheme = cfg.rank_scheme(reg);
+                    let last = if accepted < past_date { Some(past_date) } else { None };
+                    c.last_review = last;
+                    c.next_review = Some(match last {
+                        Some(l) => scheme.next_review(&c.rank, l, &cal),
+                        None => next_date,
+                    });
+                    // A few reviews are overdue: the ledger shows them.
+                    if g.chance(0.04) {
+                        c.next_review = Some(today - g.days(3, 40));
+                    }
+                    // Some cases were closed in earlier years.
+                    if g.chance(0.07) && accepted < today - Duration::days(400) {
+                        c.status = CaseStatus::Closed;
+                        let reason = *g.pick(&["状況が安定し3か月問題なし", "市外へ転出", "児童の成長により支援終了"]);
+                        c.closure = Some(Closure { on: accepted + Duration::days(300), reason: reason.into(), meeting_id: None });
+                    }
+                    let id = t.save_case(&c)?;
+                    if c.cgc != CgcInvolvement::None {
+                        t.link_case_agency(id, inst.cgc, "児相担当")?;
+                    }
+                    if c.affiliation.is_some_and(|a| inst.primary.contains(&a) || inst.junior.contains(&a)) && g.chance(0.3) {
+                        t.link_case_agency(id, inst.boe, "SSW")?;
+                    }
+                    if c.grade.contains("生活") || c.presenting_concern.contains("困窮") {
+                        t.link_case_agency(id, inst.welfare, "生活保護担当")?;
+                    }
+                    if c.is_open() {
+                        case_ids.push((id, reg));
+                    }
+                    made += 1;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    summary.cases = made;
+
+    // The past meeting, with sessions, attendance, decisions and actions.
+    store.set_clock(Some(past_date.and_hms_opt(13, 30, 0).expect("valid time")));
+    let title = format!("令和{}年度 第{}回 進行管理会議", reiwa(fy(past_date)), if past_date.month() >= 10 { 2 } else { 1 });
+    let past = store.write(|t| {
+        let m = t.save_meeting(&Meeting {
+            id: 0,
+            kind: MeetingKind::Progress,
+            title,
+            place: "庁舎2階 会議室A".into(),
+            chair: "こども家庭センター長".into(),
+            recorder: "事務局 家庭相談員".into(),
+            status: MeetingStatus::Closed,
+            current_item: None,
+        })?;
+        t.save_session(&Session {
+            id: 0,
+            meeting_id: m,
+            label: "1日目".into(),
+            date: past_date,
+            start: NaiveTime::from_hms_opt(13, 30, 0).expect("valid"),
+            end: NaiveTime::from_hms_opt(17, 0, 0).expect("valid"),
+            section: None,
+            position: 0,
+        })?;
+        let expected = vec![inst.cgc, inst.boe, inst.health, inst.primary[0], inst.junior[0], inst.nursery[0]];
+        t.set_meeting_agencies(m, &expected)?;
+        for (i, a) in expected.iter().enumerate() {
+            let status = match i {
+                4 => AttendanceStatus::InfoSent,
+                5 => AttendanceStatus::Apology,
+                _ => AttendanceStatus::Present,
+            };
+            t.save_attendance(&Attendance {
+                meeting_id: m,
+                agency_id: *a,
+                status,
+                person: if status == AttendanceStatus::Present { "担当者".into() } else { String::new() },
+                info_received_on: (status == AttendanceStatus::InfoSent).then_some(past_date - Duration::days(2)),
+            })?;
+        }
+        Ok(m)
+    })?;
+    summary.past_meeting = past;
+    let reviewed: Vec<(Id, Registration)> = {
+        let mut v = Vec::new();
+        for (id, reg) in &case_ids {
+            let c = store.case(*id)?;
+            if c.last_review == Some(past_date) {
+                v.push((*id, *reg));
+            }
+        }
+        v
+    };
+    for chunk in reviewed.chunks(1000) {
+        store.write(|t| {
+            for (pos, (id, _)) in chunk.iter().enumerate() {
+                let c = t.case(*id)?;
+                let deep = g.chance(0.4);
+                let item = t.save_agenda_item(&AgendaItem {
+                    id: 0,
+                    meeting_id: past,
+                    session_id: None,
+                    case_id: *id,
+                    block: c.household_id.unwrap_or(*id),
+                    position: pos as i64,
+                    track: if deep { Track::Deep } else { Track::Quick },
+                    reasons: vec![if deep { "前回から状況に変化あり" } else { "状況安定・方針明確" }.into()],
+                    draft: SecretariatDraft { policy: c.support_policy.clone(), ..Default::default() },
+                    questions: vec![],
+                    locked: false,
+                    state: ItemState::Done,
+                    elapsed_secs: if deep { g.rng.i64(240..720) } else { g.rng.i64(30..110) },
+                })?;
+                t.save_decision(&Decision {
+                    id: 0,
+                    meeting_id: past,
+                    case_id: *id,
+                    agenda_item_id: Some(item),
+                    as_proposed: !deep,
+                    status_summary: if deep { "学校から欠席増加の報告。保護者とは連絡が取れている。".into() } else { String::new() },
+                    rank_before: c.rank.clone(),
+                    rank_after: c.rank.clone(),
+                    kind: DecisionKind::Continue,
+                    reason: String::new(),
+                    support_policy: c.support_policy.clone(),
+                    next_review: c.next_review,
+                    new_lead_agency: None,
+                    notes: String::new(),
+                })?;
+                if deep {
+                    let agency = c.affiliation.unwrap_or(inst.secretariat);
+                    let open = g.chance(0.7);
+                    t.save_action(&Action {
+                        id: 0,
+                        case_id: *id,
+                        meeting_id: Some(past),
+                        agency_id: Some(agency),
+                        owner: if c.affiliation.is_some() { "担任" } else { "家庭相談員" }.into(),
+                        what: g.pick(ACTION_TEXTS).to_string(),
+                        due: Some(cal.on_or_after(past_date + Duration::days(30))),
+                        status: if open { ActionStatus::Open } else { ActionStatus::Done },
+                        review_note: String::new(),
+                        reviewed_in: None,
+                    })?;
+                }
+            }
+            Ok(())
+        })?;
+    }
+
+    // Assessment sheets from schools and nurseries for the period that just ended.
+    store.set_clock(Some(today.and_hms_opt(9, 0, 0).expect("valid time") - Duration::days(5)));
+    let period = today - Duration::days(7);
+    let prev_period = period.checked_sub_months(Months::new(3)).unwrap_or(period);
+    let items: Vec<String> = cfg.sheet_items.iter().filter(|i| i.kind == crate::domain::config::SheetItemKind::Check).map(|i| i.key.clone()).collect();
+    let mut sheets = 0;
+    for chunk in case_ids.chunks(1000) {
+        store.write(|t| {
+            for (id, _) in chunk {
+                let c = t.case(*id)?;
+                let Some(aff) = c.affiliation else { continue };
+                let prev_scale = g.rng.u8(3..=9);
+                for (p, scale) in [(prev_period, prev_scale), (period, prev_scale.saturating_sub(if g.chance(0.15) { 3 } else { 0 }).max(1))] {
+                    t.request_sheet(*id, aff, p)?;
+                    // Some sheets for the latest period have not come back yet.
+                    if p == period && g.chance(0.08) {
+                        continue;
+                    }
+                    let mut checks = Vec::new();
+                    if p == period && scale < prev_scale {
+                        checks.push(g.pick(&items).clone());
+                    }
+                    if g.chance(0.1) {
+                        let k = g.pick(&items).clone();
+                        if !checks.contains(&k) {
+                            checks.push(k);
+                        }
+                    }
+                    let mut notes = std::collections::BTreeMap::new();
+                    notes.insert("actions".to_string(), "担任が週1回声かけを行った。".to_string());
+                    if !checks.is_empty() {
+                        notes.insert("worries".to_string(), "月曜日の欠席が増えている。".to_string());
+                    }
+                    t.save_sheet(&AssessmentSheet {
+                        id: 0,
+                        case_id: *id,
+                        agency_id: aff,
+                        period: p,
+                        written_on: Some(p - Duration::days(3)),
+                        checks,
+                        notes,
+                        safety_scale: Some(scale),
+                        writer: "担任".into(),
+                        source: "デモ".into(),
+                    })?;
+                    sheets += 1;
+                }
+            }
+            Ok(())
+        })?;
+    }
+    summary.sheets = sheets;
+
+    // The next meeting: planned, two days, with 部会 sessions; its agenda is built by the
+    // secretariat (agenda build).
+    let title = format!("令和{}年度 第{}回 進行管理会議", reiwa(fy(next_date)), if next_date.month() >= 10 { 3 } else { 2 });
+    let next = store.write(|t| {
+        let m = t.save_meeting(&Meeting {
+            id: 0,
+            kind: MeetingKind::Progress,
+            title,
+            place: "庁舎2階 会議室A".into(),
+            chair: "こども家庭センター長".into(),
+            recorder: "事務局 家庭相談員".into(),
+            status: MeetingStatus::Planned,
+            current_item: None,
+        })?;
+        let t930 = NaiveTime::from_hms_opt(9, 30, 0).expect("valid");
+        let t1200 = NaiveTime::from_hms_opt(12, 0, 0).expect("valid");
+        let t1330 = NaiveTime::from_hms_opt(13, 30, 0).expect("valid");
+        let t1700 = NaiveTime::from_hms_opt(17, 0, 0).expect("valid");
+        for (pos, (label, date, s, e, sec)) in [
+            ("1日目 午前（乳幼児会）", next_date, t930, t1200, Some("infant")),
+            ("1日目 午後（児童生徒会）", next_date, t1330, t1700, Some("school")),
+            ("2日目 午後（児童生徒会）", next_date2, t1330, t1700, Some("school")),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            t.save_session(&Session {
+                id: 0,
+                meeting_id: m,
+                label: label.into(),
+                date,
+                start: s,
+                end: e,
+                section: sec.map(str::to_string),
+                position: pos as i64,
+            })?;
+        }
+        let mut expected = vec![inst.cgc, inst.boe, inst.health];
+        expected.extend(inst.primary.iter().take(4));
+        expected.extend(inst.junior.iter().take(2));
+        expected.extend(inst.nursery.iter().take(4));
+        t.set_meeting_agencies(m, &expected)?;
+        Ok(m)
+    })?;
+    summary.next_meeting = next;
+    store.set_clock(None);
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    #[test]
+    fn takahama_is_realistic() {
+        let mut s = Store::open_in_memory().unwrap();
+        let sum = generate(&mut s, Scale::Takahama, 7, today()).unwrap();
+        assert_eq!(sum.cases, 85);
+        assert!((15..=30).contains(&sum.agencies), "{}", sum.agencies);
+        let cases = s.cases(true).unwrap();
+        for r in Registration::ALL {
+            assert!(cases.iter().any(|c| c.registration == r), "{r:?} missing");
+        }
+        // siblings at different schools
+        let mut by_hh: std::collections::BTreeMap<Id, Vec<&Case>> = Default::default();
+        for c in &cases {
+            by_hh.entry(c.household_id.unwrap()).or_default().push(c);
+        }
+        assert!(by_hh.values().any(|v| v.len() >= 2 && v.iter().filter_map(|c| c.affiliation).collect::<std::collections::BTreeSet<_>>().len() >= 2));
+        assert!(cases.iter().all(|c| !c.kana.is_empty()));
+        assert!(!s.decisions(sum.past_meeting).unwrap().is_empty());
+        assert!(!s.open_actions().unwrap().is_empty());
+        assert!(sum.sheets > 0);
+        assert_eq!(s.audit_verify().unwrap().map(|n| n > 0), Ok(true));
+    }
+
+    #[test]
+    fn deterministic_for_a_seed() {
+        let mut a = Store::open_in_memory().unwrap();
+        let mut b = Store::open_in_memory().unwrap();
+        generate(&mut a, Scale::Cases(40), 42, today()).unwrap();
+        generate(&mut b, Scale::Cases(40), 42, today()).unwrap();
+        assert_eq!(a.cases(true).unwrap(), b.cases(true).unwrap());
+    }
+}

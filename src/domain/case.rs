@@ -1,0 +1,495 @@
+//! ケース (a registered child or expectant mother) and 世帯 (household).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::Id;
+
+/// 登録区分.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum Registration {
+    /// 要保護児童
+    NeedsProtection,
+    /// 要支援児童
+    NeedsSupport,
+    /// 特定妊婦
+    ExpectantMother,
+}
+
+impl Registration {
+    pub const ALL: [Registration; 3] = [
+        Registration::NeedsProtection,
+        Registration::NeedsSupport,
+        Registration::ExpectantMother,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Registration::NeedsProtection => "要保護児童",
+            Registration::NeedsSupport => "要支援児童",
+            Registration::ExpectantMother => "特定妊婦",
+        }
+    }
+
+    pub fn short(self) -> &'static str {
+        match self {
+            Registration::NeedsProtection => "要保護",
+            Registration::NeedsSupport => "要支援",
+            Registration::ExpectantMother => "特妊",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == s)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Registration::NeedsProtection => "protection",
+            Registration::NeedsSupport => "support",
+            Registration::ExpectantMother => "expectant",
+        }
+    }
+
+    /// Accepts the code, the label and the common short forms found in ledgers.
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim();
+        Self::ALL.into_iter().find(|r| r.code() == t || r.label() == t || r.short() == t).or(
+            match t {
+                "要保護" | "要保護児童等" => Some(Registration::NeedsProtection),
+                "要支援" => Some(Registration::NeedsSupport),
+                "特定妊婦等" | "妊婦" => Some(Registration::ExpectantMother),
+                _ => None,
+            },
+        )
+    }
+}
+
+/// 虐待種別.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum AbuseType {
+    /// 身体的虐待
+    Physical,
+    /// ネグレクト
+    Neglect,
+    /// 心理的虐待
+    Psychological,
+    /// 性的虐待
+    Sexual,
+}
+
+impl AbuseType {
+    pub const ALL: [AbuseType; 4] = [
+        AbuseType::Physical,
+        AbuseType::Neglect,
+        AbuseType::Psychological,
+        AbuseType::Sexual,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AbuseType::Physical => "身体的",
+            AbuseType::Neglect => "ネグレクト",
+            AbuseType::Psychological => "心理的",
+            AbuseType::Sexual => "性的",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim().trim_end_matches("虐待");
+        Self::ALL.into_iter().find(|a| a.label() == t).or(match t {
+            "身体" => Some(AbuseType::Physical),
+            "心理" => Some(AbuseType::Psychological),
+            "性" => Some(AbuseType::Sexual),
+            "養育放棄" => Some(AbuseType::Neglect),
+            _ => None,
+        })
+    }
+
+    /// Parses a list such as 「身体的・ネグレクト」 or "心理,性的".
+    pub fn parse_list(s: &str) -> Result<Vec<Self>, String> {
+        let mut out = Vec::new();
+        for part in s.split(['・', '、', ',', '，', '/', ' ', '　']).filter(|p| !p.is_empty()) {
+            match Self::parse(part) {
+                Some(a) if !out.contains(&a) => out.push(a),
+                Some(_) => {}
+                None => return Err(format!("虐待種別「{part}」は不明です")),
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn join(list: &[Self]) -> String {
+        list.iter().map(|a| a.label()).collect::<Vec<_>>().join("・")
+    }
+}
+
+/// 児童相談所の関与.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum CgcInvolvement {
+    /// なし
+    #[default]
+    None,
+    /// 児相と情報共有・協議中
+    Consultation,
+    /// 児童福祉司指導等
+    Guidance,
+    /// 一時保護中
+    TemporaryCustody,
+    /// 施設入所・里親委託等の措置中
+    Placement,
+    /// 措置解除・家庭復帰後
+    ReturnedHome,
+}
+
+impl CgcInvolvement {
+    pub fn code(self) -> &'static str {
+        match self {
+            CgcInvolvement::None => "none",
+            CgcInvolvement::Consultation => "consultation",
+            CgcInvolvement::Guidance => "guidance",
+            CgcInvolvement::TemporaryCustody => "custody",
+            CgcInvolvement::Placement => "placement",
+            CgcInvolvement::ReturnedHome => "returned",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
+
+    pub const ALL: [CgcInvolvement; 6] = [
+        CgcInvolvement::None,
+        CgcInvolvement::Consultation,
+        CgcInvolvement::Guidance,
+        CgcInvolvement::TemporaryCustody,
+        CgcInvolvement::Placement,
+        CgcInvolvement::ReturnedHome,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CgcInvolvement::None => "なし",
+            CgcInvolvement::Consultation => "情報共有",
+            CgcInvolvement::Guidance => "児童福祉司指導",
+            CgcInvolvement::TemporaryCustody => "一時保護",
+            CgcInvolvement::Placement => "措置中",
+            CgcInvolvement::ReturnedHome => "家庭復帰",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim();
+        if t.is_empty() || t == "-" || t == "－" {
+            return Some(CgcInvolvement::None);
+        }
+        Self::ALL.into_iter().find(|c| c.label() == t).or(match t {
+            "無" | "無し" => Some(CgcInvolvement::None),
+            "有" | "協議中" | "共有" => Some(CgcInvolvement::Consultation),
+            "指導" | "児童福祉司指導中" => Some(CgcInvolvement::Guidance),
+            "一時保護中" => Some(CgcInvolvement::TemporaryCustody),
+            "措置" | "施設入所" | "里親委託" => Some(CgcInvolvement::Placement),
+            "措置解除" | "家庭復帰後" => Some(CgcInvolvement::ReturnedHome),
+            _ => None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Sex {
+    #[default]
+    Unknown,
+    Male,
+    Female,
+}
+
+impl Sex {
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Unknown => "",
+            Sex::Male => "m",
+            Sex::Female => "f",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        [Sex::Unknown, Sex::Male, Sex::Female].into_iter().find(|x| x.code() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Unknown => "",
+            Sex::Male => "男",
+            Sex::Female => "女",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "" | "-" | "不明" => Some(Sex::Unknown),
+            "男" | "男性" | "M" | "m" => Some(Sex::Male),
+            "女" | "女性" | "F" | "f" => Some(Sex::Female),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum CaseStatus {
+    /// 継続中
+    #[default]
+    Open,
+    /// 終結
+    Closed,
+    /// 移管・転出
+    Transferred,
+}
+
+impl CaseStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "open",
+            CaseStatus::Closed => "closed",
+            CaseStatus::Transferred => "transferred",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        [CaseStatus::Open, CaseStatus::Closed, CaseStatus::Transferred].into_iter().find(|x| x.code() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseStatus::Open => "継続",
+            CaseStatus::Closed => "終結",
+            CaseStatus::Transferred => "移管",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "" | "継続" | "継続中" | "支援中" => Some(CaseStatus::Open),
+            "終結" | "終了" => Some(CaseStatus::Closed),
+            "移管" | "転出" | "移管・転出" => Some(CaseStatus::Transferred),
+            _ => None,
+        }
+    }
+}
+
+/// 終結 (or 移管・転出): why, when, and which meeting agreed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closure {
+    pub on: NaiveDate,
+    pub reason: String,
+    pub meeting_id: Option<Id>,
+}
+
+/// School year for a child born on `birth` (see [`Case::school_year_on`]).
+pub fn school_year(birth: NaiveDate, today: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let fiscal = if today.month() >= 4 { today.year() } else { today.year() - 1 };
+    let cohort = if (birth.month(), birth.day()) >= (4, 2) { birth.year() } else { birth.year() - 1 };
+    fiscal - cohort - 6
+}
+
+/// 世帯. Siblings share one; the agenda keeps a household's cases together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Household {
+    pub id: Id,
+    /// 世帯名 (usually the guardian's family name)
+    pub name: String,
+    /// 町名
+    pub town: String,
+    pub note: String,
+}
+
+/// One registered case in the 進行管理台帳.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: Id,
+    /// ケース番号, unique in the ledger (e.g. "R6-012")
+    pub number: String,
+    /// 氏名
+    pub name: String,
+    /// ふりがな
+    pub kana: String,
+    pub sex: Sex,
+    /// 生年月日 (None for an unborn child)
+    pub birth_date: Option<NaiveDate>,
+    /// 出産予定日 (特定妊婦)
+    pub due_date: Option<NaiveDate>,
+    pub household_id: Option<Id>,
+    /// 町名
+    pub town: String,
+    /// 受理日
+    pub accepted_on: NaiveDate,
+    /// 主訴
+    pub presenting_concern: String,
+    pub registration: Registration,
+    pub abuse_types: Vec<AbuseType>,
+    /// Rank code from the configured `RankScheme`
+    pub rank: String,
+    /// 主担当機関
+    pub lead_agency: Option<Id>,
+    /// 主たる援助者
+    pub key_worker: String,
+    /// 所属機関 (school, nursery, …)
+    pub affiliation: Option<Id>,
+    /// 学年・クラス
+    pub grade: String,
+    pub cgc: CgcInvolvement,
+    /// 援助方針
+    pub support_policy: String,
+    pub last_review: Option<NaiveDate>,
+    pub next_review: Option<NaiveDate>,
+    pub status: CaseStatus,
+    pub closure: Option<Closure>,
+    /// The earlier, closed case this re-referral follows (再受理)
+    pub previous_case: Option<Id>,
+}
+
+impl Case {
+    /// A blank case for forms and importers; every required field still has to be filled.
+    pub fn blank(accepted_on: NaiveDate) -> Self {
+        Case {
+            id: 0,
+            number: String::new(),
+            name: String::new(),
+            kana: String::new(),
+            sex: Sex::Unknown,
+            birth_date: None,
+            due_date: None,
+            household_id: None,
+            town: String::new(),
+            accepted_on,
+            presenting_concern: String::new(),
+            registration: Registration::NeedsSupport,
+            abuse_types: Vec::new(),
+            rank: String::new(),
+            lead_agency: None,
+            key_worker: String::new(),
+            affiliation: None,
+            grade: String::new(),
+            cgc: CgcInvolvement::None,
+            support_policy: String::new(),
+            last_review: None,
+            next_review: None,
+            status: CaseStatus::Open,
+            closure: None,
+            previous_case: None,
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.status == CaseStatus::Open
+    }
+
+    /// Age in whole years on `today`, if born.
+    pub fn age_on(&self, today: NaiveDate) -> Option<u32> {
+        let b = self.birth_date?;
+        today.years_since(b)
+    }
+
+    /// Weeks of pregnancy on `today` for an expectant mother, from the due date (40 weeks).
+    pub fn pregnancy_weeks_on(&self, today: NaiveDate) -> Option<i64> {
+        if self.registration != Registration::ExpectantMother {
+            return None;
+        }
+        let due = self.due_date?;
+        Some((280 - (due - today).num_days()).div_euclid(7))
+    }
+
+    /// School year on `today` (Japanese cohorts run 2 April – 1 April): 1–6 = 小1–小6,
+    /// 7–9 = 中1–中3, 10–12 = 高1–高3; 0 or less = before primary school (0 = 年長).
+    pub fn school_year_on(&self, today: NaiveDate) -> Option<i32> {
+        let b = self.birth_date?;
+        Some(school_year(b, today))
+    }
+
+    pub fn review_overdue(&self, today: NaiveDate) -> bool {
+        self.is_open() && self.next_review.is_some_and(|d| d < today)
+    }
+
+    /// Checks the rules every stored case must satisfy; messages are Japanese and name the field.
+    pub fn validate(&self) -> Result<(), Vec<(&'static str, String)>> {
+        let mut errs = Vec::new();
+        if self.number.trim().is_empty() {
+            errs.push(("ケース番号", "ケース番号が空です".to_string()));
+        }
+        if self.name.trim().is_empty() {
+            errs.push(("氏名", "氏名が空です".to_string()));
+        }
+        if self.registration == Registration::ExpectantMother {
+            if self.due_date.is_none() && self.birth_date.is_none() {
+                errs.push(("出産予定日", "特定妊婦には出産予定日が必要です".to_string()));
+            }
+        } else if self.birth_date.is_none() {
+            errs.push(("生年月日", "生年月日が空です".to_string()));
+        }
+        if let Some(b) = self.birth_date
+            && b > self.accepted_on
+            && self.registration != Registration::ExpectantMother
+        {
+            errs.push(("受理日", "受理日が生年月日より前です".to_string()));
+        }
+        if self.status != CaseStatus::Open && self.closure.as_ref().is_none_or(|c| c.reason.trim().is_empty()) {
+            errs.push(("終結理由", "終結・移管には理由が必要です".to_string()));
+        }
+        if errs.is_empty() { Ok(()) } else { Err(errs) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn parses_registration_variants() {
+        assert_eq!(Registration::parse("要保護児童"), Some(Registration::NeedsProtection));
+        assert_eq!(Registration::parse("特妊"), Some(Registration::ExpectantMother));
+        assert_eq!(Registration::parse(" 要支援 "), Some(Registration::NeedsSupport));
+        assert_eq!(Registration::parse("その他"), None);
+    }
+
+    #[test]
+    fn parses_abuse_type_lists() {
+        assert_eq!(
+            AbuseType::parse_list("身体的虐待・ネグレクト").unwrap(),
+            vec![AbuseType::Physical, AbuseType::Neglect]
+        );
+        assert!(AbuseType::parse_list("経済的").is_err());
+        assert_eq!(AbuseType::parse_list("").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn closing_needs_a_reason() {
+        let mut c = Case::blank(d(2024, 4, 1));
+        c.number = "R6-001".into();
+        c.name = "山田 太郎".into();
+        c.birth_date = Some(d(2015, 5, 5));
+        assert!(c.validate().is_ok());
+        c.status = CaseStatus::Closed;
+        let errs = c.validate().unwrap_err();
+        assert_eq!(errs[0].0, "終結理由");
+    }
+
+    #[test]
+    fn school_year_follows_april_cohorts() {
+        let today = d(2026, 11, 24);
+        assert_eq!(school_year(d(2020, 4, 2), today), 0); // 年長
+        assert_eq!(school_year(d(2020, 4, 1), today), 1); // 早生まれ: 小1
+        assert_eq!(school_year(d(2014, 5, 1), today), 6);
+        assert_eq!(school_year(d(2014, 5, 1), d(2027, 4, 1)), 7); // 中1 from April
+    }
+
+    #[test]
+    fn age_and_pregnancy_weeks() {
+        let mut c = Case::blank(d(2024, 4, 1));
+        c.birth_date = Some(d(2015, 5, 5));
+        assert_eq!(c.age_on(d(2025, 5, 4)), Some(9));
+        assert_eq!(c.age_on(d(2025, 5, 5)), Some(10));
+        c.registration = Registration::ExpectantMother;
+        c.due_date = Some(d(2026, 3, 1));
+        // 12 weeks before the due date is 28w0d (7 months)
+        assert_eq!(c.pregnancy_weeks_on(d(2025, 12, 7)), Some(28));
+        assert_eq!(c.pregnancy_weeks_on(d(2025, 12, 6)), Some(27));
+    }
+}

@@ -1,0 +1,351 @@
+//! Municipal configuration (TOML). Everything that differs between towns lives here, with
+//! defaults modelled on the 高浜町 and 府中市 practice.
+
+use serde::{Deserialize, Serialize};
+
+use super::rank::{RankDef, RankScheme};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub municipality: Municipality,
+    /// ランク for children (要保護・要支援), most urgent first.
+    pub ranks: Vec<RankDef>,
+    /// ランク for 特定妊婦 (府中市: A–D), most urgent first.
+    pub expectant_ranks: Vec<RankDef>,
+    pub triage: Triage,
+    pub budget: Budget,
+    /// 部会
+    pub sections: Vec<SectionDef>,
+    pub confidentiality: Confidentiality,
+    pub calendar: CalendarConfig,
+    /// Items on the assessment sheet (虐待防止進行管理アセスメントシート).
+    pub sheet_items: Vec<SheetItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Municipality {
+    pub name: String,
+    /// Name recorded in the audit log as the one who made a change.
+    pub user: String,
+    /// 調整機関 (the secretariat's own section name)
+    pub secretariat: String,
+}
+
+impl Default for Municipality {
+    fn default() -> Self {
+        Municipality {
+            name: "しんこう町".into(),
+            user: "事務局".into(),
+            secretariat: "こども家庭センター".into(),
+        }
+    }
+}
+
+/// Thresholds for the quick/deep split (一括確認 / 重点協議).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Triage {
+    /// Ranks that always go to deep discussion.
+    pub deep_ranks: Vec<String>,
+    /// A fall of at least this much on the safety scale since the previous period is deep.
+    pub safety_scale_drop: u8,
+    /// A safety scale at or below this is deep.
+    pub safety_scale_low: u8,
+    /// Stable for this many months (no ticks, scale steady) → propose closing.
+    pub stable_months_to_close: u32,
+    /// Safety scale at or above this counts as stable.
+    pub safety_scale_stable: u8,
+    /// Pregnancy week from which a 特定妊婦 is re-assessed (府中市: 7 months ≈ week 28).
+    pub pregnancy_review_week: i64,
+    /// Days before an expected school transition or move that make a case deep.
+    pub transition_days: i64,
+}
+
+impl Default for Triage {
+    fn default() -> Self {
+        Triage {
+            deep_ranks: vec!["A".into()],
+            safety_scale_drop: 2,
+            safety_scale_low: 3,
+            stable_months_to_close: 3,
+            safety_scale_stable: 8,
+            pregnancy_review_week: 28,
+            transition_days: 90,
+        }
+    }
+}
+
+/// Minutes per agenda item, used to split the agenda into sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Budget {
+    pub quick_minutes: f64,
+    pub deep_minutes: f64,
+    /// Minutes reserved at the start of each session for the review of open actions.
+    pub action_review_minutes: f64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { quick_minutes: 1.2, deep_minutes: 7.0, action_review_minutes: 10.0 }
+    }
+}
+
+/// 部会: which cases belong where (府中市: 乳幼児会, 児童生徒会, 全体会).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDef {
+    pub code: String,
+    pub name: String,
+    /// Youngest age (years) that belongs here; None = no lower bound.
+    #[serde(default)]
+    pub min_age: Option<u32>,
+    /// Oldest age (years) that belongs here; None = no upper bound.
+    #[serde(default)]
+    pub max_age: Option<u32>,
+    /// Whether 特定妊婦 belong here.
+    #[serde(default)]
+    pub expectant: bool,
+    /// Schools attend this section.
+    #[serde(default)]
+    pub schools_attend: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Confidentiality {
+    /// Notice printed on every exported page.
+    pub notice: String,
+    /// Fields hidden in presentation mode (case field names).
+    pub private_fields: Vec<String>,
+    /// Start the meeting screen in presentation mode.
+    pub present_by_default: bool,
+    /// Blank the screen after this many minutes without a key (0 = never).
+    pub idle_lock_minutes: u32,
+}
+
+impl Default for Confidentiality {
+    fn default() -> Self {
+        Confidentiality {
+            notice: "【取扱注意】要保護児童対策地域協議会の秘密情報です。児童福祉法第25条の5により守秘義務があります。目的外の利用・複製・転送を禁じます。".into(),
+            private_fields: vec![
+                "presenting_concern".into(),
+                "town".into(),
+                "birth_date".into(),
+                "key_worker".into(),
+            ],
+            present_by_default: false,
+            idle_lock_minutes: 10,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalendarConfig {
+    /// 年末年始 12/29–1/3 counts as closed.
+    pub year_end_closure: bool,
+    /// Extra closed days (YYYY-MM-DD), e.g. town holidays.
+    pub closed_days: Vec<chrono::NaiveDate>,
+}
+
+impl Default for CalendarConfig {
+    fn default() -> Self {
+        CalendarConfig { year_end_closure: true, closed_days: Vec::new() }
+    }
+}
+
+/// One item on the assessment sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetItem {
+    pub key: String,
+    pub label: String,
+    pub kind: SheetItemKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SheetItemKind {
+    /// A tick (該当あり) on a direct abuse-related question.
+    Check,
+    /// Free text (what the institution did, worries, strengths).
+    Text,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let r = |code: &str, label: &str, months: u32| RankDef {
+            code: code.into(),
+            label: label.into(),
+            review_months: months,
+        };
+        let s = |code: &str, name: &str, min: Option<u32>, max: Option<u32>, exp: bool, sch: bool| SectionDef {
+            code: code.into(),
+            name: name.into(),
+            min_age: min,
+            max_age: max,
+            expectant: exp,
+            schools_attend: sch,
+        };
+        let c = |key: &str, label: &str| SheetItem { key: key.into(), label: label.into(), kind: SheetItemKind::Check };
+        let t = |key: &str, label: &str| SheetItem { key: key.into(), label: label.into(), kind: SheetItemKind::Text };
+        Config {
+            municipality: Municipality::default(),
+            ranks: vec![
+                r("A", "A 重度（一時保護等の検討）", 1),
+                r("B", "B 中度（積極的支援）", 3),
+                r("C", "C 軽度（見守り支援）", 3),
+                r("D", "D 見守り（終結検討）", 6),
+            ],
+            expectant_ranks: vec![
+                r("A", "A 特定妊婦", 1),
+                r("B", "B 妊娠中見守り", 2),
+                r("C", "C 新生児訪問時注意", 3),
+                r("D", "D 通常支援", 3),
+            ],
+            triage: Triage::default(),
+            budget: Budget::default(),
+            sections: vec![
+                s("infant", "乳幼児会", None, Some(5), true, false),
+                s("school", "児童生徒会", Some(6), None, false, true),
+            ],
+            confidentiality: Confidentiality::default(),
+            calendar: CalendarConfig::default(),
+            sheet_items: vec![
+                c("absence", "欠席・遅刻・早退が目立つ"),
+                c("injury", "不自然なけが・あざ・やけどがある"),
+                c("hygiene", "衣服・身体が不潔、食事が不十分"),
+                c("statement", "家庭での暴力・放置についての本人の訴えがある"),
+                c("fear", "保護者を怖がる・帰宅を嫌がる"),
+                c("guardian", "保護者と連絡が取れない・関わりを拒む"),
+                c("change", "前回から生活・家族状況に変化がある"),
+                t("actions", "この3か月に所属機関が対応したこと"),
+                t("worries", "気になること"),
+                t("strengths", "良い変化・強み"),
+            ],
+        }
+    }
+}
+
+/// A configuration that could not be read; names the line so the user can fix the file.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum ConfigError {
+    #[error("設定ファイル {line}行目: {message}")]
+    Syntax { line: usize, message: String },
+    #[error("設定ファイル: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Parses TOML text; missing sections take their defaults.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
+            let message = e.message().trim().to_string();
+            ConfigError::Syntax { line, message }
+        })?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).expect("config always serialises")
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        for (name, ranks) in [("ranks", &self.ranks), ("expectant_ranks", &self.expectant_ranks)] {
+            if ranks.is_empty() {
+                return Err(ConfigError::Invalid(format!("{name} が空です。ランクを1つ以上定義してください")));
+            }
+            for (i, r) in ranks.iter().enumerate() {
+                if ranks[..i].iter().any(|o| o.code == r.code) {
+                    return Err(ConfigError::Invalid(format!("{name} のランク「{}」が重複しています", r.code)));
+                }
+                if r.review_months == 0 || r.review_months > 24 {
+                    return Err(ConfigError::Invalid(format!(
+                        "{name} のランク「{}」の review_months は1〜24で指定してください",
+                        r.code
+                    )));
+                }
+            }
+        }
+        if !(0.0..=240.0).contains(&self.budget.quick_minutes) || !(0.0..=240.0).contains(&self.budget.deep_minutes) {
+            return Err(ConfigError::Invalid("budget の分数は0〜240で指定してください".into()));
+        }
+        if self.triage.safety_scale_low > 10 || self.triage.safety_scale_stable > 10 {
+            return Err(ConfigError::Invalid("セーフティスケールの閾値は0〜10で指定してください".into()));
+        }
+        for (i, it) in self.sheet_items.iter().enumerate() {
+            if self.sheet_items[..i].iter().any(|o| o.key == it.key) {
+                return Err(ConfigError::Invalid(format!("sheet_items のキー「{}」が重複しています", it.key)));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn rank_scheme(&self, registration: super::Registration) -> RankScheme<'_> {
+        if registration == super::Registration::ExpectantMother {
+            RankScheme::new(&self.expectant_ranks)
+        } else {
+            RankScheme::new(&self.ranks)
+        }
+    }
+
+    pub fn business_calendar(&self) -> super::calendar::BusinessCalendar {
+        super::calendar::BusinessCalendar::new(self.calendar.year_end_closure, self.calendar.closed_days.iter().copied())
+    }
+
+    /// The 部会 a case belongs to on `today`, by age and registration (first match wins).
+    pub fn section_for(&self, case: &super::Case, today: chrono::NaiveDate) -> Option<&SectionDef> {
+        let age = case.age_on(today);
+        self.sections.iter().find(|s| {
+            if case.registration == super::Registration::ExpectantMother || age.is_none() {
+                return s.expectant;
+            }
+            let a = age.unwrap_or(0);
+            s.min_age.is_none_or(|m| a >= m) && s.max_age.is_none_or(|m| a <= m)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_round_trip_through_toml() {
+        let cfg = Config::default();
+        let text = cfg.to_toml();
+        assert_eq!(Config::from_toml(&text).unwrap(), cfg);
+    }
+
+    #[test]
+    fn empty_file_means_defaults() {
+        assert_eq!(Config::from_toml("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn syntax_error_names_the_line() {
+        let text = "[municipality]\nname = \"高浜町\"\nuser = \n";
+        match Config::from_toml(text).unwrap_err() {
+            ConfigError::Syntax { line, .. } => assert_eq!(line, 3),
+            e => panic!("unexpected {e:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_line() {
+        let text = "[triage]\nsafety_scale_drop = 3\nsafty_scale_low = 2\n";
+        let err = Config::from_toml(text).unwrap_err();
+        assert!(matches!(err, ConfigError::Syntax { line: 3, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn duplicate_rank_is_rejected() {
+        let text = "[[ranks]]\ncode=\"A\"\nlabel=\"A\"\nreview_months=1\n[[ranks]]\ncode=\"A\"\nlabel=\"A2\"\nreview_months=2\n";
+        assert!(matches!(Config::from_toml(text), Err(ConfigError::Invalid(_))));
+    }
+}

@@ -1,0 +1,344 @@
+//! 会議: progress-management meetings, their sessions, agenda, attendance and decisions.
+
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use super::Id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MeetingKind {
+    /// 進行管理会議・実務者会議
+    Progress,
+    /// 代表者会議
+    Representatives,
+    /// 個別ケース検討会議
+    CaseConference,
+}
+
+impl MeetingKind {
+    pub const ALL: [MeetingKind; 3] =
+        [MeetingKind::Progress, MeetingKind::Representatives, MeetingKind::CaseConference];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingKind::Progress => "進行管理会議",
+            MeetingKind::Representatives => "代表者会議",
+            MeetingKind::CaseConference => "個別ケース検討会議",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            MeetingKind::Progress => "progress",
+            MeetingKind::Representatives => "representatives",
+            MeetingKind::CaseConference => "case_conference",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum MeetingStatus {
+    /// 準備中
+    #[default]
+    Planned,
+    /// 開催中
+    InProgress,
+    /// 終了 (decisions written into the ledger)
+    Closed,
+}
+
+impl MeetingStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            MeetingStatus::Planned => "準備中",
+            MeetingStatus::InProgress => "開催中",
+            MeetingStatus::Closed => "終了",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            MeetingStatus::Planned => "planned",
+            MeetingStatus::InProgress => "in_progress",
+            MeetingStatus::Closed => "closed",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        [MeetingStatus::Planned, MeetingStatus::InProgress, MeetingStatus::Closed]
+            .into_iter()
+            .find(|k| k.code() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub id: Id,
+    pub kind: MeetingKind,
+    pub title: String,
+    pub place: String,
+    /// 司会
+    pub chair: String,
+    /// 記録者
+    pub recorder: String,
+    pub status: MeetingStatus,
+    /// The agenda item the meeting screen is on (resume after a crash).
+    pub current_item: Option<Id>,
+}
+
+/// One sitting (日程・部会) of a meeting with its time budget.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: Id,
+    pub meeting_id: Id,
+    pub label: String,
+    pub date: NaiveDate,
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    /// 部会 code from the configuration, if the session is one.
+    pub section: Option<String>,
+    pub position: i64,
+}
+
+impl Session {
+    pub fn budget_minutes(&self) -> i64 {
+        (self.end - self.start).num_minutes()
+    }
+}
+
+/// 一括確認 (quick) or 重点協議 (deep).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Track {
+    Quick,
+    Deep,
+}
+
+impl Track {
+    pub fn label(self) -> &'static str {
+        match self {
+            Track::Quick => "一括確認",
+            Track::Deep => "重点協議",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Track::Quick => "quick",
+            Track::Deep => "deep",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "quick" => Some(Track::Quick),
+            "deep" => Some(Track::Deep),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum ItemState {
+    /// 未協議
+    #[default]
+    Pending,
+    /// 協議済
+    Done,
+    /// 次回へ延期
+    Deferred,
+}
+
+impl ItemState {
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemState::Pending => "未",
+            ItemState::Done => "済",
+            ItemState::Deferred => "延期",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemState::Pending => "pending",
+            ItemState::Done => "done",
+            ItemState::Deferred => "deferred",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        [ItemState::Pending, ItemState::Done, ItemState::Deferred].into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// 事務局案: the secretariat's proposed policy for a case, sent ahead for confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SecretariatDraft {
+    /// 状況 as the secretariat summarises it.
+    pub summary: String,
+    /// Proposed 援助方針.
+    pub policy: String,
+    /// Proposed rank (None = unchanged).
+    pub rank: Option<String>,
+    pub next_review: Option<NaiveDate>,
+    /// Proposed closing, with reason.
+    pub close_reason: Option<String>,
+}
+
+/// A question the secretariat addresses to an institution ahead of the meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub agency_id: Id,
+    pub text: String,
+}
+
+/// One case (or a household block of siblings) on the agenda.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub id: Id,
+    pub meeting_id: Id,
+    pub session_id: Option<Id>,
+    pub case_id: Id,
+    /// Items with the same block are kept together (siblings, household).
+    pub block: i64,
+    pub position: i64,
+    pub track: Track,
+    /// Why the item is on this track (Japanese sentences).
+    pub reasons: Vec<String>,
+    pub draft: SecretariatDraft,
+    pub questions: Vec<Question>,
+    /// Locked by the secretariat: re-planning does not move it.
+    pub locked: bool,
+    pub state: ItemState,
+    /// Seconds spent on the item so far (timers survive a restart).
+    pub elapsed_secs: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DecisionKind {
+    /// 継続
+    Continue,
+    /// 終結
+    Close,
+    /// 個別ケース検討会議を開催
+    CaseConference,
+    /// 児相へ送致・協議
+    ReferToCgc,
+    /// 主担当機関変更
+    ChangeLead,
+    /// 移管・転出
+    Transfer,
+    /// その他
+    Other,
+}
+
+impl DecisionKind {
+    pub const ALL: [DecisionKind; 7] = [
+        DecisionKind::Continue,
+        DecisionKind::Close,
+        DecisionKind::CaseConference,
+        DecisionKind::ReferToCgc,
+        DecisionKind::ChangeLead,
+        DecisionKind::Transfer,
+        DecisionKind::Other,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionKind::Continue => "継続",
+            DecisionKind::Close => "終結",
+            DecisionKind::CaseConference => "個別ケース検討会議を開催",
+            DecisionKind::ReferToCgc => "児相へ送致・協議",
+            DecisionKind::ChangeLead => "主担当機関変更",
+            DecisionKind::Transfer => "移管・転出",
+            DecisionKind::Other => "その他",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            DecisionKind::Continue => "continue",
+            DecisionKind::Close => "close",
+            DecisionKind::CaseConference => "case_conference",
+            DecisionKind::ReferToCgc => "refer_cgc",
+            DecisionKind::ChangeLead => "change_lead",
+            DecisionKind::Transfer => "transfer",
+            DecisionKind::Other => "other",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+/// What the meeting decided for one case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub id: Id,
+    pub meeting_id: Id,
+    pub case_id: Id,
+    pub agenda_item_id: Option<Id>,
+    /// Confirmed as the 事務局案 proposed, in one keystroke.
+    pub as_proposed: bool,
+    /// 状況
+    pub status_summary: String,
+    pub rank_before: String,
+    /// 評価 (rank after)
+    pub rank_after: String,
+    pub kind: DecisionKind,
+    /// Reason when closing / transferring / other.
+    pub reason: String,
+    /// 援助方針
+    pub support_policy: String,
+    pub next_review: Option<NaiveDate>,
+    /// New lead agency when `kind` is ChangeLead.
+    pub new_lead_agency: Option<Id>,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AttendanceStatus {
+    /// 出席
+    Present,
+    /// 欠席
+    Apology,
+    /// 欠席（情報提供あり）
+    InfoSent,
+    /// オブザーバー
+    Observer,
+}
+
+impl AttendanceStatus {
+    pub const ALL: [AttendanceStatus; 4] = [
+        AttendanceStatus::Present,
+        AttendanceStatus::Apology,
+        AttendanceStatus::InfoSent,
+        AttendanceStatus::Observer,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            AttendanceStatus::Present => "出席",
+            AttendanceStatus::Apology => "欠席",
+            AttendanceStatus::InfoSent => "欠席（情報提供あり）",
+            AttendanceStatus::Observer => "オブザーバー",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            AttendanceStatus::Present => "present",
+            AttendanceStatus::Apology => "apology",
+            AttendanceStatus::InfoSent => "info_sent",
+            AttendanceStatus::Observer => "observer",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attendance {
+    pub meeting_id: Id,
+    pub agency_id: Id,
+    pub status: AttendanceStatus,
+    /// 出席者名
+    pub person: String,
+    /// When information sent ahead was received.
+    pub info_received_on: Option<NaiveDate>,
+}

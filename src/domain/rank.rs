@@ -1,0 +1,85 @@
+//! ランク (緊急度) schemes: configured per municipality, each with its review interval.
+
+use chrono::{Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::calendar::BusinessCalendar;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankDef {
+    pub code: String,
+    pub label: String,
+    /// Months until the next progress review (次回確認).
+    pub review_months: u32,
+}
+
+/// A view over the configured ranks, most urgent first.
+#[derive(Debug, Clone, Copy)]
+pub struct RankScheme<'a> {
+    ranks: &'a [RankDef],
+}
+
+impl<'a> RankScheme<'a> {
+    pub fn new(ranks: &'a [RankDef]) -> Self {
+        RankScheme { ranks }
+    }
+
+    pub fn ranks(&self) -> &'a [RankDef] {
+        self.ranks
+    }
+
+    pub fn get(&self, code: &str) -> Option<&'a RankDef> {
+        self.ranks.iter().find(|r| r.code == code)
+    }
+
+    /// 0 = most urgent. Unknown codes sort last.
+    pub fn severity_index(&self, code: &str) -> usize {
+        self.ranks.iter().position(|r| r.code == code).unwrap_or(self.ranks.len())
+    }
+
+    pub fn is_top(&self, code: &str) -> bool {
+        self.severity_index(code) == 0
+    }
+
+    /// True when `to` is more urgent than `from`.
+    pub fn is_raise(&self, from: &str, to: &str) -> bool {
+        self.severity_index(to) < self.severity_index(from)
+    }
+
+    /// Next review: the rank's interval after `from`, moved to the next business day.
+    pub fn next_review(&self, code: &str, from: NaiveDate, cal: &BusinessCalendar) -> NaiveDate {
+        let months = self.get(code).map(|r| r.review_months).unwrap_or(3);
+        let raw = from.checked_add_months(Months::new(months)).unwrap_or(from);
+        cal.on_or_after(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Config;
+
+    #[test]
+    fn severity_and_raise() {
+        let cfg = Config::default();
+        let s = RankScheme::new(&cfg.ranks);
+        assert!(s.is_top("A"));
+        assert!(s.is_raise("C", "B"));
+        assert!(!s.is_raise("B", "D"));
+        assert_eq!(s.severity_index("Z"), 4);
+    }
+
+    #[test]
+    fn next_review_lands_on_a_business_day() {
+        let cfg = Config::default();
+        let s = RankScheme::new(&cfg.ranks);
+        let cal = cfg.business_calendar();
+        // 2026-09-22 + 3 months = 2026-12-22 (Tue) — a business day
+        let d = NaiveDate::from_ymd_opt(2026, 9, 22).unwrap();
+        assert_eq!(s.next_review("B", d, &cal), NaiveDate::from_ymd_opt(2026, 12, 22).unwrap());
+        // 2026-09-30 + 3 months = 2026-12-30: year-end closure → 2027-01-04 (Mon)
+        let d = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        assert_eq!(s.next_review("B", d, &cal), NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
+    }
+}

@@ -1,0 +1,108 @@
+//! Writing files the user asked for: never over an existing file unless forced, atomically
+//! (temporary file in the same folder, then rename), and readable by the owner only.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("{path} は既に存在します。上書きする場合は --force を指定してください")]
+    Exists { path: String },
+    #[error("{path} に書き込めません: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.display().to_string(), source }
+}
+
+/// Refuses an existing path unless `force`.
+pub fn check_free(path: &Path, force: bool) -> Result<(), OutputError> {
+    if path.exists() && !force {
+        return Err(OutputError::Exists { path: path.display().to_string() });
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically with mode 0600.
+pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
+    check_free(path, force)?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".shinko-").suffix(".part").tempfile_in(dir).map_err(io(path))?;
+    restrict(tmp.path()).map_err(io(path))?;
+    tmp.write_all(bytes).map_err(io(path))?;
+    tmp.as_file().sync_all().map_err(io(path))?;
+    if force {
+        tmp.persist(path).map_err(|e| OutputError::Io { path: path.display().to_string(), source: e.error })?;
+    } else {
+        // persist_noclobber: a file created meanwhile is still not overwritten.
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                OutputError::Exists { path: path.display().to_string() }
+            } else {
+                OutputError::Io { path: path.display().to_string(), source: e.error }
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// Creates `dir` (and parents) if missing, owner-only.
+pub fn ensure_dir(dir: &Path) -> Result<PathBuf, OutputError> {
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+    }
+    Ok(dir.to_path_buf())
+}
+
+#[cfg(unix)]
+fn restrict(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// A file name safe on every OS, from text that may hold Japanese and punctuation.
+pub fn safe_file_name(s: &str) -> String {
+    s.chars()
+        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_overwrites_without_force_and_is_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("会議録.md");
+        write_file(&p, "一".as_bytes(), false).unwrap();
+        let err = write_file(&p, "二".as_bytes(), false).unwrap_err();
+        assert!(err.to_string().contains("--force"));
+        assert_eq!(fs::read_to_string(&p).unwrap(), "一");
+        write_file(&p, "二".as_bytes(), true).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "二");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    }
+
+    #[test]
+    fn file_names_are_sanitised() {
+        assert_eq!(safe_file_name("第1小学校/保健室:*"), "第1小学校_保健室__");
+    }
+}

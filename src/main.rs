@@ -1,0 +1,16 @@
+use clap::Parser;
+
+fn main() {
+    // `shinko ledger list | head` must end quietly, not panic on a closed pipe.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    // color-eyre first: ratatui's panic hook restores the terminal and then chains to it.
+    let _ = color_eyre::config::HookBuilder::default().display_env_section(false).install();
+    let cli = shinko::cli::Cli::parse();
+    if let Err(e) = shinko::cli::run(cli) {
+        eprintln!("エラー: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,48 @@
+//! 世帯.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store, StoreError, Tx};
+use crate::domain::{Household, Id};
+
+fn fields(h: &Household) -> Vec<(&'static str, String)> {
+    vec![("name", h.name.clone()), ("town", h.town.clone()), ("note", h.note.clone())]
+}
+
+impl Tx<'_> {
+    pub fn save_household(&mut self, h: &Household) -> Result<Id> {
+        let before: Option<Household> = if h.id == 0 {
+            None
+        } else {
+            self.tx
+                .query_row("SELECT id, name, town, note FROM households WHERE id = ?1", [h.id], |r| {
+                    Ok(Household { id: r.get(0)?, name: r.get(1)?, town: r.get(2)?, note: r.get(3)? })
+                })
+                .optional()?
+        };
+        let id = if h.id == 0 {
+            self.tx.execute("INSERT INTO households(name, town, note) VALUES (?1, ?2, ?3)", params![h.name, h.town, h.note])?;
+            self.tx.last_insert_rowid()
+        } else {
+            self.tx.execute(
+                "UPDATE households SET name = ?1, town = ?2, note = ?3 WHERE id = ?4",
+                params![h.name, h.town, h.note, h.id],
+            )?;
+            h.id
+        };
+        let old = before.as_ref().map(fields).unwrap_or_default();
+        self.audit_diff("household", id, &old, &fields(h))?;
+        Ok(id)
+    }
+}
+
+impl Store {
+    pub fn household(&self, id: Id) -> Result<Household> {
+        self.conn
+            .query_row("SELECT id, name, town, note FROM households WHERE id = ?1", [id], |r| {
+                Ok(Household { id: r.get(0)?, name: r.get(1)?, town: r.get(2)?, note: r.get(3)? })
+            })
+            .optional()?
+            .ok_or(StoreError::NotFound { entity: "世帯", id })
+    }
+}

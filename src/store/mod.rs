@@ -1,0 +1,252 @@
+//! SQLite storage through rusqlite: migrations, one module per aggregate, the audit log.
+//!
+//! Every change goes through [`Store::write`], which opens one immediate transaction, lets the
+//! caller change rows and record what changed, and appends the audit entries in that same
+//! transaction; a crash leaves either all of it or none of it.
+
+pub mod actions;
+pub mod agencies;
+pub mod audit;
+pub mod cases;
+pub mod households;
+pub mod meetings;
+pub mod migrations;
+pub mod sheets;
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+pub use audit::AuditEntry;
+pub use cases::{CaseFilter, CaseRow, CaseSort};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("データベースの操作に失敗しました: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{entity} (ID {id}) が見つかりません")]
+    NotFound { entity: &'static str, id: i64 },
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("パスフレーズが違うか、暗号化されたデータベースです（--passphrase または SHINKO_PASSPHRASE を確認してください）")]
+    WrongPassphrase,
+    #[error("データベースのバージョン {found} はこの shinko（対応 {supported} まで）より新しいため開けません")]
+    TooNew { found: usize, supported: usize },
+    #[error("別の shinko がこのデータベースを使用中です。しばらく待ってから再度お試しください")]
+    Busy,
+    #[error("データの形式が壊れています ({0})")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        StoreError::Invalid { field: field.into(), message: message.into() }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Maps SQLITE_BUSY to a message the user understands.
+fn busy_aware(e: rusqlite::Error) -> StoreError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => StoreError::Busy,
+        Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongPassphrase,
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+    actor: String,
+    /// Fixed time for tests and the demo generator; None = the real clock.
+    clock: Option<NaiveDateTime>,
+}
+
+/// An open write transaction with the actor and time every audit entry gets.
+pub struct Tx<'a> {
+    pub(crate) tx: rusqlite::Transaction<'a>,
+    actor: &'a str,
+    at: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`. With a passphrase the file is
+    /// encrypted with SQLCipher; a wrong one is reported without changing anything.
+    pub fn open(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+        let fresh = !path.exists();
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        if fresh {
+            restrict_to_owner(path);
+        }
+        Self::init(conn, passphrase)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(mut conn: Connection, passphrase: Option<&str>) -> Result<Store> {
+        // SQLCipher logs to stderr, which would scribble over the TUI.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;").ok();
+        if let Some(p) = passphrase {
+            conn.pragma_update(None, "key", p)?;
+        }
+        // A wrong key (or a plaintext/encrypted mismatch) only shows at the first read.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .map_err(busy_aware)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(busy_aware)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn, actor: "事務局".into(), clock: None })
+    }
+
+    /// The name written to the audit log for changes made through this store.
+    pub fn set_actor(&mut self, actor: &str) {
+        self.actor = actor.to_string();
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Pins the clock (tests, demo generation).
+    pub fn set_clock(&mut self, at: Option<NaiveDateTime>) {
+        self.clock = at;
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock.unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.now().date()
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one immediate transaction; audit entries it records commit with it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let at = self.now().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(busy_aware)?;
+        let mut t = Tx { tx, actor: &self.actor, at };
+        let out = f(&mut t)?;
+        t.tx.commit().map_err(busy_aware)?;
+        Ok(out)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+impl Tx<'_> {
+    pub fn conn(&self) -> &rusqlite::Transaction<'_> {
+        &self.tx
+    }
+
+    pub fn at(&self) -> &str {
+        &self.at
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        let before: Option<String> = {
+            use rusqlite::OptionalExtension;
+            self.tx.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?
+        };
+        self.tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        if before.as_deref() != Some(value) {
+            self.audit("setting", None, key, before.as_deref(), Some(value))?;
+        }
+        Ok(())
+    }
+}
+
+/// Children's data: the database file is readable by its owner only. SQLite gives the WAL
+/// and shared-memory files the same permissions as the database.
+fn restrict_to_owner(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Date columns are ISO text; NULL stays None.
+pub(crate) fn date_col(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
+    match s {
+        None => Ok(None),
+        Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d").map(Some).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        }),
+    }
+}
+
+pub(crate) fn json_col<T: serde::de::DeserializeOwned>(s: String) -> rusqlite::Result<T> {
+    serde_json::from_str(&s)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_from_empty_to_latest() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(migrations::current_version(store.conn()).unwrap(), migrations::MIGRATIONS.len());
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+        let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn refuses_a_newer_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.db");
+        {
+            let s = Store::open(&path, None).unwrap();
+            s.conn().pragma_update(None, "user_version", 999).unwrap();
+        }
+        assert!(matches!(Store::open(&path, None), Err(StoreError::TooNew { found: 999, .. })));
+    }
+
+    #[test]
+    fn encrypted_database_needs_the_right_passphrase() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("enc.db");
+        {
+            let mut s = Store::open(&path, Some("正しい合言葉")).unwrap();
+            s.write(|t| t.set_setting("k", "児童")).unwrap();
+        }
+        let raw = std::fs::read(&path).unwrap();
+        assert!(!raw.starts_with(b"SQLite format 3"), "file header must not be plaintext");
+        assert!(matches!(Store::open(&path, Some("違う")), Err(StoreError::WrongPassphrase)));
+        assert!(matches!(Store::open(&path, None), Err(StoreError::WrongPassphrase)));
+        let s = Store::open(&path, Some("正しい合言葉")).unwrap();
+        assert_eq!(s.setting("k").unwrap().as_deref(), Some("児童"));
+    }
+}
