@@ -36,6 +36,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 pub enum Command {
     /// デモ用の架空の自治体を作成し、TUIで開く
     Demo(DemoArgs),
@@ -146,7 +147,8 @@ fn load_config(explicit: Option<&Path>) -> Result<Config> {
             _ => return Ok(Config::default()),
         },
     };
-    let text = std::fs::read_to_string(&path).wrap_err_with(|| format!("設定ファイル {} を読めません", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).wrap_err_with(|| format!("設定ファイル {} を読めません", path.display()))?;
     Config::from_toml(&text).map_err(|e| eyre!("{}: {e}", path.display()))
 }
 

@@ -8,9 +8,9 @@ use chrono::{Datelike, Duration, Months, NaiveDate, NaiveTime};
 
 use crate::domain::meeting::SecretariatDraft;
 use crate::domain::{
-    AbuseType, Action, ActionStatus, Agency, AgencyKind, AgendaItem, AssessmentSheet, Attendance, AttendanceStatus, Case,
-    CaseStatus, CgcInvolvement, Closure, Config, Decision, DecisionKind, Household, Id, ItemState, Meeting, MeetingKind,
-    MeetingStatus, Registration, Session, Sex, Track,
+    AbuseType, Action, ActionStatus, Agency, AgencyKind, AgendaItem, AssessmentSheet, Attendance, AttendanceStatus,
+    Case, CaseStatus, CgcInvolvement, Closure, Config, Decision, DecisionKind, Household, Id, ItemState, Meeting,
+    MeetingKind, MeetingStatus, Registration, Session, Sex, Track,
 };
 use crate::store::{Result, Store};
 
@@ -44,35 +44,110 @@ impl Scale {
 }
 
 const FAMILY: &[(&str, &str)] = &[
-    ("佐藤", "さとう"), ("鈴木", "すずき"), ("高橋", "たかはし"), ("田中", "たなか"), ("伊藤", "いとう"),
-    ("渡辺", "わたなべ"), ("山本", "やまもと"), ("中村", "なかむら"), ("小林", "こばやし"), ("加藤", "かとう"),
-    ("吉田", "よしだ"), ("山田", "やまだ"), ("佐々木", "ささき"), ("山口", "やまぐち"), ("松本", "まつもと"),
-    ("井上", "いのうえ"), ("木村", "きむら"), ("林", "はやし"), ("斎藤", "さいとう"), ("清水", "しみず"),
-    ("山崎", "やまざき"), ("森", "もり"), ("池田", "いけだ"), ("橋本", "はしもと"), ("阿部", "あべ"),
-    ("石川", "いしかわ"), ("山下", "やました"), ("中島", "なかじま"), ("石井", "いしい"), ("小川", "おがわ"),
-    ("前田", "まえだ"), ("岡田", "おかだ"), ("長谷川", "はせがわ"), ("藤田", "ふじた"), ("後藤", "ごとう"),
-    ("近藤", "こんどう"), ("村上", "むらかみ"), ("遠藤", "えんどう"), ("青木", "あおき"), ("坂本", "さかもと"),
-    ("髙田", "たかだ"), ("西村", "にしむら"), ("福田", "ふくだ"), ("太田", "おおた"), ("三浦", "みうら"),
+    ("佐藤", "さとう"),
+    ("鈴木", "すずき"),
+    ("高橋", "たかはし"),
+    ("田中", "たなか"),
+    ("伊藤", "いとう"),
+    ("渡辺", "わたなべ"),
+    ("山本", "やまもと"),
+    ("中村", "なかむら"),
+    ("小林", "こばやし"),
+    ("加藤", "かとう"),
+    ("吉田", "よしだ"),
+    ("山田", "やまだ"),
+    ("佐々木", "ささき"),
+    ("山口", "やまぐち"),
+    ("松本", "まつもと"),
+    ("井上", "いのうえ"),
+    ("木村", "きむら"),
+    ("林", "はやし"),
+    ("斎藤", "さいとう"),
+    ("清水", "しみず"),
+    ("山崎", "やまざき"),
+    ("森", "もり"),
+    ("池田", "いけだ"),
+    ("橋本", "はしもと"),
+    ("阿部", "あべ"),
+    ("石川", "いしかわ"),
+    ("山下", "やました"),
+    ("中島", "なかじま"),
+    ("石井", "いしい"),
+    ("小川", "おがわ"),
+    ("前田", "まえだ"),
+    ("岡田", "おかだ"),
+    ("長谷川", "はせがわ"),
+    ("藤田", "ふじた"),
+    ("後藤", "ごとう"),
+    ("近藤", "こんどう"),
+    ("村上", "むらかみ"),
+    ("遠藤", "えんどう"),
+    ("青木", "あおき"),
+    ("坂本", "さかもと"),
+    ("髙田", "たかだ"),
+    ("西村", "にしむら"),
+    ("福田", "ふくだ"),
+    ("太田", "おおた"),
+    ("三浦", "みうら"),
 ];
 
 const BOYS: &[(&str, &str)] = &[
-    ("蓮", "れん"), ("湊", "みなと"), ("陽翔", "はると"), ("蒼", "あおい"), ("樹", "いつき"), ("悠真", "ゆうま"),
-    ("大和", "やまと"), ("陽太", "ようた"), ("律", "りつ"), ("朝陽", "あさひ"), ("颯太", "そうた"), ("翔", "しょう"),
-    ("大翔", "ひろと"), ("悠人", "ゆうと"), ("健太", "けんた"), ("拓海", "たくみ"), ("直樹", "なおき"), ("優斗", "ゆうと"),
+    ("蓮", "れん"),
+    ("湊", "みなと"),
+    ("陽翔", "はると"),
+    ("蒼", "あおい"),
+    ("樹", "いつき"),
+    ("悠真", "ゆうま"),
+    ("大和", "やまと"),
+    ("陽太", "ようた"),
+    ("律", "りつ"),
+    ("朝陽", "あさひ"),
+    ("颯太", "そうた"),
+    ("翔", "しょう"),
+    ("大翔", "ひろと"),
+    ("悠人", "ゆうと"),
+    ("健太", "けんた"),
+    ("拓海", "たくみ"),
+    ("直樹", "なおき"),
+    ("優斗", "ゆうと"),
 ];
 
 const GIRLS: &[(&str, &str)] = &[
-    ("陽葵", "ひまり"), ("凛", "りん"), ("詩", "うた"), ("結菜", "ゆいな"), ("芽依", "めい"), ("葵", "あおい"),
-    ("紬", "つむぎ"), ("澪", "みお"), ("結愛", "ゆあ"), ("美桜", "みお"), ("さくら", "さくら"), ("莉子", "りこ"),
-    ("心春", "こはる"), ("杏", "あん"), ("彩花", "あやか"), ("七海", "ななみ"), ("真央", "まお"), ("美咲", "みさき"),
+    ("陽葵", "ひまり"),
+    ("凛", "りん"),
+    ("詩", "うた"),
+    ("結菜", "ゆいな"),
+    ("芽依", "めい"),
+    ("葵", "あおい"),
+    ("紬", "つむぎ"),
+    ("澪", "みお"),
+    ("結愛", "ゆあ"),
+    ("美桜", "みお"),
+    ("さくら", "さくら"),
+    ("莉子", "りこ"),
+    ("心春", "こはる"),
+    ("杏", "あん"),
+    ("彩花", "あやか"),
+    ("七海", "ななみ"),
+    ("真央", "まお"),
+    ("美咲", "みさき"),
 ];
 
 const MOTHERS: &[(&str, &str)] = &[
-    ("美香", "みか"), ("由美", "ゆみ"), ("恵", "めぐみ"), ("麻衣", "まい"), ("愛", "あい"), ("彩", "あや"),
-    ("沙織", "さおり"), ("千尋", "ちひろ"), ("香織", "かおり"), ("瞳", "ひとみ"),
+    ("美香", "みか"),
+    ("由美", "ゆみ"),
+    ("恵", "めぐみ"),
+    ("麻衣", "まい"),
+    ("愛", "あい"),
+    ("彩", "あや"),
+    ("沙織", "さおり"),
+    ("千尋", "ちひろ"),
+    ("香織", "かおり"),
+    ("瞳", "ひとみ"),
 ];
 
-const TOWNS: &[&str] = &["本町", "東町", "西町", "南町", "北町", "中央", "旭町", "栄町", "緑町", "港町", "山手", "若葉"];
+const TOWNS: &[&str] =
+    &["本町", "東町", "西町", "南町", "北町", "中央", "旭町", "栄町", "緑町", "港町", "山手", "若葉"];
 
 const CONCERNS: &[&str] = &[
     "夜間に子どもの泣き声と怒鳴り声が続くとの近隣通告",
@@ -180,7 +255,12 @@ fn make_agencies(store: &mut Store, n_cases: usize) -> Result<(Institutions, usi
         }
         let mut junior = Vec::new();
         for i in 0..n_junior {
-            junior.push(add(t, format!("JH{:02}", i + 1), format!("{}中学校", label(i)), AgencyKind::JuniorHighSchool)?);
+            junior.push(add(
+                t,
+                format!("JH{:02}", i + 1),
+                format!("{}中学校", label(i)),
+                AgencyKind::JuniorHighSchool,
+            )?);
         }
         let high = vec![add(t, "HS01".into(), "県立高等学校".into(), AgencyKind::HighSchool)?];
         let mut nursery = Vec::new();
@@ -247,7 +327,12 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
             while made < upto {
                 let (fam, fam_kana) = *g.pick(FAMILY);
                 let town = g.pick(TOWNS).to_string();
-                let hh = t.save_household(&Household { id: 0, name: format!("{fam}家"), town: town.clone(), note: String::new() })?;
+                let hh = t.save_household(&Household {
+                    id: 0,
+                    name: format!("{fam}家"),
+                    town: town.clone(),
+                    note: String::new(),
+                })?;
                 summary.households += 1;
                 let expectant = g.chance(0.08);
                 let siblings = if expectant { 1 } else { [1, 1, 1, 2, 2, 3][g.rng.usize(..6)] };
@@ -337,13 +422,19 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
                     if g.chance(0.07) && accepted < today - Duration::days(400) {
                         c.status = CaseStatus::Closed;
                         let reason = *g.pick(&["状況が安定し3か月問題なし", "市外へ転出", "児童の成長により支援終了"]);
-                        c.closure = Some(Closure { on: accepted + Duration::days(300), reason: reason.into(), meeting_id: None });
+                        c.closure = Some(Closure {
+                            on: accepted + Duration::days(300),
+                            reason: reason.into(),
+                            meeting_id: None,
+                        });
                     }
                     let id = t.save_case(&c)?;
                     if c.cgc != CgcInvolvement::None {
                         t.link_case_agency(id, inst.cgc, "児相担当")?;
                     }
-                    if c.affiliation.is_some_and(|a| inst.primary.contains(&a) || inst.junior.contains(&a)) && g.chance(0.3) {
+                    if c.affiliation.is_some_and(|a| inst.primary.contains(&a) || inst.junior.contains(&a))
+                        && g.chance(0.3)
+                    {
                         t.link_case_agency(id, inst.boe, "SSW")?;
                     }
                     if c.grade.contains("生活") || c.presenting_concern.contains("困窮") {
@@ -362,7 +453,8 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
 
     // The past meeting, with sessions, attendance, decisions and actions.
     store.set_clock(Some(past_date.and_hms_opt(13, 30, 0).expect("valid time")));
-    let title = format!("令和{}年度 第{}回 進行管理会議", reiwa(fy(past_date)), if past_date.month() >= 10 { 2 } else { 1 });
+    let title =
+        format!("令和{}年度 第{}回 進行管理会議", reiwa(fy(past_date)), if past_date.month() >= 10 { 2 } else { 1 });
     let past = store.write(|t| {
         let m = t.save_meeting(&Meeting {
             id: 0,
@@ -439,7 +531,11 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
                     case_id: *id,
                     agenda_item_id: Some(item),
                     as_proposed: !deep,
-                    status_summary: if deep { "学校から欠席増加の報告。保護者とは連絡が取れている。".into() } else { String::new() },
+                    status_summary: if deep {
+                        "学校から欠席増加の報告。保護者とは連絡が取れている。".into()
+                    } else {
+                        String::new()
+                    },
                     rank_before: c.rank.clone(),
                     rank_after: c.rank.clone(),
                     kind: DecisionKind::Continue,
@@ -474,7 +570,12 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
     store.set_clock(Some(today.and_hms_opt(9, 0, 0).expect("valid time") - Duration::days(5)));
     let period = today - Duration::days(7);
     let prev_period = period.checked_sub_months(Months::new(3)).unwrap_or(period);
-    let items: Vec<String> = cfg.sheet_items.iter().filter(|i| i.kind == crate::domain::config::SheetItemKind::Check).map(|i| i.key.clone()).collect();
+    let items: Vec<String> = cfg
+        .sheet_items
+        .iter()
+        .filter(|i| i.kind == crate::domain::config::SheetItemKind::Check)
+        .map(|i| i.key.clone())
+        .collect();
     let mut sheets = 0;
     for chunk in case_ids.chunks(1000) {
         store.write(|t| {
@@ -482,7 +583,10 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
                 let c = t.case(*id)?;
                 let Some(aff) = c.affiliation else { continue };
                 let prev_scale = g.rng.u8(3..=9);
-                for (p, scale) in [(prev_period, prev_scale), (period, prev_scale.saturating_sub(if g.chance(0.15) { 3 } else { 0 }).max(1))] {
+                for (p, scale) in [
+                    (prev_period, prev_scale),
+                    (period, prev_scale.saturating_sub(if g.chance(0.15) { 3 } else { 0 }).max(1)),
+                ] {
                     t.request_sheet(*id, aff, p)?;
                     // Some sheets for the latest period have not come back yet.
                     if p == period && g.chance(0.08) {
@@ -525,7 +629,8 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
 
     // The next meeting: planned, two days, with 部会 sessions; its agenda is built by the
     // secretariat (agenda build).
-    let title = format!("令和{}年度 第{}回 進行管理会議", reiwa(fy(next_date)), if next_date.month() >= 10 { 3 } else { 2 });
+    let title =
+        format!("令和{}年度 第{}回 進行管理会議", reiwa(fy(next_date)), if next_date.month() >= 10 { 3 } else { 2 });
     let next = store.write(|t| {
         let m = t.save_meeting(&Meeting {
             id: 0,
@@ -595,7 +700,8 @@ mod tests {
         for c in &cases {
             by_hh.entry(c.household_id.unwrap()).or_default().push(c);
         }
-        assert!(by_hh.values().any(|v| v.len() >= 2 && v.iter().filter_map(|c| c.affiliation).collect::<std::collections::BTreeSet<_>>().len() >= 2));
+        assert!(by_hh.values().any(|v| v.len() >= 2
+            && v.iter().filter_map(|c| c.affiliation).collect::<std::collections::BTreeSet<_>>().len() >= 2));
         assert!(cases.iter().all(|c| !c.kana.is_empty()));
         assert!(!s.decisions(sum.past_meeting).unwrap().is_empty());
         assert!(!s.open_actions().unwrap().is_empty());

@@ -168,7 +168,9 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
     let filter = CaseFilter {
         query: a.query.unwrap_or_default(),
         registration: match a.registration.as_deref() {
-            Some(r) => Some(Registration::parse(r).ok_or_else(|| eyre!("登録区分「{r}」は不明です（要保護/要支援/特定妊婦）"))?),
+            Some(r) => Some(
+                Registration::parse(r).ok_or_else(|| eyre!("登録区分「{r}」は不明です（要保護/要支援/特定妊婦）"))?,
+            ),
             None => None,
         },
         rank: a.rank,
@@ -229,7 +231,13 @@ fn show(ctx: &Ctx, number: &str, format: ListFormat) -> Result<()> {
             println!("登録区分: {}  ランク: {}  状態: {}", c.registration.label(), c.rank, c.status.label());
             println!("生年月日: {}  出産予定日: {}", d(c.birth_date), d(c.due_date));
             println!("受理日: {}  主訴: {}", wareki::display(c.accepted_on, true), c.presenting_concern);
-            println!("所属: {} {}  主担当: {}  援助者: {}", name_of(c.affiliation), c.grade, name_of(c.lead_agency), c.key_worker);
+            println!(
+                "所属: {} {}  主担当: {}  援助者: {}",
+                name_of(c.affiliation),
+                c.grade,
+                name_of(c.lead_agency),
+                c.key_worker
+            );
             println!("児相: {}  虐待種別: {}", c.cgc.label(), AbuseType::join(&c.abuse_types));
             println!("援助方針: {}", c.support_policy);
             println!("前回確認: {}  次回確認: {}", d(c.last_review), d(c.next_review));
@@ -262,7 +270,8 @@ fn apply(store: &mut Store, c: &mut Case, f: &CaseFields) -> Result<()> {
         c.accepted_on = date("受理日", v)?;
     }
     if let Some(v) = &f.registration {
-        c.registration = Registration::parse(v).ok_or_else(|| eyre!("登録区分「{v}」は不明です（要保護/要支援/特定妊婦）"))?;
+        c.registration =
+            Registration::parse(v).ok_or_else(|| eyre!("登録区分「{v}」は不明です（要保護/要支援/特定妊婦）"))?;
     }
     if let Some(v) = &f.abuse {
         c.abuse_types = AbuseType::parse_list(v).map_err(|e| eyre!("虐待種別: {e}"))?;
@@ -295,7 +304,9 @@ fn apply(store: &mut Store, c: &mut Case, f: &CaseFields) -> Result<()> {
     let aff = f.affiliation.clone();
     let lead = f.lead.clone();
     let sib = match &f.sibling_of {
-        Some(v) => Some(store.case_by_number(v)?.ok_or_else(|| eyre!("きょうだいのケース番号「{v}」は台帳にありません"))?),
+        Some(v) => {
+            Some(store.case_by_number(v)?.ok_or_else(|| eyre!("きょうだいのケース番号「{v}」は台帳にありません"))?)
+        }
         None => None,
     };
     store.write(|t| {
@@ -310,7 +321,12 @@ fn apply(store: &mut Store, c: &mut Case, f: &CaseFields) -> Result<()> {
                 Some(h) => Some(h),
                 None => {
                     let fam = s.name.split([' ', '\u{3000}']).next().unwrap_or("").to_string();
-                    let h = t.save_household(&Household { id: 0, name: format!("{fam}家"), town: s.town.clone(), note: String::new() })?;
+                    let h = t.save_household(&Household {
+                        id: 0,
+                        name: format!("{fam}家"),
+                        town: s.town.clone(),
+                        note: String::new(),
+                    })?;
                     let mut s2 = s.clone();
                     s2.household_id = Some(h);
                     t.save_case(&s2)?;
@@ -353,7 +369,12 @@ fn save(ctx: &Ctx, f: CaseFields, new: bool) -> Result<()> {
     }
     let id = store.write(|t| t.save_case(&c))?;
     tracing::info!(case_id = id, new, "case saved");
-    eprintln!("{} ケース {} を{}しました", if new { "登録:" } else { "更新:" }, c.number, if new { "登録" } else { "更新" });
+    eprintln!(
+        "{} ケース {} を{}しました",
+        if new { "登録:" } else { "更新:" },
+        c.number,
+        if new { "登録" } else { "更新" }
+    );
     Ok(())
 }
 

@@ -104,10 +104,7 @@ impl AgencyKind {
     }
 
     pub fn is_school(self) -> bool {
-        matches!(
-            self,
-            AgencyKind::PrimarySchool | AgencyKind::JuniorHighSchool | AgencyKind::HighSchool
-        )
+        matches!(self, AgencyKind::PrimarySchool | AgencyKind::JuniorHighSchool | AgencyKind::HighSchool)
     }
 
     /// Guesses the kind from an institution's name, for importers.
@@ -126,17 +123,15 @@ impl AgencyKind {
             ("保健", AgencyKind::HealthCentre),
             ("警察", AgencyKind::Police),
         ];
-        pairs
-            .iter()
-            .find(|(k, _)| name.contains(k))
-            .map(|(_, v)| *v)
-            .unwrap_or(if name.contains("病院") || name.contains("クリニック") {
+        pairs.iter().find(|(k, _)| name.contains(k)).map(|(_, v)| *v).unwrap_or(
+            if name.contains("病院") || name.contains("クリニック") {
                 AgencyKind::Hospital
             } else if name.contains("こども") || name.contains("子ども") || name.contains("課") {
                 AgencyKind::Secretariat
             } else {
                 AgencyKind::Other
-            })
+            },
+        )
     }
 }
 

@@ -17,11 +17,8 @@ pub enum Registration {
 }
 
 impl Registration {
-    pub const ALL: [Registration; 3] = [
-        Registration::NeedsProtection,
-        Registration::NeedsSupport,
-        Registration::ExpectantMother,
-    ];
+    pub const ALL: [Registration; 3] =
+        [Registration::NeedsProtection, Registration::NeedsSupport, Registration::ExpectantMother];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -54,14 +51,12 @@ impl Registration {
     /// Accepts the code, the label and the common short forms found in ledgers.
     pub fn parse(s: &str) -> Option<Self> {
         let t = s.trim();
-        Self::ALL.into_iter().find(|r| r.code() == t || r.label() == t || r.short() == t).or(
-            match t {
-                "要保護" | "要保護児童等" => Some(Registration::NeedsProtection),
-                "要支援" => Some(Registration::NeedsSupport),
-                "特定妊婦等" | "妊婦" => Some(Registration::ExpectantMother),
-                _ => None,
-            },
-        )
+        Self::ALL.into_iter().find(|r| r.code() == t || r.label() == t || r.short() == t).or(match t {
+            "要保護" | "要保護児童等" => Some(Registration::NeedsProtection),
+            "要支援" => Some(Registration::NeedsSupport),
+            "特定妊婦等" | "妊婦" => Some(Registration::ExpectantMother),
+            _ => None,
+        })
     }
 }
 
@@ -79,12 +74,8 @@ pub enum AbuseType {
 }
 
 impl AbuseType {
-    pub const ALL: [AbuseType; 4] = [
-        AbuseType::Physical,
-        AbuseType::Neglect,
-        AbuseType::Psychological,
-        AbuseType::Sexual,
-    ];
+    pub const ALL: [AbuseType; 4] =
+        [AbuseType::Physical, AbuseType::Neglect, AbuseType::Psychological, AbuseType::Sexual];
 
     pub fn label(self) -> &'static str {
         match self {

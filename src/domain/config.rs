@@ -36,9 +36,7 @@ pub struct Municipality {
 impl Default for Municipality {
     fn default() -> Self {
         Municipality {
-            name: "しんこう町".into(),
-            user: "事務局".into(),
-            secretariat: "こども家庭センター".into(),
+            name: "しんこう町".into(), user: "事務局".into(), secretariat: "こども家庭センター".into()
         }
     }
 }
@@ -295,7 +293,10 @@ impl Config {
     }
 
     pub fn business_calendar(&self) -> super::calendar::BusinessCalendar {
-        super::calendar::BusinessCalendar::new(self.calendar.year_end_closure, self.calendar.closed_days.iter().copied())
+        super::calendar::BusinessCalendar::new(
+            self.calendar.year_end_closure,
+            self.calendar.closed_days.iter().copied(),
+        )
     }
 
     /// The 部会 a case belongs to on `today`, by age and registration (first match wins).

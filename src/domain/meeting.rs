@@ -67,9 +67,7 @@ impl MeetingStatus {
         }
     }
     pub fn from_code(s: &str) -> Option<Self> {
-        [MeetingStatus::Planned, MeetingStatus::InProgress, MeetingStatus::Closed]
-            .into_iter()
-            .find(|k| k.code() == s)
+        [MeetingStatus::Planned, MeetingStatus::InProgress, MeetingStatus::Closed].into_iter().find(|k| k.code() == s)
     }
 }
 
@@ -305,12 +303,8 @@ pub enum AttendanceStatus {
 }
 
 impl AttendanceStatus {
-    pub const ALL: [AttendanceStatus; 4] = [
-        AttendanceStatus::Present,
-        AttendanceStatus::Apology,
-        AttendanceStatus::InfoSent,
-        AttendanceStatus::Observer,
-    ];
+    pub const ALL: [AttendanceStatus; 4] =
+        [AttendanceStatus::Present, AttendanceStatus::Apology, AttendanceStatus::InfoSent, AttendanceStatus::Observer];
     pub fn label(self) -> &'static str {
         match self {
             AttendanceStatus::Present => "出席",

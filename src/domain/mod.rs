@@ -19,8 +19,8 @@ pub use agency::{Agency, AgencyKind};
 pub use case::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Household, Registration, Sex};
 pub use config::Config;
 pub use meeting::{
-    AgendaItem, Attendance, AttendanceStatus, Decision, DecisionKind, ItemState, Meeting,
-    MeetingKind, MeetingStatus, Session, Track,
+    AgendaItem, Attendance, AttendanceStatus, Decision, DecisionKind, ItemState, Meeting, MeetingKind, MeetingStatus,
+    Session, Track,
 };
 pub use rank::RankScheme;
 pub use sheet::AssessmentSheet;

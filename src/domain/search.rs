@@ -31,11 +31,7 @@ pub fn matches(key: &str, folded_query_words: &[String]) -> bool {
 
 /// Splits and folds a query typed by the user.
 pub fn query_words(query: &str) -> Vec<String> {
-    query
-        .split([' ', '\u{3000}'])
-        .map(fold)
-        .filter(|w| !w.is_empty())
-        .collect()
+    query.split([' ', '\u{3000}']).map(fold).filter(|w| !w.is_empty()).collect()
 }
 
 #[cfg(test)]

@@ -79,10 +79,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
         None => (None, s.clone()),
     };
     let rest = rest.replace('元', "1");
-    let parts: Vec<&str> = rest
-        .split(['/', '-', '.', '年', '月', '日'])
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = rest.split(['/', '-', '.', '年', '月', '日']).filter(|p| !p.is_empty()).collect();
     let nums: Vec<u32> = match parts.iter().map(|p| p.parse::<u32>()).collect::<Result<Vec<_>, _>>() {
         Ok(n) => n,
         Err(_) => return Err(bad()),

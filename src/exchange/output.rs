@@ -73,7 +73,15 @@ fn restrict(_path: &Path) -> std::io::Result<()> {
 /// A file name safe on every OS, from text that may hold Japanese and punctuation.
 pub fn safe_file_name(s: &str) -> String {
     s.chars()
-        .map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c })
+        .map(
+            |c| {
+                if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            },
+        )
         .collect::<String>()
         .trim()
         .to_string()

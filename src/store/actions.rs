@@ -97,21 +97,25 @@ impl Store {
     }
 
     pub fn actions_of_case(&self, case_id: Id) -> Result<Vec<Action>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {COLS} FROM actions WHERE case_id = ?1 ORDER BY due, id"))?;
+        let mut st =
+            self.conn.prepare_cached(&format!("SELECT {COLS} FROM actions WHERE case_id = ?1 ORDER BY due, id"))?;
         let rows = st.query_map([case_id], row_action)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Actions agreed in a meeting.
     pub fn actions_of_meeting(&self, meeting_id: Id) -> Result<Vec<Action>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {COLS} FROM actions WHERE meeting_id = ?1 ORDER BY case_id, id"))?;
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLS} FROM actions WHERE meeting_id = ?1 ORDER BY case_id, id"))?;
         let rows = st.query_map([meeting_id], row_action)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Every action still open (not yet reviewed), by due date.
     pub fn open_actions(&self) -> Result<Vec<Action>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {COLS} FROM actions WHERE status = 'open' ORDER BY due, id"))?;
+        let mut st =
+            self.conn.prepare_cached(&format!("SELECT {COLS} FROM actions WHERE status = 'open' ORDER BY due, id"))?;
         let rows = st.query_map([], row_action)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

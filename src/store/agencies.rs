@@ -33,7 +33,9 @@ impl Tx<'_> {
         let before: Option<Agency> = if a.id == 0 {
             None
         } else {
-            self.tx.query_row("SELECT id, code, name, kind, contact FROM agencies WHERE id = ?1", [a.id], row_agency).optional()?
+            self.tx
+                .query_row("SELECT id, code, name, kind, contact FROM agencies WHERE id = ?1", [a.id], row_agency)
+                .optional()?
         };
         let id = if a.id == 0 {
             self.tx.execute(
@@ -56,18 +58,27 @@ impl Tx<'_> {
     /// Finds an agency by exact name, creating it (kind guessed from the name) if unknown.
     pub fn agency_by_name_or_create(&mut self, name: &str) -> Result<Id> {
         let name = name.trim();
-        if let Some(id) = self.tx.query_row("SELECT id FROM agencies WHERE name = ?1", [name], |r| r.get(0)).optional()? {
+        if let Some(id) =
+            self.tx.query_row("SELECT id FROM agencies WHERE name = ?1", [name], |r| r.get(0)).optional()?
+        {
             return Ok(id);
         }
         let n: i64 = self.tx.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0))?;
-        let a = Agency { id: 0, code: format!("AG{:03}", n + 1), name: name.into(), kind: AgencyKind::guess_from_name(name), contact: String::new() };
+        let a = Agency {
+            id: 0,
+            code: format!("AG{:03}", n + 1),
+            name: name.into(),
+            kind: AgencyKind::guess_from_name(name),
+            contact: String::new(),
+        };
         self.save_agency(&a)
     }
 }
 
 impl Store {
     pub fn agencies(&self) -> Result<Vec<Agency>> {
-        let mut st = self.conn.prepare_cached("SELECT id, code, name, kind, contact FROM agencies ORDER BY kind, code")?;
+        let mut st =
+            self.conn.prepare_cached("SELECT id, code, name, kind, contact FROM agencies ORDER BY kind, code")?;
         let rows = st.query_map([], row_agency)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

@@ -56,9 +56,7 @@ impl Tx<'_> {
         use rusqlite::OptionalExtension;
         let last: Option<(i64, String)> = self
             .tx
-            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let (seq, prev_hash) = match last {
             Some((s, h)) => (s + 1, h),
@@ -80,7 +78,18 @@ impl Tx<'_> {
         self.tx.execute(
             "INSERT INTO audit_log(seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            rusqlite::params![e.seq, e.at, e.actor, e.entity, e.entity_id, e.field, e.before, e.after, e.prev_hash, e.hash],
+            rusqlite::params![
+                e.seq,
+                e.at,
+                e.actor,
+                e.entity,
+                e.entity_id,
+                e.field,
+                e.before,
+                e.after,
+                e.prev_hash,
+                e.hash
+            ],
         )?;
         Ok(())
     }
@@ -146,13 +155,20 @@ impl Store {
         while let Some(r) = rows.next()? {
             let e = row_entry(r)?;
             if e.seq != expected_seq {
-                return Ok(Err(ChainBreak { seq: e.seq, reason: format!("連番 {expected_seq} が欠落しています（削除の疑い）") }));
+                return Ok(Err(ChainBreak {
+                    seq: e.seq,
+                    reason: format!("連番 {expected_seq} が欠落しています（削除の疑い）"),
+                }));
             }
             if e.prev_hash != prev {
-                return Ok(Err(ChainBreak { seq: e.seq, reason: "直前の記録とのハッシュの連鎖が切れています".into() }));
+                return Ok(Err(ChainBreak {
+                    seq: e.seq, reason: "直前の記録とのハッシュの連鎖が切れています".into()
+                }));
             }
             if entry_hash(&e) != e.hash {
-                return Ok(Err(ChainBreak { seq: e.seq, reason: "記録の内容が書き換えられています".into() }));
+                return Ok(Err(ChainBreak {
+                    seq: e.seq, reason: "記録の内容が書き換えられています".into()
+                }));
             }
             prev = e.hash;
             expected_seq += 1;

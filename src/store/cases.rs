@@ -107,7 +107,10 @@ impl Tx<'_> {
             .optional()?
         {
             let _ = other;
-            return Err(StoreError::invalid("ケース番号", format!("ケース番号「{}」は既に使われています", case.number)));
+            return Err(StoreError::invalid(
+                "ケース番号",
+                format!("ケース番号「{}」は既に使われています", case.number),
+            ));
         }
         let cl = case.closure.as_ref();
         let key = search::case_key(&case.number, &case.name, &case.kana);
@@ -168,7 +171,14 @@ impl Tx<'_> {
     }
 
     /// 終結 (or 移管): needs a reason; records the deciding meeting.
-    pub fn close_case(&mut self, id: Id, status: CaseStatus, on: NaiveDate, reason: &str, meeting_id: Option<Id>) -> Result<()> {
+    pub fn close_case(
+        &mut self,
+        id: Id,
+        status: CaseStatus,
+        on: NaiveDate,
+        reason: &str,
+        meeting_id: Option<Id>,
+    ) -> Result<()> {
         if reason.trim().is_empty() {
             return Err(StoreError::invalid("終結理由", "終結・移管には理由が必要です"));
         }
@@ -177,7 +187,10 @@ impl Tx<'_> {
         }
         let mut c = self.case(id)?;
         if !c.is_open() {
-            return Err(StoreError::invalid("状態", format!("ケース {} は既に{}しています", c.number, c.status.label())));
+            return Err(StoreError::invalid(
+                "状態",
+                format!("ケース {} は既に{}しています", c.number, c.status.label()),
+            ));
         }
         c.status = status;
         c.closure = Some(Closure { on, reason: reason.trim().to_string(), meeting_id });
@@ -317,20 +330,25 @@ impl Store {
     }
 
     pub fn case_by_number(&self, number: &str) -> Result<Option<Case>> {
-        Ok(self.conn.query_row(&format!("SELECT {COLUMNS} FROM cases WHERE number = ?1"), [number], row_case).optional()?)
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {COLUMNS} FROM cases WHERE number = ?1"), [number], row_case)
+            .optional()?)
     }
 
     /// Every case, in case-number order (exports, triage).
     pub fn cases(&self, include_closed: bool) -> Result<Vec<Case>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM cases WHERE (?1 OR status = 'open') ORDER BY number"
-        ))?;
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM cases WHERE (?1 OR status = 'open') ORDER BY number"))?;
         let rows = st.query_map([include_closed], row_case)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     pub fn cases_in_household(&self, household_id: Id) -> Result<Vec<Case>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM cases WHERE household_id = ?1 ORDER BY birth_date"))?;
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM cases WHERE household_id = ?1 ORDER BY birth_date"))?;
         let rows = st.query_map([household_id], row_case)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -344,7 +362,13 @@ impl Store {
 
     /// One page of the ledger in `sort` order, starting after `after` (the last row of the
     /// previous page). Keyset paging: cost does not grow with the page number.
-    pub fn case_page(&self, f: &CaseFilter, sort: CaseSort, after: Option<&CaseRow>, limit: usize) -> Result<Vec<CaseRow>> {
+    pub fn case_page(
+        &self,
+        f: &CaseFilter,
+        sort: CaseSort,
+        after: Option<&CaseRow>,
+        limit: usize,
+    ) -> Result<Vec<CaseRow>> {
         let col = sort.column();
         let words = search::query_words(&f.query);
         let mut sql = format!("SELECT {ROW_COLUMNS} FROM cases WHERE 1=1");
@@ -412,7 +436,9 @@ impl Store {
     }
 
     pub fn case_count(&self, include_closed: bool) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM cases WHERE (?1 OR status = 'open')", [include_closed], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM cases WHERE (?1 OR status = 'open')", [include_closed], |r| r.get(0))?)
     }
 }
 

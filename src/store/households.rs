@@ -21,7 +21,10 @@ impl Tx<'_> {
                 .optional()?
         };
         let id = if h.id == 0 {
-            self.tx.execute("INSERT INTO households(name, town, note) VALUES (?1, ?2, ?3)", params![h.name, h.town, h.note])?;
+            self.tx.execute(
+                "INSERT INTO households(name, town, note) VALUES (?1, ?2, ?3)",
+                params![h.name, h.town, h.note],
+            )?;
             self.tx.last_insert_rowid()
         } else {
             self.tx.execute(

@@ -15,7 +15,9 @@ fn bad(col: usize, what: &str) -> rusqlite::Error {
 }
 
 fn time_col(col: usize, s: String) -> rusqlite::Result<NaiveTime> {
-    NaiveTime::parse_from_str(&s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(&s, "%H:%M:%S")).map_err(|_| bad(col, "time"))
+    NaiveTime::parse_from_str(&s, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(&s, "%H:%M:%S"))
+        .map_err(|_| bad(col, "time"))
 }
 
 const MEETING_COLS: &str = "id, kind, title, place, chair, recorder, status, current_item";
@@ -59,8 +61,7 @@ fn row_session(r: &Row<'_>) -> rusqlite::Result<Session> {
     })
 }
 
-const ITEM_COLS: &str =
-    "id, meeting_id, session_id, case_id, block, position, track, reasons, draft, questions, locked, state, elapsed_secs";
+const ITEM_COLS: &str = "id, meeting_id, session_id, case_id, block, position, track, reasons, draft, questions, locked, state, elapsed_secs";
 
 fn row_item(r: &Row<'_>) -> rusqlite::Result<AgendaItem> {
     Ok(AgendaItem {
@@ -95,7 +96,8 @@ fn item_fields(i: &AgendaItem) -> Vec<(&'static str, String)> {
     ]
 }
 
-const DECISION_COLS: &str = "id, meeting_id, case_id, agenda_item_id, as_proposed, status_summary, rank_before, rank_after,
+const DECISION_COLS: &str =
+    "id, meeting_id, case_id, agenda_item_id, as_proposed, status_summary, rank_before, rank_after,
     kind, reason, support_policy, next_review, new_lead_agency, notes";
 
 fn row_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
@@ -198,7 +200,10 @@ impl Tx<'_> {
     pub fn set_meeting_agencies(&mut self, meeting_id: Id, agencies: &[Id]) -> Result<()> {
         self.tx.execute("DELETE FROM meeting_agencies WHERE meeting_id = ?1", [meeting_id])?;
         for a in agencies {
-            self.tx.execute("INSERT OR IGNORE INTO meeting_agencies(meeting_id, agency_id) VALUES (?1, ?2)", [meeting_id, *a])?;
+            self.tx.execute(
+                "INSERT OR IGNORE INTO meeting_agencies(meeting_id, agency_id) VALUES (?1, ?2)",
+                [meeting_id, *a],
+            )?;
         }
         let list = agencies.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(",");
         self.audit("meeting", Some(meeting_id), "expected_agencies", None, Some(&list))?;
@@ -210,7 +215,9 @@ impl Tx<'_> {
         let before: Option<AgendaItem> = if i.id == 0 {
             None
         } else {
-            self.tx.query_row(&format!("SELECT {ITEM_COLS} FROM agenda_items WHERE id = ?1"), [i.id], row_item).optional()?
+            self.tx
+                .query_row(&format!("SELECT {ITEM_COLS} FROM agenda_items WHERE id = ?1"), [i.id], row_item)
+                .optional()?
         };
         let p = params![
             i.meeting_id,
@@ -353,7 +360,9 @@ impl Store {
     }
 
     pub fn meeting_agencies(&self, meeting_id: Id) -> Result<Vec<Id>> {
-        let mut st = self.conn.prepare_cached("SELECT agency_id FROM meeting_agencies WHERE meeting_id = ?1 ORDER BY agency_id")?;
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT agency_id FROM meeting_agencies WHERE meeting_id = ?1 ORDER BY agency_id")?;
         let rows = st.query_map([meeting_id], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -376,14 +385,18 @@ impl Store {
     }
 
     pub fn decisions(&self, meeting_id: Id) -> Result<Vec<Decision>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {DECISION_COLS} FROM decisions WHERE meeting_id = ?1 ORDER BY id"))?;
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {DECISION_COLS} FROM decisions WHERE meeting_id = ?1 ORDER BY id"))?;
         let rows = st.query_map([meeting_id], row_decision)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// A case's decisions across meetings, oldest first.
     pub fn decisions_of_case(&self, case_id: Id) -> Result<Vec<Decision>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {DECISION_COLS} FROM decisions WHERE case_id = ?1 ORDER BY decided_at, id"))?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {DECISION_COLS} FROM decisions WHERE case_id = ?1 ORDER BY decided_at, id"
+        ))?;
         let rows = st.query_map([case_id], row_decision)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }

@@ -30,7 +30,9 @@ pub enum StoreError {
     NotFound { entity: &'static str, id: i64 },
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
-    #[error("パスフレーズが違うか、暗号化されたデータベースです（--passphrase または SHINKO_PASSPHRASE を確認してください）")]
+    #[error(
+        "パスフレーズが違うか、暗号化されたデータベースです（--passphrase または SHINKO_PASSPHRASE を確認してください）"
+    )]
     WrongPassphrase,
     #[error("データベースのバージョン {found} はこの shinko（対応 {supported} まで）より新しいため開けません")]
     TooNew { found: usize, supported: usize },
@@ -97,13 +99,10 @@ impl Store {
             conn.pragma_update(None, "key", p)?;
         }
         // A wrong key (or a plaintext/encrypted mismatch) only shows at the first read.
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-            .map_err(busy_aware)?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(busy_aware)?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(busy_aware)?;
+        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(busy_aware)?;
         migrations::migrate(&mut conn)?;
         Ok(Store { conn, actor: "事務局".into(), clock: None })
     }
@@ -195,9 +194,9 @@ fn restrict_to_owner(path: &Path) {
 pub(crate) fn date_col(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
     match s {
         None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d").map(Some).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        }),
+        Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))),
     }
 }
 

@@ -81,14 +81,17 @@ impl Tx<'_> {
 impl Store {
     /// All sheets of a case, oldest period first.
     pub fn sheets_of_case(&self, case_id: Id) -> Result<Vec<AssessmentSheet>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {COLS} FROM sheets WHERE case_id = ?1 ORDER BY period, agency_id"))?;
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLS} FROM sheets WHERE case_id = ?1 ORDER BY period, agency_id"))?;
         let rows = st.query_map([case_id], row_sheet)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Every sheet (triage over the whole ledger), ordered by case and period.
     pub fn all_sheets(&self) -> Result<Vec<AssessmentSheet>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {COLS} FROM sheets ORDER BY case_id, period, agency_id"))?;
+        let mut st =
+            self.conn.prepare_cached(&format!("SELECT {COLS} FROM sheets ORDER BY case_id, period, agency_id"))?;
         let rows = st.query_map([], row_sheet)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
