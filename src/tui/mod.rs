@@ -1,12 +1,18 @@
-//! The terminal UI. Elm style: one `Model`, `Msg` in, a pure `update` returning `Effect`s, a
-//! runtime that executes effects against the store, views rendering from the model.
+//! The terminal UI. Elm style: one [`model::Model`], [`msg::Msg`] in, a pure
+//! [`update::update`] returning [`msg::Effect`]s, a [`runtime`] that executes effects against
+//! the store, [`view`]s rendering from the model, and a [`keymap`] naming every action.
 
-use chrono::NaiveDate;
-use color_eyre::eyre::Result;
+pub mod form;
+pub mod keymap;
+pub mod layout;
+pub mod ledger;
+pub mod model;
+pub mod msg;
+pub mod runtime;
+pub mod update;
+pub mod view;
 
-use crate::domain::Config;
-use crate::store::Store;
+#[cfg(test)]
+mod tests;
 
-pub fn run(_store: Store, _config: Config, _today: NaiveDate) -> Result<()> {
-    color_eyre::eyre::bail!("TUI はまだ使えません")
-}
+pub use runtime::run;

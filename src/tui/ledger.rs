@@ -1,0 +1,348 @@
+//! The ledger screen's state and its pure rules: search as you type, filters, sort, selection
+//! and the visible window. Rows come from `Store::case_rows()` once; every keystroke filters
+//! them in memory.
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use tui_input::Input;
+
+use super::keymap::Action;
+use super::layout;
+use super::msg::{CaseDetail, Effect};
+use crate::domain::{Config, Id, Registration, search};
+use crate::store::{CaseFilter, CaseRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LedgerFocus {
+    #[default]
+    Table,
+    Search,
+    Filter,
+    Detail,
+}
+
+/// 並び順 (in memory, so switching is instant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LedgerSort {
+    #[default]
+    Number,
+    Kana,
+    NextReview,
+    Rank,
+}
+
+impl LedgerSort {
+    pub const ALL: [LedgerSort; 4] = [LedgerSort::Number, LedgerSort::Kana, LedgerSort::NextReview, LedgerSort::Rank];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LedgerSort::Number => "ケース番号順",
+            LedgerSort::Kana => "ふりがな順",
+            LedgerSort::NextReview => "次回確認日順",
+            LedgerSort::Rank => "ランク順",
+        }
+    }
+
+    fn next(self) -> LedgerSort {
+        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+}
+
+/// The filters of the 絞り込み panel.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LedgerFilter {
+    pub registration: Option<Registration>,
+    pub rank: Option<String>,
+    pub lead_agency: Option<Id>,
+    pub affiliation: Option<Id>,
+    pub overdue: bool,
+    pub include_closed: bool,
+}
+
+/// Rows of the 絞り込み panel, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterField {
+    Registration,
+    Rank,
+    LeadAgency,
+    Affiliation,
+    Overdue,
+    IncludeClosed,
+}
+
+impl FilterField {
+    pub const ALL: [FilterField; 6] = [
+        FilterField::Registration,
+        FilterField::Rank,
+        FilterField::LeadAgency,
+        FilterField::Affiliation,
+        FilterField::Overdue,
+        FilterField::IncludeClosed,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            FilterField::Registration => "登録区分",
+            FilterField::Rank => "ランク",
+            FilterField::LeadAgency => "主担当機関",
+            FilterField::Affiliation => "所属機関",
+            FilterField::Overdue => "次回確認の期限超過",
+            FilterField::IncludeClosed => "終結・移管も表示",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LedgerState {
+    pub loaded: bool,
+    /// Every case (open and closed), in case-number order.
+    pub rows: Vec<CaseRow>,
+    /// Indices into `rows` that pass the search and filters, in sort order.
+    pub visible: Vec<usize>,
+    /// Index into `visible`.
+    pub selected: usize,
+    /// First visible row of the table window.
+    pub offset: usize,
+    pub search: Input,
+    pub focus: LedgerFocus,
+    pub filter: LedgerFilter,
+    /// Row of the 絞り込み panel under the cursor.
+    pub filter_cursor: usize,
+    pub sort: LedgerSort,
+    pub detail: Option<CaseDetail>,
+    pub detail_scroll: u16,
+}
+
+impl LedgerState {
+    pub fn selected_row(&self) -> Option<&CaseRow> {
+        self.visible.get(self.selected).map(|&i| &self.rows[i])
+    }
+
+    pub fn selected_id(&self) -> Option<Id> {
+        self.selected_row().map(|r| r.id)
+    }
+
+    pub fn open_count(&self) -> usize {
+        self.rows.iter().filter(|r| r.status == crate::domain::CaseStatus::Open).count()
+    }
+
+    pub fn case_filter(&self, today: NaiveDate) -> CaseFilter {
+        CaseFilter {
+            query: self.search.value().to_string(),
+            registration: self.filter.registration,
+            rank: self.filter.rank.clone(),
+            lead_agency: self.filter.lead_agency,
+            affiliation: self.filter.affiliation,
+            overdue_on: self.filter.overdue.then_some(today),
+            include_closed: self.filter.include_closed,
+        }
+    }
+
+    /// Re-applies search, filters and sort, keeping the selected case if it is still shown.
+    pub fn refilter(&mut self, config: &Config, today: NaiveDate) {
+        let keep = self.selected_id();
+        let f = self.case_filter(today);
+        let words = search::query_words(&f.query);
+        self.visible = (0..self.rows.len()).filter(|&i| self.rows[i].passes(&f, &words)).collect();
+        let rows = &self.rows;
+        match self.sort {
+            // `rows` is already in case-number order.
+            LedgerSort::Number => {}
+            LedgerSort::Kana => self.visible.sort_by(|&a, &b| rows[a].kana.cmp(&rows[b].kana)),
+            LedgerSort::NextReview => {
+                self.visible.sort_by_key(|&i| (rows[i].next_review.is_none(), rows[i].next_review))
+            }
+            LedgerSort::Rank => {
+                self.visible.sort_by_key(|&i| config.rank_scheme(rows[i].registration).severity_index(&rows[i].rank))
+            }
+        }
+        self.selected = keep.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id)).unwrap_or(0);
+    }
+
+    /// Moves the selection to `index` (clamped) and scrolls the window of `height` rows to it.
+    pub fn select(&mut self, index: usize, height: usize) {
+        self.selected = index.min(self.visible.len().saturating_sub(1));
+        self.scroll_to_selection(height);
+    }
+
+    pub fn scroll_to_selection(&mut self, height: usize) {
+        let h = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + h {
+            self.offset = self.selected + 1 - h;
+        }
+        let max_offset = self.visible.len().saturating_sub(h);
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// The values a filter row cycles through (None = 指定なし).
+    fn cycle_filter(&mut self, field: FilterField, forward: bool, config: &Config) {
+        fn step<T: Clone + PartialEq>(options: &[Option<T>], current: &Option<T>, forward: bool) -> Option<T> {
+            let n = options.len();
+            let i = options.iter().position(|o| o == current).unwrap_or(0);
+            options[if forward { (i + 1) % n } else { (i + n - 1) % n }].clone()
+        }
+        let agencies_used = |pick: fn(&CaseRow) -> Option<Id>| {
+            let mut ids: Vec<Id> = self.rows.iter().filter_map(pick).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            std::iter::once(None).chain(ids.into_iter().map(Some)).collect::<Vec<_>>()
+        };
+        match field {
+            FilterField::Registration => {
+                let opts: Vec<_> = std::iter::once(None).chain(Registration::ALL.into_iter().map(Some)).collect();
+                self.filter.registration = step(&opts, &self.filter.registration, forward);
+            }
+            FilterField::Rank => {
+                let mut codes: Vec<String> = Vec::new();
+                for r in config.ranks.iter().chain(config.expectant_ranks.iter()) {
+                    if !codes.contains(&r.code) {
+                        codes.push(r.code.clone());
+                    }
+                }
+                let opts: Vec<_> = std::iter::once(None).chain(codes.into_iter().map(Some)).collect();
+                self.filter.rank = step(&opts, &self.filter.rank, forward);
+            }
+            FilterField::LeadAgency => {
+                let opts = agencies_used(|r| r.lead_agency);
+                self.filter.lead_agency = step(&opts, &self.filter.lead_agency, forward);
+            }
+            FilterField::Affiliation => {
+                let opts = agencies_used(|r| r.affiliation);
+                self.filter.affiliation = step(&opts, &self.filter.affiliation, forward);
+            }
+            FilterField::Overdue => self.filter.overdue = !self.filter.overdue,
+            FilterField::IncludeClosed => self.filter.include_closed = !self.filter.include_closed,
+        }
+    }
+}
+
+/// Context `update` passes down: what the ledger needs from the model besides its own state.
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub today: NaiveDate,
+    pub table_rows: usize,
+}
+
+/// Effects for a changed selection: load the new case's detail.
+fn after_move(s: &LedgerState, before: Option<Id>) -> Vec<Effect> {
+    match s.selected_id() {
+        Some(id) if Some(id) != before => vec![Effect::LoadDetail(id)],
+        _ => vec![],
+    }
+}
+
+/// Keys on the table. Returns effects; `None` when the action is not the table's.
+pub fn on_table_action(s: &mut LedgerState, a: Action, cx: &Ctx<'_>) -> Option<Vec<Effect>> {
+    let before = s.selected_id();
+    let h = cx.table_rows.max(1);
+    match a {
+        Action::Up => s.select(s.selected.saturating_sub(1), h),
+        Action::Down => s.select(s.selected + 1, h),
+        Action::PageUp => s.select(s.selected.saturating_sub(h), h),
+        Action::PageDown => s.select(s.selected + h, h),
+        Action::First => s.select(0, h),
+        Action::Last => s.select(usize::MAX, h),
+        Action::Open | Action::FocusNext => {
+            if s.selected_row().is_some() {
+                s.focus = LedgerFocus::Detail;
+                s.detail_scroll = 0;
+            }
+        }
+        Action::Search => s.focus = LedgerFocus::Search,
+        Action::Filter => s.focus = LedgerFocus::Filter,
+        Action::ToggleOverdue => {
+            s.filter.overdue = !s.filter.overdue;
+            s.refilter(cx.config, cx.today);
+            s.select(s.selected, h);
+        }
+        Action::Sort => {
+            s.sort = s.sort.next();
+            s.refilter(cx.config, cx.today);
+            s.select(s.selected, h);
+        }
+        _ => return None,
+    }
+    Some(after_move(s, before))
+}
+
+pub fn on_detail_action(s: &mut LedgerState, a: Action) -> Option<Vec<Effect>> {
+    match a {
+        Action::Up => s.detail_scroll = s.detail_scroll.saturating_sub(1),
+        Action::Down => s.detail_scroll = s.detail_scroll.saturating_add(1),
+        Action::PageUp => s.detail_scroll = s.detail_scroll.saturating_sub(10),
+        Action::PageDown => s.detail_scroll = s.detail_scroll.saturating_add(10),
+        Action::Back | Action::FocusNext => s.focus = LedgerFocus::Table,
+        _ => return None,
+    }
+    Some(vec![])
+}
+
+pub fn on_filter_action(s: &mut LedgerState, a: Action, cx: &Ctx<'_>) -> Vec<Effect> {
+    let before = s.selected_id();
+    let n = FilterField::ALL.len();
+    let field = FilterField::ALL[s.filter_cursor.min(n - 1)];
+    match a {
+        Action::Up => s.filter_cursor = (s.filter_cursor + n - 1) % n,
+        Action::Down => s.filter_cursor = (s.filter_cursor + 1) % n,
+        Action::PrevValue | Action::NextValue => s.cycle_filter(field, a == Action::NextValue, cx.config),
+        Action::Reset => s.filter = LedgerFilter::default(),
+        Action::Back => s.focus = LedgerFocus::Table,
+        _ => return vec![],
+    }
+    s.refilter(cx.config, cx.today);
+    s.select(s.selected, cx.table_rows);
+    after_move(s, before)
+}
+
+/// After the query changed (typing or paste).
+pub fn on_query_changed(s: &mut LedgerState, cx: &Ctx<'_>) -> Vec<Effect> {
+    let before = s.selected_id();
+    s.refilter(cx.config, cx.today);
+    s.offset = 0;
+    s.select(s.selected, cx.table_rows);
+    after_move(s, before)
+}
+
+pub fn on_search_action(s: &mut LedgerState, a: Action, cx: &Ctx<'_>) -> Option<Vec<Effect>> {
+    match a {
+        Action::Confirm => {
+            s.focus = LedgerFocus::Table;
+            Some(vec![])
+        }
+        Action::Clear => {
+            s.search.reset();
+            s.focus = LedgerFocus::Table;
+            Some(on_query_changed(s, cx))
+        }
+        _ => None,
+    }
+}
+
+/// Mouse: a click on a table row selects it, the wheel moves the selection.
+pub fn on_mouse(s: &mut LedgerState, m: &MouseEvent, areas: &layout::LedgerAreas, cx: &Ctx<'_>) -> Vec<Effect> {
+    let before = s.selected_id();
+    let t = areas.table;
+    let inside = |x: u16, y: u16, r: ratatui::layout::Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+    match m.kind {
+        MouseEventKind::Down(MouseButton::Left) if inside(m.column, m.row, t) => {
+            let first = layout::table_first_row_y(t);
+            if m.row >= first && m.row < t.bottom().saturating_sub(1) {
+                let idx = s.offset + (m.row - first) as usize;
+                if idx < s.visible.len() {
+                    s.focus = LedgerFocus::Table;
+                    s.select(idx, cx.table_rows);
+                }
+            }
+        }
+        MouseEventKind::Down(MouseButton::Left) if inside(m.column, m.row, areas.bar) => {
+            s.focus = LedgerFocus::Search;
+        }
+        MouseEventKind::ScrollDown => s.select(s.selected + 1, cx.table_rows),
+        MouseEventKind::ScrollUp => s.select(s.selected.saturating_sub(1), cx.table_rows),
+        _ => {}
+    }
+    after_move(s, before)
+}

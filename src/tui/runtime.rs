@@ -1,0 +1,209 @@
+//! The runtime: owns the terminal and the store, reads terminal events on a thread, runs
+//! `update`, executes its effects against the store and feeds the results back as messages.
+
+use std::collections::VecDeque;
+use std::io::stdout;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use color_eyre::eyre::{Result, eyre};
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::execute;
+
+use super::keymap::Keymap;
+use super::model::Model;
+use super::msg::{CaseDetail, Effect, LedgerData, Msg, SaveCase};
+use super::update::update;
+use super::view;
+use crate::domain::{CaseStatus, Config, Id};
+use crate::store::{Store, StoreError};
+
+/// Opens the TUI on `store` until the user quits. The terminal is restored on every exit
+/// path, panics included (ratatui's hook, chained to color-eyre's).
+pub fn run(store: Store, config: Config, today: NaiveDate) -> Result<()> {
+    let keymap = load_keymap()?;
+    let db_label = store
+        .conn()
+        .path()
+        .and_then(|p| PathBuf::from(p).file_name().map(|n| n.to_string_lossy().into_owned()))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "メモリ上".into());
+    let model = Model::new(config, today, keymap, db_label);
+
+    let mut terminal = ratatui::init();
+    install_extra_restore_hook();
+    execute!(stdout(), event::EnableMouseCapture)?;
+    #[cfg(unix)]
+    execute!(stdout(), event::EnableBracketedPaste)?;
+    let result = event_loop(&mut terminal, store, model);
+    restore_extras();
+    ratatui::restore();
+    result
+}
+
+/// The keymap with the user's overrides: `SHINKO_KEYS`, else `keys.toml` in the config folder.
+fn load_keymap() -> Result<Keymap> {
+    let path = std::env::var_os("SHINKO_KEYS").map(PathBuf::from).or_else(|| {
+        directories::ProjectDirs::from("jp", "shinko", "shinko")
+            .map(|d| d.config_dir().join("keys.toml"))
+            .filter(|p| p.exists())
+    });
+    match path {
+        None => Ok(Keymap::defaults()),
+        Some(p) => {
+            let text = std::fs::read_to_string(&p).map_err(|e| eyre!("キー設定 {} を読めません: {e}", p.display()))?;
+            Keymap::with_overrides(Some((&text, &p.display().to_string()))).map_err(|e| eyre!(e))
+        }
+    }
+}
+
+fn restore_extras() {
+    #[cfg(unix)]
+    let _ = execute!(stdout(), event::DisableBracketedPaste);
+    let _ = execute!(stdout(), event::DisableMouseCapture);
+}
+
+/// ratatui's hook leaves raw mode and the alternate screen; mouse capture and bracketed paste
+/// are ours to switch off before it runs.
+fn install_extra_restore_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_extras();
+        previous(info);
+    }));
+}
+
+/// Terminal events on their own thread, so the loop only ever waits on one channel.
+fn spawn_events(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            match event::poll(Duration::from_millis(100)) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(_) => break,
+            }
+            let msg = match event::read() {
+                Ok(Event::Key(k)) => Msg::Key(k),
+                Ok(Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(Event::Paste(s)) => Msg::Paste(s),
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model) -> Result<()> {
+    let (tx, rx): (Sender<Msg>, Receiver<Msg>) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    spawn_events(tx, stop.clone());
+    let size = terminal.size()?;
+    let mut queue: VecDeque<Msg> = VecDeque::new();
+    queue.push_back(Msg::Resize(size.width, size.height));
+    queue.push_back(execute(&mut store, Effect::LoadLedger { select: None }).unwrap_or(Msg::Failed(String::new())));
+    let result = loop {
+        while let Some(msg) = queue.pop_front() {
+            for effect in update(&mut model, msg) {
+                if let Some(reply) = execute(&mut store, effect) {
+                    queue.push_back(reply);
+                }
+            }
+        }
+        if model.quit {
+            break Ok(());
+        }
+        if let Err(e) = terminal.draw(|f| view::render(&model, f)) {
+            break Err(e.into());
+        }
+        match rx.recv() {
+            Ok(msg) => queue.push_back(msg),
+            Err(_) => break Err(eyre!("端末からの入力が途切れました")),
+        }
+        // Take everything already waiting before drawing again (fast typing, key repeat).
+        while let Ok(msg) = rx.try_recv() {
+            queue.push_back(msg);
+        }
+    };
+    stop.store(true, Ordering::Relaxed);
+    result
+}
+
+/// Runs one effect against the store. Failures become [`Msg::Failed`] with a Japanese
+/// message; the log gets ids only.
+pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
+    let reply = match effect {
+        Effect::Quit => return None,
+        Effect::LoadLedger { select } => load_ledger(store, select).map(|d| Msg::LedgerLoaded(Box::new(d))),
+        Effect::LoadDetail(id) => load_detail(store, id).map(|d| Msg::DetailLoaded(Box::new(d))),
+        Effect::SaveCase(s) => save_case(store, *s),
+        Effect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
+    };
+    Some(reply.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "tui effect failed");
+        Msg::Failed(e.to_string())
+    }))
+}
+
+fn load_ledger(store: &Store, select: Option<Id>) -> Result<LedgerData, StoreError> {
+    Ok(LedgerData {
+        rows: store.case_rows()?,
+        agencies: store.agencies()?,
+        municipality: store.setting("municipality")?,
+        select,
+    })
+}
+
+fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
+    let case = store.case(id)?;
+    let siblings = match case.household_id {
+        Some(h) => store.cases_in_household(h)?.into_iter().filter(|c| c.id != id).collect(),
+        None => Vec::new(),
+    };
+    let decisions = store.decisions_of_case(id)?;
+    let mut meeting_dates = Vec::new();
+    for d in &decisions {
+        if !meeting_dates.iter().any(|(m, _)| *m == d.meeting_id)
+            && let Some(date) = store.meeting_date(d.meeting_id)?
+        {
+            meeting_dates.push((d.meeting_id, date));
+        }
+    }
+    Ok(CaseDetail {
+        siblings,
+        decisions,
+        meeting_dates,
+        actions: store.actions_of_case(id)?,
+        sheets: store.sheets_of_case(id)?,
+        case,
+    })
+}
+
+/// Saves a case from a form, creating the named agencies if they are new. Audited.
+pub fn save_case(store: &mut Store, s: SaveCase) -> Result<Msg, StoreError> {
+    let SaveCase { mut case, affiliation, lead_agency } = s;
+    let new = case.id == 0;
+    let id = store.write(|t| {
+        case.affiliation = affiliation.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
+        case.lead_agency = lead_agency.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
+        t.save_case(&case)
+    })?;
+    tracing::info!(case_id = id, new, "case saved from the tui");
+    let verb = if new { "登録" } else { "更新" };
+    Ok(Msg::Saved { case_id: id, message: format!("ケース {} を{verb}しました", case.number) })
+}
+
+fn close_case(store: &mut Store, id: Id, status: CaseStatus, on: NaiveDate, reason: &str) -> Result<Msg, StoreError> {
+    store.write(|t| t.close_case(id, status, on, reason, None))?;
+    let number = store.case(id)?.number;
+    tracing::info!(case_id = id, "case closed from the tui");
+    Ok(Msg::Saved { case_id: id, message: format!("ケース {number} を{}しました", status.label()) })
+}

@@ -1,0 +1,247 @@
+//! The pure heart of the UI: `update(&mut Model, Msg) -> Vec<Effect>`. No IO, no store, no
+//! clock; everything it needs is in the model or the message.
+
+use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
+use tui_input::backend::crossterm::EventHandler;
+
+use super::form::{Form, FormKind};
+use super::keymap::{Action, Mode};
+use super::layout;
+use super::ledger::{self, Ctx, LedgerFocus};
+use super::model::{Model, Screen};
+use super::msg::{Effect, Msg};
+use crate::domain::Case;
+
+/// Borrows only the fields the ledger needs, so `m.ledger` stays free to change.
+macro_rules! cx {
+    ($m:expr) => {{
+        let rows = table_rows($m);
+        Ctx { config: &$m.config, today: $m.today, table_rows: rows }
+    }};
+}
+
+pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    match msg {
+        // Windows reports releases too; only presses act.
+        Msg::Key(k) if k.kind != KeyEventKind::Press => vec![],
+        Msg::Key(k) => on_key(m, k),
+        Msg::Mouse(me) => {
+            if m.form.is_some() || m.help.is_some() {
+                return vec![];
+            }
+            match m.screen {
+                Screen::Ledger => {
+                    let areas = ledger_areas(m);
+                    let cx = cx!(m);
+                    ledger::on_mouse(&mut m.ledger, &me, &areas, &cx)
+                }
+            }
+        }
+        Msg::Paste(text) => on_paste(m, &text),
+        Msg::Resize(w, h) => {
+            m.size = (w, h);
+            let rows = table_rows(m);
+            m.ledger.scroll_to_selection(rows);
+            vec![]
+        }
+        Msg::LedgerLoaded(data) => {
+            if let Some(name) = data.municipality.filter(|n| !n.is_empty()) {
+                m.municipality = name;
+            }
+            m.agencies = data.agencies;
+            m.ledger.rows = data.rows;
+            m.ledger.loaded = true;
+            m.ledger.refilter(&m.config, m.today);
+            if let Some(id) = data.select
+                && let Some(pos) = m.ledger.visible.iter().position(|&i| m.ledger.rows[i].id == id)
+            {
+                m.ledger.selected = pos;
+            }
+            let rows = table_rows(m);
+            m.ledger.select(m.ledger.selected, rows);
+            m.ledger.selected_id().map(Effect::LoadDetail).into_iter().collect()
+        }
+        Msg::DetailLoaded(d) => {
+            // A late answer for a case no longer selected is dropped.
+            if m.ledger.selected_id() == Some(d.case.id) {
+                m.ledger.detail = Some(*d);
+            }
+            vec![]
+        }
+        Msg::Saved { case_id, message } => {
+            m.form = None;
+            m.info(message);
+            m.ledger.detail = None;
+            vec![Effect::LoadLedger { select: Some(case_id) }]
+        }
+        Msg::Failed(text) => {
+            match &mut m.form {
+                Some(f) => f.error = Some(text),
+                None => m.error(text),
+            }
+            vec![]
+        }
+    }
+}
+
+pub fn ledger_areas(m: &Model) -> layout::LedgerAreas {
+    layout::ledger(layout::frame(m.size).body, m.ledger.focus == LedgerFocus::Detail)
+}
+
+fn table_rows(m: &Model) -> usize {
+    layout::table_rows(ledger_areas(m).table)
+}
+
+fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
+    let mode = m.mode();
+    let action = m.keymap.action(mode, &k);
+    match action {
+        Some(Action::ForceQuit) => {
+            m.quit = true;
+            return vec![Effect::Quit];
+        }
+        Some(Action::Help) if m.help.is_none() => {
+            m.help = Some(0);
+            return vec![];
+        }
+        _ => {}
+    }
+    if let Some(scroll) = &mut m.help {
+        match action {
+            Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+            Some(Action::Down) => *scroll = scroll.saturating_add(1),
+            Some(Action::Back | Action::Help) => m.help = None,
+            _ => {}
+        }
+        return vec![];
+    }
+    if m.form.is_some() {
+        return on_form_key(m, action, k);
+    }
+    match m.screen {
+        Screen::Ledger => on_ledger_key(m, mode, action, k),
+    }
+}
+
+fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Action>, k: KeyEvent) -> Vec<Effect> {
+    // Case-level actions work from the table and the detail alike.
+    match action {
+        Some(Action::Quit) if mode == Mode::Ledger => {
+            if !m.ledger.search.value().is_empty() {
+                // Esc first clears a search, so one stray Esc does not leave the app.
+                m.ledger.search.reset();
+                let cx = cx!(m);
+                return ledger::on_query_changed(&mut m.ledger, &cx);
+            }
+            m.quit = true;
+            return vec![Effect::Quit];
+        }
+        Some(Action::NewCase) => {
+            m.form = Some(Form::for_case(FormKind::NewCase, &Case::blank(m.today), &m.agencies, &m.config));
+            return vec![];
+        }
+        Some(Action::EditCase) => {
+            return match m.ledger.detail.as_ref().filter(|d| Some(d.case.id) == m.ledger.selected_id()) {
+                Some(d) => {
+                    let c = d.case.clone();
+                    m.form = Some(Form::for_case(FormKind::EditCase(Box::new(c.clone())), &c, &m.agencies, &m.config));
+                    vec![]
+                }
+                None => {
+                    m.error("編集するケースを選んでください");
+                    vec![]
+                }
+            };
+        }
+        Some(Action::CloseCase) => {
+            return match m.ledger.selected_row() {
+                Some(r) if r.status.code() == "open" => {
+                    m.form = Some(Form::for_close(r.id, &r.number.clone(), m.today));
+                    vec![]
+                }
+                Some(r) => {
+                    let msg = format!("ケース {} は既に{}しています", r.number, r.status.label());
+                    m.error(msg);
+                    vec![]
+                }
+                None => {
+                    m.error("終結するケースを選んでください");
+                    vec![]
+                }
+            };
+        }
+        _ => {}
+    }
+    let cx = cx!(m);
+    let s = &mut m.ledger;
+    match s.focus {
+        LedgerFocus::Table => action.and_then(|a| ledger::on_table_action(s, a, &cx)).unwrap_or_default(),
+        LedgerFocus::Detail => action.and_then(|a| ledger::on_detail_action(s, a)).unwrap_or_default(),
+        LedgerFocus::Filter => action.map(|a| ledger::on_filter_action(s, a, &cx)).unwrap_or_default(),
+        LedgerFocus::Search => {
+            if let Some(e) = action.and_then(|a| ledger::on_search_action(s, a, &cx)) {
+                return e;
+            }
+            let before = s.search.value().to_string();
+            s.search.handle_event(&Event::Key(k));
+            if s.search.value() != before { ledger::on_query_changed(s, &cx) } else { vec![] }
+        }
+    }
+}
+
+fn on_form_key(m: &mut Model, action: Option<Action>, k: KeyEvent) -> Vec<Effect> {
+    let Some(form) = m.form.as_mut() else { return vec![] };
+    let on_choice = matches!(form.focused().value, super::form::FieldValue::Choice { .. });
+    match action {
+        Some(Action::Cancel) => {
+            m.form = None;
+            m.info("入力を取り消しました");
+            vec![]
+        }
+        Some(Action::NextField) => {
+            form.move_focus(true);
+            vec![]
+        }
+        Some(Action::PrevField) => {
+            form.move_focus(false);
+            vec![]
+        }
+        Some(a @ (Action::PrevValue | Action::NextValue)) if on_choice => {
+            form.cycle_choice(a == Action::NextValue, &m.config);
+            vec![]
+        }
+        Some(Action::Save) => match form.submit(&m.config, m.today) {
+            Ok(effect) => {
+                form.error = None;
+                vec![effect]
+            }
+            Err(e) => {
+                form.error = Some(e);
+                vec![]
+            }
+        },
+        _ => {
+            form.input_key(k);
+            vec![]
+        }
+    }
+}
+
+fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
+    if let Some(f) = &mut m.form {
+        f.paste(text);
+        return vec![];
+    }
+    if m.screen == Screen::Ledger {
+        let s = &mut m.ledger;
+        if s.focus != LedgerFocus::Search {
+            s.focus = LedgerFocus::Search;
+        }
+        let line = text.lines().next().unwrap_or("").to_string();
+        let v = format!("{}{}", s.search.value(), line);
+        s.search = tui_input::Input::new(v);
+        let cx = cx!(m);
+        return ledger::on_query_changed(&mut m.ledger, &cx);
+    }
+    vec![]
+}

@@ -1,0 +1,128 @@
+//! The detail pane of the selected case: its fields, siblings, decisions, open actions and
+//! the latest assessment sheets per institution.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::domain::{AbuseType, wareki};
+use crate::tui::ledger::LedgerFocus;
+use crate::tui::model::Model;
+use crate::tui::msg::CaseDetail;
+
+pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
+    let s = &m.ledger;
+    let border = if s.focus == LedgerFocus::Detail { Style::default().cyan() } else { Style::default() };
+    let detail = s.detail.as_ref().filter(|d| Some(d.case.id) == s.selected_id());
+    let (title, lines) = match detail {
+        Some(d) => (format!(" ケース {} ", d.case.number), lines(m, d)),
+        None if s.selected_id().is_some() => (" ケース詳細 ".to_string(), vec![Line::from("読み込み中…")]),
+        None => (" ケース詳細 ".to_string(), vec![Line::from("ケースを選んでください")]),
+    };
+    let p = Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((s.detail_scroll, 0))
+        .block(Block::bordered().title(title).border_style(border));
+    f.render_widget(p, area);
+}
+
+fn heading(text: &str) -> Line<'static> {
+    Line::from(Span::raw(format!("[{text}]")).bold().cyan())
+}
+
+fn kv(k: &str, v: String) -> Line<'static> {
+    Line::from(vec![Span::raw(format!("{k}: ")).dark_gray(), Span::raw(v)])
+}
+
+/// The pane's text (tests read it too).
+pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
+    let c = &d.case;
+    let date = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_else(|| "-".into());
+    let mut out = vec![
+        Line::from(vec![Span::raw(c.name.clone()).bold(), Span::raw(format!("（{}）", c.kana))]),
+        kv("登録区分", format!("{}  ランク {}  状態 {}", c.registration.label(), c.rank, c.status.label())),
+    ];
+    if c.birth_date.is_some() {
+        let age = c.age_on(m.today).map(|a| format!("（{a}歳）")).unwrap_or_default();
+        out.push(kv("生年月日", format!("{}{age}", date(c.birth_date))));
+    }
+    if c.due_date.is_some() {
+        out.push(kv("出産予定日", date(c.due_date)));
+    }
+    out.push(kv("受理日", date(Some(c.accepted_on))));
+    out.push(kv("主訴", c.presenting_concern.clone()));
+    out.push(kv("虐待種別", AbuseType::join(&c.abuse_types)));
+    out.push(kv("所属", format!("{} {}", m.agency_name(c.affiliation), c.grade)));
+    out.push(kv("主担当", format!("{}  援助者 {}", m.agency_name(c.lead_agency), c.key_worker)));
+    out.push(kv("児相の関与", c.cgc.label().to_string()));
+    out.push(kv("町名", c.town.clone()));
+    let overdue = if c.review_overdue(m.today) { "  期限超過" } else { "" };
+    out.push(Line::from(vec![
+        Span::raw("次回確認: ").dark_gray(),
+        Span::raw(date(c.next_review)),
+        Span::raw(overdue).red().bold(),
+        Span::raw(format!("  前回 {}", date(c.last_review))).dark_gray(),
+    ]));
+    if let Some(cl) = &c.closure {
+        out.push(kv("終結", format!("{} {}", date(Some(cl.on)), cl.reason)));
+    }
+    out.push(kv("援助方針", String::new()));
+    for l in c.support_policy.lines() {
+        out.push(Line::from(format!("  {l}")));
+    }
+
+    out.push(heading(&format!("きょうだい {}人", d.siblings.len())));
+    for sib in &d.siblings {
+        out.push(Line::from(format!("  {} {} {} ランク{}", sib.number, sib.name, sib.registration.short(), sib.rank)));
+    }
+
+    out.push(heading(&format!("協議の記録 {}件", d.decisions.len())));
+    for dec in d.decisions.iter().rev().take(5) {
+        let when = d.meeting_dates.iter().find(|(id, _)| *id == dec.meeting_id).map(|(_, d)| wareki::format_short(*d));
+        let rank = if dec.rank_before != dec.rank_after {
+            format!(" ランク{}→{}", dec.rank_before, dec.rank_after)
+        } else {
+            format!(" ランク{}", dec.rank_after)
+        };
+        out.push(Line::from(format!("  {} {}{rank}", when.unwrap_or_default(), dec.kind.label())));
+        if !dec.support_policy.is_empty() {
+            out.push(Line::from(format!("    {}", dec.support_policy)).dark_gray());
+        }
+    }
+
+    let open: Vec<_> = d.actions.iter().filter(|a| a.is_open()).collect();
+    out.push(heading(&format!("未確認の役割分担 {}件", open.len())));
+    for a in open {
+        let due = a.due.map(wareki::format_short).unwrap_or_default();
+        let late = if a.overdue(m.today) { " 期限超過" } else { "" };
+        out.push(Line::from(vec![
+            Span::raw(format!("  {} {} {} 期限{due}", m.agency_name(a.agency_id), a.owner, a.what)),
+            Span::raw(late).red(),
+        ]));
+    }
+
+    out.push(heading("アセスメントシート（機関ごとの最新）"));
+    let mut latest: Vec<&crate::domain::AssessmentSheet> = Vec::new();
+    for sh in &d.sheets {
+        match latest.iter_mut().find(|l| l.agency_id == sh.agency_id) {
+            Some(l) if l.period < sh.period => *l = sh,
+            Some(_) => {}
+            None => latest.push(sh),
+        }
+    }
+    if latest.is_empty() {
+        out.push(Line::from("  なし").dark_gray());
+    }
+    for sh in latest {
+        let scale = sh.safety_scale.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+        let ticks = if sh.checks.is_empty() { String::new() } else { format!(" 該当{}項目", sh.checks.len()) };
+        out.push(Line::from(format!(
+            "  {} {} スケール{scale}{ticks}",
+            wareki::format_short(sh.period),
+            m.agency_name(Some(sh.agency_id))
+        )));
+    }
+    out
+}

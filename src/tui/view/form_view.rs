@@ -1,0 +1,119 @@
+//! A form over the screen: one line per field, 援助方針 as a wrapped multi-line box. The real
+//! terminal cursor is put where the user types, so the IME composition window appears there.
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use crate::tui::form::{FieldValue, Form};
+
+const LABEL_W: u16 = 16;
+const MULTI_H: u16 = 5;
+
+fn height(v: &FieldValue) -> u16 {
+    if matches!(v, FieldValue::Multi(_)) { MULTI_H } else { 1 }
+}
+
+pub fn render(form: &Form, f: &mut Frame<'_>, area: Rect) {
+    f.render_widget(Clear, area);
+    let block = Block::bordered().title(format!(" {} （F10 保存 / Esc 取消） ", form.kind.title())).cyan();
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if inner.height < 2 || inner.width <= LABEL_W + 2 {
+        return;
+    }
+    // The last two lines hold the error (or a hint).
+    let fields_h = inner.height.saturating_sub(2);
+    let value_w = inner.width - LABEL_W - 1;
+    // Scroll so the focused field is on screen.
+    let mut top = 0usize;
+    loop {
+        let used: u16 = form.fields[top..=form.focus].iter().map(|fl| height(&fl.value)).sum();
+        if used <= fields_h || top == form.focus {
+            break;
+        }
+        top += 1;
+    }
+    let mut y = inner.y;
+    for (i, field) in form.fields.iter().enumerate().skip(top) {
+        let h = height(&field.value);
+        if y + h > inner.y + fields_h {
+            break;
+        }
+        let focused = i == form.focus;
+        let mark = if field.required { "*" } else { " " };
+        let label = format!("{mark}{}", field.label);
+        let pad = (LABEL_W as usize).saturating_sub(label.width());
+        let label_style = if focused { Style::default().bold().yellow() } else { Style::default() };
+        f.render_widget(
+            Paragraph::new(Span::styled(format!("{label}{}", " ".repeat(pad)), label_style)),
+            Rect::new(inner.x, y, LABEL_W, 1),
+        );
+        let value_area = Rect::new(inner.x + LABEL_W + 1, y, value_w, h);
+        render_value(&field.value, focused, f, value_area);
+        y += h;
+    }
+    let msg = match &form.error {
+        Some(e) => Line::from(Span::raw(e.as_str()).red().bold()),
+        None => Line::from(Span::raw("* は必須。日付は 2024/4/1・令和6年4月1日・R6.4.1 のどれでも可").dark_gray()),
+    };
+    f.render_widget(
+        Paragraph::new(msg).wrap(Wrap { trim: true }),
+        Rect::new(inner.x, inner.y + fields_h, inner.width, 2),
+    );
+}
+
+fn render_value(v: &FieldValue, focused: bool, f: &mut Frame<'_>, area: Rect) {
+    let bg = if focused { Style::default().bg(Color::DarkGray) } else { Style::default() };
+    match v {
+        FieldValue::Text(input) => {
+            let w = area.width as usize;
+            let scroll = input.visual_scroll(w.saturating_sub(1));
+            f.render_widget(Paragraph::new(input.value()).style(bg).scroll((0, scroll as u16)), area);
+            if focused {
+                let x = area.x + (input.visual_cursor().saturating_sub(scroll)) as u16;
+                if x < area.right() {
+                    f.set_cursor_position(Position::new(x, area.y));
+                }
+            }
+        }
+        FieldValue::Choice { options, index } => {
+            let text = options.get(*index).map(String::as_str).unwrap_or("");
+            let hint = if focused { "  (Left/Right で選択)" } else { "" };
+            f.render_widget(
+                Paragraph::new(Line::from(vec![Span::styled(format!("< {text} >"), bg), Span::raw(hint).dark_gray()])),
+                area,
+            );
+        }
+        FieldValue::Multi(ta) => {
+            let mut ta = (**ta).clone();
+            ta.set_style(bg);
+            ta.set_cursor_style(if focused { cursor_style() } else { bg });
+            f.render_widget(&ta, area);
+            if focused && let Some(p) = find_cursor(f.buffer_mut(), area) {
+                f.set_cursor_position(p);
+            }
+        }
+    }
+}
+
+/// ratatui-textarea draws its cursor as a styled cell and keeps its scroll private; this style
+/// marks that cell so it can be found after rendering.
+fn cursor_style() -> Style {
+    Style::default().add_modifier(Modifier::REVERSED)
+}
+
+fn find_cursor(buf: &Buffer, area: Rect) -> Option<Position> {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if buf[(x, y)].modifier.contains(Modifier::REVERSED) {
+                return Some(Position::new(x, y));
+            }
+        }
+    }
+    None
+}

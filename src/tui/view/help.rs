@@ -1,0 +1,39 @@
+//! Help generated from the keymap itself: every mode, every action, every key.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Stylize;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
+
+use crate::tui::keymap::{Keymap, Mode};
+use crate::tui::model::Model;
+
+/// Lines of the help text (also used by tests).
+pub fn lines(km: &Keymap) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for mode in Mode::ALL {
+        let b = km.bindings(mode);
+        if b.is_empty() {
+            continue;
+        }
+        out.push(Line::from(Span::raw(format!("[{}]", mode.label())).bold().cyan()));
+        for (action, keys) in b {
+            let k = keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
+            let pad = 22usize.saturating_sub(k.width());
+            out.push(Line::from(vec![
+                Span::raw(format!("  {k}{}", " ".repeat(pad))).bold(),
+                Span::raw(action.describe()),
+            ]));
+        }
+        out.push(Line::from(""));
+    }
+    out
+}
+
+pub fn render(m: &Model, scroll: u16, f: &mut Frame<'_>, area: Rect) {
+    f.render_widget(Clear, area);
+    let block = Block::bordered().title(" キー操作の一覧（Esc で閉じる） ");
+    f.render_widget(Paragraph::new(lines(&m.keymap)).block(block).scroll((scroll, 0)), area);
+}

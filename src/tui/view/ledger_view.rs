@@ -1,0 +1,202 @@
+//! The ledger table with its search and filter line. Rows are built only for the visible
+//! window, so the cost of a frame does not grow with the ledger.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use unicode_width::UnicodeWidthStr;
+
+use super::detail_view;
+use crate::domain::{CaseStatus, wareki};
+use crate::tui::layout;
+use crate::tui::ledger::{FilterField, LedgerFocus, LedgerState};
+use crate::tui::model::Model;
+
+const SEARCH_LABEL: &str = " 検索: ";
+
+pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
+    let s = &m.ledger;
+    let areas = layout::ledger(body, s.focus == LedgerFocus::Detail);
+    render_bar(m, f, areas.bar);
+    if !areas.table.is_empty() {
+        render_table(m, f, areas.table);
+    }
+    if !areas.detail.is_empty() {
+        detail_view::render(m, f, areas.detail);
+    }
+    if s.focus == LedgerFocus::Filter {
+        render_filter_panel(m, f, super::popup(body, 56, 10));
+    }
+}
+
+fn render_bar(m: &Model, f: &mut Frame<'_>, area: Rect) {
+    let s = &m.ledger;
+    let focused = s.focus == LedgerFocus::Search;
+    let label_w = SEARCH_LABEL.width() as u16;
+    let field_w: u16 = 24;
+    let scroll = s.search.visual_scroll(field_w as usize);
+    let query: String = skip_columns(s.search.value(), scroll);
+    let query_style = if focused { Style::default().bg(Color::DarkGray) } else { Style::default() };
+    let mut spans = vec![
+        Span::raw(SEARCH_LABEL).bold(),
+        Span::styled(fit(&query, field_w as usize), query_style),
+        Span::raw(format!(" {}件/{}件 ", s.visible.len(), s.rows.len())),
+        Span::raw(s.sort.label()).dark_gray(),
+    ];
+    let filters = filter_summary(m);
+    if !filters.is_empty() {
+        spans.push(Span::raw(format!(" 絞り込み: {filters}")).yellow());
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    if focused {
+        // The real cursor sits in the field so the IME composes there.
+        let x = area.x + label_w + (s.search.visual_cursor().saturating_sub(scroll)) as u16;
+        if x < area.right() && area.height > 0 {
+            f.set_cursor_position(Position::new(x, area.y));
+        }
+    }
+}
+
+/// `s` cut or padded to exactly `w` display columns.
+fn fit(s: &str, w: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > w {
+            break;
+        }
+        used += cw;
+        out.push(c);
+    }
+    out + &" ".repeat(w - used)
+}
+
+/// Drops the first `cols` display columns of `s` (the input's horizontal scroll).
+fn skip_columns(s: &str, cols: usize) -> String {
+    let mut w = 0;
+    s.chars()
+        .skip_while(|c| {
+            let skip = w < cols;
+            w += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            skip
+        })
+        .collect()
+}
+
+fn filter_summary(m: &Model) -> String {
+    let fl = &m.ledger.filter;
+    let mut parts = Vec::new();
+    if let Some(r) = fl.registration {
+        parts.push(r.short().to_string());
+    }
+    if let Some(r) = &fl.rank {
+        parts.push(format!("ランク{r}"));
+    }
+    if fl.lead_agency.is_some() {
+        parts.push(format!("主担当 {}", m.agency_name(fl.lead_agency)));
+    }
+    if fl.affiliation.is_some() {
+        parts.push(format!("所属 {}", m.agency_name(fl.affiliation)));
+    }
+    if fl.overdue {
+        parts.push("期限超過".into());
+    }
+    if fl.include_closed {
+        parts.push("終結含む".into());
+    }
+    parts.join("・")
+}
+
+fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
+    let s: &LedgerState = &m.ledger;
+    let height = layout::table_rows(area);
+    let end = (s.offset + height).min(s.visible.len());
+    let rows: Vec<Row<'_>> = (s.offset..end)
+        .map(|vi| {
+            let r = &s.rows[s.visible[vi]];
+            let overdue = r.status == CaseStatus::Open && r.next_review.is_some_and(|d| d < m.today);
+            let review = r.next_review.map(wareki::format_short).unwrap_or_default();
+            let review_cell = if overdue {
+                Cell::from(format!("{review} 超過")).style(Style::default().fg(Color::Red).add_modifier(Modifier::BOLD))
+            } else {
+                Cell::from(review)
+            };
+            let reg = if r.status == CaseStatus::Open {
+                r.registration.short().to_string()
+            } else {
+                r.status.label().to_string()
+            };
+            let mut row = Row::new(vec![
+                Cell::from(r.number.as_str()),
+                Cell::from(r.name.as_str()),
+                Cell::from(r.kana.as_str()),
+                Cell::from(reg),
+                Cell::from(r.rank.as_str()),
+                Cell::from(m.agency_name(r.affiliation)),
+                review_cell,
+            ]);
+            if vi == s.selected {
+                row = row.style(Style::default().add_modifier(Modifier::REVERSED));
+            } else if r.status != CaseStatus::Open {
+                row = row.style(Style::default().fg(Color::DarkGray));
+            }
+            row
+        })
+        .collect();
+    let header = Row::new(["ケース番号", "氏名", "ふりがな", "区分", "ランク", "所属", "次回確認"]).bold().underlined();
+    let widths = [
+        Constraint::Length(9),
+        Constraint::Length(11),
+        Constraint::Length(16),
+        Constraint::Length(6),
+        Constraint::Length(6),
+        Constraint::Min(8),
+        Constraint::Length(13),
+    ];
+    let title =
+        if s.loaded { " ケース一覧 ".to_string() } else { " ケース一覧（読み込み中） ".to_string() };
+    let border = if s.focus == LedgerFocus::Table { Style::default().cyan() } else { Style::default() };
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .block(Block::bordered().title(title).border_style(border));
+    f.render_widget(table, area);
+    if s.loaded && s.visible.is_empty() {
+        let inner =
+            Rect { y: layout::table_first_row_y(area), height: 1, ..area.inner(ratatui::layout::Margin::new(1, 0)) };
+        if inner.y < area.bottom() {
+            f.render_widget(Paragraph::new("該当するケースはありません").dark_gray(), inner);
+        }
+    }
+}
+
+fn render_filter_panel(m: &Model, f: &mut Frame<'_>, area: Rect) {
+    let s = &m.ledger;
+    let fl = &s.filter;
+    let any = "指定なし".to_string();
+    let lines: Vec<Line<'_>> = FilterField::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let value = match field {
+                FilterField::Registration => fl.registration.map(|r| r.label().to_string()).unwrap_or(any.clone()),
+                FilterField::Rank => fl.rank.clone().unwrap_or(any.clone()),
+                FilterField::LeadAgency if fl.lead_agency.is_some() => m.agency_name(fl.lead_agency).to_string(),
+                FilterField::Affiliation if fl.affiliation.is_some() => m.agency_name(fl.affiliation).to_string(),
+                FilterField::LeadAgency | FilterField::Affiliation => any.clone(),
+                FilterField::Overdue => if fl.overdue { "はい" } else { "いいえ" }.to_string(),
+                FilterField::IncludeClosed => if fl.include_closed { "はい" } else { "いいえ" }.to_string(),
+            };
+            let label = field.label();
+            let pad = 20usize.saturating_sub(label.width());
+            let line =
+                Line::from(vec![Span::raw(format!(" {label}{} ", " ".repeat(pad))), Span::raw(format!("< {value} >"))]);
+            if i == s.filter_cursor { line.reversed() } else { line }
+        })
+        .collect();
+    f.render_widget(ratatui::widgets::Clear, area);
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" 絞り込み（Left/Right で変更） ")), area);
+}

@@ -1,0 +1,41 @@
+//! Views: functions from the model to a frame. They read the model only and never change it.
+
+mod detail_view;
+mod footer;
+mod form_view;
+mod header;
+mod help;
+mod ledger_view;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+
+use super::layout;
+use super::model::{Model, Screen};
+
+pub fn render(m: &Model, f: &mut Frame<'_>) {
+    let areas = layout::frame((f.area().width, f.area().height));
+    header::render(m, f, areas.header);
+    render_screen(m, f, areas.body);
+    footer::render_status(m, f, areas.status);
+    footer::render_keys(m, f, areas.footer);
+    if let Some(form) = &m.form {
+        form_view::render(form, f, popup(areas.body, 76, 30));
+    }
+    if let Some(scroll) = m.help {
+        help::render(m, scroll, f, popup(areas.body, 72, 40));
+    }
+}
+
+fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
+    match m.screen {
+        Screen::Ledger => ledger_view::render(m, f, body),
+    }
+}
+
+/// A centred box of at most `w`×`h`, never larger than `area`.
+pub(crate) fn popup(area: Rect, w: u16, h: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
+    let [r] = Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(v);
+    r
+}
