@@ -143,13 +143,14 @@ impl Form {
             id.and_then(|i| agencies.iter().find(|a| a.id == i)).map(|a| a.name.clone()).unwrap_or_default()
         };
         let regs = Registration::ALL.iter().map(|r| r.label().to_string()).collect();
-        let sexes = [Sex::Unknown, Sex::Male, Sex::Female].iter().map(|s| s.label().to_string()).collect();
+        let sex_label = |s: Sex| if s == Sex::Unknown { "不明" } else { s.label() };
+        let sexes = [Sex::Unknown, Sex::Male, Sex::Female].into_iter().map(|s| sex_label(s).to_string()).collect();
         let cgcs = CgcInvolvement::ALL.iter().map(|c| c.label().to_string()).collect();
         let fields = vec![
             Field::text(K::Number, "ケース番号", true, &case.number),
             Field::text(K::Name, "氏名", true, &case.name),
             Field::text(K::Kana, "ふりがな", false, &case.kana),
-            Field::choice(K::Sex, "性別", sexes, case.sex.label()),
+            Field::choice(K::Sex, "性別", sexes, sex_label(case.sex)),
             Field::text(K::Birth, "生年月日", false, &date_text(case.birth_date)),
             Field::text(K::Due, "出産予定日", false, &date_text(case.due_date)),
             Field::text(K::Accepted, "受理日", true, &date_text(Some(case.accepted_on))),

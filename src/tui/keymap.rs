@@ -327,8 +327,14 @@ impl Keymap {
                 a,
                 Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last
             );
-            if !skip && !keys.is_empty() {
-                out.push((keys[0].label(), a.describe()));
+            if skip || keys.is_empty() {
+                continue;
+            }
+            let label = keys[0].label();
+            // An action bound in the mode and globally (help: ? and F1) shows once, both keys.
+            match out.iter_mut().find(|(_, d)| *d == a.describe()) {
+                Some((k, _)) => *k = format!("{k}/{label}"),
+                None => out.push((label, a.describe())),
             }
         }
         out
@@ -338,10 +344,9 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::crossterm::event::KeyEventKind;
 
     fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
-        KeyEvent { code, modifiers: mods, kind: KeyEventKind::Press, state: Default::default() }
+        KeyEvent::new(code, mods)
     }
 
     #[test]

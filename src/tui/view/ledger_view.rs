@@ -148,9 +148,9 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
         .collect();
     let header = Row::new(["ケース番号", "氏名", "ふりがな", "区分", "ランク", "所属", "次回確認"]).bold().underlined();
     let widths = [
-        Constraint::Length(9),
+        Constraint::Length(10),
         Constraint::Length(11),
-        Constraint::Length(16),
+        Constraint::Length(15),
         Constraint::Length(6),
         Constraint::Length(6),
         Constraint::Min(8),

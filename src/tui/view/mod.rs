@@ -5,6 +5,8 @@ mod footer;
 mod form_view;
 mod header;
 mod help;
+
+pub use help::lines as help_lines;
 mod ledger_view;
 
 use ratatui::Frame;
