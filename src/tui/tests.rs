@@ -226,12 +226,8 @@ fn navigation_moves_the_window_and_loads_the_detail() {
 fn a_click_selects_the_row_under_the_mouse() {
     let (mut s, mut m) = demo_at(80, 24);
     // Header line, search line, table border, column header: the 4th data row is at y = 7.
-    let click = MouseEvent {
-        kind: MouseEventKind::Down(MouseButton::Left),
-        column: 10,
-        row: 7,
-        modifiers: KeyModifiers::NONE,
-    };
+    let click =
+        MouseEvent { kind: MouseEventKind::Down(MouseButton::Left), column: 10, row: 7, modifiers: KeyModifiers::NONE };
     pump(&mut s, &mut m, Msg::Mouse(click));
     assert_eq!(m.ledger.selected, 3);
     assert_eq!(m.ledger.detail.as_ref().unwrap().case.id, m.ledger.selected_id().unwrap());
@@ -355,8 +351,7 @@ fn help_lists_every_bound_action() {
     let (mut s, mut m) = demo_at(80, 24);
     pump(&mut s, &mut m, key(KeyCode::Char('?')));
     assert_eq!(m.help, Some(0));
-    let text: String =
-        super::view::help_lines(&m.keymap).iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n");
+    let text: String = super::view::help_lines(&m.keymap).iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n");
     for mode in super::keymap::Mode::ALL {
         for (a, keys) in m.keymap.bindings(mode) {
             assert!(text.contains(a.describe()), "{a:?}");

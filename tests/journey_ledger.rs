@@ -1,0 +1,194 @@
+//! A user's journey through the ledger screen on the REAL binary in a real terminal (tmux):
+//! open the demo, search in kana, open a case, register and edit with Japanese text, quit,
+//! and find the terminal restored and the data saved.
+//!
+//! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shinko");
+
+/// A tmux server of our own (its own socket), killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "j"];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success(), "send-keys {keys:?}");
+    }
+
+    /// Types text literally (Japanese included), as an IME would commit it.
+    fn type_text(&self, text: &str) {
+        assert!(self.cmd(&["send-keys", "-t", "j", "-l", text]).status.success());
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "j"]).stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        String::from_utf8_lossy(&self.cmd(&["display-message", "-p", "-t", "j", format]).stdout).trim().to_string()
+    }
+
+    /// Polls the screen until `pred` holds; no fixed sleeps. Fails with the last screen.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("timed out waiting for {what}; the screen was:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+fn shinko(dir: &Path, db: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("SHINKO_TODAY", "2026-11-24")
+        .env("XDG_DATA_HOME", dir)
+        .env("XDG_CONFIG_HOME", dir)
+        .output()
+        .expect("shinko runs");
+    assert!(out.status.success(), "shinko {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Table rows on the screen: lines of the bordered table that start with a case number.
+fn table_rows(screen: &str) -> Vec<&str> {
+    screen.lines().filter(|l| l.starts_with("│R")).collect()
+}
+
+#[test]
+fn ledger_journey_in_a_real_terminal() {
+    if !tmux_available() {
+        if std::env::var("SHINKO_SKIP_TMUX").as_deref() == Ok("1") {
+            eprintln!("tmux がないため SHINKO_SKIP_TMUX=1 によりスキップしました");
+            return;
+        }
+        panic!(
+            "このテストには tmux が必要です（apt-get install tmux）。使えない環境では SHINKO_SKIP_TMUX=1 を設定してください"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let stty = dir.path().join("stty.txt");
+    let t = Tmux { socket: format!("shinko-journey-{}", std::process::id()) };
+    // After the app exits, the shell records the exit code and the terminal modes.
+    let script = format!(
+        "env SHINKO_TODAY=2026-11-24 XDG_DATA_HOME='{d}' XDG_CONFIG_HOME='{d}' '{bin}' demo --db '{db}'; \
+         code=$?; stty -a > '{stty}'; echo SHINKO_EXIT=$code; sleep 600",
+        d = dir.path().display(),
+        bin = BIN,
+        db = db.display(),
+        stty = stty.display(),
+    );
+    let out = t.cmd(&["new-session", "-d", "-s", "j", "-x", "120", "-y", "35", &script]);
+    assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+
+    // The ledger appears.
+    let s = t.wait_for("the ledger", |s| s.contains("進行管理台帳") && table_rows(s).len() > 10);
+    assert!(s.contains("たかはま町（デモ）") && s.contains("demo.db"), "{s}");
+    assert!(s.contains("F2 新規登録"), "footer shows the keys:\n{s}");
+
+    // Search in hiragana: only 山田 rows remain.
+    t.keys(&["/"]);
+    t.type_text("やまだ");
+    let s = t.wait_for("山田 rows only", |s| {
+        let rows = table_rows(s);
+        !rows.is_empty() && rows.iter().all(|r| r.contains("山田"))
+    });
+    assert!(s.contains("検索: やまだ"), "{s}");
+
+    // Open the first one: the detail fills the screen at 120 columns.
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_text("[きょうだい");
+    assert!(s.contains("援助方針:") && s.contains("山田"), "{s}");
+    let number = s
+        .lines()
+        .find_map(|l| l.split("ケース ").nth(1).map(|r| r.split_whitespace().next().unwrap_or("").to_string()))
+        .expect("the detail's title names the case");
+
+    // Edit: add a line to 援助方針 (the last field) in Japanese, save with F10.
+    t.keys(&["F4"]);
+    t.wait_text("の編集");
+    t.keys(&["BTab", "C-e", "Enter"]);
+    t.type_text("学校と連携して見守る");
+    t.wait_text("学校と連携して見守る");
+    t.keys(&["F10"]);
+    t.wait_text(&format!("ケース {number} を更新しました"));
+
+    // Register a new case with Japanese name and a 和暦 birth date.
+    t.keys(&["Escape"]);
+    t.keys(&["F2"]);
+    t.wait_text("ケースの新規登録");
+    t.type_text("R8-9999");
+    t.keys(&["Tab"]);
+    t.type_text("試験 花子");
+    t.keys(&["Enter"]);
+    t.type_text("しけん はなこ");
+    t.keys(&["Tab", "Right", "Right", "Tab"]);
+    t.type_text("R2.4.1");
+    // A bad 受理日 is refused on screen, in Japanese, and nothing typed is lost.
+    t.keys(&["Tab", "Tab"]);
+    t.keys(&["C-u"]);
+    t.type_text("あした");
+    t.keys(&["F10"]);
+    let s = t.wait_text("受理日: 「あした」は日付として読めません");
+    assert!(s.contains("試験 花子"), "{s}");
+    t.keys(&["C-u"]);
+    t.type_text("令和8年11月20日");
+    t.keys(&["F10"]);
+    t.wait_text("ケース R8-9999 を登録しました");
+
+    // Quit: Esc clears the search, q leaves.
+    t.keys(&["Escape"]);
+    t.wait_for("the search cleared", |s| s.contains("検索:  ") && !s.contains("検索: やまだ"));
+    t.keys(&["q"]);
+    let s = t.wait_text("SHINKO_EXIT=0");
+    assert!(s.contains("デモ自治体を作成しました"), "the normal screen is back:\n{s}");
+    assert_eq!(t.display("#{alternate_on}"), "0", "left the alternate screen");
+    assert_eq!(t.display("#{mouse_any_flag}"), "0", "mouse capture off");
+    assert_eq!(t.display("#{cursor_flag}"), "1", "cursor visible");
+    let modes = std::fs::read_to_string(&stty).unwrap();
+    assert!(modes.contains(" icanon") && !modes.contains("-icanon"), "raw mode left:\n{modes}");
+    assert!(modes.contains(" echo ") && !modes.contains("-echo "), "echo back on:\n{modes}");
+
+    // Saved: the CLI reads what the TUI wrote.
+    let shown = shinko(dir.path(), &db, &["ledger", "show", &number]);
+    assert!(shown.contains("学校と連携して見守る"), "{shown}");
+    let shown = shinko(dir.path(), &db, &["ledger", "show", "R8-9999"]);
+    assert!(shown.contains("試験 花子（しけん はなこ）"), "{shown}");
+    assert!(shown.contains("生年月日: 2020-04-01"), "{shown}");
+    assert!(shown.contains("受理日: 2026-11-20"), "{shown}");
+}
