@@ -220,7 +220,7 @@ impl Key {
 /// One mode's bindings in display order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Bindings {
-    pub entries: Vec<(Action, Vec<Key>)>,
+    pub entries: Vec<Binding>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -230,7 +230,10 @@ pub struct Keymap {
 
 type RawKeymap = BTreeMap<String, toml::Table>;
 
-fn parse_raw(text: &str, origin: &str) -> Result<Vec<(Mode, Vec<(Action, Vec<Key>)>)>, String> {
+/// One action's keys.
+pub type Binding = (Action, Vec<Key>);
+
+fn parse_raw(text: &str, origin: &str) -> Result<Vec<(Mode, Vec<Binding>)>, String> {
     let raw: RawKeymap = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
     let mut out = Vec::new();
     for (section, table) in raw {
@@ -309,7 +312,7 @@ impl Keymap {
         find(mode).or_else(|| find(Mode::Global))
     }
 
-    pub fn bindings(&self, mode: Mode) -> &[(Action, Vec<Key>)] {
+    pub fn bindings(&self, mode: Mode) -> &[Binding] {
         self.modes.get(&mode).map(|b| b.entries.as_slice()).unwrap_or(&[])
     }
 
