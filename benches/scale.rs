@@ -1,1 +1,72 @@
-fn main() {}
+//! Scale benchmarks on a 100,000-case database (DESIGN §5). The database is generated once
+//! by the demo generator and cached under target/bench-data.
+//!
+//! Run: cargo bench --bench scale
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use shinko::demo::{self, Scale};
+use shinko::domain::search;
+use shinko::store::{CaseFilter, CaseRow, CaseSort, Store};
+
+const CASES: usize = 100_000;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+/// Path of the cached 100k database, generating it on first use.
+fn db() -> &'static PathBuf {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("scale-{CASES}-v1.db"));
+        if !path.exists() {
+            let tmp = dir.join("scale-building.db");
+            let _ = std::fs::remove_file(&tmp);
+            let start = std::time::Instant::now();
+            let mut s = Store::open(&tmp, None).unwrap();
+            demo::generate(&mut s, Scale::Cases(CASES), 1, today()).unwrap();
+            drop(s);
+            std::fs::rename(&tmp, &path).unwrap();
+            eprintln!("generated {CASES} cases in {:.1?}", start.elapsed());
+        }
+        path
+    })
+}
+
+fn rows() -> &'static Vec<CaseRow> {
+    static ROWS: OnceLock<Vec<CaseRow>> = OnceLock::new();
+    ROWS.get_or_init(|| Store::open(db(), None).unwrap().case_rows().unwrap())
+}
+
+fn main() {
+    db();
+    divan::main();
+}
+
+/// Opening the database and loading every row for the in-memory index: the work before the
+/// ledger's first frame.
+#[divan::bench(sample_count = 10)]
+fn open_and_load_index() -> usize {
+    let s = Store::open(db(), None).unwrap();
+    s.case_rows().unwrap().len()
+}
+
+/// The first page of the ledger straight from SQLite (keyset paging, no full load).
+#[divan::bench]
+fn first_page_keyset() -> usize {
+    let s = Store::open(db(), None).unwrap();
+    s.case_page(&CaseFilter::default(), CaseSort::NextReview, None, 50).unwrap().len()
+}
+
+/// One keystroke of search-as-you-type over all 100,000 rows in memory.
+#[divan::bench(args = ["や", "やまだ", "ﾔﾏﾀﾞ ﾋﾏﾘ", "R7-0"])]
+fn search_keystroke(q: &str) -> usize {
+    let words = search::query_words(q);
+    let f = CaseFilter { query: q.to_string(), ..Default::default() };
+    rows().iter().filter(|r| r.passes(&f, &words)).take(usize::MAX).count()
+}

@@ -410,8 +410,10 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
                     let scheme = cfg.rank_scheme(reg);
                     let last = if accepted < past_date { Some(past_date) } else { None };
                     c.last_review = last;
+                    // Reviewed at the past meeting: due by rank, but at the latest at the next
+                    // meeting (short intervals were followed up between meetings).
                     c.next_review = Some(match last {
-                        Some(l) => scheme.next_review(&c.rank, l, &cal),
+                        Some(l) => scheme.next_review(&c.rank, l, &cal).max(next_date),
                         None => next_date,
                     });
                     // A few reviews are overdue: the ledger shows them.
