@@ -436,3 +436,37 @@ fn register_form_80x24() {
     typ(&mut s, &mut m, "R8-9001");
     insta::assert_snapshot!(screen(&m));
 }
+
+#[test]
+fn overdue_reviews_are_red_and_the_selection_reversed() {
+    let (mut s, mut m) = demo_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::Char('o')));
+    assert!(!m.ledger.visible.is_empty(), "the demo has overdue reviews");
+    let t = draw(&m);
+    let buf = t.backend().buffer();
+    let text = buffer_text(buf);
+    let (y, _) =
+        text.lines().enumerate().find(|(_, l)| l.starts_with("│R") && l.contains("超過")).expect("an overdue row");
+    let x = (0..buf.area.width).find(|&x| buf[(x, y as u16)].symbol() == "超").unwrap();
+    assert_eq!(buf[(x, y as u16)].fg, ratatui::style::Color::Red);
+    // The first data row (y = 4) is the selected one.
+    assert!(buf[(2, 4)].modifier.contains(ratatui::style::Modifier::REVERSED));
+    assert!(!buf[(2, 5)].modifier.contains(ratatui::style::Modifier::REVERSED));
+}
+
+#[test]
+fn the_footer_follows_the_mode() {
+    let (mut s, mut m) = demo_at(120, 30);
+    let footer = |m: &Model| screen(m).lines().last().unwrap().to_string();
+    assert!(footer(&m).contains("F2 新規登録"), "{}", footer(&m));
+    pump(&mut s, &mut m, key(KeyCode::Char('/')));
+    assert!(footer(&m).contains("Esc 検索を消す"), "{}", footer(&m));
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    let f = footer(&m);
+    assert!(f.contains("F10 保存") && !f.contains("前の値"), "text field: no choice keys\n{f}");
+    for _ in 0..3 {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    assert!(footer(&m).contains("Right 次の値"), "{}", footer(&m));
+}

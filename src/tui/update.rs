@@ -93,6 +93,8 @@ fn table_rows(m: &Model) -> usize {
 }
 
 fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
+    // A message stays until the next key; an error in a form stays in the form.
+    m.status = None;
     let mode = m.mode();
     let action = m.keymap.action(mode, &k);
     match action {

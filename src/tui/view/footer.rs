@@ -6,6 +6,8 @@ use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::tui::form::FieldValue;
+use crate::tui::keymap::Action;
 use crate::tui::model::Model;
 
 pub fn render_status(m: &Model, f: &mut Frame<'_>, area: Rect) {
@@ -18,8 +20,14 @@ pub fn render_status(m: &Model, f: &mut Frame<'_>, area: Rect) {
 }
 
 pub fn render_keys(m: &Model, f: &mut Frame<'_>, area: Rect) {
+    // ←/→ only choose on a choice field; in a text field they move the cursor.
+    let on_text = m.form.as_ref().is_some_and(|f| !matches!(f.focused().value, FieldValue::Choice { .. }));
+    let choice_keys = [Action::PrevValue.describe(), Action::NextValue.describe()];
     let mut spans = Vec::new();
     for (key, desc) in m.keymap.hints(m.mode()) {
+        if on_text && choice_keys.contains(&desc) {
+            continue;
+        }
         spans.push(Span::raw(format!(" {key} ")).black().on_gray());
         spans.push(Span::raw(format!("{desc} ")));
     }
