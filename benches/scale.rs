@@ -70,3 +70,67 @@ fn search_keystroke(q: &str) -> usize {
     let f = CaseFilter { query: q.to_string(), ..Default::default() };
     rows().iter().filter(|r| r.passes(&f, &words)).take(usize::MAX).count()
 }
+
+mod tui {
+    //! The TUI on 100,000 cases: the first frame, and one key from press to finished frame
+    //! (`update` plus a full draw at 160x45 on ratatui's TestBackend).
+
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use shinko::domain::Config;
+    use shinko::store::Store;
+    use shinko::tui::keymap::Keymap;
+    use shinko::tui::model::Model;
+    use shinko::tui::msg::{LedgerData, Msg};
+    use shinko::tui::update::update;
+    use shinko::tui::view;
+
+    fn key(code: KeyCode) -> Msg {
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn loaded(rows: Vec<shinko::store::CaseRow>, agencies: Vec<shinko::domain::Agency>) -> Model {
+        let mut m = Model::new(Config::default(), super::today(), Keymap::defaults(), "scale.db".into());
+        update(&mut m, Msg::Resize(160, 45));
+        update(&mut m, Msg::LedgerLoaded(Box::new(LedgerData { rows, agencies, municipality: None, select: None })));
+        m
+    }
+
+    /// Open, load the index, build the model, draw: what stands between start and first frame.
+    #[divan::bench(sample_count = 10)]
+    fn first_frame() {
+        let s = Store::open(super::db(), None).unwrap();
+        let m = loaded(s.case_rows().unwrap(), s.agencies().unwrap());
+        let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
+        t.draw(|f| view::render(&m, f)).unwrap();
+    }
+
+    /// ↓ then a frame.
+    #[divan::bench]
+    fn key_down_to_frame(b: divan::Bencher) {
+        let s = Store::open(super::db(), None).unwrap();
+        let mut m = loaded(super::rows().clone(), s.agencies().unwrap());
+        let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
+        b.bench_local(|| {
+            update(&mut m, key(KeyCode::Down));
+            t.draw(|f| view::render(&m, f)).unwrap();
+        });
+    }
+
+    /// A typed search character (refiltering all rows) then a frame; the next iteration
+    /// deletes it again, so every sample is one keystroke over the full ledger.
+    #[divan::bench]
+    fn search_key_to_frame(b: divan::Bencher) {
+        let s = Store::open(super::db(), None).unwrap();
+        let mut m = loaded(super::rows().clone(), s.agencies().unwrap());
+        update(&mut m, key(KeyCode::Char('/')));
+        let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
+        let mut typed = false;
+        b.bench_local(|| {
+            update(&mut m, key(if typed { KeyCode::Backspace } else { KeyCode::Char('や') }));
+            typed = !typed;
+            t.draw(|f| view::render(&m, f)).unwrap();
+        });
+    }
+}

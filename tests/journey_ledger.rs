@@ -171,6 +171,12 @@ fn ledger_journey_in_a_real_terminal() {
     t.keys(&["F10"]);
     t.wait_text("ケース R8-9999 を登録しました");
 
+    // A tiny window does not crash it; back to full size it draws again.
+    assert!(t.cmd(&["resize-window", "-t", "j", "-x", "20", "-y", "5"]).status.success());
+    t.wait_for("the tiny window", |s| s.lines().count() <= 5 && s.contains("shinko"));
+    assert!(t.cmd(&["resize-window", "-t", "j", "-x", "120", "-y", "35"]).status.success());
+    t.wait_for("full size again", |s| s.contains("進行管理台帳") && table_rows(s).len() > 2);
+
     // Quit: Esc clears the search, q leaves.
     t.keys(&["Escape"]);
     t.wait_for("the search cleared", |s| s.contains("検索:  ") && !s.contains("検索: やまだ"));

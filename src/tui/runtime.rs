@@ -109,7 +109,7 @@ fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model
     let size = terminal.size()?;
     let mut queue: VecDeque<Msg> = VecDeque::new();
     queue.push_back(Msg::Resize(size.width, size.height));
-    queue.push_back(execute(&mut store, Effect::LoadLedger { select: None }).unwrap_or(Msg::Failed(String::new())));
+    queue.extend(execute(&mut store, Effect::LoadLedger { select: None }));
     let result = loop {
         while let Some(msg) = queue.pop_front() {
             for effect in update(&mut model, msg) {

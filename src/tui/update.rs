@@ -10,7 +10,7 @@ use super::layout;
 use super::ledger::{self, Ctx, LedgerFocus};
 use super::model::{Model, Screen};
 use super::msg::{Effect, Msg};
-use crate::domain::Case;
+use crate::domain::{Case, CaseStatus};
 
 /// Borrows only the fields the ledger needs, so `m.ledger` stays free to change.
 macro_rules! cx {
@@ -157,7 +157,7 @@ fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Action>, k: KeyEvent)
         }
         Some(Action::CloseCase) => {
             return match m.ledger.selected_row() {
-                Some(r) if r.status.code() == "open" => {
+                Some(r) if r.status == CaseStatus::Open => {
                     m.form = Some(Form::for_close(r.id, &r.number.clone(), m.today));
                     vec![]
                 }
