@@ -118,6 +118,10 @@ pub struct Form {
     pub focus: usize,
     /// The reason the last save was refused (Japanese, names the field).
     pub error: Option<String>,
+    /// The values the form opened with, to tell whether anything was typed.
+    initial: Vec<String>,
+    /// Esc was pressed once on a changed form; a second Esc discards it.
+    pub cancel_armed: bool,
 }
 
 fn date_text(d: Option<NaiveDate>) -> String {
@@ -172,22 +176,30 @@ impl Form {
                 value: FieldValue::Multi(Box::new(policy_area(&case.support_policy))),
             },
         ];
-        Form { kind, fields, focus: 0, error: None }
+        Form::new(kind, fields)
     }
 
     pub fn for_close(id: Id, number: &str, today: NaiveDate) -> Form {
         use FieldKey as K;
         let kinds = vec![CaseStatus::Closed.label().to_string(), CaseStatus::Transferred.label().to_string()];
-        Form {
-            kind: FormKind::CloseCase { id, number: number.to_string() },
-            fields: vec![
+        Form::new(
+            FormKind::CloseCase { id, number: number.to_string() },
+            vec![
                 Field::text(K::CloseReason, "理由", true, ""),
                 Field::text(K::CloseOn, "終結日", true, &date_text(Some(today))),
                 Field::choice(K::CloseKind, "区分", kinds, CaseStatus::Closed.label()),
             ],
-            focus: 0,
-            error: None,
-        }
+        )
+    }
+
+    fn new(kind: FormKind, fields: Vec<Field>) -> Form {
+        let initial = fields.iter().map(Field::value).collect();
+        Form { kind, fields, focus: 0, error: None, initial, cancel_armed: false }
+    }
+
+    /// Whether anything differs from what the form opened with.
+    pub fn is_changed(&self) -> bool {
+        self.fields.iter().map(Field::value).ne(self.initial.iter().cloned())
     }
 
     pub fn focused(&self) -> &Field {

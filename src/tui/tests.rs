@@ -470,3 +470,40 @@ fn the_footer_follows_the_mode() {
     }
     assert!(footer(&m).contains("Right 次の値"), "{}", footer(&m));
 }
+
+#[test]
+fn esc_on_a_changed_form_asks_before_discarding() {
+    let (mut s, mut m) = demo_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    assert!(m.form.is_none(), "an untouched form closes at once");
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    typ(&mut s, &mut m, "R8-1");
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    let f = m.form.as_ref().expect("still open");
+    assert!(f.error.as_deref().unwrap().contains("もう一度 Esc"));
+    // Another key disarms it; then two Escs discard.
+    typ(&mut s, &mut m, "2");
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    assert!(m.form.is_some());
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    assert!(m.form.is_none());
+    assert_eq!(m.status.as_ref().unwrap().text, "入力を取り消しました");
+}
+
+#[test]
+fn changing_registration_offers_that_registrations_ranks() {
+    let (mut s, mut m) = demo_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    for _ in 0..7 {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    assert_eq!(m.form.as_ref().unwrap().focused().label, "登録区分");
+    assert_eq!(m.form.as_ref().unwrap().get(super::form::FieldKey::Registration), "要支援児童");
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    let f = m.form.as_ref().unwrap();
+    assert_eq!(f.get(super::form::FieldKey::Registration), "特定妊婦");
+    let super::form::FieldValue::Choice { options, .. } = &f.fields[8].value else { panic!() };
+    let expected: Vec<String> = m.config.expectant_ranks.iter().map(|r| r.code.clone()).collect();
+    assert_eq!(options, &expected);
+}

@@ -194,7 +194,14 @@ fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Action>, k: KeyEvent)
 fn on_form_key(m: &mut Model, action: Option<Action>, k: KeyEvent) -> Vec<Effect> {
     let Some(form) = m.form.as_mut() else { return vec![] };
     let on_choice = matches!(form.focused().value, super::form::FieldValue::Choice { .. });
+    let armed = std::mem::take(&mut form.cancel_armed);
     match action {
+        // A stray Esc must not throw away what was typed: a changed form asks for a second one.
+        Some(Action::Cancel) if form.is_changed() && !armed => {
+            form.cancel_armed = true;
+            form.error = Some("入力した内容があります。破棄するにはもう一度 Esc を押してください".into());
+            vec![]
+        }
         Some(Action::Cancel) => {
             m.form = None;
             m.info("入力を取り消しました");

@@ -20,7 +20,7 @@ pub fn lines(km: &Keymap) -> Vec<Line<'static>> {
         }
         out.push(Line::from(Span::raw(format!("[{}]", mode.label())).bold().cyan()));
         for (action, keys) in b {
-            let k = keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(" / ");
+            let k = keys.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ");
             let pad = 22usize.saturating_sub(k.width());
             out.push(Line::from(vec![
                 Span::raw(format!("  {k}{}", " ".repeat(pad))).bold(),

@@ -27,7 +27,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
         detail_view::render(m, f, areas.detail);
     }
     if s.focus == LedgerFocus::Filter {
-        render_filter_panel(m, f, super::popup(body, 56, 10));
+        render_filter_panel(m, f, super::popup(body, 56, 8));
     }
 }
 
