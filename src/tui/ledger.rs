@@ -340,6 +340,15 @@ pub fn on_mouse(s: &mut LedgerState, m: &MouseEvent, areas: &layout::LedgerAreas
         MouseEventKind::Down(MouseButton::Left) if inside(m.column, m.row, areas.bar) => {
             s.focus = LedgerFocus::Search;
         }
+        MouseEventKind::Down(MouseButton::Left) if inside(m.column, m.row, areas.detail) => {
+            s.focus = LedgerFocus::Detail;
+        }
+        MouseEventKind::ScrollDown if s.focus == LedgerFocus::Detail => {
+            s.detail_scroll = s.detail_scroll.saturating_add(1)
+        }
+        MouseEventKind::ScrollUp if s.focus == LedgerFocus::Detail => {
+            s.detail_scroll = s.detail_scroll.saturating_sub(1)
+        }
         MouseEventKind::ScrollDown => s.select(s.selected + 1, cx.table_rows),
         MouseEventKind::ScrollUp => s.select(s.selected.saturating_sub(1), cx.table_rows),
         _ => {}

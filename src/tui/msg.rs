@@ -42,6 +42,8 @@ pub struct CaseDetail {
     pub case: Case,
     /// きょうだい: other cases in the same household.
     pub siblings: Vec<Case>,
+    /// Other 関係機関 of the case (agency id, role), besides 所属 and 主担当.
+    pub agencies: Vec<(Id, String)>,
     pub decisions: Vec<Decision>,
     /// Dates of the meetings the decisions were made in.
     pub meeting_dates: Vec<(Id, NaiveDate)>,

@@ -179,6 +179,7 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
     }
     Ok(CaseDetail {
         siblings,
+        agencies: store.case_agencies(id)?,
         decisions,
         meeting_dates,
         actions: store.actions_of_case(id)?,

@@ -234,6 +234,13 @@ fn a_click_selects_the_row_under_the_mouse() {
     let on_border = MouseEvent { row: 23, ..click };
     pump(&mut s, &mut m, Msg::Mouse(on_border));
     assert_eq!(m.ledger.selected, 3);
+    let wheel = MouseEvent { kind: MouseEventKind::ScrollDown, ..click };
+    pump(&mut s, &mut m, Msg::Mouse(wheel));
+    assert_eq!(m.ledger.selected, 4);
+    // On a wide screen a click in the detail pane gives it the focus.
+    pump(&mut s, &mut m, Msg::Resize(160, 45));
+    pump(&mut s, &mut m, Msg::Mouse(MouseEvent { column: 120, ..click }));
+    assert_eq!(m.ledger.focus, LedgerFocus::Detail);
 }
 
 #[test]

@@ -57,6 +57,17 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     out.push(kv("所属", format!("{} {}", m.agency_name(c.affiliation), c.grade)));
     out.push(kv("主担当", format!("{}  援助者 {}", m.agency_name(c.lead_agency), c.key_worker)));
     out.push(kv("児相の関与", c.cgc.label().to_string()));
+    if !d.agencies.is_empty() {
+        let names: Vec<String> = d
+            .agencies
+            .iter()
+            .map(|(id, role)| {
+                let name = m.agency_name(Some(*id));
+                if role.is_empty() { name.to_string() } else { format!("{name}（{role}）") }
+            })
+            .collect();
+        out.push(kv("関係機関", names.join("、")));
+    }
     out.push(kv("町名", c.town.clone()));
     let overdue = if c.review_overdue(m.today) { "  期限超過" } else { "" };
     out.push(Line::from(vec![
