@@ -140,6 +140,7 @@ fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model
 /// Runs one effect against the store. Failures become [`Msg::Failed`] with a Japanese
 /// message; the log gets ids only.
 pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
+    let name = effect_name(&effect);
     let reply = match effect {
         Effect::Quit => return None,
         Effect::LoadLedger { select } => load_ledger(store, select).map(|d| Msg::LedgerLoaded(Box::new(d))),
@@ -148,9 +149,20 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
         Effect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
     };
     Some(reply.unwrap_or_else(|e| {
-        tracing::warn!(error = %e, "tui effect failed");
+        // The message may quote what the user typed: the log gets the effect's name only.
+        tracing::warn!(effect = name, "tui effect failed");
         Msg::Failed(e.to_string())
     }))
+}
+
+fn effect_name(e: &Effect) -> &'static str {
+    match e {
+        Effect::LoadLedger { .. } => "load_ledger",
+        Effect::LoadDetail(_) => "load_detail",
+        Effect::SaveCase(_) => "save_case",
+        Effect::CloseCase { .. } => "close_case",
+        Effect::Quit => "quit",
+    }
 }
 
 fn load_ledger(store: &Store, select: Option<Id>) -> Result<LedgerData, StoreError> {
