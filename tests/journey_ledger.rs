@@ -173,7 +173,10 @@ fn ledger_journey_in_a_real_terminal() {
     t.keys(&["C-u"]);
     t.type_text("令和8年11月20日");
     t.keys(&["F10"]);
-    t.wait_text("ケース R8-9999 を登録しました");
+    // The search that hid the new case is cleared so the saved case shows, selected.
+    let s = t.wait_text("ケース R8-9999 を登録しました");
+    assert!(table_rows(&s).iter().any(|r| r.contains("R8-9999") && r.contains("試験 花子")), "{s}");
+    assert!(!s.contains("検索: やまだ"), "{s}");
 
     // A tiny window does not crash it; back to full size it draws again.
     assert!(t.cmd(&["resize-window", "-t", "j", "-x", "20", "-y", "5"]).status.success());
@@ -181,9 +184,13 @@ fn ledger_journey_in_a_real_terminal() {
     assert!(t.cmd(&["resize-window", "-t", "j", "-x", "120", "-y", "35"]).status.success());
     t.wait_for("full size again", |s| s.contains("進行管理台帳") && table_rows(s).len() > 2);
 
-    // Quit: Esc clears the search, q leaves.
+    // Quit: a search typed then Esc clears it first; q leaves.
+    t.keys(&["/"]);
+    t.type_text("すずき");
+    t.wait_text("検索: すずき");
+    t.keys(&["Enter"]);
     t.keys(&["Escape"]);
-    t.wait_for("the search cleared", |s| s.contains("検索:  ") && !s.contains("検索: やまだ"));
+    t.wait_for("the search cleared", |s| s.contains("検索:  ") && !s.contains("検索: すずき"));
     t.keys(&["q"]);
     let s = t.wait_text("SHINKO_EXIT=0");
     assert!(s.contains("デモ自治体を作成しました"), "the normal screen is back:\n{s}");

@@ -160,6 +160,20 @@ impl LedgerState {
         self.selected = keep.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id)).unwrap_or(0);
     }
 
+    /// Selects case `id`; when the search or filters hide it (a case just registered), they
+    /// are cleared so the user sees what was saved. A closed case stays hidden.
+    pub fn show_case(&mut self, id: Id, config: &Config, today: NaiveDate) {
+        let find = |s: &LedgerState| s.visible.iter().position(|&i| s.rows[i].id == id);
+        if find(self).is_none() && self.rows.iter().any(|r| r.id == id && r.status == crate::domain::CaseStatus::Open) {
+            self.search.reset();
+            self.filter = LedgerFilter { include_closed: self.filter.include_closed, ..LedgerFilter::default() };
+            self.refilter(config, today);
+        }
+        if let Some(pos) = find(self) {
+            self.selected = pos;
+        }
+    }
+
     /// Moves the selection to `index` (clamped) and scrolls the window of `height` rows to it.
     pub fn select(&mut self, index: usize, height: usize) {
         self.selected = index.min(self.visible.len().saturating_sub(1));

@@ -514,3 +514,25 @@ fn changing_registration_offers_that_registrations_ranks() {
     let expected: Vec<String> = m.config.expectant_ranks.iter().map(|r| r.code.clone()).collect();
     assert_eq!(options, &expected);
 }
+
+#[test]
+fn a_saved_case_hidden_by_the_search_is_shown() {
+    let (mut s, mut m) = demo_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::Char('/')));
+    typ(&mut s, &mut m, "やまだ");
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Char('o')));
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    typ(&mut s, &mut m, "R8-9002");
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "見守 一郎");
+    for _ in 0..3 {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    typ(&mut s, &mut m, "H30.5.5");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    assert_eq!(m.ledger.selected_row().unwrap().number, "R8-9002");
+    assert!(m.ledger.search.value().is_empty() && !m.ledger.filter.overdue);
+    let rows = super::layout::table_rows(super::update::ledger_areas(&m).table);
+    assert!(m.ledger.offset <= m.ledger.selected && m.ledger.selected < m.ledger.offset + rows, "scrolled to it");
+}

@@ -52,10 +52,8 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.ledger.rows = data.rows;
             m.ledger.loaded = true;
             m.ledger.refilter(&m.config, m.today);
-            if let Some(id) = data.select
-                && let Some(pos) = m.ledger.visible.iter().position(|&i| m.ledger.rows[i].id == id)
-            {
-                m.ledger.selected = pos;
+            if let Some(id) = data.select {
+                m.ledger.show_case(id, &m.config, m.today);
             }
             let rows = table_rows(m);
             m.ledger.select(m.ledger.selected, rows);
