@@ -357,6 +357,7 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
                 } else {
                     vec![]
                 };
+                let mut used_names: Vec<&str> = Vec::new();
                 for s in 0..siblings {
                     if made >= upto {
                         break;
@@ -383,7 +384,12 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
                         c.rank = ["A", "B", "B", "C", "D"][g.rng.usize(..5)].into();
                     } else {
                         let boy = g.chance(0.5);
-                        let (given, gk) = if boy { *g.pick(BOYS) } else { *g.pick(GIRLS) };
+                        // Siblings never share a given name.
+                        let (mut given, mut gk) = if boy { *g.pick(BOYS) } else { *g.pick(GIRLS) };
+                        while used_names.contains(&given) {
+                            (given, gk) = if boy { *g.pick(BOYS) } else { *g.pick(GIRLS) };
+                        }
+                        used_names.push(given);
                         c.name = format!("{fam} {given}");
                         c.kana = format!("{fam_kana} {gk}");
                         c.sex = if boy { Sex::Male } else { Sex::Female };
@@ -705,6 +711,12 @@ mod tests {
         assert!(by_hh.values().any(|v| v.len() >= 2
             && v.iter().filter_map(|c| c.affiliation).collect::<std::collections::BTreeSet<_>>().len() >= 2));
         assert!(cases.iter().all(|c| !c.kana.is_empty()));
+        for members in by_hh.values() {
+            let mut names: Vec<&str> = members.iter().map(|c| c.name.as_str()).collect();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), members.len(), "siblings share a name");
+        }
         assert!(!s.decisions(sum.past_meeting).unwrap().is_empty());
         assert!(!s.open_actions().unwrap().is_empty());
         assert!(sum.sheets > 0);
