@@ -3,3 +3,5 @@
 //! writers around them do the IO.
 
 pub mod output;
+pub mod problem;
+pub mod table_reader;
