@@ -2,6 +2,10 @@
 //! minutes, schedules, statistics. Converters are pure over domain types; the readers and
 //! writers around them do the IO.
 
+pub mod ledger_columns;
+pub mod ledger_export;
+pub mod ledger_import;
 pub mod output;
 pub mod problem;
 pub mod table_reader;
+pub mod table_writer;

@@ -361,16 +361,12 @@ fn read_csv<R: Read>(label: &str, r: R, limits: Limits) -> Result<Table, Problem
                 } else {
                     "CSVとして読めません（引用符の閉じ忘れなど）"
                 };
-                let row = e.position().map(|p| p.line() as usize).filter(|l| *l > 0);
-                return Err(match row {
-                    Some(r) => Problem::row(label, r, reason),
-                    None => Problem::file(label, reason),
-                });
+                return Err(Problem::row(label, row0 + 1, reason));
             }
         }
-        // A quoted cell may span lines: report the line the record starts on.
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(row0 + 1);
-        row0 = line.saturating_sub(1);
+        // Excel shows one record as one row, even when a quoted cell spans lines.
+        row0 += 1;
+        let line = row0;
         if row0 > limits.max_rows.saturating_mul(4) {
             return Err(too_many_rows(label, limits));
         }
@@ -379,7 +375,7 @@ fn read_csv<R: Read>(label: &str, r: R, limits: Limits) -> Result<Table, Problem
                 return Err(too_big_cell(label, line, col, limits));
             }
             if !field.trim().is_empty() {
-                b.put(row0, col, Cell::Text(field.to_string()))?;
+                b.put(row0 - 1, col, Cell::Text(field.to_string()))?;
             }
         }
     }
