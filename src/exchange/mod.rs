@@ -7,5 +7,6 @@ pub mod ledger_export;
 pub mod ledger_import;
 pub mod output;
 pub mod problem;
+pub mod sheet_template;
 pub mod table_reader;
 pub mod table_writer;
