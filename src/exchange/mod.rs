@@ -7,6 +7,8 @@ pub mod ledger_export;
 pub mod ledger_import;
 pub mod output;
 pub mod problem;
+pub mod sheet_import;
+pub mod sheet_merged;
 pub mod sheet_template;
 pub mod table_reader;
 pub mod table_writer;

@@ -63,7 +63,7 @@ pub fn template_bytes(
     let ws = wb.add_worksheet();
     ws.set_name("アセスメントシート")?;
     ws.set_landscape();
-    ws.set_header(&format!("&L{}", config.confidentiality.notice.replace('&', "&&")));
+    ws.set_header(format!("&L{}", config.confidentiality.notice.replace('&', "&&")));
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
     let red = Format::new().set_bold().set_font_color("#C00000").set_text_wrap();
@@ -146,7 +146,7 @@ pub fn template_bytes(
         ws.write_string_with_format(row, 2, &child.class_age, &given)?;
         for (i, it) in items.iter().enumerate() {
             let f = if it.kind == SheetItemKind::Check { &tick } else { &entry };
-            ws.write_blank((row) as u32, (3 + i) as u16, f)?;
+            ws.write_blank(row, (3 + i) as u16, f)?;
         }
         ws.write_blank(row, last_col, &tick)?;
         ws.set_row_height(row, 54)?;
