@@ -553,3 +553,32 @@ fn screen_keys_switch_screens_but_not_inside_a_form_or_the_search() {
     assert_eq!(m.screen, Screen::Ledger, "a form keeps the screen");
     assert!(m.form.is_some());
 }
+
+#[test]
+fn detail_shows_the_merged_sheets_80x30() {
+    let (mut s, mut m) = demo_at(80, 30);
+    // R4-00018: its school's scale fell 5 → 2 with a new tick; the next period is asked for.
+    let c = s.case_by_number("R4-00018").unwrap().unwrap();
+    let due = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+    s.write(|t| t.request_sheet(c.id, c.affiliation.unwrap(), due)).unwrap();
+    pump(&mut s, &mut m, key(KeyCode::Char('/')));
+    typ(&mut s, &mut m, "R4-00018");
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert_eq!(m.ledger.detail.as_ref().map(|d| d.case.id), Some(c.id));
+    for _ in 0..200 {
+        let text = screen(&m);
+        if text.lines().take(4).any(|l| l.contains("[アセスメントシート")) {
+            break;
+        }
+        pump(&mut s, &mut m, key(KeyCode::Down));
+    }
+    let text = screen(&m);
+    assert!(text.contains("（前回5 -3）") && text.contains("新たに該当") && text.contains("未提出"), "{text}");
+    let t = draw(&m);
+    let buf = t.backend().buffer();
+    let (y, _) = text.lines().enumerate().find(|(_, l)| l.contains("（前回5")).unwrap();
+    let x = (0..buf.area.width).find(|&x| buf[(x, y as u16)].symbol() == "前").unwrap();
+    assert_eq!(buf[(x, y as u16)].fg, ratatui::style::Color::Red, "a falling scale is red");
+    insta::assert_snapshot!(text);
+}
