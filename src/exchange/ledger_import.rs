@@ -355,6 +355,10 @@ impl RowParser<'_> {
                 let f = F::ALL.into_iter().find(|f| f.header() == field).unwrap_or(F::Name);
                 // A required value whose column is missing altogether.
                 let h = if self.map.col(f).is_some() { self.header(f) } else { field.to_string() };
+                // A value that did not read is already reported; "empty" would mislead.
+                if self.problems.iter().any(|p| p.column.as_deref() == Some(h.as_str())) {
+                    continue;
+                }
                 self.problems.push(Problem::cell(self.file, self.row.number, &h, message));
             }
         }
