@@ -111,6 +111,9 @@ pub struct MergedArgs {
     /// ケース番号（省略すると、シートのある継続中の全ケース）
     #[arg(long)]
     pub case: Option<String>,
+    /// 次回確認日がこの日以前のケースだけ（次の会議で扱うケース）
+    #[arg(long, conflicts_with = "case")]
+    pub due: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: super::ListFormat,
 }
@@ -250,7 +253,17 @@ fn merged(ctx: &Ctx, a: MergedArgs) -> Result<()> {
     let agencies: HashMap<_, _> = store.agencies()?.into_iter().map(|a| (a.id, a)).collect();
     let cases = match &a.case {
         Some(n) => vec![store.case_by_number(n)?.ok_or_else(|| eyre!("ケース番号「{n}」は台帳にありません"))?],
-        None => store.cases(false)?,
+        None => {
+            let due = match &a.due {
+                Some(d) => Some(crate::domain::wareki::parse_date(d).map_err(|e| eyre!("--due: {e}"))?),
+                None => None,
+            };
+            let mut all = store.cases(false)?;
+            if let Some(due) = due {
+                all.retain(|c| c.next_review.is_some_and(|n| n <= due));
+            }
+            all
+        }
     };
     let sheets = store.all_sheets()?;
     let requests = store.sheet_requests(None)?;
