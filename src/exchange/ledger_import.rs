@@ -244,6 +244,18 @@ impl RowParser<'_> {
         {
             self.problem(F::Name, format!("{first} 行目と氏名・生年月日が同じです"));
         }
+        if !number.is_empty()
+            && !known.by_number.contains_key(&number)
+            && let Some(other) = person.as_ref().and_then(|k| known.by_name_birth.get(k))
+        {
+            // Same child under another number: importing would register them twice.
+            self.problem(
+                F::Number,
+                format!(
+                    "氏名・生年月日が既存のケース {other} と同じです（ケース番号が違います）。番号を揃えてください"
+                ),
+            );
+        }
         let matched = if known.by_number.contains_key(&number) {
             Some((MatchBy::Number, number.clone()))
         } else if number.is_empty() {
@@ -493,5 +505,7 @@ mod tests {
         assert_eq!(p.drafts[0].case.rank, "B");
         let p = plan_of("ケース番号,氏名\nR6-010,山田 太郎\n", &known);
         assert_eq!(p.drafts[0].matched, Some(MatchBy::Number));
+        let p = plan_of("ケース番号,氏名,生年月日,受理日\nX-1,山田 太郎,2015/5/5,2024/4/1\n", &known);
+        assert!(p.problems()[0].reason.contains("既存のケース R6-010 と同じ"), "{:?}", p.problems());
     }
 }
