@@ -143,6 +143,14 @@ fn filled_templates_import_and_merge() {
     assert!(g1.iter().any(|r| r.iter().any(|c| c.contains("取扱注意"))), "confidentiality notice");
     assert!(g1.iter().any(|r| r[0] == "提出期限（対象期間の末日）" && r[1] == DUE));
     let child = first_child(&g1);
+    // Only the institution's own children, and the 0–10 scale column is there.
+    let h = g1.iter().position(|r| r[0] == "ケース番号").unwrap();
+    assert!(g1[h].iter().any(|c| c.starts_with("セーフティスケール")));
+    for row in g1[h + 1..].iter().filter(|r| !r[0].is_empty()) {
+        let o = t.run(&["ledger", "show", &row[0], "--format", "json"], &[]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["affiliation_name"], "本町小学校", "{}", row[0]);
+    }
     set_meta(&mut g1, "記入者", "担任");
     set_meta(&mut g1, "記入日", "R8.12.1");
     fill(
@@ -165,6 +173,10 @@ fn filled_templates_import_and_merge() {
     let filled2 = t.home.path().join("東小_記入済.csv");
     write_csv(&g2, &filled2);
 
+    let before = t.all_merged();
+    let o = t.run(&["sheets", "import", "--dry-run"], &[&filled1, &filled2]);
+    assert!(o.status.success() && stderr(&o).contains("確認のみ"), "{}", stderr(&o));
+    assert_eq!(t.all_merged(), before);
     let o = t.run(&["sheets", "import"], &[&filled1, &filled2]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("シート 2 件"), "{}", stderr(&o));
@@ -188,6 +200,13 @@ fn filled_templates_import_and_merge() {
     let o = t.run(&["sheets", "merged"], &[]);
     let text = stdout(&o);
     assert!(text.contains("未提出:") && text.contains("本町小学校（ES01）"), "{text}");
+
+    // --due keeps the cases to be reviewed by then.
+    let due: Vec<serde_json::Value> =
+        serde_json::from_slice(&t.run(&["sheets", "merged", "--due", "2026-12-01", "--format", "json"], &[]).stdout)
+            .unwrap();
+    let all: Vec<serde_json::Value> = serde_json::from_str(&t.all_merged()).unwrap();
+    assert!(!due.is_empty() && due.len() < all.len(), "{} of {}", due.len(), all.len());
 
     // The same submission again: reported, nothing changes, until the user says which wins.
     let before = t.all_merged();
