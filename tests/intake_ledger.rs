@@ -142,6 +142,17 @@ fn hostile_files_are_refused_cleanly() {
         .output()
         .unwrap();
     assert!(!o.status.success() && stderr(&o).contains("行数が上限（3 行）"), "{}", stderr(&o));
+    // The same for a workbook: its declared size is refused before any cell is read.
+    let many = home.path().join("many.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "氏名").unwrap();
+    for r in 1..=20u32 {
+        ws.write_string(r, 0, format!("児童{r}")).unwrap();
+    }
+    wb.save(&many).unwrap();
+    let o = shinko(home.path(), &db).args(["ledger", "import", "--max-rows", "10"]).arg(&many).output().unwrap();
+    assert!(!o.status.success() && stderr(&o).contains("行数が上限（10 行）"), "{}", stderr(&o));
     // An oversized cell.
     let big = home.path().join("big.csv");
     std::fs::write(&big, format!("氏名,生年月日,受理日\n{},2015/1/1,2024/4/1\n", "あ".repeat(30_000))).unwrap();
