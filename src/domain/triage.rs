@@ -185,7 +185,7 @@ pub fn deep_reasons(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>
             out.push(format!("妊娠{w}週（{}週以降の再評価時期）", t.pregnancy_review_week));
         }
         if let Some(due) = case.due_date
-            && due <= frame.next_meeting
+            && due < frame.next_meeting
         {
             out.push(format!("出産予定日（{due}）が次回会議より前"));
         }

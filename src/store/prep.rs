@@ -179,8 +179,7 @@ impl Store {
 
     /// Marks a case as added by the secretariat and re-plans.
     pub fn add_to_agenda(&mut self, meeting_id: Id, case_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
-        self.case(case_id)?;
-        self.write(|t| t.mark(meeting_id, case_id, MARK_ADDED))?;
+        self.write(|t| t.add_case_to_agenda(meeting_id, case_id))?;
         self.build_agenda(meeting_id, today, cfg)
     }
 
@@ -263,6 +262,12 @@ impl Tx<'_> {
             self.audit("agenda_mark", Some(meeting_id), mark, None, Some(&case_id.to_string()))?;
         }
         Ok(())
+    }
+
+    /// Puts a case on a meeting's agenda whether due or not; the next build includes it.
+    pub fn add_case_to_agenda(&mut self, meeting_id: Id, case_id: Id) -> Result<()> {
+        self.case(case_id)?;
+        self.mark(meeting_id, case_id, MARK_ADDED)
     }
 
     fn item(&self, id: Id) -> Result<AgendaItem> {
