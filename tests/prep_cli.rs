@@ -86,7 +86,7 @@ fn a_new_meeting_gets_an_agenda_with_every_due_case_once() {
     let env = Env::new();
     let id = new_meeting(&env);
     let meetings = env.json(&["meeting", "list", "--format", "json"]);
-    let m = meetings.as_array().unwrap().iter().find(|m| m["id"].to_string() == id).unwrap();
+    let m = meetings.as_array().unwrap().iter().find(|m| m["id"].as_i64() == id.parse().ok()).unwrap();
     assert_eq!(m["sessions"].as_array().unwrap().len(), 2);
     assert_eq!(m["sessions"][0]["section"], "infant");
     assert_eq!(m["sessions"][1]["label"], "1日目 午後（児童生徒会）");
