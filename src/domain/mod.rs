@@ -8,10 +8,12 @@ pub mod agency;
 pub mod calendar;
 pub mod case;
 pub mod config;
+pub mod mask;
 pub mod meeting;
 pub mod rank;
 pub mod search;
 pub mod sheet;
+pub mod stats;
 pub mod wareki;
 
 pub use action::{Action, ActionStatus};

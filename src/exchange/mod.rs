@@ -2,4 +2,9 @@
 //! minutes, schedules, statistics. Converters are pure over domain types; the readers and
 //! writers around them do the IO.
 
+pub mod agency_actions;
+pub mod document;
+pub mod minutes;
 pub mod output;
+pub mod schedule;
+pub mod stats_out;
