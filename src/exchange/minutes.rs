@@ -38,7 +38,11 @@ impl Voice {
             (Some(c), None) => c.name.clone(),
         }
     }
+    /// Free text as written (scrubbed when masked); "-" when empty.
     fn text(&self, s: &str) -> String {
+        if s.trim().is_empty() {
+            return "-".into();
+        }
         match &self.masker {
             Some(m) => m.scrub(s),
             None => s.to_string(),
