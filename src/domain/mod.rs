@@ -13,6 +13,7 @@ pub mod meeting;
 pub mod rank;
 pub mod search;
 pub mod sheet;
+pub mod sheet_merge;
 pub mod stats;
 pub mod wareki;
 

@@ -21,11 +21,25 @@ pub enum Mode {
     Form,
     FormText,
     Help,
+    Prep,
+    Meeting,
+    Stats,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] =
-        [Mode::Global, Mode::Ledger, Mode::Detail, Mode::Search, Mode::Filter, Mode::Form, Mode::FormText, Mode::Help];
+    pub const ALL: [Mode; 11] = [
+        Mode::Global,
+        Mode::Ledger,
+        Mode::Detail,
+        Mode::Search,
+        Mode::Filter,
+        Mode::Form,
+        Mode::FormText,
+        Mode::Help,
+        Mode::Prep,
+        Mode::Meeting,
+        Mode::Stats,
+    ];
 
     fn section(self) -> &'static str {
         match self {
@@ -37,7 +51,15 @@ impl Mode {
             Mode::Form => "form",
             Mode::FormText => "form_text",
             Mode::Help => "help",
+            Mode::Prep => "prep",
+            Mode::Meeting => "meeting",
+            Mode::Stats => "stats",
         }
+    }
+
+    /// Screen keys act here (not while typing, in a form or in help).
+    pub fn switches_screens(self) -> bool {
+        matches!(self, Mode::Ledger | Mode::Detail | Mode::Prep | Mode::Meeting | Mode::Stats)
     }
 
     /// 画面の名前 (help headings).
@@ -51,6 +73,9 @@ impl Mode {
             Mode::Form => "入力画面",
             Mode::FormText => "入力画面（複数行の欄）",
             Mode::Help => "ヘルプ",
+            Mode::Prep => "会議準備",
+            Mode::Meeting => "会議進行",
+            Mode::Stats => "年度統計",
         }
     }
 }
@@ -109,6 +134,11 @@ actions! {
     PrevField = "prev_field", "前の欄";
     Save = "save", "保存";
     Cancel = "cancel", "取消";
+    NextScreen = "next_screen", "次の画面";
+    ScreenLedger = "screen_ledger", "台帳へ";
+    ScreenPrep = "screen_prep", "会議準備へ";
+    ScreenMeeting = "screen_meeting", "会議進行へ";
+    ScreenStats = "screen_stats", "年度統計へ";
 }
 
 /// One key with modifiers, as written in the keymap ("Ctrl+f", "F2", "?").
@@ -328,8 +358,17 @@ impl Keymap {
         for (a, keys) in &all {
             let skip = matches!(
                 a,
-                Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last
-            );
+                Action::Up
+                    | Action::Down
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::First
+                    | Action::Last
+                    | Action::ScreenLedger
+                    | Action::ScreenPrep
+                    | Action::ScreenMeeting
+                    | Action::ScreenStats
+            ) || (*a == Action::NextScreen && !mode.switches_screens());
             if skip || keys.is_empty() {
                 continue;
             }

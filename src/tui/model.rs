@@ -10,18 +10,35 @@ use super::keymap::{Keymap, Mode};
 use super::ledger::{LedgerFocus, LedgerState};
 use crate::domain::{Agency, Config, Id};
 
-/// Which screen fills the body. More screens (議事準備, 会議進行, 統計) are added here.
+/// Which screen fills the body. Switched with the global screen keys (Alt+1…4, F9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     /// 進行管理台帳
     Ledger,
+    /// 会議準備: triage, 事務局案, sessions
+    Prep,
+    /// 会議進行: the live meeting
+    Meeting,
+    /// 年度統計
+    Stats,
 }
 
 impl Screen {
+    pub const ALL: [Screen; 4] = [Screen::Ledger, Screen::Prep, Screen::Meeting, Screen::Stats];
+
     pub fn title(self) -> &'static str {
         match self {
             Screen::Ledger => "進行管理台帳",
+            Screen::Prep => "会議準備",
+            Screen::Meeting => "会議進行",
+            Screen::Stats => "年度統計",
         }
+    }
+
+    /// The screen after this one, for the cycling key.
+    pub fn next(self) -> Screen {
+        let i = Screen::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Screen::ALL[(i + 1) % Screen::ALL.len()]
     }
 }
 
@@ -88,6 +105,9 @@ impl Model {
                 LedgerFocus::Filter => Mode::Filter,
                 LedgerFocus::Detail => Mode::Detail,
             },
+            Screen::Prep => Mode::Prep,
+            Screen::Meeting => Mode::Meeting,
+            Screen::Stats => Mode::Stats,
         }
     }
 

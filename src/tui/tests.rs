@@ -536,3 +536,20 @@ fn a_saved_case_hidden_by_the_search_is_shown() {
     let rows = super::layout::table_rows(super::update::ledger_areas(&m).table);
     assert!(m.ledger.offset <= m.ledger.selected && m.ledger.selected < m.ledger.offset + rows, "scrolled to it");
 }
+
+#[test]
+fn screen_keys_switch_screens_but_not_inside_a_form_or_the_search() {
+    use super::model::Screen;
+    let (mut s, mut m) = demo_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::F(9)));
+    assert_eq!(m.screen, Screen::Prep);
+    assert!(screen(&m).contains("会議準備"));
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('4'), KeyModifiers::ALT)));
+    assert_eq!(m.screen, Screen::Stats);
+    pump(&mut s, &mut m, key(KeyCode::F(9)));
+    assert_eq!(m.screen, Screen::Ledger, "F9 cycles back to the ledger");
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    pump(&mut s, &mut m, key(KeyCode::F(9)));
+    assert_eq!(m.screen, Screen::Ledger, "a form keeps the screen");
+    assert!(m.form.is_some());
+}

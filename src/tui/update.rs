@@ -35,6 +35,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     let cx = cx!(m);
                     ledger::on_mouse(&mut m.ledger, &me, &areas, &cx)
                 }
+                Screen::Prep | Screen::Meeting | Screen::Stats => vec![],
             }
         }
         Msg::Paste(text) => on_paste(m, &text),
@@ -118,8 +119,43 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     if m.form.is_some() {
         return on_form_key(m, action, k);
     }
+    if let Some(to) = screen_for(m.screen, action).filter(|_| mode.switches_screens()) {
+        return switch_screen(m, to);
+    }
     match m.screen {
         Screen::Ledger => on_ledger_key(m, mode, action, k),
+        Screen::Prep | Screen::Meeting | Screen::Stats => on_placeholder_key(m, action),
+    }
+}
+
+/// The screen a global screen key leads to, if `action` is one.
+fn screen_for(current: Screen, action: Option<Action>) -> Option<Screen> {
+    match action? {
+        Action::NextScreen => Some(current.next()),
+        Action::ScreenLedger => Some(Screen::Ledger),
+        Action::ScreenPrep => Some(Screen::Prep),
+        Action::ScreenMeeting => Some(Screen::Meeting),
+        Action::ScreenStats => Some(Screen::Stats),
+        _ => None,
+    }
+}
+
+/// Shows another screen and asks for the data it needs.
+pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
+    m.screen = to;
+    match to {
+        Screen::Ledger => vec![],
+        Screen::Prep | Screen::Meeting | Screen::Stats => vec![],
+    }
+}
+
+fn on_placeholder_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
+    match action {
+        Some(Action::Quit) => {
+            m.quit = true;
+            vec![Effect::Quit]
+        }
+        _ => vec![],
     }
 }
 

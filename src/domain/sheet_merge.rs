@@ -1,0 +1,177 @@
+//! The merged sheet per case (高浜町: the secretariat merges every institution's sheet into one
+//! per child): each institution's latest sheet beside the change since its previous one, and
+//! the sheets asked for that never came back.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::Id;
+use super::sheet::AssessmentSheet;
+
+/// One institution's column in the merged view.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgencyColumn {
+    pub agency_id: Id,
+    pub latest: AssessmentSheet,
+    /// The same institution's sheet for the period before, if any.
+    pub previous: Option<AssessmentSheet>,
+    /// Items ticked now that were not ticked last period (all ticks when there is no previous).
+    pub newly_ticked: Vec<String>,
+    /// Items ticked last period and no longer ticked.
+    pub cleared: Vec<String>,
+}
+
+impl AgencyColumn {
+    /// Change of the safety scale since the previous period (negative = worse).
+    pub fn scale_change(&self) -> Option<i16> {
+        let now = self.latest.safety_scale?;
+        let before = self.previous.as_ref()?.safety_scale?;
+        Some(now as i16 - before as i16)
+    }
+}
+
+/// A sheet that was asked for (a template was sent) and has not come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MissingSheet {
+    pub agency_id: Id,
+    pub period: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MergedSheets {
+    pub case_id: Id,
+    /// One column per institution that ever sent a sheet, by agency id.
+    pub columns: Vec<AgencyColumn>,
+    /// Requested sheets without an answer, for the latest requested period of each institution.
+    pub missing: Vec<MissingSheet>,
+}
+
+impl MergedSheets {
+    /// The largest drop of the safety scale among institutions, as (before, now).
+    pub fn worst_drop(&self) -> Option<(u8, u8)> {
+        self.columns
+            .iter()
+            .filter(|c| c.scale_change().is_some_and(|d| d < 0))
+            .min_by_key(|c| c.scale_change())
+            .and_then(|c| Some((c.previous.as_ref()?.safety_scale?, c.latest.safety_scale?)))
+    }
+
+    /// Newly ticked items across institutions, each key once, in first-seen order.
+    pub fn newly_ticked(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for k in self.columns.iter().flat_map(|c| &c.newly_ticked) {
+            if !out.contains(k) {
+                out.push(k.clone());
+            }
+        }
+        out
+    }
+
+    /// The lowest current safety scale, if any institution gave one.
+    pub fn lowest_scale(&self) -> Option<u8> {
+        self.columns.iter().filter_map(|c| c.latest.safety_scale).min()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty() && self.missing.is_empty()
+    }
+}
+
+/// Merges one case's sheets. `sheets` may hold other cases' sheets (they are skipped);
+/// `requests` are (case_id, agency_id, period) triples as stored in `sheet_requests`.
+pub fn merge(case_id: Id, sheets: &[AssessmentSheet], requests: &[(Id, Id, NaiveDate)]) -> MergedSheets {
+    let mut by_agency: BTreeMap<Id, Vec<&AssessmentSheet>> = BTreeMap::new();
+    for s in sheets.iter().filter(|s| s.case_id == case_id) {
+        by_agency.entry(s.agency_id).or_default().push(s);
+    }
+    let columns = by_agency
+        .into_iter()
+        .map(|(agency_id, mut list)| {
+            list.sort_by_key(|s| s.period);
+            let latest = (*list.last().expect("non-empty by construction")).clone();
+            let previous = list.len().checked_sub(2).map(|i| list[i].clone());
+            let before: &[String] = previous.as_ref().map(|p| p.checks.as_slice()).unwrap_or(&[]);
+            let newly_ticked = latest.checks.iter().filter(|k| !before.contains(k)).cloned().collect();
+            let cleared = before.iter().filter(|k| !latest.checks.contains(k)).cloned().collect();
+            AgencyColumn { agency_id, latest, previous, newly_ticked, cleared }
+        })
+        .collect();
+
+    // Only the latest period asked of each institution counts as missing: an old unanswered
+    // request superseded by a newer one is history, not a gap to chase.
+    let mut last_request: BTreeMap<Id, NaiveDate> = BTreeMap::new();
+    for &(_, a, p) in requests.iter().filter(|r| r.0 == case_id) {
+        let e = last_request.entry(a).or_insert(p);
+        if p > *e {
+            *e = p;
+        }
+    }
+    let missing = last_request
+        .into_iter()
+        .filter(|(a, p)| !sheets.iter().any(|s| s.case_id == case_id && s.agency_id == *a && s.period == *p))
+        .map(|(agency_id, period)| MissingSheet { agency_id, period })
+        .collect();
+    MergedSheets { case_id, columns, missing }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, m, 30).unwrap()
+    }
+
+    fn sheet(case_id: Id, agency_id: Id, period: NaiveDate, checks: &[&str], scale: Option<u8>) -> AssessmentSheet {
+        AssessmentSheet {
+            id: 0,
+            case_id,
+            agency_id,
+            period,
+            written_on: None,
+            checks: checks.iter().map(|s| s.to_string()).collect(),
+            notes: BTreeMap::new(),
+            safety_scale: scale,
+            writer: String::new(),
+            source: String::new(),
+        }
+    }
+
+    #[test]
+    fn latest_sheet_per_institution_with_the_change_since_the_previous_period() {
+        let sheets = vec![
+            sheet(1, 10, d(6), &["absence"], Some(7)),
+            sheet(1, 10, d(9), &["absence", "injury"], Some(4)),
+            sheet(1, 20, d(9), &["hygiene"], Some(6)),
+            sheet(2, 10, d(9), &["fear"], Some(1)),
+        ];
+        let m = merge(1, &sheets, &[]);
+        assert_eq!(m.columns.len(), 2);
+        let school = &m.columns[0];
+        assert_eq!(school.latest.period, d(9));
+        assert_eq!(school.newly_ticked, vec!["injury".to_string()]);
+        assert_eq!(school.scale_change(), Some(-3));
+        assert_eq!(m.worst_drop(), Some((7, 4)));
+        assert_eq!(m.newly_ticked(), vec!["injury".to_string(), "hygiene".to_string()]);
+        assert_eq!(m.lowest_scale(), Some(4));
+    }
+
+    #[test]
+    fn cleared_ticks_and_a_rising_scale_are_not_a_drop() {
+        let sheets = vec![sheet(1, 10, d(6), &["absence"], Some(3)), sheet(1, 10, d(9), &[], Some(6))];
+        let m = merge(1, &sheets, &[]);
+        assert_eq!(m.columns[0].cleared, vec!["absence".to_string()]);
+        assert_eq!(m.worst_drop(), None);
+        assert!(m.newly_ticked().is_empty());
+    }
+
+    #[test]
+    fn only_the_latest_unanswered_request_of_each_institution_is_missing() {
+        let sheets = vec![sheet(1, 10, d(9), &[], Some(8))];
+        let requests = vec![(1, 10, d(9)), (1, 20, d(6)), (1, 20, d(9)), (2, 30, d(9))];
+        let m = merge(1, &sheets, &requests);
+        assert_eq!(m.missing, vec![MissingSheet { agency_id: 20, period: d(9) }]);
+    }
+}
