@@ -12,6 +12,7 @@ pub mod meeting;
 pub mod rank;
 pub mod search;
 pub mod sheet;
+pub mod text;
 pub mod wareki;
 
 pub use action::{Action, ActionStatus};
