@@ -163,6 +163,19 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    pub fn audit_entry(&self, seq: i64) -> Result<Option<AuditEntry>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash FROM audit_log
+                 WHERE seq = ?1",
+                [seq],
+                row_entry,
+            )
+            .optional()?)
+    }
+
     pub fn audit_entries(&self, entity: Option<&str>, entity_id: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut st = self.conn.prepare(
             "SELECT seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash FROM audit_log

@@ -33,7 +33,7 @@ pub enum StoreError {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
     #[error(
-        "パスフレーズが違うか、暗号化されたデータベースです（--passphrase または SHINKO_PASSPHRASE を確認してください）"
+        "パスフレーズが違うか、暗号化の有無が違うデータベースです（SHINKO_PASSPHRASE を確認してください）。何も変更していません"
     )]
     WrongPassphrase,
     #[error("データベースのバージョン {found} はこの shinko（対応 {supported} まで）より新しいため開けません")]
