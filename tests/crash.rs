@@ -10,51 +10,17 @@
 #![cfg(unix)]
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use shinko::store::Store;
 
-const PASS: &str = "クラッシュ試験の合言葉";
+mod trust_support;
 
-struct Env {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    db: PathBuf,
-    pass: Option<&'static str>,
-}
+use trust_support::{Env, PASS};
 
 impl Env {
-    fn new(encrypted: bool) -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().to_path_buf();
-        let db = root.join("data").join("crash.db");
-        std::fs::create_dir_all(db.parent().unwrap()).unwrap();
-        let env = Env { _dir: dir, root, db, pass: encrypted.then_some(PASS) };
-        if encrypted {
-            let out = env.cmd().args(["init", "--encrypt"]).output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        }
-        env
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_shinko"));
-        c.arg("--db").arg(&self.db).args(["--today", "2026-11-24"]);
-        // Logs and any default config stay inside the test folder.
-        c.env("XDG_DATA_HOME", self.root.join("xdg-data"))
-            .env("XDG_CONFIG_HOME", self.root.join("xdg-config"))
-            .env("HOME", &self.root)
-            .env_remove("SHINKO_DB")
-            .env_remove("SHINKO_CONFIG")
-            .env_remove("SHINKO_PASSPHRASE");
-        if let Some(p) = self.pass {
-            c.env("SHINKO_PASSPHRASE", p);
-        }
-        c
-    }
-
     fn writer(&self, prefix: &str, start: u32, count: u32) -> Child {
         self.cmd()
             .args(["test-write-loop", "--prefix", prefix, "--start", &start.to_string(), "--count", &count.to_string()])
@@ -62,10 +28,6 @@ impl Env {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap()
-    }
-
-    fn open(&self) -> Store {
-        Store::open(&self.db, self.pass).unwrap_or_else(|e| panic!("database does not open after a crash: {e}"))
     }
 }
 
