@@ -43,6 +43,9 @@ impl Env {
             .env("XDG_CONFIG_HOME", self.root.join("xdg-config"))
             .env("HOME", &self.root)
             .env("TMPDIR", self.root.join("tmp"))
+            // As users run it: an error report without a resolved backtrace (which alone costs
+            // ~160 MiB in a debug build when the developer's RUST_BACKTRACE is set).
+            .env("RUST_LIB_BACKTRACE", "0")
             .env_remove("SHINKO_DB")
             .env_remove("SHINKO_CONFIG")
             .env_remove("SHINKO_PASSPHRASE")
