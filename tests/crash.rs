@@ -23,6 +23,7 @@ use trust_support::{Env, PASS};
 impl Env {
     fn writer(&self, prefix: &str, start: u32, count: u32) -> Child {
         self.cmd()
+            .env("SHINKO_TEST_WRITES", "1")
             .args(["test-write-loop", "--prefix", prefix, "--start", &start.to_string(), "--count", &count.to_string()])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -60,8 +60,13 @@ fn assert_refused(m: &Measured, what: &str) {
 
 // ---------------------------------------------------------------- configuration
 
+/// Property-test cases per property: 512 in CI, PROPTEST_CASES for a longer run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(512) })]
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(cases()) })]
 
     #[test]
     fn config_parser_never_panics_on_any_text(s in any::<String>()) {
@@ -181,6 +186,8 @@ fn hostile_text_in_ledger_fields_is_refused_and_changes_nothing() {
             assert!(m.stderr.contains(expect), "{verb} {flag}: {}", m.stderr);
         }
     }
+    let err = env.fails(&["ledger", "edit", "--number", "H-1", "--affiliation", "第一小学校\u{202E}"]);
+    assert!(err.contains("機関名") && err.contains("U+202E"), "{err}");
     let err = env.fails(&["ledger", "close", "H-1", "--reason", "転出\u{202E}"]);
     assert!(err.contains("終結理由") && err.contains("U+202E"), "{err}");
     let err = env.fails(&["ledger", "add", "--number", "H-\u{7}", "--name", "試験", "--birth", "2018-04-02"]);

@@ -311,6 +311,10 @@ pub fn passphrase(ctx: &Ctx, c: PassphraseCmd) -> Result<()> {
 /// Test-only writer for tests/crash.rs: each step, in one transaction, registers a case, sets
 /// the previous case's 援助方針 and records attendance at a meeting; then prints `ack N`.
 pub fn write_loop(ctx: &Ctx, a: WriteLoopArgs) -> Result<()> {
+    // Never by accident into a real ledger: the tests set this.
+    if std::env::var("SHINKO_TEST_WRITES").as_deref() != Ok("1") {
+        bail!("試験用のコマンドです（SHINKO_TEST_WRITES=1 のときだけ動きます）");
+    }
     let mut store = ctx.open_store()?;
     let title = format!("試験会議 {}", a.prefix);
     let meeting = match store.meetings()?.into_iter().find(|m| m.title == title) {
