@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod agency;
+pub mod agenda;
 pub mod calendar;
 pub mod case;
 pub mod config;
@@ -15,6 +16,8 @@ pub mod search;
 pub mod sheet;
 pub mod sheet_merge;
 pub mod stats;
+pub mod text;
+pub mod triage;
 pub mod wareki;
 
 pub use action::{Action, ActionStatus};

@@ -98,13 +98,8 @@ pub fn to_markdown(doc: &Document) -> String {
 /// A table as CSV for Excel: UTF-8 with a byte-order mark (Excel reads BOM-less CSV as
 /// Shift_JIS), header row first.
 pub fn to_csv(g: &Grid) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
-    // Writing into a Vec cannot fail.
-    let _ = w.write_record(g.columns.iter().map(|(t, _)| t.as_str()));
-    for r in &g.rows {
-        let _ = w.write_record(r);
-    }
-    w.into_inner().unwrap_or_default()
+    let headers: Vec<&str> = g.columns.iter().map(|(t, _)| t.as_str()).collect();
+    super::table_writer::csv_bytes(&headers, g.rows.iter().map(|r| r.iter().map(String::as_str).collect::<Vec<_>>()))
 }
 
 // ---- Word ----------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ pub struct CaseDetail {
     pub meeting_dates: Vec<(Id, NaiveDate)>,
     pub actions: Vec<Action>,
     pub sheets: Vec<AssessmentSheet>,
+    /// Sheets asked of institutions for this case: (case, agency, period).
+    pub sheet_requests: Vec<(Id, Id, NaiveDate)>,
 }
 
 /// A case to save, with the agencies named in the form (created if new).

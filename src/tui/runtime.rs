@@ -200,6 +200,7 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         meeting_dates,
         actions: store.actions_of_case(id)?,
         sheets: store.sheets_of_case(id)?,
+        sheet_requests: store.sheet_requests(Some(id))?,
         case,
     })
 }
