@@ -7,6 +7,7 @@ pub mod action;
 pub mod agency;
 pub mod calendar;
 pub mod case;
+pub mod conduct;
 pub mod config;
 pub mod meeting;
 pub mod rank;

@@ -8,6 +8,7 @@ pub mod actions;
 pub mod agencies;
 pub mod audit;
 pub mod cases;
+pub mod conduct;
 pub mod households;
 pub mod meetings;
 pub mod migrations;
