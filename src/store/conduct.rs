@@ -357,19 +357,25 @@ impl Store {
 
     /// 事務局案どおり: records the quick item's decision and moves on to `next`.
     pub fn accept_item(&mut self, config: &Config, item_id: Id, next: Option<Id>) -> Result<Decision> {
-        let mut item = self.agenda_item(item_id)?;
+        let item = self.agenda_item(item_id)?;
         let case = self.case(item.case_id)?;
         let on = self.item_date(&item)?;
         let d = conduct::accept_as_proposed(item.meeting_id, &item, &case, config, on);
+        self.save_accepted(item_id, &d, next)?;
+        Ok(d)
+    }
+
+    /// Stores a decision taken as proposed (made by [`conduct::accept_as_proposed`]).
+    pub fn save_accepted(&mut self, item_id: Id, d: &Decision, next: Option<Id>) -> Result<()> {
+        let mut item = self.agenda_item(item_id)?;
         item.state = ItemState::Done;
         self.write(|t| {
             t.running_meeting(item.meeting_id)?;
-            t.save_decision(&d)?;
+            t.save_decision(d)?;
             t.save_agenda_item(&item)?;
             t.set_current_item(item.meeting_id, next)?;
             t.clear_draft(item.meeting_id, &item_draft_key(item.id))
-        })?;
-        Ok(d)
+        })
     }
 
     /// Records a deep item: its decision and 役割分担 (replacing those recorded for it before),

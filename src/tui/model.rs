@@ -57,6 +57,7 @@ pub struct Model {
     pub size: (u16, u16),
     pub screen: Screen,
     pub ledger: LedgerState,
+    pub meeting: super::meeting::MeetingState,
     /// A form open over the screen.
     pub form: Option<Form>,
     /// Help open over everything: its scroll position.
@@ -81,6 +82,7 @@ impl Model {
             size: (80, 24),
             screen: Screen::Ledger,
             ledger: LedgerState::default(),
+            meeting: super::meeting::MeetingState::default(),
             form: None,
             help: None,
             status: None,

@@ -24,6 +24,12 @@ pub enum Msg {
     },
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
+    /// The meeting screen's data, (re)loaded.
+    MeetingLoaded(Box<super::meeting::MeetingData>),
+    /// A meeting change was stored; the message goes to the status line.
+    MeetingSaved(String),
+    /// The clock, once a second from the runtime (timers, heartbeat, idle lock).
+    Tick(chrono::NaiveDateTime),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -65,5 +71,6 @@ pub enum Effect {
     LoadDetail(Id),
     SaveCase(Box<SaveCase>),
     CloseCase { id: Id, status: CaseStatus, on: NaiveDate, reason: String },
+    Meeting(Box<super::meeting::MeetingEffect>),
     Quit,
 }
