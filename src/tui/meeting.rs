@@ -307,6 +307,47 @@ fn save_elapsed(s: &MeetingState) -> Vec<Effect> {
 }
 
 pub fn on_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
+    let effects = on_key_inner(m, action);
+    apply_locally(&mut m.meeting, &effects);
+    effects
+}
+
+/// Applies a change to the screen's copy at once, so keys that arrive before the store's
+/// answer (fast typing, key repeat) act on the new state rather than the old one.
+fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
+    let Some(d) = &mut s.data else { return };
+    for e in effects {
+        let Effect::Meeting(b) = e else { continue };
+        match &**b {
+            MeetingEffect::Attend(a) => {
+                if let Some(r) = d.attendance.iter_mut().find(|r| r.agency.id == a.agency_id) {
+                    r.record = Some(a.clone());
+                }
+            }
+            MeetingEffect::Review { action_id, status, note, .. } => {
+                if let Some(r) = d.reviews.iter_mut().find(|r| r.action.id == *action_id) {
+                    r.action.status = *status;
+                    r.action.review_note = note.clone();
+                }
+            }
+            MeetingEffect::Accept { item_id, next, .. } | MeetingEffect::Record { item_id, next, .. } => {
+                if let Some(iv) = d.items.iter_mut().find(|i| i.item.id == *item_id) {
+                    iv.item.state = ItemState::Done;
+                }
+                d.meeting.current_item = *next;
+            }
+            MeetingEffect::UpdateItem { item, current, .. } => {
+                if let Some(iv) = d.items.iter_mut().find(|i| i.item.id == item.id) {
+                    iv.item = (**item).clone();
+                }
+                d.meeting.current_item = *current;
+            }
+            _ => {}
+        }
+    }
+}
+
+fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
     let Some(action) = action else { return vec![] };
     let armed = std::mem::take(&mut m.meeting.close_armed);
     match action {
@@ -727,6 +768,7 @@ pub fn after_form_change(m: &mut Model, before: Option<(Id, String, String)>, ef
             other => out.push(other),
         }
     }
+    apply_locally(&mut m.meeting, &out);
     out
 }
 
