@@ -219,6 +219,9 @@ pub fn on_loaded(m: &mut Model, mut data: MeetingData) -> Vec<Effect> {
     }
     let first = !s.opened;
     s.opened = true;
+    // Closing the meeting changed the ledger: the ledger screen reloads.
+    let was_running = s.data.as_ref().is_some_and(|d| d.meeting.status == MeetingStatus::InProgress);
+    let reload_ledger = was_running && data.meeting.status == MeetingStatus::Closed;
     if first {
         s.phase = if data.meeting.current_item.is_some() { Phase::Agenda } else { Phase::Attendance };
     }
@@ -239,7 +242,7 @@ pub fn on_loaded(m: &mut Model, mut data: MeetingData) -> Vec<Effect> {
             m.info("前回入力中だった内容を復元しました");
         }
     }
-    vec![]
+    if reload_ledger { vec![Effect::LoadLedger { select: None }] } else { vec![] }
 }
 
 pub fn on_saved(m: &mut Model, message: String) -> Vec<Effect> {
