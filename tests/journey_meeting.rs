@@ -216,7 +216,7 @@ fn the_demo_meeting_run_end_to_end_survives_kill_9() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("で進行中のため開けません"));
 
-    // Finish the deep item: rank up one, 援助方針 and one action, F10.
+    // Finish the deep item: another rank (its proposed review follows), 援助方針, one action, F10.
     t.keys("j:0", &["Tab", "Left", "Tab", "Tab", "Tab", "Tab"]);
     t.keys("j:0", &["C-e"]);
     t.type_text("j:0", "児相と情報共有し見守りを強化する");

@@ -748,6 +748,7 @@ pub fn draft_of(m: &Model) -> Option<(Id, String, String)> {
 /// After a key or paste in a meeting form: a change is saved as a draft at once, and a
 /// record moves on to the next item still to discuss.
 pub fn after_form_change(m: &mut Model, before: Option<(Id, String, String)>, effects: Vec<Effect>) -> Vec<Effect> {
+    follow_rank_with_review(m, before.as_ref());
     let mut out = Vec::new();
     if let Some(after) = draft_of(m)
         && before.as_ref() != Some(&after)
@@ -773,6 +774,30 @@ pub fn after_form_change(m: &mut Model, before: Option<(Id, String, String)>, ef
     }
     apply_locally(&mut m.meeting, &out);
     out
+}
+
+/// A changed rank moves the proposed next review with it, unless the date was edited by hand.
+fn follow_rank_with_review(m: &mut Model, before: Option<&(Id, String, String)>) {
+    let Some(old) = before.and_then(|b| serde_json::from_str::<DeepForm>(&b.2).ok()) else { return };
+    let Some(f) = &m.form else { return };
+    let FormKind::MeetingItem { item_id, case, .. } = &f.kind else { return };
+    let new = deep_form(f);
+    if new.rank == old.rank {
+        return;
+    }
+    let Some(d) = &m.meeting.data else { return };
+    let Some(iv) = d.items.iter().find(|i| i.item.id == *item_id) else { return };
+    let on = item_date(d, &iv.item, m.today);
+    let text = |rank: &str| conduct::proposed_next_review(&m.config, case, rank, on).format("%Y/%m/%d").to_string();
+    if old.next_review.trim() != text(&old.rank) {
+        return;
+    }
+    let proposed = text(&new.rank);
+    if let Some(form) = &mut m.form
+        && let Some(field) = form.fields.iter_mut().find(|fl| fl.key == FieldKey::NextReview)
+    {
+        field.value = FieldValue::Text(Input::new(proposed));
+    }
 }
 
 /// Checks a meeting form and returns the effect that stores it (called by `Form::submit`).

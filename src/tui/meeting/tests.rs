@@ -205,11 +205,21 @@ fn a_deep_item_is_recorded_in_its_form_and_every_change_is_saved_as_typed() {
     typ(&mut s, &mut m, "家庭訪問で会えず");
     let drafts = s.drafts(id).unwrap();
     assert!(drafts[0].1.contains("欠席が続く\\n家庭訪問で会えず"), "{drafts:?}");
-    // ランク: A (choice), 決定: 児相へ送致・協議.
+    // ランク: A (choice), 決定: 児相へ送致・協議. The proposed review follows the rank.
+    let proposed = m.form.as_ref().unwrap().get(FieldKey::NextReview);
+    let on = item_date(m.meeting.data.as_ref().unwrap(), &iv.item, today());
+    let review_for = |m: &Model| {
+        let rank = m.form.as_ref().unwrap().get(FieldKey::Rank);
+        conduct::proposed_next_review(&m.config, &iv.case, &rank, on).format("%Y/%m/%d").to_string()
+    };
     pump(&mut s, &mut m, key(KeyCode::Tab));
-    for _ in 0..4 {
+    pump(&mut s, &mut m, key(KeyCode::Left));
+    assert_eq!(m.form.as_ref().unwrap().get(FieldKey::NextReview), review_for(&m));
+    assert_ne!(m.form.as_ref().unwrap().get(FieldKey::NextReview), proposed);
+    while m.form.as_ref().unwrap().get(FieldKey::Rank) != "A" {
         pump(&mut s, &mut m, key(KeyCode::Left));
     }
+    assert_eq!(m.form.as_ref().unwrap().get(FieldKey::NextReview), review_for(&m));
     pump(&mut s, &mut m, key(KeyCode::Tab));
     for _ in 0..3 {
         pump(&mut s, &mut m, key(KeyCode::Right));
