@@ -126,9 +126,8 @@ fn the_demo_meeting_run_end_to_end_survives_kill_9() {
     assert!(shinko(dir.path(), &db, &["demo", "--no-tui"]).status.success());
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     let (meeting, agenda) = {
-        let mut s = Store::open(&db, None).unwrap();
+        let s = Store::open(&db, None).unwrap();
         let m = s.meeting_to_run(today).unwrap().expect("the demo plans a next meeting");
-        s.ensure_agenda(m, 12).unwrap();
         let agenda: Vec<(Track, String)> =
             s.agenda(m).unwrap().into_iter().map(|i| (i.track, s.case(i.case_id).unwrap().number)).collect();
         (m, agenda)

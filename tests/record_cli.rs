@@ -46,9 +46,8 @@ fn a_meeting_recorded_from_the_command_line_lands_in_the_ledger() {
     ok(dir.path(), &db, &["demo", "--no-tui"]);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     let (meeting, items, agency, action) = {
-        let mut s = Store::open(&db, None).unwrap();
+        let s = Store::open(&db, None).unwrap();
         let m = s.meeting_to_run(today).unwrap().expect("the demo plans a next meeting");
-        s.ensure_agenda(m, 12).unwrap();
         let agency = s.agency(s.meeting_agencies(m).unwrap()[0]).unwrap();
         let action = s.open_actions().unwrap().into_iter().find(|a| a.meeting_id != Some(m)).expect("open action");
         (m, s.agenda(m).unwrap(), agency, action)

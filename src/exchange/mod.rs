@@ -2,4 +2,5 @@
 //! minutes, schedules, statistics. Converters are pure over domain types; the readers and
 //! writers around them do the IO.
 
+pub mod agenda_doc;
 pub mod output;

@@ -237,50 +237,6 @@ impl Store {
             .optional()?)
     }
 
-    /// A small agenda for a meeting that has none: the `n` open cases due first, every third
-    /// one deep (and every top-rank case), one quick item proposing to close. Used by the
-    /// tests and by scripts before the agenda builder (`shinko agenda build`) has run.
-    pub fn ensure_agenda(&mut self, meeting_id: Id, n: usize) -> Result<usize> {
-        if !self.agenda(meeting_id)?.is_empty() {
-            return Ok(0);
-        }
-        let sessions = self.sessions(meeting_id)?;
-        let config = Config::default();
-        let day = sessions.first().map(|s| s.date).unwrap_or_else(|| self.today());
-        let mut cases: Vec<_> = self.cases(false)?;
-        cases.sort_by_key(|c| (c.next_review, c.id));
-        cases.truncate(n);
-        self.write(|t| {
-            for (pos, c) in cases.iter().enumerate() {
-                let deep = pos % 3 == 1 || config.rank_scheme(c.registration).is_top(&c.rank);
-                let section = config.section_for(c, day).map(|s| s.code.clone());
-                let session = sessions.iter().find(|s| s.section == section).or(sessions.first()).map(|s| s.id);
-                let close = !deep && pos == 2;
-                t.save_agenda_item(&AgendaItem {
-                    id: 0,
-                    meeting_id,
-                    session_id: session,
-                    case_id: c.id,
-                    block: c.household_id.unwrap_or(c.id),
-                    position: pos as i64,
-                    track: if deep { crate::domain::Track::Deep } else { crate::domain::Track::Quick },
-                    reasons: vec![if deep { "アセスメントシートで変化あり" } else { "状況安定・方針明確" }.into()],
-                    draft: crate::domain::meeting::SecretariatDraft {
-                        summary: "前回から大きな変化なし".into(),
-                        policy: c.support_policy.clone(),
-                        close_reason: close.then(|| "3か月以上安定しているため終結".into()),
-                        ..Default::default()
-                    },
-                    questions: vec![],
-                    locked: false,
-                    state: ItemState::Pending,
-                    elapsed_secs: 0,
-                })?;
-            }
-            Ok(cases.len())
-        })
-    }
-
     /// 開会: a planned meeting starts (audited). Starting a running meeting changes nothing.
     pub fn start_meeting(&mut self, meeting_id: Id) -> Result<Meeting> {
         self.write(|t| {
@@ -513,13 +469,11 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
     }
 
-    /// The demo municipality with its next meeting started and a small agenda of its first
-    /// cases (quick, deep, quick with a closing proposal).
+    /// The demo municipality with its next meeting (its agenda built by the demo) started.
     pub(crate) fn running_demo() -> (Store, Id, Vec<AgendaItem>) {
         let mut s = Store::open_in_memory().unwrap();
         let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
         let m = sum.next_meeting;
-        s.ensure_agenda(m, 12).unwrap();
         s.start_meeting(m).unwrap();
         let items = s.agenda(m).unwrap();
         (s, m, items)
@@ -581,7 +535,6 @@ mod tests {
     fn nothing_is_recorded_in_a_meeting_that_is_not_running() {
         let mut s = Store::open_in_memory().unwrap();
         let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
-        s.ensure_agenda(sum.next_meeting, 12).unwrap();
         let item = s.agenda(sum.next_meeting).unwrap()[0].clone();
         let err = s.accept_item(&Config::default(), item.id, None).unwrap_err().to_string();
         assert!(err.contains("まだ開始していません"), "{err}");
