@@ -206,9 +206,13 @@ fn reload(m: &Model) -> Vec<Effect> {
     vec![fx(MeetingEffect::Load { id, today: m.today, take_lease: false })]
 }
 
-pub fn on_loaded(m: &mut Model, mut data: MeetingData) -> Vec<Effect> {
+pub fn on_loaded(m: &mut Model, data: Option<MeetingData>) -> Vec<Effect> {
     let s = &mut m.meeting;
     s.loading = false;
+    let Some(mut data) = data else {
+        s.opened = true;
+        return vec![];
+    };
     // The timer of the item on screen runs ahead of the last save; keep the larger.
     if let Some(old) = &s.data {
         for iv in &mut data.items {

@@ -57,7 +57,7 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
                 Some(id) => Some(id),
                 None => store.meeting_to_run(today)?,
             };
-            let Some(id) = id else { return Ok(None) };
+            let Some(id) = id else { return Ok(Some(Msg::MeetingLoaded(None))) };
             let mut read_only = None;
             if take_lease && store.meeting(id)?.status == MeetingStatus::InProgress {
                 match store.acquire_lease(id, me()) {
@@ -66,7 +66,7 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
                     Err(e) => return Err(e),
                 }
             }
-            Msg::MeetingLoaded(Box::new(load(store, id, read_only)?))
+            Msg::MeetingLoaded(Some(Box::new(load(store, id, read_only)?)))
         }
         MeetingEffect::Start { id } => {
             store.acquire_lease(id, me())?;

@@ -24,8 +24,8 @@ pub enum Msg {
     },
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
-    /// The meeting screen's data, (re)loaded.
-    MeetingLoaded(Box<super::meeting::MeetingData>),
+    /// The meeting screen's data, (re)loaded; None when there is no meeting to run.
+    MeetingLoaded(Option<Box<super::meeting::MeetingData>>),
     /// A meeting change was stored; the message goes to the status line.
     MeetingSaved(String),
     /// The clock, once a second from the runtime (timers, heartbeat, idle lock).

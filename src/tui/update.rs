@@ -73,7 +73,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.ledger.detail = None;
             vec![Effect::LoadLedger { select: Some(case_id) }]
         }
-        Msg::MeetingLoaded(d) => super::meeting::on_loaded(m, *d),
+        Msg::MeetingLoaded(d) => super::meeting::on_loaded(m, d.map(|d| *d)),
         Msg::MeetingSaved(text) => super::meeting::on_saved(m, text),
         Msg::Tick(now) => super::meeting::on_tick(m, now),
         Msg::Failed(text) => {

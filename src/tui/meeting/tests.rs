@@ -400,6 +400,16 @@ fn presentation_mode_masks_names_and_hides_private_fields() {
 }
 
 #[test]
+fn without_a_meeting_to_run_the_screen_says_so() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut m = model(&mut store, 80, 24);
+    pump(&mut store, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    assert!(screen(&m).contains("開催予定の会議がありません"));
+    pump(&mut store, &mut m, key(KeyCode::Enter));
+    assert!(m.status.as_ref().unwrap().error);
+}
+
+#[test]
 fn initials_come_from_the_kana() {
     assert_eq!(initials("やまだ たろう", "R7-001"), "Y.T.");
     assert_eq!(initials("スズキ　ハナコ", "R7-001"), "S.H.");

@@ -26,7 +26,7 @@ pub fn render_lock(f: &mut Frame<'_>) {
 pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let s = &m.meeting;
     let Some(d) = &s.data else {
-        let text = if s.loading || !s.opened {
+        let text = if s.loading {
             "読み込み中…"
         } else {
             "開催予定の会議がありません。会議準備の画面で会議を作成し、議事次第を作ってください。"
