@@ -111,6 +111,14 @@ fn a_planned_meeting_starts_with_enter_and_opens_on_attendance() {
     assert_eq!(s.lease(id).unwrap().unwrap().pid, std::process::id());
     assert_eq!(m.meeting.phase, Phase::Attendance);
     assert!(screen(&m).contains("未記録"));
+    // Tab walks the parts forward, Shift+Tab back; entering the agenda puts the first item on.
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    assert_eq!(m.meeting.phase, Phase::Agenda);
+    let first = s.agenda(id).unwrap()[0].id;
+    assert_eq!((m.meeting.current().unwrap().item.id, s.meeting(id).unwrap().current_item), (first, Some(first)));
+    pump(&mut s, &mut m, key(KeyCode::BackTab));
+    assert_eq!(m.meeting.phase, Phase::ActionReview);
 }
 
 #[test]
