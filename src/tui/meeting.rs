@@ -249,12 +249,12 @@ pub fn on_loaded(m: &mut Model, data: Option<MeetingData>) -> Vec<Effect> {
     if reload_ledger { vec![Effect::LoadLedger { select: None }] } else { vec![] }
 }
 
-pub fn on_saved(m: &mut Model, message: String) -> Vec<Effect> {
+pub fn on_saved(m: &mut Model, message: String, reload_data: bool) -> Vec<Effect> {
     if owns_form(m) {
         m.form = None;
     }
     m.info(message);
-    reload(m)
+    if reload_data { reload(m) } else { vec![] }
 }
 
 fn row_count(s: &MeetingState) -> usize {
@@ -337,7 +337,14 @@ fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
                     r.action.review_note = note.clone();
                 }
             }
-            MeetingEffect::Accept { item_id, next, .. } | MeetingEffect::Record { item_id, next, .. } => {
+            MeetingEffect::Accept { item_id, next, decision } => {
+                if let Some(iv) = d.items.iter_mut().find(|i| i.item.id == *item_id) {
+                    iv.item.state = ItemState::Done;
+                    iv.decision = Some((**decision).clone());
+                }
+                d.meeting.current_item = *next;
+            }
+            MeetingEffect::Record { item_id, next, .. } => {
                 if let Some(iv) = d.items.iter_mut().find(|i| i.item.id == *item_id) {
                     iv.item.state = ItemState::Done;
                 }
@@ -868,9 +875,14 @@ pub fn mask_text(text: &str, name: &str, kana: &str, number: &str) -> String {
     out
 }
 
-/// Messages for the reply of each meeting effect (the store module words them).
+/// The reply to a stored change whose result the screen reloads.
 pub fn saved(message: impl Into<String>) -> Msg {
-    Msg::MeetingSaved(message.into())
+    Msg::MeetingSaved { message: message.into(), reload: true }
+}
+
+/// The reply to a stored change the screen's copy already shows (applied at the key).
+pub fn noted(message: impl Into<String>) -> Msg {
+    Msg::MeetingSaved { message: message.into(), reload: false }
 }
 
 #[cfg(test)]

@@ -75,16 +75,16 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
         }
         MeetingEffect::Attend(a) => {
             store.record_attendance(&a)?;
-            meeting::saved(format!("{} を記録しました", a.status.label()))
+            meeting::noted(format!("{} を記録しました", a.status.label()))
         }
         MeetingEffect::Review { meeting_id, action_id, status, note } => {
             let a = store.review_action(meeting_id, action_id, status, &note)?;
-            meeting::saved(format!("役割分担を「{}」にしました", a.status.label()))
+            meeting::noted(format!("役割分担を「{}」にしました", a.status.label()))
         }
         MeetingEffect::Accept { item_id, decision, next } => {
             store.save_accepted(item_id, &decision, next)?;
             let number = store.case(decision.case_id)?.number;
-            meeting::saved(format!("ケース {number} を事務局案どおり承認しました"))
+            meeting::noted(format!("ケース {number} を事務局案どおり承認しました"))
         }
         MeetingEffect::Record { item_id, record, next } => {
             let d = store.record_item(item_id, &record, next)?;
@@ -93,7 +93,7 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
         }
         MeetingEffect::UpdateItem { item, current, message } => {
             store.update_item(&item, current)?;
-            meeting::saved(message)
+            meeting::noted(message)
         }
         MeetingEffect::SetCurrent { meeting_id, item } => {
             store.set_current(meeting_id, item)?;

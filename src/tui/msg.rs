@@ -26,8 +26,12 @@ pub enum Msg {
     Failed(String),
     /// The meeting screen's data, (re)loaded; None when there is no meeting to run.
     MeetingLoaded(Option<Box<super::meeting::MeetingData>>),
-    /// A meeting change was stored; the message goes to the status line.
-    MeetingSaved(String),
+    /// A meeting change was stored; the message goes to the status line. `reload` when the
+    /// screen's copy cannot follow the change by itself (decisions recorded, items moved).
+    MeetingSaved {
+        message: String,
+        reload: bool,
+    },
     /// The clock, once a second from the runtime (timers, heartbeat, idle lock).
     Tick(chrono::NaiveDateTime),
 }

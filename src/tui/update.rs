@@ -74,7 +74,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             vec![Effect::LoadLedger { select: Some(case_id) }]
         }
         Msg::MeetingLoaded(d) => super::meeting::on_loaded(m, d.map(|d| *d)),
-        Msg::MeetingSaved(text) => super::meeting::on_saved(m, text),
+        Msg::MeetingSaved { message, reload } => super::meeting::on_saved(m, message, reload),
         Msg::Tick(now) => super::meeting::on_tick(m, now),
         Msg::Failed(text) => {
             match &mut m.form {
