@@ -266,6 +266,11 @@ impl Store {
         })
     }
 
+    /// Removes a draft once what it held is stored.
+    pub fn clear_draft(&mut self, meeting_id: Id, key: &str) -> Result<()> {
+        self.write(|t| t.clear_draft(meeting_id, key))
+    }
+
     pub fn drafts(&self, meeting_id: Id) -> Result<Vec<(String, String)>> {
         let mut st =
             self.conn.prepare_cached("SELECT key, body FROM meeting_drafts WHERE meeting_id = ?1 ORDER BY key")?;

@@ -330,14 +330,20 @@ fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
                 if let Some(r) = d.attendance.iter_mut().find(|r| r.agency.id == a.agency_id) {
                     r.record = Some(a.clone());
                 }
+                let key = format!("attend:{}", a.agency_id);
+                d.drafts.retain(|(k, _)| *k != key);
             }
             MeetingEffect::Review { action_id, status, note, .. } => {
                 if let Some(r) = d.reviews.iter_mut().find(|r| r.action.id == *action_id) {
                     r.action.status = *status;
                     r.action.review_note = note.clone();
                 }
+                let key = format!("action:{action_id}");
+                d.drafts.retain(|(k, _)| *k != key);
             }
             MeetingEffect::Accept { item_id, next, decision } => {
+                let key = crate::store::conduct::item_draft_key(*item_id);
+                d.drafts.retain(|(k, _)| *k != key);
                 if let Some(iv) = d.items.iter_mut().find(|i| i.item.id == *item_id) {
                     iv.item.state = ItemState::Done;
                     iv.decision = Some((**decision).clone());
@@ -494,7 +500,9 @@ fn on_attendance_key(m: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::MeetingEdit => {
             let name = row.agency.name.clone();
-            m.form = Some(attendance_form(rec, name));
+            let mut form = attendance_form(rec, name);
+            restore_fields(&mut form, d);
+            m.form = Some(form);
             vec![]
         }
         _ => vec![],
@@ -526,7 +534,9 @@ fn on_review_key(m: &mut Model, action: Action) -> Vec<Effect> {
             vec![e]
         }
         Action::MeetingEdit => {
-            m.form = Some(note_form(meeting_id, a.clone(), &row.case_number));
+            let mut form = note_form(meeting_id, a.clone(), &row.case_number);
+            restore_fields(&mut form, d);
+            m.form = Some(form);
             vec![]
         }
         _ => vec![],
@@ -748,9 +758,47 @@ fn deep_form(form: &Form) -> DeepForm {
     }
 }
 
+/// The draft key of an attendance or review form (their drafts are the fields' values).
+pub fn small_form_key(kind: &FormKind) -> Option<String> {
+    match kind {
+        FormKind::MeetingAttendance(a, _) => Some(format!("attend:{}", a.agency_id)),
+        FormKind::ActionNote { action, .. } => Some(format!("action:{}", action.id)),
+        _ => None,
+    }
+}
+
+/// Puts back what was typed in a small form before a crash (or before Esc).
+fn restore_fields(form: &mut Form, d: &MeetingData) {
+    let Some(key) = small_form_key(&form.kind) else { return };
+    let Some(values) =
+        d.drafts.iter().find(|(k, _)| *k == key).and_then(|(_, body)| serde_json::from_str::<Vec<String>>(body).ok())
+    else {
+        return;
+    };
+    for (field, v) in form.fields.iter_mut().zip(values) {
+        match &mut field.value {
+            FieldValue::Text(_) => field.value = FieldValue::Text(Input::new(v)),
+            FieldValue::Choice { options, index } => *index = options.iter().position(|o| *o == v).unwrap_or(*index),
+            FieldValue::Multi(t) => {
+                let mut area = TextArea::new(v.lines().map(str::to_string).collect());
+                area.set_wrap_mode(WrapMode::WordOrGlyph);
+                area.set_cursor_line_style(Style::default());
+                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+                area.move_cursor(ratatui_textarea::CursorMove::End);
+                **t = area;
+            }
+        }
+    }
+}
+
 /// What the open deep item form would save as a draft: (meeting, key, body).
 pub fn draft_of(m: &Model) -> Option<(Id, String, String)> {
     let f = m.form.as_ref()?;
+    if let Some(key) = small_form_key(&f.kind) {
+        let values: Vec<String> = f.fields.iter().map(Field::value).collect();
+        let meeting_id = m.meeting.data.as_ref()?.meeting.id;
+        return Some((meeting_id, key, serde_json::to_string(&values).ok()?));
+    }
     let FormKind::MeetingItem { meeting_id, item_id, .. } = &f.kind else { return None };
     let body = serde_json::to_string(&deep_form(f)).ok()?;
     Some((*meeting_id, crate::store::conduct::item_draft_key(*item_id), body))
@@ -764,6 +812,10 @@ pub fn after_form_change(m: &mut Model, before: Option<(Id, String, String)>, ef
     if let Some(after) = draft_of(m)
         && before.as_ref() != Some(&after)
     {
+        if let Some(d) = &mut m.meeting.data {
+            d.drafts.retain(|(k, _)| *k != after.1);
+            d.drafts.push((after.1.clone(), after.2.clone()));
+        }
         out.push(fx(MeetingEffect::Draft { meeting_id: after.0, key: after.1, body: after.2 }));
     }
     if m.form.is_none() && effects.is_empty() && before.is_some() {

@@ -75,10 +75,12 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
         }
         MeetingEffect::Attend(a) => {
             store.record_attendance(&a)?;
+            store.clear_draft(a.meeting_id, &format!("attend:{}", a.agency_id))?;
             meeting::noted(format!("{} を記録しました", a.status.label()))
         }
         MeetingEffect::Review { meeting_id, action_id, status, note } => {
             let a = store.review_action(meeting_id, action_id, status, &note)?;
+            store.clear_draft(meeting_id, &format!("action:{action_id}"))?;
             meeting::noted(format!("役割分担を「{}」にしました", a.status.label()))
         }
         MeetingEffect::Accept { item_id, decision, next } => {

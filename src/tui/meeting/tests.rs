@@ -173,6 +173,7 @@ fn last_meetings_actions_are_reviewed_first_with_a_note() {
     pump(&mut s, &mut m, key(KeyCode::F(10)));
     let a = s.action(id).unwrap();
     assert_eq!((a.status, a.review_note.as_str()), (ActionStatus::NotPossible, "転居のため実施できず"));
+    assert!(s.drafts(a.reviewed_in.unwrap()).unwrap().is_empty(), "the note's draft went with it");
     // Reviewed rows stay on the list; Enter marks the next one done and moves on.
     pump(&mut s, &mut m, key(KeyCode::Down));
     let next = m.meeting.data.as_ref().unwrap().reviews[1].action.id;
@@ -270,6 +271,24 @@ fn killed_while_typing_the_form_comes_back_with_what_was_typed() {
     let f = again.form.as_ref().expect("the form is open again");
     assert_eq!(f.get(FieldKey::Summary), format!("{}途中まで入力した状況", iv.item.draft.summary));
     assert_eq!(again.status.as_ref().unwrap().text, "前回入力中だった内容を復元しました");
+}
+
+#[test]
+fn a_note_typed_before_a_crash_is_there_when_its_form_is_opened_again() {
+    let (mut s, mut m, id) = meeting_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    pump(&mut s, &mut m, ch('e'));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "家庭訪問は12月に延期");
+    let action = m.meeting.data.as_ref().unwrap().reviews[0].action.id;
+    assert!(s.drafts(id).unwrap().iter().any(|(k, b)| *k == format!("action:{action}") && b.contains("12月に延期")));
+    // A new process: the review part, the same row, e.
+    let mut again = model(&mut s, 80, 24);
+    pump(&mut s, &mut again, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    pump(&mut s, &mut again, key(KeyCode::Tab));
+    pump(&mut s, &mut again, ch('e'));
+    assert_eq!(again.form.as_ref().unwrap().get(FieldKey::Note), "家庭訪問は12月に延期");
 }
 
 #[test]
