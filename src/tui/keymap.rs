@@ -149,6 +149,8 @@ actions! {
     MeetingReplan = "meeting_replan", "残りを再計画";
     MeetingPresent = "meeting_present", "投影モード";
     MeetingClose = "meeting_close", "会議を終了";
+    PrevYear = "prev_year", "前年度";
+    NextYear = "next_year", "翌年度";
 }
 
 /// One key with modifiers, as written in the keymap ("Ctrl+f", "F2", "?").

@@ -11,6 +11,7 @@ pub mod meeting_io;
 pub mod model;
 pub mod msg;
 pub mod runtime;
+pub mod stats;
 pub mod update;
 pub mod view;
 

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::form::Form;
 use super::keymap::{Keymap, Mode};
 use super::ledger::{LedgerFocus, LedgerState};
+use super::stats::StatsState;
 use crate::domain::{Agency, Config, Id};
 
 /// Which screen fills the body. Switched with the global screen keys (Alt+1…4, F9).
@@ -58,6 +59,8 @@ pub struct Model {
     pub screen: Screen,
     pub ledger: LedgerState,
     pub meeting: super::meeting::MeetingState,
+    /// 年度統計
+    pub stats: StatsState,
     /// A form open over the screen.
     pub form: Option<Form>,
     /// Help open over everything: its scroll position.
@@ -83,6 +86,7 @@ impl Model {
             screen: Screen::Ledger,
             ledger: LedgerState::default(),
             meeting: super::meeting::MeetingState::default(),
+            stats: StatsState::default(),
             form: None,
             help: None,
             status: None,

@@ -153,6 +153,9 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
             Ok(Some(msg)) => Ok(msg),
             Err(e) => Err(e),
         },
+        Effect::LoadStats { fiscal_year, today } => {
+            store.year_stats(fiscal_year, today).map(|s| Msg::StatsLoaded(Box::new(s)))
+        }
     };
     Some(reply.unwrap_or_else(|e| {
         // The message may quote what the user typed: the log gets the effect's name only.
@@ -168,6 +171,7 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::SaveCase(_) => "save_case",
         Effect::CloseCase { .. } => "close_case",
         Effect::Meeting(e) => super::meeting_io::effect_name(e),
+        Effect::LoadStats { .. } => "load_stats",
         Effect::Quit => "quit",
     }
 }
@@ -203,6 +207,7 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         meeting_dates,
         actions: store.actions_of_case(id)?,
         sheets: store.sheets_of_case(id)?,
+        sheet_requests: store.sheet_requests(Some(id))?,
         case,
     })
 }

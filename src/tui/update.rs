@@ -76,6 +76,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::MeetingLoaded(d) => super::meeting::on_loaded(m, d.map(|d| *d)),
         Msg::MeetingSaved { message, reload } => super::meeting::on_saved(m, message, reload),
         Msg::Tick(now) => super::meeting::on_tick(m, now),
+        Msg::StatsLoaded(data) => {
+            m.stats.loaded(*data);
+            vec![]
+        }
         Msg::Failed(text) => {
             match &mut m.form {
                 Some(f) => f.error = Some(text),
@@ -139,7 +143,9 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     }
     match m.screen {
         Screen::Ledger => on_ledger_key(m, mode, action, k),
-        Screen::Prep | Screen::Meeting | Screen::Stats => on_placeholder_key(m, action),
+        Screen::Prep | Screen::Meeting => on_placeholder_key(m, action),
+        Screen::Stats if action == Some(Action::Quit) => on_placeholder_key(m, action),
+        Screen::Stats => m.stats.on_action(action, m.today),
     }
 }
 
@@ -163,7 +169,8 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
     }
     match to {
         Screen::Ledger => vec![],
-        Screen::Prep | Screen::Meeting | Screen::Stats => vec![],
+        Screen::Prep | Screen::Meeting => vec![],
+        Screen::Stats => m.stats.enter(m.today),
     }
 }
 
