@@ -900,31 +900,10 @@ pub fn submit_form(form: &Form, config: &crate::domain::Config) -> Result<Effect
 
 // ---- presentation ------------------------------------------------------------------------
 
-/// Initials from the kana (やまだ たろう → Y.T.); without kana, the case number.
-pub fn initials(kana: &str, number: &str) -> String {
-    use wana_kana::ConvertJapanese;
-    let parts: Vec<String> = kana
-        .split([' ', '　'])
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| p.to_romaji().chars().find(|c| c.is_ascii_alphabetic()))
-        .map(|c| format!("{}.", c.to_ascii_uppercase()))
-        .collect();
-    if parts.is_empty() { number.to_string() } else { parts.concat() }
-}
-
-/// A name as the screen shows it: masked in presentation mode.
+/// A name as the screen shows it: initials (or the case number) in presentation mode, the
+/// same rule as the masked minutes (`domain::mask`).
 pub fn shown_name(present: bool, name: &str, kana: &str, number: &str) -> String {
-    if present { initials(kana, number) } else { name.to_string() }
-}
-
-/// Free text with the case's name (and each part of it) replaced by its initials.
-pub fn mask_text(text: &str, name: &str, kana: &str, number: &str) -> String {
-    let ini = initials(kana, number);
-    let mut out = text.replace(name, &ini);
-    for part in name.split([' ', '　']).filter(|p| p.chars().count() >= 2) {
-        out = out.replace(part, &ini);
-    }
-    out
+    if present { crate::domain::mask::initials(kana).unwrap_or_else(|| number.to_string()) } else { name.to_string() }
 }
 
 /// The reply to a stored change whose result the screen reloads.

@@ -420,7 +420,7 @@ fn presentation_mode_masks_names_and_hides_private_fields() {
     assert!(!masked.contains(&iv.case.name), "{masked}");
     let family = iv.case.name.split(' ').next().unwrap();
     assert!(!masked.contains(family), "no family name anywhere:\n{masked}");
-    assert!(masked.contains(&initials(&iv.case.kana, &iv.case.number)));
+    assert!(masked.contains(&shown_name(true, &iv.case.name, &iv.case.kana, &iv.case.number)));
     assert!(!masked.contains("主訴:") && !masked.contains("町名:") && masked.contains("投影中"));
     pump(&mut s, &mut m, key(KeyCode::F(8)));
     assert!(screen(&m).contains(&iv.case.name));
@@ -437,11 +437,11 @@ fn without_a_meeting_to_run_the_screen_says_so() {
 }
 
 #[test]
-fn initials_come_from_the_kana() {
-    assert_eq!(initials("やまだ たろう", "R7-001"), "Y.T.");
-    assert_eq!(initials("スズキ　ハナコ", "R7-001"), "S.H.");
-    assert_eq!(initials("", "R7-001"), "R7-001");
-    assert_eq!(mask_text("山田 太郎の兄は山田家", "山田 太郎", "やまだ たろう", "R7-001"), "Y.T.の兄はY.T.家");
+fn presentation_names_are_initials_from_the_kana_else_the_case_number() {
+    assert_eq!(shown_name(true, "山田 太郎", "やまだ たろう", "R7-001"), "Y.T.");
+    assert_eq!(shown_name(true, "鈴木 花子", "スズキ　ハナコ", "R7-001"), "S.H.");
+    assert_eq!(shown_name(true, "鈴木 花子", "", "R7-001"), "R7-001");
+    assert_eq!(shown_name(false, "鈴木 花子", "", "R7-001"), "鈴木 花子");
 }
 
 #[test]

@@ -10,8 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::domain::conduct::{self, Phase};
+use crate::domain::mask::Masker;
 use crate::domain::{Id, ItemState, MeetingStatus, Track, wareki};
-use crate::tui::meeting::{ItemView, MeetingData, MeetingState, mask_text, shown_name};
+use crate::tui::meeting::{ItemView, MeetingData, MeetingState, shown_name};
 use crate::tui::model::Model;
 
 /// The idle lock: nothing of the meeting stays on the projector.
@@ -260,7 +261,12 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let present = m.meeting.present;
     let c = &iv.case;
     let hidden = |field: &str| present && m.config.confidentiality.private_fields.iter().any(|p| p == field);
-    let mask = |t: &str| if present { mask_text(t, &c.name, &c.kana, &c.number) } else { t.to_string() };
+    // Free text may name the child or a sibling: every case on the agenda is blotted out.
+    let masker = present.then(|| {
+        let cases = m.meeting.data.as_ref().map(|d| d.items.iter().map(|i| &i.case).collect::<Vec<_>>());
+        Masker::for_cases(cases.unwrap_or_default())
+    });
+    let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
     let name =
         if present { shown_name(true, &c.name, &c.kana, &c.number) } else { format!("{}（{}）", c.name, c.kana) };
     let track = match iv.item.track {
