@@ -9,6 +9,7 @@ pub mod ledger;
 pub mod model;
 pub mod msg;
 pub mod runtime;
+pub mod stats;
 pub mod update;
 pub mod view;
 

@@ -22,6 +22,8 @@ pub enum Msg {
         case_id: Id,
         message: String,
     },
+    /// The figures of one fiscal year (年度統計).
+    StatsLoaded(Box<crate::domain::stats::YearStats>),
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
 }
@@ -49,6 +51,8 @@ pub struct CaseDetail {
     pub meeting_dates: Vec<(Id, NaiveDate)>,
     pub actions: Vec<Action>,
     pub sheets: Vec<AssessmentSheet>,
+    /// Sheets asked of institutions for this case: (case, agency, period).
+    pub sheet_requests: Vec<(Id, Id, NaiveDate)>,
 }
 
 /// A case to save, with the agencies named in the form (created if new).
@@ -61,9 +65,21 @@ pub struct SaveCase {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    LoadLedger { select: Option<Id> },
+    LoadLedger {
+        select: Option<Id>,
+    },
     LoadDetail(Id),
     SaveCase(Box<SaveCase>),
-    CloseCase { id: Id, status: CaseStatus, on: NaiveDate, reason: String },
+    CloseCase {
+        id: Id,
+        status: CaseStatus,
+        on: NaiveDate,
+        reason: String,
+    },
+    /// The figures of fiscal year `fiscal_year`, counted on `today`.
+    LoadStats {
+        fiscal_year: i32,
+        today: NaiveDate,
+    },
     Quit,
 }

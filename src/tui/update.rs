@@ -73,6 +73,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.ledger.detail = None;
             vec![Effect::LoadLedger { select: Some(case_id) }]
         }
+        Msg::StatsLoaded(data) => {
+            m.stats.loaded(*data);
+            vec![]
+        }
         Msg::Failed(text) => {
             match &mut m.form {
                 Some(f) => f.error = Some(text),
@@ -124,7 +128,9 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     }
     match m.screen {
         Screen::Ledger => on_ledger_key(m, mode, action, k),
-        Screen::Prep | Screen::Meeting | Screen::Stats => on_placeholder_key(m, action),
+        Screen::Prep | Screen::Meeting => on_placeholder_key(m, action),
+        Screen::Stats if action == Some(Action::Quit) => on_placeholder_key(m, action),
+        Screen::Stats => m.stats.on_action(action, m.today),
     }
 }
 
@@ -145,7 +151,8 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
     m.screen = to;
     match to {
         Screen::Ledger => vec![],
-        Screen::Prep | Screen::Meeting | Screen::Stats => vec![],
+        Screen::Prep | Screen::Meeting => vec![],
+        Screen::Stats => m.stats.enter(m.today),
     }
 }
 

@@ -8,6 +8,7 @@ mod help;
 
 pub use help::lines as help_lines;
 mod ledger_view;
+mod stats_view;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -32,7 +33,8 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
 fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
     match m.screen {
         Screen::Ledger => ledger_view::render(m, f, body),
-        Screen::Prep | Screen::Meeting | Screen::Stats => placeholder(m, f, body),
+        Screen::Prep | Screen::Meeting => placeholder(m, f, body),
+        Screen::Stats => stats_view::render(m, f, body),
     }
 }
 
