@@ -421,7 +421,7 @@ fn session_line(s: &crate::domain::agenda::SessionPlan) -> String {
         ss.end.format("%H:%M"),
         s.quick,
         s.deep,
-        s.expected_end.format("%H:%M")
+        s.end_label()
     )
 }
 
@@ -464,7 +464,7 @@ fn show_agenda(ctx: &Ctx, meeting: Id, format: ListFormat) -> Result<()> {
                     quick: s.quick,
                     deep: s.deep,
                     minutes: s.minutes,
-                    expected_end: s.expected_end.format("%H:%M").to_string(),
+                    expected_end: s.end_label(),
                     over_minutes: s.over_minutes,
                     action_review: &s.action_review,
                     items: view(&s.items, &number),

@@ -244,6 +244,21 @@ pub struct SessionPlan {
     pub over_minutes: i64,
 }
 
+impl SessionPlan {
+    /// The expected end as text: 「15:23」, or 「翌日 02:13」 when the plan runs past midnight.
+    pub fn end_label(&self) -> String {
+        use chrono::Timelike;
+        let from_midnight = self.session.start.num_seconds_from_midnight() as f64 / 60.0 + self.minutes;
+        let days = (from_midnight / 1440.0).floor() as i64;
+        let hm = self.expected_end.format("%H:%M");
+        match days {
+            0 => hm.to_string(),
+            1 => format!("翌日 {hm}"),
+            n => format!("{n}日後 {hm}"),
+        }
+    }
+}
+
 /// The agenda as the secretariat sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct AgendaPlan {
@@ -392,6 +407,9 @@ mod tests {
         assert_eq!(p.sessions[0].expected_end, t(10, 57));
         assert_eq!(p.sessions[0].over_minutes, 0);
         assert_eq!(p.sessions[2].expected_end, t(15, 53));
+        assert_eq!(p.sessions[2].end_label(), "15:53");
+        let late = SessionPlan { minutes: 900.0, expected_end: t(4, 30), ..p.sessions[2].clone() };
+        assert_eq!(late.end_label(), "翌日 04:30");
     }
 
     #[test]

@@ -495,6 +495,11 @@ mod tests {
             deep_reasons(&c, &frame(&n), &CaseFacts::default(), &cfg),
             vec!["2027-04-01に中学校進学を控えている"]
         );
+        c.birth_date = Some(d(2011, 6, 1)); // 15: leaves junior high school
+        let r = deep_reasons(&c, &frame(&n), &CaseFacts::default(), &cfg);
+        assert_eq!(r, vec!["2027-04-01に中学校卒業・進路を控えている"]);
+        c.birth_date = Some(d(2013, 6, 1)); // 中2 → 中3: no transition
+        assert!(deep_reasons(&c, &frame(&n), &CaseFacts::default(), &cfg).is_empty());
     }
 
     #[test]

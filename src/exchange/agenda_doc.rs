@@ -71,7 +71,7 @@ pub fn document(doc: &AgendaDoc<'_>) -> Document {
             "一括確認 {}件・重点協議 {}件／予定終了 {}{over}",
             s.quick,
             s.deep,
-            s.expected_end.format("%H:%M")
+            s.end_label()
         )));
         if !s.action_review.is_empty() {
             blocks.push(Block::SubHeading(format!("前回の役割分担の確認（{}件）", s.action_review.len())));

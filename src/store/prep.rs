@@ -12,7 +12,7 @@ use super::{Result, Store, StoreError, Tx, date_col};
 use crate::domain::agenda::{self, AgendaPlan, Existing};
 use crate::domain::meeting::{Question, SecretariatDraft};
 use crate::domain::triage::{self, CaseFacts, DiscussionRequest, MeetingFrame};
-use crate::domain::{ActionStatus, AgendaItem, Case, CgcInvolvement, Config, Id, Track};
+use crate::domain::{ActionStatus, AgendaItem, Case, CgcInvolvement, Config, Id, ItemState, MeetingStatus, Track};
 
 /// Marks kept per (meeting, case) so re-planning respects what the secretariat did by hand.
 const MARK_ADDED: &str = "added";
@@ -37,7 +37,12 @@ impl Store {
     /// the agenda in one audited transaction. Locked items, hand-set tracks, edited drafts,
     /// questions, states and timers of an earlier build are kept.
     pub fn build_agenda(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
-        self.meeting(meeting_id)?;
+        if self.meeting(meeting_id)?.status == MeetingStatus::Closed {
+            return Err(StoreError::invalid(
+                "会議",
+                format!("会議 {meeting_id} は終了しているため議事次第を作り直せません"),
+            ));
+        }
         let sessions = self.sessions(meeting_id)?;
         let (Some(first_day), Some(last_day)) =
             (sessions.iter().map(|s| s.date).min(), sessions.iter().map(|s| s.date).max())
@@ -73,8 +78,12 @@ impl Store {
         let moves = self.planned_moves()?;
         let marks = self.agenda_marks(meeting_id)?;
         let existing_items = self.agenda(meeting_id)?;
-        let ranks = self.ranks_at(previous.map(|p| p.0))?;
-        let cgc = self.cgc_before(since)?;
+        // Rank before: as agreed at the previous meeting, or before a later change in the ledger.
+        let mut ranks: BTreeMap<Id, String> = self.ranks_at(previous.map(|p| p.0))?.into_iter().collect();
+        for (case, rank) in self.before_changes("rank", since)? {
+            ranks.entry(case).or_insert(rank);
+        }
+        let cgc = self.before_changes("cgc", since)?;
 
         let mut facts: BTreeMap<Id, CaseFacts<'_>> = BTreeMap::new();
         for s in &sheets {
@@ -93,7 +102,7 @@ impl Store {
             facts.entry(case).or_default().rank_at_previous = Some(rank);
         }
         for (case, before) in cgc {
-            facts.entry(case).or_default().cgc_before = Some(before);
+            facts.entry(case).or_default().cgc_before = Some(CgcInvolvement::from_code(&before).unwrap_or_default());
         }
         for (case, (on, _)) in &moves {
             facts.entry(*case).or_default().move_on = Some(*on);
@@ -112,8 +121,20 @@ impl Store {
                 _ => {}
             }
         }
-        let kept: BTreeSet<Id> =
-            existing_items.iter().filter(|i| i.locked || !i.questions.is_empty()).map(|i| i.case_id).collect();
+        // Items the secretariat placed or asked about, and items already discussed (a decision
+        // may point at them), stay on the agenda even if the case is no longer due.
+        let decided = self.decided_items(meeting_id)?;
+        let kept: BTreeSet<Id> = existing_items
+            .iter()
+            .filter(|i| {
+                i.locked
+                    || !i.questions.is_empty()
+                    || i.state != ItemState::Pending
+                    || i.elapsed_secs > 0
+                    || decided.contains(&i.id)
+            })
+            .map(|i| i.case_id)
+            .collect();
 
         let none = CaseFacts::default();
         let mut due: BTreeMap<Id, &Case> = BTreeMap::new();
@@ -198,6 +219,14 @@ impl Store {
         })
     }
 
+    fn decided_items(&self, meeting_id: Id) -> Result<BTreeSet<Id>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT agenda_item_id FROM decisions WHERE meeting_id = ?1 AND agenda_item_id IS NOT NULL",
+        )?;
+        let rows = st.query_map([meeting_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<BTreeSet<Id>>>()?)
+    }
+
     /// Rank agreed per case at a meeting.
     fn ranks_at(&self, meeting_id: Option<Id>) -> Result<Vec<(Id, String)>> {
         let Some(m) = meeting_id else { return Ok(Vec::new()) };
@@ -206,18 +235,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// 児相 involvement before its first change after `since` (from the audit log).
-    fn cgc_before(&self, since: NaiveDate) -> Result<BTreeMap<Id, CgcInvolvement>> {
+    /// Each case's value of a ledger field before its first change after `since`, from the
+    /// audit log (cases whose field did not change are absent).
+    fn before_changes(&self, field: &str, since: NaiveDate) -> Result<BTreeMap<Id, String>> {
         let from = (since + Duration::days(1)).to_string();
         let mut st = self.conn.prepare_cached(
-            "SELECT entity_id, before FROM audit_log WHERE entity = 'case' AND field = 'cgc' AND at >= ?1 ORDER BY seq",
+            "SELECT entity_id, before FROM audit_log WHERE entity = 'case' AND field = ?1 AND at >= ?2 ORDER BY seq",
         )?;
-        let rows = st.query_map([from], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        let rows = st.query_map(params![field, from], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Option<String>>(1)?)))?;
         let mut out = BTreeMap::new();
         for row in rows {
             let (id, before) = row?;
-            let b = before.as_deref().and_then(CgcInvolvement::from_code).unwrap_or_default();
-            out.entry(id).or_insert(b);
+            out.entry(id).or_insert(before.unwrap_or_default());
         }
         Ok(out)
     }
@@ -487,6 +516,56 @@ mod tests {
         let item = plan.items().find(|i| i.case_id == off[1]).unwrap();
         assert_eq!(item.track, Track::Deep);
         assert!(item.reasons.iter().any(|r| r == "機関から協議の依頼: 進路について協議したい"));
+    }
+
+    #[test]
+    fn ledger_changes_since_the_last_meeting_are_picked_up() {
+        let (mut s, m) = demo_store();
+        let cfg = Config::default();
+        let plan = s.agenda_plan(m, &cfg).unwrap();
+        let quick: Vec<Id> = plan.items().filter(|i| i.track == Track::Quick).map(|i| i.case_id).collect();
+        let (a, b) = (quick[0], quick[1]);
+        s.set_clock(Some(today().and_hms_opt(10, 0, 0).unwrap()));
+        s.write(|t| {
+            let mut c = t.case(a)?;
+            c.rank = "A".into();
+            t.save_case(&c)?;
+            let mut c = t.case(b)?;
+            c.cgc = CgcInvolvement::ReturnedHome;
+            t.save_case(&c)
+        })
+        .unwrap();
+        let plan = s.build_agenda(m, today(), &cfg).unwrap();
+        let by: BTreeMap<Id, &AgendaItem> = plan.items().map(|i| (i.case_id, i)).collect();
+        assert!(
+            by[&a].reasons.iter().any(|r| r.starts_with("ランクが") && r.ends_with("からAに上がった")),
+            "{:?}",
+            by[&a].reasons
+        );
+        assert!(by[&b].reasons.iter().any(|r| r.ends_with("に変わった（措置解除・家庭復帰）")), "{:?}", by[&b].reasons);
+    }
+
+    #[test]
+    fn discussed_items_stay_and_a_closed_meeting_is_not_rebuilt() {
+        let (mut s, m) = demo_store();
+        let cfg = Config::default();
+        let plan = s.agenda_plan(m, &cfg).unwrap();
+        let mut it = plan.items().next().unwrap().clone();
+        it.state = crate::domain::ItemState::Done;
+        s.write(|t| {
+            t.save_agenda_item(&it)?;
+            let mut c = t.case(it.case_id)?;
+            c.next_review = Some(today() + Duration::days(200));
+            t.save_case(&c)
+        })
+        .unwrap();
+        let again = s.build_agenda(m, today(), &cfg).unwrap();
+        assert!(again.items().any(|i| i.id == it.id && i.state == crate::domain::ItemState::Done));
+        let mut meeting = s.meeting(m).unwrap();
+        meeting.status = MeetingStatus::Closed;
+        s.write(|t| t.save_meeting(&meeting)).unwrap();
+        let e = s.build_agenda(m, today(), &cfg).unwrap_err();
+        assert!(e.to_string().contains("終了しているため"), "{e}");
     }
 
     #[test]
