@@ -15,6 +15,7 @@ pub enum MeetingCmd {
 pub enum AgendaCmd {
     /// 議事次第を作成する（一括確認/重点協議の振り分け）
     Build,
+    Packets(super::packets::PacketsArgs),
 }
 
 pub fn run_meeting(_ctx: &Ctx, _c: MeetingCmd) -> Result<()> {

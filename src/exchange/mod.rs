@@ -2,4 +2,6 @@
 //! minutes, schedules, statistics. Converters are pure over domain types; the readers and
 //! writers around them do the IO.
 
+pub mod docx;
 pub mod output;
+pub mod packets;
