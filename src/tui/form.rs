@@ -9,7 +9,10 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::msg::{Effect, SaveCase};
-use crate::domain::{AbuseType, Agency, Case, CaseStatus, CgcInvolvement, Config, Id, Registration, Sex, wareki};
+use crate::domain::meeting::SecretariatDraft;
+use crate::domain::{
+    AbuseType, Agency, AgendaItem, Case, CaseStatus, CgcInvolvement, Config, Id, Registration, Sex, wareki,
+};
 
 /// Which form, with what it needs to finish.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +24,15 @@ pub enum FormKind {
         id: Id,
         number: String,
     },
+    /// 事務局案 of an agenda item (the item as loaded; the draft is replaced).
+    Draft {
+        item: Box<AgendaItem>,
+        number: String,
+    },
+    /// Where to write the pre-send packets of a meeting.
+    Packets {
+        meeting: Id,
+    },
 }
 
 impl FormKind {
@@ -29,6 +41,8 @@ impl FormKind {
             FormKind::NewCase => "ケースの新規登録".into(),
             FormKind::EditCase(c) => format!("ケース {} の編集", c.number),
             FormKind::CloseCase { number, .. } => format!("ケース {number} の終結・移管"),
+            FormKind::Draft { number, .. } => format!("ケース {number} の事務局案"),
+            FormKind::Packets { .. } => "事前送付資料の出力".into(),
         }
     }
 }
@@ -58,6 +72,12 @@ pub enum FieldKey {
     CloseReason,
     CloseOn,
     CloseKind,
+    DraftSummary,
+    DraftPolicy,
+    DraftRank,
+    DraftNextReview,
+    DraftClose,
+    OutDir,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +143,9 @@ pub struct Form {
     /// Esc was pressed once on a changed form; a second Esc discards it.
     pub cancel_armed: bool,
 }
+
+/// The rank choice that keeps the current rank.
+const UNCHANGED: &str = "（変更なし）";
 
 fn date_text(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%Y/%m/%d").to_string()).unwrap_or_default()
@@ -190,6 +213,34 @@ impl Form {
                 Field::choice(K::CloseKind, "区分", kinds, CaseStatus::Closed.label()),
             ],
         )
+    }
+
+    /// The 事務局案 of an agenda item; `ranks` are the case's rank codes.
+    pub fn for_draft(item: &AgendaItem, number: &str, ranks: Vec<String>) -> Form {
+        use FieldKey as K;
+        let d = &item.draft;
+        let multi = |key, label, text: &str, hint: &str| {
+            let mut t = policy_area(text);
+            t.set_placeholder_text(hint);
+            Field { key, label, required: false, value: FieldValue::Multi(Box::new(t)) }
+        };
+        let mut rank_options = vec![UNCHANGED.to_string()];
+        rank_options.extend(ranks);
+        Form::new(
+            FormKind::Draft { item: Box::new(item.clone()), number: number.to_string() },
+            vec![
+                multi(K::DraftSummary, "状況", &d.summary, "状況（Enter で改行）"),
+                multi(K::DraftPolicy, "援助方針", &d.policy, "援助方針（Enter で改行）"),
+                Field::choice(K::DraftRank, "ランク", rank_options, d.rank.as_deref().unwrap_or(UNCHANGED)),
+                Field::text(K::DraftNextReview, "次回確認日", false, &date_text(d.next_review)),
+                Field::text(K::DraftClose, "終結の提案（理由）", false, d.close_reason.as_deref().unwrap_or("")),
+            ],
+        )
+    }
+
+    /// The folder for a meeting's packets, proposed as `dir`.
+    pub fn for_packets(meeting: Id, dir: &str) -> Form {
+        Form::new(FormKind::Packets { meeting }, vec![Field::text(FieldKey::OutDir, "出力先フォルダ", true, dir)])
     }
 
     fn new(kind: FormKind, fields: Vec<Field>) -> Form {
@@ -291,6 +342,26 @@ impl Form {
                     reason: self.get(FieldKey::CloseReason).trim().to_string(),
                 })
             }
+            FormKind::Draft { item, number } => {
+                let text = |k| Some(self.get(k).trim().to_string()).filter(|s| !s.is_empty());
+                let draft = SecretariatDraft {
+                    summary: self.get(FieldKey::DraftSummary).trim_end().to_string(),
+                    policy: self.get(FieldKey::DraftPolicy).trim_end().to_string(),
+                    rank: text(FieldKey::DraftRank).filter(|r| r != UNCHANGED),
+                    next_review: parse_date_field(self, FieldKey::DraftNextReview, "次回確認日")?,
+                    close_reason: text(FieldKey::DraftClose),
+                };
+                Ok(Effect::SaveAgendaItems {
+                    items: vec![AgendaItem { draft, ..(**item).clone() }],
+                    message: format!("ケース {number} の事務局案を保存しました"),
+                    select: item.id,
+                })
+            }
+            FormKind::Packets { meeting } => Ok(Effect::ExportPackets {
+                meeting: *meeting,
+                dir: std::path::PathBuf::from(self.get(FieldKey::OutDir).trim()),
+                config: Box::new(config.clone()),
+            }),
             FormKind::NewCase => self.case_effect(Case::blank(today), true, config, today),
             FormKind::EditCase(c) => self.case_effect((**c).clone(), false, config, today),
         }

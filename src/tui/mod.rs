@@ -8,6 +8,7 @@ pub mod layout;
 pub mod ledger;
 pub mod model;
 pub mod msg;
+pub mod prep;
 pub mod runtime;
 pub mod update;
 pub mod view;

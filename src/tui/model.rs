@@ -57,6 +57,7 @@ pub struct Model {
     pub size: (u16, u16),
     pub screen: Screen,
     pub ledger: LedgerState,
+    pub prep: super::prep::PrepState,
     /// A form open over the screen.
     pub form: Option<Form>,
     /// Help open over everything: its scroll position.
@@ -81,6 +82,7 @@ impl Model {
             size: (80, 24),
             screen: Screen::Ledger,
             ledger: LedgerState::default(),
+            prep: Default::default(),
             form: None,
             help: None,
             status: None,

@@ -22,6 +22,13 @@ pub enum Msg {
         case_id: Id,
         message: String,
     },
+    /// The preparation screen's meeting, (re)loaded.
+    PrepLoaded(Box<super::prep::PrepData>),
+    /// An agenda change was saved; the screen reloads keeping `select` selected.
+    PrepSaved {
+        select: Option<Id>,
+        message: String,
+    },
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
 }
@@ -61,9 +68,40 @@ pub struct SaveCase {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    LoadLedger { select: Option<Id> },
+    LoadLedger {
+        select: Option<Id>,
+    },
     LoadDetail(Id),
     SaveCase(Box<SaveCase>),
-    CloseCase { id: Id, status: CaseStatus, on: NaiveDate, reason: String },
+    CloseCase {
+        id: Id,
+        status: CaseStatus,
+        on: NaiveDate,
+        reason: String,
+    },
     Quit,
+    /// Loads the preparation screen for a meeting (None: the next planned one).
+    LoadPrep {
+        meeting: Option<Id>,
+        select: Option<Id>,
+        today: NaiveDate,
+    },
+    /// Saves agenda items (audited) in one transaction.
+    SaveAgendaItems {
+        items: Vec<crate::domain::AgendaItem>,
+        message: String,
+        select: Id,
+    },
+    /// Rebuilds the agenda; locked items stay.
+    RebuildAgenda {
+        meeting: Id,
+        today: NaiveDate,
+        config: Box<crate::domain::Config>,
+    },
+    /// Writes the pre-send packets into `dir`.
+    ExportPackets {
+        meeting: Id,
+        dir: std::path::PathBuf,
+        config: Box<crate::domain::Config>,
+    },
 }

@@ -18,9 +18,10 @@ use ratatui::crossterm::execute;
 use super::keymap::Keymap;
 use super::model::Model;
 use super::msg::{CaseDetail, Effect, LedgerData, Msg, SaveCase};
+use super::prep::{self, MeetingRef, PrepData};
 use super::update::update;
 use super::view;
-use crate::domain::{CaseStatus, Config, Id};
+use crate::domain::{AgendaItem, CaseStatus, Config, Id};
 use crate::store::{Store, StoreError};
 
 /// Opens the TUI on `store` until the user quits. The terminal is restored on every exit
@@ -147,6 +148,12 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
         Effect::LoadDetail(id) => load_detail(store, id).map(|d| Msg::DetailLoaded(Box::new(d))),
         Effect::SaveCase(s) => save_case(store, *s),
         Effect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
+        Effect::LoadPrep { meeting, select, today } => {
+            load_prep(store, meeting, select, today).map(|d| Msg::PrepLoaded(Box::new(d)))
+        }
+        Effect::SaveAgendaItems { items, message, select } => save_agenda_items(store, &items, message, select),
+        Effect::RebuildAgenda { meeting, today, config } => rebuild_agenda(store, meeting, today, &config),
+        Effect::ExportPackets { meeting, dir, config } => export_packets(store, meeting, &dir, &config),
     };
     Some(reply.unwrap_or_else(|e| {
         // The message may quote what the user typed: the log gets the effect's name only.
@@ -162,6 +169,10 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::SaveCase(_) => "save_case",
         Effect::CloseCase { .. } => "close_case",
         Effect::Quit => "quit",
+        Effect::LoadPrep { .. } => "load_prep",
+        Effect::SaveAgendaItems { .. } => "save_agenda_items",
+        Effect::RebuildAgenda { .. } => "rebuild_agenda",
+        Effect::ExportPackets { .. } => "export_packets",
     }
 }
 
@@ -219,4 +230,67 @@ fn close_case(store: &mut Store, id: Id, status: CaseStatus, on: NaiveDate, reas
     let number = store.case(id)?.number;
     tracing::info!(case_id = id, "case closed from the tui");
     Ok(Msg::Saved { case_id: id, message: format!("ケース {number} を{}しました", status.label()) })
+}
+
+/// The preparation screen's data for `meeting` (None: the next planned meeting after today).
+fn load_prep(store: &Store, meeting: Option<Id>, select: Option<Id>, today: NaiveDate) -> Result<PrepData, StoreError> {
+    let mut meetings = Vec::new();
+    for m in store.meetings()? {
+        let date = store.meeting_date(m.id)?;
+        meetings.push(MeetingRef { id: m.id, title: m.title, date, status: m.status });
+    }
+    let Some(id) = meeting.or_else(|| prep::default_meeting(&meetings, today)) else {
+        return Ok(PrepData { meetings, ..Default::default() });
+    };
+    let items = store.agenda(id)?;
+    let mut cases = Vec::with_capacity(items.len());
+    let mut sheets = Vec::new();
+    let mut requests = Vec::new();
+    for i in &items {
+        cases.push(store.case(i.case_id)?);
+        sheets.extend(store.sheets_of_case(i.case_id)?);
+        requests.extend(store.sheet_requests(Some(i.case_id))?);
+    }
+    let date = meetings.iter().find(|m| m.id == id).and_then(|m| m.date);
+    let folder = format!("事前送付資料_{}", date.map(|d| d.to_string()).unwrap_or_else(|| id.to_string()));
+    let out_dir = std::env::current_dir().map(|d| d.join(&folder)).unwrap_or_else(|_| PathBuf::from(&folder));
+    Ok(PrepData {
+        meetings,
+        meeting: Some(store.meeting(id)?),
+        sessions: store.sessions(id)?,
+        items,
+        cases,
+        sheets,
+        requests,
+        out_dir: out_dir.display().to_string(),
+        select,
+    })
+}
+
+/// Saves hand edits of the agenda in one audited transaction.
+fn save_agenda_items(store: &mut Store, items: &[AgendaItem], message: String, select: Id) -> Result<Msg, StoreError> {
+    store.write(|t| items.iter().try_for_each(|i| t.save_agenda_item(i).map(|_| ())))?;
+    tracing::info!(items = items.len(), "agenda items saved from the tui");
+    Ok(Msg::PrepSaved { select: Some(select), message })
+}
+
+fn rebuild_agenda(_store: &mut Store, _meeting: Id, _today: NaiveDate, _config: &Config) -> Result<Msg, StoreError> {
+    Err(StoreError::invalid("議事次第", "議事次第の自動作成はまだ使えません"))
+}
+
+/// Writes the packets; an existing file is never replaced from the TUI (choose another folder).
+fn export_packets(store: &Store, meeting: Id, dir: &std::path::Path, config: &Config) -> Result<Msg, StoreError> {
+    use crate::exchange::{output::OutputError, packets::PacketError};
+    let files = crate::exchange::packets::write_packets(store, meeting, dir, false, config).map_err(|e| match e {
+        PacketError::Store(e) => e,
+        PacketError::Output(OutputError::Exists { path }) => {
+            StoreError::invalid("出力先", format!("{path} は既に存在します。別のフォルダを指定してください"))
+        }
+        other => StoreError::invalid("事前送付資料", other.to_string()),
+    })?;
+    tracing::info!(meeting, files = files.len(), "packets written from the tui");
+    Ok(Msg::PrepSaved {
+        select: None,
+        message: format!("事前送付資料 {} 件を {} に出力しました", files.len(), dir.display()),
+    })
 }

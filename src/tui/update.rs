@@ -10,6 +10,7 @@ use super::layout;
 use super::ledger::{self, Ctx, LedgerFocus};
 use super::model::{Model, Screen};
 use super::msg::{Effect, Msg};
+use super::prep;
 use crate::domain::{Case, CaseStatus};
 
 /// Borrows only the fields the ledger needs, so `m.ledger` stays free to change.
@@ -73,6 +74,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.ledger.detail = None;
             vec![Effect::LoadLedger { select: Some(case_id) }]
         }
+        Msg::PrepLoaded(data) => {
+            m.prep.loaded(*data);
+            vec![]
+        }
+        Msg::PrepSaved { select, message } => {
+            m.form = None;
+            m.info(message);
+            let meeting = m.prep.data.as_ref().and_then(|d| d.meeting.as_ref()).map(|x| x.id);
+            vec![Effect::LoadPrep { meeting, select, today: m.today }]
+        }
         Msg::Failed(text) => {
             match &mut m.form {
                 Some(f) => f.error = Some(text),
@@ -124,7 +135,8 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     }
     match m.screen {
         Screen::Ledger => on_ledger_key(m, mode, action, k),
-        Screen::Prep | Screen::Meeting | Screen::Stats => on_placeholder_key(m, action),
+        Screen::Prep => on_prep_key(m, action),
+        Screen::Meeting | Screen::Stats => on_placeholder_key(m, action),
     }
 }
 
@@ -145,7 +157,57 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
     m.screen = to;
     match to {
         Screen::Ledger => vec![],
-        Screen::Prep | Screen::Meeting | Screen::Stats => vec![],
+        // Reloaded on every visit: the ledger may have changed meanwhile.
+        Screen::Prep => {
+            let meeting = m.prep.data.as_ref().and_then(|d| d.meeting.as_ref()).map(|x| x.id);
+            vec![Effect::LoadPrep { meeting, select: None, today: m.today }]
+        }
+        Screen::Meeting | Screen::Stats => vec![],
+    }
+}
+
+fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
+    let Some(action) = action else { return vec![] };
+    let item = m.prep.selected_item().cloned();
+    match action {
+        Action::Quit => {
+            m.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::EditDraft => {
+            let case = item.as_ref().and_then(|i| m.prep.data.as_ref()?.case(i.case_id));
+            match (&item, case) {
+                (Some(i), Some(c)) => {
+                    let ranks = m.config.rank_scheme(c.registration).ranks().iter().map(|r| r.code.clone()).collect();
+                    m.form = Some(Form::for_draft(i, &c.number, ranks));
+                }
+                _ => m.error("事務局案を書く議題を選んでください"),
+            }
+            return vec![];
+        }
+        Action::ExportPackets => {
+            let d = m.prep.data.as_ref();
+            match d.and_then(|d| Some((d.meeting.as_ref()?.id, d.out_dir.clone()))) {
+                Some((id, dir)) => m.form = Some(Form::for_packets(id, &dir)),
+                None => m.error("会議を選んでください"),
+            }
+            return vec![];
+        }
+        _ => {}
+    }
+    let body = layout::frame(m.size).body;
+    let sessions = m.prep.data.as_ref().map(|d| d.sessions.len()).unwrap_or(0);
+    let rows = prep::list_rows(prep::areas(body, sessions).quick);
+    match prep::on_action(&mut m.prep, action, rows, &m.config, m.today) {
+        prep::Reply::Effects(e) => e,
+        prep::Reply::Info(text) => {
+            m.info(text);
+            vec![]
+        }
+        prep::Reply::Error(text) => {
+            m.error(text);
+            vec![]
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod footer;
 mod form_view;
 mod header;
 mod help;
+mod prep_view;
 
 pub use help::lines as help_lines;
 mod ledger_view;
@@ -32,7 +33,8 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
 fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
     match m.screen {
         Screen::Ledger => ledger_view::render(m, f, body),
-        Screen::Prep | Screen::Meeting | Screen::Stats => placeholder(m, f, body),
+        Screen::Prep => prep_view::render(m, f, body),
+        Screen::Meeting | Screen::Stats => placeholder(m, f, body),
     }
 }
 
