@@ -380,3 +380,228 @@ pub fn default_meeting(meetings: &[MeetingRef], today: NaiveDate) -> Option<Id> 
         .or_else(|| meetings.first())
         .map(|m| m.id)
 }
+
+#[cfg(test)]
+mod tests {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::domain::meeting::{Question, SecretariatDraft};
+    use crate::domain::{ItemState, MeetingKind};
+    use crate::store::Store;
+    use crate::tui::model::{Model, Screen};
+    use crate::tui::msg::Msg;
+    use crate::tui::tests::{demo_at, draw, key, pump, screen, typ};
+
+    /// A small agenda for the demo's next meeting by hand: a household's siblings as one quick
+    /// block, then single cases alternating deep and quick over the sessions.
+    fn agenda(store: &mut Store) -> Id {
+        let meeting = store.meetings().unwrap().into_iter().find(|m| m.status == MeetingStatus::Planned).unwrap().id;
+        let sessions = store.sessions(meeting).unwrap();
+        let cases = store.cases(false).unwrap();
+        let pair: Vec<&Case> = cases
+            .iter()
+            .filter(|c| c.household_id.is_some_and(|h| cases.iter().filter(|x| x.household_id == Some(h)).count() == 2))
+            .take(2)
+            .collect();
+        let singles =
+            cases.iter().filter(|c| c.household_id.is_none_or(|h| !pair.iter().any(|p| p.household_id == Some(h))));
+        let mut list: Vec<(&Case, Track, usize)> = pair.iter().map(|c| (*c, Track::Quick, 0)).collect();
+        list.extend(
+            singles.take(8).enumerate().map(|(n, c)| (c, if n % 2 == 0 { Track::Deep } else { Track::Quick }, n % 2)),
+        );
+        store
+            .write(|t| {
+                for (pos, (c, track, session)) in list.iter().enumerate() {
+                    t.save_agenda_item(&AgendaItem {
+                        id: 0,
+                        meeting_id: meeting,
+                        session_id: Some(sessions[*session].id),
+                        case_id: c.id,
+                        block: c.household_id.unwrap_or(c.id),
+                        position: pos as i64,
+                        track: *track,
+                        reasons: vec![format!("理由{pos}")],
+                        draft: SecretariatDraft { policy: "見守り継続".into(), ..Default::default() },
+                        questions: c
+                            .affiliation
+                            .map(|a| vec![Question { agency_id: a, text: "登校の様子".into() }])
+                            .unwrap_or_default(),
+                        locked: false,
+                        state: ItemState::Pending,
+                        elapsed_secs: 0,
+                    })?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        meeting
+    }
+
+    fn prep_at(w: u16, h: u16) -> (Store, Model) {
+        let (mut s, mut m) = demo_at(w, h);
+        agenda(&mut s);
+        pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT)));
+        assert_eq!(m.screen, Screen::Prep);
+        (s, m)
+    }
+
+    fn ch(c: char) -> Msg {
+        key(KeyCode::Char(c))
+    }
+
+    fn selected(m: &Model) -> AgendaItem {
+        m.prep.selected_item().cloned().expect("an item is selected")
+    }
+
+    #[test]
+    fn opens_the_next_planned_meeting_with_both_tracks_and_the_plan() {
+        let (_s, m) = prep_at(160, 45);
+        let d = m.prep.data.as_ref().unwrap();
+        assert_eq!(d.meeting.as_ref().unwrap().kind, MeetingKind::Progress);
+        assert_eq!(d.meeting.as_ref().unwrap().status, MeetingStatus::Planned);
+        assert_eq!(d.items.len(), 10);
+        let text = screen(&m);
+        assert!(text.contains("一括確認 6件") && text.contains("重点協議 4件"), "{text}");
+        assert!(text.contains("1日目 午前（乳幼児会）") && text.contains("終了見込"), "{text}");
+        assert!(text.contains("[事務局案]") && text.contains("[アセスメントシート]"), "{text}");
+        let plan = plan(&d.items, &d.sessions, &m.config.budget);
+        assert_eq!(plan.iter().map(|p| p.quick + p.deep).sum::<usize>(), 10);
+    }
+
+    #[test]
+    fn moving_to_the_other_track_takes_the_siblings_along_and_is_saved() {
+        let (mut s, mut m) = prep_at(160, 45);
+        let first = selected(&m);
+        assert_eq!(first.track, Track::Quick);
+        let block: Vec<Id> = m.prep.items().iter().filter(|i| i.block == first.block).map(|i| i.id).collect();
+        assert_eq!(block.len(), 2, "the demo's household pair");
+        pump(&mut s, &mut m, ch('t'));
+        for id in &block {
+            assert_eq!(s.agenda_item(*id).unwrap().track, Track::Deep);
+        }
+        assert_eq!(m.prep.focus, Column::Deep, "the selection follows the item");
+        assert_eq!(selected(&m).id, first.id);
+        assert!(m.status.as_ref().unwrap().text.contains("重点協議へ移しました（きょうだい 1 件と一緒に）"));
+        assert!(!s.audit_entries(Some("agenda_item"), Some(first.id), 10).unwrap().is_empty(), "audited");
+    }
+
+    #[test]
+    fn a_locked_item_stays_until_unlocked() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let id = selected(&m).id;
+        pump(&mut s, &mut m, ch(' '));
+        assert!(s.agenda_item(id).unwrap().locked);
+        pump(&mut s, &mut m, ch('t'));
+        assert_eq!(s.agenda_item(id).unwrap().track, Track::Quick);
+        assert!(m.status.as_ref().unwrap().error && m.status.as_ref().unwrap().text.contains("固定中"));
+        pump(&mut s, &mut m, ch(' '));
+        assert!(!s.agenda_item(id).unwrap().locked);
+    }
+
+    #[test]
+    fn sessions_and_order_change_by_keys() {
+        let (mut s, mut m) = prep_at(160, 45);
+        let sessions = m.prep.data.as_ref().unwrap().sessions.clone();
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+        let deep = selected(&m);
+        assert_eq!(deep.track, Track::Deep);
+        pump(&mut s, &mut m, ch('<'));
+        assert!(m.status.as_ref().unwrap().text.contains("前の日程はありません"));
+        pump(&mut s, &mut m, ch('>'));
+        assert_eq!(s.agenda_item(deep.id).unwrap().session_id, Some(sessions[1].id));
+        // The second deep item (session 1) now comes first among the deep items of session 1.
+        pump(&mut s, &mut m, ch('<'));
+        let back = s.agenda_item(deep.id).unwrap();
+        assert_eq!(back.session_id, Some(sessions[0].id));
+        let col = m.prep.column(Column::Deep);
+        let same: Vec<Id> = col
+            .iter()
+            .map(|&i| &m.prep.items()[i])
+            .filter(|i| i.session_id == Some(sessions[0].id))
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(same.last(), Some(&deep.id), "joins the end of the session");
+        pump(&mut s, &mut m, ch('K'));
+        let after: Vec<Id> = m
+            .prep
+            .column(Column::Deep)
+            .iter()
+            .map(|&i| &m.prep.items()[i])
+            .filter(|i| i.session_id == Some(sessions[0].id))
+            .map(|i| i.id)
+            .collect();
+        assert_eq!(after[after.len() - 2], deep.id, "moved up one");
+        assert_eq!(selected(&m).id, deep.id);
+    }
+
+    #[test]
+    fn the_draft_is_edited_in_a_form_and_saved() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let id = selected(&m).id;
+        pump(&mut s, &mut m, key(KeyCode::Enter));
+        assert!(m.form.is_some());
+        assert_eq!(m.mode(), crate::tui::keymap::Mode::FormText, "状況 is multi-line");
+        typ(&mut s, &mut m, "登校は安定");
+        pump(&mut s, &mut m, key(KeyCode::Enter));
+        typ(&mut s, &mut m, "家庭訪問を継続");
+        for _ in 0..3 {
+            pump(&mut s, &mut m, key(KeyCode::Tab));
+        }
+        typ(&mut s, &mut m, "R9.2.30");
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("次回確認日"), "a bad date names the field");
+        for _ in 0..7 {
+            pump(&mut s, &mut m, key(KeyCode::Backspace));
+        }
+        typ(&mut s, &mut m, "R9.2.26");
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.is_none(), "{:?}", m.form.as_ref().map(|f| f.error.clone()));
+        let d = s.agenda_item(id).unwrap().draft;
+        assert_eq!(d.summary, "登校は安定\n家庭訪問を継続");
+        assert_eq!(d.policy, "見守り継続");
+        assert_eq!(d.next_review, NaiveDate::from_ymd_opt(2027, 2, 26));
+    }
+
+    #[test]
+    fn rebuilding_asks_for_a_second_press() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let effects = pump(&mut s, &mut m, key(KeyCode::F(8)));
+        assert!(effects.is_empty() && m.prep.rebuild_armed);
+        assert!(m.status.as_ref().unwrap().text.contains("もう一度"));
+        let effects = pump(&mut s, &mut m, key(KeyCode::F(8)));
+        assert!(matches!(effects[0], Effect::RebuildAgenda { .. }));
+    }
+
+    #[test]
+    fn packets_are_exported_to_the_folder_in_the_form() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("送付");
+        pump(&mut s, &mut m, key(KeyCode::F(7)));
+        let form = m.form.as_mut().expect("the folder form");
+        form.fields[0].value = crate::tui::form::FieldValue::Text(tui_input::Input::new(out.display().to_string()));
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.is_none());
+        assert!(m.status.as_ref().unwrap().text.contains("事前送付資料"));
+        assert!(std::fs::read_dir(&out).unwrap().count() >= 2);
+        // A second export into the same folder refuses and keeps the form open.
+        pump(&mut s, &mut m, key(KeyCode::F(7)));
+        let form = m.form.as_mut().unwrap();
+        form.fields[0].value = crate::tui::form::FieldValue::Text(tui_input::Input::new(out.display().to_string()));
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("既に存在します"));
+    }
+
+    #[test]
+    fn prep_screen_80x24() {
+        let (_s, m) = prep_at(80, 24);
+        insta::assert_snapshot!(crate::tui::tests::buffer_text(draw(&m).backend().buffer()));
+    }
+
+    #[test]
+    fn prep_screen_160x45() {
+        let (_s, m) = prep_at(160, 45);
+        insta::assert_snapshot!(crate::tui::tests::buffer_text(draw(&m).backend().buffer()));
+    }
+}

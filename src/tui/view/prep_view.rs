@@ -44,15 +44,12 @@ fn render_plan(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
     let lines: Vec<Line> = prep::plan(&d.items, &d.sessions, &m.config.budget)
         .into_iter()
         .map(|p| {
-            let when = p
-                .session
-                .as_ref()
-                .map(|s| format!("{} {}-{}", s.date.format("%m/%d"), hm(s.start), hm(s.end)))
-                .unwrap_or_default();
-            let budget = p.session.as_ref().map(|s| format!("/{}分", s.budget_minutes())).unwrap_or_default();
+            let when =
+                p.session.as_ref().map(|s| format!("{} {}", s.date.format("%m/%d"), hm(s.start))).unwrap_or_default();
+            let budget = p.session.as_ref().map(|s| format!("/{}", s.budget_minutes())).unwrap_or_default();
             let end = p.end.map(|e| format!(" 終了見込 {}", hm(e))).unwrap_or_default();
             let text = format!(
-                " {} {when}  一括 {}件・重点 {}件  {:.0}分{budget}{end}{}",
+                " {} {when}  一括{}・重点{}件 {:.0}{budget}分{end}{}",
                 p.label,
                 p.quick,
                 p.deep,
