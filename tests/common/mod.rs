@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use shinko::domain::meeting::{Question, SecretariatDraft};
 use shinko::domain::{AgendaItem, Id, ItemState, Track};
 use shinko::store::Store;
