@@ -168,6 +168,9 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
 
 fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
     let Some(action) = action else { return vec![] };
+    if action != Action::Rebuild {
+        m.prep.rebuild_armed = false;
+    }
     let item = m.prep.selected_item().cloned();
     match action {
         Action::Quit => {
