@@ -1,17 +1,14 @@
-//! Meeting preparation at 府中市 scale (1,560 cases, 500 on the agenda): writing every
+//! Meeting preparation at 府中市 scale (1,560 cases; the demo builds the next meeting's agenda): writing every
 //! institution's packet, loading the preparation screen, and a key to the next frame there.
 //!
 //! Run: cargo bench --bench prep
-
-#[path = "../tests/common/mod.rs"]
-mod common;
 
 use chrono::NaiveDate;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shinko::demo::{self, Scale};
-use shinko::domain::{Config, Id, MeetingStatus};
+use shinko::domain::{Config, Id};
 use shinko::exchange::packets;
 use shinko::store::Store;
 use shinko::tui::keymap::Keymap;
@@ -21,20 +18,16 @@ use shinko::tui::runtime::execute;
 use shinko::tui::update::update;
 use shinko::tui::view;
 
-const AGENDA: usize = 500;
-
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
 }
 
-/// An in-memory 府中市-sized demo with a hand-made agenda; one per thread.
+/// An in-memory 府中市-sized demo with its next meeting's agenda.
 fn store() -> (Store, Id) {
     let mut s = Store::open_in_memory().unwrap();
     let sum = demo::generate(&mut s, Scale::Fuchu, 1, today()).unwrap();
-    let meeting = s.meetings().unwrap().into_iter().find(|m| m.status == MeetingStatus::Planned).unwrap().id;
-    assert_eq!(meeting, sum.next_meeting);
-    common::hand_agenda(&mut s, meeting, AGENDA);
-    (s, meeting)
+    eprintln!("agenda: {} items", s.agenda(sum.next_meeting).unwrap().len());
+    (s, sum.next_meeting)
 }
 
 fn main() {
@@ -60,7 +53,8 @@ fn prep_model(s: &mut Store) -> Model {
     let mut m = Model::new(Config::default(), today(), Keymap::defaults(), "bench.db".into());
     m.size = (160, 45);
     m.screen = Screen::Prep;
-    let reply = execute(s, Effect::LoadPrep { meeting: None, select: None, today: today() }).unwrap();
+    let reply =
+        execute(s, Effect::LoadPrep { meeting: None, select: None, today: today(), config: Box::default() }).unwrap();
     update(&mut m, reply);
     m
 }
@@ -69,7 +63,9 @@ fn prep_model(s: &mut Store) -> Model {
 #[divan::bench(sample_count = 20)]
 fn load_prep_screen(b: divan::Bencher) {
     let (mut s, _) = store();
-    b.bench_local(|| execute(&mut s, Effect::LoadPrep { meeting: None, select: None, today: today() }));
+    b.bench_local(|| {
+        execute(&mut s, Effect::LoadPrep { meeting: None, select: None, today: today(), config: Box::default() })
+    });
 }
 
 /// Down on the preparation screen, then drawing the frame.

@@ -196,7 +196,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ledger(c)) => ledger::run(&ctx, c),
         Some(Command::Sheets(c)) => intake::run_sheets(&ctx, c),
         Some(Command::Meeting(c)) => meeting::run_meeting(&ctx, c),
-        Some(Command::Agenda(meeting::AgendaCmd::Packets(a))) => packets::run(&ctx, a),
         Some(Command::Agenda(c)) => meeting::run_agenda(&ctx, c),
         Some(Command::Record(c)) => record::run(&ctx, c),
         Some(Command::Minutes(a)) => outputs::minutes(&ctx, a),

@@ -214,6 +214,9 @@ pub struct DemoSummary {
     pub sheets: usize,
     pub past_meeting: Id,
     pub next_meeting: Id,
+    /// The next meeting's agenda: 一括確認 and 重点協議 items.
+    pub quick: usize,
+    pub deep: usize,
 }
 
 struct Institutions {
@@ -555,7 +558,7 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
                 })?;
                 if deep {
                     let agency = c.affiliation.unwrap_or(inst.secretariat);
-                    let open = g.chance(0.7);
+                    let open = g.chance(0.15);
                     t.save_action(&Action {
                         id: 0,
                         case_id: *id,
@@ -590,21 +593,21 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
             for (id, _) in chunk {
                 let c = t.case(*id)?;
                 let Some(aff) = c.affiliation else { continue };
-                let prev_scale = g.rng.u8(3..=9);
+                let prev_scale = g.rng.u8(5..=10);
                 for (p, scale) in [
                     (prev_period, prev_scale),
-                    (period, prev_scale.saturating_sub(if g.chance(0.15) { 3 } else { 0 }).max(1)),
+                    (period, prev_scale.saturating_sub(if g.chance(0.06) { 3 } else { 0 }).max(1)),
                 ] {
                     t.request_sheet(*id, aff, p)?;
                     // Some sheets for the latest period have not come back yet.
-                    if p == period && g.chance(0.08) {
+                    if p == period && g.chance(0.05) {
                         continue;
                     }
                     let mut checks = Vec::new();
                     if p == period && scale < prev_scale {
                         checks.push(g.pick(&items).clone());
                     }
-                    if g.chance(0.1) {
+                    if g.chance(0.03) {
                         let k = g.pick(&items).clone();
                         if !checks.contains(&k) {
                             checks.push(k);
@@ -681,8 +684,54 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
         Ok(m)
     })?;
     summary.next_meeting = next;
+    prepare_next_meeting(store, &mut g, &inst, &case_ids, next, today)?;
+    let plan = store.build_agenda(next, today, &cfg)?;
+    summary.quick = plan.count(Track::Quick);
+    summary.deep = plan.count(Track::Deep);
     store.set_clock(None);
     Ok(summary)
+}
+
+/// What happened since the past meeting that the secretariat's triage should pick up: a
+/// school asks to discuss a child, a family plans to move, a child was taken into 一時保護.
+fn prepare_next_meeting(
+    store: &mut Store,
+    g: &mut Gen,
+    inst: &Institutions,
+    case_ids: &[(Id, Registration)],
+    next: Id,
+    today: NaiveDate,
+) -> Result<()> {
+    let children: Vec<Id> =
+        case_ids.iter().filter(|(_, r)| *r != Registration::ExpectantMother).map(|(id, _)| *id).collect();
+    if children.len() < 3 {
+        return Ok(());
+    }
+    let n = (children.len() / 85).max(1);
+    store.write(|t| {
+        for k in 0..n {
+            let id = children[g.rng.usize(..children.len())];
+            let c = t.case(id)?;
+            t.add_discussion_request(&crate::domain::triage::DiscussionRequest {
+                id: 0,
+                case_id: id,
+                agency_id: c.affiliation.or(Some(inst.boe)),
+                meeting_id: Some(next),
+                reason: ["保護者面談の結果を共有したい", "欠席が増えており対応を相談したい"][k % 2].into(),
+                requested_on: today - Duration::days(3),
+            })?;
+            let moving = children[g.rng.usize(..children.len())];
+            t.set_planned_move(moving, Some(today + g.days(30, 80)), "市外へ転出予定")?;
+            let custody = children[g.rng.usize(..children.len())];
+            let mut c = t.case(custody)?;
+            if c.cgc != CgcInvolvement::TemporaryCustody {
+                c.cgc = CgcInvolvement::TemporaryCustody;
+                t.save_case(&c)?;
+                t.link_case_agency(custody, inst.cgc, "児相担当")?;
+            }
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -721,6 +770,25 @@ mod tests {
         assert!(!s.open_actions().unwrap().is_empty());
         assert!(sum.sheets > 0);
         assert_eq!(s.audit_verify().unwrap().map(|n| n > 0), Ok(true));
+    }
+
+    #[test]
+    fn takahama_agenda_splits_into_quick_and_deep() {
+        for seed in [7, 2024] {
+            let mut s = Store::open_in_memory().unwrap();
+            let sum = generate(&mut s, Scale::Takahama, seed, today()).unwrap();
+            let total = sum.quick + sum.deep;
+            assert!(total >= 40, "{total} due");
+            assert!(
+                sum.deep * 3 >= total && sum.deep * 2 <= total + total / 5,
+                "quick {} deep {}",
+                sum.quick,
+                sum.deep
+            );
+            let plan = s.agenda_plan(sum.next_meeting, &Config::default()).unwrap();
+            assert!(plan.unassigned.is_empty());
+            assert!(plan.sessions.iter().all(|p| !p.items.is_empty()));
+        }
     }
 
     #[test]

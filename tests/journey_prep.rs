@@ -1,6 +1,6 @@
 //! The preparation screen on the REAL binary in a real terminal (tmux): open the demo's
-//! ledger, go to 会議準備 with F9, move a quick item to 重点協議, lock it, quit, open again and
-//! find it still there, locked.
+//! ledger, go to 会議準備 with F9, move a quick item to 重点協議, lock it, rebuild the agenda,
+//! quit, open again and find it still there, locked.
 //!
 //! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
 
@@ -36,11 +36,10 @@ fn prep_journey_in_a_real_terminal() {
     demo.arg("--db").arg(&db).args(["demo", "--no-tui"]);
     env(&mut demo);
     assert!(demo.output().unwrap().status.success());
+    // The demo builds the next meeting's agenda.
     let meeting = {
-        let mut store = Store::open(&db, None).unwrap();
-        let m = store.meetings().unwrap().into_iter().find(|m| m.status == MeetingStatus::Planned).unwrap();
-        common::hand_agenda(&mut store, m.id, 30);
-        m.id
+        let store = Store::open(&db, None).unwrap();
+        store.meetings().unwrap().into_iter().find(|m| m.status == MeetingStatus::Planned).unwrap().id
     };
 
     let t = Tmux { socket: format!("shinko-prep-{}", std::process::id()) };
@@ -66,9 +65,11 @@ fn prep_journey_in_a_real_terminal() {
     t.keys(&["Space"]);
     let s = t.wait_text(&format!("ケース {number} を固定しました"));
     assert!(s.contains("固定中"), "the detail says so:\n{s}");
-    // A locked item does not move.
-    t.keys(&["t"]);
-    t.wait_text("固定中です");
+    // Rebuilding (F8 twice) leaves the locked item where it is.
+    t.keys(&["F8"]);
+    t.wait_text("もう一度押すと");
+    t.keys(&["F8"]);
+    t.wait_text("議事次第を作り直しました");
     t.keys(&["q"]);
 
     // The second run: Alt+2 straight to the preparation screen.

@@ -16,10 +16,11 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
 }
 
-fn demo_with_agenda(n: usize) -> (Store, i64) {
+/// The demo (its next meeting's agenda built) with questions to some institutions.
+fn demo_with_agenda() -> (Store, i64) {
     let mut store = Store::open_in_memory().unwrap();
     let sum = demo::generate(&mut store, Scale::Takahama, 2024, today()).unwrap();
-    common::hand_agenda(&mut store, sum.next_meeting, n);
+    common::ask_institutions(&mut store, sum.next_meeting);
     (store, sum.next_meeting)
 }
 
@@ -49,7 +50,7 @@ fn xlsx_cells(bytes: &[u8]) -> Vec<String> {
 
 #[test]
 fn each_packet_holds_only_its_institutions_children() {
-    let (store, meeting) = demo_with_agenda(85);
+    let (store, meeting) = demo_with_agenda();
     let config = Config::default();
     let all_cases = store.cases(true).unwrap();
     let list = packets::gather(&store, meeting).unwrap();
@@ -86,7 +87,7 @@ fn each_packet_holds_only_its_institutions_children() {
 
 #[test]
 fn drafts_for_quick_items_questions_for_the_institution_and_the_notice_on_every_page() {
-    let (store, meeting) = demo_with_agenda(85);
+    let (store, meeting) = demo_with_agenda();
     let config = Config::default();
     let list = packets::gather(&store, meeting).unwrap();
     let p = list
@@ -99,9 +100,9 @@ fn drafts_for_quick_items_questions_for_the_institution_and_the_notice_on_every_
     for s in &p.sessions {
         assert!(text.contains(&s.label), "session {} listed", s.label);
     }
-    let quick = p.cases.iter().find(|c| c.item.track == Track::Quick);
-    if quick.is_some() {
-        assert!(text.contains("現状維持・見守り継続"), "the 事務局案 of quick items");
+    for c in p.cases.iter().filter(|c| c.item.track == Track::Quick && !c.item.draft.policy.is_empty()) {
+        let first_line = c.item.draft.policy.lines().next().unwrap();
+        assert!(text.contains(first_line), "the 事務局案 of quick items");
     }
     // A question to another institution on a shared case is not shown.
     for c in &p.cases {
@@ -122,7 +123,7 @@ fn drafts_for_quick_items_questions_for_the_institution_and_the_notice_on_every_
 
 #[test]
 fn written_owner_only_never_over_existing_files_and_not_without_an_agenda() {
-    let (store, meeting) = demo_with_agenda(20);
+    let (store, meeting) = demo_with_agenda();
     let config = Config::default();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("事前送付");
@@ -141,6 +142,7 @@ fn written_owner_only_never_over_existing_files_and_not_without_an_agenda() {
 
     let mut empty = Store::open_in_memory().unwrap();
     let sum = demo::generate(&mut empty, Scale::Takahama, 2024, today()).unwrap();
+    empty.write(|t| t.delete_agenda(sum.next_meeting)).unwrap();
     let err = packets::write_packets(&empty, sum.next_meeting, &dir.path().join("x"), false, &config).unwrap_err();
     assert!(err.to_string().contains("議事次第がありません"), "{err}");
     assert!(!dir.path().join("x").exists(), "nothing written");
@@ -166,7 +168,7 @@ fn the_command_line_writes_the_packets() {
         let mut store = Store::open(&db, None).unwrap();
         let m = store.meetings().unwrap().into_iter().find(|m| m.status == shinko::domain::MeetingStatus::Planned);
         let id = m.unwrap().id;
-        common::hand_agenda(&mut store, id, 30);
+        common::ask_institutions(&mut store, id);
         id
     };
     let out = dir.path().join("packets");

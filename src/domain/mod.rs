@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod agency;
+pub mod agenda;
 pub mod calendar;
 pub mod case;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod rank;
 pub mod search;
 pub mod sheet;
 pub mod sheet_merge;
+pub mod triage;
 pub mod wareki;
 
 pub use action::{Action, ActionStatus};

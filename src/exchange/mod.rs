@@ -2,6 +2,7 @@
 //! minutes, schedules, statistics. Converters are pure over domain types; the readers and
 //! writers around them do the IO.
 
+pub mod agenda_doc;
 pub mod docx;
 pub mod output;
 pub mod packets;

@@ -61,9 +61,9 @@ fn row_session(r: &Row<'_>) -> rusqlite::Result<Session> {
     })
 }
 
-const ITEM_COLS: &str = "id, meeting_id, session_id, case_id, block, position, track, reasons, draft, questions, locked, state, elapsed_secs";
+pub(super) const ITEM_COLS: &str = "id, meeting_id, session_id, case_id, block, position, track, reasons, draft, questions, locked, state, elapsed_secs";
 
-fn row_item(r: &Row<'_>) -> rusqlite::Result<AgendaItem> {
+pub(super) fn row_item(r: &Row<'_>) -> rusqlite::Result<AgendaItem> {
     Ok(AgendaItem {
         id: r.get(0)?,
         meeting_id: r.get(1)?,

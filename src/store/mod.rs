@@ -11,6 +11,7 @@ pub mod cases;
 pub mod households;
 pub mod meetings;
 pub mod migrations;
+pub mod prep;
 pub mod sheets;
 
 use std::path::Path;

@@ -351,8 +351,8 @@ impl Form {
                     next_review: parse_date_field(self, FieldKey::DraftNextReview, "次回確認日")?,
                     close_reason: text(FieldKey::DraftClose),
                 };
-                Ok(Effect::SaveAgendaItems {
-                    items: vec![AgendaItem { draft, ..(**item).clone() }],
+                Ok(Effect::EditAgenda {
+                    edit: super::msg::AgendaEdit::Draft(item.id, draft),
                     message: format!("ケース {number} の事務局案を保存しました"),
                     select: item.id,
                 })

@@ -85,10 +85,11 @@ pub enum Effect {
         meeting: Option<Id>,
         select: Option<Id>,
         today: NaiveDate,
+        config: Box<crate::domain::Config>,
     },
-    /// Saves agenda items (audited) in one transaction.
-    SaveAgendaItems {
-        items: Vec<crate::domain::AgendaItem>,
+    /// One hand edit of the agenda (audited; rebuilding keeps it).
+    EditAgenda {
+        edit: AgendaEdit,
         message: String,
         select: Id,
     },
@@ -104,4 +105,16 @@ pub enum Effect {
         dir: std::path::PathBuf,
         config: Box<crate::domain::Config>,
     },
+}
+
+/// A hand edit of one agenda item; track, session, position and lock apply to its block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgendaEdit {
+    Track(Id, crate::domain::Track),
+    /// To the end of another session.
+    Session(Id, Id),
+    /// To this index among all items of its session.
+    Position(Id, i64),
+    Lock(Id, bool),
+    Draft(Id, crate::domain::meeting::SecretariatDraft),
 }

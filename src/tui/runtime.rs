@@ -17,11 +17,11 @@ use ratatui::crossterm::execute;
 
 use super::keymap::Keymap;
 use super::model::Model;
-use super::msg::{CaseDetail, Effect, LedgerData, Msg, SaveCase};
+use super::msg::{AgendaEdit, CaseDetail, Effect, LedgerData, Msg, SaveCase};
 use super::prep::{self, MeetingRef, PrepData};
 use super::update::update;
 use super::view;
-use crate::domain::{AgendaItem, CaseStatus, Config, Id};
+use crate::domain::{CaseStatus, Config, Id, Track};
 use crate::store::{Store, StoreError};
 
 /// Opens the TUI on `store` until the user quits. The terminal is restored on every exit
@@ -148,10 +148,10 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
         Effect::LoadDetail(id) => load_detail(store, id).map(|d| Msg::DetailLoaded(Box::new(d))),
         Effect::SaveCase(s) => save_case(store, *s),
         Effect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
-        Effect::LoadPrep { meeting, select, today } => {
-            load_prep(store, meeting, select, today).map(|d| Msg::PrepLoaded(Box::new(d)))
+        Effect::LoadPrep { meeting, select, today, config } => {
+            load_prep(store, meeting, select, today, &config).map(|d| Msg::PrepLoaded(Box::new(d)))
         }
-        Effect::SaveAgendaItems { items, message, select } => save_agenda_items(store, &items, message, select),
+        Effect::EditAgenda { edit, message, select } => edit_agenda(store, edit, message, select),
         Effect::RebuildAgenda { meeting, today, config } => rebuild_agenda(store, meeting, today, &config),
         Effect::ExportPackets { meeting, dir, config } => export_packets(store, meeting, &dir, &config),
     };
@@ -170,7 +170,7 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::CloseCase { .. } => "close_case",
         Effect::Quit => "quit",
         Effect::LoadPrep { .. } => "load_prep",
-        Effect::SaveAgendaItems { .. } => "save_agenda_items",
+        Effect::EditAgenda { .. } => "edit_agenda",
         Effect::RebuildAgenda { .. } => "rebuild_agenda",
         Effect::ExportPackets { .. } => "export_packets",
     }
@@ -233,7 +233,13 @@ fn close_case(store: &mut Store, id: Id, status: CaseStatus, on: NaiveDate, reas
 }
 
 /// The preparation screen's data for `meeting` (None: the next planned meeting after today).
-fn load_prep(store: &Store, meeting: Option<Id>, select: Option<Id>, today: NaiveDate) -> Result<PrepData, StoreError> {
+fn load_prep(
+    store: &Store,
+    meeting: Option<Id>,
+    select: Option<Id>,
+    today: NaiveDate,
+    config: &Config,
+) -> Result<PrepData, StoreError> {
     let mut meetings = Vec::new();
     for m in store.meetings()? {
         let date = store.meeting_date(m.id)?;
@@ -242,7 +248,8 @@ fn load_prep(store: &Store, meeting: Option<Id>, select: Option<Id>, today: Naiv
     let Some(id) = meeting.or_else(|| prep::default_meeting(&meetings, today)) else {
         return Ok(PrepData { meetings, ..Default::default() });
     };
-    let items = store.agenda(id)?;
+    let plan = store.agenda_plan(id, config)?;
+    let items: Vec<_> = plan.items().cloned().collect();
     let mut cases = Vec::with_capacity(items.len());
     let mut sheets = Vec::new();
     let mut requests = Vec::new();
@@ -258,6 +265,7 @@ fn load_prep(store: &Store, meeting: Option<Id>, select: Option<Id>, today: Naiv
         meetings,
         meeting: Some(store.meeting(id)?),
         sessions: store.sessions(id)?,
+        plan,
         items,
         cases,
         sheets,
@@ -267,15 +275,27 @@ fn load_prep(store: &Store, meeting: Option<Id>, select: Option<Id>, today: Naiv
     })
 }
 
-/// Saves hand edits of the agenda in one audited transaction.
-fn save_agenda_items(store: &mut Store, items: &[AgendaItem], message: String, select: Id) -> Result<Msg, StoreError> {
-    store.write(|t| items.iter().try_for_each(|i| t.save_agenda_item(i).map(|_| ())))?;
-    tracing::info!(items = items.len(), "agenda items saved from the tui");
+/// One hand edit through the store's agenda edits (audited; rebuilding keeps it).
+fn edit_agenda(store: &mut Store, edit: AgendaEdit, message: String, select: Id) -> Result<Msg, StoreError> {
+    store.write(|t| match &edit {
+        AgendaEdit::Track(id, track) => t.set_item_track(*id, *track),
+        AgendaEdit::Session(id, session) => t.set_item_session(*id, *session),
+        AgendaEdit::Position(id, position) => t.reorder_item(*id, *position),
+        AgendaEdit::Lock(id, locked) => t.set_item_locked(*id, *locked),
+        AgendaEdit::Draft(id, draft) => t.set_item_draft(*id, draft),
+    })?;
+    tracing::info!(item = select, "agenda edited from the tui");
     Ok(Msg::PrepSaved { select: Some(select), message })
 }
 
-fn rebuild_agenda(_store: &mut Store, _meeting: Id, _today: NaiveDate, _config: &Config) -> Result<Msg, StoreError> {
-    Err(StoreError::invalid("議事次第", "議事次第の自動作成はまだ使えません"))
+/// Re-plans the agenda; locked blocks and hand edits stay.
+fn rebuild_agenda(store: &mut Store, meeting: Id, today: NaiveDate, config: &Config) -> Result<Msg, StoreError> {
+    let plan = store.build_agenda(meeting, today, config)?;
+    let (q, d) = (plan.count(Track::Quick), plan.count(Track::Deep));
+    tracing::info!(meeting, items = q + d, "agenda rebuilt from the tui");
+    Ok(Msg::PrepSaved {
+        select: None, message: format!("議事次第を作り直しました（一括確認 {q}件・重点協議 {d}件）")
+    })
 }
 
 /// Writes the packets; an existing file is never replaced from the TUI (choose another folder).

@@ -82,7 +82,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.form = None;
             m.info(message);
             let meeting = m.prep.data.as_ref().and_then(|d| d.meeting.as_ref()).map(|x| x.id);
-            vec![Effect::LoadPrep { meeting, select, today: m.today }]
+            vec![Effect::LoadPrep { meeting, select, today: m.today, config: Box::new(m.config.clone()) }]
         }
         Msg::Failed(text) => {
             match &mut m.form {
@@ -160,7 +160,7 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
         // Reloaded on every visit: the ledger may have changed meanwhile.
         Screen::Prep => {
             let meeting = m.prep.data.as_ref().and_then(|d| d.meeting.as_ref()).map(|x| x.id);
-            vec![Effect::LoadPrep { meeting, select: None, today: m.today }]
+            vec![Effect::LoadPrep { meeting, select: None, today: m.today, config: Box::new(m.config.clone()) }]
         }
         Screen::Meeting | Screen::Stats => vec![],
     }

@@ -20,7 +20,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
     };
     let a = prep::areas(body, d.sessions.len());
     render_title(d, f, a.title);
-    render_plan(m, d, f, a.plan);
+    render_plan(d, f, a.plan);
     for c in [Column::Quick, Column::Deep] {
         render_track(m, d, c, f, if c == Column::Quick { a.quick } else { a.deep });
     }
@@ -39,26 +39,41 @@ fn render_title(d: &PrepData, f: &mut Frame<'_>, area: Rect) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-fn render_plan(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
+/// One line per session; narrow terminals get the short form so the end time stays visible.
+fn render_plan(d: &PrepData, f: &mut Frame<'_>, area: Rect) {
     let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
-    let lines: Vec<Line> = prep::plan(&d.items, &d.sessions, &m.config.budget)
-        .into_iter()
+    let wide = area.width >= 100;
+    let mut lines: Vec<Line> = d
+        .plan
+        .sessions
+        .iter()
         .map(|p| {
-            let when =
-                p.session.as_ref().map(|s| format!("{} {}", s.date.format("%m/%d"), hm(s.start))).unwrap_or_default();
-            let budget = p.session.as_ref().map(|s| format!("/{}", s.budget_minutes())).unwrap_or_default();
-            let end = p.end.map(|e| format!(" 終了見込 {}", hm(e))).unwrap_or_default();
-            let text = format!(
-                " {} {when}  一括{}・重点{}件 {:.0}{budget}分{end}{}",
-                p.label,
-                p.quick,
-                p.deep,
-                p.minutes,
-                if p.over { " 超過" } else { "" }
-            );
-            if p.over { Line::from(Span::raw(text).red().bold()) } else { Line::from(text) }
+            let s = &p.session;
+            let n = p.action_review.len();
+            let counts = match (wide, n) {
+                (true, 0) => format!("一括{}・重点{}件", p.quick, p.deep),
+                (true, _) => format!("一括{}・重点{}件・前回の役割分担{n}件", p.quick, p.deep),
+                (false, 0) => format!("一括{} 重点{}", p.quick, p.deep),
+                (false, _) => format!("一括{} 重点{} 役割確認{n}", p.quick, p.deep),
+            };
+            let end = if wide {
+                format!("終了見込 {}", hm(p.expected_end))
+            } else {
+                format!("終了{}", hm(p.expected_end))
+            };
+            let over = if p.over_minutes > 0 { format!(" {}分超過", p.over_minutes) } else { String::new() };
+            let when = if wide {
+                format!("{} {}", s.date.format("%m/%d"), hm(s.start))
+            } else {
+                s.date.format("%m/%d").to_string()
+            };
+            let text = format!(" {} {when} {counts} {:.0}/{}分 {end}{over}", s.label, p.minutes, s.budget_minutes());
+            if p.over_minutes > 0 { Line::from(Span::raw(text).red().bold()) } else { Line::from(text) }
         })
         .collect();
+    if !d.plan.unassigned.is_empty() {
+        lines.push(Line::from(format!(" 日程未定 {}件", d.plan.unassigned.len())).yellow());
+    }
     f.render_widget(Paragraph::new(lines), area);
 }
 

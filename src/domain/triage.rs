@@ -1,0 +1,558 @@
+//! 振り分け: which due cases need real discussion (重点協議) and which can be confirmed in one
+//! go (一括確認), each with its reasons written out in Japanese, and the 事務局案 for the
+//! quick ones. Pure: everything the rules look at is passed in, `today` included.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::Id;
+use super::action::{Action, ActionStatus};
+use super::case::{Case, CgcInvolvement, Registration};
+use super::config::{Config, SheetItemKind};
+use super::meeting::{SecretariatDraft, Track};
+use super::sheet::AssessmentSheet;
+use super::sheet_merge;
+
+/// An institution's request that a case be discussed (府中市: 事前に協議を依頼).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiscussionRequest {
+    pub id: Id,
+    pub case_id: Id,
+    pub agency_id: Option<Id>,
+    /// The meeting it is meant for; None = the next one.
+    pub meeting_id: Option<Id>,
+    pub reason: String,
+    pub requested_on: NaiveDate,
+}
+
+/// What the rules know about the meeting being prepared.
+#[derive(Debug, Clone)]
+pub struct MeetingFrame<'a> {
+    pub meeting_id: Id,
+    /// First and last day of the meeting (its sessions may span days).
+    pub first_day: NaiveDate,
+    pub last_day: NaiveDate,
+    /// 開催日 of the previous meeting, if any.
+    pub previous: Option<(Id, NaiveDate)>,
+    /// The expected day of the meeting after this one.
+    pub next_meeting: NaiveDate,
+    pub today: NaiveDate,
+    /// Agency names by id, for the reason texts.
+    pub agency_names: &'a BTreeMap<Id, String>,
+}
+
+impl MeetingFrame<'_> {
+    /// The day "since the last meeting" counts from; without one, three months back.
+    pub fn since(&self) -> NaiveDate {
+        self.previous
+            .map(|p| p.1)
+            .unwrap_or_else(|| self.first_day.checked_sub_months(Months::new(3)).unwrap_or(self.first_day))
+    }
+
+    fn agency(&self, id: Option<Id>) -> String {
+        id.and_then(|i| self.agency_names.get(&i).cloned()).unwrap_or_else(|| "機関".into())
+    }
+}
+
+/// Everything known about one case that the rules read.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFacts<'a> {
+    /// This case's sheets (any order).
+    pub sheets: Vec<&'a AssessmentSheet>,
+    /// Sheets asked of institutions: (case_id, agency_id, period).
+    pub requests: Vec<(Id, Id, NaiveDate)>,
+    /// This case's actions.
+    pub actions: Vec<&'a Action>,
+    /// Rank agreed at the latest earlier meeting.
+    pub rank_at_previous: Option<String>,
+    /// 児相 involvement before its first change since the previous meeting (None = no change).
+    pub cgc_before: Option<CgcInvolvement>,
+    pub discussion: Vec<&'a DiscussionRequest>,
+    /// A planned move (転居・転出予定).
+    pub move_on: Option<NaiveDate>,
+    /// Put on the agenda by the secretariat by hand.
+    pub added: bool,
+}
+
+/// The proposal for one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    pub case_id: Id,
+    pub track: Track,
+    pub reasons: Vec<String>,
+    pub draft: SecretariatDraft,
+}
+
+/// Whether the case belongs on this meeting's agenda: its review falls on or before the
+/// meeting's last day, or someone asked for it.
+pub fn is_due(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>) -> bool {
+    case.is_open()
+        && (facts.added || !facts.discussion.is_empty() || case.next_review.is_none_or(|d| d <= frame.last_day))
+}
+
+/// The 重点協議 reasons for a case; empty when nothing calls for discussion.
+pub fn deep_reasons(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    let t = &cfg.triage;
+    let day = frame.first_day;
+    let since = frame.since();
+    let scheme = cfg.rank_scheme(case.registration);
+
+    if case.accepted_on > since {
+        out.push(format!("前回会議以降の新規登録（受理日 {}）", case.accepted_on));
+    }
+    match &facts.rank_at_previous {
+        Some(before) if scheme.is_raise(before, &case.rank) => {
+            out.push(format!("ランクが{}から{}に上がった", before, case.rank));
+        }
+        _ => {}
+    }
+    if t.deep_ranks.contains(&case.rank) {
+        out.push(format!("ランク{}（重点協議の対象ランク）", case.rank));
+    }
+
+    // Sheets: only what arrived since the last meeting is news.
+    let owned: Vec<AssessmentSheet> = facts.sheets.iter().map(|s| (*s).clone()).collect();
+    let merged = sheet_merge::merge(case.id, &owned, &facts.requests);
+    let label = |k: &str| {
+        cfg.sheet_items
+            .iter()
+            .find(|i| i.key == k && i.kind == SheetItemKind::Check)
+            .map(|i| i.label.clone())
+            .unwrap_or_else(|| k.to_string())
+    };
+    for col in merged.columns.iter().filter(|c| c.latest.period > since) {
+        let who = frame.agency(Some(col.agency_id));
+        if !col.newly_ticked.is_empty() {
+            let items: Vec<String> = col.newly_ticked.iter().map(|k| label(k)).collect();
+            out.push(format!("{who}のシートに新たなチェック: {}", items.join("、")));
+        }
+        if let (Some(d), Some(prev), Some(now)) =
+            (col.scale_change(), col.previous.as_ref().and_then(|p| p.safety_scale), col.latest.safety_scale)
+            && -d >= t.safety_scale_drop as i16
+        {
+            out.push(format!("{who}のセーフティスケールが{prev}から{now}に低下"));
+        } else if let Some(now) = col.latest.safety_scale
+            && now <= t.safety_scale_low
+        {
+            out.push(format!("{who}のセーフティスケールが{now}（{}以下）", t.safety_scale_low));
+        }
+    }
+    for m in merged.missing.iter().filter(|m| m.period <= day) {
+        out.push(format!("{}のシート（{}分）が未提出", frame.agency(Some(m.agency_id)), m.period));
+    }
+
+    for a in &facts.actions {
+        let reviewed_earlier = a.reviewed_in.is_some() && a.reviewed_in != frame.previous.map(|p| p.0);
+        if a.status == ActionStatus::NotDone && !reviewed_earlier {
+            out.push(format!("前回の役割分担「{}」が未実施（{}）", a.what, frame.agency(a.agency_id)));
+        } else if a.status == ActionStatus::Open
+            && let Some(due) = a.due
+            && due < day
+        {
+            out.push(format!("役割分担「{}」が期限（{}）を過ぎて未確認（{}）", a.what, due, frame.agency(a.agency_id)));
+        }
+    }
+
+    if let Some(before) = facts.cgc_before
+        && before != case.cgc
+    {
+        let what = match (before, case.cgc) {
+            (_, CgcInvolvement::TemporaryCustody) => "一時保護",
+            (_, CgcInvolvement::ReturnedHome) => "措置解除・家庭復帰",
+            (CgcInvolvement::TemporaryCustody, _) => "一時保護解除",
+            (_, CgcInvolvement::Placement) => "施設入所・里親委託",
+            _ => "関与の変化",
+        };
+        out.push(format!("児相の関与が「{}」から「{}」に変わった（{what}）", before.label(), case.cgc.label()));
+    }
+
+    if let Some(next) = case.next_review
+        && next < frame.today
+    {
+        out.push(format!("次回確認日（{next}）を過ぎている"));
+    }
+
+    if case.registration == Registration::ExpectantMother {
+        let weeks_now = case.pregnancy_weeks_on(day);
+        let weeks_then = frame.previous.and_then(|p| case.pregnancy_weeks_on(p.1));
+        if let Some(w) = weeks_now
+            && (t.pregnancy_review_week..42).contains(&w)
+            && weeks_then.is_none_or(|p| p < t.pregnancy_review_week)
+        {
+            out.push(format!("妊娠{w}週（{}週以降の再評価時期）", t.pregnancy_review_week));
+        }
+        if let Some(due) = case.due_date
+            && due < frame.next_meeting
+        {
+            out.push(format!("出産予定日（{due}）が次回会議より前"));
+        }
+    }
+
+    if let Some(change) = school_transition(case, day, t.transition_days) {
+        out.push(change);
+    }
+    if let Some(on) = facts.move_on
+        && on >= frame.today
+        && (on - day).num_days() <= t.transition_days
+    {
+        out.push(format!("転居・転出予定（{on}）"));
+    }
+
+    for r in &facts.discussion {
+        out.push(format!("{}から協議の依頼: {}", frame.agency(r.agency_id), r.reason));
+    }
+    out
+}
+
+/// A school transition (小学校入学, 中学校進学, 中学校卒業) on the next 1 April, if it is within
+/// `days` of `day`.
+fn school_transition(case: &Case, day: NaiveDate, days: i64) -> Option<String> {
+    if case.registration == Registration::ExpectantMother {
+        return None;
+    }
+    let y = if (day.month(), day.day()) < (4, 1) { day.year() } else { day.year() + 1 };
+    let april = NaiveDate::from_ymd_opt(y, 4, 1)?;
+    if (april - day).num_days() > days {
+        return None;
+    }
+    let what = match case.school_year_on(april)? {
+        1 => "小学校入学",
+        7 => "中学校進学",
+        10 => "中学校卒業・進路",
+        _ => return None,
+    };
+    Some(format!("{april}に{what}を控えている"))
+}
+
+/// How many whole months every institution has reported the case stable (scale at or above
+/// the stable mark, no ticks), counted from the oldest sheet of the unbroken recent run.
+pub fn stable_months(sheets: &[&AssessmentSheet], day: NaiveDate, cfg: &Config) -> u32 {
+    let mut sorted: Vec<&AssessmentSheet> = sheets.iter().copied().filter(|s| s.period <= day).collect();
+    sorted.sort_by_key(|s| std::cmp::Reverse(s.period));
+    let stable = |s: &AssessmentSheet| {
+        s.checks.is_empty() && s.safety_scale.is_some_and(|v| v >= cfg.triage.safety_scale_stable)
+    };
+    let mut since = None;
+    for s in sorted {
+        if !stable(s) {
+            break;
+        }
+        since = Some(s.period);
+    }
+    since.map(|s| months_between(s, day)).unwrap_or(0)
+}
+
+fn months_between(from: NaiveDate, to: NaiveDate) -> u32 {
+    let mut m = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    if to.day() < from.day() {
+        m -= 1;
+    }
+    m.max(0) as u32
+}
+
+/// Marked on a case the secretariat put on the agenda by hand.
+pub const ADDED: &str = "事務局が議題に追加";
+
+/// The proposal for one due case: deep with its reasons, or quick with a 事務局案.
+pub fn propose(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg: &Config) -> Proposal {
+    let mut deep = deep_reasons(case, frame, facts, cfg);
+    if !deep.is_empty() {
+        if facts.added {
+            deep.push(ADDED.into());
+        }
+        return Proposal { case_id: case.id, track: Track::Deep, reasons: deep, draft: SecretariatDraft::default() };
+    }
+    let cal = cfg.business_calendar();
+    let scheme = cfg.rank_scheme(case.registration);
+    let next = scheme.next_review(&case.rank, frame.first_day, &cal);
+    let months = stable_months(&facts.sheets, frame.first_day, cfg);
+    let closing = months >= cfg.triage.stable_months_to_close && !facts.actions.iter().any(|a| a.is_open());
+    let mut reasons = vec!["前回から大きな変化の報告なし・次の支援が明確".to_string()];
+    if facts.added {
+        reasons.push(ADDED.into());
+    }
+    let draft = if closing {
+        reasons.push(format!(
+            "{months}か月安定（セーフティスケール{}以上・チェックなし）のため終結案",
+            cfg.triage.safety_scale_stable
+        ));
+        SecretariatDraft {
+            summary: format!("{months}か月にわたり各機関の報告で安定している"),
+            policy: "終結とし、所属機関での通常の見守りに移行する".into(),
+            rank: None,
+            next_review: None,
+            close_reason: Some(format!("{months}か月問題なく安定")),
+        }
+    } else {
+        SecretariatDraft {
+            summary: "前回から大きな変化なし".into(),
+            policy: format!("現状維持・見守り継続（主担当機関は変更なし）。{}", case.support_policy),
+            rank: None,
+            next_review: Some(next),
+            close_reason: None,
+        }
+    };
+    Proposal { case_id: case.id, track: Track::Quick, reasons, draft }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn names() -> BTreeMap<Id, String> {
+        [(10, "東小学校".to_string()), (20, "保健センター".to_string())].into_iter().collect()
+    }
+
+    fn frame(names: &BTreeMap<Id, String>) -> MeetingFrame<'_> {
+        MeetingFrame {
+            meeting_id: 2,
+            first_day: d(2026, 12, 8),
+            last_day: d(2026, 12, 9),
+            previous: Some((1, d(2026, 9, 1))),
+            next_meeting: d(2027, 3, 8),
+            today: d(2026, 11, 24),
+            agency_names: names,
+        }
+    }
+
+    fn case() -> Case {
+        let mut c = Case::blank(d(2024, 4, 1));
+        c.id = 5;
+        c.number = "R6-005".into();
+        c.name = "テスト".into();
+        c.birth_date = Some(d(2016, 6, 1));
+        c.rank = "C".into();
+        c.next_review = Some(d(2026, 12, 8));
+        c.last_review = Some(d(2026, 9, 1));
+        c.support_policy = "学校で見守る".into();
+        c
+    }
+
+    fn sheet(period: NaiveDate, checks: &[&str], scale: u8) -> AssessmentSheet {
+        AssessmentSheet {
+            id: 0,
+            case_id: 5,
+            agency_id: 10,
+            period,
+            written_on: None,
+            checks: checks.iter().map(|s| s.to_string()).collect(),
+            notes: BTreeMap::new(),
+            safety_scale: Some(scale),
+            writer: String::new(),
+            source: String::new(),
+        }
+    }
+
+    fn action(status: ActionStatus, due: NaiveDate) -> Action {
+        Action {
+            id: 1,
+            case_id: 5,
+            meeting_id: Some(1),
+            agency_id: Some(10),
+            owner: "担任".into(),
+            what: "家庭訪問".into(),
+            due: Some(due),
+            status,
+            review_note: String::new(),
+            reviewed_in: None,
+        }
+    }
+
+    fn reasons(c: &Case, facts: &CaseFacts<'_>) -> Vec<String> {
+        let n = names();
+        deep_reasons(c, &frame(&n), facts, &Config::default())
+    }
+
+    #[test]
+    fn a_stable_case_has_no_deep_reason() {
+        assert!(reasons(&case(), &CaseFacts::default()).is_empty());
+    }
+
+    #[test]
+    fn new_registration_since_the_last_meeting() {
+        let mut c = case();
+        c.accepted_on = d(2026, 10, 2);
+        assert_eq!(reasons(&c, &CaseFacts::default()), vec!["前回会議以降の新規登録（受理日 2026-10-02）"]);
+    }
+
+    #[test]
+    fn rank_raised_and_top_rank() {
+        let mut c = case();
+        c.rank = "B".into();
+        let f = CaseFacts { rank_at_previous: Some("C".into()), ..Default::default() };
+        assert_eq!(reasons(&c, &f), vec!["ランクがCからBに上がった"]);
+        c.rank = "A".into();
+        assert_eq!(reasons(&c, &CaseFacts::default()), vec!["ランクA（重点協議の対象ランク）"]);
+    }
+
+    #[test]
+    fn newly_ticked_items_on_a_sheet() {
+        let (a, b) = (sheet(d(2026, 8, 31), &[], 7), sheet(d(2026, 11, 30), &["injury"], 7));
+        let f = CaseFacts { sheets: vec![&a, &b], ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["東小学校のシートに新たなチェック: 不自然なけが・あざ・やけどがある"]);
+    }
+
+    #[test]
+    fn safety_scale_drop_and_low_scale() {
+        let (a, b) = (sheet(d(2026, 8, 31), &[], 7), sheet(d(2026, 11, 30), &[], 5));
+        let f = CaseFacts { sheets: vec![&a, &b], ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["東小学校のセーフティスケールが7から5に低下"]);
+        let (a, b) = (sheet(d(2026, 8, 31), &[], 3), sheet(d(2026, 11, 30), &[], 3));
+        let f = CaseFacts { sheets: vec![&a, &b], ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["東小学校のセーフティスケールが3（3以下）"]);
+    }
+
+    #[test]
+    fn old_sheets_are_not_news() {
+        let a = sheet(d(2026, 5, 31), &["injury"], 2);
+        let f = CaseFacts { sheets: vec![&a], ..Default::default() };
+        assert!(reasons(&case(), &f).is_empty());
+    }
+
+    #[test]
+    fn missing_sheet() {
+        let f = CaseFacts { requests: vec![(5, 20, d(2026, 11, 30))], ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["保健センターのシート（2026-11-30分）が未提出"]);
+    }
+
+    #[test]
+    fn action_not_done_or_open_past_due() {
+        let a = action(ActionStatus::NotDone, d(2026, 10, 1));
+        let f = CaseFacts { actions: vec![&a], ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["前回の役割分担「家庭訪問」が未実施（東小学校）"]);
+        let a = action(ActionStatus::Open, d(2026, 10, 1));
+        let f = CaseFacts { actions: vec![&a], ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["役割分担「家庭訪問」が期限（2026-10-01）を過ぎて未確認（東小学校）"]);
+        // Due after the meeting: not yet a concern.
+        let a = action(ActionStatus::Open, d(2027, 1, 10));
+        let f = CaseFacts { actions: vec![&a], ..Default::default() };
+        assert!(reasons(&case(), &f).is_empty());
+    }
+
+    #[test]
+    fn cgc_involvement_changed() {
+        let mut c = case();
+        c.cgc = CgcInvolvement::TemporaryCustody;
+        let f = CaseFacts { cgc_before: Some(CgcInvolvement::Consultation), ..Default::default() };
+        assert_eq!(reasons(&c, &f), vec!["児相の関与が「情報共有」から「一時保護」に変わった（一時保護）"]);
+        c.cgc = CgcInvolvement::ReturnedHome;
+        let f = CaseFacts { cgc_before: Some(CgcInvolvement::Placement), ..Default::default() };
+        assert_eq!(reasons(&c, &f), vec!["児相の関与が「措置中」から「家庭復帰」に変わった（措置解除・家庭復帰）"]);
+    }
+
+    #[test]
+    fn overdue_review() {
+        let mut c = case();
+        c.next_review = Some(d(2026, 11, 1));
+        assert_eq!(reasons(&c, &CaseFacts::default()), vec!["次回確認日（2026-11-01）を過ぎている"]);
+    }
+
+    #[test]
+    fn expectant_mother_at_seven_months_or_due_before_the_next_meeting() {
+        let mut c = case();
+        c.registration = Registration::ExpectantMother;
+        c.birth_date = Some(d(1998, 1, 1));
+        c.rank = "B".into();
+        // Week 28 on 8 Dec 2026 (12 weeks before the due date), delivering before March.
+        c.due_date = Some(d(2027, 3, 2));
+        assert_eq!(
+            reasons(&c, &CaseFacts::default()),
+            vec!["妊娠28週（28週以降の再評価時期）", "出産予定日（2027-03-02）が次回会議より前"]
+        );
+        // Past week 28 already at the previous meeting: only the delivery counts.
+        let n = names();
+        let mut fr = frame(&n);
+        fr.previous = Some((1, d(2026, 11, 10)));
+        c.due_date = Some(d(2026, 12, 20));
+        let r = deep_reasons(&c, &fr, &CaseFacts::default(), &Config::default());
+        assert_eq!(r, vec!["出産予定日（2026-12-20）が次回会議より前"]);
+        // Week 20, due in spring after the next meeting: nothing yet.
+        c.due_date = Some(d(2027, 4, 27));
+        assert!(reasons(&c, &CaseFacts::default()).is_empty());
+    }
+
+    #[test]
+    fn school_transition_within_the_window() {
+        let mut c = case();
+        c.birth_date = Some(d(2020, 6, 1)); // 年長 now, 小1 from April 2027
+        let mut cfg = Config::default();
+        let n = names();
+        assert!(deep_reasons(&c, &frame(&n), &CaseFacts::default(), &cfg).is_empty(), "April is 114 days away");
+        cfg.triage.transition_days = 120;
+        assert_eq!(
+            deep_reasons(&c, &frame(&n), &CaseFacts::default(), &cfg),
+            vec!["2027-04-01に小学校入学を控えている"]
+        );
+        c.birth_date = Some(d(2014, 6, 1));
+        assert_eq!(
+            deep_reasons(&c, &frame(&n), &CaseFacts::default(), &cfg),
+            vec!["2027-04-01に中学校進学を控えている"]
+        );
+    }
+
+    #[test]
+    fn planned_move() {
+        let f = CaseFacts { move_on: Some(d(2027, 1, 20)), ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["転居・転出予定（2027-01-20）"]);
+    }
+
+    #[test]
+    fn discussion_request_from_an_institution() {
+        let r = DiscussionRequest {
+            id: 1,
+            case_id: 5,
+            agency_id: Some(10),
+            meeting_id: None,
+            reason: "欠席が増えている".into(),
+            requested_on: d(2026, 11, 20),
+        };
+        let f = CaseFacts { discussion: vec![&r], ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["東小学校から協議の依頼: 欠席が増えている"]);
+    }
+
+    #[test]
+    fn quick_draft_keeps_the_lead_and_reviews_on_a_business_day() {
+        let n = names();
+        let p = propose(&case(), &frame(&n), &CaseFacts::default(), &Config::default());
+        assert_eq!(p.track, Track::Quick);
+        assert_eq!(p.reasons, vec!["前回から大きな変化の報告なし・次の支援が明確"]);
+        assert!(p.draft.policy.starts_with("現状維持・見守り継続（主担当機関は変更なし）"));
+        // C = 3 months: 8 Mar 2027 (Mon).
+        assert_eq!(p.draft.next_review, Some(d(2027, 3, 8)));
+        assert_eq!(p.draft.close_reason, None);
+    }
+
+    #[test]
+    fn stable_for_three_months_proposes_closing() {
+        let n = names();
+        let (a, b) = (sheet(d(2026, 8, 31), &[], 9), sheet(d(2026, 11, 30), &[], 9));
+        let f = CaseFacts { sheets: vec![&a, &b], ..Default::default() };
+        let p = propose(&case(), &frame(&n), &f, &Config::default());
+        assert_eq!(p.track, Track::Quick);
+        assert_eq!(p.reasons[1], "3か月安定（セーフティスケール8以上・チェックなし）のため終結案");
+        assert_eq!(p.draft.close_reason.as_deref(), Some("3か月問題なく安定"));
+        // One unstable sheet in the run breaks it.
+        let c2 = sheet(d(2026, 11, 30), &[], 6);
+        let f = CaseFacts { sheets: vec![&a, &c2], ..Default::default() };
+        assert_eq!(stable_months(&f.sheets, d(2026, 12, 8), &Config::default()), 0);
+    }
+
+    #[test]
+    fn due_means_review_by_the_last_day_or_asked_for() {
+        let n = names();
+        let fr = frame(&n);
+        let mut c = case();
+        c.next_review = Some(d(2026, 12, 9));
+        assert!(is_due(&c, &fr, &CaseFacts::default()));
+        c.next_review = Some(d(2026, 12, 10));
+        assert!(!is_due(&c, &fr, &CaseFacts::default()));
+        assert!(is_due(&c, &fr, &CaseFacts { added: true, ..Default::default() }));
+    }
+}

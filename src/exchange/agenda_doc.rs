@@ -1,0 +1,214 @@
+//! 議事次第 for the secretariat: the full agenda of a meeting as Markdown or .docx. Both are
+//! rendered from one list of lines, so the two formats never drift apart.
+
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+use docx_rs::{Docx, Paragraph, Run};
+
+use crate::domain::agenda::AgendaPlan;
+use crate::domain::{AgendaItem, Case, Id, Meeting, Track};
+
+/// What the document is made of.
+pub struct AgendaDoc<'a> {
+    pub meeting: &'a Meeting,
+    pub plan: &'a AgendaPlan,
+    pub cases: &'a BTreeMap<Id, Case>,
+    pub agencies: &'a BTreeMap<Id, String>,
+    /// Confidentiality notice printed first.
+    pub notice: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Line {
+    Heading(u8, String),
+    Para(String),
+    Bullet(String),
+}
+
+fn lines(doc: &AgendaDoc<'_>) -> Vec<Line> {
+    let mut out = vec![Line::Heading(1, format!("{} 議事次第", doc.meeting.title)), Line::Para(doc.notice.to_string())];
+    if !doc.meeting.place.is_empty() {
+        out.push(Line::Para(format!("場所: {}", doc.meeting.place)));
+    }
+    let p = doc.plan;
+    out.push(Line::Para(format!("一括確認 {}件・重点協議 {}件", p.count(Track::Quick), p.count(Track::Deep))));
+    let agency = |id: Option<Id>| id.and_then(|i| doc.agencies.get(&i).cloned()).unwrap_or_default();
+    let case = |id: Id| {
+        doc.cases.get(&id).map(|c| format!("{} {}", c.number, c.name)).unwrap_or_else(|| format!("ケースID {id}"))
+    };
+    let block_sizes: BTreeMap<i64, usize> = p.items().fold(BTreeMap::new(), |mut m, i| {
+        *m.entry(i.block).or_default() += 1;
+        m
+    });
+    let item_lines = |items: &[AgendaItem], out: &mut Vec<Line>| {
+        for track in [Track::Quick, Track::Deep] {
+            let mine: Vec<&AgendaItem> = items.iter().filter(|i| i.track == track).collect();
+            if mine.is_empty() {
+                continue;
+            }
+            out.push(Line::Heading(3, format!("{}（{}件）", track.label(), mine.len())));
+            for i in mine {
+                let sib =
+                    if block_sizes.get(&i.block).copied().unwrap_or(1) > 1 { "［きょうだい］" } else { "" };
+                let mut text = format!("{}{sib} — {}", case(i.case_id), i.reasons.join("／"));
+                let d = &i.draft;
+                if !d.policy.is_empty() {
+                    text.push_str(&format!("。事務局案: {}", d.policy));
+                }
+                if let Some(n) = d.next_review {
+                    text.push_str(&format!("（次回確認 {n}）"));
+                }
+                if let Some(r) = &d.close_reason {
+                    text.push_str(&format!("（終結案: {r}）"));
+                }
+                for q in &i.questions {
+                    text.push_str(&format!("。{}へ: {}", agency(Some(q.agency_id)), q.text));
+                }
+                out.push(Line::Bullet(text));
+            }
+        }
+    };
+    for s in &p.sessions {
+        let ss = &s.session;
+        out.push(Line::Heading(
+            2,
+            format!("{}（{} {}〜{}）", ss.label, ss.date, ss.start.format("%H:%M"), ss.end.format("%H:%M")),
+        ));
+        let over = if s.over_minutes > 0 { format!("・{}分超過", s.over_minutes) } else { String::new() };
+        out.push(Line::Para(format!(
+            "一括確認 {}件・重点協議 {}件／予定終了 {}{over}",
+            s.quick,
+            s.deep,
+            s.expected_end.format("%H:%M")
+        )));
+        if !s.action_review.is_empty() {
+            out.push(Line::Heading(3, format!("前回の役割分担の確認（{}件）", s.action_review.len())));
+            for a in &s.action_review {
+                let due = a.due.map(|d| format!("・期限 {d}")).unwrap_or_default();
+                out.push(Line::Bullet(format!("{} — {}（{}{due}）", case(a.case_id), a.what, agency(a.agency_id))));
+            }
+        }
+        item_lines(&s.items, &mut out);
+    }
+    if !p.unassigned.is_empty() {
+        out.push(Line::Heading(2, "日程未定".into()));
+        item_lines(&p.unassigned, &mut out);
+    }
+    out
+}
+
+/// The agenda as Markdown.
+pub fn markdown(doc: &AgendaDoc<'_>) -> String {
+    let mut s = String::new();
+    for l in lines(doc) {
+        match l {
+            Line::Heading(n, t) => s.push_str(&format!("\n{} {t}\n\n", "#".repeat(n as usize))),
+            Line::Para(t) => s.push_str(&format!("{t}\n\n")),
+            Line::Bullet(t) => s.push_str(&format!("- {t}\n")),
+        }
+    }
+    while s.contains("\n\n\n") {
+        s = s.replace("\n\n\n", "\n\n");
+    }
+    s.trim_start().to_string()
+}
+
+/// The agenda as a Word document.
+pub fn docx(doc: &AgendaDoc<'_>) -> Result<Vec<u8>, String> {
+    let mut d = Docx::new();
+    for l in lines(doc) {
+        let para = match l {
+            Line::Heading(n, t) => Paragraph::new().add_run(Run::new().add_text(t).bold().size(match n {
+                1 => 32,
+                2 => 26,
+                _ => 22,
+            })),
+            Line::Para(t) => Paragraph::new().add_run(Run::new().add_text(t)),
+            Line::Bullet(t) => Paragraph::new().add_run(Run::new().add_text(format!("・{t}"))),
+        };
+        d = d.add_paragraph(para);
+    }
+    let mut buf = Cursor::new(Vec::new());
+    d.build().pack(&mut buf).map_err(|e| format!("docx を作成できません: {e}"))?;
+    Ok(buf.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::agenda::summarise;
+    use crate::domain::meeting::{Question, SecretariatDraft};
+    use crate::domain::{Config, ItemState, MeetingKind, Session};
+    use chrono::{NaiveDate, NaiveTime};
+
+    #[test]
+    fn markdown_lists_sessions_tracks_drafts_and_questions() {
+        let meeting = Meeting {
+            id: 1,
+            kind: MeetingKind::Progress,
+            title: "第3回 進行管理会議".into(),
+            place: "会議室A".into(),
+            chair: String::new(),
+            recorder: String::new(),
+            status: Default::default(),
+            current_item: None,
+        };
+        let day = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
+        let session = Session {
+            id: 7,
+            meeting_id: 1,
+            label: "1日目 午前".into(),
+            date: day,
+            start: NaiveTime::from_hms_opt(9, 30, 0).unwrap(),
+            end: NaiveTime::from_hms_opt(12, 0, 0).unwrap(),
+            section: None,
+            position: 0,
+        };
+        let item = |id: Id, track: Track| AgendaItem {
+            id,
+            meeting_id: 1,
+            session_id: Some(7),
+            case_id: id,
+            block: id,
+            position: id,
+            track,
+            reasons: vec![format!("理由{id}")],
+            draft: SecretariatDraft::default(),
+            questions: vec![],
+            locked: false,
+            state: ItemState::Pending,
+            elapsed_secs: 0,
+        };
+        let mut quick = item(1, Track::Quick);
+        quick.draft = SecretariatDraft {
+            policy: "現状維持・見守り継続".into(),
+            next_review: Some(NaiveDate::from_ymd_opt(2027, 3, 8).unwrap()),
+            ..Default::default()
+        };
+        let mut deep = item(2, Track::Deep);
+        deep.questions.push(Question { agency_id: 5, text: "登校状況をご説明ください".into() });
+        let plan = summarise(1, &[session], vec![quick, deep], vec![], &Config::default().budget);
+        let mut cases = BTreeMap::new();
+        for (id, n) in [(1, "R6-001"), (2, "R6-002")] {
+            let mut c = Case::blank(day);
+            c.id = id;
+            c.number = n.into();
+            c.name = format!("氏名{id}");
+            cases.insert(id, c);
+        }
+        let agencies: BTreeMap<Id, String> = [(5, "東小学校".to_string())].into_iter().collect();
+        let doc =
+            AgendaDoc {
+                meeting: &meeting, plan: &plan, cases: &cases, agencies: &agencies, notice: "【取扱注意】"
+            };
+        let md = markdown(&doc);
+        assert!(md.starts_with("# 第3回 進行管理会議 議事次第\n\n【取扱注意】"), "{md}");
+        assert!(md.contains("## 1日目 午前（2026-12-08 09:30〜12:00）"));
+        assert!(md.contains("一括確認 1件・重点協議 1件／予定終了 09:48"));
+        assert!(md.contains("- R6-001 氏名1 — 理由1。事務局案: 現状維持・見守り継続（次回確認 2027-03-08）"));
+        assert!(md.contains("- R6-002 氏名2 — 理由2。東小学校へ: 登校状況をご説明ください"));
+        let bytes = docx(&doc).unwrap();
+        assert!(bytes.starts_with(b"PK"));
+    }
+}

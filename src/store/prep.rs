@@ -1,0 +1,512 @@
+//! Meeting preparation: building the agenda (triage + plan in the domain, written in one
+//! audited transaction), the secretariat's edits of it, institutions' discussion requests
+//! and planned moves.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Duration, Months, NaiveDate};
+use rusqlite::{OptionalExtension, params};
+
+use super::meetings::{ITEM_COLS, row_item};
+use super::{Result, Store, StoreError, Tx, date_col};
+use crate::domain::agenda::{self, AgendaPlan, Existing};
+use crate::domain::meeting::{Question, SecretariatDraft};
+use crate::domain::triage::{self, CaseFacts, DiscussionRequest, MeetingFrame};
+use crate::domain::{ActionStatus, AgendaItem, Case, CgcInvolvement, Config, Id, Track};
+
+/// Marks kept per (meeting, case) so re-planning respects what the secretariat did by hand.
+const MARK_ADDED: &str = "added";
+const MARK_TRACK: &str = "track";
+const MARK_DRAFT: &str = "draft";
+
+fn request_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DiscussionRequest> {
+    Ok(DiscussionRequest {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        agency_id: r.get(2)?,
+        meeting_id: r.get(3)?,
+        reason: r.get(4)?,
+        requested_on: date_col(r.get(5)?)?.unwrap_or_default(),
+    })
+}
+
+const REQUEST_COLS: &str = "id, case_id, agency_id, meeting_id, reason, requested_on";
+
+impl Store {
+    /// Proposes a track with reasons for every due case, plans blocks and sessions, and writes
+    /// the agenda in one audited transaction. Locked items, hand-set tracks, edited drafts,
+    /// questions, states and timers of an earlier build are kept.
+    pub fn build_agenda(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
+        self.meeting(meeting_id)?;
+        let sessions = self.sessions(meeting_id)?;
+        let (Some(first_day), Some(last_day)) =
+            (sessions.iter().map(|s| s.date).min(), sessions.iter().map(|s| s.date).max())
+        else {
+            return Err(StoreError::invalid("日程", format!("会議 {meeting_id} に日程（開始・終了時刻）がありません")));
+        };
+        let previous = self.neighbour_meeting(meeting_id, first_day, true)?;
+        let next_meeting = self
+            .neighbour_meeting(meeting_id, last_day, false)?
+            .map(|m| m.1)
+            .unwrap_or_else(|| last_day.checked_add_months(Months::new(3)).unwrap_or(last_day));
+        let agency_names: BTreeMap<Id, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let frame = MeetingFrame {
+            meeting_id,
+            first_day,
+            last_day,
+            previous,
+            next_meeting,
+            today,
+            agency_names: &agency_names,
+        };
+        let since = frame.since();
+
+        let cases = self.cases(false)?;
+        let sheets = self.all_sheets()?;
+        let requests = self.sheet_requests(None)?;
+        let actions = self.all_actions()?;
+        let discussion: Vec<DiscussionRequest> = self
+            .discussion_requests(None)?
+            .into_iter()
+            .filter(|r| r.meeting_id == Some(meeting_id) || (r.meeting_id.is_none() && r.requested_on > since))
+            .collect();
+        let moves = self.planned_moves()?;
+        let marks = self.agenda_marks(meeting_id)?;
+        let existing_items = self.agenda(meeting_id)?;
+        let ranks = self.ranks_at(previous.map(|p| p.0))?;
+        let cgc = self.cgc_before(since)?;
+
+        let mut facts: BTreeMap<Id, CaseFacts<'_>> = BTreeMap::new();
+        for s in &sheets {
+            facts.entry(s.case_id).or_default().sheets.push(s);
+        }
+        for r in &requests {
+            facts.entry(r.0).or_default().requests.push(*r);
+        }
+        for a in &actions {
+            facts.entry(a.case_id).or_default().actions.push(a);
+        }
+        for r in &discussion {
+            facts.entry(r.case_id).or_default().discussion.push(r);
+        }
+        for (case, rank) in ranks {
+            facts.entry(case).or_default().rank_at_previous = Some(rank);
+        }
+        for (case, before) in cgc {
+            facts.entry(case).or_default().cgc_before = Some(before);
+        }
+        for (case, (on, _)) in &moves {
+            facts.entry(*case).or_default().move_on = Some(*on);
+        }
+        let mut pinned_tracks = BTreeSet::new();
+        let mut edited_drafts = BTreeSet::new();
+        for (case, mark) in &marks {
+            match mark.as_str() {
+                MARK_ADDED => facts.entry(*case).or_default().added = true,
+                MARK_TRACK => {
+                    pinned_tracks.insert(*case);
+                }
+                MARK_DRAFT => {
+                    edited_drafts.insert(*case);
+                }
+                _ => {}
+            }
+        }
+        let kept: BTreeSet<Id> =
+            existing_items.iter().filter(|i| i.locked || !i.questions.is_empty()).map(|i| i.case_id).collect();
+
+        let none = CaseFacts::default();
+        let mut due: BTreeMap<Id, &Case> = BTreeMap::new();
+        let mut proposals = Vec::new();
+        for c in &cases {
+            let f = facts.get(&c.id).unwrap_or(&none);
+            if triage::is_due(c, &frame, f) || kept.contains(&c.id) {
+                proposals.push(triage::propose(c, &frame, f, cfg));
+                due.insert(c.id, c);
+            }
+        }
+        let open_actions: Vec<crate::domain::Action> = actions
+            .iter()
+            .filter(|a| a.status == ActionStatus::Open && previous.is_some_and(|p| a.meeting_id == Some(p.0)))
+            .cloned()
+            .collect();
+        let existing = Existing {
+            items: &existing_items,
+            pinned_tracks,
+            edited_drafts,
+            open_actions: open_actions.iter().map(|a| a.case_id).collect(),
+        };
+        let planned = agenda::plan(meeting_id, first_day, &due, proposals, &sessions, &existing, cfg);
+
+        let before: BTreeMap<Id, &AgendaItem> = existing_items.iter().map(|i| (i.id, i)).collect();
+        let planned = self.write(|t| {
+            let mut out = Vec::with_capacity(planned.len());
+            let mut still = BTreeSet::new();
+            for mut it in planned {
+                if it.id == 0 || before.get(&it.id).is_none_or(|b| **b != it) {
+                    it.id = t.save_agenda_item(&it)?;
+                }
+                still.insert(it.id);
+                out.push(it);
+            }
+            for old in existing_items.iter().filter(|i| !still.contains(&i.id)) {
+                t.tx.execute("DELETE FROM agenda_items WHERE id = ?1", [old.id])?;
+                t.audit("agenda_item", Some(old.id), "deleted", Some(&old.case_id.to_string()), None)?;
+            }
+            t.audit("meeting", Some(meeting_id), "agenda_built", None, Some(&out.len().to_string()))?;
+            Ok(out)
+        })?;
+        Ok(agenda::summarise(meeting_id, &sessions, planned, open_actions, &cfg.budget))
+    }
+
+    /// The stored agenda as a plan (sessions, counts, expected end times), without re-planning.
+    pub fn agenda_plan(&self, meeting_id: Id, cfg: &Config) -> Result<AgendaPlan> {
+        let sessions = self.sessions(meeting_id)?;
+        let items = self.agenda(meeting_id)?;
+        let first_day = sessions.iter().map(|s| s.date).min();
+        let previous = match first_day {
+            Some(d) => self.neighbour_meeting(meeting_id, d, true)?,
+            None => None,
+        };
+        let open = match previous {
+            Some((p, _)) => {
+                self.actions_of_meeting(p)?.into_iter().filter(|a| a.status == ActionStatus::Open).collect()
+            }
+            None => Vec::new(),
+        };
+        Ok(agenda::summarise(meeting_id, &sessions, items, open, &cfg.budget))
+    }
+
+    /// Marks a case as added by the secretariat and re-plans.
+    pub fn add_to_agenda(&mut self, meeting_id: Id, case_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
+        self.write(|t| t.add_case_to_agenda(meeting_id, case_id))?;
+        self.build_agenda(meeting_id, today, cfg)
+    }
+
+    /// The closest meeting before (`before` = true) or after `day`, as (id, first day).
+    fn neighbour_meeting(&self, meeting_id: Id, day: NaiveDate, before: bool) -> Result<Option<(Id, NaiveDate)>> {
+        let sql = if before {
+            "SELECT meeting_id, min(date) d FROM sessions WHERE meeting_id != ?1 GROUP BY meeting_id HAVING d < ?2 ORDER BY d DESC LIMIT 1"
+        } else {
+            "SELECT meeting_id, min(date) d FROM sessions WHERE meeting_id != ?1 GROUP BY meeting_id HAVING d > ?2 ORDER BY d LIMIT 1"
+        };
+        let row: Option<(Id, String)> =
+            self.conn.query_row(sql, params![meeting_id, day], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        Ok(match row {
+            Some((id, d)) => date_col(Some(d))?.map(|d| (id, d)),
+            None => None,
+        })
+    }
+
+    /// Rank agreed per case at a meeting.
+    fn ranks_at(&self, meeting_id: Option<Id>) -> Result<Vec<(Id, String)>> {
+        let Some(m) = meeting_id else { return Ok(Vec::new()) };
+        let mut st = self.conn.prepare_cached("SELECT case_id, rank_after FROM decisions WHERE meeting_id = ?1")?;
+        let rows = st.query_map([m], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// 児相 involvement before its first change after `since` (from the audit log).
+    fn cgc_before(&self, since: NaiveDate) -> Result<BTreeMap<Id, CgcInvolvement>> {
+        let from = (since + Duration::days(1)).to_string();
+        let mut st = self.conn.prepare_cached(
+            "SELECT entity_id, before FROM audit_log WHERE entity = 'case' AND field = 'cgc' AND at >= ?1 ORDER BY seq",
+        )?;
+        let rows = st.query_map([from], |r| Ok((r.get::<_, Id>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (id, before) = row?;
+            let b = before.as_deref().and_then(CgcInvolvement::from_code).unwrap_or_default();
+            out.entry(id).or_insert(b);
+        }
+        Ok(out)
+    }
+
+    /// Institutions' requests to discuss a case (all cases with None), oldest first.
+    pub fn discussion_requests(&self, case_id: Option<Id>) -> Result<Vec<DiscussionRequest>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {REQUEST_COLS} FROM discussion_requests WHERE (?1 IS NULL OR case_id = ?1) ORDER BY requested_on, id"
+        ))?;
+        let rows = st.query_map([case_id], request_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Planned moves by case: (day, note).
+    pub fn planned_moves(&self) -> Result<BTreeMap<Id, (NaiveDate, String)>> {
+        let mut st = self.conn.prepare_cached("SELECT case_id, move_on, note FROM planned_moves")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, Id>(0)?, date_col(r.get(1)?)?.unwrap_or_default(), r.get::<_, String>(2)?))
+        })?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (id, on, note) = row?;
+            out.insert(id, (on, note));
+        }
+        Ok(out)
+    }
+
+    fn agenda_marks(&self, meeting_id: Id) -> Result<Vec<(Id, String)>> {
+        let mut st = self.conn.prepare_cached("SELECT case_id, mark FROM agenda_marks WHERE meeting_id = ?1")?;
+        let rows = st.query_map([meeting_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+impl Tx<'_> {
+    fn mark(&mut self, meeting_id: Id, case_id: Id, mark: &str) -> Result<()> {
+        let n = self.tx.execute(
+            "INSERT OR IGNORE INTO agenda_marks(meeting_id, case_id, mark) VALUES (?1, ?2, ?3)",
+            params![meeting_id, case_id, mark],
+        )?;
+        if n > 0 {
+            self.audit("agenda_mark", Some(meeting_id), mark, None, Some(&case_id.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Puts a case on a meeting's agenda whether due or not; the next build includes it.
+    pub fn add_case_to_agenda(&mut self, meeting_id: Id, case_id: Id) -> Result<()> {
+        self.case(case_id)?;
+        self.mark(meeting_id, case_id, MARK_ADDED)
+    }
+
+    fn item(&self, id: Id) -> Result<AgendaItem> {
+        let meeting: Option<Id> =
+            self.tx.query_row("SELECT meeting_id FROM agenda_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let m = meeting.ok_or(StoreError::NotFound { entity: "議題", id })?;
+        self.items_of(m)?.into_iter().find(|i| i.id == id).ok_or(StoreError::NotFound { entity: "議題", id })
+    }
+
+    /// A meeting's items in (session, position) order, read inside the transaction.
+    fn items_of(&self, meeting_id: Id) -> Result<Vec<AgendaItem>> {
+        let cols = ITEM_COLS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
+        let mut st = self.tx.prepare_cached(&format!(
+            "SELECT {cols} FROM agenda_items a LEFT JOIN sessions s ON s.id = a.session_id
+             WHERE a.meeting_id = ?1 ORDER BY s.position, a.position, a.id"
+        ))?;
+        let rows = st.query_map([meeting_id], row_item)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Records an institution's request to discuss a case.
+    pub fn add_discussion_request(&mut self, r: &DiscussionRequest) -> Result<Id> {
+        if r.reason.trim().is_empty() {
+            return Err(StoreError::invalid("理由", "協議依頼の理由が空です"));
+        }
+        self.tx.execute(
+            &format!("INSERT INTO discussion_requests({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5)", REQUEST_COLS),
+            params![r.case_id, r.agency_id, r.meeting_id, r.reason, r.requested_on],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        let summary = format!("case={} agency={}", r.case_id, r.agency_id.map(|a| a.to_string()).unwrap_or_default());
+        self.audit("discussion_request", Some(id), "created", None, Some(&summary))?;
+        Ok(id)
+    }
+
+    /// Sets (Some) or clears (None) a case's planned move.
+    pub fn set_planned_move(&mut self, case_id: Id, on: Option<NaiveDate>, note: &str) -> Result<()> {
+        let before: Option<String> = self
+            .tx
+            .query_row("SELECT move_on FROM planned_moves WHERE case_id = ?1", [case_id], |r| r.get(0))
+            .optional()?;
+        match on {
+            Some(d) => self.tx.execute(
+                "INSERT INTO planned_moves(case_id, move_on, note) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(case_id) DO UPDATE SET move_on = excluded.move_on, note = excluded.note",
+                params![case_id, d, note],
+            )?,
+            None => self.tx.execute("DELETE FROM planned_moves WHERE case_id = ?1", [case_id])?,
+        };
+        let after = on.map(|d| d.to_string());
+        self.audit("planned_move", Some(case_id), "move_on", before.as_deref(), after.as_deref())?;
+        Ok(())
+    }
+
+    /// Moves an item (and its block) to the other track; re-planning keeps the choice.
+    pub fn set_item_track(&mut self, item_id: Id, track: Track) -> Result<()> {
+        let it = self.item(item_id)?;
+        let block: Vec<AgendaItem> =
+            self.items_of(it.meeting_id)?.into_iter().filter(|i| i.block == it.block).collect();
+        for mut b in block {
+            if b.track != track {
+                b.track = track;
+                self.save_agenda_item(&b)?;
+            }
+            self.mark(b.meeting_id, b.case_id, MARK_TRACK)?;
+        }
+        Ok(())
+    }
+
+    /// Moves an item's block to another session (at its end) and locks it there.
+    pub fn set_item_session(&mut self, item_id: Id, session_id: Id) -> Result<()> {
+        let it = self.item(item_id)?;
+        let ok: bool = self.tx.query_row(
+            "SELECT count(*) FROM sessions WHERE id = ?1 AND meeting_id = ?2",
+            [session_id, it.meeting_id],
+            |r| r.get::<_, i64>(0).map(|n| n > 0),
+        )?;
+        if !ok {
+            return Err(StoreError::invalid("日程", format!("日程 {session_id} はこの会議のものではありません")));
+        }
+        self.place_block(&it, Some(session_id), i64::MAX)
+    }
+
+    /// Puts an item's block at `position` (0 = first) in its session and locks it there.
+    pub fn reorder_item(&mut self, item_id: Id, position: i64) -> Result<()> {
+        let it = self.item(item_id)?;
+        self.place_block(&it, it.session_id, position.max(0))
+    }
+
+    /// Takes the block of `it` out, inserts it into `session` at `position`, renumbers the
+    /// session and locks the block (placed by hand).
+    fn place_block(&mut self, it: &AgendaItem, session: Option<Id>, position: i64) -> Result<()> {
+        let all = self.items_of(it.meeting_id)?;
+        let (block, rest): (Vec<AgendaItem>, Vec<AgendaItem>) = all.into_iter().partition(|i| i.block == it.block);
+        let mut target: Vec<AgendaItem> = rest.into_iter().filter(|i| i.session_id == session).collect();
+        let at = (position as usize).min(target.len());
+        target.splice(
+            at..at,
+            block.into_iter().map(|mut b| {
+                b.session_id = session;
+                b.locked = true;
+                b
+            }),
+        );
+        for (pos, mut i) in target.into_iter().enumerate() {
+            let before = i.clone();
+            i.position = pos as i64;
+            if i != before || before.block == it.block {
+                self.save_agenda_item(&i)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Locks or unlocks an item's block (locked blocks keep their place when re-planning).
+    pub fn set_item_locked(&mut self, item_id: Id, locked: bool) -> Result<()> {
+        let it = self.item(item_id)?;
+        for mut b in self.items_of(it.meeting_id)?.into_iter().filter(|i| i.block == it.block) {
+            if b.locked != locked {
+                b.locked = locked;
+                self.save_agenda_item(&b)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the 事務局案 of an item; re-planning keeps it.
+    pub fn set_item_draft(&mut self, item_id: Id, draft: &SecretariatDraft) -> Result<()> {
+        let mut it = self.item(item_id)?;
+        it.draft = draft.clone();
+        self.save_agenda_item(&it)?;
+        self.mark(it.meeting_id, it.case_id, MARK_DRAFT)
+    }
+
+    /// Adds a question addressed to an institution (「この点についてご説明ください」).
+    pub fn add_question(&mut self, item_id: Id, q: &Question) -> Result<()> {
+        if q.text.trim().is_empty() {
+            return Err(StoreError::invalid("質問", "質問の内容が空です"));
+        }
+        let mut it = self.item(item_id)?;
+        it.questions.push(q.clone());
+        self.save_agenda_item(&it)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{self, Scale};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn demo_store() -> (Store, Id) {
+        let mut s = Store::open_in_memory().unwrap();
+        let sum = demo::generate(&mut s, Scale::Takahama, 7, today()).unwrap();
+        (s, sum.next_meeting)
+    }
+
+    #[test]
+    fn rebuilding_keeps_locks_tracks_drafts_and_questions() {
+        let (mut s, m) = demo_store();
+        let cfg = Config::default();
+        let plan = s.agenda_plan(m, &cfg).unwrap();
+        let first = plan.sessions[1].items.last().unwrap().clone();
+        let quick = plan.items().find(|i| i.track == Track::Quick && i.block != first.block).unwrap().clone();
+        let target = plan.sessions[2].session.id;
+        s.write(|t| {
+            t.set_item_session(first.id, target)?;
+            t.reorder_item(first.id, 0)?;
+            t.set_item_track(quick.id, Track::Deep)?;
+            t.set_item_draft(quick.id, &SecretariatDraft { policy: "手で書いた案".into(), ..Default::default() })?;
+            t.add_question(quick.id, &Question { agency_id: 1, text: "登校状況をご説明ください".into() })
+        })
+        .unwrap();
+        let again = s.build_agenda(m, today(), &cfg).unwrap();
+        let by: BTreeMap<Id, &AgendaItem> = again.items().map(|i| (i.id, i)).collect();
+        assert_eq!(by[&first.id].session_id, Some(target));
+        assert_eq!(by[&first.id].position, 0);
+        assert!(by[&first.id].locked);
+        let q = by[&quick.id];
+        assert_eq!(q.track, Track::Deep);
+        assert_eq!(q.draft.policy, "手で書いた案");
+        assert_eq!(q.questions.len(), 1);
+        assert!(q.reasons.iter().any(|r| r == "事務局の判断で重点協議へ"));
+        assert_eq!(again.items().count(), plan.items().count());
+        assert_eq!(s.audit_verify().unwrap().map(|n| n > 0), Ok(true));
+        s.write(|t| t.set_item_locked(first.id, false)).unwrap();
+        assert!(!s.agenda_item(first.id).unwrap().locked);
+    }
+
+    #[test]
+    fn added_cases_and_requests_land_on_the_agenda() {
+        let (mut s, m) = demo_store();
+        let cfg = Config::default();
+        let plan = s.agenda_plan(m, &cfg).unwrap();
+        let on: BTreeSet<Id> = plan.items().map(|i| i.case_id).collect();
+        let off: Vec<Id> = s.cases(false).unwrap().into_iter().map(|c| c.id).filter(|c| !on.contains(c)).collect();
+        assert!(off.len() >= 2, "some cases are not due");
+        let plan = s.add_to_agenda(m, off[0], today(), &cfg).unwrap();
+        let item = plan.items().find(|i| i.case_id == off[0]).unwrap();
+        assert!(item.reasons.iter().any(|r| r == "事務局が議題に追加"), "{:?}", item.reasons);
+        s.write(|t| {
+            t.add_discussion_request(&DiscussionRequest {
+                id: 0,
+                case_id: off[1],
+                agency_id: None,
+                meeting_id: Some(m),
+                reason: "進路について協議したい".into(),
+                requested_on: today(),
+            })
+        })
+        .unwrap();
+        let plan = s.build_agenda(m, today(), &cfg).unwrap();
+        let item = plan.items().find(|i| i.case_id == off[1]).unwrap();
+        assert_eq!(item.track, Track::Deep);
+        assert!(item.reasons.iter().any(|r| r == "機関から協議の依頼: 進路について協議したい"));
+    }
+
+    #[test]
+    fn a_meeting_without_sessions_is_refused_in_japanese() {
+        let (mut s, _) = demo_store();
+        let m = s
+            .write(|t| {
+                t.save_meeting(&crate::domain::Meeting {
+                    id: 0,
+                    kind: crate::domain::MeetingKind::Progress,
+                    title: "臨時".into(),
+                    place: String::new(),
+                    chair: String::new(),
+                    recorder: String::new(),
+                    status: Default::default(),
+                    current_item: None,
+                })
+            })
+            .unwrap();
+        let e = s.build_agenda(m, today(), &Config::default()).unwrap_err();
+        assert!(e.to_string().contains("日程"), "{e}");
+    }
+}
