@@ -29,6 +29,12 @@ pub enum FormKind {
         item: Box<AgendaItem>,
         number: String,
     },
+    /// A question to one of the institutions involved in an agenda item's case.
+    Ask {
+        item: Id,
+        number: String,
+        agencies: Vec<(Id, String)>,
+    },
     /// Where to write the pre-send packets of a meeting.
     Packets {
         meeting: Id,
@@ -42,6 +48,7 @@ impl FormKind {
             FormKind::EditCase(c) => format!("ケース {} の編集", c.number),
             FormKind::CloseCase { number, .. } => format!("ケース {number} の終結・移管"),
             FormKind::Draft { number, .. } => format!("ケース {number} の事務局案"),
+            FormKind::Ask { number, .. } => format!("ケース {number} について機関への質問"),
             FormKind::Packets { .. } => "事前送付資料の出力".into(),
         }
     }
@@ -78,6 +85,8 @@ pub enum FieldKey {
     DraftNextReview,
     DraftClose,
     OutDir,
+    AskAgency,
+    AskText,
 }
 
 #[derive(Debug, Clone)]
@@ -238,6 +247,19 @@ impl Form {
         )
     }
 
+    /// A question to an institution; `agencies` are the case's involved ones (id, name).
+    pub fn for_ask(item: Id, number: &str, agencies: Vec<(Id, String)>) -> Form {
+        let names = agencies.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>();
+        let first = names.first().cloned().unwrap_or_default();
+        Form::new(
+            FormKind::Ask { item, number: number.to_string(), agencies },
+            vec![
+                Field::choice(FieldKey::AskAgency, "機関", names, &first),
+                Field::text(FieldKey::AskText, "説明してほしいこと", true, ""),
+            ],
+        )
+    }
+
     /// The folder for a meeting's packets, proposed as `dir`.
     pub fn for_packets(meeting: Id, dir: &str) -> Form {
         Form::new(FormKind::Packets { meeting }, vec![Field::text(FieldKey::OutDir, "出力先フォルダ", true, dir)])
@@ -355,6 +377,22 @@ impl Form {
                     edit: super::msg::AgendaEdit::Draft(item.id, draft),
                     message: format!("ケース {number} の事務局案を保存しました"),
                     select: item.id,
+                })
+            }
+            FormKind::Ask { item, number, agencies } => {
+                let name = self.get(FieldKey::AskAgency);
+                let agency_id =
+                    agencies.iter().find(|(_, n)| *n == name).map(|(id, _)| *id).ok_or("機関: 選んでください")?;
+                Ok(Effect::EditAgenda {
+                    edit: super::msg::AgendaEdit::Ask(
+                        *item,
+                        crate::domain::meeting::Question {
+                            agency_id,
+                            text: self.get(FieldKey::AskText).trim().to_string(),
+                        },
+                    ),
+                    message: format!("ケース {number} について「{name}」への質問を加えました"),
+                    select: *item,
                 })
             }
             FormKind::Packets { meeting } => Ok(Effect::ExportPackets {

@@ -147,6 +147,7 @@ actions! {
     MoveDown = "move_down", "順番を下へ";
     Lock = "lock", "固定/解除";
     EditDraft = "edit_draft", "事務局案";
+    AskAgency = "ask_agency", "機関への質問";
     Rebuild = "rebuild", "作り直す";
     ExportPackets = "export_packets", "事前送付資料";
     NextMeeting = "next_meeting", "会議の切替";

@@ -117,4 +117,6 @@ pub enum AgendaEdit {
     Position(Id, i64),
     Lock(Id, bool),
     Draft(Id, crate::domain::meeting::SecretariatDraft),
+    /// A question addressed to an institution (「この点についてご説明ください」).
+    Ask(Id, crate::domain::meeting::Question),
 }

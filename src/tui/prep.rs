@@ -39,6 +39,8 @@ pub struct PrepData {
     /// Sheets and sheet requests of those cases, for the merged view.
     pub sheets: Vec<AssessmentSheet>,
     pub requests: Vec<(Id, Id, NaiveDate)>,
+    /// Linked 関係機関 of those cases, as (case, agency).
+    pub links: Vec<(Id, Id)>,
     /// Folder proposed for the packets.
     pub out_dir: String,
     /// Item to select after loading.
@@ -48,6 +50,17 @@ pub struct PrepData {
 impl PrepData {
     pub fn case(&self, id: Id) -> Option<&Case> {
         self.cases.iter().find(|c| c.id == id)
+    }
+
+    /// The institutions involved in a case (所属, 主担当, linked), each once: the ones a
+    /// question can be addressed to.
+    pub fn involved(&self, case_id: Id) -> Vec<Id> {
+        let c = self.case(case_id);
+        let mut out: Vec<Id> = c.and_then(|c| c.affiliation).into_iter().chain(c.and_then(|c| c.lead_agency)).collect();
+        out.extend(self.links.iter().filter(|(c, _)| *c == case_id).map(|(_, a)| *a));
+        let mut seen = std::collections::BTreeSet::new();
+        out.retain(|a| seen.insert(*a));
+        out
     }
 }
 
@@ -495,6 +508,29 @@ mod tests {
         assert!(d.summary.starts_with("登校は安定\n家庭訪問を継続"), "{}", d.summary);
         assert_eq!(d.policy, item.draft.policy);
         assert_eq!(d.next_review, NaiveDate::from_ymd_opt(2027, 2, 26));
+    }
+
+    #[test]
+    fn a_question_to_an_involved_institution() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let item = select_where(&mut m, Column::Deep, |s, i| {
+            s.data.as_ref().unwrap().case(i.case_id).is_some_and(|c| c.affiliation.is_some())
+        });
+        let school = s.case(item.case_id).unwrap().affiliation.unwrap();
+        pump(&mut s, &mut m, ch('a'));
+        let form = m.form.as_ref().expect("the question form");
+        assert_eq!(form.fields[0].value(), m.agency_name(Some(school)), "the 所属 comes first");
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("説明してほしいこと"));
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+        typ(&mut s, &mut m, "欠席が続いた週の様子");
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.is_none());
+        let q = &s.agenda_item(item.id).unwrap().questions;
+        assert!(q.iter().any(|q| q.agency_id == school && q.text == "欠席が続いた週の様子"));
+        let lines = crate::tui::view::prep_detail_lines(&m, &selected(&m), None);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert!(text.iter().any(|l| l.contains("欠席が続いた週の様子")), "{text:?}");
     }
 
     #[test]

@@ -253,7 +253,9 @@ fn load_prep(
     let mut cases = Vec::with_capacity(items.len());
     let mut sheets = Vec::new();
     let mut requests = Vec::new();
+    let mut links = Vec::new();
     for i in &items {
+        links.extend(store.case_agencies(i.case_id)?.into_iter().map(|(a, _)| (i.case_id, a)));
         cases.push(store.case(i.case_id)?);
         sheets.extend(store.sheets_of_case(i.case_id)?);
         requests.extend(store.sheet_requests(Some(i.case_id))?);
@@ -270,6 +272,7 @@ fn load_prep(
         cases,
         sheets,
         requests,
+        links,
         out_dir: out_dir.display().to_string(),
         select,
     })
@@ -283,6 +286,7 @@ fn edit_agenda(store: &mut Store, edit: AgendaEdit, message: String, select: Id)
         AgendaEdit::Position(id, position) => t.reorder_item(*id, *position),
         AgendaEdit::Lock(id, locked) => t.set_item_locked(*id, *locked),
         AgendaEdit::Draft(id, draft) => t.set_item_draft(*id, draft),
+        AgendaEdit::Ask(id, q) => t.add_question(*id, q),
     })?;
     tracing::info!(item = select, "agenda edited from the tui");
     Ok(Msg::PrepSaved { select: Some(select), message })

@@ -188,6 +188,28 @@ fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
             }
             return vec![];
         }
+        Action::AskAgency => {
+            let d = m.prep.data.as_ref();
+            let case = item.as_ref().and_then(|i| d?.case(i.case_id));
+            match (&item, case, d) {
+                (Some(i), Some(c), Some(d)) => {
+                    let agencies: Vec<(crate::domain::Id, String)> = d
+                        .involved(c.id)
+                        .into_iter()
+                        .filter_map(|a| m.agencies.iter().find(|x| x.id == a))
+                        .filter(|a| a.kind != crate::domain::AgencyKind::Secretariat)
+                        .map(|a| (a.id, a.name.clone()))
+                        .collect();
+                    if agencies.is_empty() {
+                        m.error(format!("ケース {} に関わる機関がありません", c.number));
+                    } else {
+                        m.form = Some(Form::for_ask(i.id, &c.number, agencies));
+                    }
+                }
+                _ => m.error("質問する議題を選んでください"),
+            }
+            return vec![];
+        }
         Action::ExportPackets => {
             let d = m.prep.data.as_ref();
             match d.and_then(|d| Some((d.meeting.as_ref()?.id, d.out_dir.clone()))) {

@@ -8,6 +8,7 @@ mod help;
 mod prep_view;
 
 pub use help::lines as help_lines;
+pub use prep_view::detail_lines as prep_detail_lines;
 mod ledger_view;
 
 use ratatui::Frame;
