@@ -7,6 +7,7 @@
 //! edits, so rebuilding keeps them (a block placed by hand is locked there).
 
 use chrono::NaiveDate;
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::keymap::Action;
@@ -138,6 +139,25 @@ pub fn areas(body: Rect, sessions: usize) -> PrepAreas {
 /// Rows a track's list shows inside its border.
 pub fn list_rows(area: Rect) -> usize {
     area.height.saturating_sub(2) as usize
+}
+
+/// A left click on a track's row focuses that track and selects the row.
+pub fn on_mouse(s: &mut PrepState, me: &MouseEvent, a: PrepAreas) {
+    if me.kind != MouseEventKind::Down(MouseButton::Left) {
+        return;
+    }
+    for (c, area) in [(Column::Quick, a.quick), (Column::Deep, a.deep)] {
+        let inside = me.column >= area.x && me.column < area.x + area.width;
+        let row = me.row.checked_sub(area.y + 1).map(usize::from);
+        if let (true, Some(row)) = (inside, row.filter(|r| *r < list_rows(area))) {
+            let n = s.column(c).len();
+            let at = window_start(s.selected[c.index()], list_rows(area)) + row;
+            if at < n {
+                s.focus = c;
+                s.selected[c.index()] = at;
+            }
+        }
+    }
 }
 
 /// First row shown so that `selected` is visible in `rows` rows.
@@ -508,6 +528,24 @@ mod tests {
         assert!(d.summary.starts_with("登校は安定\n家庭訪問を継続"), "{}", d.summary);
         assert_eq!(d.policy, item.draft.policy);
         assert_eq!(d.next_review, NaiveDate::from_ymd_opt(2027, 2, 26));
+    }
+
+    #[test]
+    fn a_click_selects_the_row_in_either_track() {
+        let (mut s, mut m) = prep_at(160, 45);
+        let a = areas(crate::tui::layout::frame(m.size).body, m.prep.data.as_ref().unwrap().sessions.len());
+        let click = |x: u16, y: u16| {
+            Msg::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        pump(&mut s, &mut m, click(a.deep.x + 3, a.deep.y + 3));
+        assert_eq!((m.prep.focus, m.prep.selected[1]), (Column::Deep, 2));
+        pump(&mut s, &mut m, click(a.quick.x + 3, a.quick.y + 1));
+        assert_eq!((m.prep.focus, m.prep.selected[0]), (Column::Quick, 0));
     }
 
     #[test]

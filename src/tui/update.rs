@@ -36,7 +36,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     let cx = cx!(m);
                     ledger::on_mouse(&mut m.ledger, &me, &areas, &cx)
                 }
-                Screen::Prep | Screen::Meeting | Screen::Stats => vec![],
+                Screen::Prep => {
+                    let sessions = m.prep.data.as_ref().map(|d| d.sessions.len()).unwrap_or(0);
+                    prep::on_mouse(&mut m.prep, &me, prep::areas(layout::frame(m.size).body, sessions));
+                    vec![]
+                }
+                Screen::Meeting | Screen::Stats => vec![],
             }
         }
         Msg::Paste(text) => on_paste(m, &text),
