@@ -9,11 +9,13 @@ pub mod agenda;
 pub mod calendar;
 pub mod case;
 pub mod config;
+pub mod mask;
 pub mod meeting;
 pub mod rank;
 pub mod search;
 pub mod sheet;
 pub mod sheet_merge;
+pub mod stats;
 pub mod triage;
 pub mod wareki;
 

@@ -2,7 +2,20 @@
 //! minutes, schedules, statistics. Converters are pure over domain types; the readers and
 //! writers around them do the IO.
 
+pub mod agency_actions;
 pub mod agenda_doc;
-pub mod docx;
+pub mod document;
+pub mod ledger_columns;
+pub mod ledger_export;
+pub mod ledger_import;
+pub mod minutes;
 pub mod output;
 pub mod packets;
+pub mod problem;
+pub mod schedule;
+pub mod sheet_import;
+pub mod sheet_merged;
+pub mod sheet_template;
+pub mod stats_out;
+pub mod table_reader;
+pub mod table_writer;

@@ -9,9 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Format, Workbook};
-
-use super::docx::Doc;
+use super::document::{self, Block, Document, Grid};
 use super::output::{self, OutputError};
 use crate::domain::{Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track, wareki};
 use crate::store::{Store, StoreError};
@@ -148,140 +146,122 @@ fn draft_rows(c: &PacketCase) -> Vec<(&'static str, String)> {
 }
 
 fn title(p: &Packet) -> String {
-    format!("{}\n事前送付資料（{} 御中）", p.meeting.title, p.agency.name)
+    format!("{} 事前送付資料（{} 御中）", p.meeting.title, p.agency.name)
 }
 
-/// The packet as a Word document.
-pub fn to_docx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
-    let notice = &config.confidentiality.notice;
+fn meeting_fields(p: &Packet) -> Vec<(String, String)> {
     let quick = p.cases.iter().filter(|c| c.item.track == Track::Quick).count();
     let deep = p.cases.len() - quick;
-    let mut doc = Doc::new(notice).title(&title(p));
-    let mut meeting_rows = vec![("会議", p.meeting.title.clone()), ("場所", p.meeting.place.clone())];
     let dates = p.sessions.iter().map(session_text).collect::<Vec<_>>().join("\n");
-    meeting_rows.push(("日程", if dates.is_empty() { "日程未定".into() } else { dates }));
-    meeting_rows.push(("対象ケース", format!("{} 件（一括確認 {quick} 件・重点協議 {deep} 件）", p.cases.len())));
-    doc = doc.fields(&meeting_rows).para(&format!(
-        "貴機関が関わるケースについて、事務局案と当日ご説明をお願いしたい事項をお送りします。\
-         事務局案にご意見・修正がある場合は、会議の前日までに{}までご連絡ください。",
-        config.municipality.secretariat
-    ));
+    vec![
+        ("会議".into(), p.meeting.title.clone()),
+        ("場所".into(), p.meeting.place.clone()),
+        ("日程".into(), if dates.is_empty() { "日程未定".into() } else { dates }),
+        ("対象ケース".into(), format!("{} 件（一括確認 {quick} 件・重点協議 {deep} 件）", p.cases.len())),
+    ]
+}
 
+fn owned(rows: Vec<(&str, String)>) -> Block {
+    Block::Fields(rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// The packet for reading (Word): the meeting, the questions, then each case.
+pub fn document(p: &Packet, config: &Config) -> Document {
+    let mut blocks = vec![
+        Block::Fields(meeting_fields(p)),
+        Block::Text(format!(
+            "貴機関が関わるケースについて、事務局案と当日ご説明をお願いしたい事項をお送りします。\
+             事務局案にご意見・修正がある場合は、会議の前日までに{}までご連絡ください。",
+            config.municipality.secretariat
+        )),
+    ];
     let asked: Vec<&PacketCase> = p.cases.iter().filter(|c| !c.questions_for(p.agency.id).is_empty()).collect();
     if !asked.is_empty() {
-        doc = doc.heading("1. 当日ご説明をお願いしたい事項");
+        blocks.push(Block::Heading("1. 当日ご説明をお願いしたい事項".into()));
         for c in asked {
-            doc = doc.fields(&[
+            blocks.push(owned(vec![
                 ("ケース", format!("{} {}", c.case.number, person(&c.case))),
                 ("日程", case_session(c)),
                 ("ご説明いただきたいこと", c.questions_for(p.agency.id).join("\n")),
-            ]);
+            ]));
         }
     }
-    if quick > 0 {
-        doc = doc.heading("2. 一括確認のケース（事務局案のご確認）");
-        for c in p.cases.iter().filter(|c| c.item.track == Track::Quick) {
+    let quick: Vec<&PacketCase> = p.cases.iter().filter(|c| c.item.track == Track::Quick).collect();
+    if !quick.is_empty() {
+        blocks.push(Block::Heading("2. 一括確認のケース（事務局案のご確認）".into()));
+        for c in quick {
             let mut rows = vec![
                 ("ケース", format!("{} {}", c.case.number, person(&c.case))),
                 ("関わり", c.roles.join("・")),
                 ("日程", case_session(c)),
             ];
             rows.extend(draft_rows(c));
-            doc = doc.fields(&rows);
+            blocks.push(owned(rows));
         }
     }
-    if deep > 0 {
-        doc = doc.heading("3. 重点協議のケース");
-        doc = doc.para("当日、最近の様子と対応をご報告ください。");
-        for c in p.cases.iter().filter(|c| c.item.track == Track::Deep) {
-            doc = doc.fields(&[
+    let deep: Vec<&PacketCase> = p.cases.iter().filter(|c| c.item.track == Track::Deep).collect();
+    if !deep.is_empty() {
+        blocks.push(Block::Heading("3. 重点協議のケース".into()));
+        blocks.push(Block::Text("当日、最近の様子と対応をご報告ください。".into()));
+        for c in deep {
+            blocks.push(owned(vec![
                 ("ケース", format!("{} {}", c.case.number, person(&c.case))),
                 ("関わり", c.roles.join("・")),
                 ("日程", case_session(c)),
-            ]);
+            ]));
         }
     }
-    doc.to_bytes()
+    Document { title: title(p), notice: config.confidentiality.notice.clone(), blocks }
 }
 
-const XLSX_HEADER: [&str; 13] = [
-    "区分",
-    "日程",
-    "ケース番号",
-    "氏名",
-    "ふりがな",
-    "関わり",
-    "状況（事務局案）",
-    "援助方針（事務局案）",
-    "ランク",
-    "次回確認日",
-    "終結の提案",
-    "ご説明いただきたいこと",
-    "ご意見・修正",
-];
-
-/// Excel's header/footer holds at most 255 characters, and `&` starts a code there.
-fn header_footer_text(notice: &str) -> String {
-    let t: String = notice.chars().take(200).collect();
-    format!("&C{}", t.replace('&', "&&"))
+/// The packet as a Word document.
+pub fn to_docx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
+    document::to_docx(&document(p, config)).map_err(|e| e.to_string())
 }
 
 /// The packet as one worksheet, a row per case, with a column for the institution's reply.
 pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
-    let err = |e: rust_xlsxwriter::XlsxError| format!("Excelファイルを作成できません: {e}");
-    let notice = &config.confidentiality.notice;
-    let mut wb = Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("事前送付資料").map_err(err)?;
-    ws.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
-    ws.set_header(header_footer_text(notice)).set_footer(header_footer_text(notice));
-    let bold = Format::new().set_bold();
-    let red = Format::new().set_bold().set_font_color(rust_xlsxwriter::Color::RGB(0xC00000));
-    let wrap = Format::new().set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
-    let head = Format::new().set_bold().set_background_color(rust_xlsxwriter::Color::RGB(0xEDEDED)).set_text_wrap();
-    ws.write_string_with_format(0, 0, notice, &red).map_err(err)?;
-    ws.write_string_with_format(1, 0, title(p).replace('\n', " "), &bold).map_err(err)?;
-    ws.write_string(2, 0, format!("場所: {}", p.meeting.place)).map_err(err)?;
-    let dates = p.sessions.iter().map(session_text).collect::<Vec<_>>().join(" ／ ");
-    ws.write_string(3, 0, format!("日程: {}", if dates.is_empty() { "日程未定".into() } else { dates }))
-        .map_err(err)?;
-    let first = 5;
-    for (col, h) in XLSX_HEADER.iter().enumerate() {
-        ws.write_string_with_format(first, col as u16, *h, &head).map_err(err)?;
-    }
-    for (col, w) in [10, 28, 12, 14, 16, 12, 30, 30, 12, 16, 20, 30, 30].into_iter().enumerate() {
-        ws.set_column_width(col as u16, w).map_err(err)?;
-    }
-    ws.set_freeze_panes(first + 1, 0).map_err(err)?;
-    ws.set_repeat_rows(first, first).map_err(err)?;
-    for (i, c) in p.cases.iter().enumerate() {
-        let row = first + 1 + i as u32;
+    let mut grid = Grid::new(&[
+        ("区分", 5),
+        ("日程", 12),
+        ("ケース番号", 6),
+        ("氏名", 7),
+        ("ふりがな", 8),
+        ("関わり", 6),
+        ("状況（事務局案）", 14),
+        ("援助方針（事務局案）", 14),
+        ("ランク", 6),
+        ("次回確認日", 8),
+        ("終結の提案", 10),
+        ("ご説明いただきたいこと", 14),
+        ("ご意見・修正", 14),
+    ]);
+    for c in &p.cases {
         let quick = c.item.track == Track::Quick;
         let d = &c.item.draft;
-        let values = [
+        let draft = |v: String| if quick { v } else { String::new() };
+        grid.row(vec![
             c.item.track.label().to_string(),
             case_session(c),
             c.case.number.clone(),
             c.case.name.clone(),
             c.case.kana.clone(),
             c.roles.join("・"),
-            if quick { d.summary.clone() } else { String::new() },
-            if quick { d.policy.clone() } else { String::new() },
-            if quick {
-                d.rank.clone().unwrap_or_else(|| format!("{}（変更なし）", c.case.rank))
-            } else {
-                String::new()
-            },
-            if quick { date_or_blank(d.next_review) } else { String::new() },
-            if quick { d.close_reason.clone().unwrap_or_default() } else { String::new() },
+            draft(d.summary.clone()),
+            draft(d.policy.clone()),
+            draft(d.rank.clone().unwrap_or_else(|| format!("{}（変更なし）", c.case.rank))),
+            draft(date_or_blank(d.next_review)),
+            draft(d.close_reason.clone().unwrap_or_default()),
             c.questions_for(p.agency.id).join("\n"),
             String::new(),
-        ];
-        for (col, v) in values.iter().enumerate() {
-            ws.write_string_with_format(row, col as u16, v, &wrap).map_err(err)?;
-        }
+        ]);
     }
-    wb.save_to_buffer().map_err(err)
+    let doc = Document {
+        title: title(p),
+        notice: config.confidentiality.notice.clone(),
+        blocks: vec![Block::Fields(meeting_fields(p)), Block::Table(grid)],
+    };
+    document::to_xlsx(&doc, "事前送付資料").map_err(|e| e.to_string())
 }
 
 /// The file name stem of an institution's packet.

@@ -12,6 +12,7 @@ pub mod households;
 pub mod meetings;
 pub mod migrations;
 pub mod prep;
+pub mod reports;
 pub mod sheets;
 
 use std::path::Path;

@@ -139,6 +139,8 @@ actions! {
     ScreenPrep = "screen_prep", "会議準備へ";
     ScreenMeeting = "screen_meeting", "会議進行へ";
     ScreenStats = "screen_stats", "年度統計へ";
+    PrevYear = "prev_year", "前年度";
+    NextYear = "next_year", "翌年度";
     OtherColumn = "other_column", "一括/重点の列";
     OtherTrack = "other_track", "もう一方の区分へ";
     PrevSession = "prev_session", "前の日程へ";

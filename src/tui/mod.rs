@@ -10,6 +10,7 @@ pub mod model;
 pub mod msg;
 pub mod prep;
 pub mod runtime;
+pub mod stats;
 pub mod update;
 pub mod view;
 

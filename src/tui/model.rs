@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::form::Form;
 use super::keymap::{Keymap, Mode};
 use super::ledger::{LedgerFocus, LedgerState};
+use super::stats::StatsState;
 use crate::domain::{Agency, Config, Id};
 
 /// Which screen fills the body. Switched with the global screen keys (Alt+1…4, F9).
@@ -57,6 +58,8 @@ pub struct Model {
     pub size: (u16, u16),
     pub screen: Screen,
     pub ledger: LedgerState,
+    /// 年度統計
+    pub stats: StatsState,
     pub prep: super::prep::PrepState,
     /// A form open over the screen.
     pub form: Option<Form>,
@@ -82,6 +85,7 @@ impl Model {
             size: (80, 24),
             screen: Screen::Ledger,
             ledger: LedgerState::default(),
+            stats: StatsState::default(),
             prep: Default::default(),
             form: None,
             help: None,

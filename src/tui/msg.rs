@@ -22,6 +22,8 @@ pub enum Msg {
         case_id: Id,
         message: String,
     },
+    /// The figures of one fiscal year (年度統計).
+    StatsLoaded(Box<crate::domain::stats::YearStats>),
     /// The preparation screen's meeting, (re)loaded.
     PrepLoaded(Box<super::prep::PrepData>),
     /// An agenda change was saved; the screen reloads keeping `select` selected.
@@ -56,6 +58,8 @@ pub struct CaseDetail {
     pub meeting_dates: Vec<(Id, NaiveDate)>,
     pub actions: Vec<Action>,
     pub sheets: Vec<AssessmentSheet>,
+    /// Sheets asked of institutions for this case: (case, agency, period).
+    pub sheet_requests: Vec<(Id, Id, NaiveDate)>,
 }
 
 /// A case to save, with the agencies named in the form (created if new).
@@ -78,6 +82,11 @@ pub enum Effect {
         status: CaseStatus,
         on: NaiveDate,
         reason: String,
+    },
+    /// The figures of fiscal year `fiscal_year`, counted on `today`.
+    LoadStats {
+        fiscal_year: i32,
+        today: NaiveDate,
     },
     Quit,
     /// Loads the preparation screen for a meeting (None: the next planned one).

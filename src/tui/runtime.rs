@@ -148,6 +148,9 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
         Effect::LoadDetail(id) => load_detail(store, id).map(|d| Msg::DetailLoaded(Box::new(d))),
         Effect::SaveCase(s) => save_case(store, *s),
         Effect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
+        Effect::LoadStats { fiscal_year, today } => {
+            store.year_stats(fiscal_year, today).map(|s| Msg::StatsLoaded(Box::new(s)))
+        }
         Effect::LoadPrep { meeting, select, today, config } => {
             load_prep(store, meeting, select, today, &config).map(|d| Msg::PrepLoaded(Box::new(d)))
         }
@@ -168,6 +171,7 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::LoadDetail(_) => "load_detail",
         Effect::SaveCase(_) => "save_case",
         Effect::CloseCase { .. } => "close_case",
+        Effect::LoadStats { .. } => "load_stats",
         Effect::Quit => "quit",
         Effect::LoadPrep { .. } => "load_prep",
         Effect::EditAgenda { .. } => "edit_agenda",
@@ -207,6 +211,7 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         meeting_dates,
         actions: store.actions_of_case(id)?,
         sheets: store.sheets_of_case(id)?,
+        sheet_requests: store.sheet_requests(Some(id))?,
         case,
     })
 }

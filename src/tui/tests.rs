@@ -553,3 +553,48 @@ fn screen_keys_switch_screens_but_not_inside_a_form_or_the_search() {
     assert_eq!(m.screen, Screen::Ledger, "a form keeps the screen");
     assert!(m.form.is_some());
 }
+
+#[test]
+fn detail_shows_the_merged_sheets_80x30() {
+    let (mut s, mut m) = demo_at(80, 30);
+    // The first demo case whose institution's scale fell with a new tick; the next period is
+    // asked of that institution and not answered yet.
+    let sheets = s.all_sheets().unwrap();
+    let (c, col) = s
+        .cases(false)
+        .unwrap()
+        .into_iter()
+        .find_map(|c| {
+            let merged = crate::domain::sheet_merge::merge(c.id, &sheets, &[]);
+            let col = merged
+                .columns
+                .into_iter()
+                .find(|col| col.scale_change().is_some_and(|d| d < 0) && !col.newly_ticked.is_empty())?;
+            Some((c, col))
+        })
+        .expect("the demo has a falling scale");
+    let due = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+    s.write(|t| t.request_sheet(c.id, col.agency_id, due)).unwrap();
+    pump(&mut s, &mut m, key(KeyCode::Char('/')));
+    typ(&mut s, &mut m, &c.number);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert_eq!(m.ledger.detail.as_ref().map(|d| d.case.id), Some(c.id));
+    for _ in 0..200 {
+        let text = screen(&m);
+        if text.lines().take(4).any(|l| l.contains("[アセスメントシート")) {
+            break;
+        }
+        pump(&mut s, &mut m, key(KeyCode::Down));
+    }
+    let text = screen(&m);
+    let before = col.previous.as_ref().and_then(|p| p.safety_scale).unwrap();
+    let change = format!("（前回{before} {:+}）", col.scale_change().unwrap());
+    assert!(text.contains(&change) && text.contains("新たに該当") && text.contains("未提出"), "{text}");
+    let t = draw(&m);
+    let buf = t.backend().buffer();
+    let (y, _) = text.lines().enumerate().find(|(_, l)| l.contains(&change)).unwrap();
+    let x = (0..buf.area.width).find(|&x| buf[(x, y as u16)].symbol() == "前").unwrap();
+    assert_eq!(buf[(x, y as u16)].fg, ratatui::style::Color::Red, "a falling scale is red");
+    insta::assert_snapshot!(text);
+}

@@ -79,6 +79,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.ledger.detail = None;
             vec![Effect::LoadLedger { select: Some(case_id) }]
         }
+        Msg::StatsLoaded(data) => {
+            m.stats.loaded(*data);
+            vec![]
+        }
         Msg::PrepLoaded(data) => {
             m.prep.loaded(*data);
             vec![]
@@ -141,7 +145,9 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     match m.screen {
         Screen::Ledger => on_ledger_key(m, mode, action, k),
         Screen::Prep => on_prep_key(m, action),
-        Screen::Meeting | Screen::Stats => on_placeholder_key(m, action),
+        Screen::Meeting => on_placeholder_key(m, action),
+        Screen::Stats if action == Some(Action::Quit) => on_placeholder_key(m, action),
+        Screen::Stats => m.stats.on_action(action, m.today),
     }
 }
 
@@ -167,7 +173,8 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
             let meeting = m.prep.data.as_ref().and_then(|d| d.meeting.as_ref()).map(|x| x.id);
             vec![Effect::LoadPrep { meeting, select: None, today: m.today, config: Box::new(m.config.clone()) }]
         }
-        Screen::Meeting | Screen::Stats => vec![],
+        Screen::Meeting => vec![],
+        Screen::Stats => m.stats.enter(m.today),
     }
 }
 

@@ -10,6 +10,7 @@ mod prep_view;
 pub use help::lines as help_lines;
 pub use prep_view::detail_lines as prep_detail_lines;
 mod ledger_view;
+mod stats_view;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -35,7 +36,8 @@ fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
     match m.screen {
         Screen::Ledger => ledger_view::render(m, f, body),
         Screen::Prep => prep_view::render(m, f, body),
-        Screen::Meeting | Screen::Stats => placeholder(m, f, body),
+        Screen::Meeting => placeholder(m, f, body),
+        Screen::Stats => stats_view::render(m, f, body),
     }
 }
 

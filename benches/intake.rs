@@ -1,0 +1,129 @@
+//! Intake benchmarks: one institution's file of 10,000 filled sheet rows (DESIGN §5 scale),
+//! read and checked, then stored in one transaction; and a 10,000-row ledger CSV planned.
+//!
+//! Run: cargo bench --bench intake
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use shinko::domain::{Agency, AgencyKind, Case, Config};
+use shinko::exchange::ledger_columns::Mapping;
+use shinko::exchange::ledger_import::{self, Known};
+use shinko::exchange::sheet_import::{self, Prefer};
+use shinko::exchange::table_reader::{Limits, read_bytes};
+use shinko::store::Store;
+
+const ROWS: usize = 10_000;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+fn number(i: usize) -> String {
+    format!("R8-{i:05}")
+}
+
+/// A store with one school and its 10,000 children, in a temporary file (WAL, FULL sync).
+fn store(dir: &std::path::Path) -> Store {
+    let mut s = Store::open(&dir.join("intake-bench.db"), None).unwrap();
+    s.write(|t| {
+        let school = t.save_agency(&Agency {
+            id: 0,
+            code: "ES01".into(),
+            name: "本町小学校".into(),
+            kind: AgencyKind::PrimarySchool,
+            contact: String::new(),
+        })?;
+        for i in 0..ROWS {
+            let mut c = Case::blank(NaiveDate::from_ymd_opt(2024, 4, 1).unwrap());
+            c.number = number(i);
+            c.name = format!("児童 {i}");
+            c.birth_date = NaiveDate::from_ymd_opt(2015, 1 + (i % 12) as u32, 1 + (i % 28) as u32);
+            c.rank = "C".into();
+            c.affiliation = Some(school);
+            t.save_case(&c)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    s
+}
+
+/// The school's filled sheet as CSV: header block, then 10,000 rows with ticks, notes, scale.
+fn sheet_csv() -> &'static Vec<u8> {
+    static CSV: OnceLock<Vec<u8>> = OnceLock::new();
+    CSV.get_or_init(|| {
+        let cfg = Config::default();
+        let mut s =
+            String::from("機関コード,ES01\n提出期限（対象期間の末日）,2026-12-10\n記入者,担任\n記入日,R8.12.1\n");
+        s += "ケース番号,氏名,学年・年齢";
+        for it in &cfg.sheet_items {
+            s += &format!(",{}", it.label);
+        }
+        s += ",セーフティスケール（0〜10）\n";
+        for i in 0..ROWS {
+            s += &format!("{},児童 {i},小{}", number(i), 1 + i % 6);
+            for (k, it) in cfg.sheet_items.iter().enumerate() {
+                let v = match it.kind {
+                    shinko::domain::config::SheetItemKind::Check if (i + k) % 5 == 0 => "○".to_string(),
+                    shinko::domain::config::SheetItemKind::Check => String::new(),
+                    shinko::domain::config::SheetItemKind::Text => format!("\"{}回目の面談で様子を確認した。\"", i % 7),
+                };
+                s += &format!(",{v}");
+            }
+            s += &format!(",{}\n", i % 11);
+        }
+        s.into_bytes()
+    })
+}
+
+fn ledger_csv() -> &'static Vec<u8> {
+    static CSV: OnceLock<Vec<u8>> = OnceLock::new();
+    CSV.get_or_init(|| {
+        let mut s = String::from("ケース番号,氏名,ふりがな,生年月日,登録区分,ランク,受理日,所属\n");
+        for i in 0..ROWS {
+            s += &format!(
+                "{},児童 {i},じどう,H27.{}.{},要支援,C,R6.4.1,本町小学校\n",
+                number(i),
+                1 + i % 12,
+                1 + i % 28
+            );
+        }
+        s.into_bytes()
+    })
+}
+
+fn main() {
+    divan::main();
+}
+
+/// Read and check 10,000 sheet rows (no store).
+#[divan::bench(sample_count = 10)]
+fn sheet_rows_read_and_parse() -> usize {
+    let cfg = Config::default();
+    let t = read_bytes("ES01.csv", sheet_csv(), Limits::default()).unwrap();
+    sheet_import::parse(&t, &cfg.sheet_items).unwrap().rows.len()
+}
+
+/// The whole import of 10,000 sheet rows: read, parse, match every row to its case and
+/// institution, and store them in one audited transaction (each run replaces the last).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn sheet_rows_import(b: divan::Bencher) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    let cfg = Config::default();
+    b.bench_local(|| {
+        let t = read_bytes("ES01.csv", sheet_csv(), Limits::default()).unwrap();
+        let f = sheet_import::parse(&t, &cfg.sheet_items).unwrap();
+        let plan = sheet_import::plan(&s, &[f], Some(Prefer::New)).unwrap();
+        sheet_import::apply(&mut s, &plan).unwrap()
+    });
+}
+
+/// Planning a 10,000-row ledger CSV against an empty ledger (read, map headers, parse dates).
+#[divan::bench(sample_count = 10)]
+fn ledger_rows_plan() -> usize {
+    let t = read_bytes("台帳.csv", ledger_csv(), Limits::default()).unwrap();
+    let p = ledger_import::plan(&t, &Mapping::default(), &Config::default(), today(), &Known::default()).unwrap();
+    p.drafts.len()
+}

@@ -1,0 +1,390 @@
+//! 年度統計: the yearly figures a 代表者会議 asks for, over the Japanese fiscal year
+//! (1 April – 31 March). Pure: the store gathers the facts, [`compute`] counts them.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::{AbuseType, Action, ActionStatus, Case, Decision, Id, Meeting, MeetingKind, MeetingStatus, Registration};
+
+/// Age bands of the registered-cases table, as on the reference date.
+pub const AGE_BANDS: [&str; 6] = ["0〜2歳", "3歳〜就学前", "小学生", "中学生", "高校生以上", "特定妊婦"];
+
+/// The fiscal year a date falls in (令和7年度 = 2025 runs 2025-04-01 … 2026-03-31).
+pub fn fiscal_year_of(d: NaiveDate) -> i32 {
+    if d.month() >= 4 { d.year() } else { d.year() - 1 }
+}
+
+/// First and last day of fiscal year `fy`.
+pub fn fiscal_year_bounds(fy: i32) -> (NaiveDate, NaiveDate) {
+    let from = NaiveDate::from_ymd_opt(fy, 4, 1).unwrap_or(NaiveDate::MIN);
+    let to = NaiveDate::from_ymd_opt(fy + 1, 3, 31).unwrap_or(NaiveDate::MAX);
+    (from, to)
+}
+
+/// A meeting with its 開催日 (first session), as the store knows it.
+#[derive(Debug, Clone)]
+pub struct MeetingFacts {
+    pub meeting: Meeting,
+    pub date: Option<NaiveDate>,
+}
+
+/// An action with the day it was marked done (from the audit log), if it was.
+#[derive(Debug, Clone)]
+pub struct ActionFacts {
+    pub action: Action,
+    pub done_on: Option<NaiveDate>,
+}
+
+/// Everything the yearly figures are counted from.
+#[derive(Debug, Clone, Copy)]
+pub struct StatsInput<'a> {
+    pub cases: &'a [Case],
+    pub meetings: &'a [MeetingFacts],
+    pub decisions: &'a [Decision],
+    pub actions: &'a [ActionFacts],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub label: String,
+    pub count: usize,
+}
+
+/// One registration type's row of the registered-cases table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypeRow {
+    pub registration: String,
+    /// Counts per [`AGE_BANDS`].
+    pub bands: Vec<usize>,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MeetingRow {
+    pub id: Id,
+    pub title: String,
+    pub kind: String,
+    pub date: NaiveDate,
+    /// Cases with a decision in the meeting.
+    pub reviewed: usize,
+    /// Confirmed as the 事務局案 proposed (一括確認).
+    pub quick: usize,
+    /// Discussed (重点協議).
+    pub deep: usize,
+}
+
+/// Actions due within the year, by outcome.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ActionOutcomes {
+    pub due: usize,
+    pub done_on_time: usize,
+    pub done_late: usize,
+    pub not_possible: usize,
+    pub not_done: usize,
+    /// Still open and past due on the reference date.
+    pub open_overdue: usize,
+    /// Still open, not yet due.
+    pub open_not_due: usize,
+}
+
+impl ActionOutcomes {
+    /// Share done on time of those whose outcome is known (open, not yet due excluded), in %.
+    pub fn on_time_percent(&self) -> Option<f64> {
+        let decided = self.due - self.open_not_due;
+        (decided > 0).then(|| 100.0 * self.done_on_time as f64 / decided as f64)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YearStats {
+    pub fiscal_year: i32,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Ages and open actions are counted on this day: the year's end, or today if earlier.
+    pub as_of: NaiveDate,
+    /// Cases on the ledger at any time in the year, by type and age band.
+    pub registered: Vec<TypeRow>,
+    pub registered_total: usize,
+    /// 要保護児童 by abuse type (a case may count under several).
+    pub abuse_types: Vec<Count>,
+    /// Accepted (受理) within the year.
+    pub new_by_type: Vec<Count>,
+    pub new_total: usize,
+    /// Closed or transferred within the year, by reason as written.
+    pub closed_by_reason: Vec<Count>,
+    pub closed_total: usize,
+    pub meetings_by_kind: Vec<Count>,
+    pub meetings: Vec<MeetingRow>,
+    pub quick_total: usize,
+    pub deep_total: usize,
+    pub actions: ActionOutcomes,
+}
+
+impl YearStats {
+    /// Cases reviewed per progress meeting, on average.
+    pub fn reviewed_per_meeting(&self) -> Option<f64> {
+        let progress: Vec<&MeetingRow> =
+            self.meetings.iter().filter(|m| m.kind == MeetingKind::Progress.label()).collect();
+        (!progress.is_empty())
+            .then(|| progress.iter().map(|m| m.reviewed).sum::<usize>() as f64 / progress.len() as f64)
+    }
+}
+
+fn band(case: &Case, on: NaiveDate) -> usize {
+    if case.registration == Registration::ExpectantMother {
+        return 5;
+    }
+    let age = case.age_on(on).unwrap_or(0);
+    match case.school_year_on(on).unwrap_or(0) {
+        ..=0 if age < 3 => 0,
+        ..=0 => 1,
+        1..=6 => 2,
+        7..=9 => 3,
+        _ => 4,
+    }
+}
+
+fn counts(map: BTreeMap<String, usize>) -> Vec<Count> {
+    let mut v: Vec<Count> = map.into_iter().map(|(label, count)| Count { label, count }).collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    v
+}
+
+/// Counts fiscal year `fy` (e.g. 2025 = 令和7年度) on `today`.
+pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
+    let (from, to) = fiscal_year_bounds(fy);
+    let as_of = to.min(today).max(from);
+    let in_year = |d: NaiveDate| from <= d && d <= to;
+
+    let mut registered: Vec<TypeRow> = Registration::ALL
+        .iter()
+        .map(|r| TypeRow { registration: r.label().into(), bands: vec![0; AGE_BANDS.len()], total: 0 })
+        .collect();
+    let mut abuse = [0usize; AbuseType::ALL.len()];
+    let mut new_by_type = [0usize; Registration::ALL.len()];
+    let mut closed: BTreeMap<String, usize> = BTreeMap::new();
+    for c in input.cases {
+        let ri = Registration::ALL.iter().position(|r| *r == c.registration).unwrap_or(0);
+        let ended_before = c.closure.as_ref().is_some_and(|cl| cl.on < from);
+        if c.accepted_on <= as_of && !ended_before {
+            let row = &mut registered[ri];
+            row.bands[band(c, as_of)] += 1;
+            row.total += 1;
+            if c.registration == Registration::NeedsProtection {
+                for a in &c.abuse_types {
+                    abuse[AbuseType::ALL.iter().position(|x| x == a).unwrap_or(0)] += 1;
+                }
+            }
+        }
+        if in_year(c.accepted_on) {
+            new_by_type[ri] += 1;
+        }
+        if let Some(cl) = c.closure.as_ref().filter(|cl| in_year(cl.on)) {
+            let reason = if cl.reason.trim().is_empty() { "（理由未記入）" } else { cl.reason.trim() };
+            *closed.entry(reason.to_string()).or_default() += 1;
+        }
+    }
+
+    let mut meetings = Vec::new();
+    let mut by_kind = [0usize; MeetingKind::ALL.len()];
+    for mf in input.meetings {
+        let Some(date) = mf.date.filter(|d| in_year(*d) && *d <= today) else { continue };
+        let decisions: Vec<&Decision> = input.decisions.iter().filter(|d| d.meeting_id == mf.meeting.id).collect();
+        if mf.meeting.status == MeetingStatus::Planned && decisions.is_empty() {
+            continue;
+        }
+        by_kind[MeetingKind::ALL.iter().position(|k| *k == mf.meeting.kind).unwrap_or(0)] += 1;
+        let quick = decisions.iter().filter(|d| d.as_proposed).count();
+        meetings.push(MeetingRow {
+            id: mf.meeting.id,
+            title: mf.meeting.title.clone(),
+            kind: mf.meeting.kind.label().into(),
+            date,
+            reviewed: decisions.len(),
+            quick,
+            deep: decisions.len() - quick,
+        });
+    }
+    meetings.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+
+    let mut actions = ActionOutcomes::default();
+    for af in input.actions {
+        let Some(due) = af.action.due.filter(|d| in_year(*d)) else { continue };
+        actions.due += 1;
+        match af.action.status {
+            ActionStatus::Done if af.done_on.is_none_or(|d| d <= due) => actions.done_on_time += 1,
+            ActionStatus::Done => actions.done_late += 1,
+            ActionStatus::NotPossible => actions.not_possible += 1,
+            ActionStatus::NotDone => actions.not_done += 1,
+            ActionStatus::Open if due < as_of => actions.open_overdue += 1,
+            ActionStatus::Open => actions.open_not_due += 1,
+        }
+    }
+
+    let quick_total = meetings.iter().map(|m| m.quick).sum();
+    let deep_total = meetings.iter().map(|m| m.deep).sum();
+    YearStats {
+        fiscal_year: fy,
+        from,
+        to,
+        as_of,
+        registered_total: registered.iter().map(|r| r.total).sum(),
+        registered,
+        abuse_types: AbuseType::ALL
+            .iter()
+            .zip(abuse)
+            .map(|(a, count)| Count { label: a.label().into(), count })
+            .collect(),
+        new_total: new_by_type.iter().sum(),
+        new_by_type: Registration::ALL
+            .iter()
+            .zip(new_by_type)
+            .map(|(r, count)| Count { label: r.label().into(), count })
+            .collect(),
+        closed_total: closed.values().sum(),
+        closed_by_reason: counts(closed),
+        meetings_by_kind: MeetingKind::ALL
+            .iter()
+            .zip(by_kind)
+            .map(|(k, count)| Count { label: k.label().into(), count })
+            .collect(),
+        meetings,
+        quick_total,
+        deep_total,
+        actions,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{CaseStatus, Closure, DecisionKind};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn case(id: Id, reg: Registration, birth: NaiveDate, accepted: NaiveDate) -> Case {
+        let mut c = Case::blank(accepted);
+        c.id = id;
+        c.number = format!("R7-{id:05}");
+        c.name = "架空 氏名".into();
+        c.registration = reg;
+        c.birth_date = Some(birth);
+        c
+    }
+
+    fn meeting(id: Id, status: MeetingStatus) -> Meeting {
+        Meeting {
+            id,
+            kind: MeetingKind::Progress,
+            title: format!("第{id}回"),
+            place: String::new(),
+            chair: String::new(),
+            recorder: String::new(),
+            status,
+            current_item: None,
+        }
+    }
+
+    fn decision(meeting_id: Id, case_id: Id, as_proposed: bool) -> Decision {
+        Decision {
+            id: 0,
+            meeting_id,
+            case_id,
+            agenda_item_id: None,
+            as_proposed,
+            status_summary: String::new(),
+            rank_before: "B".into(),
+            rank_after: "B".into(),
+            kind: DecisionKind::Continue,
+            reason: String::new(),
+            support_policy: String::new(),
+            next_review: None,
+            new_lead_agency: None,
+            notes: String::new(),
+        }
+    }
+
+    fn action(due: NaiveDate, status: ActionStatus, done_on: Option<NaiveDate>) -> ActionFacts {
+        ActionFacts {
+            action: Action {
+                id: 0,
+                case_id: 1,
+                meeting_id: Some(1),
+                agency_id: None,
+                owner: String::new(),
+                what: "訪問".into(),
+                due: Some(due),
+                status,
+                review_note: String::new(),
+                reviewed_in: None,
+            },
+            done_on,
+        }
+    }
+
+    #[test]
+    fn fiscal_year_runs_april_to_march() {
+        assert_eq!(fiscal_year_of(d(2026, 3, 31)), 2025);
+        assert_eq!(fiscal_year_of(d(2026, 4, 1)), 2026);
+        assert_eq!(fiscal_year_bounds(2025), (d(2025, 4, 1), d(2026, 3, 31)));
+    }
+
+    #[test]
+    fn counts_registered_new_closed_meetings_and_actions() {
+        let today = d(2026, 5, 1);
+        let mut closed_old = case(4, Registration::NeedsSupport, d(2015, 6, 1), d(2023, 5, 1));
+        closed_old.status = CaseStatus::Closed;
+        closed_old.closure = Some(Closure { on: d(2025, 3, 1), reason: "転出".into(), meeting_id: None });
+        let mut closed_now = case(5, Registration::NeedsSupport, d(2012, 6, 1), d(2024, 5, 1));
+        closed_now.status = CaseStatus::Closed;
+        closed_now.closure = Some(Closure { on: d(2025, 9, 1), reason: "状況安定".into(), meeting_id: Some(1) });
+        let mut abused = case(1, Registration::NeedsProtection, d(2024, 1, 10), d(2025, 4, 1));
+        abused.abuse_types = vec![AbuseType::Neglect, AbuseType::Physical];
+        let mut mother = case(3, Registration::ExpectantMother, d(2000, 1, 1), d(2026, 2, 1));
+        mother.due_date = Some(d(2026, 6, 1));
+        let cases = vec![
+            abused,                                                               // 2 on 3/31: 0〜2歳
+            case(2, Registration::NeedsProtection, d(2018, 5, 1), d(2024, 4, 1)), // 小1 on 2026-03-31
+            mother,
+            closed_old,
+            closed_now,
+            case(6, Registration::NeedsSupport, d(2010, 1, 1), d(2026, 4, 2)), // next year
+        ];
+        let meetings = vec![
+            MeetingFacts { meeting: meeting(1, MeetingStatus::Closed), date: Some(d(2025, 6, 10)) },
+            MeetingFacts { meeting: meeting(2, MeetingStatus::Planned), date: Some(d(2025, 9, 10)) },
+            MeetingFacts { meeting: meeting(3, MeetingStatus::Closed), date: Some(d(2024, 9, 10)) },
+        ];
+        let decisions = vec![decision(1, 1, true), decision(1, 2, false), decision(1, 5, true), decision(3, 1, true)];
+        let actions = vec![
+            action(d(2025, 7, 1), ActionStatus::Done, Some(d(2025, 6, 30))),
+            action(d(2025, 7, 1), ActionStatus::Done, Some(d(2025, 7, 2))),
+            action(d(2025, 7, 1), ActionStatus::NotPossible, None),
+            action(d(2026, 3, 1), ActionStatus::Open, None),
+            action(d(2026, 7, 1), ActionStatus::Open, None),
+        ];
+        let s = compute(
+            2025,
+            StatsInput { cases: &cases, meetings: &meetings, decisions: &decisions, actions: &actions },
+            today,
+        );
+        assert_eq!(s.as_of, d(2026, 3, 31));
+        assert_eq!(s.registered_total, 4, "the one closed the year before and next year's do not count");
+        assert_eq!(s.registered[0].bands, vec![1, 0, 1, 0, 0, 0]);
+        assert_eq!(s.registered[1].bands, vec![0, 0, 0, 1, 0, 0]);
+        assert_eq!(s.registered[2].bands, vec![0, 0, 0, 0, 0, 1]);
+        assert_eq!(s.abuse_types.iter().map(|c| c.count).collect::<Vec<_>>(), vec![1, 1, 0, 0]);
+        assert_eq!(s.new_total, 2);
+        assert_eq!(s.closed_by_reason, vec![Count { label: "状況安定".into(), count: 1 }]);
+        assert_eq!(s.meetings.len(), 1, "planned without decisions and last year's are left out");
+        assert_eq!((s.meetings[0].reviewed, s.quick_total, s.deep_total), (3, 2, 1));
+        assert_eq!(s.reviewed_per_meeting(), Some(3.0));
+        let a = &s.actions;
+        assert_eq!((a.due, a.done_on_time, a.done_late, a.not_possible, a.open_overdue), (4, 1, 1, 1, 1));
+        assert_eq!(a.on_time_percent(), Some(25.0));
+    }
+}

@@ -1,0 +1,105 @@
+//! 機関別 役割分担一覧: for each institution, what it agreed to do and by when. A list holds
+//! only that institution's own actions (data minimisation: it never sees another's cases).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use super::document::{Block, Document, Grid};
+use crate::domain::mask;
+use crate::domain::{Action, Agency, Case, Id};
+
+/// One institution's list.
+#[derive(Debug, Clone)]
+pub struct AgencyList {
+    pub agency: Agency,
+    pub grid: Grid,
+    pub overdue: usize,
+}
+
+/// What goes into the lists.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Also list actions already reviewed (done, not possible, not done).
+    pub include_reviewed: bool,
+    /// Initials instead of names.
+    pub masked: bool,
+}
+
+/// Lists for every institution that has at least one action, in agency order. Actions of
+/// closed cases are left out unless `include_reviewed`.
+pub fn lists(
+    actions: &[Action],
+    agencies: &[Agency],
+    cases: &BTreeMap<Id, Case>,
+    meeting_titles: &BTreeMap<Id, String>,
+    opts: Options,
+    today: NaiveDate,
+) -> Vec<AgencyList> {
+    let mut out = Vec::new();
+    for agency in agencies {
+        let mut mine: Vec<(&Action, &Case)> = actions
+            .iter()
+            .filter(|a| a.agency_id == Some(agency.id))
+            .filter(|a| opts.include_reviewed || a.is_open())
+            .filter_map(|a| cases.get(&a.case_id).map(|c| (a, c)))
+            .filter(|(_, c)| opts.include_reviewed || c.is_open())
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        mine.sort_by(|(a, ca), (b, cb)| (a.due, &ca.number, a.id).cmp(&(b.due, &cb.number, b.id)));
+        let mut grid = Grid::new(&[
+            ("ケース番号", 7),
+            ("氏名", 7),
+            ("学年等", 5),
+            ("内容", 22),
+            ("担当者", 6),
+            ("期限", 6),
+            ("状態", 8),
+            ("合意した会議", 14),
+        ]);
+        let mut overdue = 0;
+        for (a, c) in mine {
+            let late = a.overdue(today);
+            overdue += late as usize;
+            grid.row(vec![
+                c.number.clone(),
+                if opts.masked { mask::case_label(c) } else { c.name.clone() },
+                c.grade.clone(),
+                a.what.clone(),
+                a.owner.clone(),
+                a.due.map(|d| d.to_string()).unwrap_or_default(),
+                if late { "期限超過".to_string() } else { a.status.label().to_string() },
+                a.meeting_id.and_then(|m| meeting_titles.get(&m)).cloned().unwrap_or_default(),
+            ]);
+        }
+        out.push(AgencyList { agency: agency.clone(), grid, overdue });
+    }
+    out
+}
+
+/// The list as a printable document.
+pub fn document(list: &AgencyList, notice: &str, secretariat: &str, today: NaiveDate) -> Document {
+    Document {
+        title: format!("役割分担一覧　{}", list.agency.name),
+        notice: notice.to_string(),
+        blocks: vec![
+            Block::Fields(vec![
+                ("機関".into(), list.agency.name.clone()),
+                ("作成日".into(), today.to_string()),
+                ("作成".into(), secretariat.to_string()),
+                ("件数".into(), format!("{}件（うち期限超過 {}件）", list.grid.rows.len(), list.overdue)),
+            ]),
+            Block::Table(list.grid.clone()),
+            Block::Text(
+                "実施状況は次回の進行管理会議で確認します。状況が変わった場合は事務局へご連絡ください。".into(),
+            ),
+        ],
+    }
+}
+
+/// The file name for an institution's list: its code and name, made safe for every OS.
+pub fn file_name(agency: &Agency, ext: &str) -> String {
+    super::output::safe_file_name(&format!("役割分担_{}_{}.{ext}", agency.code, agency.name))
+}

@@ -1,0 +1,72 @@
+//! Ledger export in the same column vocabulary the importer reads, so an exported file
+//! imports back unchanged (dates as 2024-04-01, institutions by name).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::ledger_columns::LedgerField as F;
+use super::table_writer;
+use crate::domain::{AbuseType, Case, Id};
+use crate::store::{Store, StoreError};
+
+pub fn headers() -> Vec<String> {
+    F::ALL.iter().map(|f| f.header().to_string()).collect()
+}
+
+/// One row of text per case, in `LedgerField::ALL` order.
+pub fn row(c: &Case, agency_name: &impl Fn(Option<Id>) -> String) -> Vec<String> {
+    let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
+    F::ALL
+        .iter()
+        .map(|f| match f {
+            F::Number => c.number.clone(),
+            F::Name => c.name.clone(),
+            F::Kana => c.kana.clone(),
+            F::Sex => c.sex.label().into(),
+            F::BirthDate => d(c.birth_date),
+            F::DueDate => d(c.due_date),
+            F::Registration => c.registration.label().into(),
+            F::Rank => c.rank.clone(),
+            F::AbuseTypes => AbuseType::join(&c.abuse_types),
+            F::Town => c.town.clone(),
+            F::AcceptedOn => c.accepted_on.to_string(),
+            F::Concern => c.presenting_concern.clone(),
+            F::Affiliation => agency_name(c.affiliation),
+            F::Grade => c.grade.clone(),
+            F::LeadAgency => agency_name(c.lead_agency),
+            F::KeyWorker => c.key_worker.clone(),
+            F::Cgc => c.cgc.label().into(),
+            F::Policy => c.support_policy.clone(),
+            F::LastReview => d(c.last_review),
+            F::NextReview => d(c.next_review),
+            F::Status => c.status.label().into(),
+            F::ClosedOn => d(c.closure.as_ref().map(|x| x.on)),
+            F::CloseReason => c.closure.as_ref().map(|x| x.reason.clone()).unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("出力先は .xlsx か .csv にしてください")]
+    Extension,
+    #[error("Excelファイルを作成できません: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// The whole ledger (closed cases too) as .xlsx or .csv bytes, chosen by `path`'s extension.
+pub fn ledger_bytes(store: &Store, path: &Path) -> Result<(Vec<u8>, usize), ExportError> {
+    let names: HashMap<Id, String> = store.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+    let agency_name = |id: Option<Id>| id.and_then(|i| names.get(&i).cloned()).unwrap_or_default();
+    let cases = store.cases(true)?;
+    let rows: Vec<Vec<String>> = cases.iter().map(|c| row(c, &agency_name)).collect();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let bytes = match ext.as_str() {
+        "csv" => table_writer::csv_bytes(&headers(), &rows),
+        "xlsx" => table_writer::xlsx_bytes("進行管理台帳", &headers(), &rows)?,
+        _ => return Err(ExportError::Extension),
+    };
+    Ok((bytes, rows.len()))
+}

@@ -1,0 +1,321 @@
+//! 会議録: the minutes of one meeting, built from its [`MeetingRecord`] as a [`Document`] and
+//! rendered to Markdown, Word or Excel. The masked variant (for wider distribution) names
+//! children by initials and blots their names out of free text.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::document::{Block, Document, Grid};
+use crate::domain::mask::{self, Masker};
+use crate::domain::{ActionStatus, AttendanceStatus, Case, Config, Decision, DecisionKind, Id, ItemState, wareki};
+use crate::store::reports::MeetingRecord;
+
+const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
+
+/// 「火」
+pub fn weekday(d: NaiveDate) -> &'static str {
+    WEEKDAYS[d.weekday().num_days_from_monday() as usize]
+}
+
+/// 「令和8年9月1日（火）」
+pub fn long_date(d: NaiveDate) -> String {
+    format!("{}（{}）", wareki::format(d), weekday(d))
+}
+
+fn iso(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// How the minutes speak of people and free text: plainly, or masked.
+struct Voice {
+    masker: Option<Masker>,
+}
+
+impl Voice {
+    fn name(&self, c: Option<&Case>) -> String {
+        match (c, &self.masker) {
+            (None, _) => "-".into(),
+            (Some(c), Some(_)) => mask::case_label(c),
+            (Some(c), None) => c.name.clone(),
+        }
+    }
+    /// Free text as written (scrubbed when masked); "-" when empty.
+    fn text(&self, s: &str) -> String {
+        if s.trim().is_empty() {
+            return "-".into();
+        }
+        match &self.masker {
+            Some(m) => m.scrub(s),
+            None => s.to_string(),
+        }
+    }
+}
+
+/// 「B」 or 「B→A」, for tables.
+fn rank_short(d: &Decision) -> String {
+    if d.rank_before.is_empty() || d.rank_before == d.rank_after {
+        d.rank_after.clone()
+    } else {
+        format!("{}→{}", d.rank_before, d.rank_after)
+    }
+}
+
+fn rank_change(d: &Decision) -> String {
+    if d.rank_before.is_empty() || d.rank_before == d.rank_after {
+        format!("{}（変更なし）", d.rank_after)
+    } else {
+        format!("{} → {}（変更）", d.rank_before, d.rank_after)
+    }
+}
+
+fn decision_text(d: &Decision, r: &MeetingRecord) -> String {
+    let mut s = d.kind.label().to_string();
+    if d.kind == DecisionKind::ChangeLead && d.new_lead_agency.is_some() {
+        s.push_str(&format!("（新しい主担当: {}）", r.agency_name(d.new_lead_agency)));
+    }
+    if !d.reason.trim().is_empty() {
+        s.push_str(&format!("　理由: {}", d.reason.trim()));
+    }
+    s
+}
+
+/// Decisions in agenda order; any without an agenda item follow in the order recorded.
+fn ordered_decisions(r: &MeetingRecord) -> Vec<&Decision> {
+    let pos = |d: &Decision| {
+        r.agenda.iter().position(|i| Some(i.id) == d.agenda_item_id || i.case_id == d.case_id).unwrap_or(usize::MAX)
+    };
+    let mut v: Vec<&Decision> = r.decisions.iter().collect();
+    v.sort_by_key(|d| (pos(d), d.id));
+    v
+}
+
+/// Builds the minutes. `masked` names children by initials and scrubs their names from text.
+pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDate) -> Document {
+    let voice = Voice { masker: masked.then(|| Masker::for_cases(r.cases.values())) };
+    let case = |id: Id| r.cases.get(&id);
+    let number = |id: Id| case(id).map(|c| c.number.clone()).unwrap_or_else(|| format!("(ID {id})"));
+    let m = &r.meeting;
+    let mut blocks = Vec::new();
+    let decisions = ordered_decisions(r);
+    let quick: Vec<&&Decision> = decisions.iter().filter(|d| d.as_proposed).collect();
+    let deep: Vec<&&Decision> = decisions.iter().filter(|d| !d.as_proposed).collect();
+
+    // 1. 会議の概要
+    blocks.push(Block::Heading("1. 会議の概要".into()));
+    let when = if r.sessions.is_empty() {
+        "-".to_string()
+    } else {
+        r.sessions
+            .iter()
+            .map(|s| {
+                format!("{} {}〜{}　{}", long_date(s.date), s.start.format("%H:%M"), s.end.format("%H:%M"), s.label)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    blocks.push(Block::Fields(vec![
+        ("会議名".into(), m.title.clone()),
+        ("種別".into(), m.kind.label().into()),
+        ("日時".into(), when),
+        ("場所".into(), m.place.clone()),
+        ("司会".into(), m.chair.clone()),
+        ("記録".into(), m.recorder.clone()),
+        ("協議件数".into(), format!("{}件（一括確認 {}件・重点協議 {}件）", decisions.len(), quick.len(), deep.len())),
+    ]));
+
+    // 2. 出欠
+    blocks.push(Block::Heading("2. 出欠".into()));
+    let mut att = Grid::new(&[("機関", 16), ("出欠", 9), ("出席者", 8), ("事前の情報提供", 10)]);
+    let mut tally = [0usize; AttendanceStatus::ALL.len()];
+    let mut agencies: Vec<Id> = r.expected.clone();
+    agencies.extend(r.attendance.iter().map(|a| a.agency_id).filter(|id| !r.expected.contains(id)));
+    for id in agencies {
+        let a = r.attendance.iter().find(|a| a.agency_id == id);
+        if let Some(a) = a {
+            tally[AttendanceStatus::ALL.iter().position(|s| *s == a.status).unwrap_or(0)] += 1;
+        }
+        att.row(vec![
+            r.agency_name(Some(id)).to_string(),
+            a.map_or("未記録", |a| a.status.label()).to_string(),
+            a.map(|a| a.person.clone()).unwrap_or_default(),
+            a.and_then(|a| a.info_received_on).map(|d| format!("あり（{d} 受領）")).unwrap_or_default(),
+        ]);
+    }
+    blocks.push(Block::Table(att));
+    blocks.push(Block::Text(
+        AttendanceStatus::ALL
+            .iter()
+            .zip(tally)
+            .map(|(s, n)| format!("{} {n}機関", s.label()))
+            .collect::<Vec<_>>()
+            .join("／"),
+    ));
+
+    // 3. 前回の役割分担の確認
+    blocks.push(Block::Heading("3. 前回の役割分担の確認".into()));
+    let mut rev = Grid::new(&[
+        ("ケース番号", 6),
+        ("氏名", 6),
+        ("機関", 9),
+        ("担当者", 5),
+        ("内容", 14),
+        ("期限", 6),
+        ("結果", 6),
+        ("備考", 8),
+    ]);
+    let mut outcome = [0usize; ActionStatus::ALL.len()];
+    for a in &r.reviewed_actions {
+        outcome[ActionStatus::ALL.iter().position(|s| *s == a.status).unwrap_or(0)] += 1;
+        rev.row(vec![
+            number(a.case_id),
+            voice.name(case(a.case_id)),
+            r.agency_name(a.agency_id).to_string(),
+            a.owner.clone(),
+            voice.text(&a.what),
+            iso(a.due),
+            a.status.label().into(),
+            voice.text(&a.review_note),
+        ]);
+    }
+    blocks.push(Block::Table(rev));
+    if !r.reviewed_actions.is_empty() {
+        blocks.push(Block::Text(
+            [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone, ActionStatus::Open]
+                .iter()
+                .map(|s| {
+                    let n = outcome[ActionStatus::ALL.iter().position(|x| x == s).unwrap_or(0)];
+                    format!("{} {n}件", s.label())
+                })
+                .collect::<Vec<_>>()
+                .join("／"),
+        ));
+    }
+
+    // 4. 一括確認
+    blocks.push(Block::Heading("4. 一括確認（事務局案のとおり確認）".into()));
+    let mut q = Grid::new(&[
+        ("ケース番号", 6),
+        ("氏名", 7),
+        ("区分", 4),
+        ("ランク", 4),
+        ("決定", 4),
+        ("援助方針", 22),
+        ("次回確認日", 6),
+    ]);
+    for d in &quick {
+        let c = case(d.case_id);
+        q.row(vec![
+            number(d.case_id),
+            voice.name(c),
+            c.map(|c| c.registration.short()).unwrap_or("").into(),
+            rank_short(d),
+            decision_text(d, r),
+            voice.text(&d.support_policy),
+            iso(d.next_review),
+        ]);
+    }
+    blocks.push(Block::Table(q));
+
+    // 5. 重点協議
+    blocks.push(Block::Heading("5. 重点協議".into()));
+    if deep.is_empty() {
+        blocks.push(Block::Text(super::document::NONE.into()));
+    }
+    for (i, d) in deep.iter().enumerate() {
+        let c = case(d.case_id);
+        blocks.push(Block::SubHeading(format!(
+            "5-{} {}　{}（{}）",
+            i + 1,
+            number(d.case_id),
+            voice.name(c),
+            c.map(|c| c.registration.label()).unwrap_or("")
+        )));
+        blocks.push(Block::Fields(vec![
+            ("状況".into(), voice.text(&d.status_summary)),
+            ("評価".into(), rank_change(d)),
+            ("決定".into(), voice.text(&decision_text(d, r))),
+            ("援助方針".into(), voice.text(&d.support_policy)),
+            ("次回確認日".into(), iso(d.next_review)),
+        ]));
+        if !d.notes.trim().is_empty() {
+            blocks.push(Block::Text(format!("備考: {}", voice.text(&d.notes))));
+        }
+        let mut roles = Grid::new(&[("役割分担（機関）", 13), ("担当者", 7), ("内容", 27), ("期限", 6)]);
+        for a in r.new_actions.iter().filter(|a| a.case_id == d.case_id) {
+            roles.row(vec![r.agency_name(a.agency_id).into(), a.owner.clone(), voice.text(&a.what), iso(a.due)]);
+        }
+        blocks.push(Block::Table(roles));
+    }
+    let not_decided: Vec<_> = r
+        .agenda
+        .iter()
+        .filter(|i| i.state != ItemState::Done && !r.decisions.iter().any(|d| d.case_id == i.case_id))
+        .collect();
+    if !not_decided.is_empty() {
+        blocks.push(Block::SubHeading("協議できなかったケース".into()));
+        let mut g = Grid::new(&[("ケース番号", 7), ("氏名", 6), ("扱い", 8)]);
+        for i in not_decided {
+            let how = if i.state == ItemState::Deferred { "次回へ延期" } else { "未協議" };
+            g.row(vec![number(i.case_id), voice.name(case(i.case_id)), how.into()]);
+        }
+        blocks.push(Block::Table(g));
+    }
+
+    // 6. 新規登録
+    let since =
+        r.previous_date.map(|d| format!("（前回 {d} 以降の受理）")).unwrap_or_else(|| "（直近3か月の受理）".into());
+    blocks.push(Block::Heading(format!("6. 新規登録{since}")));
+    let mut new = Grid::new(&[
+        ("ケース番号", 6),
+        ("氏名", 7),
+        ("区分", 4),
+        ("受理日", 6),
+        ("主訴", 17),
+        ("ランク", 3),
+        ("主担当機関", 10),
+    ]);
+    for id in &r.new_registrations {
+        let Some(c) = case(*id) else { continue };
+        new.row(vec![
+            c.number.clone(),
+            voice.name(Some(c)),
+            c.registration.short().into(),
+            c.accepted_on.to_string(),
+            voice.text(&c.presenting_concern),
+            c.rank.clone(),
+            r.agency_name(c.lead_agency).into(),
+        ]);
+    }
+    blocks.push(Block::Table(new));
+
+    // 7. 終結・移管
+    blocks.push(Block::Heading("7. 終結・移管".into()));
+    let mut closed =
+        Grid::new(&[("ケース番号", 6), ("氏名", 7), ("区分", 4), ("扱い", 6), ("終結日", 6), ("理由", 24)]);
+    for id in &r.closings {
+        let Some(c) = case(*id) else { continue };
+        let dec = r.decisions.iter().find(|d| d.case_id == *id);
+        let how = dec.map(|d| d.kind.label()).unwrap_or(c.status.label());
+        let reason =
+            c.closure.as_ref().map(|cl| cl.reason.clone()).or(dec.map(|d| d.reason.clone())).unwrap_or_default();
+        closed.row(vec![
+            c.number.clone(),
+            voice.name(Some(c)),
+            c.registration.short().into(),
+            how.into(),
+            iso(c.closure.as_ref().map(|cl| cl.on).or(r.date)),
+            voice.text(&reason),
+        ]);
+    }
+    blocks.push(Block::Table(closed));
+
+    blocks.push(Block::Text(format!(
+        "作成日: {}　作成: {}{}",
+        written_on,
+        cfg.municipality.secretariat,
+        if masked { "　（配布用: 児童の氏名は頭文字に置き換えています）" } else { "" }
+    )));
+    blocks.push(Block::Text("以上".into()));
+
+    let title = format!("会議録　{}{}", m.title, if masked { "（配布用）" } else { "" });
+    Document { title, notice: cfg.confidentiality.notice.clone(), blocks }
+}

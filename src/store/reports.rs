@@ -1,0 +1,287 @@
+//! Reads for the outputs (minutes, schedule, per-agency action lists, yearly statistics): each
+//! gathers the domain values one output needs, so the converters in `exchange` stay pure.
+
+use std::collections::BTreeMap;
+
+use chrono::{Months, NaiveDate};
+
+use super::{Result, Store, date_col};
+use crate::domain::stats::{self, ActionFacts, MeetingFacts, StatsInput, YearStats};
+use crate::domain::{
+    Action, Agency, AgendaItem, Attendance, Case, Decision, DecisionKind, Id, Meeting, MeetingStatus, Session,
+};
+
+/// Everything the minutes (会議録) of one meeting are written from.
+#[derive(Debug, Clone)]
+pub struct MeetingRecord {
+    pub meeting: Meeting,
+    pub sessions: Vec<Session>,
+    /// 開催日: the first session's date.
+    pub date: Option<NaiveDate>,
+    /// The previous meeting of the same kind, if any (its date bounds "new registrations").
+    pub previous_date: Option<NaiveDate>,
+    /// Every agency, by id, for names.
+    pub agencies: BTreeMap<Id, Agency>,
+    /// Institutions expected at the meeting.
+    pub expected: Vec<Id>,
+    pub attendance: Vec<Attendance>,
+    pub agenda: Vec<AgendaItem>,
+    pub decisions: Vec<Decision>,
+    /// Actions from earlier meetings reviewed here, or still open when it met.
+    pub reviewed_actions: Vec<Action>,
+    /// Actions agreed in this meeting (役割分担).
+    pub new_actions: Vec<Action>,
+    /// Cases accepted since the previous meeting (or in the three months before this one).
+    pub new_registrations: Vec<Id>,
+    /// Cases this meeting closed or transferred.
+    pub closings: Vec<Id>,
+    /// Every case named anywhere above.
+    pub cases: BTreeMap<Id, Case>,
+}
+
+impl MeetingRecord {
+    pub fn agency_name(&self, id: Option<Id>) -> &str {
+        id.and_then(|i| self.agencies.get(&i)).map(|a| a.name.as_str()).unwrap_or("")
+    }
+}
+
+/// One open case's next review, for the schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewDue {
+    pub case_id: Id,
+    pub number: String,
+    pub registration: crate::domain::Registration,
+    pub rank: String,
+    pub lead_agency: Option<Id>,
+    pub next_review: NaiveDate,
+}
+
+/// A session of a meeting not yet closed, for the schedule.
+#[derive(Debug, Clone)]
+pub struct UpcomingSession {
+    pub meeting: Meeting,
+    pub session: Session,
+}
+
+fn ids(store: &Store, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Id>> {
+    let mut st = store.conn().prepare_cached(sql)?;
+    let rows = st.query_map(params, |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+impl Store {
+    /// The minutes' facts for `meeting_id`.
+    pub fn meeting_record(&self, meeting_id: Id) -> Result<MeetingRecord> {
+        let meeting = self.meeting(meeting_id)?;
+        let sessions = self.sessions(meeting_id)?;
+        let date = sessions.first().map(|s| s.date);
+        let previous_date = match date {
+            None => None,
+            Some(d) => {
+                let mut best = None;
+                for m in self.meetings()? {
+                    if m.id == meeting_id || m.kind != meeting.kind {
+                        continue;
+                    }
+                    if let Some(md) = self.meeting_date(m.id)?.filter(|md| *md < d) {
+                        best = best.max(Some(md));
+                    }
+                }
+                best
+            }
+        };
+        let agencies = self.agencies()?.into_iter().map(|a| (a.id, a)).collect();
+        let decisions = self.decisions(meeting_id)?;
+        let mut reviewed_actions: Vec<Action> =
+            self.all_actions()?.into_iter().filter(|a| a.reviewed_in == Some(meeting_id)).collect();
+        if meeting.status != MeetingStatus::Closed {
+            // Not yet reviewed: the open actions of earlier meetings are what this one reviews.
+            for a in self.open_actions()? {
+                let earlier = match (a.meeting_id, date) {
+                    (Some(m), Some(d)) => m != meeting_id && self.meeting_date(m)?.is_some_and(|md| md < d),
+                    _ => false,
+                };
+                if earlier {
+                    reviewed_actions.push(a);
+                }
+            }
+        }
+        reviewed_actions.sort_by_key(|a| (a.due, a.case_id, a.id));
+        let new_actions = self.actions_of_meeting(meeting_id)?;
+        let new_registrations = match date {
+            None => Vec::new(),
+            Some(d) => {
+                let since = previous_date.unwrap_or_else(|| d.checked_sub_months(Months::new(3)).unwrap_or(d));
+                ids(
+                    self,
+                    "SELECT id FROM cases WHERE accepted_on > ?1 AND accepted_on <= ?2 ORDER BY accepted_on, number",
+                    (since.to_string(), d.to_string()),
+                )?
+            }
+        };
+        let mut closings = ids(self, "SELECT id FROM cases WHERE close_meeting = ?1 ORDER BY number", [meeting_id])?;
+        for d in &decisions {
+            if matches!(d.kind, DecisionKind::Close | DecisionKind::Transfer) && !closings.contains(&d.case_id) {
+                closings.push(d.case_id);
+            }
+        }
+        let mut cases = BTreeMap::new();
+        let wanted = self
+            .agenda(meeting_id)?
+            .iter()
+            .map(|i| i.case_id)
+            .chain(decisions.iter().map(|d| d.case_id))
+            .chain(reviewed_actions.iter().map(|a| a.case_id))
+            .chain(new_actions.iter().map(|a| a.case_id))
+            .chain(new_registrations.iter().copied())
+            .chain(closings.iter().copied())
+            .collect::<Vec<_>>();
+        for id in wanted {
+            if let std::collections::btree_map::Entry::Vacant(e) = cases.entry(id) {
+                e.insert(self.case(id)?);
+            }
+        }
+        Ok(MeetingRecord {
+            agenda: self.agenda(meeting_id)?,
+            expected: self.meeting_agencies(meeting_id)?,
+            attendance: self.attendance(meeting_id)?,
+            meeting,
+            sessions,
+            date,
+            previous_date,
+            agencies,
+            decisions,
+            reviewed_actions,
+            new_actions,
+            new_registrations,
+            closings,
+            cases,
+        })
+    }
+
+    /// Open cases with a next-review date, and how many open cases have none.
+    pub fn reviews_due(&self) -> Result<(Vec<ReviewDue>, usize)> {
+        let mut due = Vec::new();
+        let mut missing = 0;
+        for r in self.case_rows()? {
+            if r.status != crate::domain::CaseStatus::Open {
+                continue;
+            }
+            match r.next_review {
+                Some(next_review) => due.push(ReviewDue {
+                    case_id: r.id,
+                    number: r.number,
+                    registration: r.registration,
+                    rank: r.rank,
+                    lead_agency: r.lead_agency,
+                    next_review,
+                }),
+                None => missing += 1,
+            }
+        }
+        Ok((due, missing))
+    }
+
+    /// Sessions of meetings not yet closed, dated within `from..=to`.
+    pub fn upcoming_sessions(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<UpcomingSession>> {
+        let mut out = Vec::new();
+        for m in self.meetings()? {
+            if m.status == MeetingStatus::Closed {
+                continue;
+            }
+            for s in self.sessions(m.id)? {
+                if from <= s.date && s.date <= to {
+                    out.push(UpcomingSession { meeting: m.clone(), session: s });
+                }
+            }
+        }
+        out.sort_by_key(|u| (u.session.date, u.session.start, u.session.id));
+        Ok(out)
+    }
+
+    /// The day each action was last marked done, read from the audit log (the action row
+    /// itself keeps no date).
+    pub fn action_done_dates(&self) -> Result<BTreeMap<Id, NaiveDate>> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT entity_id, max(substr(at, 1, 10)) FROM audit_log WHERE entity = 'action' AND entity_id IS NOT NULL
+             AND ((field = 'status' AND after = 'done') OR (field = 'created' AND after LIKE '%\"status\":\"done\"%'))
+             GROUP BY entity_id",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, Id>(0)?, date_col(r.get(1)?)?)))?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (id, d) = row?;
+            if let Some(d) = d {
+                out.insert(id, d);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Meetings with their 開催日, every decision, and every action with its done date: the
+    /// facts `domain::stats::compute` counts.
+    pub fn stats_facts(&self) -> Result<(Vec<MeetingFacts>, Vec<Decision>, Vec<ActionFacts>)> {
+        let mut meetings = Vec::new();
+        let mut decisions = Vec::new();
+        for m in self.meetings()? {
+            decisions.extend(self.decisions(m.id)?);
+            meetings.push(MeetingFacts { date: self.meeting_date(m.id)?, meeting: m });
+        }
+        let done = self.action_done_dates()?;
+        let actions = self
+            .all_actions()?
+            .into_iter()
+            .map(|a| ActionFacts { done_on: done.get(&a.id).copied(), action: a })
+            .collect();
+        Ok((meetings, decisions, actions))
+    }
+
+    /// The figures of fiscal year `fy` (the CLI's `stats` and the TUI's 年度統計 screen).
+    pub fn year_stats(&self, fy: i32, today: NaiveDate) -> Result<YearStats> {
+        let cases = self.cases(true)?;
+        let (meetings, decisions, actions) = self.stats_facts()?;
+        let input = StatsInput { cases: &cases, meetings: &meetings, decisions: &decisions, actions: &actions };
+        Ok(stats::compute(fy, input, today))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{self, Scale};
+    use crate::domain::ActionStatus;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    #[test]
+    fn record_of_the_demo_meeting_names_every_case_it_uses() {
+        let mut s = Store::open_in_memory().unwrap();
+        let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
+        let r = s.meeting_record(sum.past_meeting).unwrap();
+        assert!(!r.decisions.is_empty());
+        assert_eq!(r.attendance.len(), r.expected.len());
+        for d in &r.decisions {
+            assert!(r.cases.contains_key(&d.case_id));
+        }
+        assert!(r.new_actions.iter().all(|a| a.meeting_id == Some(sum.past_meeting)));
+        // The next meeting reviews the past meeting's open actions.
+        let next = s.meeting_record(sum.next_meeting).unwrap();
+        assert_eq!(next.previous_date, r.date);
+        assert!(!next.reviewed_actions.is_empty());
+        assert!(next.reviewed_actions.iter().all(|a| a.status == ActionStatus::Open));
+    }
+
+    #[test]
+    fn done_dates_come_from_the_audit_log() {
+        let mut s = Store::open_in_memory().unwrap();
+        let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
+        let done = s.action_done_dates().unwrap();
+        let past = s.meeting_date(sum.past_meeting).unwrap().unwrap();
+        let all = s.all_actions().unwrap();
+        let n_done = all.iter().filter(|a| a.status == ActionStatus::Done).count();
+        assert_eq!(done.len(), n_done);
+        assert!(done.values().all(|d| *d == past));
+    }
+}

@@ -1,0 +1,137 @@
+//! The 年度統計 screen's state and pure rules: which fiscal year is shown, and its figures once
+//! loaded (the same `Store::year_stats` the `shinko stats` command prints).
+
+use chrono::NaiveDate;
+
+use super::keymap::Action;
+use super::msg::Effect;
+use crate::domain::stats::{self, YearStats};
+
+#[derive(Debug, Clone, Default)]
+pub struct StatsState {
+    /// The fiscal year shown (2025 = 令和7年度); None until the screen is first opened.
+    pub fiscal_year: Option<i32>,
+    pub data: Option<YearStats>,
+}
+
+impl StatsState {
+    /// Opening the screen: this fiscal year the first time, then the one last shown.
+    pub fn enter(&mut self, today: NaiveDate) -> Vec<Effect> {
+        let fy = *self.fiscal_year.get_or_insert_with(|| stats::fiscal_year_of(today));
+        vec![Effect::LoadStats { fiscal_year: fy, today }]
+    }
+
+    /// Figures for a year arrive; a late answer for a year no longer shown is dropped.
+    pub fn loaded(&mut self, data: YearStats) {
+        if self.fiscal_year == Some(data.fiscal_year) {
+            self.data = Some(data);
+        }
+    }
+
+    pub fn on_action(&mut self, action: Option<Action>, today: NaiveDate) -> Vec<Effect> {
+        let step = match action {
+            Some(Action::PrevYear) => -1,
+            Some(Action::NextYear) => 1,
+            _ => return vec![],
+        };
+        let current = self.fiscal_year.unwrap_or_else(|| stats::fiscal_year_of(today));
+        // Not past the current year: a future year has nothing to count.
+        let fy = (current + step).min(stats::fiscal_year_of(today));
+        if Some(fy) == self.fiscal_year {
+            return vec![];
+        }
+        self.fiscal_year = Some(fy);
+        vec![Effect::LoadStats { fiscal_year: fy, today }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::super::keymap::Keymap;
+    use super::super::model::{Model, Screen};
+    use super::super::msg::Msg;
+    use super::super::runtime::execute;
+    use super::super::update::update;
+    use super::super::view;
+    use super::*;
+    use crate::demo::{self, Scale};
+    use crate::domain::Config;
+    use crate::store::Store;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    /// `update`, then every effect against the store and its reply back through `update`.
+    fn pump(store: &mut Store, m: &mut Model, msg: Msg) -> Vec<Effect> {
+        let mut seen = Vec::new();
+        let mut queue = vec![msg];
+        while let Some(msg) = queue.pop() {
+            for e in update(m, msg) {
+                seen.push(e.clone());
+                queue.extend(execute(store, e));
+            }
+        }
+        seen
+    }
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> Msg {
+        Msg::Key(KeyEvent::new(code, mods))
+    }
+
+    fn stats_screen(w: u16, h: u16) -> (Store, Model) {
+        let mut store = Store::open_in_memory().unwrap();
+        demo::generate(&mut store, Scale::Takahama, 2024, today()).unwrap();
+        let mut m = Model::new(Config::default(), today(), Keymap::defaults(), "demo.db".into());
+        pump(&mut store, &mut m, Msg::Resize(w, h));
+        pump(&mut store, &mut m, key(KeyCode::Char('4'), KeyModifiers::ALT));
+        (store, m)
+    }
+
+    fn screen(m: &Model) -> String {
+        let mut t = Terminal::new(TestBackend::new(m.size.0, m.size.1)).unwrap();
+        t.draw(|f| view::render(m, f)).unwrap();
+        super::super::tests::buffer_text(t.backend().buffer())
+    }
+
+    #[test]
+    fn opening_the_screen_loads_this_fiscal_year() {
+        let (_s, m) = stats_screen(80, 24);
+        assert_eq!(m.screen, Screen::Stats);
+        assert_eq!(m.stats.fiscal_year, Some(2026));
+        let data = m.stats.data.as_ref().unwrap();
+        assert_eq!(data.meetings.len(), 1, "the demo's past meeting");
+    }
+
+    #[test]
+    fn left_and_right_change_the_year_but_not_into_the_future() {
+        let (mut s, mut m) = stats_screen(80, 24);
+        let effects = pump(&mut s, &mut m, key(KeyCode::Left, KeyModifiers::NONE));
+        assert_eq!(effects, vec![Effect::LoadStats { fiscal_year: 2025, today: today() }]);
+        assert_eq!(m.stats.data.as_ref().unwrap().fiscal_year, 2025);
+        assert!(m.stats.data.as_ref().unwrap().meetings.is_empty());
+        pump(&mut s, &mut m, key(KeyCode::Right, KeyModifiers::NONE));
+        assert!(pump(&mut s, &mut m, key(KeyCode::Right, KeyModifiers::NONE)).is_empty());
+        assert_eq!(m.stats.fiscal_year, Some(2026));
+        // A late answer for another year is dropped.
+        let old = s.year_stats(2024, today()).unwrap();
+        pump(&mut s, &mut m, Msg::StatsLoaded(Box::new(old)));
+        assert_eq!(m.stats.data.as_ref().unwrap().fiscal_year, 2026);
+    }
+
+    #[test]
+    fn stats_screen_80x24() {
+        let (_s, m) = stats_screen(80, 24);
+        insta::assert_snapshot!(screen(&m));
+    }
+
+    #[test]
+    fn stats_screen_160x45() {
+        let (_s, m) = stats_screen(160, 45);
+        insta::assert_snapshot!(screen(&m));
+    }
+}

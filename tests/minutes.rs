@@ -1,0 +1,237 @@
+//! 会議録: snapshots of the demo meeting's minutes (Markdown, and the text of the .docx), a
+//! meeting run with every kind of outcome, and masked output that holds no name from the ledger.
+
+use std::io::Read;
+
+use chrono::NaiveDate;
+use shinko::demo::{self, Scale};
+use shinko::domain::{
+    ActionStatus, Attendance, AttendanceStatus, CaseStatus, Config, Decision, DecisionKind, MeetingStatus,
+};
+use shinko::exchange::{document, minutes};
+use shinko::store::Store;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+fn demo_store() -> (Store, demo::DemoSummary) {
+    let mut s = Store::open_in_memory().unwrap();
+    let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
+    (s, sum)
+}
+
+/// The text of a .docx part (document, header, footer): one line per paragraph.
+fn docx_text(bytes: &[u8], part: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name(part).unwrap().read_to_string(&mut xml).unwrap();
+    let mut out = String::new();
+    for para in xml.split("</w:p>") {
+        let mut line = String::new();
+        let mut rest = para;
+        while let Some(i) = rest.find("<w:t") {
+            let after = &rest[i + 4..];
+            // <w:t> or <w:t xml:space="preserve">, not <w:tbl>, <w:tc>, …
+            if !(after.starts_with('>') || after.starts_with(' ')) {
+                rest = after;
+                continue;
+            }
+            let Some(open_end) = after.find('>') else { break };
+            let body = &after[open_end + 1..];
+            let Some(close) = body.find("</w:t>") else { break };
+            line.push_str(&body[..close]);
+            rest = &body[close..];
+        }
+        if !line.is_empty() {
+            out.push_str(&unescape(&line));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}
+
+/// Every string cell of the first sheet of an .xlsx.
+fn xlsx_text(bytes: &[u8]) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect::<Vec<_>>().join("\n")
+}
+
+/// Runs the demo's next meeting: attendance, the review of the past meeting's open actions
+/// (done, not possible, not done), a quick confirmation, a deep discussion with a rank raise,
+/// a new action and a note naming the child and a sibling, and a closing.
+fn run_next_meeting(s: &mut Store, sum: &demo::DemoSummary) {
+    let open = s.open_actions().unwrap();
+    let expected = s.meeting_agencies(sum.next_meeting).unwrap();
+    let cases = s.cases(false).unwrap();
+    let with_sibling =
+        cases.iter().find(|c| cases.iter().any(|o| o.id != c.id && o.household_id == c.household_id)).unwrap().clone();
+    let sibling =
+        cases.iter().find(|o| o.id != with_sibling.id && o.household_id == with_sibling.household_id).unwrap();
+    let (quick, closing) = {
+        let mut others = cases.iter().filter(|c| c.household_id != with_sibling.household_id);
+        (others.next().unwrap().clone(), others.next().unwrap().clone())
+    };
+    let next = sum.next_meeting;
+    let date = s.meeting_date(next).unwrap().unwrap();
+    s.set_clock(Some(date.and_hms_opt(10, 0, 0).unwrap()));
+    let family = with_sibling.name.split(' ').next().unwrap().to_string();
+    let sibling_given = sibling.name.split(' ').nth(1).unwrap().to_string();
+    s.write(|t| {
+        let mut m = t.meeting(next)?;
+        m.status = MeetingStatus::InProgress;
+        t.save_meeting(&m)?;
+        for (i, a) in expected.iter().enumerate() {
+            let status = [AttendanceStatus::Present, AttendanceStatus::Present, AttendanceStatus::InfoSent][i % 3];
+            t.save_attendance(&Attendance {
+                meeting_id: next,
+                agency_id: *a,
+                status,
+                person: if status == AttendanceStatus::Present { "担当者".into() } else { String::new() },
+                info_received_on: (status == AttendanceStatus::InfoSent).then_some(date - chrono::Duration::days(3)),
+            })?;
+        }
+        for (i, a) in open.iter().take(3).enumerate() {
+            let mut a = a.clone();
+            a.status = [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone][i];
+            a.review_note = ["", "転居により訪問できず（状況の変化）", "次回までに実施"][i].into();
+            a.reviewed_in = Some(next);
+            t.save_action(&a)?;
+        }
+        let base = |c: &shinko::domain::Case| Decision {
+            id: 0,
+            meeting_id: next,
+            case_id: c.id,
+            agenda_item_id: None,
+            as_proposed: false,
+            status_summary: String::new(),
+            rank_before: c.rank.clone(),
+            rank_after: c.rank.clone(),
+            kind: DecisionKind::Continue,
+            reason: String::new(),
+            support_policy: c.support_policy.clone(),
+            next_review: Some(date + chrono::Duration::days(91)),
+            new_lead_agency: None,
+            notes: String::new(),
+        };
+        t.save_decision(&Decision { as_proposed: true, ..base(&quick) })?;
+        t.save_decision(&Decision {
+            status_summary: format!(
+                "{}から欠席が続くと報告。{}さんも家事を担っている。",
+                with_sibling.name, sibling_given
+            ),
+            rank_after: "A".into(),
+            support_policy: format!("{family}家へ週1回の家庭訪問。児相と情報共有する。"),
+            notes: "保護者の同意を得て医療機関と連携".into(),
+            ..base(&with_sibling)
+        })?;
+        t.save_action(&shinko::domain::Action {
+            id: 0,
+            case_id: with_sibling.id,
+            meeting_id: Some(next),
+            agency_id: with_sibling.affiliation.or(Some(expected[0])),
+            owner: "担任".into(),
+            what: format!("{}の欠席状況を毎週報告する", with_sibling.name),
+            due: Some(date + chrono::Duration::days(28)),
+            status: ActionStatus::Open,
+            review_note: String::new(),
+            reviewed_in: None,
+        })?;
+        t.save_decision(&Decision {
+            kind: DecisionKind::Close,
+            reason: "状況が安定し3か月問題なし".into(),
+            next_review: None,
+            ..base(&closing)
+        })?;
+        t.close_case(closing.id, CaseStatus::Closed, date, "状況が安定し3か月問題なし", Some(next))?;
+        Ok(())
+    })
+    .unwrap();
+    s.set_clock(None);
+}
+
+#[test]
+fn demo_meeting_minutes_in_markdown() {
+    let (s, sum) = demo_store();
+    let record = s.meeting_record(sum.past_meeting).unwrap();
+    let doc = minutes::build(&record, &Config::default(), false, today());
+    insta::assert_snapshot!("demo_minutes_md", document::to_markdown(&doc));
+}
+
+#[test]
+fn demo_meeting_minutes_docx_text_and_notice_on_every_page() {
+    let (s, sum) = demo_store();
+    let record = s.meeting_record(sum.past_meeting).unwrap();
+    let cfg = Config::default();
+    let bytes = document::to_docx(&minutes::build(&record, &cfg, false, today())).unwrap();
+    insta::assert_snapshot!("demo_minutes_docx_text", docx_text(&bytes, "word/document.xml"));
+    // Header and footer repeat on every page of a Word section.
+    assert!(docx_text(&bytes, "word/header1.xml").contains(&cfg.confidentiality.notice));
+    assert!(docx_text(&bytes, "word/footer1.xml").contains(&cfg.confidentiality.notice));
+}
+
+#[test]
+fn a_meeting_with_reviews_rank_change_actions_and_closing() {
+    let (mut s, sum) = demo_store();
+    run_next_meeting(&mut s, &sum);
+    let record = s.meeting_record(sum.next_meeting).unwrap();
+    let md = document::to_markdown(&minutes::build(&record, &Config::default(), false, today()));
+    for expected in [
+        "実施済",
+        "実施不可（状況変化）",
+        "未実施",
+        "（変更）",
+        "終結",
+        "状況が安定し3か月問題なし",
+        "欠席状況を毎週報告する",
+    ] {
+        assert!(md.contains(expected), "missing {expected}");
+    }
+    insta::assert_snapshot!("next_meeting_minutes_md", md);
+}
+
+/// Every name, reading and name part of two or more characters in the ledger.
+fn ledger_names(s: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in s.cases(true).unwrap() {
+        for (full, min) in [(&c.name, 2), (&c.kana, 3)] {
+            out.push(full.clone());
+            out.push(full.replace(' ', ""));
+            out.extend(full.split(' ').filter(|p| p.chars().count() >= min).map(str::to_string));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn masked_minutes_hold_no_name_from_the_ledger() {
+    let (mut s, sum) = demo_store();
+    run_next_meeting(&mut s, &sum);
+    let names = ledger_names(&s);
+    let cfg = Config::default();
+    for meeting in [sum.past_meeting, sum.next_meeting] {
+        let record = s.meeting_record(meeting).unwrap();
+        let plain = document::to_markdown(&minutes::build(&record, &cfg, false, today()));
+        assert!(names.iter().any(|n| plain.contains(n.as_str())), "the plain minutes do name children");
+        let doc = minutes::build(&record, &cfg, true, today());
+        let outputs = [
+            ("md", document::to_markdown(&doc)),
+            ("docx", docx_text(&document::to_docx(&doc).unwrap(), "word/document.xml")),
+            ("xlsx", xlsx_text(&document::to_xlsx(&doc, "会議録").unwrap())),
+        ];
+        for (format, text) in outputs {
+            for n in &names {
+                assert!(!text.contains(n.as_str()), "masked {format} of meeting {meeting} holds a ledger name");
+            }
+            assert!(text.contains("R"), "case numbers stay");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! The output commands end to end: `minutes`, `schedule`, `actions --by-agency`, `stats`.
+//! Files are owner-only, never overwritten without `--force`, and bad input changes nothing.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    /// A demo database in a fresh folder (logs go there too, not to the real home).
+    fn new() -> Env {
+        let env = Env { dir: tempfile::tempdir().unwrap() };
+        env.cmd(&["demo", "--no-tui"]).assert().success();
+        env
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("shinko").unwrap();
+        c.args(args)
+            .env("SHINKO_DB", self.path("demo.db"))
+            .env("SHINKO_TODAY", "2026-11-24")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path())
+            .env_remove("SHINKO_CONFIG");
+        c
+    }
+
+    fn out(&self, args: &[&str]) -> (bool, String, String) {
+        let o = self.cmd(args).output().unwrap();
+        (o.status.success(), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+    }
+}
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn minutes_in_every_format_owner_only_and_never_overwritten_without_force() {
+    let env = Env::new();
+    for (format, magic) in [("md", &b"# "[..]), ("docx", b"PK"), ("xlsx", b"PK")] {
+        let out = env.path(&format!("会議録.{format}"));
+        let o = out.to_str().unwrap();
+        let (ok, _, err) = env.out(&["minutes", "--meeting", "1", "--format", format, "--out", o]);
+        assert!(ok, "{err}");
+        assert!(fs::read(&out).unwrap().starts_with(magic));
+        #[cfg(unix)]
+        assert_eq!(mode(&out), 0o600);
+        let before = fs::read(&out).unwrap();
+        let (ok, _, err) = env.out(&["minutes", "--meeting", "1", "--format", format, "--out", o, "--masked"]);
+        assert!(!ok && err.contains("--force"), "{err}");
+        assert_eq!(fs::read(&out).unwrap(), before, "a refusal changes nothing");
+        let (ok, _, err) =
+            env.out(&["minutes", "--meeting", "1", "--format", format, "--out", o, "--masked", "--force"]);
+        assert!(ok, "{err}");
+        assert_ne!(fs::read(&out).unwrap(), before);
+    }
+    let md = fs::read_to_string(env.path("会議録.md")).unwrap();
+    assert!(md.contains("（配布用）"));
+}
+
+#[test]
+fn unknown_meeting_and_bad_dates_are_japanese_errors_that_write_nothing() {
+    let env = Env::new();
+    let out = env.path("x.md");
+    let (ok, _, err) = env.out(&["minutes", "--meeting", "999", "--format", "md", "--out", out.to_str().unwrap()]);
+    assert!(!ok && err.contains("会議") && err.contains("999"), "{err}");
+    assert!(!out.exists());
+    let ics = env.path("x.ics");
+    let (ok, _, err) = env.out(&["schedule", "--out", ics.to_str().unwrap(), "--from", "2026-13-01"]);
+    assert!(!ok && err.contains("--from"), "{err}");
+    let (ok, _, err) =
+        env.out(&["schedule", "--out", ics.to_str().unwrap(), "--from", "2027-01-01", "--to", "2026-12-01"]);
+    assert!(!ok && err.contains("より前"), "{err}");
+    assert!(!ics.exists());
+}
+
+#[test]
+fn schedule_in_three_formats_accepts_wareki_dates() {
+    let env = Env::new();
+    for format in ["ics", "csv", "xlsx"] {
+        let out = env.path(&format!("予定.{format}"));
+        let (ok, _, err) = env.out(&[
+            "schedule",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+            "--from",
+            "令和8年11月24日",
+            "--to",
+            "R9.3.31",
+        ]);
+        assert!(ok, "{err}");
+        assert!(err.contains("次回確認") && err.contains("会議 3 件"), "{err}");
+    }
+    let ics = fs::read_to_string(env.path("予定.ics")).unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("CLASS:CONFIDENTIAL"));
+}
+
+#[test]
+fn action_lists_hold_only_each_agencys_own_cases() {
+    let env = Env::new();
+    let dir = env.path("機関別");
+    let (ok, _, err) = env.out(&["actions", "--by-agency", "--format", "csv", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let files: Vec<PathBuf> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(files.len() >= 2, "{files:?}");
+    // What each institution may see: the case numbers of its own open actions, from the store.
+    let store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
+    for agency in store.agencies().unwrap() {
+        let own: BTreeSet<String> = store
+            .open_actions()
+            .unwrap()
+            .iter()
+            .filter(|a| a.agency_id == Some(agency.id))
+            .map(|a| store.case(a.case_id).unwrap().number)
+            .collect();
+        let file = dir.join(shinko::exchange::agency_actions::file_name(&agency, "csv"));
+        if own.is_empty() {
+            assert!(!file.exists(), "{} gets an empty list", agency.code);
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap();
+        let listed: BTreeSet<String> = text.lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect();
+        assert_eq!(listed, own, "{}", agency.code);
+        #[cfg(unix)]
+        assert_eq!(mode(&file), 0o600);
+    }
+    // Again without --force: refused before any file is touched.
+    let (ok, _, err) = env.out(&["actions", "--by-agency", "--format", "csv", "--out", dir.to_str().unwrap()]);
+    assert!(!ok && err.contains("--force"), "{err}");
+    let (ok, _, err) = env.out(&["actions", "--by-agency", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "xlsx beside the csv files: {err}");
+}
+
+#[test]
+fn stats_as_json_markdown_and_excel() {
+    let env = Env::new();
+    let (ok, json, err) = env.out(&["stats", "--fiscal-year", "2026", "--format", "json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["fiscal_year"], 2026);
+    assert_eq!(v["meetings"].as_array().unwrap().len(), 1, "the demo's past meeting");
+    let reviewed = v["meetings"][0]["reviewed"].as_u64().unwrap();
+    assert_eq!(v["quick_total"].as_u64().unwrap() + v["deep_total"].as_u64().unwrap(), reviewed);
+    assert!(v["registered_total"].as_u64().unwrap() > 50);
+    let (ok, md, _) = env.out(&["stats", "--fiscal-year", "2026"]);
+    assert!(ok && md.contains("令和8年度") && md.contains("登録区分"), "{md}");
+    let (ok, _, err) = env.out(&["stats", "--format", "xlsx"]);
+    assert!(!ok && err.contains("--out"), "{err}");
+    let out = env.path("統計.xlsx");
+    let (ok, _, err) = env.out(&["stats", "--format", "xlsx", "--out", out.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(fs::read(&out).unwrap().starts_with(b"PK"));
+}
