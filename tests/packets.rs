@@ -178,4 +178,30 @@ fn the_command_line_writes_the_packets() {
     let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(stderr.contains("事前送付資料"), "{stderr}");
     run(&["agenda", "packets", "--meeting", "9999", "--out", out.to_str().unwrap()]).failure();
+
+    // A question to an institution the case has nothing to do with is not sent, and said so.
+    let (case, stranger) = {
+        let mut store = Store::open(&db, None).unwrap();
+        let item = store.agenda(meeting).unwrap().into_iter().next().unwrap();
+        let c = store.case(item.case_id).unwrap();
+        let linked: Vec<i64> = store.case_agencies(c.id).unwrap().into_iter().map(|(a, _)| a).collect();
+        let stranger = store
+            .agencies()
+            .unwrap()
+            .into_iter()
+            .find(|a| {
+                a.kind.is_institution()
+                    && Some(a.id) != c.affiliation
+                    && Some(a.id) != c.lead_agency
+                    && !linked.contains(&a.id)
+            })
+            .unwrap();
+        let q = shinko::domain::meeting::Question { agency_id: stranger.id, text: "様子".into() };
+        store.write(|t| t.add_question(item.id, &q)).unwrap();
+        (c.number, stranger)
+    };
+    let again = dir.path().join("again");
+    let a = run(&["agenda", "packets", "--meeting", &meeting.to_string(), "--out", again.to_str().unwrap()]).success();
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+    assert!(stderr.contains(&format!("ケース {case} の「{}」への質問", stranger.name)), "{stderr}");
 }

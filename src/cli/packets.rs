@@ -25,6 +25,9 @@ pub struct PacketsArgs {
 pub fn run(ctx: &Ctx, a: PacketsArgs) -> Result<()> {
     let store = ctx.open_store()?;
     let written = packets::write_packets(&store, a.meeting, &a.out, a.force, &ctx.config)?;
+    for (number, agency) in packets::unsent_questions(&store, a.meeting)? {
+        eprintln!("注意: ケース {number} の「{agency}」への質問は、その機関がケースに関わっていないため送付されません");
+    }
     tracing::info!(meeting = a.meeting, files = written.len(), "packets written");
     eprintln!("事前送付資料を {} 件（{} 機関分）出力しました → {}", written.len(), written.len() / 2, a.out.display());
     for p in &written {

@@ -111,6 +111,29 @@ pub fn gather(store: &Store, meeting_id: Id) -> Result<Vec<Packet>, PacketError>
     Ok(out)
 }
 
+/// Questions addressed to an institution not involved in the case: no packet carries them
+/// (data minimisation), so the secretariat is told. Returns (case number, agency name).
+pub fn unsent_questions(store: &Store, meeting_id: Id) -> Result<Vec<(String, String)>, PacketError> {
+    let agencies: BTreeMap<Id, Agency> = store.agencies()?.into_iter().map(|a| (a.id, a)).collect();
+    let mut out = Vec::new();
+    for item in store.agenda(meeting_id)?.into_iter().filter(|i| !i.questions.is_empty()) {
+        let case = store.case(item.case_id)?;
+        let linked: Vec<Id> = store.case_agencies(case.id)?.into_iter().map(|(a, _)| a).collect();
+        for q in &item.questions {
+            let involved = case.affiliation == Some(q.agency_id)
+                || case.lead_agency == Some(q.agency_id)
+                || linked.contains(&q.agency_id);
+            let secretariat = agencies.get(&q.agency_id).is_some_and(|a| a.kind == AgencyKind::Secretariat);
+            if !involved || secretariat {
+                let name =
+                    agencies.get(&q.agency_id).map(|a| a.name.clone()).unwrap_or_else(|| q.agency_id.to_string());
+                out.push((case.number.clone(), name));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn session_text(s: &Session) -> String {
     format!("{} {}〜{} {}", wareki::format(s.date), s.start.format("%H:%M"), s.end.format("%H:%M"), s.label)
 }

@@ -309,17 +309,25 @@ fn rebuild_agenda(store: &mut Store, meeting: Id, today: NaiveDate, config: &Con
 
 /// Writes the packets; an existing file is never replaced from the TUI (choose another folder).
 fn export_packets(store: &Store, meeting: Id, dir: &std::path::Path, config: &Config) -> Result<Msg, StoreError> {
-    use crate::exchange::{output::OutputError, packets::PacketError};
-    let files = crate::exchange::packets::write_packets(store, meeting, dir, false, config).map_err(|e| match e {
+    use crate::exchange::output::OutputError;
+    use crate::exchange::packets::{self, PacketError};
+    let err = |e: PacketError| match e {
         PacketError::Store(e) => e,
         PacketError::Output(OutputError::Exists { path }) => {
             StoreError::invalid("出力先", format!("{path} は既に存在します。別のフォルダを指定してください"))
         }
         other => StoreError::invalid("事前送付資料", other.to_string()),
-    })?;
+    };
+    let files = packets::write_packets(store, meeting, dir, false, config).map_err(err)?;
+    let unsent = packets::unsent_questions(store, meeting).map_err(err)?.len();
     tracing::info!(meeting, files = files.len(), "packets written from the tui");
+    let note = if unsent > 0 {
+        format!("（関わりのない機関への質問 {unsent} 件は送付されません）")
+    } else {
+        String::new()
+    };
     Ok(Msg::PrepSaved {
         select: None,
-        message: format!("事前送付資料 {} 件を {} に出力しました", files.len(), dir.display()),
+        message: format!("事前送付資料 {} 件を {} に出力しました{note}", files.len(), dir.display()),
     })
 }
