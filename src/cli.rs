@@ -71,6 +71,11 @@ pub enum Command {
     Audit(trust::AuditCmd),
     /// データベースのバックアップを作成する
     Backup(trust::BackupArgs),
+    /// バックアップからデータベースを復元する（検証してから置き換える）
+    Restore(trust::RestoreArgs),
+    /// 試験用: 監査つきの書き込みを繰り返し、確定ごとに ack を出力する（クラッシュ試験）
+    #[command(hide = true, name = "test-write-loop")]
+    TestWriteLoop(trust::WriteLoopArgs),
     /// パスフレーズの設定・変更・暗号化
     #[command(subcommand)]
     Passphrase(trust::PassphraseCmd),
@@ -156,7 +161,7 @@ fn load_config(explicit: Option<&Path>) -> Result<Config> {
 /// Logs go to a file in the data folder (never the screen) and hold ids, never case text.
 fn init_logging() -> Option<tracing_appender::non_blocking::WorkerGuard> {
     let dir = data_dir().join("logs");
-    std::fs::create_dir_all(&dir).ok()?;
+    crate::exchange::output::ensure_dir(&dir).ok()?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("shinko")
@@ -204,6 +209,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Stats(a)) => outputs::stats(&ctx, a),
         Some(Command::Audit(c)) => trust::audit(&ctx, c),
         Some(Command::Backup(a)) => trust::backup(&ctx, a),
+        Some(Command::Restore(a)) => trust::restore(&ctx, a),
+        Some(Command::TestWriteLoop(a)) => trust::write_loop(&ctx, a),
         Some(Command::Passphrase(c)) => trust::passphrase(&ctx, c),
         Some(Command::Config) => {
             print!("{}", ctx.config.to_toml());
@@ -228,6 +235,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Stats(_) => "stats",
         Command::Audit(_) => "audit",
         Command::Backup(_) => "backup",
+        Command::Restore(_) => "restore",
+        Command::TestWriteLoop(_) => "test-write-loop",
         Command::Passphrase(_) => "passphrase",
         Command::Config => "config",
     }

@@ -5,6 +5,9 @@ fn main() {
     #[cfg(unix)]
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        // Children's data: every file this process creates (database, WAL, logs, outputs) is
+        // owner-only, whatever the user's umask.
+        libc::umask(0o077);
     }
     // color-eyre first: ratatui's panic hook restores the terminal and then chains to it.
     let _ = color_eyre::config::HookBuilder::default().display_env_section(false).install();

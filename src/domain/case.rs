@@ -420,6 +420,19 @@ impl Case {
         if self.status != CaseStatus::Open && self.closure.as_ref().is_none_or(|c| c.reason.trim().is_empty()) {
             errs.push(("終結理由", "終結・移管には理由が必要です".to_string()));
         }
+        use super::text::Kind::{Line, Text};
+        errs.extend(super::text::check_fields(&[
+            ("ケース番号", &self.number, Line),
+            ("氏名", &self.name, Line),
+            ("ふりがな", &self.kana, Line),
+            ("町名", &self.town, Line),
+            ("主訴", &self.presenting_concern, Text),
+            ("ランク", &self.rank, Line),
+            ("主たる援助者", &self.key_worker, Line),
+            ("学年・クラス", &self.grade, Line),
+            ("援助方針", &self.support_policy, Text),
+            ("終結理由", self.closure.as_ref().map_or("", |c| c.reason.as_str()), Text),
+        ]));
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 }

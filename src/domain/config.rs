@@ -254,6 +254,14 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
+        let m = &self.municipality;
+        for (key, v) in [("name", &m.name), ("user", &m.user), ("secretariat", &m.secretariat)] {
+            super::text::check(v, super::text::Kind::Line)
+                .map_err(|e| ConfigError::Invalid(format!("[municipality] {key}: {e}")))?;
+        }
+        if m.user.trim().is_empty() {
+            return Err(ConfigError::Invalid("[municipality] user（監査ログに記録する利用者名）が空です".into()));
+        }
         for (name, ranks) in [("ranks", &self.ranks), ("expectant_ranks", &self.expectant_ranks)] {
             if ranks.is_empty() {
                 return Err(ConfigError::Invalid(format!("{name} が空です。ランクを1つ以上定義してください")));

@@ -16,6 +16,7 @@ pub mod search;
 pub mod sheet;
 pub mod sheet_merge;
 pub mod stats;
+pub mod text;
 pub mod triage;
 pub mod wareki;
 

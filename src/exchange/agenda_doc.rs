@@ -1,11 +1,9 @@
-//! 議事次第 for the secretariat: the full agenda of a meeting as Markdown or .docx. Both are
-//! rendered from one list of lines, so the two formats never drift apart.
+//! 議事次第 for the secretariat: the full agenda of a meeting, built once as a
+//! [`Document`] and rendered to Markdown or .docx by the shared renderers.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
-use docx_rs::{Docx, Paragraph, Run};
-
+use super::document::{self, Block, Document, Grid};
 use crate::domain::agenda::AgendaPlan;
 use crate::domain::{AgendaItem, Case, Id, Meeting, Track};
 
@@ -15,24 +13,16 @@ pub struct AgendaDoc<'a> {
     pub plan: &'a AgendaPlan,
     pub cases: &'a BTreeMap<Id, Case>,
     pub agencies: &'a BTreeMap<Id, String>,
-    /// Confidentiality notice printed first.
+    /// Confidentiality notice, on every page.
     pub notice: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Line {
-    Heading(u8, String),
-    Para(String),
-    Bullet(String),
-}
-
-fn lines(doc: &AgendaDoc<'_>) -> Vec<Line> {
-    let mut out = vec![Line::Heading(1, format!("{} 議事次第", doc.meeting.title)), Line::Para(doc.notice.to_string())];
-    if !doc.meeting.place.is_empty() {
-        out.push(Line::Para(format!("場所: {}", doc.meeting.place)));
-    }
+pub fn document(doc: &AgendaDoc<'_>) -> Document {
     let p = doc.plan;
-    out.push(Line::Para(format!("一括確認 {}件・重点協議 {}件", p.count(Track::Quick), p.count(Track::Deep))));
+    let mut blocks = vec![Block::Fields(vec![
+        ("場所".into(), doc.meeting.place.clone()),
+        ("件数".into(), format!("一括確認 {}件・重点協議 {}件", p.count(Track::Quick), p.count(Track::Deep))),
+    ])];
     let agency = |id: Option<Id>| id.and_then(|i| doc.agencies.get(&i).cloned()).unwrap_or_default();
     let case = |id: Id| {
         doc.cases.get(&id).map(|c| format!("{} {}", c.number, c.name)).unwrap_or_else(|| format!("ケースID {id}"))
@@ -41,97 +31,78 @@ fn lines(doc: &AgendaDoc<'_>) -> Vec<Line> {
         *m.entry(i.block).or_default() += 1;
         m
     });
-    let item_lines = |items: &[AgendaItem], out: &mut Vec<Line>| {
+    let items = |items: &[AgendaItem], out: &mut Vec<Block>| {
         for track in [Track::Quick, Track::Deep] {
             let mine: Vec<&AgendaItem> = items.iter().filter(|i| i.track == track).collect();
             if mine.is_empty() {
                 continue;
             }
-            out.push(Line::Heading(3, format!("{}（{}件）", track.label(), mine.len())));
+            out.push(Block::SubHeading(format!("{}（{}件）", track.label(), mine.len())));
+            let mut g = Grid::new(&[("ケース", 12), ("理由", 16), ("事務局案", 16), ("機関への質問", 14)]);
             for i in mine {
                 let sib =
                     if block_sizes.get(&i.block).copied().unwrap_or(1) > 1 { "［きょうだい］" } else { "" };
-                let mut text = format!("{}{sib} — {}", case(i.case_id), i.reasons.join("／"));
                 let d = &i.draft;
-                if !d.policy.is_empty() {
-                    text.push_str(&format!("。事務局案: {}", d.policy));
-                }
+                let mut draft = d.policy.clone();
                 if let Some(n) = d.next_review {
-                    text.push_str(&format!("（次回確認 {n}）"));
+                    draft.push_str(&format!("（次回確認 {n}）"));
                 }
                 if let Some(r) = &d.close_reason {
-                    text.push_str(&format!("（終結案: {r}）"));
+                    draft.push_str(&format!("（終結案: {r}）"));
                 }
-                for q in &i.questions {
-                    text.push_str(&format!("。{}へ: {}", agency(Some(q.agency_id)), q.text));
-                }
-                out.push(Line::Bullet(text));
+                let questions: Vec<String> =
+                    i.questions.iter().map(|q| format!("{}へ: {}", agency(Some(q.agency_id)), q.text)).collect();
+                g.row(vec![format!("{}{sib}", case(i.case_id)), i.reasons.join("／"), draft, questions.join("\n")]);
             }
+            out.push(Block::Table(g));
         }
     };
     for s in &p.sessions {
         let ss = &s.session;
-        out.push(Line::Heading(
-            2,
-            format!("{}（{} {}〜{}）", ss.label, ss.date, ss.start.format("%H:%M"), ss.end.format("%H:%M")),
-        ));
+        blocks.push(Block::Heading(format!(
+            "{}（{} {}〜{}）",
+            ss.label,
+            ss.date,
+            ss.start.format("%H:%M"),
+            ss.end.format("%H:%M")
+        )));
         let over = if s.over_minutes > 0 { format!("・{}分超過", s.over_minutes) } else { String::new() };
-        out.push(Line::Para(format!(
+        blocks.push(Block::Text(format!(
             "一括確認 {}件・重点協議 {}件／予定終了 {}{over}",
             s.quick,
             s.deep,
             s.expected_end.format("%H:%M")
         )));
         if !s.action_review.is_empty() {
-            out.push(Line::Heading(3, format!("前回の役割分担の確認（{}件）", s.action_review.len())));
+            blocks.push(Block::SubHeading(format!("前回の役割分担の確認（{}件）", s.action_review.len())));
+            let mut g = Grid::new(&[("ケース", 12), ("内容", 20), ("機関", 12), ("期限", 8)]);
             for a in &s.action_review {
-                let due = a.due.map(|d| format!("・期限 {d}")).unwrap_or_default();
-                out.push(Line::Bullet(format!("{} — {}（{}{due}）", case(a.case_id), a.what, agency(a.agency_id))));
+                g.row(vec![
+                    case(a.case_id),
+                    a.what.clone(),
+                    agency(a.agency_id),
+                    a.due.map(|d| d.to_string()).unwrap_or_default(),
+                ]);
             }
+            blocks.push(Block::Table(g));
         }
-        item_lines(&s.items, &mut out);
+        items(&s.items, &mut blocks);
     }
     if !p.unassigned.is_empty() {
-        out.push(Line::Heading(2, "日程未定".into()));
-        item_lines(&p.unassigned, &mut out);
+        blocks.push(Block::Heading("日程未定".into()));
+        items(&p.unassigned, &mut blocks);
     }
-    out
+    Document { title: format!("{} 議事次第", doc.meeting.title), notice: doc.notice.to_string(), blocks }
 }
 
 /// The agenda as Markdown.
 pub fn markdown(doc: &AgendaDoc<'_>) -> String {
-    let mut s = String::new();
-    for l in lines(doc) {
-        match l {
-            Line::Heading(n, t) => s.push_str(&format!("\n{} {t}\n\n", "#".repeat(n as usize))),
-            Line::Para(t) => s.push_str(&format!("{t}\n\n")),
-            Line::Bullet(t) => s.push_str(&format!("- {t}\n")),
-        }
-    }
-    while s.contains("\n\n\n") {
-        s = s.replace("\n\n\n", "\n\n");
-    }
-    s.trim_start().to_string()
+    document::to_markdown(&document(doc))
 }
 
 /// The agenda as a Word document.
 pub fn docx(doc: &AgendaDoc<'_>) -> Result<Vec<u8>, String> {
-    let mut d = Docx::new();
-    for l in lines(doc) {
-        let para = match l {
-            Line::Heading(n, t) => Paragraph::new().add_run(Run::new().add_text(t).bold().size(match n {
-                1 => 32,
-                2 => 26,
-                _ => 22,
-            })),
-            Line::Para(t) => Paragraph::new().add_run(Run::new().add_text(t)),
-            Line::Bullet(t) => Paragraph::new().add_run(Run::new().add_text(format!("・{t}"))),
-        };
-        d = d.add_paragraph(para);
-    }
-    let mut buf = Cursor::new(Vec::new());
-    d.build().pack(&mut buf).map_err(|e| format!("docx を作成できません: {e}"))?;
-    Ok(buf.into_inner())
+    document::to_docx(&document(doc)).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -203,11 +174,11 @@ mod tests {
                 meeting: &meeting, plan: &plan, cases: &cases, agencies: &agencies, notice: "【取扱注意】"
             };
         let md = markdown(&doc);
-        assert!(md.starts_with("# 第3回 進行管理会議 議事次第\n\n【取扱注意】"), "{md}");
+        assert!(md.starts_with("# 第3回 進行管理会議 議事次第\n\n> 【取扱注意】"), "{md}");
         assert!(md.contains("## 1日目 午前（2026-12-08 09:30〜12:00）"));
         assert!(md.contains("一括確認 1件・重点協議 1件／予定終了 09:48"));
-        assert!(md.contains("- R6-001 氏名1 — 理由1。事務局案: 現状維持・見守り継続（次回確認 2027-03-08）"));
-        assert!(md.contains("- R6-002 氏名2 — 理由2。東小学校へ: 登校状況をご説明ください"));
+        assert!(md.contains("| R6-001 氏名1 | 理由1 | 現状維持・見守り継続（次回確認 2027-03-08） |  |"), "{md}");
+        assert!(md.contains("| R6-002 氏名2 | 理由2 |  | 東小学校へ: 登校状況をご説明ください |"), "{md}");
         let bytes = docx(&doc).unwrap();
         assert!(bytes.starts_with(b"PK"));
     }

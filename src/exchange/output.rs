@@ -48,6 +48,27 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputEr
     Ok(())
 }
 
+/// Like [`write_file`] for content another writer produces into a path (e.g. SQLite's
+/// `VACUUM INTO`): `fill` gets an empty owner-only temporary file beside `path`, which is then
+/// flushed and renamed into place; on any error the temporary file is removed.
+pub fn write_via(path: &Path, force: bool, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<(), OutputError> {
+    check_free(path, force)?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new().prefix(".shinko-").suffix(".part").tempfile_in(dir).map_err(io(path))?;
+    restrict(tmp.path()).map_err(io(path))?;
+    fill(tmp.path()).map_err(io(path))?;
+    fs::File::open(tmp.path()).and_then(|f| f.sync_all()).map_err(io(path))?;
+    let persisted = if force { tmp.persist(path) } else { tmp.persist_noclobber(path) };
+    persisted.map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            OutputError::Exists { path: path.display().to_string() }
+        } else {
+            OutputError::Io { path: path.display().to_string(), source: e.error }
+        }
+    })?;
+    Ok(())
+}
+
 /// Creates `dir` (and parents) if missing, owner-only.
 pub fn ensure_dir(dir: &Path) -> Result<PathBuf, OutputError> {
     fs::create_dir_all(dir).map_err(io(dir))?;

@@ -375,7 +375,8 @@ fn read_csv<R: Read>(label: &str, r: R, limits: Limits) -> Result<Table, Problem
                 return Err(too_big_cell(label, line, col, limits));
             }
             if !field.trim().is_empty() {
-                b.put(row0 - 1, col, Cell::Text(field.to_string()))?;
+                let text = super::table_writer::unguard_formula(field);
+                b.put(row0 - 1, col, Cell::Text(text.to_string()))?;
             }
         }
     }

@@ -3,22 +3,44 @@
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-/// CSV in UTF-8 with a BOM (Excel then opens Japanese text correctly).
-pub fn csv_bytes<I, R>(headers: &[String], rows: I) -> Vec<u8>
+/// CSV in UTF-8 with a BOM (Excel then opens Japanese text correctly). Cells that Excel would
+/// take for a formula are guarded (see [`guard_formula`]).
+pub fn csv_bytes<I, R, S>(headers: &[S], rows: I) -> Vec<u8>
 where
     I: IntoIterator<Item = R>,
-    R: AsRef<[String]>,
+    R: AsRef<[S]>,
+    S: AsRef<str>,
 {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(&mut out);
-        w.write_record(headers).expect("writing to memory");
+        let mut put = |cells: &[S]| {
+            w.write_record(cells.iter().map(|c| guard_formula(c.as_ref()).into_owned())).expect("writing to memory");
+        };
+        put(headers);
         for r in rows {
-            w.write_record(r.as_ref()).expect("writing to memory");
+            put(r.as_ref());
         }
         w.flush().expect("writing to memory");
     }
     out
+}
+
+/// Characters that make Excel read a CSV cell as a formula (CSV injection).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell Excel would read as a formula gets a leading apostrophe, so it opens as text;
+/// `table_reader` takes the apostrophe off again, so export → import round-trips.
+pub fn guard_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_START) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// The inverse of [`guard_formula`].
+pub fn unguard_formula(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
 }
 
 /// One sheet with a bold, frozen header row; every cell is text so nothing is reinterpreted.
@@ -44,4 +66,21 @@ where
         }
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_cells_open_as_text_and_read_back_unchanged() {
+        let rows = vec![vec!["=HYPERLINK(\"x\")".to_string(), "-見守り継続".into(), "'quoted".into(), "普通".into()]];
+        let headers: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        let bytes = csv_bytes(&headers, &rows);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("'=HYPERLINK") && text.contains("'-見守り継続"), "{text}");
+        let table = super::super::table_reader::read_bytes("x.csv", &bytes, Default::default()).unwrap();
+        let back: Vec<String> = (0..4).map(|c| table.rows[1].get(c).text()).collect();
+        assert_eq!(back, rows[0]);
+    }
 }

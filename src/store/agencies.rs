@@ -30,6 +30,10 @@ impl Tx<'_> {
         if a.name.trim().is_empty() || a.code.trim().is_empty() {
             return Err(StoreError::invalid("機関", "機関名とコードは必須です"));
         }
+        use crate::domain::text::{Kind, check};
+        for (field, v) in [("機関名", &a.name), ("機関コード", &a.code), ("連絡先", &a.contact)] {
+            check(v, Kind::Line).map_err(|m| StoreError::invalid(field, m))?;
+        }
         let before: Option<Agency> = if a.id == 0 {
             None
         } else {

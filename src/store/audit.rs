@@ -132,7 +132,50 @@ pub struct ChainBreak {
     pub reason: String,
 }
 
+/// The chain's head as the triggers of migration 002 keep it: how many entries, and the last.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditHead {
+    pub count: i64,
+    pub last_seq: i64,
+    pub last_hash: String,
+}
+
 impl Store {
+    pub fn audit_head(&self) -> Result<AuditHead> {
+        Ok(self.conn.query_row("SELECT count, last_seq, last_hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok(AuditHead { count: r.get(0)?, last_seq: r.get(1)?, last_hash: r.get(2)? })
+        })?)
+    }
+
+    /// History of one case: its own entries and those of its 関係機関, sheets, decisions and
+    /// actions, newest first.
+    pub fn audit_entries_of_case(&self, case_id: i64, limit: usize) -> Result<Vec<AuditEntry>> {
+        let mut st = self.conn.prepare(
+            "SELECT seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash FROM audit_log
+             WHERE (entity IN ('case', 'case_agency') AND entity_id = ?1)
+                OR (entity = 'sheet' AND entity_id IN (SELECT id FROM sheets WHERE case_id = ?1))
+                OR (entity = 'decision' AND entity_id IN (SELECT id FROM decisions WHERE case_id = ?1))
+                OR (entity = 'action' AND entity_id IN (SELECT id FROM actions WHERE case_id = ?1))
+                OR (entity = 'agenda_item' AND entity_id IN (SELECT id FROM agenda_items WHERE case_id = ?1))
+             ORDER BY seq DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(rusqlite::params![case_id, limit as i64], row_entry)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn audit_entry(&self, seq: i64) -> Result<Option<AuditEntry>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash FROM audit_log
+                 WHERE seq = ?1",
+                [seq],
+                row_entry,
+            )
+            .optional()?)
+    }
+
     pub fn audit_entries(&self, entity: Option<&str>, entity_id: Option<i64>, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut st = self.conn.prepare(
             "SELECT seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash FROM audit_log
@@ -174,6 +217,17 @@ impl Store {
             expected_seq += 1;
             n += 1;
         }
+        // The chain alone cannot see its last entries removed; the head kept by triggers can.
+        let head = self.audit_head()?;
+        if head.count != n as i64 || head.last_seq != expected_seq - 1 || head.last_hash != prev {
+            return Ok(Err(ChainBreak {
+                seq: expected_seq,
+                reason: format!(
+                    "記録は {n} 件ですが、末尾の記録（{} 件目まで）と一致しません（末尾の削除または改ざんの疑い）",
+                    head.count
+                ),
+            }));
+        }
         Ok(Ok(n))
     }
 }
@@ -208,11 +262,30 @@ mod tests {
         let e = &s.audit_entries(None, None, 1).unwrap()[0];
         assert_eq!(e.actor, "保健師A");
 
+        // The append-only triggers stop casual edits; an insider drops them first.
+        assert!(s.conn().execute("UPDATE audit_log SET after = 'x' WHERE seq = 3", []).is_err());
+        assert!(s.conn().execute("DELETE FROM audit_log WHERE seq = 5", []).is_err());
+        s.conn().execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;").unwrap();
         s.conn().execute("UPDATE audit_log SET after = 'x' WHERE seq = 3", []).unwrap();
         assert_eq!(s.audit_verify().unwrap().unwrap_err().seq, 3);
         s.conn().execute("UPDATE audit_log SET after = '2' WHERE seq = 3", []).unwrap();
         assert_eq!(s.audit_verify().unwrap(), Ok(5));
         s.conn().execute("DELETE FROM audit_log WHERE seq = 2", []).unwrap();
         assert_eq!(s.audit_verify().unwrap().unwrap_err().seq, 3);
+    }
+
+    #[test]
+    fn deleting_the_last_entries_is_detected_by_the_head() {
+        let mut s = Store::open_in_memory().unwrap();
+        for i in 0..4 {
+            s.write(|t| t.set_setting("k", &i.to_string())).unwrap();
+        }
+        let head = s.audit_head().unwrap();
+        assert_eq!((head.count, head.last_seq), (4, 4));
+        assert_eq!(head.last_hash, s.audit_entries(None, None, 1).unwrap()[0].hash);
+        s.conn().execute_batch("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= 3;").unwrap();
+        let b = s.audit_verify().unwrap().unwrap_err();
+        assert_eq!(b.seq, 3);
+        assert!(b.reason.contains("末尾"));
     }
 }

@@ -11,6 +11,12 @@ fn fields(h: &Household) -> Vec<(&'static str, String)> {
 
 impl Tx<'_> {
     pub fn save_household(&mut self, h: &Household) -> Result<Id> {
+        use crate::domain::text::{Kind, check};
+        for (field, v, kind) in
+            [("世帯名", &h.name, Kind::Line), ("町名", &h.town, Kind::Line), ("備考", &h.note, Kind::Text)]
+        {
+            check(v, kind).map_err(|m| StoreError::invalid(field, m))?;
+        }
         let before: Option<Household> = if h.id == 0 {
             None
         } else {

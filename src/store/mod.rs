@@ -7,7 +7,9 @@
 pub mod actions;
 pub mod agencies;
 pub mod audit;
+pub mod backup;
 pub mod cases;
+pub mod crypto;
 pub mod households;
 pub mod meetings;
 pub mod migrations;
@@ -33,7 +35,7 @@ pub enum StoreError {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
     #[error(
-        "パスフレーズが違うか、暗号化されたデータベースです（--passphrase または SHINKO_PASSPHRASE を確認してください）"
+        "パスフレーズが違うか、暗号化の有無が違うデータベースです（SHINKO_PASSPHRASE を確認してください）。何も変更していません"
     )]
     WrongPassphrase,
     #[error("データベースのバージョン {found} はこの shinko（対応 {supported} まで）より新しいため開けません")]
@@ -98,13 +100,16 @@ impl Store {
         // SQLCipher logs to stderr, which would scribble over the TUI.
         conn.execute_batch("PRAGMA cipher_log_level = NONE;").ok();
         if let Some(p) = passphrase {
-            conn.pragma_update(None, "key", p)?;
+            crypto::key(&conn, p)?;
         }
         // A wrong key (or a plaintext/encrypted mismatch) only shows at the first read.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(busy_aware)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(busy_aware)?;
+        // Sorts and temporary tables stay in memory, never in a plaintext temp file; freed pages
+        // are zeroed so deleted text does not linger in a plaintext database.
+        conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;").map_err(busy_aware)?;
         migrations::migrate(&mut conn)?;
         Ok(Store { conn, actor: "事務局".into(), clock: None })
     }
