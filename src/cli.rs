@@ -5,6 +5,7 @@ mod intake;
 mod ledger;
 mod meeting;
 mod outputs;
+mod packets;
 mod record;
 mod trust;
 

@@ -4,70 +4,14 @@
 //!
 //! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
+
+use common::tmux::{Tmux, tmux_or_skip};
 
 const BIN: &str = env!("CARGO_BIN_EXE_shinko");
-
-/// A tmux server of our own (its own socket), killed when the test ends.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs")
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "j"];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status.success(), "send-keys {keys:?}");
-    }
-
-    /// Types text literally (Japanese included), as an IME would commit it.
-    fn type_text(&self, text: &str) {
-        assert!(self.cmd(&["send-keys", "-t", "j", "-l", text]).status.success());
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "j"]).stdout).into_owned()
-    }
-
-    fn display(&self, format: &str) -> String {
-        String::from_utf8_lossy(&self.cmd(&["display-message", "-p", "-t", "j", format]).stdout).trim().to_string()
-    }
-
-    /// Polls the screen until `pred` holds; no fixed sleeps. Fails with the last screen.
-    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if pred(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                panic!("timed out waiting for {what}; the screen was:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_text(&self, text: &str) -> String {
-        self.wait_for(text, |s| s.contains(text))
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
-}
 
 fn shinko(dir: &Path, db: &Path, args: &[&str]) -> String {
     let out = Command::new(BIN)
@@ -90,14 +34,8 @@ fn table_rows(screen: &str) -> Vec<&str> {
 
 #[test]
 fn ledger_journey_in_a_real_terminal() {
-    if !tmux_available() {
-        if std::env::var("SHINKO_SKIP_TMUX").as_deref() == Ok("1") {
-            eprintln!("tmux がないため SHINKO_SKIP_TMUX=1 によりスキップしました");
-            return;
-        }
-        panic!(
-            "このテストには tmux が必要です（apt-get install tmux）。使えない環境では SHINKO_SKIP_TMUX=1 を設定してください"
-        );
+    if !tmux_or_skip() {
+        return;
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");

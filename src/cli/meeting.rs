@@ -95,6 +95,7 @@ pub enum AgendaCmd {
     Moving(MovingArgs),
     /// 議事次第（全体）を .md / .docx に出力する
     Export(ExportArgs),
+    Packets(super::packets::PacketsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -220,6 +221,7 @@ pub fn run_agenda(ctx: &Ctx, c: AgendaCmd) -> Result<()> {
         AgendaCmd::Request(a) => request(ctx, a),
         AgendaCmd::Moving(a) => moving(ctx, a),
         AgendaCmd::Export(a) => export(ctx, a),
+        AgendaCmd::Packets(a) => super::packets::run(ctx, a),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod ledger_export;
 pub mod ledger_import;
 pub mod minutes;
 pub mod output;
+pub mod packets;
 pub mod problem;
 pub mod schedule;
 pub mod sheet_import;

@@ -9,7 +9,10 @@ use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
 use super::msg::{Effect, SaveCase};
-use crate::domain::{AbuseType, Agency, Case, CaseStatus, CgcInvolvement, Config, Id, Registration, Sex, wareki};
+use crate::domain::meeting::SecretariatDraft;
+use crate::domain::{
+    AbuseType, Agency, AgendaItem, Case, CaseStatus, CgcInvolvement, Config, Id, Registration, Sex, wareki,
+};
 
 /// Which form, with what it needs to finish.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +38,21 @@ pub enum FormKind {
         action: Box<crate::domain::Action>,
         number: String,
     },
+    /// 事務局案 of an agenda item (the item as loaded; the draft is replaced).
+    Draft {
+        item: Box<AgendaItem>,
+        number: String,
+    },
+    /// A question to one of the institutions involved in an agenda item's case.
+    Ask {
+        item: Id,
+        number: String,
+        agencies: Vec<(Id, String)>,
+    },
+    /// Where to write the pre-send packets of a meeting.
+    Packets {
+        meeting: Id,
+    },
 }
 
 impl FormKind {
@@ -46,6 +64,9 @@ impl FormKind {
             FormKind::MeetingItem { .. } | FormKind::MeetingAttendance(..) | FormKind::ActionNote { .. } => {
                 super::meeting::form_title(self)
             }
+            FormKind::Draft { number, .. } => format!("ケース {number} の事務局案"),
+            FormKind::Ask { number, .. } => format!("ケース {number} について機関への質問"),
+            FormKind::Packets { .. } => "事前送付資料の出力".into(),
         }
     }
 }
@@ -84,6 +105,14 @@ pub enum FieldKey {
     Person,
     Received,
     Note,
+    DraftSummary,
+    DraftPolicy,
+    DraftRank,
+    DraftNextReview,
+    DraftClose,
+    OutDir,
+    AskAgency,
+    AskText,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +178,9 @@ pub struct Form {
     /// Esc was pressed once on a changed form; a second Esc discards it.
     pub cancel_armed: bool,
 }
+
+/// The rank choice that keeps the current rank.
+const UNCHANGED: &str = "（変更なし）";
 
 fn date_text(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%Y/%m/%d").to_string()).unwrap_or_default()
@@ -221,6 +253,47 @@ impl Form {
     /// A form of the caller's own fields (the meeting screen's forms).
     pub fn with_fields(kind: FormKind, fields: Vec<Field>) -> Form {
         Form::new(kind, fields)
+    }
+
+    /// The 事務局案 of an agenda item; `ranks` are the case's rank codes.
+    pub fn for_draft(item: &AgendaItem, number: &str, ranks: Vec<String>) -> Form {
+        use FieldKey as K;
+        let d = &item.draft;
+        let multi = |key, label, text: &str, hint: &str| {
+            let mut t = policy_area(text);
+            t.set_placeholder_text(hint);
+            Field { key, label, required: false, value: FieldValue::Multi(Box::new(t)) }
+        };
+        let mut rank_options = vec![UNCHANGED.to_string()];
+        rank_options.extend(ranks);
+        Form::new(
+            FormKind::Draft { item: Box::new(item.clone()), number: number.to_string() },
+            vec![
+                multi(K::DraftSummary, "状況", &d.summary, "状況（Enter で改行）"),
+                multi(K::DraftPolicy, "援助方針", &d.policy, "援助方針（Enter で改行）"),
+                Field::choice(K::DraftRank, "ランク", rank_options, d.rank.as_deref().unwrap_or(UNCHANGED)),
+                Field::text(K::DraftNextReview, "次回確認日", false, &date_text(d.next_review)),
+                Field::text(K::DraftClose, "終結の提案（理由）", false, d.close_reason.as_deref().unwrap_or("")),
+            ],
+        )
+    }
+
+    /// A question to an institution; `agencies` are the case's involved ones (id, name).
+    pub fn for_ask(item: Id, number: &str, agencies: Vec<(Id, String)>) -> Form {
+        let names = agencies.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>();
+        let first = names.first().cloned().unwrap_or_default();
+        Form::new(
+            FormKind::Ask { item, number: number.to_string(), agencies },
+            vec![
+                Field::choice(FieldKey::AskAgency, "機関", names, &first),
+                Field::text(FieldKey::AskText, "説明してほしいこと", true, ""),
+            ],
+        )
+    }
+
+    /// The folder for a meeting's packets, proposed as `dir`.
+    pub fn for_packets(meeting: Id, dir: &str) -> Form {
+        Form::new(FormKind::Packets { meeting }, vec![Field::text(FieldKey::OutDir, "出力先フォルダ", true, dir)])
     }
 
     fn new(kind: FormKind, fields: Vec<Field>) -> Form {
@@ -325,6 +398,42 @@ impl Form {
             FormKind::MeetingItem { .. } | FormKind::MeetingAttendance(..) | FormKind::ActionNote { .. } => {
                 super::meeting::submit_form(self, config)
             }
+            FormKind::Draft { item, number } => {
+                let text = |k| Some(self.get(k).trim().to_string()).filter(|s| !s.is_empty());
+                let draft = SecretariatDraft {
+                    summary: self.get(FieldKey::DraftSummary).trim_end().to_string(),
+                    policy: self.get(FieldKey::DraftPolicy).trim_end().to_string(),
+                    rank: text(FieldKey::DraftRank).filter(|r| r != UNCHANGED),
+                    next_review: parse_date_field(self, FieldKey::DraftNextReview, "次回確認日")?,
+                    close_reason: text(FieldKey::DraftClose),
+                };
+                Ok(Effect::EditAgenda {
+                    edit: super::msg::AgendaEdit::Draft(item.id, draft),
+                    message: format!("ケース {number} の事務局案を保存しました"),
+                    select: item.id,
+                })
+            }
+            FormKind::Ask { item, number, agencies } => {
+                let name = self.get(FieldKey::AskAgency);
+                let agency_id =
+                    agencies.iter().find(|(_, n)| *n == name).map(|(id, _)| *id).ok_or("機関: 選んでください")?;
+                Ok(Effect::EditAgenda {
+                    edit: super::msg::AgendaEdit::Ask(
+                        *item,
+                        crate::domain::meeting::Question {
+                            agency_id,
+                            text: self.get(FieldKey::AskText).trim().to_string(),
+                        },
+                    ),
+                    message: format!("ケース {number} について「{name}」への質問を加えました"),
+                    select: *item,
+                })
+            }
+            FormKind::Packets { meeting } => Ok(Effect::ExportPackets {
+                meeting: *meeting,
+                dir: std::path::PathBuf::from(self.get(FieldKey::OutDir).trim()),
+                config: Box::new(config.clone()),
+            }),
             FormKind::NewCase => self.case_effect(Case::blank(today), true, config, today),
             FormKind::EditCase(c) => self.case_effect((**c).clone(), false, config, today),
         }

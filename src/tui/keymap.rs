@@ -151,6 +151,18 @@ actions! {
     MeetingClose = "meeting_close", "会議を終了";
     PrevYear = "prev_year", "前年度";
     NextYear = "next_year", "翌年度";
+    OtherColumn = "other_column", "一括/重点の列";
+    OtherTrack = "other_track", "もう一方の区分へ";
+    PrevSession = "prev_session", "前の日程へ";
+    NextSession = "next_session", "次の日程へ";
+    MoveUp = "move_up", "順番を上へ";
+    MoveDown = "move_down", "順番を下へ";
+    Lock = "lock", "固定/解除";
+    EditDraft = "edit_draft", "事務局案";
+    AskAgency = "ask_agency", "機関への質問";
+    Rebuild = "rebuild", "作り直す";
+    ExportPackets = "export_packets", "事前送付資料";
+    NextMeeting = "next_meeting", "会議の切替";
 }
 
 /// One key with modifiers, as written in the keymap ("Ctrl+f", "F2", "?").

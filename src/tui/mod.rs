@@ -10,6 +10,7 @@ pub mod meeting;
 pub mod meeting_io;
 pub mod model;
 pub mod msg;
+pub mod prep;
 pub mod runtime;
 pub mod stats;
 pub mod update;

@@ -61,6 +61,7 @@ pub struct Model {
     pub meeting: super::meeting::MeetingState,
     /// 年度統計
     pub stats: StatsState,
+    pub prep: super::prep::PrepState,
     /// A form open over the screen.
     pub form: Option<Form>,
     /// Help open over everything: its scroll position.
@@ -87,6 +88,7 @@ impl Model {
             ledger: LedgerState::default(),
             meeting: super::meeting::MeetingState::default(),
             stats: StatsState::default(),
+            prep: Default::default(),
             form: None,
             help: None,
             status: None,

@@ -24,6 +24,13 @@ pub enum Msg {
     },
     /// The figures of one fiscal year (年度統計).
     StatsLoaded(Box<crate::domain::stats::YearStats>),
+    /// The preparation screen's meeting, (re)loaded.
+    PrepLoaded(Box<super::prep::PrepData>),
+    /// An agenda change was saved; the screen reloads keeping `select` selected.
+    PrepSaved {
+        select: Option<Id>,
+        message: String,
+    },
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
     /// The meeting screen's data, (re)loaded; None when there is no meeting to run.
@@ -93,4 +100,43 @@ pub enum Effect {
     },
     Meeting(Box<super::meeting::MeetingEffect>),
     Quit,
+    /// Loads the preparation screen for a meeting (None: the next planned one).
+    LoadPrep {
+        meeting: Option<Id>,
+        select: Option<Id>,
+        today: NaiveDate,
+        config: Box<crate::domain::Config>,
+    },
+    /// One hand edit of the agenda (audited; rebuilding keeps it).
+    EditAgenda {
+        edit: AgendaEdit,
+        message: String,
+        select: Id,
+    },
+    /// Rebuilds the agenda; locked items stay.
+    RebuildAgenda {
+        meeting: Id,
+        today: NaiveDate,
+        config: Box<crate::domain::Config>,
+    },
+    /// Writes the pre-send packets into `dir`.
+    ExportPackets {
+        meeting: Id,
+        dir: std::path::PathBuf,
+        config: Box<crate::domain::Config>,
+    },
+}
+
+/// A hand edit of one agenda item; track, session, position and lock apply to its block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgendaEdit {
+    Track(Id, crate::domain::Track),
+    /// To the end of another session.
+    Session(Id, Id),
+    /// To this index among all items of its session.
+    Position(Id, i64),
+    Lock(Id, bool),
+    Draft(Id, crate::domain::meeting::SecretariatDraft),
+    /// A question addressed to an institution (「この点についてご説明ください」).
+    Ask(Id, crate::domain::meeting::Question),
 }

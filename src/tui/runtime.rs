@@ -17,10 +17,11 @@ use ratatui::crossterm::execute;
 
 use super::keymap::Keymap;
 use super::model::Model;
-use super::msg::{CaseDetail, Effect, LedgerData, Msg, SaveCase};
+use super::msg::{AgendaEdit, CaseDetail, Effect, LedgerData, Msg, SaveCase};
+use super::prep::{self, MeetingRef, PrepData};
 use super::update::update;
 use super::view;
-use crate::domain::{CaseStatus, Config, Id};
+use crate::domain::{CaseStatus, Config, Id, Track};
 use crate::store::{Store, StoreError};
 
 /// Opens the TUI on `store` until the user quits. The terminal is restored on every exit
@@ -156,6 +157,12 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
         Effect::LoadStats { fiscal_year, today } => {
             store.year_stats(fiscal_year, today).map(|s| Msg::StatsLoaded(Box::new(s)))
         }
+        Effect::LoadPrep { meeting, select, today, config } => {
+            load_prep(store, meeting, select, today, &config).map(|d| Msg::PrepLoaded(Box::new(d)))
+        }
+        Effect::EditAgenda { edit, message, select } => edit_agenda(store, edit, message, select),
+        Effect::RebuildAgenda { meeting, today, config } => rebuild_agenda(store, meeting, today, &config),
+        Effect::ExportPackets { meeting, dir, config } => export_packets(store, meeting, &dir, &config),
     };
     Some(reply.unwrap_or_else(|e| {
         // The message may quote what the user typed: the log gets the effect's name only.
@@ -173,6 +180,10 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::Meeting(e) => super::meeting_io::effect_name(e),
         Effect::LoadStats { .. } => "load_stats",
         Effect::Quit => "quit",
+        Effect::LoadPrep { .. } => "load_prep",
+        Effect::EditAgenda { .. } => "edit_agenda",
+        Effect::RebuildAgenda { .. } => "rebuild_agenda",
+        Effect::ExportPackets { .. } => "export_packets",
     }
 }
 
@@ -231,4 +242,99 @@ fn close_case(store: &mut Store, id: Id, status: CaseStatus, on: NaiveDate, reas
     let number = store.case(id)?.number;
     tracing::info!(case_id = id, "case closed from the tui");
     Ok(Msg::Saved { case_id: id, message: format!("ケース {number} を{}しました", status.label()) })
+}
+
+/// The preparation screen's data for `meeting` (None: the next planned meeting after today).
+fn load_prep(
+    store: &Store,
+    meeting: Option<Id>,
+    select: Option<Id>,
+    today: NaiveDate,
+    config: &Config,
+) -> Result<PrepData, StoreError> {
+    let mut meetings = Vec::new();
+    for m in store.meetings()? {
+        let date = store.meeting_date(m.id)?;
+        meetings.push(MeetingRef { id: m.id, title: m.title, date, status: m.status });
+    }
+    let Some(id) = meeting.or_else(|| prep::default_meeting(&meetings, today)) else {
+        return Ok(PrepData { meetings, ..Default::default() });
+    };
+    let plan = store.agenda_plan(id, config)?;
+    let items: Vec<_> = plan.items().cloned().collect();
+    let mut cases = Vec::with_capacity(items.len());
+    let mut sheets = Vec::new();
+    let mut requests = Vec::new();
+    let mut links = Vec::new();
+    for i in &items {
+        links.extend(store.case_agencies(i.case_id)?.into_iter().map(|(a, _)| (i.case_id, a)));
+        cases.push(store.case(i.case_id)?);
+        sheets.extend(store.sheets_of_case(i.case_id)?);
+        requests.extend(store.sheet_requests(Some(i.case_id))?);
+    }
+    let date = meetings.iter().find(|m| m.id == id).and_then(|m| m.date);
+    let folder = format!("事前送付資料_{}", date.map(|d| d.to_string()).unwrap_or_else(|| id.to_string()));
+    let out_dir = std::env::current_dir().map(|d| d.join(&folder)).unwrap_or_else(|_| PathBuf::from(&folder));
+    Ok(PrepData {
+        meetings,
+        meeting: Some(store.meeting(id)?),
+        sessions: store.sessions(id)?,
+        plan,
+        items,
+        cases,
+        sheets,
+        requests,
+        links,
+        out_dir: out_dir.display().to_string(),
+        select,
+    })
+}
+
+/// One hand edit through the store's agenda edits (audited; rebuilding keeps it).
+fn edit_agenda(store: &mut Store, edit: AgendaEdit, message: String, select: Id) -> Result<Msg, StoreError> {
+    store.write(|t| match &edit {
+        AgendaEdit::Track(id, track) => t.set_item_track(*id, *track),
+        AgendaEdit::Session(id, session) => t.set_item_session(*id, *session),
+        AgendaEdit::Position(id, position) => t.reorder_item(*id, *position),
+        AgendaEdit::Lock(id, locked) => t.set_item_locked(*id, *locked),
+        AgendaEdit::Draft(id, draft) => t.set_item_draft(*id, draft),
+        AgendaEdit::Ask(id, q) => t.add_question(*id, q),
+    })?;
+    tracing::info!(item = select, "agenda edited from the tui");
+    Ok(Msg::PrepSaved { select: Some(select), message })
+}
+
+/// Re-plans the agenda; locked blocks and hand edits stay.
+fn rebuild_agenda(store: &mut Store, meeting: Id, today: NaiveDate, config: &Config) -> Result<Msg, StoreError> {
+    let plan = store.build_agenda(meeting, today, config)?;
+    let (q, d) = (plan.count(Track::Quick), plan.count(Track::Deep));
+    tracing::info!(meeting, items = q + d, "agenda rebuilt from the tui");
+    Ok(Msg::PrepSaved {
+        select: None, message: format!("議事次第を作り直しました（一括確認 {q}件・重点協議 {d}件）")
+    })
+}
+
+/// Writes the packets; an existing file is never replaced from the TUI (choose another folder).
+fn export_packets(store: &Store, meeting: Id, dir: &std::path::Path, config: &Config) -> Result<Msg, StoreError> {
+    use crate::exchange::output::OutputError;
+    use crate::exchange::packets::{self, PacketError};
+    let err = |e: PacketError| match e {
+        PacketError::Store(e) => e,
+        PacketError::Output(OutputError::Exists { path }) => {
+            StoreError::invalid("出力先", format!("{path} は既に存在します。別のフォルダを指定してください"))
+        }
+        other => StoreError::invalid("事前送付資料", other.to_string()),
+    };
+    let files = packets::write_packets(store, meeting, dir, false, config).map_err(err)?;
+    let unsent = packets::unsent_questions(store, meeting).map_err(err)?.len();
+    tracing::info!(meeting, files = files.len(), "packets written from the tui");
+    let note = if unsent > 0 {
+        format!("（関わりのない機関への質問 {unsent} 件は送付されません）")
+    } else {
+        String::new()
+    };
+    Ok(Msg::PrepSaved {
+        select: None,
+        message: format!("事前送付資料 {} 件を {} に出力しました{note}", files.len(), dir.display()),
+    })
 }

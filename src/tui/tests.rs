@@ -20,13 +20,13 @@ use crate::demo::{self, Scale};
 use crate::domain::{CaseStatus, Config, Registration};
 use crate::store::Store;
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
 }
 
 /// Runs `msg` through `update` and every resulting effect through the store, like the
 /// runtime does; returns the effects in the order they were emitted.
-fn pump(store: &mut Store, m: &mut Model, msg: Msg) -> Vec<Effect> {
+pub(super) fn pump(store: &mut Store, m: &mut Model, msg: Msg) -> Vec<Effect> {
     let mut seen = Vec::new();
     let mut queue = vec![msg];
     while let Some(msg) = queue.pop() {
@@ -40,7 +40,7 @@ fn pump(store: &mut Store, m: &mut Model, msg: Msg) -> Vec<Effect> {
     seen
 }
 
-fn demo_at(w: u16, h: u16) -> (Store, Model) {
+pub(super) fn demo_at(w: u16, h: u16) -> (Store, Model) {
     let mut store = Store::open_in_memory().unwrap();
     demo::generate(&mut store, Scale::Takahama, 2024, today()).unwrap();
     let mut m = Model::new(Config::default(), today(), Keymap::defaults(), "demo.db".into());
@@ -50,7 +50,7 @@ fn demo_at(w: u16, h: u16) -> (Store, Model) {
     (store, m)
 }
 
-fn key(code: KeyCode) -> Msg {
+pub(super) fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
@@ -58,7 +58,7 @@ fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-fn typ(store: &mut Store, m: &mut Model, text: &str) {
+pub(super) fn typ(store: &mut Store, m: &mut Model, text: &str) {
     for c in text.chars() {
         pump(store, m, key(KeyCode::Char(c)));
     }
@@ -89,13 +89,13 @@ pub fn buffer_text(buf: &Buffer) -> String {
     out
 }
 
-fn draw(m: &Model) -> Terminal<TestBackend> {
+pub(super) fn draw(m: &Model) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(m.size.0, m.size.1)).unwrap();
     t.draw(|f| view::render(m, f)).unwrap();
     t
 }
 
-fn screen(m: &Model) -> String {
+pub(super) fn screen(m: &Model) -> String {
     buffer_text(draw(m).backend().buffer())
 }
 

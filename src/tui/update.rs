@@ -10,6 +10,7 @@ use super::layout;
 use super::ledger::{self, Ctx, LedgerFocus};
 use super::model::{Model, Screen};
 use super::msg::{Effect, Msg};
+use super::prep;
 use crate::domain::{Case, CaseStatus};
 
 /// Borrows only the fields the ledger needs, so `m.ledger` stays free to change.
@@ -35,7 +36,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                     let cx = cx!(m);
                     ledger::on_mouse(&mut m.ledger, &me, &areas, &cx)
                 }
-                Screen::Prep | Screen::Meeting | Screen::Stats => vec![],
+                Screen::Prep => {
+                    let sessions = m.prep.data.as_ref().map(|d| d.sessions.len()).unwrap_or(0);
+                    prep::on_mouse(&mut m.prep, &me, prep::areas(layout::frame(m.size).body, sessions));
+                    vec![]
+                }
+                Screen::Meeting | Screen::Stats => vec![],
             }
         }
         Msg::Paste(text) => on_paste(m, &text),
@@ -79,6 +85,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::StatsLoaded(data) => {
             m.stats.loaded(*data);
             vec![]
+        }
+        Msg::PrepLoaded(data) => {
+            m.prep.loaded(*data);
+            vec![]
+        }
+        Msg::PrepSaved { select, message } => {
+            m.form = None;
+            m.info(message);
+            let meeting = m.prep.data.as_ref().and_then(|d| d.meeting.as_ref()).map(|x| x.id);
+            vec![Effect::LoadPrep { meeting, select, today: m.today, config: Box::new(m.config.clone()) }]
         }
         Msg::Failed(text) => {
             match &mut m.form {
@@ -143,7 +159,8 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     }
     match m.screen {
         Screen::Ledger => on_ledger_key(m, mode, action, k),
-        Screen::Prep | Screen::Meeting => on_placeholder_key(m, action),
+        Screen::Prep => on_prep_key(m, action),
+        Screen::Meeting => on_placeholder_key(m, action),
         Screen::Stats if action == Some(Action::Quit) => on_placeholder_key(m, action),
         Screen::Stats => m.stats.on_action(action, m.today),
     }
@@ -169,8 +186,83 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
     }
     match to {
         Screen::Ledger => vec![],
-        Screen::Prep | Screen::Meeting => vec![],
+        // Reloaded on every visit: the ledger may have changed meanwhile.
+        Screen::Prep => {
+            let meeting = m.prep.data.as_ref().and_then(|d| d.meeting.as_ref()).map(|x| x.id);
+            vec![Effect::LoadPrep { meeting, select: None, today: m.today, config: Box::new(m.config.clone()) }]
+        }
+        Screen::Meeting => vec![],
         Screen::Stats => m.stats.enter(m.today),
+    }
+}
+
+fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
+    let Some(action) = action else { return vec![] };
+    if action != Action::Rebuild {
+        m.prep.rebuild_armed = false;
+    }
+    let item = m.prep.selected_item().cloned();
+    match action {
+        Action::Quit => {
+            m.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::EditDraft => {
+            let case = item.as_ref().and_then(|i| m.prep.data.as_ref()?.case(i.case_id));
+            match (&item, case) {
+                (Some(i), Some(c)) => {
+                    let ranks = m.config.rank_scheme(c.registration).ranks().iter().map(|r| r.code.clone()).collect();
+                    m.form = Some(Form::for_draft(i, &c.number, ranks));
+                }
+                _ => m.error("事務局案を書く議題を選んでください"),
+            }
+            return vec![];
+        }
+        Action::AskAgency => {
+            let d = m.prep.data.as_ref();
+            let case = item.as_ref().and_then(|i| d?.case(i.case_id));
+            match (&item, case, d) {
+                (Some(i), Some(c), Some(d)) => {
+                    let agencies: Vec<(crate::domain::Id, String)> = d
+                        .involved(c.id)
+                        .into_iter()
+                        .filter_map(|a| m.agencies.iter().find(|x| x.id == a))
+                        .filter(|a| a.kind != crate::domain::AgencyKind::Secretariat)
+                        .map(|a| (a.id, a.name.clone()))
+                        .collect();
+                    if agencies.is_empty() {
+                        m.error(format!("ケース {} に関わる機関がありません", c.number));
+                    } else {
+                        m.form = Some(Form::for_ask(i.id, &c.number, agencies));
+                    }
+                }
+                _ => m.error("質問する議題を選んでください"),
+            }
+            return vec![];
+        }
+        Action::ExportPackets => {
+            let d = m.prep.data.as_ref();
+            match d.and_then(|d| Some((d.meeting.as_ref()?.id, d.out_dir.clone()))) {
+                Some((id, dir)) => m.form = Some(Form::for_packets(id, &dir)),
+                None => m.error("会議を選んでください"),
+            }
+            return vec![];
+        }
+        _ => {}
+    }
+    let body = layout::frame(m.size).body;
+    let sessions = m.prep.data.as_ref().map(|d| d.sessions.len()).unwrap_or(0);
+    let rows = prep::list_rows(prep::areas(body, sessions).quick);
+    match prep::on_action(&mut m.prep, action, rows, &m.config, m.today) {
+        prep::Reply::Effects(e) => e,
+        prep::Reply::Info(text) => {
+            m.info(text);
+            vec![]
+        }
+        prep::Reply::Error(text) => {
+            m.error(text);
+            vec![]
+        }
     }
 }
 

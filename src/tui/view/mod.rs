@@ -5,8 +5,10 @@ mod footer;
 mod form_view;
 mod header;
 mod help;
+mod prep_view;
 
 pub use help::lines as help_lines;
+pub use prep_view::detail_lines as prep_detail_lines;
 mod ledger_view;
 mod meeting_view;
 mod stats_view;
@@ -40,7 +42,8 @@ fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
     }
     match m.screen {
         Screen::Ledger => ledger_view::render(m, f, body),
-        Screen::Prep | Screen::Meeting => placeholder(m, f, body),
+        Screen::Prep => prep_view::render(m, f, body),
+        Screen::Meeting => placeholder(m, f, body),
         Screen::Stats => stats_view::render(m, f, body),
     }
 }

@@ -1,0 +1,325 @@
+//! 事前送付資料: one packet per institution before the meeting (高浜町: the 事務局案 is sent
+//! ahead for confirmation; 府中市: institutions are told what they will be asked to explain).
+//!
+//! Data minimisation is the rule: a packet holds only the agenda cases the institution is
+//! involved in (as 所属, 主担当 or a linked 関係機関), the 事務局案 of its quick items, the
+//! questions addressed to it, the sessions in which its cases come up, and the
+//! confidentiality notice on every page. Triage reasons stay with the secretariat.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::document::{self, Block, Document, Grid};
+use super::output::{self, OutputError};
+use crate::domain::{Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track, wareki};
+use crate::store::{Store, StoreError};
+
+/// The sentence every question to an institution ends with.
+pub const ASK: &str = "この点についてご説明ください";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PacketError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("会議 {0} の議事次第がありません。先に議事次第を作成してください（shinko agenda build）")]
+    NoAgenda(Id),
+    #[error("{file}: {reason}")]
+    Build { file: String, reason: String },
+}
+
+/// One case in one institution's packet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacketCase {
+    pub case: Case,
+    pub item: AgendaItem,
+    pub session: Option<Session>,
+    /// How the institution is involved: 所属, 主担当, or the linked role.
+    pub roles: Vec<String>,
+}
+
+impl PacketCase {
+    /// Questions for `agency` on this case, each ending with [`ASK`].
+    pub fn questions_for(&self, agency: Id) -> Vec<String> {
+        self.item
+            .questions
+            .iter()
+            .filter(|q| q.agency_id == agency)
+            .map(|q| {
+                let t = q.text.trim().trim_end_matches('。');
+                if t.is_empty() || t.ends_with(ASK) { format!("{ASK}。") } else { format!("{t}。{ASK}。") }
+            })
+            .collect()
+    }
+}
+
+/// Everything one institution receives.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Packet {
+    pub agency: Agency,
+    pub meeting: Meeting,
+    /// The sessions in which its cases come up, in order.
+    pub sessions: Vec<Session>,
+    pub cases: Vec<PacketCase>,
+}
+
+/// The agenda of `meeting_id` split per involved institution (the secretariat excluded: it has
+/// the whole agenda). Institutions with no case on the agenda get no packet.
+pub fn gather(store: &Store, meeting_id: Id) -> Result<Vec<Packet>, PacketError> {
+    let meeting = store.meeting(meeting_id)?;
+    let sessions = store.sessions(meeting_id)?;
+    let items = store.agenda(meeting_id)?;
+    if items.is_empty() {
+        return Err(PacketError::NoAgenda(meeting_id));
+    }
+    let agencies: BTreeMap<Id, Agency> = store.agencies()?.into_iter().map(|a| (a.id, a)).collect();
+    let mut per_agency: BTreeMap<Id, Vec<PacketCase>> = BTreeMap::new();
+    for item in items {
+        let case = store.case(item.case_id)?;
+        let mut roles: BTreeMap<Id, Vec<String>> = BTreeMap::new();
+        if let Some(a) = case.affiliation {
+            roles.entry(a).or_default().push("所属".into());
+        }
+        if let Some(a) = case.lead_agency {
+            roles.entry(a).or_default().push("主担当".into());
+        }
+        for (a, role) in store.case_agencies(case.id)? {
+            let r = if role.trim().is_empty() { "関係機関".to_string() } else { role };
+            roles.entry(a).or_default().push(r);
+        }
+        let session = item.session_id.and_then(|s| sessions.iter().find(|x| x.id == s).cloned());
+        for (agency, roles) in roles {
+            per_agency.entry(agency).or_default().push(PacketCase {
+                case: case.clone(),
+                item: item.clone(),
+                session: session.clone(),
+                roles,
+            });
+        }
+    }
+    let mut out = Vec::new();
+    for (agency_id, cases) in per_agency {
+        let Some(agency) = agencies.get(&agency_id) else { continue };
+        if agency.kind == AgencyKind::Secretariat {
+            continue;
+        }
+        let used: Vec<Session> =
+            sessions.iter().filter(|s| cases.iter().any(|c| c.item.session_id == Some(s.id))).cloned().collect();
+        out.push(Packet { agency: agency.clone(), meeting: meeting.clone(), sessions: used, cases });
+    }
+    Ok(out)
+}
+
+/// Questions addressed to an institution not involved in the case: no packet carries them
+/// (data minimisation), so the secretariat is told. Returns (case number, agency name).
+pub fn unsent_questions(store: &Store, meeting_id: Id) -> Result<Vec<(String, String)>, PacketError> {
+    let agencies: BTreeMap<Id, Agency> = store.agencies()?.into_iter().map(|a| (a.id, a)).collect();
+    let mut out = Vec::new();
+    for item in store.agenda(meeting_id)?.into_iter().filter(|i| !i.questions.is_empty()) {
+        let case = store.case(item.case_id)?;
+        let linked: Vec<Id> = store.case_agencies(case.id)?.into_iter().map(|(a, _)| a).collect();
+        for q in &item.questions {
+            let involved = case.affiliation == Some(q.agency_id)
+                || case.lead_agency == Some(q.agency_id)
+                || linked.contains(&q.agency_id);
+            let secretariat = agencies.get(&q.agency_id).is_some_and(|a| a.kind == AgencyKind::Secretariat);
+            if !involved || secretariat {
+                let name =
+                    agencies.get(&q.agency_id).map(|a| a.name.clone()).unwrap_or_else(|| q.agency_id.to_string());
+                out.push((case.number.clone(), name));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn session_text(s: &Session) -> String {
+    format!("{} {}〜{} {}", wareki::format(s.date), s.start.format("%H:%M"), s.end.format("%H:%M"), s.label)
+}
+
+fn case_session(c: &PacketCase) -> String {
+    c.session.as_ref().map(session_text).unwrap_or_else(|| "日程未定".into())
+}
+
+fn person(c: &Case) -> String {
+    if c.kana.is_empty() { c.name.clone() } else { format!("{}（{}）", c.name, c.kana) }
+}
+
+fn date_or_blank(d: Option<chrono::NaiveDate>) -> String {
+    d.map(wareki::format).unwrap_or_default()
+}
+
+/// The 事務局案 as label/value pairs (quick items only).
+fn draft_rows(c: &PacketCase) -> Vec<(&'static str, String)> {
+    let d = &c.item.draft;
+    let mut rows = vec![
+        ("状況（事務局案）", d.summary.clone()),
+        ("援助方針（事務局案）", d.policy.clone()),
+        (
+            "ランク",
+            d.rank.clone().map(|r| format!("{r} に変更")).unwrap_or_else(|| format!("{}（変更なし）", c.case.rank)),
+        ),
+        ("次回確認日", date_or_blank(d.next_review)),
+    ];
+    if let Some(reason) = &d.close_reason {
+        rows.push(("終結の提案", reason.clone()));
+    }
+    rows
+}
+
+fn title(p: &Packet) -> String {
+    format!("{} 事前送付資料（{} 御中）", p.meeting.title, p.agency.name)
+}
+
+fn meeting_fields(p: &Packet) -> Vec<(String, String)> {
+    let quick = p.cases.iter().filter(|c| c.item.track == Track::Quick).count();
+    let deep = p.cases.len() - quick;
+    let dates = p.sessions.iter().map(session_text).collect::<Vec<_>>().join("\n");
+    vec![
+        ("会議".into(), p.meeting.title.clone()),
+        ("場所".into(), p.meeting.place.clone()),
+        ("日程".into(), if dates.is_empty() { "日程未定".into() } else { dates }),
+        ("対象ケース".into(), format!("{} 件（一括確認 {quick} 件・重点協議 {deep} 件）", p.cases.len())),
+    ]
+}
+
+fn owned(rows: Vec<(&str, String)>) -> Block {
+    Block::Fields(rows.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+/// The packet for reading (Word): the meeting, the questions, then each case.
+pub fn document(p: &Packet, config: &Config) -> Document {
+    let mut blocks = vec![
+        Block::Fields(meeting_fields(p)),
+        Block::Text(format!(
+            "貴機関が関わるケースについて、事務局案と当日ご説明をお願いしたい事項をお送りします。\
+             事務局案にご意見・修正がある場合は、会議の前日までに{}までご連絡ください。",
+            config.municipality.secretariat
+        )),
+    ];
+    let asked: Vec<&PacketCase> = p.cases.iter().filter(|c| !c.questions_for(p.agency.id).is_empty()).collect();
+    if !asked.is_empty() {
+        blocks.push(Block::Heading("1. 当日ご説明をお願いしたい事項".into()));
+        for c in asked {
+            blocks.push(owned(vec![
+                ("ケース", format!("{} {}", c.case.number, person(&c.case))),
+                ("日程", case_session(c)),
+                ("ご説明いただきたいこと", c.questions_for(p.agency.id).join("\n")),
+            ]));
+        }
+    }
+    let quick: Vec<&PacketCase> = p.cases.iter().filter(|c| c.item.track == Track::Quick).collect();
+    if !quick.is_empty() {
+        blocks.push(Block::Heading("2. 一括確認のケース（事務局案のご確認）".into()));
+        for c in quick {
+            let mut rows = vec![
+                ("ケース", format!("{} {}", c.case.number, person(&c.case))),
+                ("関わり", c.roles.join("・")),
+                ("日程", case_session(c)),
+            ];
+            rows.extend(draft_rows(c));
+            blocks.push(owned(rows));
+        }
+    }
+    let deep: Vec<&PacketCase> = p.cases.iter().filter(|c| c.item.track == Track::Deep).collect();
+    if !deep.is_empty() {
+        blocks.push(Block::Heading("3. 重点協議のケース".into()));
+        blocks.push(Block::Text("当日、最近の様子と対応をご報告ください。".into()));
+        for c in deep {
+            blocks.push(owned(vec![
+                ("ケース", format!("{} {}", c.case.number, person(&c.case))),
+                ("関わり", c.roles.join("・")),
+                ("日程", case_session(c)),
+            ]));
+        }
+    }
+    Document { title: title(p), notice: config.confidentiality.notice.clone(), blocks }
+}
+
+/// The packet as a Word document.
+pub fn to_docx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
+    document::to_docx(&document(p, config)).map_err(|e| e.to_string())
+}
+
+/// The packet as one worksheet, a row per case, with a column for the institution's reply.
+pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
+    let mut grid = Grid::new(&[
+        ("区分", 5),
+        ("日程", 12),
+        ("ケース番号", 6),
+        ("氏名", 7),
+        ("ふりがな", 8),
+        ("関わり", 6),
+        ("状況（事務局案）", 14),
+        ("援助方針（事務局案）", 14),
+        ("ランク", 6),
+        ("次回確認日", 8),
+        ("終結の提案", 10),
+        ("ご説明いただきたいこと", 14),
+        ("ご意見・修正", 14),
+    ]);
+    for c in &p.cases {
+        let quick = c.item.track == Track::Quick;
+        let d = &c.item.draft;
+        let draft = |v: String| if quick { v } else { String::new() };
+        grid.row(vec![
+            c.item.track.label().to_string(),
+            case_session(c),
+            c.case.number.clone(),
+            c.case.name.clone(),
+            c.case.kana.clone(),
+            c.roles.join("・"),
+            draft(d.summary.clone()),
+            draft(d.policy.clone()),
+            draft(d.rank.clone().unwrap_or_else(|| format!("{}（変更なし）", c.case.rank))),
+            draft(date_or_blank(d.next_review)),
+            draft(d.close_reason.clone().unwrap_or_default()),
+            c.questions_for(p.agency.id).join("\n"),
+            String::new(),
+        ]);
+    }
+    let doc = Document {
+        title: title(p),
+        notice: config.confidentiality.notice.clone(),
+        blocks: vec![Block::Fields(meeting_fields(p)), Block::Table(grid)],
+    };
+    document::to_xlsx(&doc, "事前送付資料").map_err(|e| e.to_string())
+}
+
+/// The file name stem of an institution's packet.
+pub fn file_stem(p: &Packet) -> String {
+    output::safe_file_name(&format!("事前送付資料_{}_{}", p.agency.code, p.agency.name))
+}
+
+/// Writes every institution's packet (.docx and .xlsx) into `dir`. Nothing is written if any
+/// file exists (unless `force`) or any packet cannot be built. Returns the files written.
+pub fn write_packets(
+    store: &Store,
+    meeting_id: Id,
+    dir: &Path,
+    force: bool,
+    config: &Config,
+) -> Result<Vec<PathBuf>, PacketError> {
+    let packets = gather(store, meeting_id)?;
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for p in &packets {
+        let stem = file_stem(p);
+        let build = |ext: &str, r: Result<Vec<u8>, String>| {
+            r.map(|b| (dir.join(format!("{stem}.{ext}")), b))
+                .map_err(|reason| PacketError::Build { file: format!("{stem}.{ext}"), reason })
+        };
+        files.push(build("docx", to_docx(p, config))?);
+        files.push(build("xlsx", to_xlsx(p, config))?);
+    }
+    for (path, _) in &files {
+        output::check_free(path, force)?;
+    }
+    output::ensure_dir(dir)?;
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        output::write_file(&path, &bytes, force)?;
+        written.push(path);
+    }
+    Ok(written)
+}

@@ -1,0 +1,607 @@
+//! 会議準備: the preparation screen's state and its pure rules. Both tracks (一括確認 /
+//! 重点協議) side by side, the plan per session against its time budget, and the secretariat's
+//! hand edits: move to the other track or session, reorder, lock, edit the 事務局案.
+//!
+//! Siblings are one agenda block (same `block`): track, session, order and lock change for
+//! the whole block so a household is never split. The changes go through the store's agenda
+//! edits, so rebuilding keeps them (a block placed by hand is locked there).
+
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::keymap::Action;
+use super::msg::{AgendaEdit, Effect};
+use crate::domain::agenda::AgendaPlan;
+use crate::domain::sheet_merge::{self, MergedSheets};
+use crate::domain::{AgendaItem, AssessmentSheet, Case, Config, Id, Meeting, MeetingStatus, Session, Track};
+
+/// A meeting to choose from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingRef {
+    pub id: Id,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub status: MeetingStatus,
+}
+
+/// Everything the screen shows for one meeting, loaded in one go.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PrepData {
+    pub meetings: Vec<MeetingRef>,
+    pub meeting: Option<Meeting>,
+    pub sessions: Vec<Session>,
+    /// Counts, minutes and expected end per session (with the open actions reviewed first).
+    pub plan: AgendaPlan,
+    /// In agenda order (session, position).
+    pub items: Vec<AgendaItem>,
+    /// The cases on the agenda.
+    pub cases: Vec<Case>,
+    /// Sheets and sheet requests of those cases, for the merged view.
+    pub sheets: Vec<AssessmentSheet>,
+    pub requests: Vec<(Id, Id, NaiveDate)>,
+    /// Linked 関係機関 of those cases, as (case, agency).
+    pub links: Vec<(Id, Id)>,
+    /// Folder proposed for the packets.
+    pub out_dir: String,
+    /// Item to select after loading.
+    pub select: Option<Id>,
+}
+
+impl PrepData {
+    pub fn case(&self, id: Id) -> Option<&Case> {
+        self.cases.iter().find(|c| c.id == id)
+    }
+
+    /// The institutions involved in a case (所属, 主担当, linked), each once: the ones a
+    /// question can be addressed to.
+    pub fn involved(&self, case_id: Id) -> Vec<Id> {
+        let c = self.case(case_id);
+        let mut out: Vec<Id> = c.and_then(|c| c.affiliation).into_iter().chain(c.and_then(|c| c.lead_agency)).collect();
+        out.extend(self.links.iter().filter(|(c, _)| *c == case_id).map(|(_, a)| *a));
+        let mut seen = std::collections::BTreeSet::new();
+        out.retain(|a| seen.insert(*a));
+        out
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PrepState {
+    pub data: Option<PrepData>,
+    /// The focused column.
+    pub focus: Column,
+    /// Selected row in each column.
+    pub selected: [usize; 2],
+    /// The rebuild key was pressed once; the next press rebuilds.
+    pub rebuild_armed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Column {
+    #[default]
+    Quick,
+    Deep,
+}
+
+impl Column {
+    pub fn track(self) -> Track {
+        match self {
+            Column::Quick => Track::Quick,
+            Column::Deep => Track::Deep,
+        }
+    }
+    fn of(t: Track) -> Column {
+        match t {
+            Track::Quick => Column::Quick,
+            Track::Deep => Column::Deep,
+        }
+    }
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// What a key led to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Effects(Vec<Effect>),
+    Info(String),
+    Error(String),
+}
+
+/// The screen's areas: meeting line, plan, the two tracks and the selected case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrepAreas {
+    pub title: Rect,
+    pub plan: Rect,
+    pub quick: Rect,
+    pub deep: Rect,
+    pub detail: Rect,
+}
+
+/// Wide terminals put the case beside the tracks, narrow ones below them.
+pub fn areas(body: Rect, sessions: usize) -> PrepAreas {
+    let plan_h = (sessions as u16 + 1).min(body.height / 4).max(1);
+    let [title, plan, rest] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(plan_h), Constraint::Min(0)]).areas(body);
+    if body.width >= super::layout::SIDE_DETAIL_MIN_WIDTH {
+        let [quick, deep, detail] =
+            Layout::horizontal([Constraint::Percentage(30), Constraint::Percentage(30), Constraint::Percentage(40)])
+                .areas(rest);
+        PrepAreas { title, plan, quick, deep, detail }
+    } else {
+        let [lists, detail] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(rest);
+        let [quick, deep] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lists);
+        PrepAreas { title, plan, quick, deep, detail }
+    }
+}
+
+/// Rows a track's list shows inside its border.
+pub fn list_rows(area: Rect) -> usize {
+    area.height.saturating_sub(2) as usize
+}
+
+/// A left click on a track's row focuses that track and selects the row.
+pub fn on_mouse(s: &mut PrepState, me: &MouseEvent, a: PrepAreas) {
+    if me.kind != MouseEventKind::Down(MouseButton::Left) {
+        return;
+    }
+    for (c, area) in [(Column::Quick, a.quick), (Column::Deep, a.deep)] {
+        let inside = me.column >= area.x && me.column < area.x + area.width;
+        let row = me.row.checked_sub(area.y + 1).map(usize::from);
+        if let (true, Some(row)) = (inside, row.filter(|r| *r < list_rows(area))) {
+            let n = s.column(c).len();
+            let at = window_start(s.selected[c.index()], list_rows(area)) + row;
+            if at < n {
+                s.focus = c;
+                s.selected[c.index()] = at;
+            }
+        }
+    }
+}
+
+/// First row shown so that `selected` is visible in `rows` rows.
+pub fn window_start(selected: usize, rows: usize) -> usize {
+    if rows == 0 { 0 } else { selected.saturating_sub(rows - 1) }
+}
+
+impl PrepState {
+    pub fn items(&self) -> &[AgendaItem] {
+        self.data.as_ref().map(|d| d.items.as_slice()).unwrap_or(&[])
+    }
+
+    /// Indices into the items of one track, in agenda order.
+    pub fn column(&self, c: Column) -> Vec<usize> {
+        self.items().iter().enumerate().filter(|(_, i)| i.track == c.track()).map(|(n, _)| n).collect()
+    }
+
+    pub fn selected_item(&self) -> Option<&AgendaItem> {
+        let col = self.column(self.focus);
+        col.get(self.selected[self.focus.index()]).map(|&i| &self.items()[i])
+    }
+
+    /// The merged sheets of the selected case.
+    pub fn merged(&self) -> Option<MergedSheets> {
+        let d = self.data.as_ref()?;
+        let item = self.selected_item()?;
+        Some(sheet_merge::merge(item.case_id, &d.sheets, &d.requests))
+    }
+
+    /// Takes freshly loaded data, keeping (or moving to) the item asked for.
+    pub fn loaded(&mut self, data: PrepData) {
+        let keep = data.select.or_else(|| self.selected_item().map(|i| i.id));
+        let same_meeting =
+            self.data.as_ref().and_then(|d| d.meeting.as_ref().map(|m| m.id)) == data.meeting.as_ref().map(|m| m.id);
+        if !same_meeting {
+            self.selected = [0, 0];
+        }
+        self.data = Some(data);
+        if let Some(id) = keep {
+            self.select_item(id);
+        }
+        for c in [Column::Quick, Column::Deep] {
+            let n = self.column(c).len();
+            self.selected[c.index()] = self.selected[c.index()].min(n.saturating_sub(1));
+        }
+    }
+
+    fn select_item(&mut self, id: Id) {
+        let Some(item) = self.items().iter().find(|i| i.id == id) else { return };
+        let c = Column::of(item.track);
+        if let Some(pos) = self.column(c).iter().position(|&n| self.items()[n].id == id) {
+            self.focus = c;
+            self.selected[c.index()] = pos;
+        }
+    }
+
+    fn meeting_id(&self) -> Option<Id> {
+        self.data.as_ref()?.meeting.as_ref().map(|m| m.id)
+    }
+
+    fn number(&self, case_id: Id) -> String {
+        self.data.as_ref().and_then(|d| d.case(case_id)).map(|c| c.number.clone()).unwrap_or_default()
+    }
+
+    /// The selected item's block (itself and its siblings), in agenda order.
+    fn block(&self) -> Vec<AgendaItem> {
+        let Some(sel) = self.selected_item() else { return vec![] };
+        self.items().iter().filter(|i| i.block == sel.block).cloned().collect()
+    }
+}
+
+/// Applies `edit` and shows `message`, keeping the selection on `select`.
+fn save(edit: AgendaEdit, message: String, select: Id) -> Reply {
+    Reply::Effects(vec![Effect::EditAgenda { edit, message, select }])
+}
+
+fn siblings_note(block: &[AgendaItem]) -> String {
+    if block.len() > 1 { format!("（きょうだい {} 件と一緒に）", block.len() - 1) } else { String::new() }
+}
+
+/// Keys of the preparation screen that do not open a form.
+pub fn on_action(s: &mut PrepState, action: Action, rows: usize, config: &Config, today: NaiveDate) -> Reply {
+    let armed = std::mem::take(&mut s.rebuild_armed);
+    let none = Reply::Effects(vec![]);
+    match action {
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
+            let n = s.column(s.focus).len();
+            let cur = &mut s.selected[s.focus.index()];
+            let page = rows.max(1);
+            *cur = match action {
+                Action::Up => cur.saturating_sub(1),
+                Action::Down => (*cur + 1).min(n.saturating_sub(1)),
+                Action::PageUp => cur.saturating_sub(page),
+                Action::PageDown => (*cur + page).min(n.saturating_sub(1)),
+                Action::First => 0,
+                _ => n.saturating_sub(1),
+            };
+            none
+        }
+        Action::OtherColumn => {
+            s.focus = if s.focus == Column::Quick { Column::Deep } else { Column::Quick };
+            none
+        }
+        Action::NextMeeting => {
+            let Some(d) = &s.data else { return none };
+            if d.meetings.is_empty() {
+                return Reply::Error("会議がありません".into());
+            }
+            let at = s.meeting_id().and_then(|id| d.meetings.iter().position(|m| m.id == id));
+            let next = d.meetings[at.map(|i| (i + 1) % d.meetings.len()).unwrap_or(0)].id;
+            Reply::Effects(vec![Effect::LoadPrep {
+                meeting: Some(next),
+                select: None,
+                today,
+                config: Box::new(config.clone()),
+            }])
+        }
+        Action::Rebuild => {
+            let Some(meeting) = s.meeting_id() else { return Reply::Error("会議を選んでください".into()) };
+            if !armed {
+                s.rebuild_armed = true;
+                return Reply::Info("もう一度押すと議事次第を作り直します（固定した議題はそのまま残ります）".into());
+            }
+            Reply::Effects(vec![Effect::RebuildAgenda { meeting, today, config: Box::new(config.clone()) }])
+        }
+        Action::OtherTrack
+        | Action::PrevSession
+        | Action::NextSession
+        | Action::MoveUp
+        | Action::MoveDown
+        | Action::Lock => edit_block(s, action),
+        _ => none,
+    }
+}
+
+/// Changes the selected block: track, session, order or lock.
+fn edit_block(s: &PrepState, action: Action) -> Reply {
+    let Some(sel) = s.selected_item().cloned() else { return Reply::Error("議題を選んでください".into()) };
+    let Some(d) = &s.data else { return Reply::Effects(vec![]) };
+    let number = s.number(sel.case_id);
+    let note = siblings_note(&s.block());
+    match action {
+        Action::Lock => {
+            let locked = !sel.locked;
+            let verb = if locked {
+                "固定しました（作り直しても動きません）"
+            } else {
+                "固定を解除しました"
+            };
+            save(AgendaEdit::Lock(sel.id, locked), format!("ケース {number} を{verb}{note}"), sel.id)
+        }
+        Action::OtherTrack => {
+            let track = if sel.track == Track::Quick { Track::Deep } else { Track::Quick };
+            save(
+                AgendaEdit::Track(sel.id, track),
+                format!("ケース {number} を{}へ移しました{note}", track.label()),
+                sel.id,
+            )
+        }
+        Action::PrevSession | Action::NextSession => {
+            let at = sel.session_id.and_then(|id| d.sessions.iter().position(|x| x.id == id));
+            let target = match (action, at) {
+                (Action::NextSession, None) => d.sessions.first(),
+                (Action::NextSession, Some(i)) => d.sessions.get(i + 1),
+                (_, Some(i)) if i > 0 => d.sessions.get(i - 1),
+                _ => None,
+            };
+            let Some(target) = target else {
+                let which = if action == Action::NextSession { "後" } else { "前" };
+                return Reply::Error(format!("これより{which}の日程はありません"));
+            };
+            let msg = format!("ケース {number} を「{}」の最後へ移しました{note}", target.label);
+            save(AgendaEdit::Session(sel.id, target.id), msg, sel.id)
+        }
+        _ => reorder(d, &sel, action == Action::MoveUp, &number),
+    }
+}
+
+/// Moves the selected block before the previous (or after the next) block of the same track in
+/// its session. Positions count every item of the session, both tracks.
+fn reorder(d: &PrepData, sel: &AgendaItem, up: bool, number: &str) -> Reply {
+    let session: Vec<&AgendaItem> = d.items.iter().filter(|i| i.session_id == sel.session_id).collect();
+    let rest: Vec<&AgendaItem> = session.iter().copied().filter(|i| i.block != sel.block).collect();
+    let mine_at = session.iter().position(|i| i.block == sel.block).unwrap_or(0);
+    let same_track = |i: &&AgendaItem| i.track == sel.track;
+    let target = if up {
+        // The first item of the nearest same-track block above.
+        let above: Vec<&AgendaItem> = session[..mine_at].iter().copied().filter(same_track).collect();
+        above.last().map(|prev| rest.iter().position(|i| i.block == prev.block).unwrap_or(0))
+    } else {
+        let below = session[mine_at..].iter().copied().filter(|i| i.block != sel.block).find(same_track);
+        below.map(|next| rest.iter().rposition(|i| i.block == next.block).map(|p| p + 1).unwrap_or(rest.len()))
+    };
+    let dir = if up { "上" } else { "下" };
+    match target {
+        Some(position) => save(
+            AgendaEdit::Position(sel.id, position as i64),
+            format!("ケース {number} を{dir}へ動かしました"),
+            sel.id,
+        ),
+        None => Reply::Error(format!("これ以上{dir}へは動かせません")),
+    }
+}
+
+/// The meeting to open: the next planned one from today, else the latest planned, else the newest.
+pub fn default_meeting(meetings: &[MeetingRef], today: NaiveDate) -> Option<Id> {
+    let planned = || meetings.iter().filter(|m| m.status != MeetingStatus::Closed);
+    planned()
+        .filter(|m| m.date.is_some_and(|d| d >= today))
+        .min_by_key(|m| m.date)
+        .or_else(|| planned().max_by_key(|m| m.date))
+        .or_else(|| meetings.first())
+        .map(|m| m.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::*;
+    use crate::store::Store;
+    use crate::tui::model::{Model, Screen};
+    use crate::tui::msg::Msg;
+    use crate::tui::tests::{buffer_text, demo_at, draw, key, pump, screen, typ};
+
+    /// The demo (its next meeting's agenda built) on the preparation screen.
+    fn prep_at(w: u16, h: u16) -> (Store, Model) {
+        let (mut s, mut m) = demo_at(w, h);
+        pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('2'), KeyModifiers::ALT)));
+        assert_eq!(m.screen, Screen::Prep);
+        assert!(!m.prep.items().is_empty(), "the demo builds the agenda");
+        (s, m)
+    }
+
+    fn ch(c: char) -> Msg {
+        key(KeyCode::Char(c))
+    }
+
+    fn selected(m: &Model) -> AgendaItem {
+        m.prep.selected_item().cloned().expect("an item is selected")
+    }
+
+    /// Selects the first item of `column` that satisfies `pred`.
+    fn select_where(m: &mut Model, column: Column, pred: impl Fn(&PrepState, &AgendaItem) -> bool) -> AgendaItem {
+        let col = m.prep.column(column);
+        let at = col.iter().position(|&i| pred(&m.prep, &m.prep.items()[i])).expect("such an item");
+        m.prep.focus = column;
+        m.prep.selected[column.index()] = at;
+        selected(m)
+    }
+
+    fn block_len(s: &PrepState, i: &AgendaItem) -> usize {
+        s.items().iter().filter(|x| x.block == i.block).count()
+    }
+
+    fn status(m: &Model) -> String {
+        m.status.as_ref().map(|s| s.text.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn opens_the_next_planned_meeting_with_both_tracks_and_the_plan() {
+        let (_s, m) = prep_at(160, 45);
+        let d = m.prep.data.as_ref().unwrap();
+        assert_eq!(d.meeting.as_ref().unwrap().status, MeetingStatus::Planned);
+        let (q, dp) = (m.prep.column(Column::Quick).len(), m.prep.column(Column::Deep).len());
+        assert_eq!(q + dp, d.items.len());
+        let text = screen(&m);
+        assert!(text.contains(&format!("一括確認 {q}件")) && text.contains(&format!("重点協議 {dp}件")), "{text}");
+        assert!(text.contains("1日目 午前（乳幼児会）") && text.contains("終了見込"), "{text}");
+        assert!(text.contains("[事務局案]") && text.contains("[アセスメントシート]"), "{text}");
+        let reason = &selected(&m).reasons[0];
+        assert!(text.contains(reason.chars().take(8).collect::<String>().as_str()), "reasons shown: {reason}\n{text}");
+    }
+
+    #[test]
+    fn moving_to_the_other_track_takes_the_siblings_along_and_is_saved() {
+        let (mut s, mut m) = prep_at(160, 45);
+        let first = select_where(&mut m, Column::Quick, |s, i| block_len(s, i) > 1);
+        let block: Vec<Id> = m.prep.items().iter().filter(|i| i.block == first.block).map(|i| i.id).collect();
+        pump(&mut s, &mut m, ch('t'));
+        for id in &block {
+            assert_eq!(s.agenda_item(*id).unwrap().track, Track::Deep);
+        }
+        assert_eq!(m.prep.focus, Column::Deep, "the selection follows the item");
+        assert_eq!(selected(&m).id, first.id);
+        assert!(status(&m).contains("重点協議へ移しました（きょうだい"), "{}", status(&m));
+        assert!(!s.audit_entries(Some("agenda_item"), Some(first.id), 10).unwrap().is_empty(), "audited");
+    }
+
+    #[test]
+    fn a_locked_item_survives_a_rebuild() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let item = select_where(&mut m, Column::Quick, |_, i| !i.locked);
+        pump(&mut s, &mut m, ch('t'));
+        pump(&mut s, &mut m, ch(' '));
+        assert!(s.agenda_item(item.id).unwrap().locked);
+        assert!(status(&m).contains("固定しました"));
+        let effects = pump(&mut s, &mut m, key(KeyCode::F(8)));
+        assert!(effects.is_empty() && status(&m).contains("もう一度"));
+        let effects = pump(&mut s, &mut m, key(KeyCode::F(8)));
+        assert!(matches!(effects[0], Effect::RebuildAgenda { .. }));
+        assert!(status(&m).contains("議事次第を作り直しました"), "{}", status(&m));
+        let after = s.agenda_item(item.id).unwrap();
+        assert_eq!((after.track, after.locked, after.session_id), (Track::Deep, true, item.session_id));
+        pump(&mut s, &mut m, ch(' '));
+        assert!(!s.agenda_item(item.id).unwrap().locked);
+    }
+
+    #[test]
+    fn sessions_and_order_change_by_keys() {
+        let (mut s, mut m) = prep_at(160, 45);
+        let sessions = m.prep.data.as_ref().unwrap().sessions.clone();
+        let first = sessions[0].id;
+        let item = select_where(&mut m, Column::Deep, |_, i| i.session_id == Some(first));
+        pump(&mut s, &mut m, ch('<'));
+        assert!(status(&m).contains("前の日程はありません"));
+        pump(&mut s, &mut m, ch('>'));
+        assert_eq!(s.agenda_item(item.id).unwrap().session_id, Some(sessions[1].id));
+        pump(&mut s, &mut m, ch('<'));
+        assert_eq!(s.agenda_item(item.id).unwrap().session_id, Some(first));
+        let deep_in_first = |m: &Model| -> Vec<i64> {
+            let mut blocks: Vec<i64> = Vec::new();
+            for i in m.prep.items().iter().filter(|i| i.track == Track::Deep && i.session_id == Some(first)) {
+                if blocks.last() != Some(&i.block) {
+                    blocks.push(i.block);
+                }
+            }
+            blocks
+        };
+        let before = deep_in_first(&m);
+        assert_eq!(before.last(), Some(&item.block), "joins the end of the session");
+        pump(&mut s, &mut m, ch('K'));
+        let after = deep_in_first(&m);
+        assert_eq!(after[after.len() - 2], item.block, "moved up one block: {}", status(&m));
+        assert_eq!(selected(&m).id, item.id);
+        pump(&mut s, &mut m, ch('J'));
+        assert_eq!(deep_in_first(&m), before, "and down again");
+        pump(&mut s, &mut m, ch('J'));
+        assert!(status(&m).contains("これ以上下へは動かせません"));
+    }
+
+    #[test]
+    fn the_draft_is_edited_in_a_form_and_saved() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let item = select_where(&mut m, Column::Quick, |_, _| true);
+        pump(&mut s, &mut m, key(KeyCode::Enter));
+        assert!(m.form.is_some());
+        assert_eq!(m.mode(), crate::tui::keymap::Mode::FormText, "状況 is multi-line");
+        typ(&mut s, &mut m, "登校は安定");
+        pump(&mut s, &mut m, key(KeyCode::Enter));
+        typ(&mut s, &mut m, "家庭訪問を継続");
+        for _ in 0..3 {
+            pump(&mut s, &mut m, key(KeyCode::Tab));
+        }
+        for _ in 0..30 {
+            pump(&mut s, &mut m, key(KeyCode::Backspace));
+        }
+        typ(&mut s, &mut m, "R9.2.30");
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("次回確認日"), "a bad date names the field");
+        for _ in 0..7 {
+            pump(&mut s, &mut m, key(KeyCode::Backspace));
+        }
+        typ(&mut s, &mut m, "R9.2.26");
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.is_none(), "{:?}", m.form.as_ref().map(|f| f.error.clone()));
+        let d = s.agenda_item(item.id).unwrap().draft;
+        assert!(d.summary.starts_with("登校は安定\n家庭訪問を継続"), "{}", d.summary);
+        assert_eq!(d.policy, item.draft.policy);
+        assert_eq!(d.next_review, NaiveDate::from_ymd_opt(2027, 2, 26));
+    }
+
+    #[test]
+    fn a_click_selects_the_row_in_either_track() {
+        let (mut s, mut m) = prep_at(160, 45);
+        let a = areas(crate::tui::layout::frame(m.size).body, m.prep.data.as_ref().unwrap().sessions.len());
+        let click = |x: u16, y: u16| {
+            Msg::Mouse(MouseEvent {
+                kind: MouseEventKind::Down(MouseButton::Left),
+                column: x,
+                row: y,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        pump(&mut s, &mut m, click(a.deep.x + 3, a.deep.y + 3));
+        assert_eq!((m.prep.focus, m.prep.selected[1]), (Column::Deep, 2));
+        pump(&mut s, &mut m, click(a.quick.x + 3, a.quick.y + 1));
+        assert_eq!((m.prep.focus, m.prep.selected[0]), (Column::Quick, 0));
+    }
+
+    #[test]
+    fn a_question_to_an_involved_institution() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let item = select_where(&mut m, Column::Deep, |s, i| {
+            s.data.as_ref().unwrap().case(i.case_id).is_some_and(|c| c.affiliation.is_some())
+        });
+        let school = s.case(item.case_id).unwrap().affiliation.unwrap();
+        pump(&mut s, &mut m, ch('a'));
+        let form = m.form.as_ref().expect("the question form");
+        assert_eq!(form.fields[0].value(), m.agency_name(Some(school)), "the 所属 comes first");
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("説明してほしいこと"));
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+        typ(&mut s, &mut m, "欠席が続いた週の様子");
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.is_none());
+        let q = &s.agenda_item(item.id).unwrap().questions;
+        assert!(q.iter().any(|q| q.agency_id == school && q.text == "欠席が続いた週の様子"));
+        let lines = crate::tui::view::prep_detail_lines(&m, &selected(&m), None);
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        assert!(text.iter().any(|l| l.contains("欠席が続いた週の様子")), "{text:?}");
+    }
+
+    #[test]
+    fn packets_are_exported_to_the_folder_in_the_form() {
+        let (mut s, mut m) = prep_at(80, 24);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("送付");
+        let set_dir = |m: &mut Model| {
+            let form = m.form.as_mut().expect("the folder form");
+            form.fields[0].value = crate::tui::form::FieldValue::Text(tui_input::Input::new(out.display().to_string()));
+        };
+        pump(&mut s, &mut m, key(KeyCode::F(7)));
+        set_dir(&mut m);
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.is_none());
+        assert!(status(&m).contains("事前送付資料"));
+        assert!(std::fs::read_dir(&out).unwrap().count() >= 2);
+        // A second export into the same folder refuses and keeps the form open.
+        pump(&mut s, &mut m, key(KeyCode::F(7)));
+        set_dir(&mut m);
+        pump(&mut s, &mut m, key(KeyCode::F(10)));
+        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("既に存在します"));
+    }
+
+    #[test]
+    fn prep_screen_80x24() {
+        let (_s, m) = prep_at(80, 24);
+        insta::assert_snapshot!(buffer_text(draw(&m).backend().buffer()));
+    }
+
+    #[test]
+    fn prep_screen_160x45() {
+        let (_s, m) = prep_at(160, 45);
+        insta::assert_snapshot!(buffer_text(draw(&m).backend().buffer()));
+    }
+}

@@ -1,0 +1,216 @@
+//! 会議準備: the meeting, the plan per session, both tracks side by side and the selected
+//! case's reasons, 事務局案, questions and merged sheets.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+use crate::domain::sheet_merge::MergedSheets;
+use crate::domain::{AgendaItem, wareki};
+use crate::tui::model::Model;
+use crate::tui::prep::{self, Column, PrepData};
+
+pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
+    let s = &m.prep;
+    let Some(d) = &s.data else {
+        f.render_widget(Paragraph::new("読み込み中…").block(Block::bordered().title(" 会議準備 ")), body);
+        return;
+    };
+    let a = prep::areas(body, d.sessions.len());
+    render_title(d, f, a.title);
+    render_plan(d, f, a.plan);
+    for c in [Column::Quick, Column::Deep] {
+        render_track(m, d, c, f, if c == Column::Quick { a.quick } else { a.deep });
+    }
+    render_detail(m, d, f, a.detail);
+}
+
+fn render_title(d: &PrepData, f: &mut Frame<'_>, area: Rect) {
+    let line = match &d.meeting {
+        Some(mt) => Line::from(vec![
+            Span::raw(format!(" {} ", mt.title)).bold(),
+            Span::raw(format!("［{}］", mt.status.label())),
+            Span::raw(format!(" 場所 {}", mt.place)).dark_gray(),
+        ]),
+        None => Line::from(" 会議がありません。shinko meeting new で作成してください").yellow(),
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+/// One line per session; narrow terminals get the short form so the end time stays visible.
+fn render_plan(d: &PrepData, f: &mut Frame<'_>, area: Rect) {
+    let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
+    let wide = area.width >= 100;
+    let mut lines: Vec<Line> = d
+        .plan
+        .sessions
+        .iter()
+        .map(|p| {
+            let s = &p.session;
+            let n = p.action_review.len();
+            let counts = match (wide, n) {
+                (true, 0) => format!("一括{}・重点{}件", p.quick, p.deep),
+                (true, _) => format!("一括{}・重点{}件・前回の役割分担{n}件", p.quick, p.deep),
+                (false, 0) => format!("一括{} 重点{}", p.quick, p.deep),
+                (false, _) => format!("一括{} 重点{} 役割確認{n}", p.quick, p.deep),
+            };
+            let end = if wide {
+                format!("終了見込 {}", hm(p.expected_end))
+            } else {
+                format!("終了{}", hm(p.expected_end))
+            };
+            let over = if p.over_minutes > 0 { format!(" {}分超過", p.over_minutes) } else { String::new() };
+            let when = if wide {
+                format!("{} {}", s.date.format("%m/%d"), hm(s.start))
+            } else {
+                s.date.format("%m/%d").to_string()
+            };
+            let text = format!(" {} {when} {counts} {:.0}/{}分 {end}{over}", s.label, p.minutes, s.budget_minutes());
+            if p.over_minutes > 0 { Line::from(Span::raw(text).red().bold()) } else { Line::from(text) }
+        })
+        .collect();
+    if !d.plan.unassigned.is_empty() {
+        lines.push(Line::from(format!(" 日程未定 {}件", d.plan.unassigned.len())).yellow());
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn session_mark(d: &PrepData, i: &AgendaItem) -> String {
+    match i.session_id.and_then(|id| d.sessions.iter().position(|s| s.id == id)) {
+        Some(n) => format!("{}", n + 1),
+        None => "-".into(),
+    }
+}
+
+fn render_track(m: &Model, d: &PrepData, c: Column, f: &mut Frame<'_>, area: Rect) {
+    let s = &m.prep;
+    let col = s.column(c);
+    let minutes: f64 = col.len() as f64
+        * if c == Column::Quick { m.config.budget.quick_minutes } else { m.config.budget.deep_minutes };
+    let title = format!(" {} {}件 {:.0}分 ", c.track().label(), col.len(), minutes);
+    let focused = s.focus == c;
+    let rows = prep::list_rows(area);
+    let sel = s.selected[c as usize];
+    let start = prep::window_start(sel, rows);
+    let mut lines: Vec<Line> = col
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(rows)
+        .map(|(n, &i)| {
+            let item = &d.items[i];
+            let case = d.case(item.case_id);
+            let lock = if item.locked { "固" } else { "  " };
+            let reason = item.reasons.first().map(String::as_str).unwrap_or("");
+            let text = format!(
+                "{lock}{} {} {} {} {}",
+                session_mark(d, item),
+                case.map(|c| c.number.as_str()).unwrap_or(""),
+                case.map(|c| c.name.as_str()).unwrap_or(""),
+                case.map(|c| c.rank.as_str()).unwrap_or(""),
+                reason
+            );
+            let mut line = Line::from(text);
+            if n == sel {
+                line = if focused { line.reversed() } else { line.underlined() };
+            }
+            line
+        })
+        .collect();
+    if col.is_empty() {
+        lines.push(
+            Line::from(if d.items.is_empty() { "議事次第がありません（F8 で作成）" } else { "なし" }).dark_gray(),
+        );
+    }
+    let border = if focused { Style::default().cyan() } else { Style::default() };
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(title).border_style(border)), area);
+}
+
+fn heading(text: &str) -> Line<'static> {
+    Line::from(Span::raw(format!("[{text}]")).bold().cyan())
+}
+
+fn kv(k: &str, v: String) -> Line<'static> {
+    Line::from(vec![Span::raw(format!("{k}: ")).dark_gray(), Span::raw(v)])
+}
+
+fn render_detail(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
+    let item = m.prep.selected_item();
+    let case = item.and_then(|i| d.case(i.case_id));
+    let (title, lines) = match (item, case) {
+        (Some(i), Some(c)) => (format!(" ケース {} ", c.number), detail_lines(m, i, m.prep.merged())),
+        _ => (" ケース ".to_string(), vec![Line::from("議題を選んでください")]),
+    };
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title));
+    f.render_widget(p, area);
+}
+
+/// The selected case's text (tests read it too).
+pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) -> Vec<Line<'static>> {
+    let d = m.prep.data.as_ref();
+    let Some(c) = d.and_then(|d| d.case(item.case_id)) else { return vec![] };
+    let date = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_else(|| "-".into());
+    let mut out = vec![
+        Line::from(vec![
+            Span::raw(c.name.clone()).bold(),
+            Span::raw(format!("（{}） {} ランク {}", c.kana, c.registration.label(), c.rank)),
+            Span::raw(if item.locked { " 固定中" } else { "" }).yellow(),
+        ]),
+        kv("所属", format!("{} {}", m.agency_name(c.affiliation), c.grade)),
+        heading(&format!("{}の理由", item.track.label())),
+    ];
+    out.extend(item.reasons.iter().map(|r| Line::from(format!("・{r}"))));
+    let dr = &item.draft;
+    out.push(heading("事務局案"));
+    out.push(kv("状況", dr.summary.clone()));
+    out.push(kv("援助方針", dr.policy.clone()));
+    out.push(kv("ランク", dr.rank.clone().unwrap_or_else(|| format!("{}（変更なし）", c.rank))));
+    out.push(kv("次回確認", date(dr.next_review)));
+    if let Some(r) = &dr.close_reason {
+        out.push(kv("終結の提案", r.clone()));
+    }
+    if !item.questions.is_empty() {
+        out.push(heading("機関への質問"));
+        for q in &item.questions {
+            out.push(Line::from(format!("・{}: {}", m.agency_name(Some(q.agency_id)), q.text)));
+        }
+    }
+    out.push(heading("アセスメントシート"));
+    let merged = merged.filter(|s| !s.is_empty());
+    let Some(ms) = merged else {
+        out.push(Line::from("シートはありません").dark_gray());
+        return out;
+    };
+    let label = |k: &str| {
+        m.config.sheet_items.iter().find(|i| i.key == k).map(|i| i.label.clone()).unwrap_or_else(|| k.to_string())
+    };
+    for col in &ms.columns {
+        let scale = match (col.previous.as_ref().and_then(|p| p.safety_scale), col.latest.safety_scale) {
+            (Some(b), Some(n)) => format!("尺度 {b}→{n}"),
+            (None, Some(n)) => format!("尺度 {n}"),
+            _ => "尺度 -".into(),
+        };
+        let drop = col.scale_change().is_some_and(|x| x < 0);
+        let mut spans = vec![
+            Span::raw(format!("{} ", m.agency_name(Some(col.agency_id)))),
+            Span::raw(format!("{} ", col.latest.period.format("%Y-%m"))).dark_gray(),
+        ];
+        spans.push(if drop { Span::raw(scale).red().bold() } else { Span::raw(scale) });
+        out.push(Line::from(spans));
+        for k in &col.newly_ticked {
+            out.push(Line::from(Span::raw(format!("  新たに該当: {}", label(k))).red()));
+        }
+        if let Some(w) = col.latest.notes.get("worries") {
+            out.push(Line::from(format!("  気になること: {w}")));
+        }
+    }
+    for miss in &ms.missing {
+        out.push(Line::from(
+            Span::raw(format!("未提出: {}（{}）", m.agency_name(Some(miss.agency_id)), miss.period.format("%Y-%m")))
+                .yellow(),
+        ));
+    }
+    out
+}
