@@ -122,8 +122,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Opens the database, asking for the passphrase if it is encrypted.
+    /// Opens the database, asking for the passphrase if it is encrypted. Never creates one:
+    /// a mistyped `--db` must not quietly start an empty, unencrypted ledger.
     pub fn open_store(&self) -> Result<Store> {
+        if !self.db.exists() {
+            bail!(
+                "データベース {} がありません。`shinko init` で作成するか、`shinko demo` でデモを開いてください",
+                self.db.display()
+            );
+        }
         let mut store = trust::open_store(&self.db)?;
         store.set_actor(&self.config.municipality.user);
         Ok(store)
@@ -186,15 +193,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let ctx = Ctx { db, config, today };
     tracing::info!(command = ?cli.command.as_ref().map(command_name), "start");
     match cli.command {
-        None => {
-            if !ctx.db.exists() {
-                bail!(
-                    "データベース {} がありません。`shinko init` で作成するか、`shinko demo` でデモを開いてください",
-                    ctx.db.display()
-                );
-            }
-            open_tui(&ctx)
-        }
+        None => open_tui(&ctx),
         Some(Command::Demo(args)) => run_demo(ctx, explicit_db, args),
         Some(Command::Init(a)) => trust::init(&ctx, a),
         Some(Command::Ledger(c)) => ledger::run(&ctx, c),

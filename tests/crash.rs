@@ -160,21 +160,32 @@ fn kill_9_while_encrypting_leaves_one_whole_database() {
     let mut w = env.writer("E", 0, 5);
     assert_eq!(read_acks(&mut acks_of(&mut w), None), 5);
     assert!(w.wait().unwrap().success());
+    // The writer closed cleanly, so the whole database is in the main file: keep a copy, and
+    // time one uninterrupted run to spread the kills over all of it.
+    let pristine = env.root.join("pristine.db");
+    std::fs::copy(&env.db, &pristine).unwrap();
+    let timed = env.db.with_file_name("timed.db");
+    std::fs::copy(&pristine, &timed).unwrap();
+    let started = Instant::now();
+    let out = env.cmd_for(&timed).env("SHINKO_PASSPHRASE", PASS).args(["passphrase", "encrypt"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let full = started.elapsed().as_micros() as u64;
+    std::fs::remove_file(&timed).unwrap();
+
     let mut rng = fastrand::Rng::with_seed(11);
     let mut states = (0, 0);
-    for _ in 0..(iterations() / 3).max(3) {
-        if shinko::store::crypto::is_encrypted(&env.db).unwrap() {
-            break;
-        }
+    for _ in 0..(iterations() / 4).max(3) {
+        std::fs::copy(&pristine, &env.db).unwrap();
         let mut c = env.cmd();
         c.env("SHINKO_PASSPHRASE", PASS).args(["passphrase", "encrypt"]).stdout(Stdio::null()).stderr(Stdio::null());
         let mut child = c.spawn().unwrap();
-        std::thread::sleep(Duration::from_micros(rng.u64(0..3_000_000)));
+        std::thread::sleep(Duration::from_micros(rng.u64(0..full + full / 4)));
         let _ = child.kill();
         child.wait().unwrap();
         let enc = shinko::store::crypto::is_encrypted(&env.db).unwrap();
         let store = Store::open(&env.db, enc.then_some(PASS)).unwrap();
         assert_eq!(check(&store, "E", 5, 5), 5);
+        drop(store);
         if enc { states.1 += 1 } else { states.0 += 1 }
     }
     // Leftovers of killed runs are the encrypted copy in progress, never plaintext.
@@ -192,7 +203,58 @@ fn kill_9_while_encrypting_leaves_one_whole_database() {
     }
     let store = Store::open(&env.db, Some(PASS)).unwrap();
     check(&store, "E", 5, 5);
-    eprintln!("encrypt killed: {} times still plaintext, {} times encrypted; whole every time", states.0, states.1);
+    eprintln!(
+        "encrypt killed at random within {} ms: {} times still plaintext, {} times encrypted; whole every time",
+        full / 1000,
+        states.0,
+        states.1
+    );
+}
+
+#[test]
+fn kill_9_while_changing_the_passphrase_leaves_one_whole_database() {
+    const NEW: &str = "変更後の合言葉です";
+    let env = Env::new(true);
+    let mut w = env.writer("P", 0, 5);
+    assert_eq!(read_acks(&mut acks_of(&mut w), None), 5);
+    assert!(w.wait().unwrap().success());
+    let pristine = env.root.join("pristine.db");
+    std::fs::copy(&env.db, &pristine).unwrap();
+    let started = Instant::now();
+    let out = env.cmd().env("SHINKO_NEW_PASSPHRASE", NEW).args(["passphrase", "change"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let full = started.elapsed().as_micros() as u64;
+
+    let mut rng = fastrand::Rng::with_seed(13);
+    let mut states = (0, 0);
+    for _ in 0..(iterations() / 4).max(3) {
+        for p in [&env.db].into_iter().cloned().chain(["-journal", "-wal", "-shm"].map(|s| {
+            let mut p = env.db.as_os_str().to_owned();
+            p.push(s);
+            p.into()
+        })) {
+            let _ = std::fs::remove_file(p);
+        }
+        std::fs::copy(&pristine, &env.db).unwrap();
+        let mut c = env.cmd();
+        c.env("SHINKO_NEW_PASSPHRASE", NEW).args(["passphrase", "change"]).stdout(Stdio::null()).stderr(Stdio::null());
+        let mut child = c.spawn().unwrap();
+        std::thread::sleep(Duration::from_micros(rng.u64(0..full + full / 4)));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let (store, changed) = match Store::open(&env.db, Some(PASS)) {
+            Ok(s) => (s, false),
+            Err(_) => (Store::open(&env.db, Some(NEW)).expect("opens with the old or the new passphrase"), true),
+        };
+        assert_eq!(check(&store, "P", 5, 5), 5);
+        if changed { states.1 += 1 } else { states.0 += 1 }
+    }
+    eprintln!(
+        "passphrase change killed at random within {} ms: {} times old key, {} times new key; whole every time",
+        full / 1000,
+        states.0,
+        states.1
+    );
 }
 
 /// Runs a writer to the end and returns its stderr if it failed.

@@ -178,7 +178,7 @@ pub fn ledger_import(ctx: &Ctx, a: LedgerImportArgs) -> Result<()> {
 pub fn ledger_export(ctx: &Ctx, a: LedgerExportArgs) -> Result<()> {
     output::check_free(&a.file, a.force)?;
     let store = ctx.open_store()?;
-    let (bytes, n) = ledger_export::ledger_bytes(&store, &a.file)?;
+    let (bytes, n) = ledger_export::ledger_bytes(&store, &a.file, &ctx.config.confidentiality.notice)?;
     output::write_file(&a.file, &bytes, a.force)?;
     eprintln!("{n} 件を {} に出力しました", a.file.display());
     Ok(())

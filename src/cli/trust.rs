@@ -291,7 +291,7 @@ pub fn passphrase(ctx: &Ctx, c: PassphraseCmd) -> Result<()> {
             let old = ask_passphrase("現在のパスフレーズ: ")?.ok_or_else(no_passphrase)?;
             let mut store = Store::open(&ctx.db, Some(old.as_str()))?;
             let new = ask_new_passphrase("SHINKO_NEW_PASSPHRASE")?;
-            store.change_passphrase(new.as_str())?;
+            store.change_passphrase(new.as_str()).map_err(alone)?;
             eprintln!("パスフレーズを変更しました。新しいパスフレーズを忘れると復元できません");
         }
         PassphraseCmd::Encrypt => {
@@ -299,13 +299,23 @@ pub fn passphrase(ctx: &Ctx, c: PassphraseCmd) -> Result<()> {
                 bail!("このデータベースは既に暗号化されています（変更は `shinko passphrase change`）");
             }
             let new = ask_new_passphrase("SHINKO_PASSPHRASE")?;
-            crypto::encrypt_in_place(&ctx.db, new.as_str())?;
+            crypto::encrypt_in_place(&ctx.db, new.as_str()).map_err(alone)?;
             eprintln!(
                 "データベースを暗号化しました。暗号化前のファイルは上書きして削除しましたが、SSD などでは古い内容が残る場合があります（docs/security.md）"
             );
         }
     }
     Ok(())
+}
+
+/// Re-keying and encrypting need the database to themselves.
+fn alone(e: StoreError) -> color_eyre::Report {
+    match e {
+        StoreError::Busy => eyre!(
+            "他の shinko（TUI など）がこのデータベースを開いています。すべて閉じてから再度実行してください。何も変更していません"
+        ),
+        e => e.into(),
+    }
 }
 
 /// Test-only writer for tests/crash.rs: each step, in one transaction, registers a case, sets

@@ -3,6 +3,8 @@
 //!
 //! Used by the masked minutes and by the TUI's presentation mode, so both hide the same way.
 
+use std::collections::{BTreeSet, HashMap};
+
 use wana_kana::ConvertJapanese;
 
 use super::Case;
@@ -38,8 +40,9 @@ pub fn case_label(case: &Case) -> String {
 /// words that share the character stay readable. Over-masking is preferred to a leak.
 #[derive(Debug, Clone, Default)]
 pub struct Masker {
-    /// Longest first, so 「山田 太郎」 is replaced before 「山田」.
-    needles: Vec<String>,
+    /// Needles by their first character, so a text is only checked against the names that
+    /// could start somewhere in it.
+    by_first: HashMap<char, Vec<String>>,
 }
 
 impl Masker {
@@ -62,9 +65,13 @@ impl Masker {
                 }
             }
         }
-        needles.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then_with(|| a.cmp(b)));
-        needles.dedup();
-        Masker { needles }
+        let mut by_first: HashMap<char, Vec<String>> = HashMap::new();
+        for n in needles {
+            if let Some(c) = n.chars().next() {
+                by_first.entry(c).or_default().push(n);
+            }
+        }
+        Masker { by_first }
     }
 
     /// A masker for the names and readings of `cases`.
@@ -74,8 +81,18 @@ impl Masker {
 
     /// `text` with every known name replaced by [`BLOT`].
     pub fn scrub(&self, text: &str) -> String {
+        let firsts: BTreeSet<char> = text.chars().collect();
+        let mut found: Vec<&String> = firsts
+            .iter()
+            .filter_map(|c| self.by_first.get(c))
+            .flatten()
+            .filter(|n| text.contains(n.as_str()))
+            .collect();
+        // Longest first, so 「山田 太郎」 is replaced before 「山田」.
+        found.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then_with(|| a.cmp(b)));
+        found.dedup();
         let mut out = text.to_string();
-        for n in &self.needles {
+        for n in found {
             if out.contains(n.as_str()) {
                 out = out.replace(n.as_str(), BLOT);
             }

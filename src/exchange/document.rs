@@ -111,8 +111,16 @@ const TEXT_W: usize = A4_W as usize - 2 * MARGIN as usize;
 const FONT: &str = "游明朝";
 const HEAD_FILL: &str = "E7E6E6";
 
-fn text_paragraph(text: &str) -> Paragraph {
-    let mut run = Run::new();
+/// Half-points: 21 = 10.5 pt body text, 18 = 9 pt in tables.
+const BODY_SIZE: usize = 21;
+const TABLE_SIZE: usize = 18;
+
+/// Size and weight are set on the run: on the paragraph they would only style its mark.
+fn text_paragraph(text: &str, size: usize, bold: bool) -> Paragraph {
+    let mut run = Run::new().size(size);
+    if bold {
+        run = run.bold();
+    }
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
             run = run.add_break(docx_rs::BreakType::TextWrapping);
@@ -124,10 +132,7 @@ fn text_paragraph(text: &str) -> Paragraph {
 
 fn cell(text: &str, width: usize, head: bool) -> TableCell {
     // 9 pt in tables: a row of the minutes fits about 50 full-width characters.
-    let mut p = text_paragraph(text).size(18);
-    if head {
-        p = p.bold();
-    }
+    let p = text_paragraph(text, TABLE_SIZE, head);
     let c = TableCell::new().add_paragraph(p).width(width, WidthType::Dxa);
     if head { c.shading(Shading::new().fill(HEAD_FILL)) } else { c }
 }
@@ -180,7 +185,7 @@ pub fn to_docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
             gutter: 0,
         })
         .default_fonts(RunFonts::new().east_asia(FONT).ascii(FONT).hi_ansi(FONT))
-        .default_size(21)
+        .default_size(BODY_SIZE)
         .header(header)
         .footer(footer)
         .add_paragraph(
@@ -203,9 +208,9 @@ pub fn to_docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
                     .line_spacing(LineSpacing::new().before(160).after(40)),
             ),
             Block::Fields(fs) => d.add_table(docx_fields(fs)).add_paragraph(Paragraph::new()),
-            Block::Table(g) if g.rows.is_empty() => d.add_paragraph(text_paragraph(NONE)),
+            Block::Table(g) if g.rows.is_empty() => d.add_paragraph(text_paragraph(NONE, BODY_SIZE, false)),
             Block::Table(g) => d.add_table(docx_grid(g)).add_paragraph(Paragraph::new()),
-            Block::Text(t) => d.add_paragraph(text_paragraph(t)),
+            Block::Text(t) => d.add_paragraph(text_paragraph(t, BODY_SIZE, false)),
         };
     }
     let mut buf = Cursor::new(Vec::new());

@@ -56,8 +56,9 @@ pub enum ExportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
-/// The whole ledger (closed cases too) as .xlsx or .csv bytes, chosen by `path`'s extension.
-pub fn ledger_bytes(store: &Store, path: &Path) -> Result<(Vec<u8>, usize), ExportError> {
+/// The whole ledger (closed cases too) as .xlsx or .csv bytes, chosen by `path`'s extension;
+/// an .xlsx prints `notice` in its page header.
+pub fn ledger_bytes(store: &Store, path: &Path, notice: &str) -> Result<(Vec<u8>, usize), ExportError> {
     let names: HashMap<Id, String> = store.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
     let agency_name = |id: Option<Id>| id.and_then(|i| names.get(&i).cloned()).unwrap_or_default();
     let cases = store.cases(true)?;
@@ -65,7 +66,7 @@ pub fn ledger_bytes(store: &Store, path: &Path) -> Result<(Vec<u8>, usize), Expo
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let bytes = match ext.as_str() {
         "csv" => table_writer::csv_bytes(&headers(), &rows),
-        "xlsx" => table_writer::xlsx_bytes("進行管理台帳", &headers(), &rows)?,
+        "xlsx" => table_writer::xlsx_bytes("進行管理台帳", notice, &headers(), &rows)?,
         _ => return Err(ExportError::Extension),
     };
     Ok((bytes, rows.len()))

@@ -153,12 +153,12 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     // 3. 前回の役割分担の確認
     blocks.push(Block::Heading("3. 前回の役割分担の確認".into()));
     let mut rev = Grid::new(&[
-        ("ケース番号", 6),
+        ("ケース番号", 7),
         ("氏名", 6),
         ("機関", 9),
         ("担当者", 5),
         ("内容", 14),
-        ("期限", 6),
+        ("期限", 7),
         ("結果", 6),
         ("備考", 8),
     ]);
@@ -193,13 +193,13 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     // 4. 一括確認
     blocks.push(Block::Heading("4. 一括確認（事務局案のとおり確認）".into()));
     let mut q = Grid::new(&[
-        ("ケース番号", 6),
+        ("ケース番号", 7),
         ("氏名", 7),
-        ("区分", 4),
+        ("区分", 5),
         ("ランク", 4),
         ("決定", 4),
-        ("援助方針", 22),
-        ("次回確認日", 6),
+        ("援助方針", 18),
+        ("次回確認日", 7),
     ]);
     for d in &quick {
         let c = case(d.case_id);
@@ -239,7 +239,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
         if !d.notes.trim().is_empty() {
             blocks.push(Block::Text(format!("備考: {}", voice.text(&d.notes))));
         }
-        let mut roles = Grid::new(&[("役割分担（機関）", 13), ("担当者", 7), ("内容", 27), ("期限", 6)]);
+        let mut roles = Grid::new(&[("役割分担（機関）", 13), ("担当者", 7), ("内容", 27), ("期限", 7)]);
         for a in r.new_actions.iter().filter(|a| a.case_id == d.case_id) {
             roles.row(vec![r.agency_name(a.agency_id).into(), a.owner.clone(), voice.text(&a.what), iso(a.due)]);
         }
@@ -265,10 +265,10 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
         r.previous_date.map(|d| format!("（前回 {d} 以降の受理）")).unwrap_or_else(|| "（直近3か月の受理）".into());
     blocks.push(Block::Heading(format!("6. 新規登録{since}")));
     let mut new = Grid::new(&[
-        ("ケース番号", 6),
+        ("ケース番号", 7),
         ("氏名", 7),
-        ("区分", 4),
-        ("受理日", 6),
+        ("区分", 5),
+        ("受理日", 7),
         ("主訴", 17),
         ("ランク", 3),
         ("主担当機関", 10),
@@ -290,7 +290,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     // 7. 終結・移管
     blocks.push(Block::Heading("7. 終結・移管".into()));
     let mut closed =
-        Grid::new(&[("ケース番号", 6), ("氏名", 7), ("区分", 4), ("扱い", 6), ("終結日", 6), ("理由", 24)]);
+        Grid::new(&[("ケース番号", 7), ("氏名", 7), ("区分", 5), ("扱い", 6), ("終結日", 7), ("理由", 24)]);
     for id in &r.closings {
         let Some(c) = case(*id) else { continue };
         let dec = r.decisions.iter().find(|d| d.case_id == *id);

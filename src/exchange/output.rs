@@ -2,7 +2,6 @@
 //! (temporary file in the same folder, then rename), and readable by the owner only.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,30 +26,11 @@ pub fn check_free(path: &Path, force: bool) -> Result<(), OutputError> {
 
 /// Writes `bytes` to `path` atomically with mode 0600.
 pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
-    check_free(path, force)?;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".shinko-").suffix(".part").tempfile_in(dir).map_err(io(path))?;
-    restrict(tmp.path()).map_err(io(path))?;
-    tmp.write_all(bytes).map_err(io(path))?;
-    tmp.as_file().sync_all().map_err(io(path))?;
-    if force {
-        tmp.persist(path).map_err(|e| OutputError::Io { path: path.display().to_string(), source: e.error })?;
-    } else {
-        // persist_noclobber: a file created meanwhile is still not overwritten.
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                OutputError::Exists { path: path.display().to_string() }
-            } else {
-                OutputError::Io { path: path.display().to_string(), source: e.error }
-            }
-        })?;
-    }
-    Ok(())
+    write_via(path, force, |tmp| fs::write(tmp, bytes))
 }
 
-/// Like [`write_file`] for content another writer produces into a path (e.g. SQLite's
-/// `VACUUM INTO`): `fill` gets an empty owner-only temporary file beside `path`, which is then
-/// flushed and renamed into place; on any error the temporary file is removed.
+/// Writes through `fill`, which is given a private temporary path in the same folder, then
+/// moves the result into place atomically (0600, no overwrite unless `force`).
 pub fn write_via(path: &Path, force: bool, fill: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<(), OutputError> {
     check_free(path, force)?;
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));

@@ -444,6 +444,12 @@ mod tests {
     }
 
     #[test]
+    fn bytes_that_are_neither_utf8_nor_shift_jis_are_refused() {
+        let e = read_bytes("e.csv", b"\x82\xa0,\x80\x80\xff\n", Limits::default()).unwrap_err();
+        assert!(e.reason.contains("文字コード"), "{e}");
+    }
+
+    #[test]
     fn limits_are_enforced() {
         let many = "a\n".repeat(11);
         let e = read_bytes("c.csv", many.as_bytes(), Limits { max_rows: 10, max_cell_bytes: 100 }).unwrap_err();

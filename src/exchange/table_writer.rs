@@ -44,7 +44,8 @@ pub fn unguard_formula(cell: &str) -> &str {
 }
 
 /// One sheet with a bold, frozen header row; every cell is text so nothing is reinterpreted.
-pub fn xlsx_bytes<I, R>(sheet: &str, headers: &[String], rows: I) -> Result<Vec<u8>, XlsxError>
+/// `notice` (the confidentiality notice) is printed in the page header.
+pub fn xlsx_bytes<I, R>(sheet: &str, notice: &str, headers: &[String], rows: I) -> Result<Vec<u8>, XlsxError>
 where
     I: IntoIterator<Item = R>,
     R: AsRef<[String]>,
@@ -52,6 +53,9 @@ where
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet)?;
+    if !notice.is_empty() {
+        ws.set_header(format!("&L{}", notice.replace('&', "&&")));
+    }
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold)?;

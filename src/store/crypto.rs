@@ -93,6 +93,7 @@ impl Store {
         if !self.is_encrypted()? {
             return Err(StoreError::invalid("パスフレーズ", "このデータベースは暗号化されていません"));
         }
+        self.ensure_alone()?;
         // SAFETY: as in `key`.
         let rc = unsafe {
             rusqlite::ffi::sqlite3_rekey(self.conn.handle(), new.as_ptr().cast(), new.len() as std::ffi::c_int)
@@ -101,7 +102,16 @@ impl Store {
             StoreError::Sqlite(e) => busy_aware(e),
             e => e,
         })?;
-        self.checkpoint()
+        self.conn.execute_batch("PRAGMA journal_mode = WAL;").map_err(busy_aware)?;
+        Ok(())
+    }
+
+    /// Fails with Busy while another connection (another shinko window) has the database open,
+    /// because leaving WAL mode needs exclusive access. Re-keying or replacing the file under an
+    /// open connection would leave it writing to a file that is no longer the database.
+    fn ensure_alone(&self) -> Result<()> {
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0)).map_err(busy_aware)?;
+        if mode != "delete" { Err(StoreError::Busy) } else { Ok(()) }
     }
 
     /// Moves every committed page from the WAL into the main file and empties the WAL. Refuses
@@ -124,6 +134,7 @@ pub fn encrypt_in_place(path: &Path, passphrase: &str) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let store = Store::open(path, None)?;
     store.checkpoint()?;
+    store.ensure_alone()?;
     let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let entries = store.audit_head()?.count;
     let tmp = tempfile::Builder::new()
@@ -257,6 +268,31 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn refuses_while_another_connection_has_it_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        let mut a = Store::open(&path, None).unwrap();
+        a.write(|t| t.set_setting("k", "一")).unwrap();
+        assert!(matches!(encrypt_in_place(&path, "合言葉です合言葉"), Err(StoreError::Busy)));
+        assert!(!is_encrypted(&path).unwrap());
+        a.write(|t| t.set_setting("k", "二")).unwrap();
+        drop(a);
+        encrypt_in_place(&path, "合言葉です合言葉").unwrap();
+        let mut a = Store::open(&path, Some("合言葉です合言葉")).unwrap();
+        let b = Store::open(&path, Some("合言葉です合言葉")).unwrap();
+        assert!(matches!(a.change_passphrase("別の合言葉です"), Err(StoreError::Busy)));
+        assert_eq!(b.setting("k").unwrap().as_deref(), Some("二"));
+        drop(b);
+        a.change_passphrase("別の合言葉です").unwrap();
+        a.write(|t| t.set_setting("k", "三")).unwrap();
+        let mode: String = a.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        drop(a);
+        let s = Store::open(&path, Some("別の合言葉です")).unwrap();
+        assert_eq!(s.setting("k").unwrap().as_deref(), Some("三"));
     }
 
     #[test]

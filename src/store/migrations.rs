@@ -8,8 +8,12 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Every migration in order; index + 1 is the schema version it produces.
-pub const MIGRATIONS: &[&str] =
-    &[include_str!("sql/001_init.sql"), include_str!("sql/002_audit_head.sql"), include_str!("sql/003_prep.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("sql/001_init.sql"),
+    include_str!("sql/002_audit_head.sql"),
+    include_str!("sql/003_prep.sql"),
+    include_str!("sql/004_meeting_conduct.sql"),
+];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {
     let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

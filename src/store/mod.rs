@@ -9,6 +9,7 @@ pub mod agencies;
 pub mod audit;
 pub mod backup;
 pub mod cases;
+pub mod conduct;
 pub mod crypto;
 pub mod households;
 pub mod meetings;

@@ -21,6 +21,20 @@ pub enum FormKind {
         id: Id,
         number: String,
     },
+    /// 会議進行: a deep item's record (状況, 評価, 決定, 援助方針, 役割分担, 次回確認).
+    MeetingItem {
+        meeting_id: Id,
+        item_id: Id,
+        case: Box<Case>,
+    },
+    /// 会議進行: an institution's attendance (with the agency's name).
+    MeetingAttendance(Box<crate::domain::Attendance>, String),
+    /// 会議進行: the review of an earlier meeting's action.
+    ActionNote {
+        meeting_id: Id,
+        action: Box<crate::domain::Action>,
+        number: String,
+    },
 }
 
 impl FormKind {
@@ -29,6 +43,9 @@ impl FormKind {
             FormKind::NewCase => "ケースの新規登録".into(),
             FormKind::EditCase(c) => format!("ケース {} の編集", c.number),
             FormKind::CloseCase { number, .. } => format!("ケース {number} の終結・移管"),
+            FormKind::MeetingItem { .. } | FormKind::MeetingAttendance(..) | FormKind::ActionNote { .. } => {
+                super::meeting::form_title(self)
+            }
         }
     }
 }
@@ -58,6 +75,15 @@ pub enum FieldKey {
     CloseReason,
     CloseOn,
     CloseKind,
+    Summary,
+    Decision,
+    Reason,
+    NewLead,
+    Actions,
+    Notes,
+    Person,
+    Received,
+    Note,
 }
 
 #[derive(Debug, Clone)]
@@ -192,6 +218,11 @@ impl Form {
         )
     }
 
+    /// A form of the caller's own fields (the meeting screen's forms).
+    pub fn with_fields(kind: FormKind, fields: Vec<Field>) -> Form {
+        Form::new(kind, fields)
+    }
+
     fn new(kind: FormKind, fields: Vec<Field>) -> Form {
         let initial = fields.iter().map(Field::value).collect();
         Form { kind, fields, focus: 0, error: None, initial, cancel_armed: false }
@@ -290,6 +321,9 @@ impl Form {
                     on,
                     reason: self.get(FieldKey::CloseReason).trim().to_string(),
                 })
+            }
+            FormKind::MeetingItem { .. } | FormKind::MeetingAttendance(..) | FormKind::ActionNote { .. } => {
+                super::meeting::submit_form(self, config)
             }
             FormKind::NewCase => self.case_effect(Case::blank(today), true, config, today),
             FormKind::EditCase(c) => self.case_effect((**c).clone(), false, config, today),

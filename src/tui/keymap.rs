@@ -139,6 +139,16 @@ actions! {
     ScreenPrep = "screen_prep", "会議準備へ";
     ScreenMeeting = "screen_meeting", "会議進行へ";
     ScreenStats = "screen_stats", "年度統計へ";
+    MeetingAccept = "meeting_accept", "承認・記録";
+    MeetingEdit = "meeting_edit", "記録を開く";
+    MeetingNextPhase = "meeting_next_phase", "次の段階";
+    MeetingPrevPhase = "meeting_prev_phase", "前の段階";
+    MeetingToDeep = "meeting_to_deep", "重点協議へ";
+    MeetingDefer = "meeting_defer", "次回へ延期";
+    MeetingRevisit = "meeting_revisit", "再協議";
+    MeetingReplan = "meeting_replan", "残りを再計画";
+    MeetingPresent = "meeting_present", "投影モード";
+    MeetingClose = "meeting_close", "会議を終了";
     PrevYear = "prev_year", "前年度";
     NextYear = "next_year", "翌年度";
 }

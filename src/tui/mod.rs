@@ -6,6 +6,8 @@ pub mod form;
 pub mod keymap;
 pub mod layout;
 pub mod ledger;
+pub mod meeting;
+pub mod meeting_io;
 pub mod model;
 pub mod msg;
 pub mod runtime;

@@ -58,6 +58,7 @@ pub struct Model {
     pub size: (u16, u16),
     pub screen: Screen,
     pub ledger: LedgerState,
+    pub meeting: super::meeting::MeetingState,
     /// 年度統計
     pub stats: StatsState,
     /// A form open over the screen.
@@ -84,6 +85,7 @@ impl Model {
             size: (80, 24),
             screen: Screen::Ledger,
             ledger: LedgerState::default(),
+            meeting: super::meeting::MeetingState::default(),
             stats: StatsState::default(),
             form: None,
             help: None,

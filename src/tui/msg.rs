@@ -26,6 +26,16 @@ pub enum Msg {
     StatsLoaded(Box<crate::domain::stats::YearStats>),
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
+    /// The meeting screen's data, (re)loaded; None when there is no meeting to run.
+    MeetingLoaded(Option<Box<super::meeting::MeetingData>>),
+    /// A meeting change was stored; the message goes to the status line. `reload` when the
+    /// screen's copy cannot follow the change by itself (decisions recorded, items moved).
+    MeetingSaved {
+        message: String,
+        reload: bool,
+    },
+    /// The clock, once a second from the runtime (timers, heartbeat, idle lock).
+    Tick(chrono::NaiveDateTime),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -81,5 +91,6 @@ pub enum Effect {
         fiscal_year: i32,
         today: NaiveDate,
     },
+    Meeting(Box<super::meeting::MeetingEffect>),
     Quit,
 }

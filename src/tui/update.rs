@@ -73,6 +73,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.ledger.detail = None;
             vec![Effect::LoadLedger { select: Some(case_id) }]
         }
+        Msg::MeetingLoaded(d) => super::meeting::on_loaded(m, d.map(|d| *d)),
+        Msg::MeetingSaved { message, reload } => super::meeting::on_saved(m, message, reload),
+        Msg::Tick(now) => super::meeting::on_tick(m, now),
         Msg::StatsLoaded(data) => {
             m.stats.loaded(*data);
             vec![]
@@ -96,6 +99,10 @@ fn table_rows(m: &Model) -> usize {
 }
 
 fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
+    // The idle lock: the first key only brings the screen back.
+    if super::meeting::unlock_on_key(m) {
+        return vec![];
+    }
     // A message stays until the next key; an error in a form stays in the form.
     m.status = None;
     let mode = m.mode();
@@ -120,11 +127,19 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
         }
         return vec![];
     }
+    if super::meeting::owns_form(m) {
+        let before = super::meeting::draft_of(m);
+        let effects = on_form_key(m, action, k);
+        return super::meeting::after_form_change(m, before, effects);
+    }
     if m.form.is_some() {
         return on_form_key(m, action, k);
     }
     if let Some(to) = screen_for(m.screen, action).filter(|_| mode.switches_screens()) {
         return switch_screen(m, to);
+    }
+    if m.screen == Screen::Meeting {
+        return super::meeting::on_key(m, action);
     }
     match m.screen {
         Screen::Ledger => on_ledger_key(m, mode, action, k),
@@ -149,6 +164,9 @@ fn screen_for(current: Screen, action: Option<Action>) -> Option<Screen> {
 /// Shows another screen and asks for the data it needs.
 pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
     m.screen = to;
+    if to == Screen::Meeting {
+        return super::meeting::on_enter(m);
+    }
     match to {
         Screen::Ledger => vec![],
         Screen::Prep | Screen::Meeting => vec![],
@@ -278,6 +296,13 @@ fn on_form_key(m: &mut Model, action: Option<Action>, k: KeyEvent) -> Vec<Effect
 }
 
 fn on_paste(m: &mut Model, text: &str) -> Vec<Effect> {
+    if super::meeting::owns_form(m) {
+        let before = super::meeting::draft_of(m);
+        if let Some(f) = &mut m.form {
+            f.paste(text);
+        }
+        return super::meeting::after_form_change(m, before, vec![]);
+    }
     if let Some(f) = &mut m.form {
         f.paste(text);
         return vec![];

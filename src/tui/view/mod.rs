@@ -8,6 +8,7 @@ mod help;
 
 pub use help::lines as help_lines;
 mod ledger_view;
+mod meeting_view;
 mod stats_view;
 
 use ratatui::Frame;
@@ -17,6 +18,9 @@ use super::layout;
 use super::model::{Model, Screen};
 
 pub fn render(m: &Model, f: &mut Frame<'_>) {
+    if m.meeting.locked {
+        return meeting_view::render_lock(f);
+    }
     let areas = layout::frame((f.area().width, f.area().height));
     header::render(m, f, areas.header);
     render_screen(m, f, areas.body);
@@ -31,6 +35,9 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
 }
 
 fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
+    if m.screen == Screen::Meeting {
+        return meeting_view::render(m, f, body);
+    }
     match m.screen {
         Screen::Ledger => ledger_view::render(m, f, body),
         Screen::Prep | Screen::Meeting => placeholder(m, f, body),

@@ -1,0 +1,703 @@
+//! 会議進行: the rules of running the meeting live. The order of its parts, where the walk
+//! goes next, what accepting a 事務局案 means, what a deep item's record must hold, what a
+//! decision does to the ledger, the timers against the budget and the re-plan of the rest.
+//! Pure: the time of day and `today` are parameters.
+
+use chrono::{Duration, NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use super::config::Budget;
+use super::{
+    ActionStatus, AgendaItem, AttendanceStatus, Case, Config, Decision, DecisionKind, Id, ItemState, Session, Track,
+    wareki,
+};
+
+/// The parts of a meeting in the order they are run (as MARAC minutes do: attendance, then
+/// the open actions of the last meeting, then the cases).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Phase {
+    /// 出欠
+    #[default]
+    Attendance,
+    /// 前回の役割分担の確認
+    ActionReview,
+    /// 議題（ケースの協議）
+    Agenda,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 3] = [Phase::Attendance, Phase::ActionReview, Phase::Agenda];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Attendance => "出欠",
+            Phase::ActionReview => "前回の役割分担",
+            Phase::Agenda => "ケース協議",
+        }
+    }
+
+    pub fn next(self) -> Phase {
+        match self {
+            Phase::Attendance => Phase::ActionReview,
+            _ => Phase::Agenda,
+        }
+    }
+
+    pub fn prev(self) -> Phase {
+        match self {
+            Phase::Agenda => Phase::ActionReview,
+            _ => Phase::Attendance,
+        }
+    }
+}
+
+/// Left/Right on an attendance row: 未記録 → 出席 → 欠席 → 情報提供 → オブザーバー.
+pub fn cycle_attendance(current: Option<AttendanceStatus>, forward: bool) -> AttendanceStatus {
+    let all = AttendanceStatus::ALL;
+    let n = all.len();
+    match current.and_then(|c| all.iter().position(|s| *s == c)) {
+        None if forward => all[0],
+        None => all[n - 1],
+        Some(i) if forward => all[(i + 1) % n],
+        Some(i) => all[(i + n - 1) % n],
+    }
+}
+
+/// Left/Right on a reviewed action: 実施済 → 実施不可（状況変化） → 未実施 → 未確認.
+pub fn cycle_action_status(current: ActionStatus, forward: bool) -> ActionStatus {
+    let order = [ActionStatus::Open, ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone];
+    let i = order.iter().position(|s| *s == current).unwrap_or(0);
+    let n = order.len();
+    order[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+}
+
+/// The first item still to discuss after `from` in agenda order, else the first one before it.
+pub fn next_pending(items: &[AgendaItem], from: Option<Id>) -> Option<Id> {
+    let start = from.and_then(|f| items.iter().position(|i| i.id == f)).map(|p| p + 1).unwrap_or(0);
+    items[start.min(items.len())..]
+        .iter()
+        .chain(items[..start.min(items.len())].iter())
+        .find(|i| i.state == ItemState::Pending && Some(i.id) != from)
+        .map(|i| i.id)
+}
+
+impl AgendaItem {
+    /// Moved to 重点協議 during the meeting; the reason says so.
+    pub fn move_to_deep(&mut self) {
+        if self.track != Track::Deep {
+            self.track = Track::Deep;
+            self.reasons.push("会議中に重点協議へ変更".into());
+        }
+    }
+
+    /// 次回へ延期.
+    pub fn defer(&mut self) {
+        self.state = ItemState::Deferred;
+    }
+
+    /// 再協議: back to the items still to discuss (its decision stays until recorded again).
+    pub fn revisit(&mut self) {
+        self.state = ItemState::Pending;
+    }
+}
+
+/// Next review: the rank's interval from the meeting day, on a business day.
+pub fn proposed_next_review(config: &Config, case: &Case, rank: &str, from: NaiveDate) -> NaiveDate {
+    config.rank_scheme(case.registration).next_review(rank, from, &config.business_calendar())
+}
+
+/// 事務局案どおり: the decision a quick item gets in one keystroke.
+pub fn accept_as_proposed(meeting_id: Id, item: &AgendaItem, case: &Case, config: &Config, on: NaiveDate) -> Decision {
+    let d = &item.draft;
+    let rank = d.rank.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| case.rank.clone());
+    let closing = d.close_reason.as_ref().filter(|r| !r.trim().is_empty());
+    let policy = if d.policy.trim().is_empty() { case.support_policy.clone() } else { d.policy.clone() };
+    Decision {
+        id: 0,
+        meeting_id,
+        case_id: case.id,
+        agenda_item_id: Some(item.id),
+        as_proposed: true,
+        status_summary: d.summary.clone(),
+        rank_before: case.rank.clone(),
+        kind: if closing.is_some() { DecisionKind::Close } else { DecisionKind::Continue },
+        reason: closing.cloned().unwrap_or_default(),
+        support_policy: policy,
+        next_review: if closing.is_some() {
+            None
+        } else {
+            Some(d.next_review.unwrap_or_else(|| proposed_next_review(config, case, &rank, on)))
+        },
+        rank_after: rank,
+        new_lead_agency: None,
+        notes: String::new(),
+    }
+}
+
+/// The deep item's record as typed (raw text per field), saved on every change so nothing
+/// typed is lost, and checked only when the item is recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct DeepForm {
+    /// 状況
+    pub summary: String,
+    /// 評価（ランク）
+    pub rank: String,
+    /// 決定（label or code of a DecisionKind）
+    pub kind: String,
+    /// 終結・送致などの理由
+    pub reason: String,
+    /// 新しい主担当機関
+    pub new_lead: String,
+    /// 援助方針
+    pub policy: String,
+    /// 役割分担: one per line, 「機関／担当者／内容／期限」
+    pub actions: String,
+    /// 次回確認日
+    pub next_review: String,
+    /// メモ
+    pub notes: String,
+}
+
+/// One 役割分担 line of a deep item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionLine {
+    pub agency: String,
+    pub owner: String,
+    pub what: String,
+    pub due: Option<NaiveDate>,
+}
+
+/// A deep item's record, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeepRecord {
+    pub summary: String,
+    pub rank: String,
+    pub kind: DecisionKind,
+    pub reason: String,
+    /// Agency name of the new lead (主担当機関変更).
+    pub new_lead: Option<String>,
+    pub policy: String,
+    pub actions: Vec<ActionLine>,
+    pub next_review: Option<NaiveDate>,
+    pub notes: String,
+}
+
+fn date_text(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y/%m/%d").to_string()).unwrap_or_default()
+}
+
+/// Separators accepted between the parts of a 役割分担 line.
+const ACTION_SEPARATORS: [char; 3] = ['／', '/', '|'];
+
+impl DeepForm {
+    /// Starts from what is known: the 事務局案, else the case as it stands.
+    pub fn from_item(item: &AgendaItem, case: &Case, config: &Config, on: NaiveDate) -> DeepForm {
+        let d = &item.draft;
+        let rank = d.rank.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| case.rank.clone());
+        let next = d.next_review.unwrap_or_else(|| proposed_next_review(config, case, &rank, on));
+        DeepForm {
+            summary: d.summary.clone(),
+            kind: DecisionKind::Continue.label().into(),
+            policy: if d.policy.trim().is_empty() { case.support_policy.clone() } else { d.policy.clone() },
+            next_review: date_text(Some(next)),
+            rank,
+            ..DeepForm::default()
+        }
+    }
+
+    /// Re-opens a recorded decision with its actions.
+    pub fn from_decision(d: &Decision, actions: &[ActionLine], new_lead: Option<String>) -> DeepForm {
+        DeepForm {
+            summary: d.status_summary.clone(),
+            rank: d.rank_after.clone(),
+            kind: d.kind.label().into(),
+            reason: d.reason.clone(),
+            new_lead: new_lead.unwrap_or_default(),
+            policy: d.support_policy.clone(),
+            actions: actions
+                .iter()
+                .map(|a| format!("{}／{}／{}／{}", a.agency, a.owner, a.what, date_text(a.due)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            next_review: date_text(d.next_review),
+            notes: d.notes.clone(),
+        }
+    }
+
+    /// Checks the form. Messages are Japanese and name the field (and the line of 役割分担).
+    pub fn check(&self, config: &Config, case: &Case) -> Result<DeepRecord, String> {
+        let kind = DecisionKind::ALL
+            .into_iter()
+            .find(|k| k.label() == self.kind.trim() || k.code() == self.kind.trim())
+            .ok_or_else(|| format!("決定: 「{}」は選べる決定にありません", self.kind))?;
+        let rank = self.rank.trim().to_string();
+        if config.rank_scheme(case.registration).get(&rank).is_none() {
+            return Err(format!("評価（ランク）: 「{rank}」は{}のランクにありません", case.registration.label()));
+        }
+        let reason = self.reason.trim().to_string();
+        if matches!(kind, DecisionKind::Close | DecisionKind::Transfer) && reason.is_empty() {
+            return Err(format!("理由: {}には理由が必要です", kind.label()));
+        }
+        let new_lead = Some(self.new_lead.trim().to_string()).filter(|s| !s.is_empty());
+        if kind == DecisionKind::ChangeLead && new_lead.is_none() {
+            return Err("新しい主担当機関: 主担当機関変更には新しい機関名が必要です".into());
+        }
+        let next_review = match self.next_review.trim() {
+            "" => None,
+            t => Some(wareki::parse_date(t).map_err(|e| format!("次回確認日: {e}"))?),
+        };
+        if next_review.is_none() && !matches!(kind, DecisionKind::Close | DecisionKind::Transfer) {
+            return Err("次回確認日: 継続するケースには次回確認日が必要です".into());
+        }
+        Ok(DeepRecord {
+            summary: self.summary.trim_end().to_string(),
+            rank,
+            kind,
+            reason,
+            new_lead,
+            policy: self.policy.trim_end().to_string(),
+            actions: parse_action_lines(&self.actions)?,
+            next_review,
+            notes: self.notes.trim_end().to_string(),
+        })
+    }
+}
+
+/// 役割分担: one action per line, 「機関／担当者／内容／期限」 (期限 optional). Empty lines are
+/// skipped; a bad line is named by its number.
+pub fn parse_action_lines(text: &str) -> Result<Vec<ActionLine>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        // The fourth part is the date, which may itself hold slashes (2027/1/15).
+        let parts: Vec<&str> = line.splitn(4, ACTION_SEPARATORS).map(str::trim).collect();
+        let at = |msg: &str| format!("役割分担 {}行目: {msg}", n + 1);
+        if parts.len() < 3 {
+            return Err(at("「機関／担当者／内容／期限」の形で書いてください"));
+        }
+        if parts[0].is_empty() {
+            return Err(at("機関が空です"));
+        }
+        if parts[2].is_empty() {
+            return Err(at("内容が空です"));
+        }
+        let due = match parts.get(3).copied().unwrap_or("") {
+            "" => None,
+            t => Some(wareki::parse_date(t).map_err(|e| at(&format!("期限: {e}")))?),
+        };
+        out.push(ActionLine { agency: parts[0].into(), owner: parts[1].into(), what: parts[2].into(), due });
+    }
+    Ok(out)
+}
+
+/// The decision a checked deep record makes (the new lead's id is resolved by the store).
+pub fn decision_from_record(
+    meeting_id: Id,
+    item: &AgendaItem,
+    case: &Case,
+    rec: &DeepRecord,
+    new_lead_agency: Option<Id>,
+) -> Decision {
+    Decision {
+        id: 0,
+        meeting_id,
+        case_id: case.id,
+        agenda_item_id: Some(item.id),
+        as_proposed: false,
+        status_summary: rec.summary.clone(),
+        rank_before: case.rank.clone(),
+        rank_after: rec.rank.clone(),
+        kind: rec.kind,
+        reason: rec.reason.clone(),
+        support_policy: rec.policy.clone(),
+        next_review: rec.next_review,
+        new_lead_agency: if rec.kind == DecisionKind::ChangeLead { new_lead_agency } else { None },
+        notes: rec.notes.clone(),
+    }
+}
+
+/// What closing the meeting does to one case: the case with rank, 援助方針, review dates and
+/// lead updated, and the closing (終結/移管 with reason) if the meeting decided one.
+pub fn apply_decision(case: &Case, d: &Decision, on: NaiveDate) -> (Case, Option<(super::CaseStatus, String)>) {
+    let mut c = case.clone();
+    if !d.rank_after.is_empty() {
+        c.rank = d.rank_after.clone();
+    }
+    if !d.support_policy.trim().is_empty() {
+        c.support_policy = d.support_policy.clone();
+    }
+    c.last_review = Some(on);
+    if d.next_review.is_some() {
+        c.next_review = d.next_review;
+    }
+    if d.kind == DecisionKind::ChangeLead && d.new_lead_agency.is_some() {
+        c.lead_agency = d.new_lead_agency;
+    }
+    let closing = match d.kind {
+        DecisionKind::Close => Some((super::CaseStatus::Closed, d.reason.clone())),
+        DecisionKind::Transfer => Some((super::CaseStatus::Transferred, d.reason.clone())),
+        _ => None,
+    };
+    (c, closing)
+}
+
+/// Seconds budgeted for one item of `track`.
+pub fn item_budget_secs(track: Track, budget: &Budget) -> i64 {
+    let minutes = match track {
+        Track::Quick => budget.quick_minutes,
+        Track::Deep => budget.deep_minutes,
+    };
+    (minutes * 60.0).round() as i64
+}
+
+/// A session's time against its budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionClock {
+    /// Seconds spent on the session's items so far.
+    pub spent_secs: i64,
+    /// Seconds the items still to discuss are expected to take.
+    pub remaining_secs: i64,
+    /// When the session is expected to end at this pace.
+    pub projected_end: NaiveTime,
+    /// When it is planned to end.
+    pub end: NaiveTime,
+}
+
+impl SessionClock {
+    /// Seconds the session is expected to run over (0 when on time).
+    pub fn overrun_secs(&self) -> i64 {
+        (self.projected_end - self.end).num_seconds().max(0)
+    }
+}
+
+/// The clock of `session` at `now`: every item still pending counts its budget, less what the
+/// current one has already used.
+pub fn session_clock(session: &Session, items: &[AgendaItem], budget: &Budget, now: NaiveTime) -> SessionClock {
+    let mine = items.iter().filter(|i| i.session_id == Some(session.id));
+    let (mut spent, mut remaining) = (0, 0);
+    for i in mine {
+        spent += i.elapsed_secs;
+        if i.state == ItemState::Pending {
+            remaining += (item_budget_secs(i.track, budget) - i.elapsed_secs).max(0);
+        }
+    }
+    let base = now.max(session.start);
+    let (projected_end, _) = base.overflowing_add_signed(Duration::seconds(remaining));
+    // Past midnight the clock would wrap; a session never runs that long.
+    let projected_end =
+        if projected_end < base { NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(base) } else { projected_end };
+    SessionClock { spent_secs: spent, remaining_secs: remaining, projected_end, end: session.end }
+}
+
+/// One item moved by the re-plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Move {
+    pub item_id: Id,
+    pub to_session: Id,
+}
+
+/// Re-plans an overrunning session: moves its least urgent deep items still to discuss to the
+/// next session of the same 部会, whole household blocks at a time, until the session fits.
+/// Locked items, the current item and blocks holding either stay. `urgency` ranks items
+/// (higher = more urgent; e.g. from the rank and the reasons).
+pub fn replan(
+    items: &[AgendaItem],
+    sessions: &[Session],
+    session_id: Id,
+    current: Option<Id>,
+    budget: &Budget,
+    now: NaiveTime,
+    urgency: impl Fn(&AgendaItem) -> i64,
+) -> Vec<Move> {
+    let Some(pos) = sessions.iter().position(|s| s.id == session_id) else { return vec![] };
+    let session = &sessions[pos];
+    let Some(target) = sessions[pos + 1..].iter().find(|s| session.section.is_none() || s.section == session.section)
+    else {
+        return vec![];
+    };
+    let here: Vec<&AgendaItem> = items.iter().filter(|i| i.session_id == Some(session_id)).collect();
+    let mut blocks: Vec<(i64, Vec<&AgendaItem>)> = Vec::new();
+    for i in &here {
+        match blocks.iter_mut().find(|(b, _)| *b == i.block) {
+            Some((_, v)) => v.push(i),
+            None => blocks.push((i.block, vec![i])),
+        }
+    }
+    let movable = |v: &[&AgendaItem]| {
+        v.iter().all(|i| i.state != ItemState::Done && !i.locked && Some(i.id) != current)
+            && v.iter().any(|i| i.state == ItemState::Pending && i.track == Track::Deep)
+    };
+    let mut candidates: Vec<&Vec<&AgendaItem>> = blocks.iter().map(|(_, v)| v).filter(|v| movable(v)).collect();
+    // Least urgent first; among equals the one latest on the agenda.
+    candidates.sort_by_key(|v| {
+        let u = v.iter().map(|i| urgency(i)).max().unwrap_or(0);
+        let last = v.iter().map(|i| i.position).max().unwrap_or(0);
+        (u, std::cmp::Reverse(last))
+    });
+    let mut left: Vec<AgendaItem> = here.iter().map(|i| (*i).clone()).collect();
+    let mut moves = Vec::new();
+    for block in candidates {
+        if session_clock(session, &left, budget, now).overrun_secs() == 0 {
+            break;
+        }
+        for i in block {
+            left.retain(|x| x.id != i.id);
+            moves.push(Move { item_id: i.id, to_session: target.id });
+        }
+    }
+    moves
+}
+
+/// `mm:ss`, or `h:mm:ss` from an hour.
+pub fn clock_text(secs: i64) -> String {
+    let s = secs.max(0);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::meeting::SecretariatDraft;
+    use crate::domain::{CaseStatus, Registration};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn t(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    fn item(id: Id, track: Track, session: Id, block: i64) -> AgendaItem {
+        AgendaItem {
+            id,
+            meeting_id: 1,
+            session_id: Some(session),
+            case_id: id,
+            block,
+            position: id,
+            track,
+            reasons: vec![],
+            draft: SecretariatDraft::default(),
+            questions: vec![],
+            locked: false,
+            state: ItemState::Pending,
+            elapsed_secs: 0,
+        }
+    }
+
+    fn session(id: Id, section: Option<&str>, start: NaiveTime, end: NaiveTime) -> Session {
+        Session {
+            id,
+            meeting_id: 1,
+            label: format!("S{id}"),
+            date: d(2026, 12, 8),
+            start,
+            end,
+            section: section.map(str::to_string),
+            position: id,
+        }
+    }
+
+    fn case() -> Case {
+        let mut c = Case::blank(d(2025, 4, 1));
+        c.id = 7;
+        c.number = "R7-001".into();
+        c.name = "山田 太郎".into();
+        c.rank = "C".into();
+        c.registration = Registration::NeedsSupport;
+        c.support_policy = "見守り継続".into();
+        c
+    }
+
+    #[test]
+    fn phases_run_in_the_marac_order() {
+        assert_eq!(Phase::default(), Phase::Attendance);
+        assert_eq!(Phase::Attendance.next(), Phase::ActionReview);
+        assert_eq!(Phase::ActionReview.next(), Phase::Agenda);
+        assert_eq!(Phase::Agenda.next(), Phase::Agenda);
+        assert_eq!(Phase::Agenda.prev(), Phase::ActionReview);
+    }
+
+    #[test]
+    fn attendance_and_action_status_cycle_both_ways() {
+        assert_eq!(cycle_attendance(None, true), AttendanceStatus::Present);
+        assert_eq!(cycle_attendance(Some(AttendanceStatus::Present), true), AttendanceStatus::Apology);
+        assert_eq!(cycle_attendance(Some(AttendanceStatus::Present), false), AttendanceStatus::Observer);
+        assert_eq!(cycle_action_status(ActionStatus::Open, true), ActionStatus::Done);
+        assert_eq!(cycle_action_status(ActionStatus::Done, true), ActionStatus::NotPossible);
+        assert_eq!(cycle_action_status(ActionStatus::Open, false), ActionStatus::NotDone);
+    }
+
+    #[test]
+    fn walk_goes_to_the_next_pending_item_and_wraps() {
+        let mut items = vec![item(1, Track::Quick, 1, 1), item(2, Track::Quick, 1, 2), item(3, Track::Deep, 1, 3)];
+        items[1].state = ItemState::Done;
+        assert_eq!(next_pending(&items, Some(1)), Some(3));
+        assert_eq!(next_pending(&items, Some(3)), Some(1));
+        assert_eq!(next_pending(&items, None), Some(1));
+        items[0].state = ItemState::Deferred;
+        items[2].state = ItemState::Done;
+        assert_eq!(next_pending(&items, Some(3)), None);
+    }
+
+    #[test]
+    fn item_moves_to_deep_defers_and_comes_back() {
+        let mut i = item(1, Track::Quick, 1, 1);
+        i.move_to_deep();
+        i.move_to_deep();
+        assert_eq!(i.track, Track::Deep);
+        assert_eq!(i.reasons, vec!["会議中に重点協議へ変更".to_string()]);
+        i.defer();
+        assert_eq!(i.state, ItemState::Deferred);
+        i.revisit();
+        assert_eq!(i.state, ItemState::Pending);
+    }
+
+    #[test]
+    fn accepting_a_quick_item_takes_the_draft_and_proposes_the_review_by_rank() {
+        let cfg = Config::default();
+        let c = case();
+        let mut i = item(1, Track::Quick, 1, 1);
+        i.draft =
+            SecretariatDraft {
+                summary: "安定".into(), policy: "現状維持・見守り継続".into(), ..Default::default()
+            };
+        let dec = accept_as_proposed(9, &i, &c, &cfg, d(2026, 9, 22));
+        assert!(dec.as_proposed);
+        assert_eq!(dec.kind, DecisionKind::Continue);
+        assert_eq!(dec.support_policy, "現状維持・見守り継続");
+        assert_eq!((dec.rank_before.as_str(), dec.rank_after.as_str()), ("C", "C"));
+        // C is 3 months: 2026-12-22 is a Tuesday.
+        assert_eq!(dec.next_review, Some(d(2026, 12, 22)));
+        // A closing proposal becomes 終結 with its reason and no next review.
+        i.draft.close_reason = Some("3か月安定".into());
+        let dec = accept_as_proposed(9, &i, &c, &cfg, d(2026, 9, 22));
+        assert_eq!((dec.kind, dec.reason.as_str(), dec.next_review), (DecisionKind::Close, "3か月安定", None));
+    }
+
+    #[test]
+    fn deep_form_checks_each_field_with_a_japanese_message() {
+        let cfg = Config::default();
+        let c = case();
+        let i = item(1, Track::Deep, 1, 1);
+        let mut f = DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22));
+        assert_eq!(f.next_review, "2026/12/22");
+        f.summary = "欠席が増えている".into();
+        f.actions = "小学校／担任／毎朝の登校確認／2027/1/15\n\n保健センター／保健師／家庭訪問\n".into();
+        let rec = f.check(&cfg, &c).unwrap();
+        assert_eq!(rec.actions.len(), 2);
+        assert_eq!(rec.actions[0].due, Some(d(2027, 1, 15)));
+        assert_eq!(rec.actions[1].due, None);
+
+        let mut bad = f.clone();
+        bad.rank = "Z".into();
+        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("評価（ランク）"));
+        let mut bad = f.clone();
+        bad.kind = DecisionKind::Close.label().into();
+        assert_eq!(bad.check(&cfg, &c).unwrap_err(), "理由: 終結には理由が必要です");
+        let mut bad = f.clone();
+        bad.kind = DecisionKind::ChangeLead.label().into();
+        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("新しい主担当機関"));
+        let mut bad = f.clone();
+        bad.actions = "小学校／担任／登校確認／来週".into();
+        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("役割分担 1行目: 期限"));
+        let mut bad = f.clone();
+        bad.actions = "\n小学校だけ".into();
+        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("役割分担 2行目"));
+        let mut bad = f;
+        bad.next_review = String::new();
+        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("次回確認日"));
+    }
+
+    #[test]
+    fn a_recorded_decision_round_trips_through_the_form() {
+        let cfg = Config::default();
+        let c = case();
+        let i = item(1, Track::Deep, 1, 1);
+        let mut f = DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22));
+        f.actions = "小学校／担任／登校確認／2027/01/15".into();
+        f.kind = DecisionKind::ChangeLead.label().into();
+        f.new_lead = "保健センター".into();
+        let rec = f.check(&cfg, &c).unwrap();
+        let dec = decision_from_record(9, &i, &c, &rec, Some(42));
+        assert_eq!(dec.new_lead_agency, Some(42));
+        let back = DeepForm::from_decision(&dec, &rec.actions, rec.new_lead.clone());
+        assert_eq!(back.check(&cfg, &c).unwrap(), rec);
+    }
+
+    #[test]
+    fn applying_decisions_updates_the_ledger_fields_and_closes() {
+        let c = case();
+        let i = item(1, Track::Deep, 1, 1);
+        let rec = DeepRecord {
+            summary: String::new(),
+            rank: "B".into(),
+            kind: DecisionKind::ChangeLead,
+            reason: String::new(),
+            new_lead: Some("保健センター".into()),
+            policy: "週1回の家庭訪問".into(),
+            actions: vec![],
+            next_review: Some(d(2026, 12, 22)),
+            notes: String::new(),
+        };
+        let dec = decision_from_record(9, &i, &c, &rec, Some(42));
+        let (after, closing) = apply_decision(&c, &dec, d(2026, 9, 22));
+        assert_eq!((after.rank.as_str(), after.lead_agency), ("B", Some(42)));
+        assert_eq!(after.support_policy, "週1回の家庭訪問");
+        assert_eq!((after.last_review, after.next_review), (Some(d(2026, 9, 22)), Some(d(2026, 12, 22))));
+        assert!(closing.is_none());
+        let mut close = dec.clone();
+        close.kind = DecisionKind::Close;
+        close.reason = "転居".into();
+        let (_, closing) = apply_decision(&c, &close, d(2026, 9, 22));
+        assert_eq!(closing, Some((CaseStatus::Closed, "転居".into())));
+    }
+
+    #[test]
+    fn session_clock_projects_the_end_and_warns_of_an_overrun() {
+        let b = Budget::default(); // 1.2 min quick = 72 s, 7 min deep = 420 s
+        let s = session(1, None, t(9, 30), t(10, 0));
+        let mut items = vec![item(1, Track::Quick, 1, 1), item(2, Track::Deep, 1, 2), item(3, Track::Deep, 1, 3)];
+        items[0].state = ItemState::Done;
+        items[0].elapsed_secs = 60;
+        items[1].elapsed_secs = 120;
+        let c = session_clock(&s, &items, &b, t(9, 40));
+        assert_eq!(c.spent_secs, 180);
+        assert_eq!(c.remaining_secs, 300 + 420);
+        assert_eq!(c.projected_end, t(9, 52));
+        assert_eq!(c.overrun_secs(), 0);
+        let c = session_clock(&s, &items, &b, t(9, 55));
+        assert_eq!(c.overrun_secs(), 7 * 60);
+        assert_eq!(clock_text(c.overrun_secs()), "07:00");
+        assert_eq!(clock_text(3725), "1:02:05");
+    }
+
+    #[test]
+    fn replan_moves_the_least_urgent_deep_blocks_to_the_next_session_of_the_same_section() {
+        let b = Budget::default();
+        let sessions = vec![
+            session(1, Some("school"), t(13, 30), t(14, 0)),
+            session(2, Some("infant"), t(9, 30), t(12, 0)),
+            session(3, Some("school"), t(13, 30), t(17, 0)),
+        ];
+        // Five deep items (35 min) in a 30 min session; 2 and 3 are siblings (block 2).
+        let mut items: Vec<AgendaItem> = (1..=5).map(|i| item(i, Track::Deep, 1, i)).collect();
+        items[2].block = 2;
+        items[4].locked = true;
+        let urgency = |i: &AgendaItem| if i.id == 1 { 5 } else { 1 };
+        let moves = replan(&items, &sessions, 1, Some(4), &b, t(13, 30), urgency);
+        // 4 is current and 5 locked; the latest least urgent block (2+3) goes to session 3.
+        assert_eq!(moves, vec![Move { item_id: 2, to_session: 3 }, Move { item_id: 3, to_session: 3 }]);
+        // A session that fits is left alone; the last session has nowhere to go.
+        assert!(replan(&items[..1], &sessions, 1, None, &b, t(13, 30), urgency).is_empty());
+        assert!(replan(&items, &sessions, 3, None, &b, t(13, 30), urgency).is_empty());
+    }
+}

@@ -1,0 +1,595 @@
+//! Running a meeting: the lease that keeps a second instance out, what is typed saved as it is
+//! typed, recording attendance, reviews and items, and closing the meeting into the ledger in
+//! one transaction through the audited case functions.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store, StoreError, Tx};
+use crate::domain::conduct::{self, DeepRecord, Move};
+use crate::domain::{
+    Action, ActionStatus, AgendaItem, Attendance, Config, Decision, Id, ItemState, Meeting, MeetingStatus,
+};
+
+/// A lease whose heartbeat is older than this is stale, even if a process with its pid runs.
+pub const LEASE_STALE_SECS: i64 = 90;
+
+/// Who runs a meeting right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub pid: u32,
+    pub host: String,
+    pub heartbeat: NaiveDateTime,
+}
+
+/// What closing a meeting wrote into the ledger.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CloseSummary {
+    /// Cases whose rank, 援助方針 or review dates were updated.
+    pub updated: usize,
+    /// Cases closed or transferred.
+    pub closed: usize,
+    /// Items still pending, deferred to the next meeting.
+    pub deferred: usize,
+}
+
+/// This machine's name: a pid only says something about a process on the same machine.
+pub fn this_host() -> String {
+    #[cfg(unix)]
+    {
+        let mut buf = [0u8; 256];
+        // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it or
+        // truncates, and we stop at the first NUL either way.
+        let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+        if r == 0 {
+            let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
+            return String::from_utf8_lossy(&buf[..end]).into_owned();
+        }
+    }
+    String::new()
+}
+
+#[cfg(unix)]
+fn pid_alive(pid: u32) -> bool {
+    // Signal 0 only asks whether the process exists (EPERM: it does, owned by someone else).
+    // SAFETY: kill with signal 0 sends nothing.
+    let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn pid_alive(_pid: u32) -> bool {
+    // Without a way to ask, only the heartbeat decides.
+    true
+}
+
+impl Lease {
+    /// Whether the holder still runs: a fresh heartbeat and, on this machine, a live process.
+    pub fn is_live(&self, now: NaiveDateTime, host: &str) -> bool {
+        if (now - self.heartbeat).num_seconds() > LEASE_STALE_SECS {
+            return false;
+        }
+        self.host != host || pid_alive(self.pid)
+    }
+}
+
+fn held_elsewhere(meeting_id: Id, lease: &Lease) -> StoreError {
+    let _ = meeting_id;
+    StoreError::invalid(
+        "会議",
+        format!(
+            "この会議は別の shinko（PID {}）で進行中のため開けません。そちらを終了してから開いてください（応答が{}秒途絶えた場合は引き継げます）",
+            lease.pid, LEASE_STALE_SECS
+        ),
+    )
+}
+
+fn not_running(m: &Meeting) -> StoreError {
+    match m.status {
+        MeetingStatus::Closed => StoreError::invalid("会議", format!("会議 {} は既に終了しています", m.id)),
+        _ => StoreError::invalid("会議", format!("会議 {} はまだ開始していません（shinko record start）", m.id)),
+    }
+}
+
+impl Tx<'_> {
+    fn lease_of(&self, meeting_id: Id) -> Result<Option<Lease>> {
+        Ok(self
+            .tx
+            .query_row("SELECT pid, host, heartbeat FROM meeting_leases WHERE meeting_id = ?1", [meeting_id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
+            .optional()?
+            .map(|(pid, host, hb)| Lease {
+                pid: pid as u32,
+                host,
+                heartbeat: NaiveDateTime::parse_from_str(&hb, "%Y-%m-%dT%H:%M:%S").unwrap_or_default(),
+            }))
+    }
+
+    /// The meeting, which must be running to record anything in it.
+    fn running_meeting(&self, meeting_id: Id) -> Result<Meeting> {
+        let m = self.meeting(meeting_id)?;
+        if m.status != MeetingStatus::InProgress {
+            return Err(not_running(&m));
+        }
+        Ok(m)
+    }
+
+    fn clear_draft(&mut self, meeting_id: Id, key: &str) -> Result<()> {
+        self.tx.execute("DELETE FROM meeting_drafts WHERE meeting_id = ?1 AND key = ?2", params![meeting_id, key])?;
+        Ok(())
+    }
+}
+
+/// The draft key of an agenda item's record.
+pub fn item_draft_key(item_id: Id) -> String {
+    format!("item:{item_id}")
+}
+
+impl Store {
+    pub fn lease(&self, meeting_id: Id) -> Result<Option<Lease>> {
+        Ok(self
+            .conn
+            .query_row("SELECT pid, host, heartbeat FROM meeting_leases WHERE meeting_id = ?1", [meeting_id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
+            .optional()?
+            .map(|(pid, host, hb)| Lease {
+                pid: pid as u32,
+                host,
+                heartbeat: NaiveDateTime::parse_from_str(&hb, "%Y-%m-%dT%H:%M:%S").unwrap_or_default(),
+            }))
+    }
+
+    /// Takes the meeting for process `pid`. Refused while another live process holds it; a
+    /// stale lease (its process gone, or silent for [`LEASE_STALE_SECS`]) is taken over and
+    /// the pid it had is returned.
+    pub fn acquire_lease(&mut self, meeting_id: Id, pid: u32) -> Result<Option<u32>> {
+        let host = this_host();
+        let now = self.now();
+        self.write(|t| {
+            t.meeting(meeting_id)?;
+            let before = t.lease_of(meeting_id)?;
+            let taken_over = match &before {
+                Some(l) if l.pid == pid && l.host == host => None,
+                Some(l) if l.is_live(now, &host) => return Err(held_elsewhere(meeting_id, l)),
+                Some(l) => Some(l.pid),
+                None => None,
+            };
+            let at = t.at().to_string();
+            t.tx.execute(
+                "INSERT INTO meeting_leases(meeting_id, pid, host, heartbeat) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(meeting_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, heartbeat = excluded.heartbeat",
+                params![meeting_id, pid as i64, host, at],
+            )?;
+            let old = before.map(|l| l.pid.to_string());
+            t.audit("meeting_lease", Some(meeting_id), "pid", old.as_deref(), Some(&pid.to_string()))?;
+            Ok(taken_over)
+        })
+    }
+
+    /// Keeps the lease fresh and stores the current item's timer. Fails if the lease was lost.
+    pub fn heartbeat(&mut self, meeting_id: Id, pid: u32, elapsed: Option<(Id, i64)>) -> Result<()> {
+        let host = this_host();
+        self.write(|t| {
+            let at = t.at().to_string();
+            let n = t.tx.execute(
+                "UPDATE meeting_leases SET heartbeat = ?1 WHERE meeting_id = ?2 AND pid = ?3 AND host = ?4",
+                params![at, meeting_id, pid as i64, host],
+            )?;
+            if n == 0 {
+                return Err(StoreError::invalid(
+                    "会議",
+                    "この会議の進行を別の shinko が引き継ぎました。画面を閉じてください",
+                ));
+            }
+            if let Some((item, secs)) = elapsed {
+                t.set_item_elapsed(item, secs)?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn release_lease(&mut self, meeting_id: Id, pid: u32) -> Result<()> {
+        self.write(|t| {
+            let n = t.tx.execute(
+                "DELETE FROM meeting_leases WHERE meeting_id = ?1 AND pid = ?2",
+                params![meeting_id, pid as i64],
+            )?;
+            if n > 0 {
+                t.audit("meeting_lease", Some(meeting_id), "pid", Some(&pid.to_string()), None)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// For one-shot commands: refuses while another live process runs the meeting.
+    pub fn ensure_not_held_elsewhere(&self, meeting_id: Id, pid: u32) -> Result<()> {
+        let host = this_host();
+        match self.lease(meeting_id)? {
+            Some(l) if !(l.pid == pid && l.host == host) && l.is_live(self.now(), &host) => {
+                Err(held_elsewhere(meeting_id, &l))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The meeting to open on the meeting screen: one in progress, else the next planned one.
+    pub fn meeting_to_run(&self, today: NaiveDate) -> Result<Option<Id>> {
+        let running: Option<Id> = self
+            .conn
+            .query_row("SELECT id FROM meetings WHERE status = 'in_progress' ORDER BY id DESC LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if running.is_some() {
+            return Ok(running);
+        }
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT m.id FROM meetings m WHERE m.status = 'planned'
+                 ORDER BY coalesce((SELECT min(date) FROM sessions s WHERE s.meeting_id = m.id) < ?1, 0),
+                          (SELECT min(date) FROM sessions s WHERE s.meeting_id = m.id), m.id LIMIT 1",
+                [today.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// 開会: a planned meeting starts (audited). Starting a running meeting changes nothing.
+    pub fn start_meeting(&mut self, meeting_id: Id) -> Result<Meeting> {
+        self.write(|t| {
+            let mut m = t.meeting(meeting_id)?;
+            match m.status {
+                MeetingStatus::Closed => Err(not_running(&m)),
+                MeetingStatus::InProgress => Ok(m),
+                MeetingStatus::Planned => {
+                    m.status = MeetingStatus::InProgress;
+                    t.save_meeting(&m)?;
+                    Ok(m)
+                }
+            }
+        })
+    }
+
+    /// Saves what is being typed (not audited: it is not a record until the item is recorded).
+    pub fn save_draft(&mut self, meeting_id: Id, key: &str, body: &str) -> Result<()> {
+        self.write(|t| {
+            let at = t.at().to_string();
+            t.tx.execute(
+                "INSERT INTO meeting_drafts(meeting_id, key, body, saved_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(meeting_id, key) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at",
+                params![meeting_id, key, body, at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Removes a draft once what it held is stored.
+    pub fn clear_draft(&mut self, meeting_id: Id, key: &str) -> Result<()> {
+        self.write(|t| t.clear_draft(meeting_id, key))
+    }
+
+    pub fn drafts(&self, meeting_id: Id) -> Result<Vec<(String, String)>> {
+        let mut st =
+            self.conn.prepare_cached("SELECT key, body FROM meeting_drafts WHERE meeting_id = ?1 ORDER BY key")?;
+        let rows = st.query_map([meeting_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The day an item is discussed: its session's date, else the meeting's first day.
+    pub fn item_date(&self, item: &AgendaItem) -> Result<NaiveDate> {
+        if let Some(s) =
+            item.session_id.and_then(|s| self.sessions(item.meeting_id).ok()?.into_iter().find(|x| x.id == s))
+        {
+            return Ok(s.date);
+        }
+        Ok(self.meeting_date(item.meeting_id)?.unwrap_or_else(|| self.today()))
+    }
+
+    pub fn record_attendance(&mut self, a: &Attendance) -> Result<()> {
+        self.write(|t| {
+            t.running_meeting(a.meeting_id)?;
+            t.save_attendance(a)
+        })
+    }
+
+    /// Marks an open action of an earlier meeting done / not possible / not done, with a note.
+    pub fn review_action(&mut self, meeting_id: Id, action_id: Id, status: ActionStatus, note: &str) -> Result<Action> {
+        let mut a = self.action(action_id)?;
+        if a.meeting_id == Some(meeting_id) {
+            return Err(StoreError::invalid("役割分担", "この会議で決めた役割分担は次回の会議で確認します"));
+        }
+        a.status = status;
+        a.review_note = note.trim().to_string();
+        a.reviewed_in = if status == ActionStatus::Open { None } else { Some(meeting_id) };
+        self.write(|t| {
+            t.running_meeting(meeting_id)?;
+            t.save_action(&a)
+        })?;
+        Ok(a)
+    }
+
+    /// Moves the meeting screen to `item` (resume lands here after a crash).
+    pub fn set_current(&mut self, meeting_id: Id, item: Option<Id>) -> Result<()> {
+        self.write(|t| t.set_current_item(meeting_id, item))
+    }
+
+    /// 事務局案どおり: records the quick item's decision and moves on to `next`.
+    pub fn accept_item(&mut self, config: &Config, item_id: Id, next: Option<Id>) -> Result<Decision> {
+        let item = self.agenda_item(item_id)?;
+        let case = self.case(item.case_id)?;
+        let on = self.item_date(&item)?;
+        let d = conduct::accept_as_proposed(item.meeting_id, &item, &case, config, on);
+        self.save_accepted(item_id, &d, next)?;
+        Ok(d)
+    }
+
+    /// Stores a decision taken as proposed (made by [`conduct::accept_as_proposed`]).
+    pub fn save_accepted(&mut self, item_id: Id, d: &Decision, next: Option<Id>) -> Result<()> {
+        let mut item = self.agenda_item(item_id)?;
+        item.state = ItemState::Done;
+        self.write(|t| {
+            t.running_meeting(item.meeting_id)?;
+            t.save_decision(d)?;
+            t.save_agenda_item(&item)?;
+            t.set_current_item(item.meeting_id, next)?;
+            t.clear_draft(item.meeting_id, &item_draft_key(item.id))
+        })
+    }
+
+    /// Records a deep item: its decision and 役割分担 (replacing those recorded for it before),
+    /// then moves on to `next`. The draft typed for it is removed in the same transaction.
+    pub fn record_item(&mut self, item_id: Id, rec: &DeepRecord, next: Option<Id>) -> Result<Decision> {
+        let mut item = self.agenda_item(item_id)?;
+        let case = self.case(item.case_id)?;
+        item.state = ItemState::Done;
+        let meeting_id = item.meeting_id;
+        self.write(|t| {
+            t.running_meeting(meeting_id)?;
+            let lead = rec.new_lead.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
+            let d = conduct::decision_from_record(meeting_id, &item, &case, rec, lead);
+            let old: Vec<Id> = {
+                let mut st = t.tx.prepare("SELECT id FROM actions WHERE meeting_id = ?1 AND case_id = ?2")?;
+                st.query_map([meeting_id, case.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+            };
+            for id in old {
+                t.delete_action(id)?;
+            }
+            for a in &rec.actions {
+                let agency = t.agency_by_name_or_create(&a.agency)?;
+                t.save_action(&Action {
+                    id: 0,
+                    case_id: case.id,
+                    meeting_id: Some(meeting_id),
+                    agency_id: Some(agency),
+                    owner: a.owner.clone(),
+                    what: a.what.clone(),
+                    due: a.due,
+                    status: ActionStatus::Open,
+                    review_note: String::new(),
+                    reviewed_in: None,
+                })?;
+            }
+            t.save_decision(&d)?;
+            t.save_agenda_item(&item)?;
+            t.set_current_item(meeting_id, next)?;
+            t.clear_draft(meeting_id, &item_draft_key(item.id))?;
+            Ok(d)
+        })
+    }
+
+    /// Saves a changed item (moved to deep, deferred, revisited) and where the screen is.
+    pub fn update_item(&mut self, item: &AgendaItem, current: Option<Id>) -> Result<()> {
+        self.write(|t| {
+            t.running_meeting(item.meeting_id)?;
+            t.save_agenda_item(item)?;
+            t.set_current_item(item.meeting_id, current)
+        })
+    }
+
+    /// Applies a re-plan: the items move to their new sessions, at the end of them.
+    pub fn move_items(&mut self, meeting_id: Id, moves: &[Move]) -> Result<usize> {
+        let mut items = self.agenda(meeting_id)?;
+        self.write(|t| {
+            t.running_meeting(meeting_id)?;
+            let mut n = 0;
+            for m in moves {
+                let last = items.iter().filter(|i| i.session_id == Some(m.to_session)).map(|i| i.position).max();
+                if let Some(i) = items.iter_mut().find(|i| i.id == m.item_id) {
+                    i.session_id = Some(m.to_session);
+                    i.position = last.unwrap_or(0) + 1;
+                    t.save_agenda_item(i)?;
+                    n += 1;
+                }
+            }
+            Ok(n)
+        })
+    }
+
+    /// 閉会: writes every recorded decision into the ledger (rank, 援助方針, review dates, lead,
+    /// closings with reason and this meeting), defers what was not discussed and closes the
+    /// meeting — all in one transaction, through the audited case functions.
+    pub fn close_meeting(&mut self, meeting_id: Id) -> Result<CloseSummary> {
+        let items = self.agenda(meeting_id)?;
+        let decisions = self.decisions(meeting_id)?;
+        let mut dated = Vec::new();
+        for i in &items {
+            dated.push((i.clone(), self.item_date(i)?));
+        }
+        self.write(|t| {
+            let mut m = t.running_meeting(meeting_id)?;
+            let mut sum = CloseSummary::default();
+            for (item, on) in &dated {
+                match item.state {
+                    ItemState::Done => {
+                        let Some(d) = decisions.iter().find(|d| d.case_id == item.case_id) else { continue };
+                        let case = t.case(item.case_id)?;
+                        if !case.is_open() {
+                            return Err(StoreError::invalid(
+                                "ケース",
+                                format!(
+                                    "ケース {} は会議中に台帳で{}されたため反映できません",
+                                    case.number,
+                                    case.status.label()
+                                ),
+                            ));
+                        }
+                        let (after, closing) = conduct::apply_decision(&case, d, *on);
+                        t.save_case(&after)?;
+                        sum.updated += 1;
+                        if let Some((status, reason)) = closing {
+                            t.close_case(case.id, status, *on, &reason, Some(meeting_id))?;
+                            sum.closed += 1;
+                        }
+                    }
+                    ItemState::Pending => {
+                        let mut i = item.clone();
+                        i.defer();
+                        t.save_agenda_item(&i)?;
+                        sum.deferred += 1;
+                    }
+                    ItemState::Deferred => sum.deferred += 1,
+                }
+            }
+            m.status = MeetingStatus::Closed;
+            m.current_item = None;
+            t.save_meeting(&m)?;
+            t.tx.execute("DELETE FROM meeting_drafts WHERE meeting_id = ?1", [meeting_id])?;
+            t.tx.execute("DELETE FROM meeting_leases WHERE meeting_id = ?1", [meeting_id])?;
+            Ok(sum)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{self, Scale};
+    use crate::domain::conduct::DeepForm;
+    use crate::domain::{CaseStatus, DecisionKind, Track};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    /// The demo municipality with its next meeting (its agenda built by the demo) started.
+    pub(crate) fn running_demo() -> (Store, Id, Vec<AgendaItem>) {
+        let mut s = Store::open_in_memory().unwrap();
+        let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
+        let m = sum.next_meeting;
+        s.start_meeting(m).unwrap();
+        let items = s.agenda(m).unwrap();
+        (s, m, items)
+    }
+
+    #[test]
+    fn a_second_process_is_refused_and_a_dead_ones_lease_is_taken_over() {
+        let (mut s, m, _) = running_demo();
+        let me = std::process::id();
+        assert_eq!(s.acquire_lease(m, me).unwrap(), None);
+        assert_eq!(s.acquire_lease(m, me).unwrap(), None, "the holder may open again");
+        // Another live process (pid 1 always runs) cannot take it.
+        s.write(|t| {
+            t.tx.execute("UPDATE meeting_leases SET pid = 1", [])?;
+            Ok(())
+        })
+        .unwrap();
+        let err = s.acquire_lease(m, me).unwrap_err().to_string();
+        assert!(err.contains("別の shinko（PID 1）で進行中"), "{err}");
+        assert!(s.ensure_not_held_elsewhere(m, me).is_err());
+        // Silent for longer than the stale limit: taken over.
+        let old = (s.now() - chrono::Duration::seconds(LEASE_STALE_SECS + 5)).format("%Y-%m-%dT%H:%M:%S").to_string();
+        s.write(|t| {
+            t.tx.execute("UPDATE meeting_leases SET heartbeat = ?1", [&old])?;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.acquire_lease(m, me).unwrap(), Some(1));
+        s.heartbeat(m, me, None).unwrap();
+        s.release_lease(m, me).unwrap();
+        assert!(s.lease(m).unwrap().is_none());
+        assert!(s.heartbeat(m, me, None).is_err(), "a lost lease is reported");
+    }
+
+    #[test]
+    fn drafts_are_kept_until_the_item_is_recorded() {
+        let (mut s, m, items) = running_demo();
+        let deep = items.iter().find(|i| i.track == Track::Deep).unwrap();
+        let key = item_draft_key(deep.id);
+        s.save_draft(m, &key, "{\"summary\":\"途中\"}").unwrap();
+        s.save_draft(m, &key, "{\"summary\":\"途中まで入力\"}").unwrap();
+        assert_eq!(s.drafts(m).unwrap(), vec![(key.clone(), "{\"summary\":\"途中まで入力\"}".to_string())]);
+        let case = s.case(deep.case_id).unwrap();
+        let cfg = Config::default();
+        let mut f = DeepForm::from_item(deep, &case, &cfg, today());
+        f.summary = "欠席が続く".into();
+        f.actions = "小学校／担任／登校確認／2027/1/15".into();
+        let rec = f.check(&cfg, &case).unwrap();
+        s.record_item(deep.id, &rec, None).unwrap();
+        assert!(s.drafts(m).unwrap().is_empty());
+        let acts = s.actions_of_meeting(m).unwrap();
+        assert_eq!(acts.len(), 1);
+        // Recording again replaces the item's actions, never doubles them.
+        s.record_item(deep.id, &rec, None).unwrap();
+        assert_eq!(s.actions_of_meeting(m).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn nothing_is_recorded_in_a_meeting_that_is_not_running() {
+        let mut s = Store::open_in_memory().unwrap();
+        let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
+        let item = s.agenda(sum.next_meeting).unwrap()[0].clone();
+        let err = s.accept_item(&Config::default(), item.id, None).unwrap_err().to_string();
+        assert!(err.contains("まだ開始していません"), "{err}");
+        let err = s.start_meeting(sum.past_meeting).unwrap_err().to_string();
+        assert!(err.contains("既に終了"), "{err}");
+    }
+
+    #[test]
+    fn closing_writes_the_decisions_into_the_ledger_in_one_audited_transaction() {
+        let (mut s, m, items) = running_demo();
+        let cfg = Config::default();
+        let quick = items.iter().find(|i| i.track == Track::Quick && i.draft.close_reason.is_none()).unwrap();
+        let closing = items.iter().find(|i| i.draft.close_reason.is_some()).unwrap();
+        let deep = items.iter().find(|i| i.track == Track::Deep).unwrap();
+        s.accept_item(&cfg, quick.id, None).unwrap();
+        s.accept_item(&cfg, closing.id, None).unwrap();
+        let case = s.case(deep.case_id).unwrap();
+        let mut f = DeepForm::from_item(deep, &case, &cfg, today());
+        f.rank = "A".into();
+        f.policy = "一時保護の要否を児相と協議".into();
+        f.kind = DecisionKind::ReferToCgc.label().into();
+        let rec = f.check(&cfg, &case).unwrap();
+        s.record_item(deep.id, &rec, None).unwrap();
+        let before_audit = s.audit_entries(Some("case"), None, 100_000).unwrap().len();
+        let sum = s.close_meeting(m).unwrap();
+        assert_eq!((sum.updated, sum.closed), (3, 1));
+        assert_eq!(sum.deferred, items.len() - 3);
+        let c = s.case(deep.case_id).unwrap();
+        assert_eq!((c.rank.as_str(), c.support_policy.as_str()), ("A", "一時保護の要否を児相と協議"));
+        assert_eq!(c.next_review, rec.next_review);
+        let closed = s.case(closing.case_id).unwrap();
+        assert_eq!(closed.status, CaseStatus::Closed);
+        assert_eq!(closed.closure.as_ref().unwrap().meeting_id, Some(m));
+        assert!(s.audit_entries(Some("case"), None, 100_000).unwrap().len() > before_audit);
+        assert_eq!(s.meeting(m).unwrap().status, MeetingStatus::Closed);
+        assert!(s.agenda(m).unwrap().iter().all(|i| i.state != ItemState::Pending));
+        assert!(s.audit_verify().unwrap().is_ok());
+    }
+
+    #[test]
+    fn a_failed_close_changes_nothing() {
+        let (mut s, m, items) = running_demo();
+        let cfg = Config::default();
+        let quick = &items[0];
+        s.accept_item(&cfg, quick.id, None).unwrap();
+        // The case was closed in the ledger during the meeting: closing refuses, nothing moves.
+        s.write(|t| t.close_case(quick.case_id, CaseStatus::Closed, today(), "転出", None)).unwrap();
+        let err = s.close_meeting(m).unwrap_err().to_string();
+        assert!(err.contains("反映できません"), "{err}");
+        assert_eq!(s.meeting(m).unwrap().status, MeetingStatus::InProgress);
+        assert!(s.agenda(m).unwrap().iter().skip(1).all(|i| i.state == ItemState::Pending));
+    }
+}

@@ -1,0 +1,480 @@
+//! The meeting screen driven through `update` without a terminal (every transition), and drawn
+//! on ratatui's `TestBackend` (insta snapshots at 80x24 and 160x45, and in presentation mode).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::demo::{self, Scale};
+use crate::domain::Config;
+use crate::store::Store;
+use crate::tui::keymap::Keymap;
+use crate::tui::model::{Model, Screen};
+use crate::tui::runtime::execute;
+use crate::tui::tests::buffer_text;
+use crate::tui::update::update;
+use crate::tui::view;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+/// Runs `msg` through `update` and its effects through the store, as the runtime does.
+fn pump(store: &mut Store, m: &mut Model, msg: Msg) -> Vec<Effect> {
+    let mut seen = Vec::new();
+    let mut queue = vec![msg];
+    while let Some(msg) = queue.pop() {
+        for e in update(m, msg) {
+            seen.push(e.clone());
+            if let Some(reply) = execute(store, e) {
+                queue.push(reply);
+            }
+        }
+    }
+    seen
+}
+
+fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn ch(c: char) -> Msg {
+    key(KeyCode::Char(c))
+}
+
+fn typ(s: &mut Store, m: &mut Model, text: &str) {
+    for c in text.chars() {
+        pump(s, m, ch(c));
+    }
+}
+
+fn model(store: &mut Store, w: u16, h: u16) -> Model {
+    let mut m = Model::new(Config::default(), today(), Keymap::defaults(), "demo.db".into());
+    pump(store, &mut m, Msg::Resize(w, h));
+    let loaded = execute(store, Effect::LoadLedger { select: None }).unwrap();
+    pump(store, &mut m, loaded);
+    m
+}
+
+/// The demo (its next meeting's agenda built), the meeting screen open.
+fn meeting_at(w: u16, h: u16) -> (Store, Model, Id) {
+    let mut store = Store::open_in_memory().unwrap();
+    let sum = demo::generate(&mut store, Scale::Takahama, 2024, today()).unwrap();
+    let mut m = model(&mut store, w, h);
+    pump(&mut store, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    assert_eq!(m.screen, Screen::Meeting);
+    (store, m, sum.next_meeting)
+}
+
+/// Started, attendance and review skipped: on the first agenda item.
+fn on_agenda(w: u16, h: u16) -> (Store, Model, Id) {
+    let (mut s, mut m, id) = meeting_at(w, h);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    assert_eq!(m.meeting.phase, Phase::Agenda);
+    (s, m, id)
+}
+
+fn screen(m: &Model) -> String {
+    let mut t = Terminal::new(TestBackend::new(m.size.0, m.size.1)).unwrap();
+    t.draw(|f| view::render(m, f)).unwrap();
+    buffer_text(t.backend().buffer())
+}
+
+fn current(m: &Model) -> ItemView {
+    m.meeting.current().cloned().expect("an item on screen")
+}
+
+/// Moves to the first pending item of `track`.
+fn go_to(s: &mut Store, m: &mut Model, track: Track) {
+    for _ in 0..30 {
+        let iv = current(m);
+        if iv.item.track == track && iv.item.state == ItemState::Pending {
+            return;
+        }
+        pump(s, m, key(KeyCode::Down));
+    }
+    panic!("no pending {track:?} item");
+}
+
+#[test]
+fn a_planned_meeting_starts_with_enter_and_opens_on_attendance() {
+    let (mut s, mut m, id) = meeting_at(80, 24);
+    assert_eq!(m.meeting.data.as_ref().unwrap().meeting.status, MeetingStatus::Planned);
+    pump(&mut s, &mut m, ch('d'));
+    assert_eq!(m.status.as_ref().unwrap().text, "Enter で会議を開始してください");
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert_eq!(s.meeting(id).unwrap().status, MeetingStatus::InProgress);
+    assert_eq!(s.lease(id).unwrap().unwrap().pid, std::process::id());
+    assert_eq!(m.meeting.phase, Phase::Attendance);
+    assert!(screen(&m).contains("未記録"));
+    // Tab walks the parts forward, Shift+Tab back; entering the agenda puts the first item on.
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    assert_eq!(m.meeting.phase, Phase::Agenda);
+    let first = s.agenda(id).unwrap()[0].id;
+    assert_eq!((m.meeting.current().unwrap().item.id, s.meeting(id).unwrap().current_item), (first, Some(first)));
+    pump(&mut s, &mut m, key(KeyCode::BackTab));
+    assert_eq!(m.meeting.phase, Phase::ActionReview);
+}
+
+#[test]
+fn attendance_is_recorded_with_left_right_enter_and_its_form() {
+    let (mut s, mut m, id) = meeting_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    let first = m.meeting.data.as_ref().unwrap().attendance[0].agency.id;
+    let status = |s: &Store| s.attendance(id).unwrap().into_iter().find(|a| a.agency_id == first).map(|a| a.status);
+    assert_eq!(status(&s), Some(AttendanceStatus::Present));
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    assert_eq!(status(&s), Some(AttendanceStatus::Apology));
+    pump(&mut s, &mut m, key(KeyCode::Left));
+    pump(&mut s, &mut m, key(KeyCode::Left));
+    assert_eq!(status(&s), Some(AttendanceStatus::Observer));
+    // Enter marks present and moves down.
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert_eq!((status(&s), m.meeting.row), (Some(AttendanceStatus::Present), 1));
+    // e: information sent ahead, with the day it came.
+    pump(&mut s, &mut m, ch('e'));
+    assert!(matches!(m.form.as_ref().unwrap().kind, FormKind::MeetingAttendance(..)));
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "田中");
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "R8.11.20");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    assert!(m.form.is_none(), "{:?}", m.form.as_ref().and_then(|f| f.error.clone()));
+    let second = m.meeting.data.as_ref().unwrap().attendance[1].agency.id;
+    let a = s.attendance(id).unwrap().into_iter().find(|a| a.agency_id == second).unwrap();
+    assert_eq!((a.status, a.person.as_str()), (AttendanceStatus::InfoSent, "田中"));
+    assert_eq!(a.info_received_on, NaiveDate::from_ymd_opt(2026, 11, 20));
+}
+
+#[test]
+fn last_meetings_actions_are_reviewed_first_with_a_note() {
+    let (mut s, mut m, _) = meeting_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    assert_eq!(m.meeting.phase, Phase::ActionReview);
+    let rows = m.meeting.data.as_ref().unwrap().reviews.clone();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.action.is_open()));
+    let id = rows[0].action.id;
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    assert_eq!(s.action(id).unwrap().status, ActionStatus::Done);
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    assert_eq!(s.action(id).unwrap().status, ActionStatus::NotPossible);
+    pump(&mut s, &mut m, ch('e'));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "転居のため実施できず");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    let a = s.action(id).unwrap();
+    assert_eq!((a.status, a.review_note.as_str()), (ActionStatus::NotPossible, "転居のため実施できず"));
+    assert!(s.drafts(a.reviewed_in.unwrap()).unwrap().is_empty(), "the note's draft went with it");
+    // Reviewed rows stay on the list; Enter marks the next one done and moves on.
+    pump(&mut s, &mut m, key(KeyCode::Down));
+    let next = m.meeting.data.as_ref().unwrap().reviews[1].action.id;
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert_eq!(s.action(next).unwrap().status, ActionStatus::Done);
+    assert!(screen(&m).contains("前回の役割分担 確認 2/"));
+}
+
+#[test]
+fn a_quick_item_is_accepted_with_one_key_and_the_walk_moves_on() {
+    let (mut s, mut m, id) = on_agenda(80, 24);
+    go_to(&mut s, &mut m, Track::Quick);
+    let iv = current(&m);
+    let effects = pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Meeting(b) if matches!(**b, MeetingEffect::Accept { .. }))));
+    let d = s.decisions(id).unwrap().into_iter().find(|d| d.case_id == iv.case.id).unwrap();
+    assert!(d.as_proposed);
+    assert_eq!(s.agenda_item(iv.item.id).unwrap().state, ItemState::Done);
+    let now = current(&m);
+    assert_ne!(now.item.id, iv.item.id);
+    assert_eq!(now.item.state, ItemState::Pending);
+    assert_eq!(s.meeting(id).unwrap().current_item, Some(now.item.id), "resume lands here");
+}
+
+#[test]
+fn a_deep_item_is_recorded_in_its_form_and_every_change_is_saved_as_typed() {
+    let (mut s, mut m, id) = on_agenda(80, 24);
+    go_to(&mut s, &mut m, Track::Deep);
+    let iv = current(&m);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert!(matches!(m.form.as_ref().unwrap().kind, FormKind::MeetingItem { .. }));
+    assert_eq!(m.mode(), crate::tui::keymap::Mode::FormText, "状況 is multi-line: Enter is a line break");
+    let fx = pump(&mut s, &mut m, ch('欠'));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Meeting(b) if matches!(**b, MeetingEffect::Draft { .. }))));
+    typ(&mut s, &mut m, "席が続く");
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    typ(&mut s, &mut m, "家庭訪問で会えず");
+    let drafts = s.drafts(id).unwrap();
+    assert!(drafts[0].1.contains("欠席が続く\\n家庭訪問で会えず"), "{drafts:?}");
+    // ランク: A (choice), 決定: 児相へ送致・協議. The proposed review follows the rank.
+    let proposed = m.form.as_ref().unwrap().get(FieldKey::NextReview);
+    let on = item_date(m.meeting.data.as_ref().unwrap(), &iv.item, today());
+    let review_for = |m: &Model| {
+        let rank = m.form.as_ref().unwrap().get(FieldKey::Rank);
+        conduct::proposed_next_review(&m.config, &iv.case, &rank, on).format("%Y/%m/%d").to_string()
+    };
+    assert_eq!(proposed, review_for(&m), "the form opens with the rank's proposal");
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    let mut moved = false;
+    for _ in 0..4 {
+        pump(&mut s, &mut m, key(KeyCode::Left));
+        assert_eq!(m.form.as_ref().unwrap().get(FieldKey::NextReview), review_for(&m));
+        moved |= m.form.as_ref().unwrap().get(FieldKey::NextReview) != proposed;
+    }
+    assert!(moved, "some other rank has another interval");
+    while m.form.as_ref().unwrap().get(FieldKey::Rank) != "A" {
+        pump(&mut s, &mut m, key(KeyCode::Left));
+    }
+    assert_eq!(m.form.as_ref().unwrap().get(FieldKey::NextReview), review_for(&m));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    for _ in 0..3 {
+        pump(&mut s, &mut m, key(KeyCode::Right));
+    }
+    // 役割分担: a bad line is refused on the form, naming the line; nothing is lost.
+    for _ in 0..4 {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    typ(&mut s, &mut m, "小学校／担任");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    let f = m.form.as_ref().expect("still open");
+    assert_eq!(f.error.as_deref(), Some("役割分担 1行目: 「機関／担当者／内容／期限」の形で書いてください"));
+    typ(&mut s, &mut m, "／毎朝の登校確認／2027/1/15");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    assert!(m.form.is_none(), "{:?}", m.form.as_ref().and_then(|f| f.error.clone()));
+    let d = s.decisions(id).unwrap().into_iter().find(|d| d.case_id == iv.case.id).unwrap();
+    assert_eq!((d.kind, d.rank_after.as_str()), (DecisionKind::ReferToCgc, "A"));
+    assert_eq!(d.status_summary, format!("{}欠席が続く\n家庭訪問で会えず", iv.item.draft.summary));
+    assert_eq!(s.actions_of_meeting(id).unwrap()[0].what, "毎朝の登校確認");
+    assert!(s.drafts(id).unwrap().is_empty());
+    assert_ne!(current(&m).item.id, iv.item.id, "moved on");
+}
+
+#[test]
+fn killed_while_typing_the_form_comes_back_with_what_was_typed() {
+    let (mut s, mut m, _) = on_agenda(80, 24);
+    go_to(&mut s, &mut m, Track::Deep);
+    let iv = current(&m);
+    pump(&mut s, &mut m, ch('e'));
+    typ(&mut s, &mut m, "途中まで入力した状況");
+    // A new process on the same database (the old one died without saving anything else).
+    let mut again = model(&mut s, 80, 24);
+    pump(&mut s, &mut again, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    assert_eq!(again.meeting.phase, Phase::Agenda);
+    assert_eq!(current(&again).item.id, iv.item.id, "resumed at the same item");
+    let f = again.form.as_ref().expect("the form is open again");
+    assert_eq!(f.get(FieldKey::Summary), format!("{}途中まで入力した状況", iv.item.draft.summary));
+    assert_eq!(again.status.as_ref().unwrap().text, "前回入力中だった内容を復元しました");
+}
+
+#[test]
+fn a_note_typed_before_a_crash_is_there_when_its_form_is_opened_again() {
+    let (mut s, mut m, id) = meeting_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    pump(&mut s, &mut m, ch('e'));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "家庭訪問は12月に延期");
+    let action = m.meeting.data.as_ref().unwrap().reviews[0].action.id;
+    assert!(s.drafts(id).unwrap().iter().any(|(k, b)| *k == format!("action:{action}") && b.contains("12月に延期")));
+    // A new process: the review part, the same row, e.
+    let mut again = model(&mut s, 80, 24);
+    pump(&mut s, &mut again, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    pump(&mut s, &mut again, key(KeyCode::Tab));
+    pump(&mut s, &mut again, ch('e'));
+    assert_eq!(again.form.as_ref().unwrap().get(FieldKey::Note), "家庭訪問は12月に延期");
+}
+
+#[test]
+fn items_move_to_deep_are_deferred_and_revisited() {
+    let (mut s, mut m, _) = on_agenda(80, 24);
+    go_to(&mut s, &mut m, Track::Quick);
+    let iv = current(&m);
+    pump(&mut s, &mut m, ch('d'));
+    let it = s.agenda_item(iv.item.id).unwrap();
+    assert_eq!(it.track, Track::Deep);
+    assert!(it.reasons.contains(&"会議中に重点協議へ変更".to_string()));
+    assert_eq!(current(&m).item.id, iv.item.id, "stays on the item");
+    pump(&mut s, &mut m, ch('d'));
+    assert!(m.status.as_ref().unwrap().error);
+    pump(&mut s, &mut m, key(KeyCode::F(5)));
+    assert_eq!(s.agenda_item(iv.item.id).unwrap().state, ItemState::Deferred);
+    assert_ne!(current(&m).item.id, iv.item.id, "moved on");
+    pump(&mut s, &mut m, key(KeyCode::Up));
+    while current(&m).item.id != iv.item.id {
+        pump(&mut s, &mut m, key(KeyCode::Up));
+    }
+    pump(&mut s, &mut m, ch('r'));
+    assert_eq!(s.agenda_item(iv.item.id).unwrap().state, ItemState::Pending);
+}
+
+#[test]
+fn closing_takes_two_presses_and_writes_the_ledger() {
+    let (mut s, mut m, id) = on_agenda(80, 24);
+    go_to(&mut s, &mut m, Track::Quick);
+    let iv = current(&m);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::F(12)));
+    assert!(m.status.as_ref().unwrap().text.contains("もう一度 F12 で確定"));
+    assert_eq!(s.meeting(id).unwrap().status, MeetingStatus::InProgress);
+    pump(&mut s, &mut m, key(KeyCode::F(12)));
+    assert_eq!(s.meeting(id).unwrap().status, MeetingStatus::Closed);
+    let c = s.case(iv.case.id).unwrap();
+    assert_eq!(c.last_review, Some(item_date(m.meeting.data.as_ref().unwrap(), &iv.item, today())));
+    assert!(m.status.as_ref().unwrap().text.starts_with("会議を終了しました"));
+    assert!(screen(&m).contains("この会議は終了しました"));
+}
+
+fn at(h: u32, mi: u32, sec: u32) -> NaiveDateTime {
+    today().and_hms_opt(h, mi, sec).unwrap()
+}
+
+#[test]
+fn ticks_run_the_item_timer_beat_the_lease_and_lock_when_idle() {
+    let (mut s, mut m, id) = on_agenda(80, 24);
+    let item = current(&m).item.id;
+    let mut beats = 0;
+    for i in 0..=12 {
+        let fx = pump(&mut s, &mut m, Msg::Tick(at(9, 30, i)));
+        beats += fx
+            .iter()
+            .filter(|e| matches!(e, Effect::Meeting(b) if matches!(**b, MeetingEffect::Heartbeat { .. })))
+            .count();
+    }
+    assert_eq!(current(&m).item.elapsed_secs, 12);
+    assert_eq!(beats, 1);
+    assert_eq!(s.agenda_item(item).unwrap().elapsed_secs, 10, "saved with the heartbeat");
+    assert!(s.lease(id).unwrap().is_some());
+    // A jump of the clock (sleep, suspend) counts at most a few seconds.
+    pump(&mut s, &mut m, Msg::Tick(at(10, 30, 0)));
+    assert_eq!(current(&m).item.elapsed_secs, 17);
+    assert!(screen(&m).contains("議題 00:17/07:00") || screen(&m).contains("議題 00:17/01:12"));
+    // Idle for the configured minutes: blank; the next key only unlocks.
+    for i in 0..(m.config.confidentiality.idle_lock_minutes as i64 * 60 / 5 + 1) {
+        pump(&mut s, &mut m, Msg::Tick(at(10, 30, 0) + chrono::Duration::seconds(5 * (i + 1))));
+    }
+    assert!(m.meeting.locked);
+    let text = screen(&m);
+    assert!(text.contains("画面をロックしました") && !text.contains(&current(&m).case.number), "{text}");
+    let before = current(&m).item.state;
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert!(!m.meeting.locked);
+    assert_eq!(current(&m).item.state, before, "the unlocking key did nothing else");
+}
+
+#[test]
+fn an_overrunning_session_warns_and_is_replanned() {
+    let (mut s, mut m, _) = on_agenda(160, 45);
+    // The first 児童生徒会 session has a later one of the same 部会 to move items to.
+    while !m.meeting.session().unwrap().label.contains("1日目 午後") {
+        pump(&mut s, &mut m, key(KeyCode::Down));
+    }
+    let session = m.meeting.session().unwrap().clone();
+    // Late in the session: the rest cannot fit.
+    let late = session.date.and_time(session.end) - chrono::Duration::minutes(1);
+    pump(&mut s, &mut m, Msg::Tick(late));
+    let text = screen(&m);
+    assert!(text.contains("分超過の見込み"), "{text}");
+    let before: Vec<_> = s.agenda(m.meeting.data.as_ref().unwrap().meeting.id).unwrap();
+    pump(&mut s, &mut m, key(KeyCode::F(6)));
+    let after: Vec<_> = s.agenda(m.meeting.data.as_ref().unwrap().meeting.id).unwrap();
+    let moved: Vec<_> =
+        after.iter().filter(|a| before.iter().any(|b| b.id == a.id && b.session_id != a.session_id)).collect();
+    assert!(!moved.is_empty(), "{:?}", m.status);
+    // Whole household blocks move, each with a deep item in it; nothing locked or done.
+    assert!(moved.iter().any(|i| i.track == Track::Deep));
+    assert!(moved.iter().all(|i| !i.locked && i.state == ItemState::Pending));
+    assert!(m.status.as_ref().unwrap().text.contains("次の部会・日程へ移しました"));
+}
+
+#[test]
+fn a_second_instance_is_read_only() {
+    let (mut s, mut m, id) = on_agenda(80, 24);
+    // Another live process (pid 1) holds the meeting.
+    s.release_lease(id, std::process::id()).unwrap();
+    s.acquire_lease(id, 1).unwrap();
+    let mut other = model(&mut s, 80, 24);
+    pump(&mut s, &mut other, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    let d = other.meeting.data.as_ref().unwrap();
+    assert!(d.read_only.as_deref().unwrap().contains("別の shinko（PID 1）で進行中"));
+    assert!(screen(&other).contains("閲覧のみ"));
+    let fx = pump(&mut s, &mut other, key(KeyCode::Enter));
+    assert!(fx.is_empty() && other.status.as_ref().unwrap().error);
+    let _ = &mut m;
+}
+
+#[test]
+fn presentation_mode_masks_names_and_hides_private_fields() {
+    let (mut s, mut m, _) = on_agenda(160, 45);
+    let iv = current(&m);
+    let plain = screen(&m);
+    assert!(plain.contains(&iv.case.name), "{plain}");
+    pump(&mut s, &mut m, ch('p'));
+    let masked = screen(&m);
+    assert!(!masked.contains(&iv.case.name), "{masked}");
+    let family = iv.case.name.split(' ').next().unwrap();
+    assert!(!masked.contains(family), "no family name anywhere:\n{masked}");
+    assert!(masked.contains(&shown_name(true, &iv.case.name, &iv.case.kana, &iv.case.number)));
+    assert!(!masked.contains("主訴:") && !masked.contains("町名:") && masked.contains("投影中"));
+    pump(&mut s, &mut m, key(KeyCode::F(8)));
+    assert!(screen(&m).contains(&iv.case.name));
+}
+
+#[test]
+fn without_a_meeting_to_run_the_screen_says_so() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut m = model(&mut store, 80, 24);
+    pump(&mut store, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    assert!(screen(&m).contains("開催予定の会議がありません"));
+    pump(&mut store, &mut m, key(KeyCode::Enter));
+    assert!(m.status.as_ref().unwrap().error);
+}
+
+#[test]
+fn presentation_names_are_initials_from_the_kana_else_the_case_number() {
+    assert_eq!(shown_name(true, "山田 太郎", "やまだ たろう", "R7-001"), "Y.T.");
+    assert_eq!(shown_name(true, "鈴木 花子", "スズキ　ハナコ", "R7-001"), "S.H.");
+    assert_eq!(shown_name(true, "鈴木 花子", "", "R7-001"), "R7-001");
+    assert_eq!(shown_name(false, "鈴木 花子", "", "R7-001"), "鈴木 花子");
+}
+
+#[test]
+fn snapshot_agenda_80x24() {
+    let (_s, m, _) = on_agenda(80, 24);
+    insta::assert_snapshot!("meeting_agenda_80x24", screen(&m));
+}
+
+#[test]
+fn snapshot_agenda_160x45() {
+    let (_s, m, _) = on_agenda(160, 45);
+    insta::assert_snapshot!("meeting_agenda_160x45", screen(&m));
+}
+
+#[test]
+fn snapshot_agenda_160x45_presentation() {
+    let (mut s, mut m, _) = on_agenda(160, 45);
+    pump(&mut s, &mut m, ch('p'));
+    insta::assert_snapshot!("meeting_agenda_160x45_presentation", screen(&m));
+}
+
+#[test]
+fn snapshot_attendance_80x24() {
+    let (mut s, mut m, _) = meeting_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    insta::assert_snapshot!("meeting_attendance_80x24", screen(&m));
+}
+
+#[test]
+fn snapshot_deep_form_80x24() {
+    let (mut s, mut m, _) = on_agenda(80, 24);
+    go_to(&mut s, &mut m, Track::Deep);
+    pump(&mut s, &mut m, ch('e'));
+    insta::assert_snapshot!("meeting_deep_form_80x24", screen(&m));
+}

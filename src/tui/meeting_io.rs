@@ -1,0 +1,199 @@
+//! The meeting screen's effects run against the store (the runtime's side of
+//! [`super::meeting`]): loading everything the screen shows, the lease, and each change.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use super::meeting::{self, AttendanceRow, ItemView, MeetingData, MeetingEffect, ReviewRow};
+use super::msg::Msg;
+use crate::domain::conduct::ActionLine;
+use crate::domain::sheet_merge;
+use crate::domain::{ActionStatus, DecisionKind, Id, MeetingStatus};
+use crate::store::{Store, StoreError};
+
+/// The clock for timers and the idle lock: one tick a second.
+pub fn spawn_ticker(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_secs(1));
+            if tx.send(Msg::Tick(chrono::Local::now().naive_local())).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+pub fn effect_name(e: &MeetingEffect) -> &'static str {
+    match e {
+        MeetingEffect::Load { .. } => "meeting_load",
+        MeetingEffect::Start { .. } => "meeting_start",
+        MeetingEffect::Attend(_) => "meeting_attend",
+        MeetingEffect::Review { .. } => "meeting_review_action",
+        MeetingEffect::Accept { .. } => "meeting_accept",
+        MeetingEffect::Record { .. } => "meeting_record",
+        MeetingEffect::UpdateItem { .. } => "meeting_update_item",
+        MeetingEffect::SetCurrent { .. } => "meeting_set_current",
+        MeetingEffect::Elapsed { .. } => "meeting_elapsed",
+        MeetingEffect::Draft { .. } => "meeting_draft",
+        MeetingEffect::Heartbeat { .. } => "meeting_heartbeat",
+        MeetingEffect::Replan { .. } => "meeting_replan",
+        MeetingEffect::Close { .. } => "meeting_close",
+        MeetingEffect::Release { .. } => "meeting_release",
+    }
+}
+
+fn me() -> u32 {
+    std::process::id()
+}
+
+/// Runs one meeting effect; `None` when there is nothing to tell the screen.
+pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, StoreError> {
+    let name = effect_name(&e);
+    let msg = match e {
+        MeetingEffect::Load { id, today, take_lease } => {
+            let id = match id {
+                Some(id) => Some(id),
+                None => store.meeting_to_run(today)?,
+            };
+            let Some(id) = id else { return Ok(Some(Msg::MeetingLoaded(None))) };
+            let mut read_only = None;
+            if take_lease && store.meeting(id)?.status == MeetingStatus::InProgress {
+                match store.acquire_lease(id, me()) {
+                    Ok(_) => {}
+                    Err(e @ StoreError::Invalid { .. }) => read_only = Some(e.to_string()),
+                    Err(e) => return Err(e),
+                }
+            }
+            Msg::MeetingLoaded(Some(Box::new(load(store, id, read_only)?)))
+        }
+        MeetingEffect::Start { id } => {
+            store.acquire_lease(id, me())?;
+            let m = store.start_meeting(id)?;
+            meeting::saved(format!("会議「{}」を開始しました。まず出欠を記録してください", m.title))
+        }
+        MeetingEffect::Attend(a) => {
+            store.record_attendance(&a)?;
+            store.clear_draft(a.meeting_id, &format!("attend:{}", a.agency_id))?;
+            meeting::noted(format!("{} を記録しました", a.status.label()))
+        }
+        MeetingEffect::Review { meeting_id, action_id, status, note } => {
+            let a = store.review_action(meeting_id, action_id, status, &note)?;
+            store.clear_draft(meeting_id, &format!("action:{action_id}"))?;
+            meeting::noted(format!("役割分担を「{}」にしました", a.status.label()))
+        }
+        MeetingEffect::Accept { item_id, decision, next } => {
+            store.save_accepted(item_id, &decision, next)?;
+            let number = store.case(decision.case_id)?.number;
+            meeting::noted(format!("ケース {number} を事務局案どおり承認しました"))
+        }
+        MeetingEffect::Record { item_id, record, next } => {
+            let d = store.record_item(item_id, &record, next)?;
+            let number = store.case(d.case_id)?.number;
+            meeting::saved(format!("ケース {number} の協議結果を記録しました"))
+        }
+        MeetingEffect::UpdateItem { item, current, message } => {
+            store.update_item(&item, current)?;
+            meeting::noted(message)
+        }
+        MeetingEffect::SetCurrent { meeting_id, item } => {
+            store.set_current(meeting_id, item)?;
+            return Ok(None);
+        }
+        MeetingEffect::Elapsed { item_id, secs } => {
+            store.write(|t| t.set_item_elapsed(item_id, secs))?;
+            return Ok(None);
+        }
+        MeetingEffect::Draft { meeting_id, key, body } => {
+            store.save_draft(meeting_id, &key, &body)?;
+            return Ok(None);
+        }
+        MeetingEffect::Heartbeat { meeting_id, elapsed } => {
+            store.heartbeat(meeting_id, me(), elapsed)?;
+            return Ok(None);
+        }
+        MeetingEffect::Replan { meeting_id, moves } => {
+            let n = store.move_items(meeting_id, &moves)?;
+            meeting::saved(format!("重点協議 {n} 件を次の部会・日程へ移しました"))
+        }
+        MeetingEffect::Close { meeting_id } => {
+            let s = store.close_meeting(meeting_id)?;
+            meeting::saved(format!(
+                "会議を終了しました。台帳に反映 {} 件（終結・移管 {} 件）、次回へ延期 {} 件",
+                s.updated, s.closed, s.deferred
+            ))
+        }
+        MeetingEffect::Release { meeting_id } => {
+            store.release_lease(meeting_id, me())?;
+            return Ok(None);
+        }
+    };
+    tracing::debug!(effect = name, "meeting effect done");
+    Ok(Some(msg))
+}
+
+/// Everything the meeting screen shows, in one read.
+pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingData, StoreError> {
+    let meeting = store.meeting(id)?;
+    let sessions = store.sessions(id)?;
+    let agencies = store.agencies()?;
+    let decisions = store.decisions(id)?;
+    let this_meeting_actions = store.actions_of_meeting(id)?;
+    let agency_name = |a: Option<Id>| a.and_then(|i| agencies.iter().find(|x| x.id == i)).map(|x| x.name.clone());
+    let mut items = Vec::new();
+    for item in store.agenda(id)? {
+        let case = store.case(item.case_id)?;
+        let sheets = store.sheets_of_case(case.id)?;
+        let requests = store.sheet_requests(Some(case.id))?;
+        let history = store.decisions_of_case(case.id)?.into_iter().filter(|d| d.meeting_id != id).collect();
+        let decision = decisions.iter().find(|d| d.case_id == case.id).cloned();
+        let actions = this_meeting_actions
+            .iter()
+            .filter(|a| a.case_id == case.id)
+            .map(|a| ActionLine {
+                agency: agency_name(a.agency_id).unwrap_or_default(),
+                owner: a.owner.clone(),
+                what: a.what.clone(),
+                due: a.due,
+            })
+            .collect();
+        let new_lead = decision
+            .as_ref()
+            .filter(|d| d.kind == DecisionKind::ChangeLead)
+            .and_then(|d| agency_name(d.new_lead_agency));
+        items.push(ItemView {
+            merged: sheet_merge::merge(case.id, &sheets, &requests),
+            item,
+            case,
+            history,
+            decision,
+            actions,
+            new_lead,
+        });
+    }
+    let recorded = store.attendance(id)?;
+    let mut expected = store.meeting_agencies(id)?;
+    for a in &recorded {
+        if !expected.contains(&a.agency_id) {
+            expected.push(a.agency_id);
+        }
+    }
+    let attendance = expected
+        .into_iter()
+        .filter_map(|aid| agencies.iter().find(|a| a.id == aid).cloned())
+        .map(|agency| AttendanceRow { record: recorded.iter().find(|r| r.agency_id == agency.id).cloned(), agency })
+        .collect();
+    // Open actions of earlier meetings, and those already reviewed in this one.
+    let mut reviews = Vec::new();
+    for a in store.all_actions()? {
+        let earlier = a.meeting_id != Some(id);
+        let open = a.status == ActionStatus::Open;
+        if earlier && (open || a.reviewed_in == Some(id)) {
+            let c = store.case(a.case_id)?;
+            reviews.push(ReviewRow { action: a, case_number: c.number, case_name: c.name, case_kana: c.kana });
+        }
+    }
+    reviews.sort_by(|a, b| (a.case_number.as_str(), a.action.id).cmp(&(b.case_number.as_str(), b.action.id)));
+    Ok(MeetingData { meeting, sessions, items, attendance, reviews, drafts: store.drafts(id)?, read_only, agencies })
+}

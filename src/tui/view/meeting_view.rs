@@ -1,0 +1,400 @@
+//! 会議進行 screen: the meeting's parts, the timers, attendance, the review of last meeting's
+//! actions, and the agenda walk (side list + the current item with its 事務局案, reasons,
+//! merged sheets and history). In presentation mode names are initials and the fields the
+//! configuration marks private are hidden.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::domain::conduct::{self, Phase};
+use crate::domain::mask::Masker;
+use crate::domain::{Id, ItemState, MeetingStatus, Track, wareki};
+use crate::tui::meeting::{ItemView, MeetingData, MeetingState, shown_name};
+use crate::tui::model::Model;
+
+/// The idle lock: nothing of the meeting stays on the projector.
+pub fn render_lock(f: &mut Frame<'_>) {
+    let area = f.area();
+    f.render_widget(Clear, area);
+    let y = area.y + area.height / 2;
+    let text = "画面をロックしました。何かキーを押すと戻ります";
+    f.render_widget(Paragraph::new(text).centered().dark_gray(), Rect::new(area.x, y, area.width, 1.min(area.height)));
+}
+
+pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
+    let s = &m.meeting;
+    let Some(d) = &s.data else {
+        let text = if s.loading {
+            "読み込み中…"
+        } else {
+            "開催予定の会議がありません。会議準備の画面で会議を作成し、議事次第を作ってください。"
+        };
+        f.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(Block::bordered().title(" 会議進行 ")),
+            area,
+        );
+        return;
+    };
+    let [top, timers, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    f.render_widget(Paragraph::new(title_line(s, d)), top);
+    f.render_widget(Paragraph::new(timer_line(m, d)), timers);
+    match d.meeting.status {
+        MeetingStatus::Planned => render_start(d, f, body),
+        MeetingStatus::Closed => {
+            let done = d.items.iter().filter(|i| i.item.state == ItemState::Done).count();
+            let text = format!("この会議は終了しました（協議 {done} 件）。台帳に反映済みです。");
+            f.render_widget(Paragraph::new(text).block(Block::bordered()), body);
+        }
+        MeetingStatus::InProgress => match s.phase {
+            Phase::Attendance => render_attendance(m, d, f, body),
+            Phase::ActionReview => render_reviews(m, d, f, body),
+            Phase::Agenda => render_agenda(m, d, f, body),
+        },
+    }
+}
+
+fn title_line(s: &MeetingState, d: &MeetingData) -> Line<'static> {
+    let mut spans = vec![Span::raw(format!(" {} ", d.meeting.title)).bold()];
+    for p in Phase::ALL {
+        let label = format!(" {} ", p.label());
+        spans.push(if p == s.phase { Span::raw(label).black().on_yellow() } else { Span::raw(label).dark_gray() });
+    }
+    if s.present {
+        spans.push(Span::raw(" 投影中 ").black().on_magenta());
+    }
+    if d.read_only.is_some() {
+        spans.push(Span::raw(" 閲覧のみ ").white().on_red());
+    }
+    Line::from(spans)
+}
+
+/// 議題 mm:ss/予算 │ 部会 spent │ 終了見込 hh:mm（予定 hh:mm） and the overrun warning.
+fn timer_line(m: &Model, d: &MeetingData) -> Line<'static> {
+    let s = &m.meeting;
+    let done = d.items.iter().filter(|i| i.item.state == ItemState::Done).count();
+    let mut spans = vec![Span::raw(format!(" 済 {done}/{} ", d.items.len()))];
+    let Some(session) = s.session() else { return Line::from(spans) };
+    let items: Vec<_> = d.items.iter().map(|i| i.item.clone()).collect();
+    let now = s.now.unwrap_or(session.start);
+    let clock = conduct::session_clock(session, &items, &m.config.budget, now);
+    if let Some(iv) = s.current() {
+        let budget = conduct::item_budget_secs(iv.item.track, &m.config.budget);
+        let text = format!("│ 議題 {}/{} ", conduct::clock_text(iv.item.elapsed_secs), conduct::clock_text(budget));
+        spans.push(if iv.item.elapsed_secs > budget { Span::raw(text).red().bold() } else { Span::raw(text) });
+    }
+    spans.push(Span::raw(format!("│ {} {} ", session.label, conduct::clock_text(clock.spent_secs))));
+    spans.push(Span::raw(format!(
+        "│ 終了見込 {}（予定 {}） ",
+        clock.projected_end.format("%H:%M"),
+        clock.end.format("%H:%M")
+    )));
+    if clock.overrun_secs() > 0 {
+        let mins = (clock.overrun_secs() + 59) / 60;
+        spans.push(Span::raw(format!(" {mins}分超過の見込み（F6 で再計画） ")).white().on_red().bold());
+    }
+    Line::from(spans)
+}
+
+fn render_start(d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
+    let quick = d.items.iter().filter(|i| i.item.track == Track::Quick).count();
+    let mut lines = vec![
+        Line::from(format!("場所: {}  司会: {}  記録: {}", d.meeting.place, d.meeting.chair, d.meeting.recorder)),
+        Line::from(format!("議題 {} 件（一括確認 {quick} 件・重点協議 {} 件）", d.items.len(), d.items.len() - quick)),
+    ];
+    for s in &d.sessions {
+        lines.push(Line::from(format!(
+            "  {} {} {}〜{}",
+            s.label,
+            wareki::format_short(s.date),
+            s.start.format("%H:%M"),
+            s.end.format("%H:%M")
+        )));
+    }
+    lines.push(Line::from(""));
+    if d.items.is_empty() {
+        lines.push(Line::from("議事次第がまだありません（shinko agenda build）").red());
+    }
+    lines.push(Line::from("Enter で会議を開始します").bold().yellow());
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" 開会 ")), body);
+}
+
+/// Pads to a display width (Japanese is two columns a character).
+fn pad(s: &str, w: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > w {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out + &" ".repeat(w - used)
+}
+
+/// Rows in a bordered list, the selected one highlighted and kept in view.
+fn list(f: &mut Frame<'_>, area: Rect, title: String, rows: Vec<Line<'static>>, selected: usize) {
+    let h = area.height.saturating_sub(2) as usize;
+    let top = selected.saturating_sub(h.saturating_sub(1));
+    let lines: Vec<Line<'static>> = rows
+        .into_iter()
+        .enumerate()
+        .skip(top)
+        .take(h)
+        .map(|(i, l)| if i == selected { l.style(Style::default().reversed()) } else { l })
+        .collect();
+    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(title)), area);
+}
+
+fn render_attendance(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
+    let recorded = d.attendance.iter().filter(|r| r.record.is_some()).count();
+    let rows = d
+        .attendance
+        .iter()
+        .map(|r| {
+            let (status, person, received) = match &r.record {
+                Some(a) => (
+                    a.status.label().to_string(),
+                    a.person.clone(),
+                    a.info_received_on.map(|x| format!("受領 {}", wareki::format_short(x))).unwrap_or_default(),
+                ),
+                None => ("未記録".to_string(), String::new(), String::new()),
+            };
+            Line::from(format!(" {}{}{} {received}", pad(&r.agency.name, 24), pad(&status, 22), pad(&person, 12)))
+        })
+        .collect();
+    let title =
+        format!(" 出欠 {recorded}/{} 機関（Left/Right 切替・Enter 出席・e 詳細・Tab 次へ） ", d.attendance.len());
+    list(f, body, title, rows, m.meeting.row);
+}
+
+fn render_reviews(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
+    let present = m.meeting.present;
+    let done = d.reviews.iter().filter(|r| !r.action.is_open()).count();
+    let rows = d
+        .reviews
+        .iter()
+        .map(|r| {
+            let a = &r.action;
+            let name = shown_name(present, &r.case_name, &r.case_kana, &r.case_number);
+            let due = a.due.map(wareki::format_short).unwrap_or_default();
+            let agency = m.agency_name(a.agency_id).to_string();
+            let agency = if agency.is_empty() {
+                d.agencies.iter().find(|x| Some(x.id) == a.agency_id).map(|x| x.name.clone()).unwrap_or_default()
+            } else {
+                agency
+            };
+            let status = a.status.label();
+            let styled = match a.status {
+                crate::domain::ActionStatus::Done => Span::raw(pad(status, 20)).green(),
+                crate::domain::ActionStatus::Open => Span::raw(pad(status, 20)).dark_gray(),
+                _ => Span::raw(pad(status, 20)).yellow(),
+            };
+            Line::from(vec![
+                Span::raw(format!(" {} {} ", pad(&r.case_number, 9), pad(&name, 12))),
+                styled,
+                Span::raw(format!(" {} {} {} 期限{due} {}", pad(&agency, 16), a.owner, a.what, a.review_note)),
+            ])
+        })
+        .collect();
+    let title = format!(" 前回の役割分担 確認 {done}/{}（Left/Right 切替・Enter 実施済・e メモ） ", d.reviews.len());
+    list(f, body, title, rows, m.meeting.row);
+}
+
+fn side_width(body: Rect) -> u16 {
+    if body.width >= 120 { 40 } else { 27 }
+}
+
+fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
+    let [side, main] = Layout::horizontal([Constraint::Length(side_width(body)), Constraint::Min(0)]).areas(body);
+    let present = m.meeting.present;
+    let current = d.meeting.current_item;
+    let mut session: Option<Id> = None;
+    let mut rows = Vec::new();
+    let mut selected = 0;
+    for iv in &d.items {
+        if iv.item.session_id != session {
+            session = iv.item.session_id;
+            let label = d.sessions.iter().find(|s| Some(s.id) == session).map(|s| s.label.clone()).unwrap_or_default();
+            rows.push(Line::from(format!("-- {label}")).dark_gray());
+        }
+        if Some(iv.item.id) == current {
+            selected = rows.len();
+        }
+        let state = match iv.item.state {
+            ItemState::Done => "済",
+            ItemState::Deferred => "延",
+            ItemState::Pending => "  ",
+        };
+        let track = if iv.item.track == Track::Deep { "重" } else { "一" };
+        let name = shown_name(present, &iv.case.name, &iv.case.kana, &iv.case.number);
+        let line = Line::from(format!("{state}{track} {} {name}", iv.case.number));
+        rows.push(match iv.item.state {
+            ItemState::Done => line.dark_gray(),
+            ItemState::Deferred => line.yellow(),
+            ItemState::Pending => line,
+        });
+    }
+    let pending = d.items.iter().filter(|i| i.item.state == ItemState::Pending).count();
+    list(f, side, format!(" 議題 残り{pending} "), rows, selected);
+    let (title, lines) = match m.meeting.current() {
+        Some(iv) => (format!(" {} ", iv.case.number), item_lines(m, iv)),
+        None => (" ケース協議 ".to_string(), vec![Line::from("Up/Down で議題を選んでください")]),
+    };
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title).cyan()),
+        main,
+    );
+}
+
+fn heading(text: &str) -> Line<'static> {
+    Line::from(Span::raw(format!("[{text}]")).bold().cyan())
+}
+
+/// The current item's text (tests read it too).
+pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
+    let present = m.meeting.present;
+    let c = &iv.case;
+    let hidden = |field: &str| present && m.config.confidentiality.private_fields.iter().any(|p| p == field);
+    // Free text may name the child or a sibling: every case on the agenda is blotted out.
+    let masker = present.then(|| {
+        let cases = m.meeting.data.as_ref().map(|d| d.items.iter().map(|i| &i.case).collect::<Vec<_>>());
+        Masker::for_cases(cases.unwrap_or_default())
+    });
+    let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
+    let name =
+        if present { shown_name(true, &c.name, &c.kana, &c.number) } else { format!("{}（{}）", c.name, c.kana) };
+    let track = match iv.item.track {
+        Track::Quick => Span::raw(" 一括確認 ").black().on_green(),
+        Track::Deep => Span::raw(" 重点協議 ").black().on_yellow(),
+    };
+    let state = match iv.item.state {
+        ItemState::Done => Span::raw(" 済").green().bold(),
+        ItemState::Deferred => Span::raw(" 次回へ延期").yellow().bold(),
+        ItemState::Pending => Span::raw(""),
+    };
+    let mut out = vec![
+        Line::from(vec![
+            Span::raw(format!("{name}  {} ランク{} ", c.registration.label(), c.rank)).bold(),
+            track,
+            state,
+        ]),
+        Line::from(vec![Span::raw("理由: ").dark_gray(), Span::raw(iv.item.reasons.join("、"))]),
+    ];
+    let mut facts = format!("所属: {} {}", m.agency_name(c.affiliation), c.grade);
+    facts.push_str(&format!(" │ 主担当: {}", m.agency_name(c.lead_agency)));
+    if !hidden("key_worker") && !c.key_worker.is_empty() {
+        facts.push_str(&format!("（{}）", c.key_worker));
+    }
+    facts.push_str(&format!(" │ 児相: {}", c.cgc.label()));
+    out.push(Line::from(facts));
+    if !hidden("presenting_concern") {
+        out.push(Line::from(format!("主訴: {}", mask(&c.presenting_concern))));
+    }
+
+    let dr = &iv.item.draft;
+    out.push(heading("事務局案"));
+    if !dr.summary.is_empty() {
+        out.push(Line::from(format!("  状況: {}", mask(&dr.summary))));
+    }
+    let policy = if dr.policy.is_empty() { &c.support_policy } else { &dr.policy };
+    out.push(Line::from(format!("  援助方針: {}", mask(policy))));
+    let rank = match dr.rank.as_deref() {
+        Some(r) if !r.is_empty() && r != c.rank => format!("{}→{r}", c.rank),
+        _ => format!("{}（据置）", c.rank),
+    };
+    let next = dr.next_review.map(wareki::format_short).unwrap_or_else(|| "ランクの間隔で".into());
+    out.push(Line::from(format!("  ランク: {rank}  次回確認: {next}")));
+    if let Some(r) = &dr.close_reason {
+        out.push(Line::from(format!("  終結案: {}", mask(r))).yellow());
+    }
+    for q in &iv.item.questions {
+        let who = m.agency_name(Some(q.agency_id)).to_string();
+        out.push(Line::from(format!("  {who} へ: {}", mask(&q.text))));
+    }
+
+    if let Some(dec) = &iv.decision {
+        out.push(heading("協議結果"));
+        let proposed = if dec.as_proposed { "（事務局案どおり）" } else { "" };
+        let next = dec.next_review.map(wareki::format_short).unwrap_or_else(|| "-".into());
+        out.push(
+            Line::from(format!(
+                "  {}{proposed} ランク{}→{} 次回確認 {next}",
+                dec.kind.label(),
+                dec.rank_before,
+                dec.rank_after
+            ))
+            .green(),
+        );
+        if !dec.status_summary.is_empty() && !dec.as_proposed {
+            out.push(Line::from(format!("  状況: {}", mask(&dec.status_summary))));
+        }
+        if !dec.reason.is_empty() {
+            out.push(Line::from(format!("  理由: {}", mask(&dec.reason))));
+        }
+        if let Some(lead) = &iv.new_lead {
+            out.push(Line::from(format!("  新しい主担当機関: {lead}")));
+        }
+        out.push(Line::from(format!("  援助方針: {}", mask(&dec.support_policy))));
+        for a in &iv.actions {
+            let due = a.due.map(wareki::format_short).unwrap_or_default();
+            out.push(Line::from(format!("  役割分担: {} {} {} 期限{due}", a.agency, a.owner, mask(&a.what))));
+        }
+    }
+
+    out.push(heading("アセスメントシート"));
+    if iv.merged.is_empty() {
+        out.push(Line::from("  なし").dark_gray());
+    }
+    let label = |k: &str| {
+        m.config.sheet_items.iter().find(|i| i.key == k).map(|i| i.label.clone()).unwrap_or_else(|| k.to_string())
+    };
+    for col in &iv.merged.columns {
+        let scale = match (col.previous.as_ref().and_then(|p| p.safety_scale), col.latest.safety_scale) {
+            (Some(b), Some(n)) if b != n => format!("{b}→{n}"),
+            (_, Some(n)) => n.to_string(),
+            _ => "-".into(),
+        };
+        let drop = col.scale_change().is_some_and(|x| x < 0);
+        let line = format!(
+            "  {} {} スケール{scale}",
+            wareki::format_short(col.latest.period),
+            m.agency_name(Some(col.agency_id))
+        );
+        out.push(if drop { Line::from(line).red() } else { Line::from(line) });
+        if !col.newly_ticked.is_empty() {
+            let ticks: Vec<String> = col.newly_ticked.iter().map(|k| label(k)).collect();
+            out.push(Line::from(format!("    新たに該当: {}", ticks.join("、"))).yellow());
+        }
+    }
+    for miss in &iv.merged.missing {
+        out.push(
+            Line::from(format!(
+                "  未提出: {} {}",
+                m.agency_name(Some(miss.agency_id)),
+                wareki::format_short(miss.period)
+            ))
+            .red(),
+        );
+    }
+
+    out.push(heading(&format!("これまでの協議 {}件", iv.history.len())));
+    for h in iv.history.iter().rev().take(3) {
+        out.push(Line::from(format!("  {} ランク{} {}", h.kind.label(), h.rank_after, mask(&h.support_policy))));
+    }
+    if !hidden("town") && !c.town.is_empty() {
+        out.push(Line::from(format!("町名: {}", c.town)).dark_gray());
+    }
+    if !hidden("birth_date")
+        && let Some(b) = c.birth_date
+    {
+        let age = c.age_on(m.today).map(|a| format!("（{a}歳）")).unwrap_or_default();
+        out.push(Line::from(format!("生年月日: {}{age}", wareki::display(b, true))).dark_gray());
+    }
+    out
+}

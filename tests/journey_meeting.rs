@@ -1,0 +1,261 @@
+//! The demo meeting run on the REAL binary in a real terminal (tmux): start, attendance, the
+//! review of last meeting's actions, quick items accepted with one key each, a deep item typed
+//! in Japanese, kill -9 in the middle of typing it, restart and resume at the same item with
+//! the text still there, a second instance refused, close, and the ledger read back.
+//!
+//! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use shinko::domain::{ItemState, Track};
+use shinko::store::Store;
+
+const BIN: &str = env!("CARGO_BIN_EXE_shinko");
+
+/// A tmux server of our own (its own socket), killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs")
+    }
+
+    fn keys(&self, target: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", target];
+        args.extend_from_slice(keys);
+        assert!(self.cmd(&args).status.success(), "send-keys {keys:?}");
+    }
+
+    /// Types text literally (Japanese included), as an IME would commit it.
+    fn type_text(&self, target: &str, text: &str) {
+        assert!(self.cmd(&["send-keys", "-t", target, "-l", text]).status.success());
+    }
+
+    fn screen(&self, target: &str) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", target]).stdout).into_owned()
+    }
+
+    /// Polls the screen until `pred` holds; no fixed sleeps. Fails with the last screen.
+    fn wait_for(&self, target: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen(target);
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(30) {
+                panic!("timed out waiting for {what}; the screen was:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn wait_text(&self, target: &str, text: &str) -> String {
+        self.wait_for(target, text, |s| s.contains(text))
+    }
+
+    fn pane_pid(&self, target: &str) -> u32 {
+        let out = self.cmd(&["display-message", "-p", "-t", target, "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+fn shinko(dir: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("SHINKO_TODAY", "2026-11-24")
+        .env("XDG_DATA_HOME", dir)
+        .env("XDG_CONFIG_HOME", dir)
+        .output()
+        .expect("shinko runs")
+}
+
+/// The shell line that runs the TUI in a pane, then reports how it ended.
+fn tui_script(dir: &Path, db: &Path) -> String {
+    format!(
+        "env SHINKO_TODAY=2026-11-24 XDG_DATA_HOME='{d}' XDG_CONFIG_HOME='{d}' '{bin}' --db '{db}'; \
+         echo SHINKO_EXIT=$?; sleep 600",
+        d = dir.display(),
+        bin = BIN,
+        db = db.display(),
+    )
+}
+
+/// The shinko process under the pane's shell (found by parent pid, not by name).
+fn shinko_pid(t: &Tmux, target: &str) -> u32 {
+    let shell = t.pane_pid(target);
+    let out = Command::new("pgrep").arg("-P").arg(shell.to_string()).output().expect("pgrep runs");
+    String::from_utf8_lossy(&out.stdout).lines().next().and_then(|l| l.trim().parse().ok()).expect("shinko runs")
+}
+
+/// " 済 n/" on the timer line: how many items are done.
+fn done_count(screen: &str) -> Option<usize> {
+    let rest = screen.split(" 済 ").nth(1)?;
+    rest.split('/').next()?.trim().parse().ok()
+}
+
+#[test]
+fn the_demo_meeting_run_end_to_end_survives_kill_9() {
+    if !tmux_available() {
+        if std::env::var("SHINKO_SKIP_TMUX").as_deref() == Ok("1") {
+            eprintln!("tmux がないため SHINKO_SKIP_TMUX=1 によりスキップしました");
+            return;
+        }
+        panic!(
+            "このテストには tmux が必要です（apt-get install tmux）。使えない環境では SHINKO_SKIP_TMUX=1 を設定してください"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(shinko(dir.path(), &db, &["demo", "--no-tui"]).status.success());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let (meeting, agenda) = {
+        let s = Store::open(&db, None).unwrap();
+        let m = s.meeting_to_run(today).unwrap().expect("the demo plans a next meeting");
+        let agenda: Vec<(Track, String)> =
+            s.agenda(m).unwrap().into_iter().map(|i| (i.track, s.case(i.case_id).unwrap().number)).collect();
+        (m, agenda)
+    };
+    let deep_at = agenda.iter().position(|(t, _)| *t == Track::Deep).expect("a deep item");
+    let deep_number = agenda[deep_at].1.clone();
+    assert!(agenda[..deep_at].iter().all(|(t, _)| *t == Track::Quick));
+
+    let t = Tmux { socket: format!("shinko-meeting-{}", std::process::id()) };
+    let script = tui_script(dir.path(), &db);
+    let out = t.cmd(&["new-session", "-d", "-s", "j", "-x", "120", "-y", "35", &script]);
+    assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+    t.wait_text("j", "進行管理台帳");
+
+    // Open the meeting screen and start the meeting.
+    t.keys("j", &["M-3"]);
+    t.wait_text("j", "Enter で会議を開始します");
+    t.keys("j", &["Enter"]);
+    t.wait_text("j", "まず出欠を記録してください");
+    // Attendance: two present (Enter each), the third apologises (Right twice).
+    t.keys("j", &["Enter"]);
+    t.wait_text("j", "出欠 1/");
+    t.keys("j", &["Enter"]);
+    t.wait_text("j", "出欠 2/");
+    t.keys("j", &["Right"]);
+    t.wait_text("j", "出欠 3/");
+    t.keys("j", &["Right"]);
+    t.wait_text("j", "欠席 を記録しました");
+
+    // Last meeting's actions: the first done, the second not possible with a note.
+    t.keys("j", &["Tab"]);
+    t.wait_text("j", "前回の役割分担 確認 0/");
+    t.keys("j", &["Enter"]);
+    t.wait_text("j", "前回の役割分担 確認 1/");
+    t.keys("j", &["Right", "Right"]);
+    t.wait_text("j", "実施不可（状況変化）」にしました");
+    t.keys("j", &["e"]);
+    t.wait_text("j", "の役割分担の確認");
+    t.keys("j", &["Tab"]);
+    t.type_text("j", "転居のため実施できず");
+    t.wait_text("j", "転居のため実施できず");
+    t.keys("j", &["F10"]);
+    t.wait_text("j", "前回の役割分担 確認 2/");
+
+    // The agenda: quick items accepted with ONE key each.
+    t.keys("j", &["Tab"]);
+    t.wait_for("j", "the agenda", |s| s.contains(&format!("┌ {} ", agenda[0].1)));
+    let mut keys_per_quick = Vec::new();
+    for (i, (_, number)) in agenda[..deep_at].iter().enumerate() {
+        let before = t.wait_text("j", &format!("┌ {number} "));
+        assert_eq!(done_count(&before), Some(i), "{before}");
+        t.keys("j", &["Enter"]);
+        keys_per_quick.push(1);
+        t.wait_for("j", "the next item", |s| done_count(s) == Some(i + 1));
+    }
+    assert!(keys_per_quick.iter().all(|k| *k == 1));
+
+    // The deep item: its form, Japanese typed through the terminal, then kill -9 mid-way.
+    let s = t.wait_text("j", &format!("┌ {deep_number} "));
+    assert!(s.contains("重点協議"), "{s}");
+    t.keys("j", &["Enter"]);
+    t.wait_text("j", &format!("ケース {deep_number} の協議結果"));
+    t.keys("j", &["Enter"]);
+    t.type_text("j", "学校から欠席増加の報告。母は就労で不在がち");
+    t.wait_text("j", "母は就労で不在がち");
+    let pid = shinko_pid(&t, "j");
+    assert!(Command::new("kill").arg("-9").arg(pid.to_string()).status().unwrap().success());
+    t.wait_text("j", "SHINKO_EXIT=137");
+
+    // Restart: the meeting resumes at the same item with the form and its text.
+    assert!(t.cmd(&["respawn-pane", "-k", "-t", "j", &script]).status.success());
+    t.wait_text("j", "進行管理台帳");
+    t.keys("j", &["M-3"]);
+    let s = t.wait_text("j", "前回入力中だった内容を復元しました");
+    assert!(s.contains("母は就労で不在がち") && s.contains(&format!("ケース {deep_number} の協議結果")), "{s}");
+
+    // A second instance on the same meeting is read-only; the CLI is refused.
+    assert!(t.cmd(&["new-window", "-t", "j", "-n", "second", &script]).status.success());
+    t.wait_text("j:second", "進行管理台帳");
+    t.keys("j:second", &["M-3"]);
+    t.wait_for("j:second", "read-only with the reason", |s| s.contains("閲覧のみ") && s.contains("別の shinko"));
+    t.keys("j:second", &["q"]);
+    t.wait_text("j:second", "SHINKO_EXIT=0");
+    let out = shinko(dir.path(), &db, &["record", "accept", "--meeting", &meeting.to_string(), "--case", &agenda[0].1]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("で進行中のため開けません"));
+
+    // Finish the deep item: another rank (its proposed review follows), 援助方針, one action, F10.
+    t.keys("j:0", &["Tab", "Left", "Tab", "Tab", "Tab", "Tab"]);
+    t.keys("j:0", &["C-e"]);
+    t.type_text("j:0", "児相と情報共有し見守りを強化する");
+    t.keys("j:0", &["Tab"]);
+    t.type_text("j:0", "こども家庭センター／家庭相談員／週1回の家庭訪問／2026/12/15");
+    t.wait_text("j:0", "週1回の家庭訪問");
+    t.keys("j:0", &["F10"]);
+    t.wait_text("j:0", &format!("ケース {deep_number} の協議結果を記録しました"));
+
+    // One more quick item with one key, if there is one after the deep item.
+    if let Some((Track::Quick, number)) = agenda.get(deep_at + 1) {
+        let s = t.wait_text("j:0", &format!("┌ {number} "));
+        let done = done_count(&s).unwrap();
+        t.keys("j:0", &["Enter"]);
+        t.wait_for("j:0", "accepted", |s| done_count(s) == Some(done + 1));
+    }
+
+    // Close: F12 twice; the ledger is updated.
+    t.keys("j:0", &["F12"]);
+    t.wait_text("j:0", "もう一度 F12 で確定");
+    t.keys("j:0", &["F12"]);
+    t.wait_text("j:0", "会議を終了しました");
+    t.keys("j:0", &["q"]);
+    t.wait_text("j:0", "SHINKO_EXIT=0");
+
+    let shown = shinko(dir.path(), &db, &["ledger", "show", &deep_number, "--format", "json"]);
+    assert!(shown.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let policy = v["case"]["support_policy"].as_str().unwrap();
+    assert!(policy.ends_with("児相と情報共有し見守りを強化する"), "{policy}");
+    let last = v["decisions"].as_array().unwrap().last().unwrap();
+    assert!(last["status_summary"].as_str().unwrap().contains("学校から欠席増加の報告。母は就労で不在がち"));
+    assert!(v["actions"].as_array().unwrap().iter().any(|a| a["what"] == "週1回の家庭訪問"), "{v}");
+    let list = shinko(dir.path(), &db, &["ledger", "list", "--format", "json"]);
+    assert!(list.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let row = rows.as_array().unwrap().iter().find(|r| r["number"] == deep_number.as_str()).unwrap();
+    assert_eq!(row["next_review"], last["next_review"]);
+    let s = Store::open(&db, None).unwrap();
+    assert!(s.agenda(meeting).unwrap().iter().all(|i| i.state != ItemState::Pending));
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+    assert!(s.audit_verify().unwrap().is_ok());
+}
