@@ -6,26 +6,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use common::tmux::{Tmux, tmux_or_skip};
-
-const BIN: &str = env!("CARGO_BIN_EXE_shinko");
-
-fn shinko(dir: &Path, db: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SHINKO_TODAY", "2026-11-24")
-        .env("XDG_DATA_HOME", dir)
-        .env("XDG_CONFIG_HOME", dir)
-        .output()
-        .expect("shinko runs");
-    assert!(out.status.success(), "shinko {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{BIN, shinko_ok as shinko};
 
 /// Table rows on the screen: lines of the bordered table that start with a case number.
 fn table_rows(screen: &str) -> Vec<&str> {

@@ -5,14 +5,15 @@
 //!
 //! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use common::{BIN, shinko};
 use shinko::domain::{ItemState, Track};
 use shinko::store::Store;
-
-const BIN: &str = env!("CARGO_BIN_EXE_shinko");
 
 /// A tmux server of our own (its own socket), killed when the test ends.
 struct Tmux {
@@ -72,18 +73,6 @@ impl Drop for Tmux {
 
 fn tmux_available() -> bool {
     Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
-}
-
-fn shinko(dir: &Path, db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SHINKO_TODAY", "2026-11-24")
-        .env("XDG_DATA_HOME", dir)
-        .env("XDG_CONFIG_HOME", dir)
-        .output()
-        .expect("shinko runs")
 }
 
 /// The shell line that runs the TUI in a pane, then reports how it ended.

@@ -3,25 +3,13 @@
 //! decided in Japanese, a bad value refused without change, a second instance refused, close —
 //! and the ledger read back with `shinko ledger show --format json`.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+
+use common::shinko as run;
 use shinko::domain::{ActionStatus, ItemState, Track};
 use shinko::store::Store;
-
-const BIN: &str = env!("CARGO_BIN_EXE_shinko");
-
-fn run(dir: &Path, db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("SHINKO_TODAY", "2026-11-24")
-        .env("XDG_DATA_HOME", dir)
-        .env("XDG_CONFIG_HOME", dir)
-        .output()
-        .expect("shinko runs")
-}
 
 fn ok(dir: &Path, db: &Path, args: &[&str]) -> String {
     let out = run(dir, db, args);

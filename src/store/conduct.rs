@@ -93,17 +93,7 @@ fn not_running(m: &Meeting) -> StoreError {
 
 impl Tx<'_> {
     fn lease_of(&self, meeting_id: Id) -> Result<Option<Lease>> {
-        Ok(self
-            .tx
-            .query_row("SELECT pid, host, heartbeat FROM meeting_leases WHERE meeting_id = ?1", [meeting_id], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })
-            .optional()?
-            .map(|(pid, host, hb)| Lease {
-                pid: pid as u32,
-                host,
-                heartbeat: NaiveDateTime::parse_from_str(&hb, "%Y-%m-%dT%H:%M:%S").unwrap_or_default(),
-            }))
+        read_lease(&self.tx, meeting_id)
     }
 
     /// The meeting, which must be running to record anything in it.
@@ -121,6 +111,19 @@ impl Tx<'_> {
     }
 }
 
+fn read_lease(conn: &rusqlite::Connection, meeting_id: Id) -> Result<Option<Lease>> {
+    Ok(conn
+        .query_row("SELECT pid, host, heartbeat FROM meeting_leases WHERE meeting_id = ?1", [meeting_id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })
+        .optional()?
+        .map(|(pid, host, hb)| Lease {
+            pid: pid as u32,
+            host,
+            heartbeat: NaiveDateTime::parse_from_str(&hb, "%Y-%m-%dT%H:%M:%S").unwrap_or_default(),
+        }))
+}
+
 /// The draft key of an agenda item's record.
 pub fn item_draft_key(item_id: Id) -> String {
     format!("item:{item_id}")
@@ -128,17 +131,7 @@ pub fn item_draft_key(item_id: Id) -> String {
 
 impl Store {
     pub fn lease(&self, meeting_id: Id) -> Result<Option<Lease>> {
-        Ok(self
-            .conn
-            .query_row("SELECT pid, host, heartbeat FROM meeting_leases WHERE meeting_id = ?1", [meeting_id], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })
-            .optional()?
-            .map(|(pid, host, hb)| Lease {
-                pid: pid as u32,
-                host,
-                heartbeat: NaiveDateTime::parse_from_str(&hb, "%Y-%m-%dT%H:%M:%S").unwrap_or_default(),
-            }))
+        read_lease(&self.conn, meeting_id)
     }
 
     /// Takes the meeting for process `pid`. Refused while another live process holds it; a

@@ -5,6 +5,9 @@
 
 pub mod tmux;
 
+use std::path::Path;
+use std::process::{Command, Output};
+
 use shinko::domain::meeting::Question;
 use shinko::domain::{AgendaItem, Id};
 use shinko::store::Store;
@@ -23,4 +26,27 @@ pub fn ask_institutions(store: &mut Store, meeting: Id) -> Vec<AgendaItem> {
     }
     store.write(|t| asks.iter().try_for_each(|(id, q)| t.add_question(*id, q))).unwrap();
     store.agenda(meeting).unwrap()
+}
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_shinko");
+
+/// Runs the real binary on `db` with its data and config folders inside `dir`, on the day
+/// the demo is made for.
+pub fn shinko(dir: &Path, db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("SHINKO_TODAY", "2026-11-24")
+        .env("XDG_DATA_HOME", dir)
+        .env("XDG_CONFIG_HOME", dir)
+        .output()
+        .expect("shinko runs")
+}
+
+/// [`shinko`] that must succeed; its standard output.
+pub fn shinko_ok(dir: &Path, db: &Path, args: &[&str]) -> String {
+    let out = shinko(dir, db, args);
+    assert!(out.status.success(), "shinko {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
