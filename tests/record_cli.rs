@@ -121,6 +121,7 @@ fn a_meeting_recorded_from_the_command_line_lands_in_the_ledger() {
     assert_eq!(st["attendance"], 1);
     let table = ok(dir.path(), &db, &["record", "status", "--meeting", &m]);
     assert!(table.contains("開催中") && table.contains(&deep), "{table}");
+    assert!(table.contains("重点協議") && !table.contains("\tdeep\t"), "the table speaks Japanese: {table}");
 
     // While another live shinko runs the meeting on screen, commands are refused.
     {

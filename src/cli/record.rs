@@ -321,8 +321,17 @@ fn status(store: &Store, meeting: Id, format: ListFormat) -> Result<()> {
             if let Some(c) = &out.current_case {
                 println!("現在のケース: {c}");
             }
-            for i in &out.items {
-                println!("{}\t{}\t{}\t{}", i.case, i.track, i.state, conduct::clock_text(i.elapsed_secs));
+            // The table speaks Japanese; JSON keeps the stable codes for scripts.
+            for (i, row) in items.iter().zip(&out.items) {
+                let decision = decisions.iter().find(|d| d.case_id == i.case_id).map(|d| d.kind.label());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    row.case,
+                    i.track.label(),
+                    i.state.label(),
+                    conduct::clock_text(i.elapsed_secs),
+                    decision.unwrap_or("")
+                );
             }
         }
     }
