@@ -90,7 +90,8 @@ fn ordered_decisions(r: &MeetingRecord) -> Vec<&Decision> {
 
 /// Builds the minutes. `masked` names children by initials and scrubs their names from text.
 pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDate) -> Document {
-    let voice = Voice { masker: masked.then(|| Masker::for_cases(r.cases.values())) };
+    let people = r.people.iter().map(|(n, k)| (n.as_str(), k.as_str()));
+    let voice = Voice { masker: masked.then(|| Masker::new(people)) };
     let case = |id: Id| r.cases.get(&id);
     let number = |id: Id| case(id).map(|c| c.number.clone()).unwrap_or_else(|| format!("(ID {id})"));
     let m = &r.meeting;

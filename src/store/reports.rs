@@ -37,6 +37,9 @@ pub struct MeetingRecord {
     pub closings: Vec<Id>,
     /// Every case named anywhere above.
     pub cases: BTreeMap<Id, Case>,
+    /// Name and reading of every case in the ledger, for masking: free text may name a
+    /// sibling or a closed case that the minutes do not list.
+    pub people: Vec<(String, String)>,
 }
 
 impl MeetingRecord {
@@ -71,6 +74,13 @@ fn ids(store: &Store, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Id
 
 impl Store {
     /// The minutes' facts for `meeting_id`.
+    /// (name, kana) of every case, closed ones included.
+    pub fn case_names(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare("SELECT name, kana FROM cases")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn meeting_record(&self, meeting_id: Id) -> Result<MeetingRecord> {
         let meeting = self.meeting(meeting_id)?;
         let sessions = self.sessions(meeting_id)?;
@@ -156,6 +166,7 @@ impl Store {
             new_registrations,
             closings,
             cases,
+            people: self.case_names()?,
         })
     }
 
@@ -271,6 +282,8 @@ mod tests {
         assert_eq!(next.previous_date, r.date);
         assert!(!next.reviewed_actions.is_empty());
         assert!(next.reviewed_actions.iter().all(|a| a.status == ActionStatus::Open));
+        // Masking knows every child in the ledger, not only those the minutes list.
+        assert_eq!(r.people.len() as i64, s.case_count(true).unwrap());
     }
 
     #[test]
