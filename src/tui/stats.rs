@@ -54,30 +54,12 @@ mod tests {
     use super::super::keymap::Keymap;
     use super::super::model::{Model, Screen};
     use super::super::msg::Msg;
-    use super::super::runtime::execute;
-    use super::super::update::update;
+    use super::super::tests::{pump, today};
     use super::super::view;
     use super::*;
     use crate::demo::{self, Scale};
     use crate::domain::Config;
     use crate::store::Store;
-
-    fn today() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-    }
-
-    /// `update`, then every effect against the store and its reply back through `update`.
-    fn pump(store: &mut Store, m: &mut Model, msg: Msg) -> Vec<Effect> {
-        let mut seen = Vec::new();
-        let mut queue = vec![msg];
-        while let Some(msg) = queue.pop() {
-            for e in update(m, msg) {
-                seen.push(e.clone());
-                queue.extend(execute(store, e));
-            }
-        }
-        seen
-    }
 
     fn key(code: KeyCode, mods: KeyModifiers) -> Msg {
         Msg::Key(KeyEvent::new(code, mods))

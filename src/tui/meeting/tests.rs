@@ -13,28 +13,8 @@ use crate::store::Store;
 use crate::tui::keymap::Keymap;
 use crate::tui::model::{Model, Screen};
 use crate::tui::runtime::execute;
-use crate::tui::tests::buffer_text;
-use crate::tui::update::update;
+use crate::tui::tests::{buffer_text, pump, today};
 use crate::tui::view;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-}
-
-/// Runs `msg` through `update` and its effects through the store, as the runtime does.
-fn pump(store: &mut Store, m: &mut Model, msg: Msg) -> Vec<Effect> {
-    let mut seen = Vec::new();
-    let mut queue = vec![msg];
-    while let Some(msg) = queue.pop() {
-        for e in update(m, msg) {
-            seen.push(e.clone());
-            if let Some(reply) = execute(store, e) {
-                queue.push(reply);
-            }
-        }
-    }
-    seen
-}
 
 fn key(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
