@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
-use super::detail_view;
+use super::{detail_view, fit};
 use crate::domain::{CaseStatus, wareki};
 use crate::tui::layout;
 use crate::tui::ledger::{FilterField, LedgerFocus, LedgerState};
@@ -57,21 +57,6 @@ fn render_bar(m: &Model, f: &mut Frame<'_>, area: Rect) {
             f.set_cursor_position(Position::new(x, area.y));
         }
     }
-}
-
-/// `s` cut or padded to exactly `w` display columns.
-fn fit(s: &str, w: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + cw > w {
-            break;
-        }
-        used += cw;
-        out.push(c);
-    }
-    out + &" ".repeat(w - used)
 }
 
 /// Drops the first `cols` display columns of `s` (the input's horizontal scroll).

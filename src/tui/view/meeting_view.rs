@@ -14,6 +14,7 @@ use crate::domain::mask::Masker;
 use crate::domain::{Id, ItemState, MeetingStatus, Track, wareki};
 use crate::tui::meeting::{ItemView, MeetingData, MeetingState, shown_name};
 use crate::tui::model::Model;
+use crate::tui::view::fit;
 
 /// The idle lock: nothing of the meeting stays on the projector.
 pub fn render_lock(f: &mut Frame<'_>) {
@@ -122,21 +123,6 @@ fn render_start(d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" 開会 ")), body);
 }
 
-/// Pads to a display width (Japanese is two columns a character).
-fn pad(s: &str, w: usize) -> String {
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + cw > w {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    out + &" ".repeat(w - used)
-}
-
 /// Rows in a bordered list, the selected one highlighted and kept in view.
 fn list(f: &mut Frame<'_>, area: Rect, title: String, rows: Vec<Line<'static>>, selected: usize) {
     let h = area.height.saturating_sub(2) as usize;
@@ -165,7 +151,7 @@ fn render_attendance(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) 
                 ),
                 None => ("未記録".to_string(), String::new(), String::new()),
             };
-            Line::from(format!(" {}{}{} {received}", pad(&r.agency.name, 24), pad(&status, 22), pad(&person, 12)))
+            Line::from(format!(" {}{}{} {received}", fit(&r.agency.name, 24), fit(&status, 22), fit(&person, 12)))
         })
         .collect();
     let title =
@@ -191,14 +177,14 @@ fn render_reviews(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
             };
             let status = a.status.label();
             let styled = match a.status {
-                crate::domain::ActionStatus::Done => Span::raw(pad(status, 20)).green(),
-                crate::domain::ActionStatus::Open => Span::raw(pad(status, 20)).dark_gray(),
-                _ => Span::raw(pad(status, 20)).yellow(),
+                crate::domain::ActionStatus::Done => Span::raw(fit(status, 20)).green(),
+                crate::domain::ActionStatus::Open => Span::raw(fit(status, 20)).dark_gray(),
+                _ => Span::raw(fit(status, 20)).yellow(),
             };
             Line::from(vec![
-                Span::raw(format!(" {} {} ", pad(&r.case_number, 9), pad(&name, 12))),
+                Span::raw(format!(" {} {} ", fit(&r.case_number, 9), fit(&name, 12))),
                 styled,
-                Span::raw(format!(" {} {} {} 期限{due} {}", pad(&agency, 16), a.owner, a.what, a.review_note)),
+                Span::raw(format!(" {} {} {} 期限{due} {}", fit(&agency, 16), a.owner, a.what, a.review_note)),
             ])
         })
         .collect();
