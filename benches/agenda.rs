@@ -4,38 +4,23 @@
 //!
 //! Run: cargo bench --bench agenda
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
-use shinko::demo::{self, Scale};
+use common::today;
 use shinko::domain::Config;
 use shinko::store::Store;
 
 const CASES: usize = 100_000;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-}
-
 /// A working copy of the cached 100k database (generated on first use) and its next meeting.
 fn db() -> &'static (PathBuf, i64) {
     static DB: OnceLock<(PathBuf, i64)> = OnceLock::new();
     DB.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-        std::fs::create_dir_all(&dir).unwrap();
-        let cached = dir.join(format!("agenda-{CASES}-v1.db"));
-        if !cached.exists() {
-            let tmp = dir.join("agenda-building.db");
-            let _ = std::fs::remove_file(&tmp);
-            let start = std::time::Instant::now();
-            let mut s = Store::open(&tmp, None).unwrap();
-            demo::generate(&mut s, Scale::Cases(CASES), 1, today()).unwrap();
-            drop(s);
-            std::fs::rename(&tmp, &cached).unwrap();
-            eprintln!("generated {CASES} cases in {:.1?}", start.elapsed());
-        }
-        let work = dir.join("agenda-work.db");
+        let cached = common::cached_demo("agenda", CASES);
+        let work = common::dir().join("agenda-work.db");
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", work.display()));
         }

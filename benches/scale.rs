@@ -3,39 +3,21 @@
 //!
 //! Run: cargo bench --bench scale
 
+mod common;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
-use shinko::demo::{self, Scale};
+use common::today;
 use shinko::domain::search;
 use shinko::store::{CaseFilter, CaseRow, CaseSort, Store};
 
 const CASES: usize = 100_000;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-}
-
 /// Path of the cached 100k database, generating it on first use.
 fn db() -> &'static PathBuf {
     static DB: OnceLock<PathBuf> = OnceLock::new();
-    DB.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join(format!("scale-{CASES}-v1.db"));
-        if !path.exists() {
-            let tmp = dir.join("scale-building.db");
-            let _ = std::fs::remove_file(&tmp);
-            let start = std::time::Instant::now();
-            let mut s = Store::open(&tmp, None).unwrap();
-            demo::generate(&mut s, Scale::Cases(CASES), 1, today()).unwrap();
-            drop(s);
-            std::fs::rename(&tmp, &path).unwrap();
-            eprintln!("generated {CASES} cases in {:.1?}", start.elapsed());
-        }
-        path
-    })
+    DB.get_or_init(|| common::cached_demo("scale", CASES))
 }
 
 fn rows() -> &'static Vec<CaseRow> {

@@ -4,42 +4,25 @@
 //!
 //! Run: cargo bench --bench trust
 
+mod common;
+
 use std::path::PathBuf;
+
 use std::sync::OnceLock;
 
-use chrono::NaiveDate;
-use shinko::demo::{self, Scale};
 use shinko::store::{Store, crypto};
 
 const CASES: usize = 20_000;
 const PASS: &str = "ベンチマーク用の合言葉";
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
-}
-
-fn dir() -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// The plaintext and the encrypted copy of the same demo municipality.
 fn db(encrypted: bool) -> &'static PathBuf {
     static DBS: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
     let (plain, enc) = DBS.get_or_init(|| {
-        let plain = dir().join(format!("trust-{CASES}-v1.db"));
-        let enc = dir().join(format!("trust-{CASES}-v1-encrypted.db"));
-        if !plain.exists() {
-            let tmp = dir().join("trust-building.db");
-            let _ = std::fs::remove_file(&tmp);
-            let mut s = Store::open(&tmp, None).unwrap();
-            demo::generate(&mut s, Scale::Cases(CASES), 1, today()).unwrap();
-            drop(s);
-            std::fs::rename(&tmp, &plain).unwrap();
-        }
+        let plain = common::cached_demo("trust", CASES);
+        let enc = common::dir().join(format!("trust-{CASES}-v1-encrypted.db"));
         if !enc.exists() {
-            let tmp = dir().join("trust-encrypting.db");
+            let tmp = common::dir().join("trust-encrypting.db");
             std::fs::copy(&plain, &tmp).unwrap();
             crypto::encrypt_in_place(&tmp, PASS).unwrap();
             std::fs::rename(&tmp, &enc).unwrap();
@@ -76,7 +59,7 @@ fn audit_verify_all(bencher: divan::Bencher, encrypted: bool) {
 /// One edit as the ledger makes it: validate, write, audit, commit with fsync (WAL, FULL).
 #[divan::bench(args = [false, true], sample_count = 30)]
 fn audited_edit(bencher: divan::Bencher, encrypted: bool) {
-    let work = tempfile::tempdir_in(dir()).unwrap();
+    let work = tempfile::tempdir_in(common::dir()).unwrap();
     let path = work.path().join("edit.db");
     std::fs::copy(db(encrypted), &path).unwrap();
     let mut s = Store::open(&path, encrypted.then_some(PASS)).unwrap();
@@ -93,7 +76,7 @@ fn audited_edit(bencher: divan::Bencher, encrypted: bool) {
 #[divan::bench(args = [false, true], sample_count = 5)]
 fn backup(bencher: divan::Bencher, encrypted: bool) {
     let s = open(encrypted);
-    let work = tempfile::tempdir_in(dir()).unwrap();
+    let work = tempfile::tempdir_in(common::dir()).unwrap();
     let mut n = 0;
     bencher.bench_local(|| {
         n += 1;

@@ -1,0 +1,38 @@
+//! Shared by the benches: the day the demo is made for, and demo databases generated once and
+//! cached under target/bench-data.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use shinko::demo::{self, Scale};
+use shinko::store::Store;
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+/// target/bench-data, created if needed.
+pub fn dir() -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// `{name}-{cases}-v1.db`: a demo municipality of `cases` cases, generated on first use (into
+/// a temporary file renamed at the end, so an interrupted run never leaves a half database).
+pub fn cached_demo(name: &str, cases: usize) -> PathBuf {
+    let path = dir().join(format!("{name}-{cases}-v1.db"));
+    if !path.exists() {
+        let tmp = dir().join(format!("{name}-building.db"));
+        let _ = std::fs::remove_file(&tmp);
+        let start = std::time::Instant::now();
+        let mut s = Store::open(&tmp, None).unwrap();
+        demo::generate(&mut s, Scale::Cases(cases), 1, today()).unwrap();
+        drop(s);
+        std::fs::rename(&tmp, &path).unwrap();
+        eprintln!("generated {cases} cases in {:.1?}", start.elapsed());
+    }
+    path
+}
