@@ -7,5 +7,6 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod exchange;
+pub mod platform;
 pub mod store;
 pub mod tui;

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 pub enum OutputError {
     #[error("{path} は既に存在します。上書きする場合は --force を指定してください")]
     Exists { path: String },
-    #[error("{path} に書き込めません: {source}")]
-    Io { path: String, source: std::io::Error },
+    // `cause`, not `source`: the reason is in the sentence once, not repeated by the chain.
+    #[error("{path} に書き込めません: {cause}")]
+    Io { path: String, cause: std::io::Error },
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.display().to_string(), source }
+    move |cause| OutputError::Io { path: path.display().to_string(), cause }
 }
 
 /// Refuses an existing path unless `force`.
@@ -37,13 +38,15 @@ pub fn write_via(path: &Path, force: bool, fill: impl FnOnce(&Path) -> std::io::
     let tmp = tempfile::Builder::new().prefix(".shinko-").suffix(".part").tempfile_in(dir).map_err(io(path))?;
     restrict(tmp.path()).map_err(io(path))?;
     fill(tmp.path()).map_err(io(path))?;
-    fs::File::open(tmp.path()).and_then(|f| f.sync_all()).map_err(io(path))?;
+    // Through the temporary file's own read-write handle: Windows refuses FlushFileBuffers on a
+    // handle opened read-only (os error 5), which is what `File::open` gives.
+    tmp.as_file().sync_all().map_err(io(path))?;
     let persisted = if force { tmp.persist(path) } else { tmp.persist_noclobber(path) };
     persisted.map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
             OutputError::Exists { path: path.display().to_string() }
         } else {
-            OutputError::Io { path: path.display().to_string(), source: e.error }
+            OutputError::Io { path: path.display().to_string(), cause: e.error }
         }
     })?;
     Ok(())
@@ -52,23 +55,21 @@ pub fn write_via(path: &Path, force: bool, fill: impl FnOnce(&Path) -> std::io::
 /// Creates `dir` (and parents) if missing, owner-only.
 pub fn ensure_dir(dir: &Path) -> Result<PathBuf, OutputError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
-    }
+    // Best effort: a folder the user already shares (or a USB stick without ACLs) keeps its own.
+    let _ = crate::platform::restrict_dir(dir);
     Ok(dir.to_path_buf())
 }
 
-#[cfg(unix)]
+/// Owner-only before anything is written into it. Windows volumes without ACLs (FAT32/exFAT
+/// sticks) refuse; the file is still written there, as the user chose that place.
 fn restrict(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn restrict(_path: &Path) -> std::io::Result<()> {
-    Ok(())
+    match crate::platform::restrict_file(path) {
+        Err(e) if cfg!(windows) => {
+            tracing::warn!(os_error = e.raw_os_error(), "owner-only ACL not applied");
+            Ok(())
+        }
+        r => r,
+    }
 }
 
 /// A file name safe on every OS, from text that may hold Japanese and punctuation.
