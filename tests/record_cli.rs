@@ -123,14 +123,14 @@ fn a_meeting_recorded_from_the_command_line_lands_in_the_ledger() {
     assert!(table.contains("開催中") && table.contains(&deep), "{table}");
     assert!(table.contains("重点協議") && !table.contains("\tdeep\t"), "the table speaks Japanese: {table}");
 
-    // While another live shinko runs the meeting on screen, commands are refused.
-    {
-        let mut s = Store::open(&db, None).unwrap();
-        s.acquire_lease(meeting, 1).unwrap();
-    }
+    // While another live shinko runs the meeting on screen (it holds the lease, and with it
+    // the lease lock, for as long as it is open), commands are refused.
+    let mut screen = Store::open(&db, None).unwrap();
+    screen.acquire_lease(meeting, 1).unwrap();
     let err = fails(dir.path(), &db, &["record", "close", "--meeting", &m]);
     assert!(err.contains("別の shinko（PID 1）で進行中"), "{err}");
-    Store::open(&db, None).unwrap().release_lease(meeting, 1).unwrap();
+    screen.release_lease(meeting, 1).unwrap();
+    drop(screen);
 
     let out = ok(dir.path(), &db, &["record", "close", "--meeting", &m]);
     assert!(out.contains("台帳に反映 2 件"), "{out}");

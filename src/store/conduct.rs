@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
+use super::lease_lock::Probe;
 use super::{Result, Store, StoreError, Tx};
 use crate::domain::conduct::{self, DeepRecord, Move};
 use crate::domain::{
@@ -33,55 +34,29 @@ pub struct CloseSummary {
     pub deferred: usize,
 }
 
-/// This machine's name: a pid only says something about a process on the same machine.
+/// This machine's name: a pid (and a lease lock) only say something on the same machine.
 pub fn this_host() -> String {
-    #[cfg(unix)]
-    {
-        let mut buf = [0u8; 256];
-        // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it or
-        // truncates, and we stop at the first NUL either way.
-        let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-        if r == 0 {
-            let end = buf.iter().position(|b| *b == 0).unwrap_or(buf.len());
-            return String::from_utf8_lossy(&buf[..end]).into_owned();
-        }
-    }
-    String::new()
-}
-
-#[cfg(unix)]
-fn pid_alive(pid: u32) -> bool {
-    // Signal 0 only asks whether the process exists (EPERM: it does, owned by someone else).
-    // SAFETY: kill with signal 0 sends nothing.
-    let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
-    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-}
-
-#[cfg(not(unix))]
-fn pid_alive(_pid: u32) -> bool {
-    // Without a way to ask, only the heartbeat decides.
-    true
+    crate::platform::host_name()
 }
 
 impl Lease {
-    /// Whether the holder still runs: a fresh heartbeat and, on this machine, a live process.
-    pub fn is_live(&self, now: NaiveDateTime, host: &str) -> bool {
-        if (now - self.heartbeat).num_seconds() > LEASE_STALE_SECS {
-            return false;
-        }
-        self.host != host || pid_alive(self.pid)
+    /// Whether the holder still runs: its heartbeat is fresh and, on this machine, it still
+    /// holds the lease lock. A closed or killed window frees the lock at once, whatever its
+    /// pid now names; a hung one stops beating and is taken over after [`LEASE_STALE_SECS`].
+    /// From another machine only the heartbeat can tell.
+    fn is_live(&self, now: NaiveDateTime, host: &str, lock: &Probe) -> bool {
+        let fresh = (now - self.heartbeat).num_seconds() <= LEASE_STALE_SECS;
+        fresh && (self.host != host || !matches!(lock, Probe::Taken(_)))
     }
 }
 
-fn held_elsewhere(meeting_id: Id, lease: &Lease) -> StoreError {
-    let _ = meeting_id;
-    StoreError::invalid(
-        "会議",
-        format!(
-            "この会議は別の shinko（PID {}）で進行中のため開けません。そちらを終了してから開いてください（応答が{}秒途絶えた場合は引き継げます）",
-            lease.pid, LEASE_STALE_SECS
-        ),
-    )
+fn held_elsewhere(lease: &Lease) -> StoreError {
+    StoreError::LeaseHeld {
+        pid: lease.pid,
+        host: if lease.host.is_empty() { "不明".into() } else { lease.host.clone() },
+        last_seen: lease.heartbeat.format("%Y-%m-%d %H:%M:%S").to_string(),
+        stale_secs: LEASE_STALE_SECS,
+    }
 }
 
 fn not_running(m: &Meeting) -> StoreError {
@@ -134,19 +109,31 @@ impl Store {
         read_lease(&self.conn, meeting_id)
     }
 
+    /// Where this store's database lives (None in memory).
+    fn db_path(&self) -> Option<std::path::PathBuf> {
+        self.conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
+    }
+
+    fn probe_lock(&self, meeting_id: Id) -> Result<Probe> {
+        self.lease_locks.probe(self.db_path().as_deref(), meeting_id).map_err(StoreError::io("会議の占有ロック"))
+    }
+
     /// Takes the meeting for process `pid`. Refused while another live process holds it; a
-    /// stale lease (its process gone, or silent for [`LEASE_STALE_SECS`]) is taken over and
-    /// the pid it had is returned.
+    /// lease whose holder is gone (its lock free on this machine, or silent for
+    /// [`LEASE_STALE_SECS`] on another) is taken over and the pid it had is returned.
     pub fn acquire_lease(&mut self, meeting_id: Id, pid: u32) -> Result<Option<u32>> {
         let host = this_host();
         let now = self.now();
-        self.write(|t| {
+        let lock = self.probe_lock(meeting_id)?;
+        let taken_over = self.write(|t| {
             t.meeting(meeting_id)?;
             let before = t.lease_of(meeting_id)?;
             let taken_over = match &before {
                 Some(l) if l.pid == pid && l.host == host => None,
-                Some(l) if l.is_live(now, &host) => return Err(held_elsewhere(meeting_id, l)),
+                Some(l) if l.is_live(now, &host, &lock) => return Err(held_elsewhere(l)),
                 Some(l) => Some(l.pid),
+                // Someone holds the lock but has not written its lease yet: it is starting.
+                None if matches!(lock, Probe::HeldElsewhere) => return Err(StoreError::Busy),
                 None => None,
             };
             let at = t.at().to_string();
@@ -158,29 +145,33 @@ impl Store {
             let old = before.map(|l| l.pid.to_string());
             t.audit("meeting_lease", Some(meeting_id), "pid", old.as_deref(), Some(&pid.to_string()))?;
             Ok(taken_over)
-        })
+        })?;
+        self.lease_locks.keep(meeting_id, lock);
+        Ok(taken_over)
     }
 
     /// Keeps the lease fresh and stores the current item's timer. Fails if the lease was lost.
     pub fn heartbeat(&mut self, meeting_id: Id, pid: u32, elapsed: Option<(Id, i64)>) -> Result<()> {
         let host = this_host();
-        self.write(|t| {
+        let kept = self.write(|t| {
             let at = t.at().to_string();
             let n = t.tx.execute(
                 "UPDATE meeting_leases SET heartbeat = ?1 WHERE meeting_id = ?2 AND pid = ?3 AND host = ?4",
                 params![at, meeting_id, pid as i64, host],
             )?;
             if n == 0 {
-                return Err(StoreError::invalid(
-                    "会議",
-                    "この会議の進行を別の shinko が引き継ぎました。画面を閉じてください",
-                ));
+                return Ok(false);
             }
             if let Some((item, secs)) = elapsed {
                 t.set_item_elapsed(item, secs)?;
             }
-            Ok(())
-        })
+            Ok(true)
+        })?;
+        if !kept {
+            self.lease_locks.release(meeting_id);
+            return Err(StoreError::LeaseLost);
+        }
+        Ok(())
     }
 
     pub fn release_lease(&mut self, meeting_id: Id, pid: u32) -> Result<()> {
@@ -193,18 +184,21 @@ impl Store {
                 t.audit("meeting_lease", Some(meeting_id), "pid", Some(&pid.to_string()), None)?;
             }
             Ok(())
-        })
+        })?;
+        self.lease_locks.release(meeting_id);
+        Ok(())
     }
 
     /// For one-shot commands: refuses while another live process runs the meeting.
     pub fn ensure_not_held_elsewhere(&self, meeting_id: Id, pid: u32) -> Result<()> {
         let host = this_host();
-        match self.lease(meeting_id)? {
-            Some(l) if !(l.pid == pid && l.host == host) && l.is_live(self.now(), &host) => {
-                Err(held_elsewhere(meeting_id, &l))
-            }
-            _ => Ok(()),
+        let Some(l) = self.lease(meeting_id)? else { return Ok(()) };
+        if l.pid == pid && l.host == host {
+            return Ok(());
         }
+        // The probe's lock, if it took one, is dropped at once: this command holds nothing.
+        let lock = self.probe_lock(meeting_id)?;
+        if l.is_live(self.now(), &host, &lock) { Err(held_elsewhere(&l)) } else { Ok(()) }
     }
 
     /// The meeting to open on the meeting screen: one in progress, else the next planned one.
@@ -411,7 +405,7 @@ impl Store {
         for i in &items {
             dated.push((i.clone(), self.item_date(i)?));
         }
-        self.write(|t| {
+        let sum = self.write(|t| {
             let mut m = t.running_meeting(meeting_id)?;
             let mut sum = CloseSummary::default();
             for (item, on) in &dated {
@@ -452,7 +446,11 @@ impl Store {
             t.tx.execute("DELETE FROM meeting_drafts WHERE meeting_id = ?1", [meeting_id])?;
             t.tx.execute("DELETE FROM meeting_leases WHERE meeting_id = ?1", [meeting_id])?;
             Ok(sum)
-        })
+        })?;
+        // A closed meeting never runs again: its lock file goes with it.
+        let db = self.db_path();
+        self.lease_locks.forget(db.as_deref(), meeting_id);
+        Ok(sum)
     }
 }
 
@@ -504,6 +502,49 @@ mod tests {
         s.release_lease(m, me).unwrap();
         assert!(s.lease(m).unwrap().is_none());
         assert!(s.heartbeat(m, me, None).is_err(), "a lost lease is reported");
+    }
+
+    /// Two windows on one database file: the second is refused while the first runs, and
+    /// takes over at once when the first is closed without releasing (killed, window shut),
+    /// even though a process with the first one's pid may run (pids are reused on Windows).
+    #[test]
+    fn a_closed_window_frees_the_meeting_at_once_and_a_reused_pid_does_not_hold_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("m.db");
+        let m = {
+            let mut s = Store::open(&db, None).unwrap();
+            let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
+            s.start_meeting(sum.next_meeting).unwrap();
+            sum.next_meeting
+        };
+        let mut first = Store::open(&db, None).unwrap();
+        let mut second = Store::open(&db, None).unwrap();
+        assert_eq!(first.acquire_lease(m, 4242).unwrap(), None);
+        assert!(super::super::lease_lock::lock_path(&db, m).exists());
+        match second.acquire_lease(m, 4343) {
+            Err(StoreError::LeaseHeld { pid, host, .. }) => assert_eq!((pid, host), (4242, this_host())),
+            other => panic!("the second window must be refused: {other:?}"),
+        }
+        assert!(matches!(second.ensure_not_held_elsewhere(m, 4343), Err(StoreError::LeaseHeld { .. })));
+        drop(first);
+        assert_eq!(second.acquire_lease(m, 4343).unwrap(), Some(4242), "taken over without waiting");
+        // A lease row naming a live pid (1 always runs) whose process holds no lock is stale.
+        second.release_lease(m, 4343).unwrap();
+        second
+            .write(|t| {
+                let at = t.at().to_string();
+                t.tx.execute(
+                    "INSERT INTO meeting_leases(meeting_id, pid, host, heartbeat) VALUES (?1, 1, ?2, ?3)",
+                    params![m, this_host(), at],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        let mut third = Store::open(&db, None).unwrap();
+        assert_eq!(third.acquire_lease(m, 4444).unwrap(), Some(1));
+        assert!(matches!(second.heartbeat(m, 4343, None), Err(StoreError::LeaseLost)));
+        third.close_meeting(m).unwrap();
+        assert!(!super::super::lease_lock::lock_path(&db, m).exists(), "a closed meeting leaves no lock file");
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
             if take_lease && store.meeting(id)?.status == MeetingStatus::InProgress {
                 match store.acquire_lease(id, me()) {
                     Ok(_) => {}
-                    Err(e @ StoreError::Invalid { .. }) => read_only = Some(e.to_string()),
+                    Err(e @ StoreError::LeaseHeld { .. }) => read_only = Some(e.to_string()),
                     Err(e) => return Err(e),
                 }
             }
