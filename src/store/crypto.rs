@@ -109,7 +109,7 @@ impl Store {
     /// Fails with Busy while another connection (another shinko window) has the database open,
     /// because leaving WAL mode needs exclusive access. Re-keying or replacing the file under an
     /// open connection would leave it writing to a file that is no longer the database.
-    fn ensure_alone(&self) -> Result<()> {
+    pub(crate) fn ensure_alone(&self) -> Result<()> {
         let mode: String = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0)).map_err(busy_aware)?;
         if mode != "delete" { Err(StoreError::Busy) } else { Ok(()) }
     }
@@ -122,15 +122,29 @@ impl Store {
     }
 }
 
+/// What became of the plaintext file after [`encrypt_in_place`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaintextFate {
+    /// Its blocks were overwritten with zeros and flushed, then it was removed.
+    Wiped,
+    /// It was replaced but could not be overwritten first (e.g. a volume without hard links);
+    /// its old blocks may remain on the disk until reused.
+    ReplacedOnly,
+}
+
 /// Encrypts the plaintext database at `path` under `passphrase`, in place.
 ///
 /// The encrypted copy is written with `sqlcipher_export` into a temporary file in the same
 /// folder (owner-only, never plaintext), checked, and renamed over the original in one atomic
-/// step: a crash leaves either the plaintext or the encrypted database, never half of one. The
-/// original's blocks are then overwritten with zeros through a handle opened before the rename.
-/// That overwrite is best effort: SSDs, copy-on-write file systems, snapshots and backups may
-/// keep the old blocks (see docs/security.md).
-pub fn encrypt_in_place(path: &Path, passphrase: &str) -> Result<()> {
+/// step: a crash leaves either the plaintext or the encrypted database, never half of one.
+///
+/// No handle to the original may stay open across that rename (Windows refuses to replace a
+/// file that is open). So a second name (a hard link) is made for the original first; once the
+/// encrypted copy holds the database's name, the plaintext is reached through that second name,
+/// overwritten with zeros, flushed and removed. That overwrite is best effort: SSDs,
+/// copy-on-write file systems, snapshots and backups may keep the old blocks (see
+/// docs/security.md). The result says whether it happened at all.
+pub fn encrypt_in_place(path: &Path, passphrase: &str) -> Result<PlaintextFate> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let store = Store::open(path, None)?;
     store.checkpoint()?;
@@ -141,7 +155,7 @@ pub fn encrypt_in_place(path: &Path, passphrase: &str) -> Result<()> {
         .prefix(".shinko-encrypt-")
         .suffix(".part")
         .tempfile_in(dir)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        .map_err(StoreError::io("暗号化用の一時ファイルの作成"))?;
     let tmp_path = tmp.path().to_string_lossy().into_owned();
     store.conn.execute("ATTACH DATABASE ?1 AS encrypted KEY ?2", [tmp_path.as_str(), passphrase])?;
     let exported = store
@@ -163,31 +177,61 @@ pub fn encrypt_in_place(path: &Path, passphrase: &str) -> Result<()> {
     }
     remove_sidecars(tmp.path());
 
-    let mut old = OpenOptions::new().write(true).open(path).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let len = old.metadata().map(|m| m.len()).unwrap_or(0);
-    tmp.as_file().sync_all().map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tmp.persist(path).map_err(|e| StoreError::Corrupt(e.error.to_string()))?;
+    let plain = plaintext_name(path);
+    if plain.exists() {
+        // Left by a crash during an earlier encryption: an older plaintext copy. Wipe it now.
+        wipe_and_remove(&plain);
+    }
+    let linked = std::fs::hard_link(path, &plain).is_ok();
+    tmp.as_file().sync_all().map_err(StoreError::io("暗号化したコピーの書き込み"))?;
+    if let Err(e) = tmp.persist(path) {
+        if linked {
+            let _ = std::fs::remove_file(&plain);
+        }
+        return Err(StoreError::io("暗号化したデータベースへの置き換え")(e.error));
+    }
     sync_dir(dir);
-    wipe(&mut old, len);
     remove_sidecars(path);
-    Ok(())
+    let fate = if linked && wipe_and_remove(&plain) { PlaintextFate::Wiped } else { PlaintextFate::ReplacedOnly };
+    sync_dir(dir);
+    Ok(fate)
 }
 
-/// Overwrites `len` bytes of an open file with zeros and flushes them (best effort).
-fn wipe(f: &mut File, len: u64) {
+/// The second name the plaintext has while [`encrypt_in_place`] replaces it.
+fn plaintext_name(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".plaintext-wipe");
+    PathBuf::from(p)
+}
+
+/// Overwrites a closed file with zeros, flushes and removes it; whether the overwrite and the
+/// flush both succeeded (it is removed either way, if it can be).
+fn wipe_and_remove(path: &Path) -> bool {
+    let wiped = match OpenOptions::new().write(true).open(path) {
+        Ok(mut f) => {
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            wipe(&mut f, len)
+        }
+        Err(_) => false,
+    };
+    std::fs::remove_file(path).is_ok() && wiped
+}
+
+/// Overwrites `len` bytes of an open file with zeros and flushes them; whether it all worked.
+fn wipe(f: &mut File, len: u64) -> bool {
     let zeros = vec![0u8; 64 * 1024];
     if f.seek(SeekFrom::Start(0)).is_err() {
-        return;
+        return false;
     }
     let mut left = len;
     while left > 0 {
         let n = left.min(zeros.len() as u64) as usize;
         if f.write_all(&zeros[..n]).is_err() {
-            return;
+            return false;
         }
         left -= n as u64;
     }
-    let _ = f.sync_all();
+    f.sync_all().is_ok()
 }
 
 /// The WAL and shared-memory files SQLite keeps beside a database.
@@ -199,14 +243,12 @@ pub fn sidecars(path: &Path) -> [PathBuf; 2] {
     })
 }
 
-/// Removes a closed database's WAL and shared-memory files, wiping the WAL first.
+/// Removes a closed database's WAL and shared-memory files, wiping them first.
 pub(crate) fn remove_sidecars(path: &Path) {
     for p in sidecars(path) {
-        if let Ok(mut f) = OpenOptions::new().write(true).open(&p) {
-            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-            wipe(&mut f, len);
+        if p.exists() {
+            wipe_and_remove(&p);
         }
-        let _ = std::fs::remove_file(&p);
     }
 }
 
@@ -247,7 +289,7 @@ mod tests {
             s.write(|t| t.set_setting("k", "別の名前")).unwrap();
         }
         assert!(!is_encrypted(&path).unwrap());
-        encrypt_in_place(&path, "最初の合言葉です").unwrap();
+        assert_eq!(encrypt_in_place(&path, "最初の合言葉です").unwrap(), PlaintextFate::Wiped);
         assert!(is_encrypted(&path).unwrap());
         let raw = std::fs::read(&path).unwrap();
         assert!(!raw.windows("別の名前".len()).any(|w| w == "別の名前".as_bytes()));
@@ -268,6 +310,34 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
+    }
+
+    /// The plaintext's own blocks are zeroed, not only its name replaced: a second name made
+    /// for the file before encrypting (as a backup tool or a snapshot might keep) reads zeros.
+    #[cfg(unix)]
+    #[test]
+    fn the_plaintext_file_itself_is_overwritten_and_no_second_name_is_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        {
+            let mut s = Store::open(&path, None).unwrap();
+            s.write(|t| t.set_setting("k", "山田 花子")).unwrap();
+        }
+        let witness = dir.path().join("witness");
+        std::fs::hard_link(&path, &witness).unwrap();
+        let len = std::fs::metadata(&witness).unwrap().len();
+        assert_eq!(encrypt_in_place(&path, "合言葉です合言葉").unwrap(), PlaintextFate::Wiped);
+        let old = std::fs::read(&witness).unwrap();
+        assert_eq!(old.len() as u64, len);
+        assert!(old.iter().all(|b| *b == 0), "the old file's bytes are zeros");
+        assert!(!plaintext_name(&path).exists());
+        // A second name left by a crash mid-way is wiped by the next encryption.
+        std::fs::remove_file(&witness).unwrap();
+        let other = dir.path().join("q.db");
+        Store::open(&other, None).unwrap().write(|t| t.set_setting("k", "佐藤")).unwrap();
+        std::fs::write(plaintext_name(&other), b"SQLite format 3\0 leftover").unwrap();
+        encrypt_in_place(&other, "合言葉です合言葉").unwrap();
+        assert!(!plaintext_name(&other).exists());
     }
 
     #[test]

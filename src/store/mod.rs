@@ -12,6 +12,7 @@ pub mod cases;
 pub mod conduct;
 pub mod crypto;
 pub mod households;
+pub mod lease_lock;
 pub mod meetings;
 pub mod migrations;
 pub mod prep;
@@ -45,11 +46,42 @@ pub enum StoreError {
     Busy,
     #[error("データの形式が壊れています ({0})")]
     Corrupt(String),
+    /// Another live shinko runs this meeting (its lease is fresh and its process alive).
+    #[error(
+        "この会議は別の shinko（PID {pid}）で進行中のため開けません（コンピューター名 {host}、最終応答 {last_seen}）。そちらを終了してから開いてください（応答が{stale_secs}秒途絶えた場合は引き継げます）"
+    )]
+    LeaseHeld { pid: u32, host: String, last_seen: String, stale_secs: i64 },
+    /// This process's lease was taken over by another shinko.
+    #[error("この会議の進行を別の shinko が引き継ぎました。画面を閉じてください")]
+    LeaseLost,
+    /// The file is in use by another program (Windows sharing violation, or open connections).
+    #[error(
+        "{what}: ほかの shinko（または別のプログラム）がこのファイルを開いています。すべての shinko の画面を閉じてから、もう一度実行してください"
+    )]
+    InUse { what: String },
+    /// A file operation failed; names the operation, never the data.
+    #[error("{what}に失敗しました: {cause}")]
+    Io { what: String, cause: std::io::Error },
 }
 
 impl StoreError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         StoreError::Invalid { field: field.into(), message: message.into() }
+    }
+
+    /// A file error of `what` (an operation, e.g. 「復元先の置き換え」); sharing and lock
+    /// violations, which Windows reports while another process has the file open, say so.
+    pub fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
+        move |cause| {
+            let what = what.into();
+            // ERROR_SHARING_VIOLATION (32), ERROR_LOCK_VIOLATION (33): another process holds
+            // the file open without sharing it for replacement.
+            if cfg!(windows) && matches!(cause.raw_os_error(), Some(32) | Some(33)) {
+                StoreError::InUse { what }
+            } else {
+                StoreError::Io { what, cause }
+            }
+        }
     }
 }
 
@@ -69,6 +101,8 @@ pub struct Store {
     actor: String,
     /// Fixed time for tests and the demo generator; None = the real clock.
     clock: Option<NaiveDateTime>,
+    /// The OS locks of the meetings this store runs (see [`lease_lock`]).
+    lease_locks: lease_lock::LeaseLocks,
 }
 
 /// An open write transaction with the actor and time every audit entry gets.
@@ -112,7 +146,7 @@ impl Store {
         // are zeroed so deleted text does not linger in a plaintext database.
         conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;").map_err(busy_aware)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn, actor: "事務局".into(), clock: None })
+        Ok(Store { conn, actor: "事務局".into(), clock: None, lease_locks: Default::default() })
     }
 
     /// The name written to the audit log for changes made through this store.
@@ -186,16 +220,11 @@ impl Tx<'_> {
     }
 }
 
-/// Children's data: the database file is readable by its owner only. SQLite gives the WAL
-/// and shared-memory files the same permissions as the database.
+/// Children's data: the database file is readable by its owner only. On unix SQLite gives the
+/// WAL and shared-memory files the same permissions as the database; on Windows they inherit
+/// the folder's ACL, which is why the data folder itself is made owner-only.
 fn restrict_to_owner(path: &Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
-    }
-    #[cfg(not(unix))]
-    let _ = path;
+    let _ = crate::platform::restrict_file(path);
 }
 
 /// Date columns are ISO text; NULL stays None.
