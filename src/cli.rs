@@ -1,6 +1,7 @@
 //! The command line: `shinko` with no subcommand opens the TUI; every operation the TUI does
 //! is also a subcommand. Each area's commands live in their own file under `cli/`.
 
+mod console;
 mod intake;
 mod ledger;
 mod meeting;
@@ -8,7 +9,9 @@ mod outputs;
 mod packets;
 mod record;
 mod trust;
+mod wildcard;
 
+use console::out;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -138,6 +141,11 @@ impl Ctx {
     }
 }
 
+/// Ends the process quietly if `e` says the reader of standard output has gone.
+pub fn end_on_closed_pipe(e: &std::io::Error) {
+    console::end_on(e);
+}
+
 pub fn default_db_path() -> PathBuf {
     data_dir().join("shinko.db")
 }
@@ -160,8 +168,7 @@ fn load_config(explicit: Option<&Path>) -> Result<Config> {
             _ => return Ok(Config::default()),
         },
     };
-    let text =
-        std::fs::read_to_string(&path).wrap_err_with(|| format!("設定ファイル {} を読めません", path.display()))?;
+    let text = crate::exchange::settings_file::read(&path, "設定ファイル").map_err(|e| eyre!(e))?;
     Config::from_toml(&text).map_err(|e| eyre!("{}: {e}", path.display()))
 }
 
@@ -212,7 +219,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::TestWriteLoop(a)) => trust::write_loop(&ctx, a),
         Some(Command::Passphrase(c)) => trust::passphrase(&ctx, c),
         Some(Command::Config) => {
-            print!("{}", ctx.config.to_toml());
+            out!("{}", ctx.config.to_toml());
             Ok(())
         }
     }

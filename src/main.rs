@@ -13,6 +13,10 @@ fn main() {
     let _ = color_eyre::config::HookBuilder::default().display_env_section(false).install();
     let cli = shinko::cli::Cli::parse();
     if let Err(e) = shinko::cli::run(cli) {
+        // A listing whose reader went away (`| more` closed early) is not an error.
+        if let Some(io) = e.chain().find_map(|c| c.downcast_ref::<std::io::Error>()) {
+            shinko::cli::end_on_closed_pipe(io);
+        }
         eprintln!("エラー: {e:#}");
         std::process::exit(1);
     }

@@ -100,7 +100,9 @@ fn config_corpus(dir: &Path) -> Vec<(&'static str, PathBuf)> {
         out.push((name, p));
     };
     put("binary", (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect());
-    put("shift_jis", encoding_rs::SHIFT_JIS.encode("[municipality]\nname = \"高浜町\"\n").0.into_owned());
+    // Shift_JIS itself is read (Notepad's 「ANSI」, tests/typed_input_cli.rs); a mistake in such a
+    // file is still named like any other.
+    put("shift_jis_unknown_key", encoding_rs::SHIFT_JIS.encode("[municipality]\nnmae = \"高浜町\"\n").0.into_owned());
     put("utf16", {
         let mut v = vec![0xff, 0xfe];
         v.extend("[municipality]\nname = \"町\"\n".encode_utf16().flat_map(|u| u.to_le_bytes()));

@@ -1,6 +1,7 @@
 //! `shinko ledger import/export` and `shinko sheets ...`: the edges of the intake flows.
 //! Problems go to stderr in Japanese, one per line; nothing is written when any is fatal.
 
+use crate::cli::console::{out, outln};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -208,7 +209,7 @@ fn templates(ctx: &Ctx, a: TemplatesArgs) -> Result<()> {
 fn sheets_import(ctx: &Ctx, a: SheetsImportArgs) -> Result<()> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
-    for path in &a.files {
+    for path in &super::wildcard::expand(&a.files)? {
         match table_reader::read_path(path, a.limits.limits()) {
             Ok(t) => {
                 if let Some(n) = t.formula_notice() {
@@ -278,14 +279,14 @@ fn merged(ctx: &Ctx, a: MergedArgs) -> Result<()> {
     match a.format {
         super::ListFormat::Json => {
             if a.case.is_some() {
-                println!("{}", serde_json::to_string_pretty(&reports[0])?);
+                outln!("{}", serde_json::to_string_pretty(&reports[0])?);
             } else {
-                println!("{}", serde_json::to_string_pretty(&reports)?);
+                outln!("{}", serde_json::to_string_pretty(&reports)?);
             }
         }
         super::ListFormat::Table => {
             for r in &reports {
-                print!("{}", sheet_merged::text(r));
+                out!("{}", sheet_merged::text(r));
             }
         }
     }

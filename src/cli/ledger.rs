@@ -1,5 +1,6 @@
 //! `shinko ledger ...`: list, show, register, edit and close cases.
 
+use crate::cli::console::outln;
 use clap::{Args, Subcommand};
 use color_eyre::eyre::{Result, bail, eyre};
 
@@ -190,10 +191,10 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         rows.extend(page);
     }
     match a.format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&rows)?),
         ListFormat::Table => {
             for r in &rows {
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     r.number,
                     r.name,
@@ -222,27 +223,27 @@ fn show(ctx: &Ctx, number: &str, format: ListFormat) -> Result<()> {
                 "decisions": store.decisions_of_case(c.id)?,
                 "actions": store.actions_of_case(c.id)?,
             });
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            outln!("{}", serde_json::to_string_pretty(&v)?);
         }
         ListFormat::Table => {
             let d = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_default();
-            println!("ケース番号: {}", c.number);
-            println!("氏名: {}（{}）", c.name, c.kana);
-            println!("登録区分: {}  ランク: {}  状態: {}", c.registration.label(), c.rank, c.status.label());
-            println!("生年月日: {}  出産予定日: {}", d(c.birth_date), d(c.due_date));
-            println!("受理日: {}  主訴: {}", wareki::display(c.accepted_on, true), c.presenting_concern);
-            println!(
+            outln!("ケース番号: {}", c.number);
+            outln!("氏名: {}（{}）", c.name, c.kana);
+            outln!("登録区分: {}  ランク: {}  状態: {}", c.registration.label(), c.rank, c.status.label());
+            outln!("生年月日: {}  出産予定日: {}", d(c.birth_date), d(c.due_date));
+            outln!("受理日: {}  主訴: {}", wareki::display(c.accepted_on, true), c.presenting_concern);
+            outln!(
                 "所属: {} {}  主担当: {}  援助者: {}",
                 name_of(c.affiliation),
                 c.grade,
                 name_of(c.lead_agency),
                 c.key_worker
             );
-            println!("児相: {}  虐待種別: {}", c.cgc.label(), AbuseType::join(&c.abuse_types));
-            println!("援助方針: {}", c.support_policy);
-            println!("前回確認: {}  次回確認: {}", d(c.last_review), d(c.next_review));
+            outln!("児相: {}  虐待種別: {}", c.cgc.label(), AbuseType::join(&c.abuse_types));
+            outln!("援助方針: {}", c.support_policy);
+            outln!("前回確認: {}  次回確認: {}", d(c.last_review), d(c.next_review));
             if let Some(cl) = &c.closure {
-                println!("終結: {} {}", wareki::display(cl.on, true), cl.reason);
+                outln!("終結: {} {}", wareki::display(cl.on, true), cl.reason);
             }
         }
     }

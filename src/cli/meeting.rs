@@ -1,6 +1,7 @@
 //! `shinko meeting ...` and `shinko agenda ...`: creating meetings and preparing their agenda
 //! (triage, sessions, the secretariat's edits, the 議事次第).
 
+use crate::cli::console::outln;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -8,13 +9,16 @@ use chrono::{NaiveDate, NaiveTime};
 use clap::{Args, Subcommand};
 use color_eyre::eyre::{Result, bail, eyre};
 use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
 
 use super::{Ctx, ListFormat};
 use crate::domain::agenda::AgendaPlan;
 use crate::domain::config::SectionDef;
 use crate::domain::meeting::{Question, SecretariatDraft};
 use crate::domain::triage::DiscussionRequest;
-use crate::domain::{AgendaItem, Case, Config, Id, Meeting, MeetingKind, MeetingStatus, Session, Track, wareki};
+use crate::domain::{
+    AgendaItem, Case, Config, Id, Meeting, MeetingKind, MeetingStatus, Session, Track, time_of_day, wareki,
+};
 use crate::exchange::agenda_doc::{self, AgendaDoc};
 use crate::exchange::output;
 use crate::store::Store;
@@ -231,19 +235,15 @@ fn parse_session<'c>(
     n: usize,
     cfg: &'c Config,
 ) -> Result<(NaiveDate, NaiveTime, NaiveTime, Option<&'c SectionDef>)> {
-    let parts: Vec<&str> = text.split_whitespace().collect();
+    // Full-width spaces and digits (MS-IME) read like their ASCII forms.
+    let normal: String = text.nfkc().collect();
+    let parts: Vec<&str> = normal.split_whitespace().collect();
     let bad = |why: &str| eyre!("--session {n}番目「{text}」: {why}（例: 2026-12-10 09:30-12:00 乳幼児会）");
     if parts.len() < 2 || parts.len() > 3 {
         return Err(bad("「日付 開始-終了 [部会]」の形で指定してください"));
     }
     let date = wareki::parse_date(parts[0]).map_err(|e| bad(&e))?;
-    let (s, e) =
-        parts[1].split_once(['-', '〜', '~']).ok_or_else(|| bad("時刻は 09:30-12:00 の形で指定してください"))?;
-    let time = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| bad(&format!("時刻「{t}」が読めません")));
-    let (start, end) = (time(s)?, time(e)?);
-    if end <= start {
-        return Err(bad("終了時刻は開始時刻より後にしてください"));
-    }
+    let (start, end) = time_of_day::parse_range(parts[1]).map_err(|e| bad(&e))?;
     let section = match parts.get(2) {
         None => None,
         Some(want) => Some(cfg.sections.iter().find(|x| x.code == *want || x.name == *want).ok_or_else(|| {
@@ -330,7 +330,7 @@ fn new_meeting(ctx: &Ctx, a: NewArgs) -> Result<()> {
         }
         Ok(id)
     })?;
-    println!("会議 {id} を作成しました（日程 {} 件）。議事次第: shinko agenda build --meeting {id}", sessions.len());
+    outln!("会議 {id} を作成しました（日程 {} 件）。議事次第: shinko agenda build --meeting {id}", sessions.len());
     Ok(())
 }
 
@@ -355,11 +355,11 @@ fn list(ctx: &Ctx, format: ListFormat) -> Result<()> {
     let store = ctx.open_store()?;
     let views = store.meetings()?.into_iter().map(|m| meeting_view(&store, m)).collect::<Result<Vec<_>>>()?;
     match format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&views)?),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&views)?),
         ListFormat::Table => {
             for v in &views {
                 let date = v.sessions.first().map(|s| s.date.to_string()).unwrap_or_else(|| "日程未定".into());
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}\t議題{}件",
                     v.meeting.id,
                     date,
@@ -378,20 +378,20 @@ fn show_meeting(ctx: &Ctx, id: Id, format: ListFormat) -> Result<()> {
     let store = ctx.open_store()?;
     let v = meeting_view(&store, store.meeting(id)?)?;
     match format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&v)?),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&v)?),
         ListFormat::Table => {
             let m = &v.meeting;
-            println!("{}（{}・{}）", m.title, m.kind.label(), m.status.label());
+            outln!("{}（{}・{}）", m.title, m.kind.label(), m.status.label());
             if !m.place.is_empty() {
-                println!("場所: {}", m.place);
+                outln!("場所: {}", m.place);
             }
             for (n, s) in v.sessions.iter().enumerate() {
-                println!("日程{}: {} {} {}-{}", n + 1, s.label, s.date, s.start.format("%H:%M"), s.end.format("%H:%M"));
+                outln!("日程{}: {} {} {}-{}", n + 1, s.label, s.date, s.start.format("%H:%M"), s.end.format("%H:%M"));
             }
             if !v.agencies.is_empty() {
-                println!("出席予定: {}", v.agencies.join("、"));
+                outln!("出席予定: {}", v.agencies.join("、"));
             }
-            println!("議題: {}件", v.agenda_items);
+            outln!("議題: {}件", v.agenda_items);
         }
     }
     Ok(())
@@ -405,9 +405,9 @@ fn build(ctx: &Ctx, meeting: Id, add: &[String]) -> Result<()> {
         store.write(|t| ids.iter().try_for_each(|id| t.add_case_to_agenda(meeting, *id)))?;
     }
     let plan = store.build_agenda(meeting, ctx.today, &ctx.config)?;
-    println!("議事次第を作成しました: 一括確認 {}件・重点協議 {}件", plan.count(Track::Quick), plan.count(Track::Deep));
+    outln!("議事次第を作成しました: 一括確認 {}件・重点協議 {}件", plan.count(Track::Quick), plan.count(Track::Deep));
     for s in &plan.sessions {
-        println!("  {}", session_line(s));
+        outln!("  {}", session_line(s));
     }
     Ok(())
 }
@@ -479,7 +479,7 @@ fn show_agenda(ctx: &Ctx, meeting: Id, format: ListFormat) -> Result<()> {
                 "sessions": sessions,
                 "unassigned": view(&plan.unassigned, &number),
             });
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            outln!("{}", serde_json::to_string_pretty(&out)?);
         }
         ListFormat::Table => print_plan(&plan, &cases),
     }
@@ -487,11 +487,11 @@ fn show_agenda(ctx: &Ctx, meeting: Id, format: ListFormat) -> Result<()> {
 }
 
 fn print_plan(plan: &AgendaPlan, cases: &BTreeMap<Id, Case>) {
-    println!("一括確認 {}件・重点協議 {}件", plan.count(Track::Quick), plan.count(Track::Deep));
+    outln!("一括確認 {}件・重点協議 {}件", plan.count(Track::Quick), plan.count(Track::Deep));
     let item = |n: usize, i: &AgendaItem| {
         let c = cases.get(&i.case_id);
         let lock = if i.locked { " [固定]" } else { "" };
-        println!(
+        outln!(
             "  {:>3}. [{}] {} {}{lock}",
             n,
             i.track.label(),
@@ -499,23 +499,23 @@ fn print_plan(plan: &AgendaPlan, cases: &BTreeMap<Id, Case>) {
             c.map(|c| c.name.as_str()).unwrap_or("")
         );
         for r in &i.reasons {
-            println!("         ・{r}");
+            outln!("         ・{r}");
         }
         if !i.draft.policy.is_empty() {
-            println!("         事務局案: {}", i.draft.policy);
+            outln!("         事務局案: {}", i.draft.policy);
         }
     };
     for (n, s) in plan.sessions.iter().enumerate() {
-        println!("\n日程{} {}", n + 1, session_line(s));
+        outln!("\n日程{} {}", n + 1, session_line(s));
         if !s.action_review.is_empty() {
-            println!("  前回の役割分担の確認: {}件", s.action_review.len());
+            outln!("  前回の役割分担の確認: {}件", s.action_review.len());
         }
         for (k, i) in s.items.iter().enumerate() {
             item(k + 1, i);
         }
     }
     if !plan.unassigned.is_empty() {
-        println!("\n日程未定");
+        outln!("\n日程未定");
         for (k, i) in plan.unassigned.iter().enumerate() {
             item(k + 1, i);
         }
@@ -561,7 +561,7 @@ fn move_item(ctx: &Ctx, a: MoveArgs) -> Result<()> {
         }
         Ok(())
     })?;
-    println!("ケース {} の議題を移しました", a.item.case);
+    outln!("ケース {} の議題を移しました", a.item.case);
     Ok(())
 }
 
@@ -569,7 +569,7 @@ fn lock(ctx: &Ctx, r: ItemRef, locked: bool) -> Result<()> {
     let mut store = ctx.open_store()?;
     let it = item_of(&store, &r)?;
     store.write(|t| t.set_item_locked(it.id, locked))?;
-    println!("ケース {} の議題を{}しました", r.case, if locked { "固定" } else { "固定解除" });
+    outln!("ケース {} の議題を{}しました", r.case, if locked { "固定" } else { "固定解除" });
     Ok(())
 }
 
@@ -602,7 +602,7 @@ fn draft(ctx: &Ctx, a: DraftArgs) -> Result<()> {
         d.close_reason = if c.is_empty() { None } else { Some(c) };
     }
     store.write(|t| t.set_item_draft(it.id, &d))?;
-    println!("ケース {} の事務局案を更新しました", a.item.case);
+    outln!("ケース {} の事務局案を更新しました", a.item.case);
     Ok(())
 }
 
@@ -611,7 +611,7 @@ fn ask(ctx: &Ctx, a: AskArgs) -> Result<()> {
     let it = item_of(&store, &a.item)?;
     let agency_id = find_agency(&store, &a.agency)?;
     store.write(|t| t.add_question(it.id, &Question { agency_id, text: a.text.clone() }))?;
-    println!("ケース {} に {} への質問を加えました", a.item.case, a.agency);
+    outln!("ケース {} に {} への質問を加えました", a.item.case, a.agency);
     Ok(())
 }
 
@@ -636,7 +636,7 @@ fn request(ctx: &Ctx, a: RequestArgs) -> Result<()> {
             requested_on,
         })
     })?;
-    println!("協議依頼 {id} を記録しました（ケース {}）。議事次第を作り直すと重点協議に入ります", a.case);
+    outln!("協議依頼 {id} を記録しました（ケース {}）。議事次第を作り直すと重点協議に入ります", a.case);
     Ok(())
 }
 
@@ -650,8 +650,8 @@ fn moving(ctx: &Ctx, a: MovingArgs) -> Result<()> {
     };
     store.write(|t| t.set_planned_move(case_id, on, &a.note))?;
     match on {
-        Some(d) => println!("ケース {} の転居・転出予定（{d}）を記録しました", a.case),
-        None => println!("ケース {} の転居・転出予定を取り消しました", a.case),
+        Some(d) => outln!("ケース {} の転居・転出予定（{d}）を記録しました", a.case),
+        None => outln!("ケース {} の転居・転出予定を取り消しました", a.case),
     }
     Ok(())
 }
@@ -686,6 +686,6 @@ fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         _ => agenda_doc::markdown(&doc).into_bytes(),
     };
     output::write_file(&a.out, &bytes, a.force)?;
-    println!("議事次第を {} に出力しました", a.out.display());
+    outln!("議事次第を {} に出力しました", a.out.display());
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! `shinko agenda packets --meeting ID --out DIR`: the pre-send packets, one per institution.
 
+use crate::cli::console::outln;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -31,7 +32,7 @@ pub fn run(ctx: &Ctx, a: PacketsArgs) -> Result<()> {
     tracing::info!(meeting = a.meeting, files = written.len(), "packets written");
     eprintln!("事前送付資料を {} 件（{} 機関分）出力しました → {}", written.len(), written.len() / 2, a.out.display());
     for p in &written {
-        println!("{}", p.display());
+        outln!("{}", p.display());
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `shinko record ...`: what the meeting screen records, for scripts and tests. Every command
 //! refuses while another shinko runs the same meeting on screen.
 
+use crate::cli::console::outln;
 use clap::{Args, Subcommand};
 use color_eyre::eyre::{Result, bail, eyre};
 use serde::Serialize;
@@ -138,20 +139,20 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
     match c {
         RecordCmd::Start(_) => {
             let m = store.start_meeting(meeting)?;
-            println!("会議 {} 「{}」を開始しました", m.id, m.title);
+            outln!("会議 {} 「{}」を開始しました", m.id, m.title);
         }
         RecordCmd::Attend(a) => attend(&mut store, a)?,
         RecordCmd::ReviewAction(a) => {
             let status = parse_action_status(&a.status)?;
             let act = store.review_action(meeting, a.action, status, &a.note)?;
-            println!("役割分担 {} を「{}」にしました", act.id, act.status.label());
+            outln!("役割分担 {} を「{}」にしました", act.id, act.status.label());
         }
         RecordCmd::Accept(a) => {
             let item = item_of(&store, meeting, &a.case)?;
             let next = conduct::next_pending(&store.agenda(meeting)?, Some(item.id));
             let d = store.accept_item(&ctx.config, item.id, next)?;
             let review = d.next_review.map(wareki::format_short).unwrap_or_else(|| "-".into());
-            println!("ケース {} を事務局案どおり承認しました（{}、次回確認 {review}）", a.case, d.kind.label());
+            outln!("ケース {} を事務局案どおり承認しました（{}、次回確認 {review}）", a.case, d.kind.label());
         }
         RecordCmd::Decide(a) => decide(ctx, &mut store, a)?,
         RecordCmd::Defer(a) => {
@@ -159,14 +160,16 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
             item.defer();
             let next = conduct::next_pending(&store.agenda(meeting)?, Some(item.id));
             store.update_item(&item, next)?;
-            println!("ケース {} を次回へ延期しました", a.case);
+            outln!("ケース {} を次回へ延期しました", a.case);
         }
         RecordCmd::Status(a) => status(&store, meeting, a.format)?,
         RecordCmd::Close(_) => {
             let s = store.close_meeting(meeting)?;
-            println!(
+            outln!(
                 "会議 {meeting} を終了しました。台帳に反映 {} 件（うち終結・移管 {} 件）、次回へ延期 {} 件",
-                s.updated, s.closed, s.deferred
+                s.updated,
+                s.closed,
+                s.deferred
             );
         }
     }
@@ -223,7 +226,7 @@ fn attend(store: &mut Store, a: AttendArgs) -> Result<()> {
         person: a.person.trim().to_string(),
         info_received_on: received,
     })?;
-    println!("{}: {}", agency.name, status.label());
+    outln!("{}: {}", agency.name, status.label());
     Ok(())
 }
 
@@ -255,7 +258,7 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     let rec = f.check(&ctx.config, &case).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
     let next = conduct::next_pending(&store.agenda(a.meeting)?, Some(item.id));
     let d = store.record_item(item.id, &rec, next)?;
-    println!("ケース {} の協議結果を記録しました（{}、役割分担 {} 件）", a.case, d.kind.label(), rec.actions.len());
+    outln!("ケース {} の協議結果を記録しました（{}、役割分担 {} 件）", a.case, d.kind.label(), rec.actions.len());
     Ok(())
 }
 
@@ -306,9 +309,9 @@ fn status(store: &Store, meeting: Id, format: ListFormat) -> Result<()> {
             .collect(),
     };
     match format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&out)?),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&out)?),
         ListFormat::Table => {
-            println!(
+            outln!(
                 "会議 {} 「{}」 {}  済 {} / 未 {} / 延期 {}  出欠記録 {} 機関",
                 m.id,
                 m.title,
@@ -319,12 +322,12 @@ fn status(store: &Store, meeting: Id, format: ListFormat) -> Result<()> {
                 out.attendance
             );
             if let Some(c) = &out.current_case {
-                println!("現在のケース: {c}");
+                outln!("現在のケース: {c}");
             }
             // The table speaks Japanese; JSON keeps the stable codes for scripts.
             for (i, row) in items.iter().zip(&out.items) {
                 let decision = decisions.iter().find(|d| d.case_id == i.case_id).map(|d| d.kind.label());
-                println!(
+                outln!(
                     "{}\t{}\t{}\t{}\t{}",
                     row.case,
                     i.track.label(),

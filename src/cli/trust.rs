@@ -5,6 +5,7 @@
 //! SHINKO_NEW_PASSPHRASE for a new one) in scripts and tests. They live in `Zeroizing` strings,
 //! are handed to SQLCipher and are never written anywhere.
 
+use crate::cli::console::outln;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -105,7 +106,16 @@ fn ask_passphrase(prompt: &str) -> Result<Option<Zeroizing<String>>> {
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    Ok(Some(Zeroizing::new(rpassword::prompt_password(prompt)?)))
+    Ok(Some(prompt_password(prompt)?))
+}
+
+/// Asks without echo. The prompt goes through the standard error stream, which the standard
+/// library writes to a Windows console as UTF-16 (WriteConsoleW), so Japanese shows correctly
+/// under code page 932; rpassword then only reads (ReadConsoleW on Windows).
+fn prompt_password(prompt: &str) -> Result<Zeroizing<String>> {
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    Ok(Zeroizing::new(rpassword::read_password()?))
 }
 
 /// A new passphrase: from `env` in scripts, otherwise asked twice on the terminal.
@@ -116,8 +126,8 @@ fn ask_new_passphrase(env: &str) -> Result<Zeroizing<String>> {
             if !std::io::stdin().is_terminal() {
                 bail!("新しいパスフレーズが入力されていません（端末から実行するか {env} を設定してください）");
             }
-            let a = Zeroizing::new(rpassword::prompt_password("新しいパスフレーズ: ")?);
-            let b = Zeroizing::new(rpassword::prompt_password("もう一度入力してください: ")?);
+            let a = prompt_password("新しいパスフレーズ: ")?;
+            let b = prompt_password("もう一度入力してください: ")?;
             if a != b {
                 bail!("2回の入力が一致しません。何も変更していません");
             }
@@ -184,15 +194,15 @@ fn verify(store: &Store, anchor: bool, check: Option<&str>) -> Result<()> {
             .ok_or_else(|| eyre!("--check は「番号:ハッシュ」の形で指定してください"))?;
         let found = store.audit_entry(seq)?;
         match found {
-            Some(e) if e.hash == hash => println!("アンカー {seq} は連鎖に含まれています"),
+            Some(e) if e.hash == hash => outln!("アンカー {seq} は連鎖に含まれています"),
             Some(_) => bail!("監査ログの {seq} 番目の記録が控えたアンカーと一致しません（書き換えの疑い）"),
             None => bail!("監査ログに {seq} 番目の記録がありません（控えた後に削除された疑い）"),
         }
     }
-    println!("監査ログは正常です（{n} 件）");
+    outln!("監査ログは正常です（{n} 件）");
     if anchor {
         let h = store.audit_head()?;
-        println!("アンカー（紙などに控えてください）: {}:{}", h.last_seq, h.last_hash);
+        outln!("アンカー（紙などに控えてください）: {}:{}", h.last_seq, h.last_hash);
     }
     Ok(())
 }
@@ -216,7 +226,7 @@ fn log(store: &Store, case: Option<&str>, values: bool, limit: usize, format: Li
         })
         .collect();
     match format {
-        ListFormat::Json => println!("{}", serde_json::to_string_pretty(&shown)?),
+        ListFormat::Json => outln!("{}", serde_json::to_string_pretty(&shown)?),
         ListFormat::Table => {
             let mut out = std::io::stdout().lock();
             for e in &shown {
@@ -299,10 +309,14 @@ pub fn passphrase(ctx: &Ctx, c: PassphraseCmd) -> Result<()> {
                 bail!("このデータベースは既に暗号化されています（変更は `shinko passphrase change`）");
             }
             let new = ask_new_passphrase("SHINKO_PASSPHRASE")?;
-            crypto::encrypt_in_place(&ctx.db, new.as_str()).map_err(alone)?;
-            eprintln!(
-                "データベースを暗号化しました。暗号化前のファイルは上書きして削除しましたが、SSD などでは古い内容が残る場合があります（docs/security.md）"
-            );
+            match crypto::encrypt_in_place(&ctx.db, new.as_str()).map_err(alone)? {
+                crypto::PlaintextFate::Wiped => eprintln!(
+                    "データベースを暗号化しました。暗号化前のファイルは上書きして削除しましたが、SSD などでは古い内容が残る場合があります（docs/security.md）"
+                ),
+                crypto::PlaintextFate::ReplacedOnly => eprintln!(
+                    "データベースを暗号化しました。ただし暗号化前のファイルはこのドライブでは上書きできず、置き換えただけです。古い内容がディスクに残っている可能性があります（docs/security.md）"
+                ),
+            }
         }
     }
     Ok(())

@@ -18,6 +18,7 @@ pub mod sheet;
 pub mod sheet_merge;
 pub mod stats;
 pub mod text;
+pub mod time_of_day;
 pub mod triage;
 pub mod wareki;
 

@@ -13,6 +13,7 @@ pub mod output;
 pub mod packets;
 pub mod problem;
 pub mod schedule;
+pub mod settings_file;
 pub mod sheet_import;
 pub mod sheet_merged;
 pub mod sheet_template;
