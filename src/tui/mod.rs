@@ -3,6 +3,7 @@
 //! the store, [`view`]s rendering from the model, and a [`keymap`] naming every action.
 
 pub mod form;
+pub mod glyphs;
 pub mod keymap;
 pub mod layout;
 pub mod ledger;

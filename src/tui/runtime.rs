@@ -27,6 +27,7 @@ use crate::store::{Store, StoreError};
 /// Opens the TUI on `store` until the user quits. The terminal is restored on every exit
 /// path, panics included (ratatui's hook, chained to color-eyre's).
 pub fn run(store: Store, config: Config, today: NaiveDate) -> Result<()> {
+    crate::tui::glyphs::init_from_env();
     let keymap = load_keymap()?;
     let db_label = store
         .conn()
@@ -57,7 +58,7 @@ fn load_keymap() -> Result<Keymap> {
     match path {
         None => Ok(Keymap::defaults()),
         Some(p) => {
-            let text = std::fs::read_to_string(&p).map_err(|e| eyre!("キー設定 {} を読めません: {e}", p.display()))?;
+            let text = crate::exchange::settings_file::read(&p, "キー設定").map_err(|e| eyre!(e))?;
             Keymap::with_overrides(Some((&text, &p.display().to_string()))).map_err(|e| eyre!(e))
         }
     }

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::domain::{AbuseType, sheet_merge, wareki};
 use crate::tui::ledger::LedgerFocus;
@@ -18,13 +18,15 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let detail = s.detail.as_ref().filter(|d| Some(d.case.id) == s.selected_id());
     let (title, lines) = match detail {
         Some(d) => (format!(" ケース {} ", d.case.number), lines(m, d)),
-        None if s.selected_id().is_some() => (" ケース詳細 ".to_string(), vec![Line::from("読み込み中…")]),
+        None if s.selected_id().is_some() => {
+            (" ケース詳細 ".to_string(), vec![Line::from(crate::tui::glyphs::loading())])
+        }
         None => (" ケース詳細 ".to_string(), vec![Line::from("ケースを選んでください")]),
     };
     let p = Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .scroll((s.detail_scroll, 0))
-        .block(Block::bordered().title(title).border_style(border));
+        .block(crate::tui::glyphs::block().title(title).border_style(border));
     f.render_widget(p, area);
 }
 
@@ -93,7 +95,7 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     for dec in d.decisions.iter().rev().take(5) {
         let when = d.meeting_dates.iter().find(|(id, _)| *id == dec.meeting_id).map(|(_, d)| wareki::format_short(*d));
         let rank = if dec.rank_before != dec.rank_after {
-            format!(" ランク{}→{}", dec.rank_before, dec.rank_after)
+            format!(" ランク{}{}{}", dec.rank_before, crate::tui::glyphs::get().arrow, dec.rank_after)
         } else {
             format!(" ランク{}", dec.rank_after)
         };

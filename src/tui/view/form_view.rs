@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::tui::form::{FieldValue, Form};
@@ -20,7 +20,7 @@ fn height(v: &FieldValue) -> u16 {
 
 pub fn render(form: &Form, f: &mut Frame<'_>, area: Rect) {
     f.render_widget(Clear, area);
-    let block = Block::bordered().title(format!(" {} （F10 保存 / Esc 取消） ", form.kind.title())).cyan();
+    let block = crate::tui::glyphs::block().title(format!(" {} （F10 保存 / Esc 取消） ", form.kind.title())).cyan();
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height < 2 || inner.width <= LABEL_W + 2 {

@@ -9,7 +9,7 @@ use crate::domain::wareki;
 use crate::tui::model::Model;
 
 pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
-    let sep = || Span::raw(" │ ").dark_gray();
+    let sep = || Span::raw(format!(" {} ", crate::tui::glyphs::get().bar)).dark_gray();
     let line = Line::from(vec![
         Span::raw(" shinko ").bold().black().on_cyan(),
         Span::raw(" "),

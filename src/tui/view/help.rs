@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use crate::tui::keymap::{Keymap, Mode};
@@ -34,6 +34,6 @@ pub fn lines(km: &Keymap) -> Vec<Line<'static>> {
 
 pub fn render(m: &Model, scroll: u16, f: &mut Frame<'_>, area: Rect) {
     f.render_widget(Clear, area);
-    let block = Block::bordered().title(" キー操作の一覧（Esc で閉じる） ");
+    let block = crate::tui::glyphs::block().title(" キー操作の一覧（Esc で閉じる） ");
     f.render_widget(Paragraph::new(lines(&m.keymap)).block(block).scroll((scroll, 0)), area);
 }

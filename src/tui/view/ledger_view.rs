@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
 use super::{detail_view, fit};
@@ -147,7 +147,7 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
-        .block(Block::bordered().title(title).border_style(border));
+        .block(crate::tui::glyphs::block().title(title).border_style(border));
     f.render_widget(table, area);
     if s.loaded && s.visible.is_empty() {
         let inner =
@@ -183,5 +183,8 @@ fn render_filter_panel(m: &Model, f: &mut Frame<'_>, area: Rect) {
         })
         .collect();
     f.render_widget(ratatui::widgets::Clear, area);
-    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(" 絞り込み（Left/Right で変更） ")), area);
+    f.render_widget(
+        Paragraph::new(lines).block(crate::tui::glyphs::block().title(" 絞り込み（Left/Right で変更） ")),
+        area,
+    );
 }

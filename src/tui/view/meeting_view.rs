@@ -7,11 +7,12 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::domain::conduct::{self, Phase};
 use crate::domain::mask::Masker;
 use crate::domain::{Id, ItemState, MeetingStatus, Track, wareki};
+use crate::tui::glyphs;
 use crate::tui::meeting::{ItemView, MeetingData, MeetingState, shown_name};
 use crate::tui::model::Model;
 use crate::tui::view::fit;
@@ -29,12 +30,12 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let s = &m.meeting;
     let Some(d) = &s.data else {
         let text = if s.loading {
-            "読み込み中…"
+            glyphs::loading()
         } else {
-            "開催予定の会議がありません。会議準備の画面で会議を作成し、議事次第を作ってください。"
+            "開催予定の会議がありません。会議準備の画面で会議を作成し、議事次第を作ってください。".to_string()
         };
         f.render_widget(
-            Paragraph::new(text).wrap(Wrap { trim: true }).block(Block::bordered().title(" 会議進行 ")),
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(crate::tui::glyphs::block().title(" 会議進行 ")),
             area,
         );
         return;
@@ -48,7 +49,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
         MeetingStatus::Closed => {
             let done = d.items.iter().filter(|i| i.item.state == ItemState::Done).count();
             let text = format!("この会議は終了しました（協議 {done} 件）。台帳に反映済みです。");
-            f.render_widget(Paragraph::new(text).block(Block::bordered()), body);
+            f.render_widget(Paragraph::new(text).block(crate::tui::glyphs::block()), body);
         }
         MeetingStatus::InProgress => match s.phase {
             Phase::Attendance => render_attendance(m, d, f, body),
@@ -75,6 +76,7 @@ fn title_line(s: &MeetingState, d: &MeetingData) -> Line<'static> {
 
 /// 議題 mm:ss/予算 │ 部会 spent │ 終了見込 hh:mm（予定 hh:mm） and the overrun warning.
 fn timer_line(m: &Model, d: &MeetingData) -> Line<'static> {
+    let g = glyphs::get();
     let s = &m.meeting;
     let done = d.items.iter().filter(|i| i.item.state == ItemState::Done).count();
     let mut spans = vec![Span::raw(format!(" 済 {done}/{} ", d.items.len()))];
@@ -84,12 +86,14 @@ fn timer_line(m: &Model, d: &MeetingData) -> Line<'static> {
     let clock = conduct::session_clock(session, &items, &m.config.budget, now);
     if let Some(iv) = s.current() {
         let budget = conduct::item_budget_secs(iv.item.track, &m.config.budget);
-        let text = format!("│ 議題 {}/{} ", conduct::clock_text(iv.item.elapsed_secs), conduct::clock_text(budget));
+        let text =
+            format!("{} 議題 {}/{} ", g.bar, conduct::clock_text(iv.item.elapsed_secs), conduct::clock_text(budget));
         spans.push(if iv.item.elapsed_secs > budget { Span::raw(text).red().bold() } else { Span::raw(text) });
     }
-    spans.push(Span::raw(format!("│ {} {} ", session.label, conduct::clock_text(clock.spent_secs))));
+    spans.push(Span::raw(format!("{} {} {} ", g.bar, session.label, conduct::clock_text(clock.spent_secs))));
     spans.push(Span::raw(format!(
-        "│ 終了見込 {}（予定 {}） ",
+        "{} 終了見込 {}（予定 {}） ",
+        g.bar,
         clock.projected_end.format("%H:%M"),
         clock.end.format("%H:%M")
     )));
@@ -120,7 +124,10 @@ fn render_start(d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
         lines.push(Line::from("議事次第がまだありません（shinko agenda build）").red());
     }
     lines.push(Line::from("Enter で会議を開始します").bold().yellow());
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(" 開会 ")), body);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(crate::tui::glyphs::block().title(" 開会 ")),
+        body,
+    );
 }
 
 /// Rows in a bordered list, the selected one highlighted and kept in view.
@@ -134,7 +141,7 @@ fn list(f: &mut Frame<'_>, area: Rect, title: String, rows: Vec<Line<'static>>, 
         .take(h)
         .map(|(i, l)| if i == selected { l.style(Style::default().reversed()) } else { l })
         .collect();
-    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(title)), area);
+    f.render_widget(Paragraph::new(lines).block(crate::tui::glyphs::block().title(title)), area);
 }
 
 fn render_attendance(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
@@ -233,7 +240,7 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
         None => (" ケース協議 ".to_string(), vec![Line::from("Up/Down で議題を選んでください")]),
     };
     f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title).cyan()),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(crate::tui::glyphs::block().title(title).cyan()),
         main,
     );
 }
@@ -273,11 +280,11 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
         Line::from(vec![Span::raw("理由: ").dark_gray(), Span::raw(iv.item.reasons.join("、"))]),
     ];
     let mut facts = format!("所属: {} {}", m.agency_name(c.affiliation), c.grade);
-    facts.push_str(&format!(" │ 主担当: {}", m.agency_name(c.lead_agency)));
+    facts.push_str(&format!(" {} 主担当: {}", glyphs::get().bar, m.agency_name(c.lead_agency)));
     if !hidden("key_worker") && !c.key_worker.is_empty() {
         facts.push_str(&format!("（{}）", c.key_worker));
     }
-    facts.push_str(&format!(" │ 児相: {}", c.cgc.label()));
+    facts.push_str(&format!(" {} 児相: {}", glyphs::get().bar, c.cgc.label()));
     out.push(Line::from(facts));
     if !hidden("presenting_concern") {
         out.push(Line::from(format!("主訴: {}", mask(&c.presenting_concern))));
@@ -291,7 +298,7 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let policy = if dr.policy.is_empty() { &c.support_policy } else { &dr.policy };
     out.push(Line::from(format!("  援助方針: {}", mask(policy))));
     let rank = match dr.rank.as_deref() {
-        Some(r) if !r.is_empty() && r != c.rank => format!("{}→{r}", c.rank),
+        Some(r) if !r.is_empty() && r != c.rank => format!("{}{}{r}", c.rank, glyphs::get().arrow),
         _ => format!("{}（据置）", c.rank),
     };
     let next = dr.next_review.map(wareki::format_short).unwrap_or_else(|| "ランクの間隔で".into());
@@ -310,9 +317,10 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
         let next = dec.next_review.map(wareki::format_short).unwrap_or_else(|| "-".into());
         out.push(
             Line::from(format!(
-                "  {}{proposed} ランク{}→{} 次回確認 {next}",
+                "  {}{proposed} ランク{}{}{} 次回確認 {next}",
                 dec.kind.label(),
                 dec.rank_before,
+                glyphs::get().arrow,
                 dec.rank_after
             ))
             .green(),
@@ -342,7 +350,7 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     };
     for col in &iv.merged.columns {
         let scale = match (col.previous.as_ref().and_then(|p| p.safety_scale), col.latest.safety_scale) {
-            (Some(b), Some(n)) if b != n => format!("{b}→{n}"),
+            (Some(b), Some(n)) if b != n => format!("{b}{}{n}", glyphs::get().arrow),
             (_, Some(n)) => n.to_string(),
             _ => "-".into(),
         };

@@ -50,9 +50,9 @@ fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
 
 /// A screen that is not built yet says so instead of showing nothing.
 fn placeholder(m: &Model, f: &mut Frame<'_>, body: Rect) {
-    use ratatui::widgets::{Block, Paragraph};
+    use ratatui::widgets::Paragraph;
     let text = format!("{}の画面は準備中です。Alt+1 または F9 で台帳に戻れます。", m.screen.title());
-    f.render_widget(Paragraph::new(text).block(Block::bordered().title(m.screen.title())), body);
+    f.render_widget(Paragraph::new(text).block(crate::tui::glyphs::block().title(m.screen.title())), body);
 }
 
 /// A centred box of at most `w`×`h`, never larger than `area`.

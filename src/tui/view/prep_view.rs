@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{AgendaItem, wareki};
@@ -15,7 +15,10 @@ use crate::tui::prep::{self, Column, PrepData};
 pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
     let s = &m.prep;
     let Some(d) = &s.data else {
-        f.render_widget(Paragraph::new("読み込み中…").block(Block::bordered().title(" 会議準備 ")), body);
+        f.render_widget(
+            Paragraph::new(crate::tui::glyphs::loading()).block(crate::tui::glyphs::block().title(" 会議準備 ")),
+            body,
+        );
         return;
     };
     let a = prep::areas(body, d.sessions.len());
@@ -125,7 +128,7 @@ fn render_track(m: &Model, d: &PrepData, c: Column, f: &mut Frame<'_>, area: Rec
         );
     }
     let border = if focused { Style::default().cyan() } else { Style::default() };
-    f.render_widget(Paragraph::new(lines).block(Block::bordered().title(title).border_style(border)), area);
+    f.render_widget(Paragraph::new(lines).block(crate::tui::glyphs::block().title(title).border_style(border)), area);
 }
 
 fn heading(text: &str) -> Line<'static> {
@@ -143,7 +146,7 @@ fn render_detail(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
         (Some(i), Some(c)) => (format!(" ケース {} ", c.number), detail_lines(m, i, m.prep.merged())),
         _ => (" ケース ".to_string(), vec![Line::from("議題を選んでください")]),
     };
-    let p = Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered().title(title));
+    let p = Paragraph::new(lines).wrap(Wrap { trim: false }).block(crate::tui::glyphs::block().title(title));
     f.render_widget(p, area);
 }
 
@@ -188,7 +191,7 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     };
     for col in &ms.columns {
         let scale = match (col.previous.as_ref().and_then(|p| p.safety_scale), col.latest.safety_scale) {
-            (Some(b), Some(n)) => format!("尺度 {b}→{n}"),
+            (Some(b), Some(n)) => format!("尺度 {b}{}{n}", crate::tui::glyphs::get().arrow),
             (None, Some(n)) => format!("尺度 {n}"),
             _ => "尺度 -".into(),
         };

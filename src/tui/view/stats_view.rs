@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
 
 use crate::domain::Registration;
 use crate::domain::stats::{AGE_BANDS, YearStats};
@@ -21,7 +21,11 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
         None => " 年度統計 ".to_string(),
     };
     let Some(s) = m.stats.data.as_ref().filter(|s| Some(s.fiscal_year) == m.stats.fiscal_year) else {
-        f.render_widget(Paragraph::new("集計しています…").block(Block::bordered().title(title)), body);
+        f.render_widget(
+            Paragraph::new(format!("集計しています{}", crate::tui::glyphs::get().ellipsis))
+                .block(crate::tui::glyphs::block().title(title)),
+            body,
+        );
         return;
     };
     let [summary, charts] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(body);
@@ -56,7 +60,10 @@ fn render_summary(s: &YearStats, f: &mut Frame<'_>, area: Rect) {
     ];
     let title =
         format!(" 年度統計 {}　{}〜{} ", fiscal_label(s), s.from.format("%Y/%m/%d"), s.as_of.format("%Y/%m/%d"));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(Block::bordered().title(title)), area);
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: true }).block(crate::tui::glyphs::block().title(title)),
+        area,
+    );
 }
 
 /// A horizontal chart: one labelled bar per (label, value), bars thicker when there is room.
@@ -68,7 +75,7 @@ fn bars<'a>(title: &'a str, items: Vec<(String, u64, Style)>, area: Rect) -> Bar
         .into_iter()
         .map(|(label, value, style)| Bar::with_label(label, value).style(style).value_style(style.reversed()))
         .collect();
-    BarChart::horizontal(bars).block(Block::bordered().title(title)).bar_width(width).bar_gap(gap)
+    BarChart::horizontal(bars).block(crate::tui::glyphs::block().title(title)).bar_width(width).bar_gap(gap)
 }
 
 fn render_ages(s: &YearStats, f: &mut Frame<'_>, area: Rect) {
@@ -100,7 +107,7 @@ fn render_actions(s: &YearStats, f: &mut Frame<'_>, area: Rect) {
 }
 
 fn render_meetings(s: &YearStats, f: &mut Frame<'_>, area: Rect) {
-    let block = Block::bordered().title(" 会議別の協議件数（一括/重点） ");
+    let block = crate::tui::glyphs::block().title(" 会議別の協議件数（一括/重点） ");
     if s.meetings.is_empty() {
         f.render_widget(Paragraph::new("この年度に開催した会議はありません").block(block), area);
         return;
