@@ -7,8 +7,7 @@ mod intake {
 
 use std::path::{Path, PathBuf};
 
-use calamine::{Data, Reader, open_workbook_auto};
-use intake::common::{shinko, stderr, stdout};
+use intake::common::{fill, first_child, grid, set_meta, shinko, stderr, stdout, write_csv, write_xlsx};
 
 const DUE: &str = "2026-12-10";
 
@@ -62,77 +61,6 @@ impl Town {
         assert!(o.status.success(), "{}", stderr(&o));
         stdout(&o)
     }
-}
-
-/// The template's cells as text, row by row.
-fn grid(template: &Path) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(template).unwrap();
-    let name = wb.sheet_names()[0].clone();
-    let range = wb.worksheet_range(&name).unwrap();
-    let mut out = vec![vec![String::new(); range.width()]; range.end().unwrap().0 as usize + 1];
-    for (r, c, v) in range.used_cells() {
-        let (r0, c0) = range.start().unwrap();
-        out[r0 as usize + r][c0 as usize + c] = match v {
-            Data::String(s) => s.clone(),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            _ => String::new(),
-        };
-    }
-    out
-}
-
-/// Writes `values` (header → value) into the row of `number`, or a copy of the first child
-/// row with its number replaced when the template does not hold that child.
-fn fill(g: &mut [Vec<String>], number: &str, values: &[(&str, &str)]) {
-    let h = g.iter().position(|r| r[0] == "ケース番号").unwrap();
-    let header = g[h].clone();
-    let r = match g.iter().position(|r| r[0] == number) {
-        Some(r) => r,
-        None => {
-            g[h + 1][0] = number.to_string();
-            h + 1
-        }
-    };
-    for (k, v) in values {
-        let c = header.iter().position(|x| x.starts_with(k)).unwrap_or_else(|| panic!("no column {k}"));
-        g[r][c] = v.to_string();
-    }
-}
-
-fn set_meta(g: &mut [Vec<String>], label: &str, value: &str) {
-    let r = g.iter().position(|r| r[0] == label).unwrap();
-    g[r][1] = value.to_string();
-}
-
-fn first_child(g: &[Vec<String>]) -> String {
-    let h = g.iter().position(|r| r[0] == "ケース番号").unwrap();
-    g[h + 1][0].clone()
-}
-
-fn write_xlsx(g: &[Vec<String>], path: &Path) {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    for (r, row) in g.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            if v.is_empty() {
-                continue;
-            }
-            match v.parse::<f64>() {
-                Ok(n) if !v.contains('-') => ws.write_number(r as u32, c as u16, n).unwrap(),
-                _ => ws.write_string(r as u32, c as u16, v).unwrap(),
-            };
-        }
-    }
-    wb.save(path).unwrap();
-}
-
-fn write_csv(g: &[Vec<String>], path: &Path) {
-    let mut w = csv::Writer::from_path(path).unwrap();
-    for row in g {
-        w.write_record(row).unwrap();
-    }
-    w.flush().unwrap();
 }
 
 #[test]
