@@ -233,14 +233,24 @@ fn tui_under_wine(w: &Wine) {
     }
     let t = common::tmux::Tmux { socket: format!("shinko-wine-{}", std::process::id()) };
     let c = w.command(&[]);
-    let envs: Vec<String> =
-        c.get_envs().filter_map(|(k, v)| Some(format!("{}='{}'", k.to_string_lossy(), v?.to_string_lossy()))).collect();
-    let script = format!(
-        "cd '{work}' && env {envs} wine '{exe}' --db 府中.db; echo SHINKO_EXIT=$?; sleep 600",
-        work = w.work.display(),
-        envs = envs.join(" "),
-        exe = w.exe.display(),
-    );
+    // `env -u NAME …` first (what the command removes), then NAME='value'.
+    let mut envs: Vec<String> = c
+        .get_envs()
+        .map(|(k, v)| match v {
+            Some(v) => format!("{}='{}'", k.to_string_lossy(), v.to_string_lossy()),
+            None => format!("-u {}", k.to_string_lossy()),
+        })
+        .collect();
+    envs.sort_by_key(|e| !e.starts_with("-u "));
+    let run = |args: &str, marker: &str| {
+        format!(
+            "cd '{work}' && env {envs} wine '{exe}' {args}; echo {marker}=$?; sleep 600",
+            work = w.work.display(),
+            envs = envs.join(" "),
+            exe = w.exe.display(),
+        )
+    };
+    let script = run("--db 府中.db", "SHINKO_EXIT");
     let start = Instant::now();
     let out = t.cmd(&["new-session", "-d", "-s", "j", "-x", "160", "-y", "45", &script]);
     assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
@@ -249,9 +259,29 @@ fn tui_under_wine(w: &Wine) {
     t.keys(&["/"]);
     t.type_text("やまざき");
     t.wait_for("the search under wine", |s| s.contains("件/1562件"));
+    // While the screen has the database open, a restore over it is refused for what it is.
+    let before = std::fs::read(w.path("府中.db")).unwrap();
+    let o =
+        w.command(&["--db", "府中.db", "restore", "--from", r"控え\shinko-20261124.db", "--force"]).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("開いています") && !err.contains("壊れて"), "{err}");
+    assert_eq!(std::fs::read(w.path("府中.db")).unwrap(), before, "nothing replaced");
+    eprintln!("wine: restore while the TUI has the database: refused ({})", err.trim());
     t.keys(&["Escape"]);
     t.keys(&["q"]);
     let s = t.wait_text("SHINKO_EXIT=");
     assert!(s.contains("SHINKO_EXIT=0"), "{s}");
     eprintln!("wine: TUI start, search, quit: ok ({:.1} s)", start.elapsed().as_secs_f64());
+
+    // The passphrase prompt reads in Japanese on the console, and a Japanese passphrase typed
+    // there (ReadConsoleW) opens the encrypted database.
+    let start = Instant::now();
+    assert!(t.cmd(&["respawn-pane", "-k", "-t", "j", &run("ledger list", "LISTED")]).status.success());
+    t.wait_text("パスフレーズ:");
+    t.type_text("つぎの合言葉です");
+    t.keys(&["Enter"]);
+    let s = t.wait_text("LISTED=");
+    assert!(s.contains("LISTED=0") && s.contains("R8-0"), "{s}");
+    assert!(!s.contains("つぎの合言葉です"), "the passphrase is not echoed: {s}");
+    eprintln!("wine: passphrase prompt (Japanese typed at the console): ok ({:.1} s)", start.elapsed().as_secs_f64());
 }
