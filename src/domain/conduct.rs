@@ -134,6 +134,39 @@ pub fn accept_as_proposed(meeting_id: Id, item: &AgendaItem, case: &Case, config
     }
 }
 
+/// What a saved draft (typing not yet recorded, kept through a crash) belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DraftKey {
+    /// The attendance form of an agency.
+    Attendance(Id),
+    /// The review note of an earlier meeting's action.
+    ActionReview(Id),
+    /// The deep record of an agenda item.
+    Item(Id),
+}
+
+impl DraftKey {
+    /// As stored: `attend:ID`, `action:ID`, `item:ID`.
+    pub fn code(self) -> String {
+        match self {
+            DraftKey::Attendance(id) => format!("attend:{id}"),
+            DraftKey::ActionReview(id) => format!("action:{id}"),
+            DraftKey::Item(id) => format!("item:{id}"),
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<DraftKey> {
+        let (kind, id) = code.split_once(':')?;
+        let id: Id = id.parse().ok()?;
+        match kind {
+            "attend" => Some(DraftKey::Attendance(id)),
+            "action" => Some(DraftKey::ActionReview(id)),
+            "item" => Some(DraftKey::Item(id)),
+            _ => None,
+        }
+    }
+}
+
 /// The deep item's record as typed (raw text per field), saved on every change so nothing
 /// typed is lost, and checked only when the item is recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

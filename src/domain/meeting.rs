@@ -100,6 +100,17 @@ pub struct Session {
     pub position: i64,
 }
 
+/// The day an agenda item is discussed: its session's date, else the meeting's first day (its
+/// earliest session), else `fallback` (a meeting not yet scheduled). Decisions, next-review
+/// dates and closings are dated by it, from the screen and the commands alike.
+pub fn item_date(item: &AgendaItem, sessions: &[Session], fallback: NaiveDate) -> NaiveDate {
+    item.session_id
+        .and_then(|id| sessions.iter().find(|s| s.id == id))
+        .map(|s| s.date)
+        .or_else(|| sessions.iter().map(|s| s.date).min())
+        .unwrap_or(fallback)
+}
+
 impl Session {
     pub fn budget_minutes(&self) -> i64 {
         (self.end - self.start).num_minutes()

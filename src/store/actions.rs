@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, Tx, date_col};
-use crate::domain::{Action, ActionStatus, Id};
+use crate::domain::{Action, ActionStatus, Id, MeetingStatus};
 
 const COLS: &str = "id, case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in";
 
@@ -118,6 +118,36 @@ impl Store {
             self.conn.prepare_cached(&format!("SELECT {COLS} FROM actions WHERE status = 'open' ORDER BY due, id"))?;
         let rows = st.query_map([], row_action)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The actions a meeting reviews first (役割分担の確認): those already reviewed in it, and,
+    /// while it has not closed, every open action agreed before it — in an earlier meeting or
+    /// outside any meeting — but not one agreed in this meeting or a later one. The meeting
+    /// screen and the minutes both show this set, by due date.
+    pub fn actions_to_review(&self, meeting_id: Id) -> Result<Vec<Action>> {
+        let meeting = self.meeting(meeting_id)?;
+        let dates = self.meeting_dates()?;
+        let this_date = dates.get(&meeting_id).copied();
+        let before_this = |m: Option<Id>| match m {
+            None => true,
+            Some(m) if m == meeting_id => false,
+            Some(m) => match (dates.get(&m), this_date) {
+                (Some(md), Some(d)) => *md < d,
+                // A meeting without a date can only be told apart by its number.
+                _ => m < meeting_id,
+            },
+        };
+        let open_here = meeting.status != MeetingStatus::Closed;
+        let mut out: Vec<Action> = self
+            .all_actions()?
+            .into_iter()
+            .filter(|a| {
+                a.reviewed_in == Some(meeting_id)
+                    || (open_here && a.status == ActionStatus::Open && before_this(a.meeting_id))
+            })
+            .collect();
+        out.sort_by_key(|a| (a.due, a.case_id, a.id));
+        Ok(out)
     }
 
     pub fn all_actions(&self) -> Result<Vec<Action>> {

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::lease_lock::Probe;
 use super::{Result, Store, StoreError, Tx};
-use crate::domain::conduct::{self, DeepRecord, Move};
+use crate::domain::conduct::{self, DeepRecord, DraftKey, Move};
 use crate::domain::{
     Action, ActionStatus, AgendaItem, Attendance, Config, Decision, Id, ItemState, Meeting, MeetingStatus,
 };
@@ -80,8 +80,11 @@ impl Tx<'_> {
         Ok(m)
     }
 
-    fn clear_draft(&mut self, meeting_id: Id, key: &str) -> Result<()> {
-        self.tx.execute("DELETE FROM meeting_drafts WHERE meeting_id = ?1 AND key = ?2", params![meeting_id, key])?;
+    fn clear_draft(&mut self, meeting_id: Id, key: DraftKey) -> Result<()> {
+        self.tx.execute(
+            "DELETE FROM meeting_drafts WHERE meeting_id = ?1 AND key = ?2",
+            params![meeting_id, key.code()],
+        )?;
         Ok(())
     }
 }
@@ -97,11 +100,6 @@ fn read_lease(conn: &rusqlite::Connection, meeting_id: Id) -> Result<Option<Leas
             host,
             heartbeat: NaiveDateTime::parse_from_str(&hb, "%Y-%m-%dT%H:%M:%S").unwrap_or_default(),
         }))
-}
-
-/// The draft key of an agenda item's record.
-pub fn item_draft_key(item_id: Id) -> String {
-    format!("item:{item_id}")
 }
 
 impl Store {
@@ -241,38 +239,41 @@ impl Store {
     }
 
     /// Saves what is being typed (not audited: it is not a record until the item is recorded).
-    pub fn save_draft(&mut self, meeting_id: Id, key: &str, body: &str) -> Result<()> {
+    pub fn save_draft(&mut self, meeting_id: Id, key: DraftKey, body: &str) -> Result<()> {
         self.write(|t| {
             let at = t.at().to_string();
             t.tx.execute(
                 "INSERT INTO meeting_drafts(meeting_id, key, body, saved_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(meeting_id, key) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at",
-                params![meeting_id, key, body, at],
+                params![meeting_id, key.code(), body, at],
             )?;
             Ok(())
         })
     }
 
     /// Removes a draft once what it held is stored.
-    pub fn clear_draft(&mut self, meeting_id: Id, key: &str) -> Result<()> {
+    pub fn clear_draft(&mut self, meeting_id: Id, key: DraftKey) -> Result<()> {
         self.write(|t| t.clear_draft(meeting_id, key))
     }
 
-    pub fn drafts(&self, meeting_id: Id) -> Result<Vec<(String, String)>> {
+    /// The meeting's drafts; a key this version does not know is left alone.
+    pub fn drafts(&self, meeting_id: Id) -> Result<Vec<(DraftKey, String)>> {
         let mut st =
             self.conn.prepare_cached("SELECT key, body FROM meeting_drafts WHERE meeting_id = ?1 ORDER BY key")?;
-        let rows = st.query_map([meeting_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let rows = st.query_map([meeting_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (code, body) = row?;
+            if let Some(key) = DraftKey::from_code(&code) {
+                out.push((key, body));
+            }
+        }
+        Ok(out)
     }
 
-    /// The day an item is discussed: its session's date, else the meeting's first day.
+    /// The day an item is discussed ([`crate::domain::meeting::item_date`]).
     pub fn item_date(&self, item: &AgendaItem) -> Result<NaiveDate> {
-        if let Some(s) =
-            item.session_id.and_then(|s| self.sessions(item.meeting_id).ok()?.into_iter().find(|x| x.id == s))
-        {
-            return Ok(s.date);
-        }
-        Ok(self.meeting_date(item.meeting_id)?.unwrap_or_else(|| self.today()))
+        Ok(crate::domain::meeting::item_date(item, &self.sessions(item.meeting_id)?, self.today()))
     }
 
     pub fn record_attendance(&mut self, a: &Attendance) -> Result<()> {
@@ -314,7 +315,7 @@ impl Store {
     }
 
     /// Stores a decision taken as proposed (made by [`conduct::accept_as_proposed`]).
-    pub fn save_accepted(&mut self, item_id: Id, d: &Decision, next: Option<Id>) -> Result<()> {
+    fn save_accepted(&mut self, item_id: Id, d: &Decision, next: Option<Id>) -> Result<()> {
         let mut item = self.agenda_item(item_id)?;
         item.state = ItemState::Done;
         self.write(|t| {
@@ -322,7 +323,7 @@ impl Store {
             t.save_decision(d)?;
             t.save_agenda_item(&item)?;
             t.set_current_item(item.meeting_id, next)?;
-            t.clear_draft(item.meeting_id, &item_draft_key(item.id))
+            t.clear_draft(item.meeting_id, DraftKey::Item(item.id))
         })
     }
 
@@ -362,7 +363,7 @@ impl Store {
             t.save_decision(&d)?;
             t.save_agenda_item(&item)?;
             t.set_current_item(meeting_id, next)?;
-            t.clear_draft(meeting_id, &item_draft_key(item.id))?;
+            t.clear_draft(meeting_id, DraftKey::Item(item.id))?;
             Ok(d)
         })
     }
@@ -401,10 +402,10 @@ impl Store {
     pub fn close_meeting(&mut self, meeting_id: Id) -> Result<CloseSummary> {
         let items = self.agenda(meeting_id)?;
         let decisions = self.decisions(meeting_id)?;
-        let mut dated = Vec::new();
-        for i in &items {
-            dated.push((i.clone(), self.item_date(i)?));
-        }
+        let sessions = self.sessions(meeting_id)?;
+        let today = self.today();
+        let dated: Vec<(AgendaItem, NaiveDate)> =
+            items.into_iter().map(|i| (i.clone(), crate::domain::meeting::item_date(&i, &sessions, today))).collect();
         let sum = self.write(|t| {
             let mut m = t.running_meeting(meeting_id)?;
             let mut sum = CloseSummary::default();
@@ -551,10 +552,10 @@ mod tests {
     fn drafts_are_kept_until_the_item_is_recorded() {
         let (mut s, m, items) = running_demo();
         let deep = items.iter().find(|i| i.track == Track::Deep).unwrap();
-        let key = item_draft_key(deep.id);
-        s.save_draft(m, &key, "{\"summary\":\"途中\"}").unwrap();
-        s.save_draft(m, &key, "{\"summary\":\"途中まで入力\"}").unwrap();
-        assert_eq!(s.drafts(m).unwrap(), vec![(key.clone(), "{\"summary\":\"途中まで入力\"}".to_string())]);
+        let key = DraftKey::Item(deep.id);
+        s.save_draft(m, key, "{\"summary\":\"途中\"}").unwrap();
+        s.save_draft(m, key, "{\"summary\":\"途中まで入力\"}").unwrap();
+        assert_eq!(s.drafts(m).unwrap(), vec![(key, "{\"summary\":\"途中まで入力\"}".to_string())]);
         let case = s.case(deep.case_id).unwrap();
         let cfg = Config::default();
         let mut f = DeepForm::from_item(deep, &case, &cfg, today());

@@ -423,4 +423,18 @@ impl Store {
             self.conn.query_row("SELECT min(date) FROM sessions WHERE meeting_id = ?1", [meeting_id], |r| r.get(0))?;
         Ok(date_col(s)?)
     }
+
+    /// Every meeting's first day (its earliest session), in one query; meetings without a
+    /// session are absent.
+    pub fn meeting_dates(&self) -> Result<std::collections::HashMap<Id, chrono::NaiveDate>> {
+        let mut st = self.conn.prepare_cached("SELECT meeting_id, min(date) FROM sessions GROUP BY meeting_id")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, Id>(0)?, date_col(r.get(1)?)?)))?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            if let (id, Some(d)) = row? {
+                out.insert(id, d);
+            }
+        }
+        Ok(out)
+    }
 }

@@ -102,21 +102,7 @@ impl Store {
         };
         let agencies = self.agencies()?.into_iter().map(|a| (a.id, a)).collect();
         let decisions = self.decisions(meeting_id)?;
-        let mut reviewed_actions: Vec<Action> =
-            self.all_actions()?.into_iter().filter(|a| a.reviewed_in == Some(meeting_id)).collect();
-        if meeting.status != MeetingStatus::Closed {
-            // Not yet reviewed: the open actions of earlier meetings are what this one reviews.
-            for a in self.open_actions()? {
-                let earlier = match (a.meeting_id, date) {
-                    (Some(m), Some(d)) => m != meeting_id && self.meeting_date(m)?.is_some_and(|md| md < d),
-                    _ => false,
-                };
-                if earlier {
-                    reviewed_actions.push(a);
-                }
-            }
-        }
-        reviewed_actions.sort_by_key(|a| (a.due, a.case_id, a.id));
+        let reviewed_actions = self.actions_to_review(meeting_id)?;
         let new_actions = self.actions_of_meeting(meeting_id)?;
         let new_registrations = match date {
             None => Vec::new(),

@@ -12,11 +12,11 @@ use super::form::{Field, FieldKey, FieldValue, Form, FormKind};
 use super::keymap::Action;
 use super::model::Model;
 use super::msg::{Effect, Msg};
-use crate::domain::conduct::{self, ActionLine, DeepForm, DeepRecord, Move, Phase};
+use crate::domain::conduct::{self, ActionLine, DeepForm, DeepRecord, DraftKey, Move, Phase};
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{
-    Action as Todo, ActionStatus, Agency, AgendaItem, Attendance, AttendanceStatus, Case, Decision, DecisionKind, Id,
-    ItemState, Meeting, MeetingStatus, Session, Track, wareki,
+    Action as Todo, ActionStatus, Agency, AgendaItem, Attendance, AttendanceStatus, Case, Config, Decision,
+    DecisionKind, Id, ItemState, Meeting, MeetingStatus, Session, Track, wareki,
 };
 
 /// One agenda item with everything the screen shows for it.
@@ -60,7 +60,7 @@ pub struct MeetingData {
     pub attendance: Vec<AttendanceRow>,
     pub reviews: Vec<ReviewRow>,
     /// (key, body) of what was being typed.
-    pub drafts: Vec<(String, String)>,
+    pub drafts: Vec<(DraftKey, String)>,
     /// Set when another shinko runs this meeting: the screen is read-only.
     pub read_only: Option<String>,
     pub agencies: Vec<Agency>,
@@ -85,10 +85,13 @@ pub enum MeetingEffect {
         status: ActionStatus,
         note: String,
     },
+    /// 事務局案どおり: the store decides with [`crate::store::Store::accept_item`], the one rule the CLI uses
+    /// too; `preview` is what the same rule gives on the screen's copy, shown until then.
     Accept {
         item_id: Id,
-        decision: Box<Decision>,
+        preview: Box<Decision>,
         next: Option<Id>,
+        config: Box<Config>,
     },
     Record {
         item_id: Id,
@@ -110,7 +113,7 @@ pub enum MeetingEffect {
     },
     Draft {
         meeting_id: Id,
-        key: String,
+        key: DraftKey,
         body: String,
     },
     Heartbeat {
@@ -238,7 +241,7 @@ pub fn on_loaded(m: &mut Model, data: Option<MeetingData>) -> Vec<Effect> {
     // After a crash, the form that was open comes back with what was typed.
     if resume && m.meeting.phase == Phase::Agenda && m.form.is_none() {
         let has_draft = m.meeting.current().is_some_and(|iv| {
-            let key = crate::store::conduct::item_draft_key(iv.item.id);
+            let key = DraftKey::Item(iv.item.id);
             m.meeting.data.as_ref().is_some_and(|d| d.drafts.iter().any(|(k, _)| *k == key))
         });
         if has_draft {
@@ -330,7 +333,7 @@ fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
                 if let Some(r) = d.attendance.iter_mut().find(|r| r.agency.id == a.agency_id) {
                     r.record = Some(a.clone());
                 }
-                let key = format!("attend:{}", a.agency_id);
+                let key = DraftKey::Attendance(a.agency_id);
                 d.drafts.retain(|(k, _)| *k != key);
             }
             MeetingEffect::Review { action_id, status, note, .. } => {
@@ -338,11 +341,11 @@ fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
                     r.action.status = *status;
                     r.action.review_note = note.clone();
                 }
-                let key = format!("action:{action_id}");
+                let key = DraftKey::ActionReview(*action_id);
                 d.drafts.retain(|(k, _)| *k != key);
             }
-            MeetingEffect::Accept { item_id, next, decision } => {
-                let key = crate::store::conduct::item_draft_key(*item_id);
+            MeetingEffect::Accept { item_id, next, preview: decision, .. } => {
+                let key = DraftKey::Item(*item_id);
                 d.drafts.retain(|(k, _)| *k != key);
                 if let Some(iv) = d.items.iter_mut().find(|i| i.item.id == *item_id) {
                     iv.item.state = ItemState::Done;
@@ -576,7 +579,8 @@ fn on_agenda_key(m: &mut Model, action: Action) -> Vec<Effect> {
                 let decision = conduct::accept_as_proposed(meeting_id, &iv.item, &iv.case, &m.config, on);
                 let next = conduct::next_pending(&items, Some(iv.item.id));
                 let mut out = save_elapsed(s);
-                out.push(fx(MeetingEffect::Accept { item_id: iv.item.id, decision: Box::new(decision), next }));
+                let config = Box::new(m.config.clone());
+                out.push(fx(MeetingEffect::Accept { item_id: iv.item.id, preview: Box::new(decision), next, config }));
                 return out;
             }
             open_item_form(m);
@@ -642,11 +646,7 @@ fn on_agenda_key(m: &mut Model, action: Action) -> Vec<Effect> {
 }
 
 fn item_date(d: &MeetingData, item: &AgendaItem, today: NaiveDate) -> NaiveDate {
-    item.session_id
-        .and_then(|s| d.sessions.iter().find(|x| x.id == s))
-        .or(d.sessions.first())
-        .map(|s| s.date)
-        .unwrap_or(today)
+    crate::domain::meeting::item_date(item, &d.sessions, today)
 }
 
 // ---- forms -------------------------------------------------------------------------------
@@ -676,7 +676,7 @@ fn choice(key: FieldKey, label: &'static str, options: Vec<String>, current: &st
 fn open_item_form(m: &mut Model) {
     let s = &m.meeting;
     let (Some(d), Some(iv)) = (&s.data, s.current()) else { return };
-    let key = crate::store::conduct::item_draft_key(iv.item.id);
+    let key = DraftKey::Item(iv.item.id);
     let on = item_date(d, &iv.item, m.today);
     let df = d
         .drafts
@@ -759,10 +759,10 @@ fn deep_form(form: &Form) -> DeepForm {
 }
 
 /// The draft key of an attendance or review form (their drafts are the fields' values).
-pub fn small_form_key(kind: &FormKind) -> Option<String> {
+pub fn small_form_key(kind: &FormKind) -> Option<DraftKey> {
     match kind {
-        FormKind::MeetingAttendance(a, _) => Some(format!("attend:{}", a.agency_id)),
-        FormKind::ActionNote { action, .. } => Some(format!("action:{}", action.id)),
+        FormKind::MeetingAttendance(a, _) => Some(DraftKey::Attendance(a.agency_id)),
+        FormKind::ActionNote { action, .. } => Some(DraftKey::ActionReview(action.id)),
         _ => None,
     }
 }
@@ -792,7 +792,7 @@ fn restore_fields(form: &mut Form, d: &MeetingData) {
 }
 
 /// What the open deep item form would save as a draft: (meeting, key, body).
-pub fn draft_of(m: &Model) -> Option<(Id, String, String)> {
+pub fn draft_of(m: &Model) -> Option<(Id, DraftKey, String)> {
     let f = m.form.as_ref()?;
     if let Some(key) = small_form_key(&f.kind) {
         let values: Vec<String> = f.fields.iter().map(Field::value).collect();
@@ -801,12 +801,12 @@ pub fn draft_of(m: &Model) -> Option<(Id, String, String)> {
     }
     let FormKind::MeetingItem { meeting_id, item_id, .. } = &f.kind else { return None };
     let body = serde_json::to_string(&deep_form(f)).ok()?;
-    Some((*meeting_id, crate::store::conduct::item_draft_key(*item_id), body))
+    Some((*meeting_id, DraftKey::Item(*item_id), body))
 }
 
 /// After a key or paste in a meeting form: a change is saved as a draft at once, and a
 /// record moves on to the next item still to discuss.
-pub fn after_form_change(m: &mut Model, before: Option<(Id, String, String)>, effects: Vec<Effect>) -> Vec<Effect> {
+pub fn after_form_change(m: &mut Model, before: Option<(Id, DraftKey, String)>, effects: Vec<Effect>) -> Vec<Effect> {
     follow_rank_with_review(m, before.as_ref());
     let mut out = Vec::new();
     if let Some(after) = draft_of(m)
@@ -814,7 +814,7 @@ pub fn after_form_change(m: &mut Model, before: Option<(Id, String, String)>, ef
     {
         if let Some(d) = &mut m.meeting.data {
             d.drafts.retain(|(k, _)| *k != after.1);
-            d.drafts.push((after.1.clone(), after.2.clone()));
+            d.drafts.push((after.1, after.2.clone()));
         }
         out.push(fx(MeetingEffect::Draft { meeting_id: after.0, key: after.1, body: after.2 }));
     }
@@ -840,7 +840,7 @@ pub fn after_form_change(m: &mut Model, before: Option<(Id, String, String)>, ef
 }
 
 /// A changed rank moves the proposed next review with it, unless the date was edited by hand.
-fn follow_rank_with_review(m: &mut Model, before: Option<&(Id, String, String)>) {
+fn follow_rank_with_review(m: &mut Model, before: Option<&(Id, DraftKey, String)>) {
     let Some(old) = before.and_then(|b| serde_json::from_str::<DeepForm>(&b.2).ok()) else { return };
     let Some(f) = &m.form else { return };
     let FormKind::MeetingItem { item_id, case, .. } = &f.kind else { return };

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use super::meeting::{self, AttendanceRow, ItemView, MeetingData, MeetingEffect, ReviewRow};
 use super::msg::Msg;
-use crate::domain::conduct::ActionLine;
+use crate::domain::conduct::{ActionLine, DraftKey};
 use crate::domain::sheet_merge;
-use crate::domain::{ActionStatus, DecisionKind, Id, MeetingStatus};
+use crate::domain::{DecisionKind, Id, MeetingStatus};
 use crate::store::{Store, StoreError};
 
 /// The clock for timers and the idle lock: one tick a second.
@@ -75,16 +75,16 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
         }
         MeetingEffect::Attend(a) => {
             store.record_attendance(&a)?;
-            store.clear_draft(a.meeting_id, &format!("attend:{}", a.agency_id))?;
+            store.clear_draft(a.meeting_id, DraftKey::Attendance(a.agency_id))?;
             meeting::noted(format!("{} を記録しました", a.status.label()))
         }
         MeetingEffect::Review { meeting_id, action_id, status, note } => {
             let a = store.review_action(meeting_id, action_id, status, &note)?;
-            store.clear_draft(meeting_id, &format!("action:{action_id}"))?;
+            store.clear_draft(meeting_id, DraftKey::ActionReview(action_id))?;
             meeting::noted(format!("役割分担を「{}」にしました", a.status.label()))
         }
-        MeetingEffect::Accept { item_id, decision, next } => {
-            store.save_accepted(item_id, &decision, next)?;
+        MeetingEffect::Accept { item_id, next, config, .. } => {
+            let decision = store.accept_item(&config, item_id, next)?;
             let number = store.case(decision.case_id)?.number;
             meeting::noted(format!("ケース {number} を事務局案どおり承認しました"))
         }
@@ -106,7 +106,7 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
             return Ok(None);
         }
         MeetingEffect::Draft { meeting_id, key, body } => {
-            store.save_draft(meeting_id, &key, &body)?;
+            store.save_draft(meeting_id, key, &body)?;
             return Ok(None);
         }
         MeetingEffect::Heartbeat { meeting_id, elapsed } => {
@@ -184,15 +184,11 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
         .filter_map(|aid| agencies.iter().find(|a| a.id == aid).cloned())
         .map(|agency| AttendanceRow { record: recorded.iter().find(|r| r.agency_id == agency.id).cloned(), agency })
         .collect();
-    // Open actions of earlier meetings, and those already reviewed in this one.
+    // The same set the minutes show (one rule: Store::actions_to_review).
     let mut reviews = Vec::new();
-    for a in store.all_actions()? {
-        let earlier = a.meeting_id != Some(id);
-        let open = a.status == ActionStatus::Open;
-        if earlier && (open || a.reviewed_in == Some(id)) {
-            let c = store.case(a.case_id)?;
-            reviews.push(ReviewRow { action: a, case_number: c.number, case_name: c.name, case_kana: c.kana });
-        }
+    for a in store.actions_to_review(id)? {
+        let c = store.case(a.case_id)?;
+        reviews.push(ReviewRow { action: a, case_number: c.number, case_name: c.name, case_kana: c.kana });
     }
     reviews.sort_by(|a, b| (a.case_number.as_str(), a.action.id).cmp(&(b.case_number.as_str(), b.action.id)));
     Ok(MeetingData { meeting, sessions, items, attendance, reviews, drafts: store.drafts(id)?, read_only, agencies })

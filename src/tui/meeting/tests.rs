@@ -262,7 +262,9 @@ fn a_note_typed_before_a_crash_is_there_when_its_form_is_opened_again() {
     pump(&mut s, &mut m, key(KeyCode::Tab));
     typ(&mut s, &mut m, "家庭訪問は12月に延期");
     let action = m.meeting.data.as_ref().unwrap().reviews[0].action.id;
-    assert!(s.drafts(id).unwrap().iter().any(|(k, b)| *k == format!("action:{action}") && b.contains("12月に延期")));
+    assert!(
+        s.drafts(id).unwrap().iter().any(|(k, b)| *k == DraftKey::ActionReview(action) && b.contains("12月に延期"))
+    );
     // A new process: the review part, the same row, e.
     let mut again = model(&mut s, 80, 24);
     pump(&mut s, &mut again, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
@@ -457,4 +459,49 @@ fn snapshot_deep_form_80x24() {
     go_to(&mut s, &mut m, Track::Deep);
     pump(&mut s, &mut m, ch('e'));
     insta::assert_snapshot!("meeting_deep_form_80x24", screen(&m));
+}
+
+/// The screen and the minutes review the same actions (one rule, Store::actions_to_review):
+/// an open action agreed outside any meeting is reviewed; one agreed in a later meeting is not.
+#[test]
+fn the_screen_and_the_minutes_review_the_same_actions() {
+    let mut s = Store::open_in_memory().unwrap();
+    let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
+    let next = sum.next_meeting;
+    let case_id = s.agenda(next).unwrap()[0].case_id;
+    let later = s
+        .write(|t| {
+            let mut m = t.meeting(next)?;
+            m.id = 0;
+            m.title = "翌々回".into();
+            m.status = crate::domain::MeetingStatus::Planned;
+            t.save_meeting(&m)
+        })
+        .unwrap();
+    let action = |meeting_id: Option<Id>, what: &str| Todo {
+        id: 0,
+        case_id,
+        meeting_id,
+        agency_id: None,
+        owner: "担当".into(),
+        what: what.into(),
+        due: None,
+        status: ActionStatus::Open,
+        review_note: String::new(),
+        reviewed_in: None,
+    };
+    let outside = s.write(|t| t.save_action(&action(None, "会議外で決めた確認"))).unwrap();
+    let in_later = s.write(|t| t.save_action(&action(Some(later), "次の会議で決めること"))).unwrap();
+
+    let minutes: Vec<Id> = s.meeting_record(next).unwrap().reviewed_actions.iter().map(|a| a.id).collect();
+    let screen: Vec<Id> =
+        crate::tui::meeting_io::load(&s, next, None).unwrap().reviews.iter().map(|r| r.action.id).collect();
+    let mut sorted_screen = screen.clone();
+    sorted_screen.sort();
+    let mut sorted_minutes = minutes.clone();
+    sorted_minutes.sort();
+    assert_eq!(sorted_screen, sorted_minutes);
+    assert!(minutes.contains(&outside), "an action agreed outside a meeting is reviewed");
+    assert!(!minutes.contains(&in_later), "an action of a later meeting is not");
+    assert!(minutes.len() > 1, "the past meeting's open actions too");
 }
