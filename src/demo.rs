@@ -316,7 +316,7 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
     let next_date2 = cal.add_business_days(next_date, 1);
 
     let mut summary = DemoSummary { agencies: n_agencies, ..Default::default() };
-    let fy = |d: NaiveDate| if d.month() >= 4 { d.year() } else { d.year() - 1 };
+    let fy = crate::domain::calendar::fiscal_year_of;
     let reiwa = |y: i32| y - 2018;
 
     // Households and cases, in batches so that 100,000 cases stay quick to build.

@@ -71,6 +71,12 @@ impl BusinessCalendar {
     }
 }
 
+/// The fiscal year (年度) a date falls in: 令和7年度 = 2025 runs 2025-04-01 … 2026-03-31. The
+/// one place this is computed (statistics, school years, the demo).
+pub fn fiscal_year_of(d: NaiveDate) -> i32 {
+    if d.month() >= 4 { d.year() } else { d.year() - 1 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -272,7 +272,7 @@ pub struct Closure {
 /// School year for a child born on `birth` (see [`Case::school_year_on`]).
 pub fn school_year(birth: NaiveDate, today: NaiveDate) -> i32 {
     use chrono::Datelike;
-    let fiscal = if today.month() >= 4 { today.year() } else { today.year() - 1 };
+    let fiscal = super::calendar::fiscal_year_of(today);
     let cohort = if (birth.month(), birth.day()) >= (4, 2) { birth.year() } else { birth.year() - 1 };
     fiscal - cohort - 6
 }

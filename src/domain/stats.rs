@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::{AbuseType, Action, ActionStatus, Case, Decision, Id, Meeting, MeetingKind, MeetingStatus, Registration};
@@ -11,10 +11,7 @@ use super::{AbuseType, Action, ActionStatus, Case, Decision, Id, Meeting, Meetin
 /// Age bands of the registered-cases table, as on the reference date.
 pub const AGE_BANDS: [&str; 6] = ["0〜2歳", "3歳〜就学前", "小学生", "中学生", "高校生以上", "特定妊婦"];
 
-/// The fiscal year a date falls in (令和7年度 = 2025 runs 2025-04-01 … 2026-03-31).
-pub fn fiscal_year_of(d: NaiveDate) -> i32 {
-    if d.month() >= 4 { d.year() } else { d.year() - 1 }
-}
+pub use super::calendar::fiscal_year_of;
 
 /// First and last day of fiscal year `fy`.
 pub fn fiscal_year_bounds(fy: i32) -> (NaiveDate, NaiveDate) {
