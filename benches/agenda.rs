@@ -3,6 +3,7 @@
 //! generator and cached under target/bench-data; each run works on a copy.
 //!
 //! Run: cargo bench --bench agenda
+#![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! read and checked, then stored in one transaction; and a 10,000-row ledger CSV planned.
 //!
 //! Run: cargo bench --bench intake
+#![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
 
 use std::sync::OnceLock;
 

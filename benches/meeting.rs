@@ -3,6 +3,7 @@
 //! agenda, and one quick item accepted and stored.
 //!
 //! Run: cargo bench --bench meeting
+#![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
 
 use std::sync::OnceLock;
 

@@ -2,6 +2,7 @@
 //! document, and rendering it as Markdown and as .docx (plain and masked).
 //!
 //! Run: cargo bench --bench minutes
+#![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
 
 use std::sync::{Mutex, OnceLock};
 

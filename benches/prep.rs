@@ -2,6 +2,7 @@
 //! institution's packet, loading the preparation screen, and a key to the next frame there.
 //!
 //! Run: cargo bench --bench prep
+#![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
 
 use chrono::NaiveDate;
 use ratatui::Terminal;

@@ -2,6 +2,7 @@
 //! by the demo generator and cached under target/bench-data.
 //!
 //! Run: cargo bench --bench scale
+#![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
 
 mod common;
 

@@ -3,6 +3,7 @@
 //! the text checks on every case save. Databases are generated once under target/bench-data.
 //!
 //! Run: cargo bench --bench trust
+#![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
 
 mod common;
 

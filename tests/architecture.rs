@@ -1,5 +1,6 @@
 //! The layers stay apart: domain is pure, only the TUI knows the terminal, the store does not
 //! know files or screens. Checked on the source text so a wrong `use` fails the build's tests.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -6,7 +6,7 @@
 //! SHINKO_CRASH_ITERATIONS (default 24) sets the kills per mode; the totals are printed for
 //! docs/security.md. Two writers at once must both finish (busy timeout) or be refused with
 //! a clear message, with nothing corrupted.
-
+#![allow(clippy::unwrap_used)] // tests may unwrap
 #![cfg(unix)]
 
 use std::io::{BufRead, BufReader};

@@ -5,7 +5,7 @@
 //! Every bad input must end with a clear Japanese error, no change to the database, bounded
 //! memory (peak RSS measured with wait4) and never a panic. PROPTEST_CASES raises the bounded
 //! case counts for a longer run.
-
+#![allow(clippy::unwrap_used)] // tests may unwrap
 #![cfg(unix)]
 
 mod trust_support;

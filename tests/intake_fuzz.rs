@@ -1,4 +1,5 @@
 //! Random and damaged bytes never panic an importer: they read, or they give a problem.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use chrono::NaiveDate;
 use proptest::prelude::*;

@@ -1,4 +1,5 @@
 //! `shinko ledger import/export` through the real binary, on the fixtures in fixtures/intake.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod intake {
     pub mod common;

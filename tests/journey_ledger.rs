@@ -3,6 +3,7 @@
 //! and find the terminal restored and the data saved.
 //!
 //! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

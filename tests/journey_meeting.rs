@@ -4,6 +4,7 @@
 //! the text still there, a second instance refused, close, and the ledger read back.
 //!
 //! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

@@ -3,6 +3,7 @@
 //! quit, open again and find it still there, locked.
 //!
 //! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

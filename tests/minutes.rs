@@ -1,5 +1,6 @@
 //! 会議録: snapshots of the demo meeting's minutes (Markdown, and the text of the .docx), a
 //! meeting run with every kind of outcome, and masked output that holds no name from the ledger.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::io::Read;
 

@@ -1,5 +1,6 @@
 //! The output commands end to end: `minutes`, `schedule`, `actions --by-agency`, `stats`.
 //! Files are owner-only, never overwritten without `--force`, and bad input changes nothing.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::collections::BTreeSet;
 use std::fs;

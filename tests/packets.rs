@@ -1,4 +1,5 @@
 //! Pre-send packets: one per institution, holding only its own children.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! Meeting preparation through the real binary: create a meeting, build and edit its agenda,
 //! export the 議事次第, and refuse bad input in Japanese without changing anything.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,7 @@
 //! start, attendance, the review of last meeting's actions, a quick item accepted, a deep item
 //! decided in Japanese, a bad value refused without change, a second instance refused, close —
 //! and the ledger read back with `shinko ledger show --format json`.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

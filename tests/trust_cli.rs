@@ -1,6 +1,6 @@
 //! The trust commands end to end through the real binary: encryption, passphrases, audit
 //! verify/log, backup and restore, and where files land.
-
+#![allow(clippy::unwrap_used)] // tests may unwrap
 #![cfg(unix)]
 
 mod trust_support;

@@ -1,6 +1,7 @@
 //! What a Windows user's PC hands to the commands, tried on the real binary: a config saved by
 //! Notepad as Shift_JIS, a session typed with MS-IME (full-width digits, ～), and a wildcard
 //! that cmd.exe passes unexpanded.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 

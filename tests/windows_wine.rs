@@ -8,6 +8,7 @@
 //! sets it, with SHINKO_WINE_SHIM naming the ProcessPrng stand-in for wine 8, see
 //! tests/wine/processprng.c); without it the test says so and passes, since a developer's
 //! `cargo test` need not have wine.
+#![allow(clippy::unwrap_used)] // tests may unwrap
 
 mod common;
 mod intake {

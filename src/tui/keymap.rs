@@ -314,21 +314,6 @@ fn parse_raw(text: &str, origin: &str) -> Result<Vec<(Mode, Vec<Binding>)>, Stri
     Ok(out)
 }
 
-/// Display order of a section follows the order of its lines in the default file.
-fn order_in_default(mode: Mode) -> Vec<String> {
-    let mut in_section = false;
-    let mut names = Vec::new();
-    for line in DEFAULT_KEYMAP.lines() {
-        let t = line.trim();
-        if t.starts_with('[') {
-            in_section = t == format!("[{}]", mode.section());
-        } else if in_section && let Some((name, _)) = t.split_once('=') {
-            names.push(name.trim().to_string());
-        }
-    }
-    names
-}
-
 impl Keymap {
     pub fn defaults() -> Keymap {
         Self::with_overrides(None).expect("the embedded keymap is valid")
@@ -337,10 +322,8 @@ impl Keymap {
     /// The defaults with a user file's bindings replacing those of the actions it names.
     pub fn with_overrides(user: Option<(&str, &str)>) -> Result<Keymap, String> {
         let mut modes: BTreeMap<Mode, Bindings> = BTreeMap::new();
+        // toml keeps each table in file order (`preserve_order`): that is the display order.
         for (mode, entries) in parse_raw(DEFAULT_KEYMAP, "既定のキー割り当て")? {
-            let order = order_in_default(mode);
-            let mut entries = entries;
-            entries.sort_by_key(|(a, _)| order.iter().position(|n| n == a.name()).unwrap_or(usize::MAX));
             modes.insert(mode, Bindings { entries });
         }
         if let Some((text, origin)) = user {
@@ -446,5 +429,20 @@ mod tests {
         assert_eq!(hints[0], ("Up/Down".to_string(), "移動"));
         assert!(hints.iter().any(|(k, d)| k == "F2" && *d == "新規登録"));
         assert_eq!(hints.last().unwrap().1, "強制終了");
+    }
+
+    #[test]
+    fn no_key_does_two_things_in_one_mode() {
+        let km = Keymap::defaults();
+        for mode in Mode::ALL {
+            let mut seen: std::collections::HashMap<Key, Action> = std::collections::HashMap::new();
+            for (action, keys) in km.bindings(mode) {
+                for k in keys {
+                    if let Some(other) = seen.insert(*k, *action) {
+                        assert_eq!(other, *action, "{mode:?}: {k:?} is bound to {other:?} and {action:?}");
+                    }
+                }
+            }
+        }
     }
 }
