@@ -442,6 +442,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The cases with these ids, in one statement.
+    pub fn cases_by_id(&self, ids: &[Id]) -> Result<std::collections::HashMap<Id, Case>> {
+        let mut st = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM cases WHERE id IN (SELECT value FROM json_each(?1))"))?;
+        let rows = st.query_map([super::id_list(ids)], row_case)?;
+        let mut out = std::collections::HashMap::new();
+        for c in rows {
+            let c = c?;
+            out.insert(c.id, c);
+        }
+        Ok(out)
+    }
+
+    /// Each case's linked 関係機関 (agency, role), in one statement.
+    pub fn case_agencies_of_cases(&self, ids: &[Id]) -> Result<std::collections::HashMap<Id, Vec<(Id, String)>>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT case_id, agency_id, role FROM case_agencies WHERE case_id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let rows = st.query_map([super::id_list(ids)], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(super::by_case(rows.collect::<rusqlite::Result<Vec<_>>>()?))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -438,3 +438,15 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// Each case's decisions in order, in one statement.
+    pub fn decisions_of_cases(&self, ids: &[Id]) -> Result<std::collections::HashMap<Id, Vec<Decision>>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {DECISION_COLS} FROM decisions WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY decided_at, id"
+        ))?;
+        let rows = st.query_map([super::id_list(ids)], row_decision)?;
+        let decisions = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(super::by_case(decisions.into_iter().map(|d| (d.case_id, d))))
+    }
+}

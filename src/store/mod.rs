@@ -242,6 +242,23 @@ pub(crate) fn json_col<T: serde::de::DeserializeOwned>(s: String) -> rusqlite::R
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
+/// Ids as one SQL parameter for `… IN (SELECT value FROM json_each(?1))`: one statement for a
+/// whole screen's cases instead of one per case.
+pub(crate) fn id_list(ids: &[crate::domain::Id]) -> String {
+    to_json(&ids)
+}
+
+/// Rows of a batched read grouped by the case they belong to.
+pub(crate) fn by_case<T>(
+    rows: impl IntoIterator<Item = (crate::domain::Id, T)>,
+) -> std::collections::HashMap<crate::domain::Id, Vec<T>> {
+    let mut out: std::collections::HashMap<crate::domain::Id, Vec<T>> = std::collections::HashMap::new();
+    for (id, row) in rows {
+        out.entry(id).or_default().push(row);
+    }
+    out
+}
+
 pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("plain data serialises")
 }

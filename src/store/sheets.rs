@@ -116,3 +116,39 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
+
+/// A sheet asked for: (case, agency, period).
+pub type SheetRequest = (Id, Id, NaiveDate);
+
+impl Store {
+    /// Each case's sheets by period, in one statement.
+    pub fn sheets_of_cases(&self, ids: &[Id]) -> Result<std::collections::HashMap<Id, Vec<AssessmentSheet>>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM sheets WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY period, agency_id"
+        ))?;
+        let rows = st.query_map([super::id_list(ids)], row_sheet)?;
+        let sheets = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(super::by_case(sheets.into_iter().map(|s| (s.case_id, s))))
+    }
+
+    /// One case's sheet requests (case, agency, period), through the case index.
+    pub fn sheet_requests_of_case(&self, case_id: Id) -> Result<Vec<SheetRequest>> {
+        Ok(self.sheet_requests_of_cases(&[case_id])?.remove(&case_id).unwrap_or_default())
+    }
+
+    /// Each case's sheet requests (case, agency, period), in one statement.
+    pub fn sheet_requests_of_cases(
+        &self,
+        ids: &[Id],
+    ) -> Result<std::collections::HashMap<Id, Vec<SheetRequest>>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT case_id, agency_id, period FROM sheet_requests
+             WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY period, case_id",
+        )?;
+        let rows = st.query_map([super::id_list(ids)], |r| {
+            let case_id: Id = r.get(0)?;
+            Ok((case_id, (case_id, r.get(1)?, date_col(r.get(2)?)?.unwrap_or_default())))
+        })?;
+        Ok(super::by_case(rows.collect::<rusqlite::Result<Vec<_>>>()?))
+    }
+}

@@ -141,12 +141,21 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
     let decisions = store.decisions(id)?;
     let this_meeting_actions = store.actions_of_meeting(id)?;
     let agency_name = |a: Option<Id>| a.and_then(|i| agencies.iter().find(|x| x.id == i)).map(|x| x.name.clone());
+    // One statement per kind of fact for the whole agenda, not one per item.
+    let agenda = store.agenda(id)?;
+    let ids: Vec<Id> = agenda.iter().map(|i| i.case_id).collect();
+    let cases = store.cases_by_id(&ids)?;
+    let sheets_of = store.sheets_of_cases(&ids)?;
+    let requests_of = store.sheet_requests_of_cases(&ids)?;
+    let history_of = store.decisions_of_cases(&ids)?;
     let mut items = Vec::new();
-    for item in store.agenda(id)? {
-        let case = store.case(item.case_id)?;
-        let sheets = store.sheets_of_case(case.id)?;
-        let requests = store.sheet_requests(Some(case.id))?;
-        let history = store.decisions_of_case(case.id)?.into_iter().filter(|d| d.meeting_id != id).collect();
+    for item in agenda {
+        let case =
+            cases.get(&item.case_id).cloned().ok_or(StoreError::NotFound { entity: "ケース", id: item.case_id })?;
+        let sheets = sheets_of.get(&case.id).cloned().unwrap_or_default();
+        let requests = requests_of.get(&case.id).cloned().unwrap_or_default();
+        let history =
+            history_of.get(&case.id).cloned().unwrap_or_default().into_iter().filter(|d| d.meeting_id != id).collect();
         let decision = decisions.iter().find(|d| d.case_id == case.id).cloned();
         let actions = this_meeting_actions
             .iter()

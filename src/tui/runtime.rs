@@ -219,7 +219,7 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         meeting_dates,
         actions: store.actions_of_case(id)?,
         sheets: store.sheets_of_case(id)?,
-        sheet_requests: store.sheet_requests(Some(id))?,
+        sheet_requests: store.sheet_requests_of_case(id)?,
         case,
     })
 }
@@ -253,25 +253,32 @@ fn load_prep(
     today: NaiveDate,
     config: &Config,
 ) -> Result<PrepData, StoreError> {
-    let mut meetings = Vec::new();
-    for m in store.meetings()? {
-        let date = store.meeting_date(m.id)?;
-        meetings.push(MeetingRef { id: m.id, title: m.title, date, status: m.status });
-    }
+    let dates = store.meeting_dates()?;
+    let meetings: Vec<MeetingRef> = store
+        .meetings()?
+        .into_iter()
+        .map(|m| MeetingRef { id: m.id, date: dates.get(&m.id).copied(), title: m.title, status: m.status })
+        .collect();
     let Some(id) = meeting.or_else(|| prep::default_meeting(&meetings, today)) else {
         return Ok(PrepData { meetings, ..Default::default() });
     };
     let plan = store.agenda_plan(id, config)?;
     let items: Vec<_> = plan.items().cloned().collect();
+    // One statement per kind of fact for the whole agenda, not one per item.
+    let ids: Vec<Id> = items.iter().map(|i| i.case_id).collect();
+    let by_id = store.cases_by_id(&ids)?;
+    let sheets_of = store.sheets_of_cases(&ids)?;
+    let requests_of = store.sheet_requests_of_cases(&ids)?;
+    let links_of = store.case_agencies_of_cases(&ids)?;
     let mut cases = Vec::with_capacity(items.len());
     let mut sheets = Vec::new();
     let mut requests = Vec::new();
     let mut links = Vec::new();
-    for i in &items {
-        links.extend(store.case_agencies(i.case_id)?.into_iter().map(|(a, _)| (i.case_id, a)));
-        cases.push(store.case(i.case_id)?);
-        sheets.extend(store.sheets_of_case(i.case_id)?);
-        requests.extend(store.sheet_requests(Some(i.case_id))?);
+    for &id in &ids {
+        links.extend(links_of.get(&id).cloned().unwrap_or_default().into_iter().map(|(a, _)| (id, a)));
+        cases.push(by_id.get(&id).cloned().ok_or(StoreError::NotFound { entity: "ケース", id })?);
+        sheets.extend(sheets_of.get(&id).cloned().unwrap_or_default());
+        requests.extend(requests_of.get(&id).cloned().unwrap_or_default());
     }
     let date = meetings.iter().find(|m| m.id == id).and_then(|m| m.date);
     let folder = format!("事前送付資料_{}", date.map(|d| d.to_string()).unwrap_or_else(|| id.to_string()));
