@@ -137,10 +137,7 @@ impl Store {
     }
 
     /// Each case's sheet requests (case, agency, period), in one statement.
-    pub fn sheet_requests_of_cases(
-        &self,
-        ids: &[Id],
-    ) -> Result<std::collections::HashMap<Id, Vec<SheetRequest>>> {
+    pub fn sheet_requests_of_cases(&self, ids: &[Id]) -> Result<std::collections::HashMap<Id, Vec<SheetRequest>>> {
         let mut st = self.conn.prepare_cached(
             "SELECT case_id, agency_id, period FROM sheet_requests
              WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY period, case_id",

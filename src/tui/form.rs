@@ -175,8 +175,8 @@ pub struct Form {
     pub error: Option<String>,
     /// The values the form opened with, to tell whether anything was typed.
     initial: Vec<String>,
-    /// Esc was pressed once on a changed form; a second Esc discards it.
-    pub cancel_armed: bool,
+    /// Esc pressed once on a changed form waits for a second one.
+    pub confirm: super::confirm::Confirm,
 }
 
 /// The rank choice that keeps the current rank.
@@ -298,7 +298,7 @@ impl Form {
 
     fn new(kind: FormKind, fields: Vec<Field>) -> Form {
         let initial = fields.iter().map(Field::value).collect();
-        Form { kind, fields, focus: 0, error: None, initial, cancel_armed: false }
+        Form { kind, fields, focus: 0, error: None, initial, confirm: Default::default() }
     }
 
     /// Whether anything differs from what the form opened with.

@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui_textarea::{TextArea, WrapMode};
 use tui_input::Input;
 
+use super::confirm::Confirmable;
 use super::form::{Field, FieldKey, FieldValue, Form, FormKind};
 use super::keymap::Action;
 use super::model::Model;
@@ -156,8 +157,8 @@ pub struct MeetingState {
     /// Time of day of the last tick (the timers' "now").
     pub now: Option<NaiveTime>,
     pub since_beat: i64,
-    /// F12 pressed once: the next F12 closes the meeting.
-    pub close_armed: bool,
+    /// F12 pressed once waits for the second.
+    pub confirm: super::confirm::Confirm,
     /// Loaded at least once (the first load decides the part and may reopen a draft).
     pub opened: bool,
 }
@@ -372,7 +373,7 @@ fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
 
 fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
     let Some(action) = action else { return vec![] };
-    let armed = std::mem::take(&mut m.meeting.close_armed);
+    let close = m.meeting.confirm.confirms(Confirmable::CloseMeeting);
     match action {
         Action::Quit => {
             m.quit = true;
@@ -438,7 +439,7 @@ fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::MeetingClose if armed => {
+        Action::MeetingClose if close => {
             let meeting_id = m.meeting.data.as_ref().map(|d| d.meeting.id).unwrap_or_default();
             let mut out = save_elapsed(&m.meeting);
             out.push(fx(MeetingEffect::Close { meeting_id }));
@@ -446,7 +447,7 @@ fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
         }
         Action::MeetingClose => {
             let pending = m.meeting.items().iter().filter(|i| i.state == ItemState::Pending).count();
-            m.meeting.close_armed = true;
+            m.meeting.confirm.arm(Confirmable::CloseMeeting);
             let rest = if pending > 0 {
                 format!("未協議の {pending} 件は次回へ延期されます。")
             } else {

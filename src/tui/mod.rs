@@ -2,6 +2,7 @@
 //! [`update::update`] returning [`msg::Effect`]s, a [`runtime`] that executes effects against
 //! the store, [`view`]s rendering from the model, and a [`keymap`] naming every action.
 
+pub mod confirm;
 pub mod form;
 pub mod glyphs;
 pub mod keymap;

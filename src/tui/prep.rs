@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::confirm::Confirmable;
 use super::keymap::Action;
 use super::msg::{AgendaEdit, Effect};
 use crate::domain::agenda::AgendaPlan;
@@ -72,8 +73,8 @@ pub struct PrepState {
     pub focus: Column,
     /// Selected row in each column.
     pub selected: [usize; 2],
-    /// The rebuild key was pressed once; the next press rebuilds.
-    pub rebuild_armed: bool,
+    /// The rebuild key pressed once waits for the second.
+    pub confirm: super::confirm::Confirm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -240,7 +241,7 @@ fn siblings_note(block: &[AgendaItem]) -> String {
 
 /// Keys of the preparation screen that do not open a form.
 pub fn on_action(s: &mut PrepState, action: Action, rows: usize, config: &Config, today: NaiveDate) -> Reply {
-    let armed = std::mem::take(&mut s.rebuild_armed);
+    let rebuild = s.confirm.confirms(Confirmable::RebuildAgenda);
     let none = Reply::Effects(vec![]);
     match action {
         Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
@@ -277,8 +278,8 @@ pub fn on_action(s: &mut PrepState, action: Action, rows: usize, config: &Config
         }
         Action::Rebuild => {
             let Some(meeting) = s.meeting_id() else { return Reply::Error("会議を選んでください".into()) };
-            if !armed {
-                s.rebuild_armed = true;
+            if !rebuild {
+                s.confirm.arm(Confirmable::RebuildAgenda);
                 return Reply::Info("もう一度押すと議事次第を作り直します（固定した議題はそのまま残ります）".into());
             }
             Reply::Effects(vec![Effect::RebuildAgenda { meeting, today, config: Box::new(config.clone()) }])

@@ -4,6 +4,7 @@
 use ratatui::crossterm::event::{Event, KeyEvent, KeyEventKind};
 use tui_input::backend::crossterm::EventHandler;
 
+use super::confirm::Confirmable;
 use super::form::{Form, FormKind};
 use super::keymap::{Action, Mode};
 use super::layout;
@@ -199,7 +200,7 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
 fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
     let Some(action) = action else { return vec![] };
     if action != Action::Rebuild {
-        m.prep.rebuild_armed = false;
+        m.prep.confirm.clear();
     }
     let item = m.prep.selected_item().cloned();
     match action {
@@ -345,11 +346,11 @@ fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Action>, k: KeyEvent)
 fn on_form_key(m: &mut Model, action: Option<Action>, k: KeyEvent) -> Vec<Effect> {
     let Some(form) = m.form.as_mut() else { return vec![] };
     let on_choice = matches!(form.focused().value, super::form::FieldValue::Choice { .. });
-    let armed = std::mem::take(&mut form.cancel_armed);
+    let discard = form.confirm.confirms(Confirmable::DiscardForm);
     match action {
         // A stray Esc must not throw away what was typed: a changed form asks for a second one.
-        Some(Action::Cancel) if form.is_changed() && !armed => {
-            form.cancel_armed = true;
+        Some(Action::Cancel) if form.is_changed() && !discard => {
+            form.confirm.arm(Confirmable::DiscardForm);
             form.error = Some("入力した内容があります。破棄するにはもう一度 Esc を押してください".into());
             vec![]
         }
