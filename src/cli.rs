@@ -1,13 +1,15 @@
 //! The command line: `shinko` with no subcommand opens the TUI; every operation the TUI does
 //! is also a subcommand. Each area's commands live in their own file under `cli/`.
 
+mod agenda;
 mod console;
-mod intake;
 mod ledger;
+mod ledger_import;
 mod meeting;
 mod outputs;
 mod packets;
 mod record;
+mod sheets;
 mod trust;
 mod wildcard;
 
@@ -51,13 +53,13 @@ pub enum Command {
     Ledger(ledger::LedgerCmd),
     /// アセスメントシート（様式の作成・取込・集約）
     #[command(subcommand)]
-    Sheets(intake::SheetsCmd),
+    Sheets(sheets::SheetsCmd),
     /// 会議の作成と一覧
     #[command(subcommand)]
     Meeting(meeting::MeetingCmd),
     /// 議事次第（振り分け・事前送付資料）
     #[command(subcommand)]
-    Agenda(meeting::AgendaCmd),
+    Agenda(agenda::AgendaCmd),
     /// 会議中の記録（出欠・役割分担の確認・協議結果）
     #[command(subcommand)]
     Record(record::RecordCmd),
@@ -205,9 +207,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => run_demo(ctx, explicit_db, args),
         Some(Command::Init(a)) => trust::init(&ctx, a),
         Some(Command::Ledger(c)) => ledger::run(&ctx, c),
-        Some(Command::Sheets(c)) => intake::run_sheets(&ctx, c),
+        Some(Command::Sheets(c)) => sheets::run_sheets(&ctx, c),
         Some(Command::Meeting(c)) => meeting::run_meeting(&ctx, c),
-        Some(Command::Agenda(c)) => meeting::run_agenda(&ctx, c),
+        Some(Command::Agenda(c)) => agenda::run_agenda(&ctx, c),
         Some(Command::Record(c)) => record::run(&ctx, c),
         Some(Command::Minutes(a)) => outputs::minutes(&ctx, a),
         Some(Command::Schedule(a)) => outputs::schedule(&ctx, a),

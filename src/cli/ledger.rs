@@ -4,7 +4,7 @@ use crate::cli::console::outln;
 use clap::{Args, Subcommand};
 use color_eyre::eyre::{Result, bail, eyre};
 
-use super::{Ctx, ListFormat, intake};
+use super::{Ctx, ListFormat, ledger_import};
 use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Household, Registration, Sex, wareki};
 use crate::store::{CaseFilter, CaseSort, Store};
 
@@ -26,9 +26,9 @@ pub enum LedgerCmd {
     /// ケースを終結・移管する（理由が必要）
     Close(CloseArgs),
     /// 既存の台帳（.xlsx/.xls/.csv）を取り込む
-    Import(intake::LedgerImportArgs),
+    Import(ledger_import::LedgerImportArgs),
     /// 台帳を .xlsx/.csv に出力する
-    Export(intake::LedgerExportArgs),
+    Export(ledger_import::LedgerExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -145,8 +145,8 @@ pub fn run(ctx: &Ctx, cmd: LedgerCmd) -> Result<()> {
         LedgerCmd::Add(f) => save(ctx, f, true),
         LedgerCmd::Edit(f) => save(ctx, f, false),
         LedgerCmd::Close(a) => close(ctx, a),
-        LedgerCmd::Import(a) => intake::ledger_import(ctx, a),
-        LedgerCmd::Export(a) => intake::ledger_export(ctx, a),
+        LedgerCmd::Import(a) => ledger_import::ledger_import(ctx, a),
+        LedgerCmd::Export(a) => ledger_import::ledger_export(ctx, a),
     }
 }
 

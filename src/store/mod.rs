@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod agencies;
+pub mod agenda;
 pub mod audit;
 pub mod backup;
 pub mod cases;
@@ -15,7 +16,7 @@ pub mod households;
 pub mod lease_lock;
 pub mod meetings;
 pub mod migrations;
-pub mod prep;
+
 pub mod reports;
 pub mod sheets;
 
