@@ -102,6 +102,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 Some(f) => f.error = Some(text),
                 None => m.error(text),
             }
+            // The meeting screen shows a change before the store confirms it (fast typing acts
+            // on the new state); when the store refused, it reads back what is really stored.
+            if m.screen == Screen::Meeting && m.meeting.data.is_some() {
+                return super::meeting::reload_after_failure(m);
+            }
             vec![]
         }
     }

@@ -505,3 +505,25 @@ fn the_screen_and_the_minutes_review_the_same_actions() {
     assert!(!minutes.contains(&in_later), "an action of a later meeting is not");
     assert!(minutes.len() > 1, "the past meeting's open actions too");
 }
+
+/// A quick item accepted on screen while the store refuses (the meeting was closed from
+/// another window): the error shows, and the item goes back to what is stored, not 済.
+#[test]
+fn a_refused_accept_does_not_leave_the_item_shown_as_done() {
+    let (mut s, mut m, id) = on_agenda(160, 45);
+    go_to(&mut s, &mut m, Track::Quick);
+    let item = current(&m).item.id;
+    // Another window closes the meeting behind this one's back.
+    s.write(|t| {
+        t.conn().execute("UPDATE meetings SET status = 'closed' WHERE id = ?1", [id])?;
+        Ok(())
+    })
+    .unwrap();
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert!(m.status.as_ref().is_some_and(|st| st.error), "the refusal is shown");
+    let d = m.meeting.data.as_ref().unwrap();
+    let shown = d.items.iter().find(|i| i.item.id == item).unwrap();
+    assert_eq!(shown.item.state, ItemState::Pending, "not shown as done");
+    assert!(shown.decision.is_none());
+    assert_eq!(s.agenda_item(item).unwrap().state, ItemState::Pending);
+}
