@@ -15,7 +15,7 @@ use shinko::demo::{self, Scale};
 use shinko::domain::{Config, Id, ItemState, Track, conduct};
 use shinko::store::Store;
 use shinko::tui::keymap::Keymap;
-use shinko::tui::meeting_io;
+use shinko::tui::meeting::io as meeting_io;
 use shinko::tui::model::{Model, Screen};
 use shinko::tui::msg::Msg;
 use shinko::tui::{update, view};

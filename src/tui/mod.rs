@@ -9,7 +9,6 @@ pub mod keymap;
 pub mod layout;
 pub mod ledger;
 pub mod meeting;
-pub mod meeting_io;
 pub mod model;
 pub mod msg;
 pub mod prep;

@@ -107,7 +107,7 @@ fn spawn_events(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
 fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model) -> Result<()> {
     let (tx, rx): (Sender<Msg>, Receiver<Msg>) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
-    super::meeting_io::spawn_ticker(tx.clone(), stop.clone());
+    super::meeting::io::spawn_ticker(tx.clone(), stop.clone());
     spawn_events(tx, stop.clone());
     let size = terminal.size()?;
     let mut queue: VecDeque<Msg> = VecDeque::new();
@@ -150,7 +150,7 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
         Effect::LoadDetail(id) => load_detail(store, id).map(|d| Msg::DetailLoaded(Box::new(d))),
         Effect::SaveCase(s) => save_case(store, *s),
         Effect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
-        Effect::Meeting(e) => match super::meeting_io::execute(store, *e) {
+        Effect::Meeting(e) => match super::meeting::io::execute(store, *e) {
             Ok(None) => return None,
             Ok(Some(msg)) => Ok(msg),
             Err(e) => Err(e),
@@ -178,7 +178,7 @@ fn effect_name(e: &Effect) -> &'static str {
         Effect::LoadDetail(_) => "load_detail",
         Effect::SaveCase(_) => "save_case",
         Effect::CloseCase { .. } => "close_case",
-        Effect::Meeting(e) => super::meeting_io::effect_name(e),
+        Effect::Meeting(e) => super::meeting::io::effect_name(e),
         Effect::LoadStats { .. } => "load_stats",
         Effect::Quit => "quit",
         Effect::LoadPrep { .. } => "load_prep",

@@ -495,7 +495,7 @@ fn the_screen_and_the_minutes_review_the_same_actions() {
 
     let minutes: Vec<Id> = s.meeting_record(next).unwrap().reviewed_actions.iter().map(|a| a.id).collect();
     let screen: Vec<Id> =
-        crate::tui::meeting_io::load(&s, next, None).unwrap().reviews.iter().map(|r| r.action.id).collect();
+        crate::tui::meeting::io::load(&s, next, None).unwrap().reviews.iter().map(|r| r.action.id).collect();
     let mut sorted_screen = screen.clone();
     sorted_screen.sort();
     let mut sorted_minutes = minutes.clone();

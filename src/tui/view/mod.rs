@@ -1,17 +1,11 @@
 //! Views: functions from the model to a frame. They read the model only and never change it.
 
-mod detail_view;
 mod footer;
-mod form_view;
 mod header;
 mod help;
-mod prep_view;
 
+pub use crate::tui::prep::view::detail_lines as prep_detail_lines;
 pub use help::lines as help_lines;
-pub use prep_view::detail_lines as prep_detail_lines;
-mod ledger_view;
-mod meeting_view;
-mod stats_view;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -21,7 +15,7 @@ use super::model::{Model, Screen};
 
 pub fn render(m: &Model, f: &mut Frame<'_>) {
     if m.meeting.locked {
-        return meeting_view::render_lock(f);
+        return crate::tui::meeting::view::render_lock(f);
     }
     let areas = layout::frame((f.area().width, f.area().height));
     header::render(m, f, areas.header);
@@ -29,7 +23,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
     footer::render_status(m, f, areas.status);
     footer::render_keys(m, f, areas.footer);
     if let Some(form) = &m.form {
-        form_view::render(form, f, popup(areas.body, 76, 30));
+        crate::tui::form::view::render(form, f, popup(areas.body, 76, 30));
     }
     if let Some(scroll) = m.help {
         help::render(m, scroll, f, popup(areas.body, 72, 40));
@@ -38,13 +32,13 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
 
 fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
     if m.screen == Screen::Meeting {
-        return meeting_view::render(m, f, body);
+        return crate::tui::meeting::view::render(m, f, body);
     }
     match m.screen {
-        Screen::Ledger => ledger_view::render(m, f, body),
-        Screen::Prep => prep_view::render(m, f, body),
+        Screen::Ledger => crate::tui::ledger::view::render(m, f, body),
+        Screen::Prep => crate::tui::prep::view::render(m, f, body),
         Screen::Meeting => placeholder(m, f, body),
-        Screen::Stats => stats_view::render(m, f, body),
+        Screen::Stats => crate::tui::stats::view::render(m, f, body),
     }
 }
 

@@ -1,17 +1,17 @@
 //! The meeting screen's effects run against the store (the runtime's side of
-//! [`super::meeting`]): loading everything the screen shows, the lease, and each change.
+//! [`super`]): loading everything the screen shows, the lease, and each change.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use super::meeting::{self, AttendanceRow, ItemView, MeetingData, MeetingEffect, ReviewRow};
-use super::msg::Msg;
+use super::{self as meeting, AttendanceRow, ItemView, MeetingData, MeetingEffect, ReviewRow};
 use crate::domain::conduct::{ActionLine, DraftKey};
 use crate::domain::sheet_merge;
 use crate::domain::{DecisionKind, Id, MeetingStatus};
 use crate::store::{Store, StoreError};
+use crate::tui::msg::Msg;
 
 /// The clock for timers and the idle lock: one tick a second.
 pub fn spawn_ticker(tx: Sender<Msg>, stop: Arc<AtomicBool>) {

@@ -3,6 +3,9 @@
 //! stored at once, what is typed in a deep item's form is saved on every change, and time
 //! only comes in through `Msg::Tick`, so this stays testable without a clock.
 
+pub mod io;
+pub mod view;
+
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use ratatui::style::Style;
 use ratatui_textarea::{TextArea, WrapMode};
@@ -67,7 +70,7 @@ pub struct MeetingData {
     pub agencies: Vec<Agency>,
 }
 
-/// Store work the meeting screen asks for (run by `meeting_io`).
+/// Store work the meeting screen asks for (run by `meeting::io`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MeetingEffect {
     /// Finds the meeting to run (or `id`), takes its lease when it is running.

@@ -8,11 +8,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
-use super::{detail_view, fit};
+use super::detail_view;
 use crate::domain::{CaseStatus, wareki};
 use crate::tui::layout;
 use crate::tui::ledger::{FilterField, LedgerFocus, LedgerState};
 use crate::tui::model::Model;
+use crate::tui::view::fit;
 
 const SEARCH_LABEL: &str = " 検索: ";
 
@@ -27,7 +28,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
         detail_view::render(m, f, areas.detail);
     }
     if s.focus == LedgerFocus::Filter {
-        render_filter_panel(m, f, super::popup(body, 56, 8));
+        render_filter_panel(m, f, crate::tui::view::popup(body, 56, 8));
     }
 }
 

@@ -6,6 +6,8 @@
 //! the whole block so a household is never split. The changes go through the store's agenda
 //! edits, so rebuilding keeps them (a block placed by hand is locked there).
 
+pub mod view;
+
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};

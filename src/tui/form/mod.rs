@@ -2,6 +2,8 @@
 //! tui-input, 援助方針 uses ratatui-textarea (soft wrap). Checking the input is pure: a bad
 //! value leaves the form open with a Japanese message naming the field, and nothing is lost.
 
+pub mod view;
+
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui_textarea::{TextArea, WrapMode};

@@ -1,6 +1,8 @@
 //! The 年度統計 screen's state and pure rules: which fiscal year is shown, and its figures once
 //! loaded (the same `Store::year_stats` the `shinko stats` command prints).
 
+pub mod view;
+
 use chrono::NaiveDate;
 
 use super::keymap::Action;

@@ -2,6 +2,9 @@
 //! and the visible window. Rows come from `Store::case_rows()` once; every keystroke filters
 //! them in memory.
 
+pub mod detail_view;
+pub mod view;
+
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use tui_input::Input;
