@@ -76,6 +76,10 @@ impl FormKind {
 /// What a field is for; decides how its value is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKey {
+    /// 出欠 of an agency at a meeting.
+    Attendance,
+    /// 実施状況 of an earlier meeting's action.
+    ActionStatus,
     Number,
     Name,
     Kana,
@@ -188,6 +192,11 @@ fn date_text(d: Option<NaiveDate>) -> String {
     d.map(|d| d.format("%Y/%m/%d").to_string()).unwrap_or_default()
 }
 
+/// The typed lists behind the case forms' choices, in the order offered: a choice is read back
+/// by its position in these, never by parsing the label shown.
+const SEXES: [Sex; 3] = [Sex::Unknown, Sex::Male, Sex::Female];
+const CLOSE_KINDS: [CaseStatus; 2] = [CaseStatus::Closed, CaseStatus::Transferred];
+
 fn rank_options(config: &Config, reg: Registration) -> Vec<String> {
     config.rank_scheme(reg).ranks().iter().map(|r| r.code.clone()).collect()
 }
@@ -208,7 +217,7 @@ impl Form {
         };
         let regs = Registration::ALL.iter().map(|r| r.label().to_string()).collect();
         let sex_label = |s: Sex| if s == Sex::Unknown { "不明" } else { s.label() };
-        let sexes = [Sex::Unknown, Sex::Male, Sex::Female].into_iter().map(|s| sex_label(s).to_string()).collect();
+        let sexes = SEXES.into_iter().map(|s| sex_label(s).to_string()).collect();
         let cgcs = CgcInvolvement::ALL.iter().map(|c| c.label().to_string()).collect();
         let fields = vec![
             Field::text(K::Number, "ケース番号", true, &case.number),
@@ -241,7 +250,7 @@ impl Form {
 
     pub fn for_close(id: Id, number: &str, today: NaiveDate) -> Form {
         use FieldKey as K;
-        let kinds = vec![CaseStatus::Closed.label().to_string(), CaseStatus::Transferred.label().to_string()];
+        let kinds = CLOSE_KINDS.iter().map(|s| s.label().to_string()).collect();
         Form::new(
             FormKind::CloseCase { id, number: number.to_string() },
             vec![
@@ -320,6 +329,22 @@ impl Form {
         self.fields.iter().find(|f| f.key == key).map(Field::value).unwrap_or_default()
     }
 
+    /// The 登録区分 chosen (it decides which ranks are offered).
+    fn registration(&self) -> Registration {
+        self.chosen(FieldKey::Registration)
+            .and_then(|i| Registration::ALL.get(i).copied())
+            .unwrap_or(Registration::NeedsSupport)
+    }
+
+    /// The position of the option chosen in a choice field, to index the typed list the options
+    /// were made from (never parsed back from the label shown).
+    pub fn chosen(&self, key: FieldKey) -> Option<usize> {
+        self.fields.iter().find(|f| f.key == key).and_then(|f| match &f.value {
+            FieldValue::Choice { index, .. } => Some(*index),
+            _ => None,
+        })
+    }
+
     pub fn move_focus(&mut self, forward: bool) {
         let n = self.fields.len();
         self.focus = if forward { (self.focus + 1) % n } else { (self.focus + n - 1) % n };
@@ -334,7 +359,7 @@ impl Form {
         let n = options.len().max(1);
         *index = if forward { (*index + 1) % n } else { (*index + n - 1) % n };
         if key == FieldKey::Registration {
-            let reg = Registration::parse(&self.get(FieldKey::Registration)).unwrap_or(Registration::NeedsSupport);
+            let reg = self.registration();
             let current = self.get(FieldKey::Rank);
             if let Some(f) = self.fields.iter_mut().find(|f| f.key == FieldKey::Rank) {
                 let options = rank_options(config, reg);
@@ -385,11 +410,10 @@ impl Form {
         match &self.kind {
             FormKind::CloseCase { id, .. } => {
                 let on = parse_date_field(self, FieldKey::CloseOn, "終結日")?.unwrap_or(today);
-                let status = if self.get(FieldKey::CloseKind) == CaseStatus::Transferred.label() {
-                    CaseStatus::Transferred
-                } else {
-                    CaseStatus::Closed
-                };
+                let status = self
+                    .chosen(FieldKey::CloseKind)
+                    .and_then(|i| CLOSE_KINDS.get(i).copied())
+                    .unwrap_or(CaseStatus::Closed);
                 Ok(Effect::CloseCase {
                     id: *id,
                     status,
@@ -446,11 +470,11 @@ impl Form {
         c.number = self.get(K::Number).trim().to_string();
         c.name = self.get(K::Name).trim().to_string();
         c.kana = self.get(K::Kana).trim().to_string();
-        c.sex = Sex::parse(&self.get(K::Sex)).unwrap_or_default();
+        c.sex = self.chosen(K::Sex).and_then(|i| SEXES.get(i).copied()).unwrap_or_default();
         c.birth_date = parse_date_field(self, K::Birth, "生年月日")?;
         c.due_date = parse_date_field(self, K::Due, "出産予定日")?;
         c.accepted_on = parse_date_field(self, K::Accepted, "受理日")?.unwrap_or(today);
-        c.registration = Registration::parse(&self.get(K::Registration)).unwrap_or(Registration::NeedsSupport);
+        c.registration = self.registration();
         c.rank = self.get(K::Rank);
         if config.rank_scheme(c.registration).get(&c.rank).is_none() {
             return Err(format!("ランク: 「{}」は{}のランクにありません", c.rank, c.registration.label()));
@@ -460,7 +484,7 @@ impl Form {
         c.presenting_concern = self.get(K::Concern).trim().to_string();
         c.grade = self.get(K::Grade).trim().to_string();
         c.key_worker = self.get(K::KeyWorker).trim().to_string();
-        c.cgc = CgcInvolvement::parse(&self.get(K::Cgc)).unwrap_or_default();
+        c.cgc = self.chosen(K::Cgc).and_then(|i| CgcInvolvement::ALL.get(i).copied()).unwrap_or_default();
         c.support_policy = self.get(K::Policy).trim_end().to_string();
         c.next_review = parse_date_field(self, K::NextReview, "次回確認日")?;
         if new && c.next_review.is_none() {

@@ -717,20 +717,21 @@ fn attendance_form(rec: Attendance, agency: String) -> Form {
     let statuses = AttendanceStatus::ALL.iter().map(|s| s.label().to_string()).collect();
     let received = rec.info_received_on.map(|d| d.format("%Y/%m/%d").to_string()).unwrap_or_default();
     let fields = vec![
-        choice(FieldKey::Decision, "出欠", statuses, rec.status.label()),
+        choice(FieldKey::Attendance, "出欠", statuses, rec.status.label()),
         text(FieldKey::Person, "出席者", &rec.person),
         text(FieldKey::Received, "情報提供の受領日", &received),
     ];
     Form::with_fields(FormKind::MeetingAttendance(Box::new(rec), agency), fields)
 }
 
+/// The choices of a review, in the order offered.
+const REVIEW_STATUSES: [ActionStatus; 4] =
+    [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone, ActionStatus::Open];
+
 fn note_form(meeting_id: Id, a: Todo, number: &str) -> Form {
-    let statuses = [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone, ActionStatus::Open]
-        .iter()
-        .map(|s| s.label().to_string())
-        .collect();
+    let statuses = REVIEW_STATUSES.iter().map(|s| s.label().to_string()).collect();
     let fields = vec![
-        choice(FieldKey::Decision, "実施状況", statuses, a.status.label()),
+        choice(FieldKey::ActionStatus, "実施状況", statuses, a.status.label()),
         multi(FieldKey::Note, "メモ", &a.review_note, "理由・経過（状況の変化など）"),
     ];
     Form::with_fields(FormKind::ActionNote { meeting_id, action: Box::new(a), number: number.to_string() }, fields)
@@ -881,8 +882,10 @@ pub fn submit_form(form: &Form, config: &crate::domain::Config) -> Result<Effect
         }
         FormKind::MeetingAttendance(rec, _) => {
             let mut a = (**rec).clone();
-            let label = form.get(FieldKey::Decision);
-            a.status = AttendanceStatus::ALL.into_iter().find(|s| s.label() == label).unwrap_or(a.status);
+            a.status = form
+                .chosen(FieldKey::Attendance)
+                .and_then(|i| AttendanceStatus::ALL.get(i).copied())
+                .unwrap_or(a.status);
             a.person = form.get(FieldKey::Person).trim().to_string();
             a.info_received_on = match form.get(FieldKey::Received).trim() {
                 "" => None,
@@ -894,8 +897,10 @@ pub fn submit_form(form: &Form, config: &crate::domain::Config) -> Result<Effect
             Ok(fx(MeetingEffect::Attend(a)))
         }
         FormKind::ActionNote { meeting_id, action, .. } => {
-            let label = form.get(FieldKey::Decision);
-            let status = ActionStatus::ALL.into_iter().find(|s| s.label() == label).unwrap_or(action.status);
+            let status = form
+                .chosen(FieldKey::ActionStatus)
+                .and_then(|i| REVIEW_STATUSES.get(i).copied())
+                .unwrap_or(action.status);
             Ok(fx(MeetingEffect::Review {
                 meeting_id: *meeting_id,
                 action_id: action.id,
