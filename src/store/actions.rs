@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Reader, Result, Store, StoreError, Tx, date_col};
 use crate::domain::{Action, ActionStatus, Id, MeetingStatus};
 
 const COLS: &str = "id, case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in";
@@ -33,6 +33,15 @@ fn fields(a: &Action) -> Vec<(&'static str, String)> {
         ("review_note", a.review_note.clone()),
         ("reviewed_in", a.reviewed_in.map(|x| x.to_string()).unwrap_or_default()),
     ]
+}
+
+impl Reader<'_> {
+    pub fn action(&self, id: Id) -> Result<Action> {
+        self.0
+            .query_row(&format!("SELECT {COLS} FROM actions WHERE id = ?1"), [id], row_action)
+            .optional()?
+            .ok_or(StoreError::NotFound { entity: "役割分担", id })
+    }
 }
 
 impl Tx<'_> {
@@ -90,10 +99,7 @@ impl Tx<'_> {
 
 impl Store {
     pub fn action(&self, id: Id) -> Result<Action> {
-        self.conn
-            .query_row(&format!("SELECT {COLS} FROM actions WHERE id = ?1"), [id], row_action)
-            .optional()?
-            .ok_or(StoreError::NotFound { entity: "役割分担", id })
+        Reader(&self.conn).action(id)
     }
 
     pub fn actions_of_case(&self, case_id: Id) -> Result<Vec<Action>> {

@@ -284,19 +284,20 @@ impl Store {
     }
 
     /// Marks an open action of an earlier meeting done / not possible / not done, with a note.
+    /// Read and written in one transaction, so a change made meanwhile elsewhere is not undone.
     pub fn review_action(&mut self, meeting_id: Id, action_id: Id, status: ActionStatus, note: &str) -> Result<Action> {
-        let mut a = self.action(action_id)?;
-        if a.meeting_id == Some(meeting_id) {
-            return Err(StoreError::invalid("役割分担", "この会議で決めた役割分担は次回の会議で確認します"));
-        }
-        a.status = status;
-        a.review_note = note.trim().to_string();
-        a.reviewed_in = if status == ActionStatus::Open { None } else { Some(meeting_id) };
         self.write(|t| {
             t.running_meeting(meeting_id)?;
-            t.save_action(&a)
-        })?;
-        Ok(a)
+            let mut a = t.read().action(action_id)?;
+            if a.meeting_id == Some(meeting_id) {
+                return Err(StoreError::invalid("役割分担", "この会議で決めた役割分担は次回の会議で確認します"));
+            }
+            a.status = status;
+            a.review_note = note.trim().to_string();
+            a.reviewed_in = if status == ActionStatus::Open { None } else { Some(meeting_id) };
+            t.save_action(&a)?;
+            Ok(a)
+        })
     }
 
     /// Moves the meeting screen to `item` (resume lands here after a crash).
@@ -305,25 +306,22 @@ impl Store {
     }
 
     /// 事務局案どおり: records the quick item's decision and moves on to `next`.
+    /// The decision is made ([`conduct::accept_as_proposed`]) from the item and case as read
+    /// inside the write transaction, so it follows the ledger as it is, not as it was.
     pub fn accept_item(&mut self, config: &Config, item_id: Id, next: Option<Id>) -> Result<Decision> {
-        let item = self.agenda_item(item_id)?;
-        let case = self.case(item.case_id)?;
-        let on = self.item_date(&item)?;
-        let d = conduct::accept_as_proposed(item.meeting_id, &item, &case, config, on);
-        self.save_accepted(item_id, &d, next)?;
-        Ok(d)
-    }
-
-    /// Stores a decision taken as proposed (made by [`conduct::accept_as_proposed`]).
-    fn save_accepted(&mut self, item_id: Id, d: &Decision, next: Option<Id>) -> Result<()> {
-        let mut item = self.agenda_item(item_id)?;
-        item.state = ItemState::Done;
+        let today = self.today();
         self.write(|t| {
+            let mut item = t.read().agenda_item(item_id)?;
             t.running_meeting(item.meeting_id)?;
-            t.save_decision(d)?;
+            let case = t.case(item.case_id)?;
+            let on = crate::domain::meeting::item_date(&item, &t.read().sessions(item.meeting_id)?, today);
+            let d = conduct::accept_as_proposed(item.meeting_id, &item, &case, config, on);
+            item.state = ItemState::Done;
+            t.save_decision(&d)?;
             t.save_agenda_item(&item)?;
             t.set_current_item(item.meeting_id, next)?;
-            t.clear_draft(item.meeting_id, DraftKey::Item(item.id))
+            t.clear_draft(item.meeting_id, DraftKey::Item(item.id))?;
+            Ok(d)
         })
     }
 
@@ -400,14 +398,21 @@ impl Store {
     /// closings with reason and this meeting), defers what was not discussed and closes the
     /// meeting — all in one transaction, through the audited case functions.
     pub fn close_meeting(&mut self, meeting_id: Id) -> Result<CloseSummary> {
-        let items = self.agenda(meeting_id)?;
-        let decisions = self.decisions(meeting_id)?;
-        let sessions = self.sessions(meeting_id)?;
         let today = self.today();
-        let dated: Vec<(AgendaItem, NaiveDate)> =
-            items.into_iter().map(|i| (i.clone(), crate::domain::meeting::item_date(&i, &sessions, today))).collect();
         let sum = self.write(|t| {
             let mut m = t.running_meeting(meeting_id)?;
+            // Read inside the transaction: what another window recorded up to now is applied.
+            let (items, decisions, sessions) = {
+                let r = t.read();
+                (r.agenda(meeting_id)?, r.decisions(meeting_id)?, r.sessions(meeting_id)?)
+            };
+            let dated: Vec<(AgendaItem, NaiveDate)> = items
+                .into_iter()
+                .map(|i| {
+                    let on = crate::domain::meeting::item_date(&i, &sessions, today);
+                    (i, on)
+                })
+                .collect();
             let mut sum = CloseSummary::default();
             for (item, on) in &dated {
                 match item.state {

@@ -3,7 +3,7 @@
 use chrono::NaiveTime;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, Tx, date_col, json_col, to_json};
+use super::{Reader, Result, Store, StoreError, Tx, date_col, json_col, to_json};
 use crate::domain::meeting::{Question, SecretariatDraft};
 use crate::domain::{
     AgendaItem, Attendance, AttendanceStatus, Decision, DecisionKind, Id, ItemState, Meeting, MeetingKind,
@@ -334,6 +334,43 @@ impl Tx<'_> {
     }
 }
 
+/// Reads of a meeting that a [`Store`] and an open write transaction both make, so a write
+/// can decide on what it reads inside its own transaction.
+impl Reader<'_> {
+    pub fn sessions(&self, meeting_id: Id) -> Result<Vec<Session>> {
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {SESSION_COLS} FROM sessions WHERE meeting_id = ?1 ORDER BY date, start, position"
+        ))?;
+        let rows = st.query_map([meeting_id], row_session)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The agenda in order (session, position).
+    pub fn agenda(&self, meeting_id: Id) -> Result<Vec<AgendaItem>> {
+        let mut st = self.0.prepare_cached(&format!(
+            "SELECT {ITEM_COLS} FROM agenda_items a WHERE meeting_id = ?1
+             ORDER BY (SELECT position FROM sessions s WHERE s.id = a.session_id), position, id"
+        ))?;
+        let rows = st.query_map([meeting_id], row_item)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn agenda_item(&self, id: Id) -> Result<AgendaItem> {
+        self.0
+            .query_row(&format!("SELECT {ITEM_COLS} FROM agenda_items WHERE id = ?1"), [id], row_item)
+            .optional()?
+            .ok_or(StoreError::NotFound { entity: "議題", id })
+    }
+
+    pub fn decisions(&self, meeting_id: Id) -> Result<Vec<Decision>> {
+        let mut st = self
+            .0
+            .prepare_cached(&format!("SELECT {DECISION_COLS} FROM decisions WHERE meeting_id = ?1 ORDER BY id"))?;
+        let rows = st.query_map([meeting_id], row_decision)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
 impl Store {
     pub fn meeting(&self, id: Id) -> Result<Meeting> {
         self.conn
@@ -352,11 +389,20 @@ impl Store {
     }
 
     pub fn sessions(&self, meeting_id: Id) -> Result<Vec<Session>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {SESSION_COLS} FROM sessions WHERE meeting_id = ?1 ORDER BY date, start, position"
-        ))?;
-        let rows = st.query_map([meeting_id], row_session)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Reader(&self.conn).sessions(meeting_id)
+    }
+
+    /// The agenda in order (session, position).
+    pub fn agenda(&self, meeting_id: Id) -> Result<Vec<AgendaItem>> {
+        Reader(&self.conn).agenda(meeting_id)
+    }
+
+    pub fn agenda_item(&self, id: Id) -> Result<AgendaItem> {
+        Reader(&self.conn).agenda_item(id)
+    }
+
+    pub fn decisions(&self, meeting_id: Id) -> Result<Vec<Decision>> {
+        Reader(&self.conn).decisions(meeting_id)
     }
 
     pub fn meeting_agencies(&self, meeting_id: Id) -> Result<Vec<Id>> {
@@ -364,31 +410,6 @@ impl Store {
             .conn
             .prepare_cached("SELECT agency_id FROM meeting_agencies WHERE meeting_id = ?1 ORDER BY agency_id")?;
         let rows = st.query_map([meeting_id], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// The agenda in order (session, position).
-    pub fn agenda(&self, meeting_id: Id) -> Result<Vec<AgendaItem>> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {ITEM_COLS} FROM agenda_items a WHERE meeting_id = ?1
-             ORDER BY (SELECT position FROM sessions s WHERE s.id = a.session_id), position, id"
-        ))?;
-        let rows = st.query_map([meeting_id], row_item)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    pub fn agenda_item(&self, id: Id) -> Result<AgendaItem> {
-        self.conn
-            .query_row(&format!("SELECT {ITEM_COLS} FROM agenda_items WHERE id = ?1"), [id], row_item)
-            .optional()?
-            .ok_or(StoreError::NotFound { entity: "議題", id })
-    }
-
-    pub fn decisions(&self, meeting_id: Id) -> Result<Vec<Decision>> {
-        let mut st = self
-            .conn
-            .prepare_cached(&format!("SELECT {DECISION_COLS} FROM decisions WHERE meeting_id = ?1 ORDER BY id"))?;
-        let rows = st.query_map([meeting_id], row_decision)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 

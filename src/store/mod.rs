@@ -106,6 +106,10 @@ pub struct Store {
     lease_locks: lease_lock::LeaseLocks,
 }
 
+/// Reads over a connection: the store's own, or an open write transaction's (which sees its
+/// own writes and holds the write lock, so what it reads cannot change before it commits).
+pub(crate) struct Reader<'c>(pub(crate) &'c Connection);
+
 /// An open write transaction with the actor and time every audit entry gets.
 pub struct Tx<'a> {
     pub(crate) tx: rusqlite::Transaction<'a>,
@@ -199,6 +203,11 @@ impl Store {
 impl Tx<'_> {
     pub fn conn(&self) -> &rusqlite::Transaction<'_> {
         &self.tx
+    }
+
+    /// Reads inside this transaction.
+    pub(crate) fn read(&self) -> Reader<'_> {
+        Reader(&self.tx)
     }
 
     pub fn at(&self) -> &str {
