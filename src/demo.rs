@@ -298,10 +298,14 @@ fn school_for(g: &mut Gen, inst: &Institutions, school_year: i32) -> (Option<Id>
 }
 
 /// Builds the whole demo municipality into an empty store.
+/// Builds the demo municipality, step by step in the order a town's year runs: institutions,
+/// households and cases, the past meeting, the sheets since, the next meeting and its agenda.
+/// The steps draw from one seeded generator in a fixed order, so a seed always gives the same
+/// town.
 pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) -> Result<DemoSummary> {
     let cfg = Config::default();
     let cal = cfg.business_calendar();
-    let mut g = Gen { rng: fastrand::Rng::with_seed(seed) };
+    let g = Gen { rng: fastrand::Rng::with_seed(seed) };
     let n = scale.case_count();
     store.set_clock(Some(today.and_hms_opt(9, 0, 0).expect("valid time") - Duration::days(120)));
     let (inst, n_agencies) = make_agencies(store, n)?;
@@ -309,387 +313,453 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
         t.set_setting("demo", "1")?;
         t.set_setting("municipality", scale.municipality_name())
     })?;
-
     // The past meeting (about 3 months ago) and the next one (in about 2 weeks).
     let past_date = cal.on_or_after(today - Duration::days(84));
     let next_date = cal.on_or_after(today + Duration::days(14));
     let next_date2 = cal.add_business_days(next_date, 1);
 
-    let mut summary = DemoSummary { agencies: n_agencies, ..Default::default() };
-    let fy = crate::domain::calendar::fiscal_year_of;
-    let reiwa = |y: i32| y - 2018;
+    let mut town = Town {
+        store,
+        cfg,
+        cal,
+        g,
+        inst,
+        today,
+        past_date,
+        next_date,
+        next_date2,
+        case_ids: Vec::with_capacity(n),
+        summary: DemoSummary { agencies: n_agencies, ..Default::default() },
+    };
+    town.cases(n)?;
+    town.past_meeting()?;
+    town.sheets()?;
+    town.next_meeting()?;
+    town.store.set_clock(None);
+    Ok(town.summary)
+}
 
-    // Households and cases, in batches so that 100,000 cases stay quick to build.
-    let mut made = 0usize;
-    let mut serial = 0usize;
-    let mut case_ids: Vec<(Id, Registration)> = Vec::with_capacity(n);
-    let batch = 2000;
-    while made < n {
-        store.write(|t| {
-            let upto = (made + batch).min(n);
-            while made < upto {
-                let (fam, fam_kana) = *g.pick(FAMILY);
-                let town = g.pick(TOWNS).to_string();
-                let hh = t.save_household(&Household {
-                    id: 0,
-                    name: format!("{fam}家"),
-                    town: town.clone(),
-                    note: String::new(),
-                })?;
-                summary.households += 1;
-                let expectant = g.chance(0.08);
-                let siblings = if expectant { 1 } else { [1, 1, 1, 2, 2, 3][g.rng.usize(..6)] };
-                let accepted = today - g.days(20, 365 * 4);
-                let reg = if expectant {
-                    Registration::ExpectantMother
-                } else if g.chance(0.63) {
-                    Registration::NeedsProtection
-                } else {
-                    Registration::NeedsSupport
-                };
-                let concern = if expectant { g.pick(EXPECTANT_CONCERNS) } else { g.pick(CONCERNS) }.to_string();
-                let abuse: Vec<AbuseType> = if reg == Registration::NeedsProtection {
-                    let mut v = vec![*g.pick(&AbuseType::ALL[..3])];
-                    if g.chance(0.3) {
-                        let extra = *g.pick(&AbuseType::ALL);
-                        if !v.contains(&extra) {
-                            v.push(extra);
-                        }
-                    }
-                    v
-                } else {
-                    vec![]
-                };
-                let mut used_names: Vec<&str> = Vec::new();
-                for s in 0..siblings {
-                    if made >= upto {
-                        break;
-                    }
-                    serial += 1;
-                    let fy_acc = fy(accepted);
-                    let number = format!("R{}-{:05}", reiwa(fy_acc).max(1), serial);
-                    let mut c = Case::blank(accepted);
-                    c.number = number;
-                    c.household_id = Some(hh);
-                    c.town = town.clone();
-                    c.registration = reg;
-                    c.presenting_concern = concern.clone();
-                    c.abuse_types = abuse.clone();
-                    if expectant {
-                        let (m, mk) = *g.pick(MOTHERS);
-                        c.name = format!("{fam} {m}");
-                        c.kana = format!("{fam_kana} {mk}");
-                        c.sex = Sex::Female;
-                        c.birth_date = Some(today - Duration::days(365 * g.rng.i64(16..=38)));
-                        c.due_date = Some(today + g.days(20, 200));
-                        c.lead_agency = Some(inst.health);
-                        c.key_worker = "地区担当保健師".into();
-                        c.rank = ["A", "B", "B", "C", "D"][g.rng.usize(..5)].into();
+/// What the steps of [`generate`] share.
+struct Town<'s> {
+    store: &'s mut Store,
+    cfg: Config,
+    cal: BusinessCalendar,
+    g: Gen,
+    inst: Institutions,
+    today: NaiveDate,
+    past_date: NaiveDate,
+    next_date: NaiveDate,
+    next_date2: NaiveDate,
+    case_ids: Vec<(Id, Registration)>,
+    summary: DemoSummary,
+}
+
+fn reiwa(y: i32) -> i32 {
+    y - 2018
+}
+
+use crate::domain::calendar::{BusinessCalendar, fiscal_year_of as fy};
+
+impl Town<'_> {
+    /// Households and cases.
+    fn cases(&mut self, n: usize) -> Result<()> {
+        let Town { store, cfg, cal, g, inst, today, past_date, next_date, case_ids, summary, .. } = self;
+        let (today, past_date, next_date) = (*today, *past_date, *next_date);
+        // Households and cases, in batches so that 100,000 cases stay quick to build.
+        let mut made = 0usize;
+        let mut serial = 0usize;
+        let batch = 2000;
+        while made < n {
+            store.write(|t| {
+                let upto = (made + batch).min(n);
+                while made < upto {
+                    let (fam, fam_kana) = *g.pick(FAMILY);
+                    let town = g.pick(TOWNS).to_string();
+                    let hh = t.save_household(&Household {
+                        id: 0,
+                        name: format!("{fam}家"),
+                        town: town.clone(),
+                        note: String::new(),
+                    })?;
+                    summary.households += 1;
+                    let expectant = g.chance(0.08);
+                    let siblings = if expectant { 1 } else { [1, 1, 1, 2, 2, 3][g.rng.usize(..6)] };
+                    let accepted = today - g.days(20, 365 * 4);
+                    let reg = if expectant {
+                        Registration::ExpectantMother
+                    } else if g.chance(0.63) {
+                        Registration::NeedsProtection
                     } else {
-                        let boy = g.chance(0.5);
-                        // Siblings never share a given name.
-                        let (mut given, mut gk) = if boy { *g.pick(BOYS) } else { *g.pick(GIRLS) };
-                        while used_names.contains(&given) {
-                            (given, gk) = if boy { *g.pick(BOYS) } else { *g.pick(GIRLS) };
+                        Registration::NeedsSupport
+                    };
+                    let concern = if expectant { g.pick(EXPECTANT_CONCERNS) } else { g.pick(CONCERNS) }.to_string();
+                    let abuse: Vec<AbuseType> = if reg == Registration::NeedsProtection {
+                        let mut v = vec![*g.pick(&AbuseType::ALL[..3])];
+                        if g.chance(0.3) {
+                            let extra = *g.pick(&AbuseType::ALL);
+                            if !v.contains(&extra) {
+                                v.push(extra);
+                            }
                         }
-                        used_names.push(given);
-                        c.name = format!("{fam} {given}");
-                        c.kana = format!("{fam_kana} {gk}");
-                        c.sex = if boy { Sex::Male } else { Sex::Female };
-                        // Siblings are a few years apart, so they attend different schools.
-                        let age = (g.rng.u32(0..=15) + s as u32 * 3).min(17);
-                        let birth = today - Duration::days(365 * age as i64 + g.rng.i64(0..364));
-                        c.birth_date = Some(birth.min(accepted));
-                        let (aff, grade) = school_for(&mut g, &inst, c.school_year_on(today).unwrap_or(-6));
-                        c.affiliation = aff;
-                        c.grade = grade;
-                        c.lead_agency = Some(if age < 3 { inst.health } else { inst.secretariat });
-                        c.key_worker = if age < 3 { "地区担当保健師" } else { "家庭相談員" }.into();
-                        c.rank = ["A", "B", "B", "C", "C", "C", "D", "D"][g.rng.usize(..8)].into();
-                        c.cgc = match g.rng.u32(0..100) {
-                            0..=3 => CgcInvolvement::TemporaryCustody,
-                            4..=7 => CgcInvolvement::Placement,
-                            8..=11 => CgcInvolvement::ReturnedHome,
-                            12..=19 => CgcInvolvement::Guidance,
-                            20..=39 => CgcInvolvement::Consultation,
-                            _ => CgcInvolvement::None,
-                        };
-                    }
-                    c.support_policy = g.pick(POLICIES).to_string();
-                    let scheme = cfg.rank_scheme(reg);
-                    let last = if accepted < past_date { Some(past_date) } else { None };
-                    c.last_review = last;
-                    // Reviewed at the past meeting: due by rank, but at the latest at the next
-                    // meeting (short intervals were followed up between meetings).
-                    c.next_review = Some(match last {
-                        Some(l) => scheme.next_review(&c.rank, l, &cal).max(next_date),
-                        None => next_date,
-                    });
-                    // A few reviews are overdue: the ledger shows them.
-                    if g.chance(0.04) {
-                        c.next_review = Some(today - g.days(3, 40));
-                    }
-                    // Some cases were closed in earlier years.
-                    if g.chance(0.07) && accepted < today - Duration::days(400) {
-                        c.status = CaseStatus::Closed;
-                        let reason = *g.pick(&["状況が安定し3か月問題なし", "市外へ転出", "児童の成長により支援終了"]);
-                        c.closure = Some(Closure {
-                            on: accepted + Duration::days(300),
-                            reason: reason.into(),
-                            meeting_id: None,
+                        v
+                    } else {
+                        vec![]
+                    };
+                    let mut used_names: Vec<&str> = Vec::new();
+                    for s in 0..siblings {
+                        if made >= upto {
+                            break;
+                        }
+                        serial += 1;
+                        let fy_acc = fy(accepted);
+                        let number = format!("R{}-{:05}", reiwa(fy_acc).max(1), serial);
+                        let mut c = Case::blank(accepted);
+                        c.number = number;
+                        c.household_id = Some(hh);
+                        c.town = town.clone();
+                        c.registration = reg;
+                        c.presenting_concern = concern.clone();
+                        c.abuse_types = abuse.clone();
+                        if expectant {
+                            let (m, mk) = *g.pick(MOTHERS);
+                            c.name = format!("{fam} {m}");
+                            c.kana = format!("{fam_kana} {mk}");
+                            c.sex = Sex::Female;
+                            c.birth_date = Some(today - Duration::days(365 * g.rng.i64(16..=38)));
+                            c.due_date = Some(today + g.days(20, 200));
+                            c.lead_agency = Some(inst.health);
+                            c.key_worker = "地区担当保健師".into();
+                            c.rank = ["A", "B", "B", "C", "D"][g.rng.usize(..5)].into();
+                        } else {
+                            let boy = g.chance(0.5);
+                            // Siblings never share a given name.
+                            let (mut given, mut gk) = if boy { *g.pick(BOYS) } else { *g.pick(GIRLS) };
+                            while used_names.contains(&given) {
+                                (given, gk) = if boy { *g.pick(BOYS) } else { *g.pick(GIRLS) };
+                            }
+                            used_names.push(given);
+                            c.name = format!("{fam} {given}");
+                            c.kana = format!("{fam_kana} {gk}");
+                            c.sex = if boy { Sex::Male } else { Sex::Female };
+                            // Siblings are a few years apart, so they attend different schools.
+                            let age = (g.rng.u32(0..=15) + s as u32 * 3).min(17);
+                            let birth = today - Duration::days(365 * age as i64 + g.rng.i64(0..364));
+                            c.birth_date = Some(birth.min(accepted));
+                            let (aff, grade) = school_for(g, inst, c.school_year_on(today).unwrap_or(-6));
+                            c.affiliation = aff;
+                            c.grade = grade;
+                            c.lead_agency = Some(if age < 3 { inst.health } else { inst.secretariat });
+                            c.key_worker = if age < 3 { "地区担当保健師" } else { "家庭相談員" }.into();
+                            c.rank = ["A", "B", "B", "C", "C", "C", "D", "D"][g.rng.usize(..8)].into();
+                            c.cgc = match g.rng.u32(0..100) {
+                                0..=3 => CgcInvolvement::TemporaryCustody,
+                                4..=7 => CgcInvolvement::Placement,
+                                8..=11 => CgcInvolvement::ReturnedHome,
+                                12..=19 => CgcInvolvement::Guidance,
+                                20..=39 => CgcInvolvement::Consultation,
+                                _ => CgcInvolvement::None,
+                            };
+                        }
+                        c.support_policy = g.pick(POLICIES).to_string();
+                        let scheme = cfg.rank_scheme(reg);
+                        let last = if accepted < past_date { Some(past_date) } else { None };
+                        c.last_review = last;
+                        // Reviewed at the past meeting: due by rank, but at the latest at the next
+                        // meeting (short intervals were followed up between meetings).
+                        c.next_review = Some(match last {
+                            Some(l) => scheme.next_review(&c.rank, l, cal).max(next_date),
+                            None => next_date,
                         });
+                        // A few reviews are overdue: the ledger shows them.
+                        if g.chance(0.04) {
+                            c.next_review = Some(today - g.days(3, 40));
+                        }
+                        // Some cases were closed in earlier years.
+                        if g.chance(0.07) && accepted < today - Duration::days(400) {
+                            c.status = CaseStatus::Closed;
+                            let reason =
+                                *g.pick(&["状況が安定し3か月問題なし", "市外へ転出", "児童の成長により支援終了"]);
+                            c.closure = Some(Closure {
+                                on: accepted + Duration::days(300),
+                                reason: reason.into(),
+                                meeting_id: None,
+                            });
+                        }
+                        let id = t.save_case(&c)?;
+                        if c.cgc != CgcInvolvement::None {
+                            t.link_case_agency(id, inst.cgc, "児相担当")?;
+                        }
+                        if c.affiliation.is_some_and(|a| inst.primary.contains(&a) || inst.junior.contains(&a))
+                            && g.chance(0.3)
+                        {
+                            t.link_case_agency(id, inst.boe, "SSW")?;
+                        }
+                        if c.grade.contains("生活") || c.presenting_concern.contains("困窮") {
+                            t.link_case_agency(id, inst.welfare, "生活保護担当")?;
+                        }
+                        if c.is_open() {
+                            case_ids.push((id, reg));
+                        }
+                        made += 1;
                     }
-                    let id = t.save_case(&c)?;
-                    if c.cgc != CgcInvolvement::None {
-                        t.link_case_agency(id, inst.cgc, "児相担当")?;
-                    }
-                    if c.affiliation.is_some_and(|a| inst.primary.contains(&a) || inst.junior.contains(&a))
-                        && g.chance(0.3)
-                    {
-                        t.link_case_agency(id, inst.boe, "SSW")?;
-                    }
-                    if c.grade.contains("生活") || c.presenting_concern.contains("困窮") {
-                        t.link_case_agency(id, inst.welfare, "生活保護担当")?;
-                    }
-                    if c.is_open() {
-                        case_ids.push((id, reg));
-                    }
-                    made += 1;
                 }
-            }
-            Ok(())
-        })?;
-    }
-    summary.cases = made;
-
-    // The past meeting, with sessions, attendance, decisions and actions.
-    store.set_clock(Some(past_date.and_hms_opt(13, 30, 0).expect("valid time")));
-    let title =
-        format!("令和{}年度 第{}回 進行管理会議", reiwa(fy(past_date)), if past_date.month() >= 10 { 2 } else { 1 });
-    let past = store.write(|t| {
-        let m = t.save_meeting(&Meeting {
-            id: 0,
-            kind: MeetingKind::Progress,
-            title,
-            place: "庁舎2階 会議室A".into(),
-            chair: "こども家庭センター長".into(),
-            recorder: "事務局 家庭相談員".into(),
-            status: MeetingStatus::Closed,
-            current_item: None,
-        })?;
-        t.save_session(&Session {
-            id: 0,
-            meeting_id: m,
-            label: "1日目".into(),
-            date: past_date,
-            start: NaiveTime::from_hms_opt(13, 30, 0).expect("valid"),
-            end: NaiveTime::from_hms_opt(17, 0, 0).expect("valid"),
-            section: None,
-            position: 0,
-        })?;
-        let expected = vec![inst.cgc, inst.boe, inst.health, inst.primary[0], inst.junior[0], inst.nursery[0]];
-        t.set_meeting_agencies(m, &expected)?;
-        for (i, a) in expected.iter().enumerate() {
-            let status = match i {
-                4 => AttendanceStatus::InfoSent,
-                5 => AttendanceStatus::Apology,
-                _ => AttendanceStatus::Present,
-            };
-            t.save_attendance(&Attendance {
-                meeting_id: m,
-                agency_id: *a,
-                status,
-                person: if status == AttendanceStatus::Present { "担当者".into() } else { String::new() },
-                info_received_on: (status == AttendanceStatus::InfoSent).then_some(past_date - Duration::days(2)),
+                Ok(())
             })?;
         }
-        Ok(m)
-    })?;
-    summary.past_meeting = past;
-    let reviewed: Vec<(Id, Registration)> = {
-        let mut v = Vec::new();
-        for (id, reg) in &case_ids {
-            let c = store.case(*id)?;
-            if c.last_review == Some(past_date) {
-                v.push((*id, *reg));
-            }
-        }
-        v
-    };
-    for chunk in reviewed.chunks(1000) {
-        store.write(|t| {
-            for (pos, (id, _)) in chunk.iter().enumerate() {
-                let c = t.case(*id)?;
-                let deep = g.chance(0.4);
-                let item = t.save_agenda_item(&AgendaItem {
-                    id: 0,
-                    meeting_id: past,
-                    session_id: None,
-                    case_id: *id,
-                    block: c.household_id.unwrap_or(*id),
-                    position: pos as i64,
-                    track: if deep { Track::Deep } else { Track::Quick },
-                    reasons: vec![if deep { "前回から状況に変化あり" } else { "状況安定・方針明確" }.into()],
-                    draft: SecretariatDraft { policy: c.support_policy.clone(), ..Default::default() },
-                    questions: vec![],
-                    locked: false,
-                    state: ItemState::Done,
-                    elapsed_secs: if deep { g.rng.i64(240..720) } else { g.rng.i64(30..110) },
-                })?;
-                t.save_decision(&Decision {
-                    id: 0,
-                    meeting_id: past,
-                    case_id: *id,
-                    agenda_item_id: Some(item),
-                    as_proposed: !deep,
-                    status_summary: if deep {
-                        "学校から欠席増加の報告。保護者とは連絡が取れている。".into()
-                    } else {
-                        String::new()
-                    },
-                    rank_before: c.rank.clone(),
-                    rank_after: c.rank.clone(),
-                    kind: DecisionKind::Continue,
-                    reason: String::new(),
-                    support_policy: c.support_policy.clone(),
-                    next_review: c.next_review,
-                    new_lead_agency: None,
-                    notes: String::new(),
-                })?;
-                if deep {
-                    let agency = c.affiliation.unwrap_or(inst.secretariat);
-                    let open = g.chance(0.15);
-                    t.save_action(&Action {
-                        id: 0,
-                        case_id: *id,
-                        meeting_id: Some(past),
-                        agency_id: Some(agency),
-                        owner: if c.affiliation.is_some() { "担任" } else { "家庭相談員" }.into(),
-                        what: g.pick(ACTION_TEXTS).to_string(),
-                        due: Some(cal.on_or_after(past_date + Duration::days(30))),
-                        status: if open { ActionStatus::Open } else { ActionStatus::Done },
-                        review_note: String::new(),
-                        reviewed_in: None,
-                    })?;
-                }
-            }
-            Ok(())
-        })?;
+        summary.cases = made;
+        Ok(())
     }
 
-    // Assessment sheets from schools and nurseries for the period that just ended.
-    store.set_clock(Some(today.and_hms_opt(9, 0, 0).expect("valid time") - Duration::days(5)));
-    let period = today - Duration::days(7);
-    let prev_period = period.checked_sub_months(Months::new(3)).unwrap_or(period);
-    let items: Vec<String> = cfg
-        .sheet_items
-        .iter()
-        .filter(|i| i.kind == crate::domain::config::SheetItemKind::Check)
-        .map(|i| i.key.clone())
-        .collect();
-    let mut sheets = 0;
-    for chunk in case_ids.chunks(1000) {
-        store.write(|t| {
-            for (id, _) in chunk {
-                let c = t.case(*id)?;
-                let Some(aff) = c.affiliation else { continue };
-                let prev_scale = g.rng.u8(5..=10);
-                for (p, scale) in [
-                    (prev_period, prev_scale),
-                    (period, prev_scale.saturating_sub(if g.chance(0.06) { 3 } else { 0 }).max(1)),
-                ] {
-                    t.request_sheet(*id, aff, p)?;
-                    // Some sheets for the latest period have not come back yet.
-                    if p == period && g.chance(0.05) {
-                        continue;
-                    }
-                    let mut checks = Vec::new();
-                    if p == period && scale < prev_scale {
-                        checks.push(g.pick(&items).clone());
-                    }
-                    if g.chance(0.03) {
-                        let k = g.pick(&items).clone();
-                        if !checks.contains(&k) {
-                            checks.push(k);
-                        }
-                    }
-                    let mut notes = std::collections::BTreeMap::new();
-                    notes.insert("actions".to_string(), "担任が週1回声かけを行った。".to_string());
-                    if !checks.is_empty() {
-                        notes.insert("worries".to_string(), "月曜日の欠席が増えている。".to_string());
-                    }
-                    t.save_sheet(&AssessmentSheet {
-                        id: 0,
-                        case_id: *id,
-                        agency_id: aff,
-                        period: p,
-                        written_on: Some(p - Duration::days(3)),
-                        checks,
-                        notes,
-                        safety_scale: Some(scale),
-                        writer: "担任".into(),
-                        source: "デモ".into(),
-                    })?;
-                    sheets += 1;
-                }
-            }
-            Ok(())
-        })?;
-    }
-    summary.sheets = sheets;
-
-    // The next meeting: planned, two days, with 部会 sessions; its agenda is built by the
-    // secretariat (agenda build).
-    let title =
-        format!("令和{}年度 第{}回 進行管理会議", reiwa(fy(next_date)), if next_date.month() >= 10 { 3 } else { 2 });
-    let next = store.write(|t| {
-        let m = t.save_meeting(&Meeting {
-            id: 0,
-            kind: MeetingKind::Progress,
-            title,
-            place: "庁舎2階 会議室A".into(),
-            chair: "こども家庭センター長".into(),
-            recorder: "事務局 家庭相談員".into(),
-            status: MeetingStatus::Planned,
-            current_item: None,
-        })?;
-        let t930 = NaiveTime::from_hms_opt(9, 30, 0).expect("valid");
-        let t1200 = NaiveTime::from_hms_opt(12, 0, 0).expect("valid");
-        let t1330 = NaiveTime::from_hms_opt(13, 30, 0).expect("valid");
-        let t1700 = NaiveTime::from_hms_opt(17, 0, 0).expect("valid");
-        for (pos, (label, date, s, e, sec)) in [
-            ("1日目 午前（乳幼児会）", next_date, t930, t1200, Some("infant")),
-            ("1日目 午後（児童生徒会）", next_date, t1330, t1700, Some("school")),
-            ("2日目 午後（児童生徒会）", next_date2, t1330, t1700, Some("school")),
-        ]
-        .into_iter()
-        .enumerate()
-        {
+    /// The past meeting, closed, with what it decided.
+    fn past_meeting(&mut self) -> Result<()> {
+        let Town { store, cal, g, inst, past_date, case_ids, summary, .. } = self;
+        let past_date = *past_date;
+        // The past meeting, with sessions, attendance, decisions and actions.
+        store.set_clock(Some(past_date.and_hms_opt(13, 30, 0).expect("valid time")));
+        let title = format!(
+            "令和{}年度 第{}回 進行管理会議",
+            reiwa(fy(past_date)),
+            if past_date.month() >= 10 { 2 } else { 1 }
+        );
+        let past = store.write(|t| {
+            let m = t.save_meeting(&Meeting {
+                id: 0,
+                kind: MeetingKind::Progress,
+                title,
+                place: "庁舎2階 会議室A".into(),
+                chair: "こども家庭センター長".into(),
+                recorder: "事務局 家庭相談員".into(),
+                status: MeetingStatus::Closed,
+                current_item: None,
+            })?;
             t.save_session(&Session {
                 id: 0,
                 meeting_id: m,
-                label: label.into(),
-                date,
-                start: s,
-                end: e,
-                section: sec.map(str::to_string),
-                position: pos as i64,
+                label: "1日目".into(),
+                date: past_date,
+                start: NaiveTime::from_hms_opt(13, 30, 0).expect("valid"),
+                end: NaiveTime::from_hms_opt(17, 0, 0).expect("valid"),
+                section: None,
+                position: 0,
+            })?;
+            let expected = vec![inst.cgc, inst.boe, inst.health, inst.primary[0], inst.junior[0], inst.nursery[0]];
+            t.set_meeting_agencies(m, &expected)?;
+            for (i, a) in expected.iter().enumerate() {
+                let status = match i {
+                    4 => AttendanceStatus::InfoSent,
+                    5 => AttendanceStatus::Apology,
+                    _ => AttendanceStatus::Present,
+                };
+                t.save_attendance(&Attendance {
+                    meeting_id: m,
+                    agency_id: *a,
+                    status,
+                    person: if status == AttendanceStatus::Present { "担当者".into() } else { String::new() },
+                    info_received_on: (status == AttendanceStatus::InfoSent).then_some(past_date - Duration::days(2)),
+                })?;
+            }
+            Ok(m)
+        })?;
+        summary.past_meeting = past;
+        let reviewed: Vec<(Id, Registration)> = {
+            let mut v = Vec::new();
+            for (id, reg) in case_ids.iter() {
+                let c = store.case(*id)?;
+                if c.last_review == Some(past_date) {
+                    v.push((*id, *reg));
+                }
+            }
+            v
+        };
+        for chunk in reviewed.chunks(1000) {
+            store.write(|t| {
+                for (pos, (id, _)) in chunk.iter().enumerate() {
+                    let c = t.case(*id)?;
+                    let deep = g.chance(0.4);
+                    let item = t.save_agenda_item(&AgendaItem {
+                        id: 0,
+                        meeting_id: past,
+                        session_id: None,
+                        case_id: *id,
+                        block: c.household_id.unwrap_or(*id),
+                        position: pos as i64,
+                        track: if deep { Track::Deep } else { Track::Quick },
+                        reasons: vec![if deep { "前回から状況に変化あり" } else { "状況安定・方針明確" }.into()],
+                        draft: SecretariatDraft { policy: c.support_policy.clone(), ..Default::default() },
+                        questions: vec![],
+                        locked: false,
+                        state: ItemState::Done,
+                        elapsed_secs: if deep { g.rng.i64(240..720) } else { g.rng.i64(30..110) },
+                    })?;
+                    t.save_decision(&Decision {
+                        id: 0,
+                        meeting_id: past,
+                        case_id: *id,
+                        agenda_item_id: Some(item),
+                        as_proposed: !deep,
+                        status_summary: if deep {
+                            "学校から欠席増加の報告。保護者とは連絡が取れている。".into()
+                        } else {
+                            String::new()
+                        },
+                        rank_before: c.rank.clone(),
+                        rank_after: c.rank.clone(),
+                        kind: DecisionKind::Continue,
+                        reason: String::new(),
+                        support_policy: c.support_policy.clone(),
+                        next_review: c.next_review,
+                        new_lead_agency: None,
+                        notes: String::new(),
+                    })?;
+                    if deep {
+                        let agency = c.affiliation.unwrap_or(inst.secretariat);
+                        let open = g.chance(0.15);
+                        t.save_action(&Action {
+                            id: 0,
+                            case_id: *id,
+                            meeting_id: Some(past),
+                            agency_id: Some(agency),
+                            owner: if c.affiliation.is_some() { "担任" } else { "家庭相談員" }.into(),
+                            what: g.pick(ACTION_TEXTS).to_string(),
+                            due: Some(cal.on_or_after(past_date + Duration::days(30))),
+                            status: if open { ActionStatus::Open } else { ActionStatus::Done },
+                            review_note: String::new(),
+                            reviewed_in: None,
+                        })?;
+                    }
+                }
+                Ok(())
             })?;
         }
-        let mut expected = vec![inst.cgc, inst.boe, inst.health];
-        expected.extend(inst.primary.iter().take(4));
-        expected.extend(inst.junior.iter().take(2));
-        expected.extend(inst.nursery.iter().take(4));
-        t.set_meeting_agencies(m, &expected)?;
-        Ok(m)
-    })?;
-    summary.next_meeting = next;
-    prepare_next_meeting(store, &mut g, &inst, &case_ids, next, today)?;
-    let plan = store.build_agenda(next, today, &cfg)?;
-    summary.quick = plan.count(Track::Quick);
-    summary.deep = plan.count(Track::Deep);
-    store.set_clock(None);
-    Ok(summary)
+        Ok(())
+    }
+
+    /// Sheets for the period that just ended.
+    fn sheets(&mut self) -> Result<()> {
+        let Town { store, cfg, g, today, case_ids, summary, .. } = self;
+        let today = *today;
+        // Assessment sheets from schools and nurseries for the period that just ended.
+        store.set_clock(Some(today.and_hms_opt(9, 0, 0).expect("valid time") - Duration::days(5)));
+        let period = today - Duration::days(7);
+        let prev_period = period.checked_sub_months(Months::new(3)).unwrap_or(period);
+        let items: Vec<String> = cfg
+            .sheet_items
+            .iter()
+            .filter(|i| i.kind == crate::domain::config::SheetItemKind::Check)
+            .map(|i| i.key.clone())
+            .collect();
+        let mut sheets = 0;
+        for chunk in case_ids.chunks(1000) {
+            store.write(|t| {
+                for (id, _) in chunk {
+                    let c = t.case(*id)?;
+                    let Some(aff) = c.affiliation else { continue };
+                    let prev_scale = g.rng.u8(5..=10);
+                    for (p, scale) in [
+                        (prev_period, prev_scale),
+                        (period, prev_scale.saturating_sub(if g.chance(0.06) { 3 } else { 0 }).max(1)),
+                    ] {
+                        t.request_sheet(*id, aff, p)?;
+                        // Some sheets for the latest period have not come back yet.
+                        if p == period && g.chance(0.05) {
+                            continue;
+                        }
+                        let mut checks = Vec::new();
+                        if p == period && scale < prev_scale {
+                            checks.push(g.pick(&items).clone());
+                        }
+                        if g.chance(0.03) {
+                            let k = g.pick(&items).clone();
+                            if !checks.contains(&k) {
+                                checks.push(k);
+                            }
+                        }
+                        let mut notes = std::collections::BTreeMap::new();
+                        notes.insert("actions".to_string(), "担任が週1回声かけを行った。".to_string());
+                        if !checks.is_empty() {
+                            notes.insert("worries".to_string(), "月曜日の欠席が増えている。".to_string());
+                        }
+                        t.save_sheet(&AssessmentSheet {
+                            id: 0,
+                            case_id: *id,
+                            agency_id: aff,
+                            period: p,
+                            written_on: Some(p - Duration::days(3)),
+                            checks,
+                            notes,
+                            safety_scale: Some(scale),
+                            writer: "担任".into(),
+                            source: "デモ".into(),
+                        })?;
+                        sheets += 1;
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        summary.sheets = sheets;
+        Ok(())
+    }
+
+    /// The next meeting and its agenda.
+    fn next_meeting(&mut self) -> Result<()> {
+        let Town { store, cfg, g, inst, today, next_date, next_date2, case_ids, summary, .. } = self;
+        let (today, next_date, next_date2) = (*today, *next_date, *next_date2);
+        // The next meeting: planned, two days, with 部会 sessions; its agenda is built by the
+        // secretariat (agenda build).
+        let title = format!(
+            "令和{}年度 第{}回 進行管理会議",
+            reiwa(fy(next_date)),
+            if next_date.month() >= 10 { 3 } else { 2 }
+        );
+        let next = store.write(|t| {
+            let m = t.save_meeting(&Meeting {
+                id: 0,
+                kind: MeetingKind::Progress,
+                title,
+                place: "庁舎2階 会議室A".into(),
+                chair: "こども家庭センター長".into(),
+                recorder: "事務局 家庭相談員".into(),
+                status: MeetingStatus::Planned,
+                current_item: None,
+            })?;
+            let t930 = NaiveTime::from_hms_opt(9, 30, 0).expect("valid");
+            let t1200 = NaiveTime::from_hms_opt(12, 0, 0).expect("valid");
+            let t1330 = NaiveTime::from_hms_opt(13, 30, 0).expect("valid");
+            let t1700 = NaiveTime::from_hms_opt(17, 0, 0).expect("valid");
+            for (pos, (label, date, s, e, sec)) in [
+                ("1日目 午前（乳幼児会）", next_date, t930, t1200, Some("infant")),
+                ("1日目 午後（児童生徒会）", next_date, t1330, t1700, Some("school")),
+                ("2日目 午後（児童生徒会）", next_date2, t1330, t1700, Some("school")),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                t.save_session(&Session {
+                    id: 0,
+                    meeting_id: m,
+                    label: label.into(),
+                    date,
+                    start: s,
+                    end: e,
+                    section: sec.map(str::to_string),
+                    position: pos as i64,
+                })?;
+            }
+            let mut expected = vec![inst.cgc, inst.boe, inst.health];
+            expected.extend(inst.primary.iter().take(4));
+            expected.extend(inst.junior.iter().take(2));
+            expected.extend(inst.nursery.iter().take(4));
+            t.set_meeting_agencies(m, &expected)?;
+            Ok(m)
+        })?;
+        summary.next_meeting = next;
+        prepare_next_meeting(store, g, inst, case_ids, next, today)?;
+        let plan = store.build_agenda(next, today, cfg)?;
+        summary.quick = plan.count(Track::Quick);
+        summary.deep = plan.count(Track::Deep);
+        Ok(())
+    }
 }
 
 /// What happened since the past meeting that the secretariat's triage should pick up: a
