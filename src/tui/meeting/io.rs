@@ -194,10 +194,13 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
         .map(|agency| AttendanceRow { record: recorded.iter().find(|r| r.agency_id == agency.id).cloned(), agency })
         .collect();
     // The same set the minutes show (one rule: Store::actions_to_review).
+    let to_review = store.actions_to_review(id)?;
+    let review_cases = store.cases_by_id(&to_review.iter().map(|a| a.case_id).collect::<Vec<_>>())?;
     let mut reviews = Vec::new();
-    for a in store.actions_to_review(id)? {
-        let c = store.case(a.case_id)?;
-        reviews.push(ReviewRow { action: a, case_number: c.number, case_name: c.name, case_kana: c.kana });
+    for a in to_review {
+        let c = review_cases.get(&a.case_id).ok_or(StoreError::NotFound { entity: "ケース", id: a.case_id })?;
+        let (case_number, case_name, case_kana) = (c.number.clone(), c.name.clone(), c.kana.clone());
+        reviews.push(ReviewRow { action: a, case_number, case_name, case_kana });
     }
     reviews.sort_by(|a, b| (a.case_number.as_str(), a.action.id).cmp(&(b.case_number.as_str(), b.action.id)));
     Ok(MeetingData { meeting, sessions, items, attendance, reviews, drafts: store.drafts(id)?, read_only, agencies })
