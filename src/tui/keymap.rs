@@ -1,4 +1,4 @@
-//! Keys → named [`Action`]s per [`Mode`]. Defaults come from the embedded `keymap.toml`; a
+//! Keys → named [`Command`]s per [`Mode`]. Defaults come from the embedded `keymap.toml`; a
 //! user file in the same format replaces the keys of the actions it names. The footer and the
 //! help screen are generated from this table, so what is shown is what works.
 
@@ -84,21 +84,21 @@ macro_rules! actions {
     ($($variant:ident = $name:literal, $desc:literal;)*) => {
         /// Everything a key can do. The name is what `keymap.toml` uses.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Action { $($variant,)* }
+        pub enum Command { $($variant,)* }
 
-        impl Action {
-            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+        impl Command {
+            pub const ALL: &'static [Command] = &[$(Command::$variant,)*];
 
             pub fn name(self) -> &'static str {
-                match self { $(Action::$variant => $name,)* }
+                match self { $(Command::$variant => $name,)* }
             }
 
             /// Japanese description for the footer and help.
             pub fn describe(self) -> &'static str {
-                match self { $(Action::$variant => $desc,)* }
+                match self { $(Command::$variant => $desc,)* }
             }
 
-            pub fn from_name(s: &str) -> Option<Action> {
+            pub fn from_name(s: &str) -> Option<Command> {
                 Self::ALL.iter().copied().find(|a| a.name() == s)
             }
         }
@@ -285,7 +285,7 @@ pub struct Keymap {
 type RawKeymap = BTreeMap<String, toml::Table>;
 
 /// One action's keys.
-pub type Binding = (Action, Vec<Key>);
+pub type Binding = (Command, Vec<Key>);
 
 fn parse_raw(text: &str, origin: &str) -> Result<Vec<(Mode, Vec<Binding>)>, String> {
     let raw: RawKeymap = toml::from_str(text).map_err(|e| format!("{origin}: {e}"))?;
@@ -297,7 +297,7 @@ fn parse_raw(text: &str, origin: &str) -> Result<Vec<(Mode, Vec<Binding>)>, Stri
             .ok_or_else(|| format!("{origin}: [{section}] という画面はありません"))?;
         let mut entries = Vec::new();
         for (name, keys) in table {
-            let action = Action::from_name(&name)
+            let action = Command::from_name(&name)
                 .ok_or_else(|| format!("{origin}: [{section}] {name} という動作はありません"))?;
             let list =
                 keys.as_array().ok_or_else(|| format!("{origin}: [{section}] {name} はキーの配列で書いてください"))?;
@@ -341,7 +341,7 @@ impl Keymap {
     }
 
     /// The action a key does in `mode`, falling back to the global bindings.
-    pub fn action(&self, mode: Mode, key: &KeyEvent) -> Option<Action> {
+    pub fn action(&self, mode: Mode, key: &KeyEvent) -> Option<Command> {
         let k = Key::from_event(key);
         let find = |m: Mode| {
             self.modes.get(&m).and_then(|b| b.entries.iter().find(|(_, keys)| keys.contains(&k)).map(|(a, _)| *a))
@@ -357,25 +357,25 @@ impl Keymap {
     /// paging and first/last are left to the help screen to keep the footer short.
     pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
         let all: Vec<_> = self.bindings(mode).iter().chain(self.bindings(Mode::Global).iter()).collect();
-        let first = |a: Action| all.iter().find(|(x, k)| *x == a && !k.is_empty()).map(|(_, k)| k[0].label());
+        let first = |a: Command| all.iter().find(|(x, k)| *x == a && !k.is_empty()).map(|(_, k)| k[0].label());
         let mut out = Vec::new();
-        if let (Some(u), Some(d)) = (first(Action::Up), first(Action::Down)) {
+        if let (Some(u), Some(d)) = (first(Command::Up), first(Command::Down)) {
             out.push((format!("{u}/{d}"), "移動"));
         }
         for (a, keys) in &all {
             let skip = matches!(
                 a,
-                Action::Up
-                    | Action::Down
-                    | Action::PageUp
-                    | Action::PageDown
-                    | Action::First
-                    | Action::Last
-                    | Action::ScreenLedger
-                    | Action::ScreenPrep
-                    | Action::ScreenMeeting
-                    | Action::ScreenStats
-            ) || (*a == Action::NextScreen && !mode.switches_screens());
+                Command::Up
+                    | Command::Down
+                    | Command::PageUp
+                    | Command::PageDown
+                    | Command::First
+                    | Command::Last
+                    | Command::ScreenLedger
+                    | Command::ScreenPrep
+                    | Command::ScreenMeeting
+                    | Command::ScreenStats
+            ) || (*a == Command::NextScreen && !mode.switches_screens());
             if skip || keys.is_empty() {
                 continue;
             }
@@ -401,21 +401,21 @@ mod tests {
     #[test]
     fn defaults_cover_arrows_function_keys_and_vim_extras() {
         let km = Keymap::defaults();
-        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Down, KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::F(1), KeyModifiers::NONE)), Some(Action::Help));
-        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
+        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Down, KeyModifiers::NONE)), Some(Command::Down));
+        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Command::Down));
+        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::F(1), KeyModifiers::NONE)), Some(Command::Help));
+        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Command::Help));
         assert_eq!(km.action(Mode::Search, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), None, "typed as text");
-        assert_eq!(km.action(Mode::Form, &ev(KeyCode::Char('C'), KeyModifiers::CONTROL)), Some(Action::ForceQuit));
-        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Last));
+        assert_eq!(km.action(Mode::Form, &ev(KeyCode::Char('C'), KeyModifiers::CONTROL)), Some(Command::ForceQuit));
+        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Command::Last));
     }
 
     #[test]
     fn user_file_replaces_named_actions_only() {
         let km = Keymap::with_overrides(Some(("[ledger]\nnew_case = [\"F9\"]\n", "keys.toml"))).unwrap();
-        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::F(9), KeyModifiers::NONE)), Some(Action::NewCase));
+        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::F(9), KeyModifiers::NONE)), Some(Command::NewCase));
         assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::F(2), KeyModifiers::NONE)), None);
-        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Up, KeyModifiers::NONE)), Some(Action::Up));
+        assert_eq!(km.action(Mode::Ledger, &ev(KeyCode::Up, KeyModifiers::NONE)), Some(Command::Up));
         let err = Keymap::with_overrides(Some(("[ledger]\nfly = [\"x\"]\n", "keys.toml"))).unwrap_err();
         assert!(err.contains("fly という動作はありません"), "{err}");
         let err = Keymap::with_overrides(Some(("[ledger]\nup = [\"Hyper+x\"]\n", "keys.toml"))).unwrap_err();
@@ -435,7 +435,7 @@ mod tests {
     fn no_key_does_two_things_in_one_mode() {
         let km = Keymap::defaults();
         for mode in Mode::ALL {
-            let mut seen: std::collections::HashMap<Key, Action> = std::collections::HashMap::new();
+            let mut seen: std::collections::HashMap<Key, Command> = std::collections::HashMap::new();
             for (action, keys) in km.bindings(mode) {
                 for k in keys {
                     if let Some(other) = seen.insert(*k, *action) {

@@ -6,7 +6,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::confirm::Confirmable;
 use super::form::{Form, FormKind};
-use super::keymap::{Action, Mode};
+use super::keymap::{Command, Mode};
 use super::layout;
 use super::ledger::{self, Ctx, LedgerFocus};
 use super::model::{Model, Screen};
@@ -130,11 +130,11 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     let mode = m.mode();
     let action = m.keymap.action(mode, &k);
     match action {
-        Some(Action::ForceQuit) => {
+        Some(Command::ForceQuit) => {
             m.quit = true;
             return vec![Effect::Quit];
         }
-        Some(Action::Help) if m.help.is_none() => {
+        Some(Command::Help) if m.help.is_none() => {
             m.help = Some(0);
             return vec![];
         }
@@ -142,9 +142,9 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     }
     if let Some(scroll) = &mut m.help {
         match action {
-            Some(Action::Up) => *scroll = scroll.saturating_sub(1),
-            Some(Action::Down) => *scroll = scroll.saturating_add(1),
-            Some(Action::Back | Action::Help) => m.help = None,
+            Some(Command::Up) => *scroll = scroll.saturating_sub(1),
+            Some(Command::Down) => *scroll = scroll.saturating_add(1),
+            Some(Command::Back | Command::Help) => m.help = None,
             _ => {}
         }
         return vec![];
@@ -167,19 +167,19 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
         Screen::Ledger => on_ledger_key(m, mode, action, k),
         Screen::Prep => on_prep_key(m, action),
         Screen::Meeting => on_placeholder_key(m, action),
-        Screen::Stats if action == Some(Action::Quit) => on_placeholder_key(m, action),
+        Screen::Stats if action == Some(Command::Quit) => on_placeholder_key(m, action),
         Screen::Stats => m.stats.on_action(action, m.today),
     }
 }
 
 /// The screen a global screen key leads to, if `action` is one.
-fn screen_for(current: Screen, action: Option<Action>) -> Option<Screen> {
+fn screen_for(current: Screen, action: Option<Command>) -> Option<Screen> {
     match action? {
-        Action::NextScreen => Some(current.next()),
-        Action::ScreenLedger => Some(Screen::Ledger),
-        Action::ScreenPrep => Some(Screen::Prep),
-        Action::ScreenMeeting => Some(Screen::Meeting),
-        Action::ScreenStats => Some(Screen::Stats),
+        Command::NextScreen => Some(current.next()),
+        Command::ScreenLedger => Some(Screen::Ledger),
+        Command::ScreenPrep => Some(Screen::Prep),
+        Command::ScreenMeeting => Some(Screen::Meeting),
+        Command::ScreenStats => Some(Screen::Stats),
         _ => None,
     }
 }
@@ -202,18 +202,18 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
     }
 }
 
-fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
+fn on_prep_key(m: &mut Model, action: Option<Command>) -> Vec<Effect> {
     let Some(action) = action else { return vec![] };
-    if action != Action::Rebuild {
+    if action != Command::Rebuild {
         m.prep.confirm.clear();
     }
     let item = m.prep.selected_item().cloned();
     match action {
-        Action::Quit => {
+        Command::Quit => {
             m.quit = true;
             return vec![Effect::Quit];
         }
-        Action::EditDraft => {
+        Command::EditDraft => {
             let case = item.as_ref().and_then(|i| m.prep.data.as_ref()?.case(i.case_id));
             match (&item, case) {
                 (Some(i), Some(c)) => {
@@ -224,7 +224,7 @@ fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
             }
             return vec![];
         }
-        Action::AskAgency => {
+        Command::AskAgency => {
             let d = m.prep.data.as_ref();
             let case = item.as_ref().and_then(|i| d?.case(i.case_id));
             match (&item, case, d) {
@@ -246,7 +246,7 @@ fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
             }
             return vec![];
         }
-        Action::ExportPackets => {
+        Command::ExportPackets => {
             let d = m.prep.data.as_ref();
             match d.and_then(|d| Some((d.meeting.as_ref()?.id, d.out_dir.clone()))) {
                 Some((id, dir)) => m.form = Some(Form::for_packets(id, &dir)),
@@ -272,9 +272,9 @@ fn on_prep_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
     }
 }
 
-fn on_placeholder_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
+fn on_placeholder_key(m: &mut Model, action: Option<Command>) -> Vec<Effect> {
     match action {
-        Some(Action::Quit) => {
+        Some(Command::Quit) => {
             m.quit = true;
             vec![Effect::Quit]
         }
@@ -282,10 +282,10 @@ fn on_placeholder_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
     }
 }
 
-fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Action>, k: KeyEvent) -> Vec<Effect> {
+fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Command>, k: KeyEvent) -> Vec<Effect> {
     // Case-level actions work from the table and the detail alike.
     match action {
-        Some(Action::Quit) if mode == Mode::Ledger => {
+        Some(Command::Quit) if mode == Mode::Ledger => {
             if !m.ledger.search.value().is_empty() {
                 // Esc first clears a search, so one stray Esc does not leave the app.
                 m.ledger.search.reset();
@@ -295,11 +295,11 @@ fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Action>, k: KeyEvent)
             m.quit = true;
             return vec![Effect::Quit];
         }
-        Some(Action::NewCase) => {
+        Some(Command::NewCase) => {
             m.form = Some(Form::for_case(FormKind::NewCase, &Case::blank(m.today), &m.agencies, &m.config));
             return vec![];
         }
-        Some(Action::EditCase) => {
+        Some(Command::EditCase) => {
             return match m.ledger.detail.as_ref().filter(|d| Some(d.case.id) == m.ledger.selected_id()) {
                 Some(d) => {
                     let c = d.case.clone();
@@ -312,7 +312,7 @@ fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Action>, k: KeyEvent)
                 }
             };
         }
-        Some(Action::CloseCase) => {
+        Some(Command::CloseCase) => {
             return match m.ledger.selected_row() {
                 Some(r) if r.status == CaseStatus::Open => {
                     m.form = Some(Form::for_close(r.id, &r.number.clone(), m.today));
@@ -348,35 +348,35 @@ fn on_ledger_key(m: &mut Model, mode: Mode, action: Option<Action>, k: KeyEvent)
     }
 }
 
-fn on_form_key(m: &mut Model, action: Option<Action>, k: KeyEvent) -> Vec<Effect> {
+fn on_form_key(m: &mut Model, action: Option<Command>, k: KeyEvent) -> Vec<Effect> {
     let Some(form) = m.form.as_mut() else { return vec![] };
     let on_choice = matches!(form.focused().value, super::form::FieldValue::Choice { .. });
     let discard = form.confirm.confirms(Confirmable::DiscardForm);
     match action {
         // A stray Esc must not throw away what was typed: a changed form asks for a second one.
-        Some(Action::Cancel) if form.is_changed() && !discard => {
+        Some(Command::Cancel) if form.is_changed() && !discard => {
             form.confirm.arm(Confirmable::DiscardForm);
             form.error = Some("入力した内容があります。破棄するにはもう一度 Esc を押してください".into());
             vec![]
         }
-        Some(Action::Cancel) => {
+        Some(Command::Cancel) => {
             m.form = None;
             m.info("入力を取り消しました");
             vec![]
         }
-        Some(Action::NextField) => {
+        Some(Command::NextField) => {
             form.move_focus(true);
             vec![]
         }
-        Some(Action::PrevField) => {
+        Some(Command::PrevField) => {
             form.move_focus(false);
             vec![]
         }
-        Some(a @ (Action::PrevValue | Action::NextValue)) if on_choice => {
-            form.cycle_choice(a == Action::NextValue, &m.config);
+        Some(a @ (Command::PrevValue | Command::NextValue)) if on_choice => {
+            form.cycle_choice(a == Command::NextValue, &m.config);
             vec![]
         }
-        Some(Action::Save) => match form.submit(&m.config, m.today) {
+        Some(Command::Save) => match form.submit(&m.config, m.today) {
             Ok(effect) => {
                 form.error = None;
                 vec![effect]

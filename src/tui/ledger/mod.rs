@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use tui_input::Input;
 
-use super::keymap::Action;
+use super::keymap::Command;
 use super::layout;
 use super::msg::{CaseDetail, Effect};
 use crate::domain::{Config, Id, Registration, search};
@@ -252,30 +252,30 @@ fn after_move(s: &LedgerState, before: Option<Id>) -> Vec<Effect> {
 }
 
 /// Keys on the table. Returns effects; `None` when the action is not the table's.
-pub fn on_table_action(s: &mut LedgerState, a: Action, cx: &Ctx<'_>) -> Option<Vec<Effect>> {
+pub fn on_table_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Option<Vec<Effect>> {
     let before = s.selected_id();
     let h = cx.table_rows.max(1);
     match a {
-        Action::Up => s.select(s.selected.saturating_sub(1), h),
-        Action::Down => s.select(s.selected + 1, h),
-        Action::PageUp => s.select(s.selected.saturating_sub(h), h),
-        Action::PageDown => s.select(s.selected + h, h),
-        Action::First => s.select(0, h),
-        Action::Last => s.select(usize::MAX, h),
-        Action::Open | Action::FocusNext => {
+        Command::Up => s.select(s.selected.saturating_sub(1), h),
+        Command::Down => s.select(s.selected + 1, h),
+        Command::PageUp => s.select(s.selected.saturating_sub(h), h),
+        Command::PageDown => s.select(s.selected + h, h),
+        Command::First => s.select(0, h),
+        Command::Last => s.select(usize::MAX, h),
+        Command::Open | Command::FocusNext => {
             if s.selected_row().is_some() {
                 s.focus = LedgerFocus::Detail;
                 s.detail_scroll = 0;
             }
         }
-        Action::Search => s.focus = LedgerFocus::Search,
-        Action::Filter => s.focus = LedgerFocus::Filter,
-        Action::ToggleOverdue => {
+        Command::Search => s.focus = LedgerFocus::Search,
+        Command::Filter => s.focus = LedgerFocus::Filter,
+        Command::ToggleOverdue => {
             s.filter.overdue = !s.filter.overdue;
             s.refilter(cx.config, cx.today);
             s.select(s.selected, h);
         }
-        Action::Sort => {
+        Command::Sort => {
             s.sort = s.sort.next();
             s.refilter(cx.config, cx.today);
             s.select(s.selected, h);
@@ -285,28 +285,28 @@ pub fn on_table_action(s: &mut LedgerState, a: Action, cx: &Ctx<'_>) -> Option<V
     Some(after_move(s, before))
 }
 
-pub fn on_detail_action(s: &mut LedgerState, a: Action) -> Option<Vec<Effect>> {
+pub fn on_detail_action(s: &mut LedgerState, a: Command) -> Option<Vec<Effect>> {
     match a {
-        Action::Up => s.detail_scroll = s.detail_scroll.saturating_sub(1),
-        Action::Down => s.detail_scroll = s.detail_scroll.saturating_add(1),
-        Action::PageUp => s.detail_scroll = s.detail_scroll.saturating_sub(10),
-        Action::PageDown => s.detail_scroll = s.detail_scroll.saturating_add(10),
-        Action::Back | Action::FocusNext => s.focus = LedgerFocus::Table,
+        Command::Up => s.detail_scroll = s.detail_scroll.saturating_sub(1),
+        Command::Down => s.detail_scroll = s.detail_scroll.saturating_add(1),
+        Command::PageUp => s.detail_scroll = s.detail_scroll.saturating_sub(10),
+        Command::PageDown => s.detail_scroll = s.detail_scroll.saturating_add(10),
+        Command::Back | Command::FocusNext => s.focus = LedgerFocus::Table,
         _ => return None,
     }
     Some(vec![])
 }
 
-pub fn on_filter_action(s: &mut LedgerState, a: Action, cx: &Ctx<'_>) -> Vec<Effect> {
+pub fn on_filter_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Vec<Effect> {
     let before = s.selected_id();
     let n = FilterField::ALL.len();
     let field = FilterField::ALL[s.filter_cursor.min(n - 1)];
     match a {
-        Action::Up => s.filter_cursor = (s.filter_cursor + n - 1) % n,
-        Action::Down => s.filter_cursor = (s.filter_cursor + 1) % n,
-        Action::PrevValue | Action::NextValue => s.cycle_filter(field, a == Action::NextValue, cx.config),
-        Action::Reset => s.filter = LedgerFilter::default(),
-        Action::Back => s.focus = LedgerFocus::Table,
+        Command::Up => s.filter_cursor = (s.filter_cursor + n - 1) % n,
+        Command::Down => s.filter_cursor = (s.filter_cursor + 1) % n,
+        Command::PrevValue | Command::NextValue => s.cycle_filter(field, a == Command::NextValue, cx.config),
+        Command::Reset => s.filter = LedgerFilter::default(),
+        Command::Back => s.focus = LedgerFocus::Table,
         _ => return vec![],
     }
     s.refilter(cx.config, cx.today);
@@ -323,13 +323,13 @@ pub fn on_query_changed(s: &mut LedgerState, cx: &Ctx<'_>) -> Vec<Effect> {
     after_move(s, before)
 }
 
-pub fn on_search_action(s: &mut LedgerState, a: Action, cx: &Ctx<'_>) -> Option<Vec<Effect>> {
+pub fn on_search_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Option<Vec<Effect>> {
     match a {
-        Action::Confirm => {
+        Command::Confirm => {
             s.focus = LedgerFocus::Table;
             Some(vec![])
         }
-        Action::Clear => {
+        Command::Clear => {
             s.search.reset();
             s.focus = LedgerFocus::Table;
             Some(on_query_changed(s, cx))

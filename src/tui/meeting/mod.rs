@@ -13,14 +13,14 @@ use tui_input::Input;
 
 use super::confirm::Confirmable;
 use super::form::{Field, FieldKey, FieldValue, Form, FormKind};
-use super::keymap::Action;
+use super::keymap::Command;
 use super::model::Model;
 use super::msg::{Effect, Msg};
 use crate::domain::conduct::{self, ActionLine, DeepForm, DeepRecord, DraftKey, Move, Phase};
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{
-    Action as Todo, ActionStatus, Agency, AgendaItem, Attendance, AttendanceStatus, Case, Config, Decision,
-    DecisionKind, Id, ItemState, Meeting, MeetingStatus, Session, Track, wareki,
+    Action, ActionStatus, Agency, AgendaItem, Attendance, AttendanceStatus, Case, Config, Decision, DecisionKind, Id,
+    ItemState, Meeting, MeetingStatus, Session, Track, wareki,
 };
 
 /// One agenda item with everything the screen shows for it.
@@ -49,7 +49,7 @@ pub struct AttendanceRow {
 /// An action of an earlier meeting to review.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewRow {
-    pub action: Todo,
+    pub action: Action,
     pub case_number: String,
     pub case_name: String,
     pub case_kana: String,
@@ -325,7 +325,7 @@ fn save_elapsed(s: &MeetingState) -> Vec<Effect> {
         .collect()
 }
 
-pub fn on_key(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
+pub fn on_key(m: &mut Model, action: Option<Command>) -> Vec<Effect> {
     let effects = on_key_inner(m, action);
     apply_locally(&mut m.meeting, &effects);
     effects
@@ -379,11 +379,11 @@ fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
     }
 }
 
-fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
+fn on_key_inner(m: &mut Model, action: Option<Command>) -> Vec<Effect> {
     let Some(action) = action else { return vec![] };
     let close = m.meeting.confirm.confirms(Confirmable::CloseMeeting);
     match action {
-        Action::Quit => {
+        Command::Quit => {
             m.quit = true;
             let mut out = save_elapsed(&m.meeting);
             if m.meeting.running() {
@@ -393,7 +393,7 @@ fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
             out.push(Effect::Quit);
             return out;
         }
-        Action::MeetingPresent => {
+        Command::MeetingPresent => {
             m.meeting.present = !m.meeting.present;
             m.info(if m.meeting.present {
                 "投影モード: 氏名を伏せています"
@@ -421,7 +421,7 @@ fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
             return vec![];
         }
         MeetingStatus::Planned => {
-            if action == Action::MeetingAccept {
+            if action == Command::MeetingAccept {
                 return vec![fx(MeetingEffect::Start { id: d.meeting.id })];
             }
             m.error("Enter で会議を開始してください");
@@ -430,9 +430,9 @@ fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
         MeetingStatus::InProgress => {}
     }
     match action {
-        Action::MeetingNextPhase | Action::MeetingPrevPhase => {
+        Command::MeetingNextPhase | Command::MeetingPrevPhase => {
             let s = &mut m.meeting;
-            let to = if action == Action::MeetingNextPhase { s.phase.next() } else { s.phase.prev() };
+            let to = if action == Command::MeetingNextPhase { s.phase.next() } else { s.phase.prev() };
             if to != s.phase {
                 s.phase = to;
                 s.row = 0;
@@ -447,13 +447,13 @@ fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::MeetingClose if close => {
+        Command::MeetingClose if close => {
             let meeting_id = m.meeting.data.as_ref().map(|d| d.meeting.id).unwrap_or_default();
             let mut out = save_elapsed(&m.meeting);
             out.push(fx(MeetingEffect::Close { meeting_id }));
             out
         }
-        Action::MeetingClose => {
+        Command::MeetingClose => {
             let pending = m.meeting.items().iter().filter(|i| i.state == ItemState::Pending).count();
             m.meeting.confirm.arm(Confirmable::CloseMeeting);
             let rest = if pending > 0 {
@@ -472,17 +472,17 @@ fn on_key_inner(m: &mut Model, action: Option<Action>) -> Vec<Effect> {
     }
 }
 
-fn move_row(s: &mut MeetingState, action: Action) -> bool {
+fn move_row(s: &mut MeetingState, action: Command) -> bool {
     let n = row_count(s);
     match action {
-        Action::Up => s.row = s.row.saturating_sub(1),
-        Action::Down => s.row = (s.row + 1).min(n.saturating_sub(1)),
+        Command::Up => s.row = s.row.saturating_sub(1),
+        Command::Down => s.row = (s.row + 1).min(n.saturating_sub(1)),
         _ => return false,
     }
     true
 }
 
-fn on_attendance_key(m: &mut Model, action: Action) -> Vec<Effect> {
+fn on_attendance_key(m: &mut Model, action: Command) -> Vec<Effect> {
     if move_row(&mut m.meeting, action) {
         return vec![];
     }
@@ -497,20 +497,20 @@ fn on_attendance_key(m: &mut Model, action: Action) -> Vec<Effect> {
         info_received_on: None,
     });
     match action {
-        Action::PrevValue | Action::NextValue | Action::MeetingAccept => {
+        Command::PrevValue | Command::NextValue | Command::MeetingAccept => {
             rec.status = match action {
-                Action::MeetingAccept => AttendanceStatus::Present,
-                a => conduct::cycle_attendance(row.record.as_ref().map(|r| r.status), a == Action::NextValue),
+                Command::MeetingAccept => AttendanceStatus::Present,
+                a => conduct::cycle_attendance(row.record.as_ref().map(|r| r.status), a == Command::NextValue),
             };
             if rec.status != AttendanceStatus::InfoSent {
                 rec.info_received_on = None;
             }
-            if action == Action::MeetingAccept {
+            if action == Command::MeetingAccept {
                 m.meeting.row = (m.meeting.row + 1).min(d.attendance.len().saturating_sub(1));
             }
             vec![fx(MeetingEffect::Attend(rec))]
         }
-        Action::MeetingEdit => {
+        Command::MeetingEdit => {
             let name = row.agency.name.clone();
             let mut form = attendance_form(rec, name);
             restore_fields(&mut form, d);
@@ -521,7 +521,7 @@ fn on_attendance_key(m: &mut Model, action: Action) -> Vec<Effect> {
     }
 }
 
-fn on_review_key(m: &mut Model, action: Action) -> Vec<Effect> {
+fn on_review_key(m: &mut Model, action: Command) -> Vec<Effect> {
     if move_row(&mut m.meeting, action) {
         return vec![];
     }
@@ -530,11 +530,11 @@ fn on_review_key(m: &mut Model, action: Action) -> Vec<Effect> {
     let meeting_id = d.meeting.id;
     let a = &row.action;
     match action {
-        Action::PrevValue | Action::NextValue => {
-            let status = conduct::cycle_action_status(a.status, action == Action::NextValue);
+        Command::PrevValue | Command::NextValue => {
+            let status = conduct::cycle_action_status(a.status, action == Command::NextValue);
             vec![fx(MeetingEffect::Review { meeting_id, action_id: a.id, status, note: a.review_note.clone() })]
         }
-        Action::MeetingAccept => {
+        Command::MeetingAccept => {
             let n = d.reviews.len();
             let e = fx(MeetingEffect::Review {
                 meeting_id,
@@ -545,7 +545,7 @@ fn on_review_key(m: &mut Model, action: Action) -> Vec<Effect> {
             m.meeting.row = (m.meeting.row + 1).min(n.saturating_sub(1));
             vec![e]
         }
-        Action::MeetingEdit => {
+        Command::MeetingEdit => {
             let mut form = note_form(meeting_id, a.clone(), &row.case_number);
             restore_fields(&mut form, d);
             m.form = Some(form);
@@ -555,22 +555,22 @@ fn on_review_key(m: &mut Model, action: Action) -> Vec<Effect> {
     }
 }
 
-fn on_agenda_key(m: &mut Model, action: Action) -> Vec<Effect> {
+fn on_agenda_key(m: &mut Model, action: Command) -> Vec<Effect> {
     let s = &m.meeting;
     let Some(d) = &s.data else { return vec![] };
     let meeting_id = d.meeting.id;
     let items = s.items();
     match action {
-        Action::Up | Action::Down | Action::First | Action::Last => {
+        Command::Up | Command::Down | Command::First | Command::Last => {
             let n = items.len();
             if n == 0 {
                 return vec![];
             }
             let at = s.current_index().unwrap_or(0);
             let to = match action {
-                Action::Up => at.saturating_sub(1),
-                Action::Down => (at + 1).min(n - 1),
-                Action::First => 0,
+                Command::Up => at.saturating_sub(1),
+                Command::Down => (at + 1).min(n - 1),
+                Command::First => 0,
                 _ => n - 1,
             };
             let mut out = save_elapsed(s);
@@ -581,7 +581,7 @@ fn on_agenda_key(m: &mut Model, action: Action) -> Vec<Effect> {
             out.push(fx(MeetingEffect::SetCurrent { meeting_id, item: Some(id) }));
             out
         }
-        Action::MeetingAccept => {
+        Command::MeetingAccept => {
             let Some(iv) = s.current() else { return vec![] };
             if iv.item.track == Track::Quick && iv.item.state == ItemState::Pending {
                 let on = item_date(d, &iv.item, m.today);
@@ -595,16 +595,16 @@ fn on_agenda_key(m: &mut Model, action: Action) -> Vec<Effect> {
             open_item_form(m);
             vec![]
         }
-        Action::MeetingEdit => {
+        Command::MeetingEdit => {
             open_item_form(m);
             vec![]
         }
-        Action::MeetingToDeep | Action::MeetingDefer | Action::MeetingRevisit => {
+        Command::MeetingToDeep | Command::MeetingDefer | Command::MeetingRevisit => {
             let Some(iv) = s.current() else { return vec![] };
             let mut item = iv.item.clone();
             let number = iv.case.number.clone();
             let (current, message) = match action {
-                Action::MeetingToDeep => {
+                Command::MeetingToDeep => {
                     if item.track == Track::Deep {
                         m.error(format!("ケース {number} は既に重点協議です"));
                         return vec![];
@@ -612,7 +612,7 @@ fn on_agenda_key(m: &mut Model, action: Action) -> Vec<Effect> {
                     item.move_to_deep();
                     (Some(item.id), format!("ケース {number} を重点協議に移しました"))
                 }
-                Action::MeetingDefer => {
+                Command::MeetingDefer => {
                     item.defer();
                     (conduct::next_pending(&items, Some(item.id)), format!("ケース {number} を次回へ延期しました"))
                 }
@@ -625,7 +625,7 @@ fn on_agenda_key(m: &mut Model, action: Action) -> Vec<Effect> {
             out.push(fx(MeetingEffect::UpdateItem { item: Box::new(item), current, message }));
             out
         }
-        Action::MeetingReplan => {
+        Command::MeetingReplan => {
             let Some(session) = s.session() else { return vec![] };
             let now = s.now.unwrap_or(session.start);
             let cases: Vec<(Id, usize, usize)> = d
@@ -728,7 +728,7 @@ fn attendance_form(rec: Attendance, agency: String) -> Form {
 const REVIEW_STATUSES: [ActionStatus; 4] =
     [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone, ActionStatus::Open];
 
-fn note_form(meeting_id: Id, a: Todo, number: &str) -> Form {
+fn note_form(meeting_id: Id, a: Action, number: &str) -> Form {
     let statuses = REVIEW_STATUSES.iter().map(|s| s.label().to_string()).collect();
     let fields = vec![
         choice(FieldKey::ActionStatus, "実施状況", statuses, a.status.label()),

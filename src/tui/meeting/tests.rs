@@ -478,7 +478,7 @@ fn the_screen_and_the_minutes_review_the_same_actions() {
             t.save_meeting(&m)
         })
         .unwrap();
-    let action = |meeting_id: Option<Id>, what: &str| Todo {
+    let action = |meeting_id: Option<Id>, what: &str| Action {
         id: 0,
         case_id,
         meeting_id,

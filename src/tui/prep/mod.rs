@@ -13,7 +13,7 @@ use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::confirm::Confirmable;
-use super::keymap::Action;
+use super::keymap::Command;
 use super::msg::{AgendaEdit, Effect};
 use crate::domain::agenda::AgendaPlan;
 use crate::domain::sheet_merge::{self, MergedSheets};
@@ -242,29 +242,29 @@ fn siblings_note(block: &[AgendaItem]) -> String {
 }
 
 /// Keys of the preparation screen that do not open a form.
-pub fn on_action(s: &mut PrepState, action: Action, rows: usize, config: &Config, today: NaiveDate) -> Reply {
+pub fn on_action(s: &mut PrepState, action: Command, rows: usize, config: &Config, today: NaiveDate) -> Reply {
     let rebuild = s.confirm.confirms(Confirmable::RebuildAgenda);
     let none = Reply::Effects(vec![]);
     match action {
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::First | Action::Last => {
+        Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::First | Command::Last => {
             let n = s.column(s.focus).len();
             let cur = &mut s.selected[s.focus.index()];
             let page = rows.max(1);
             *cur = match action {
-                Action::Up => cur.saturating_sub(1),
-                Action::Down => (*cur + 1).min(n.saturating_sub(1)),
-                Action::PageUp => cur.saturating_sub(page),
-                Action::PageDown => (*cur + page).min(n.saturating_sub(1)),
-                Action::First => 0,
+                Command::Up => cur.saturating_sub(1),
+                Command::Down => (*cur + 1).min(n.saturating_sub(1)),
+                Command::PageUp => cur.saturating_sub(page),
+                Command::PageDown => (*cur + page).min(n.saturating_sub(1)),
+                Command::First => 0,
                 _ => n.saturating_sub(1),
             };
             none
         }
-        Action::OtherColumn => {
+        Command::OtherColumn => {
             s.focus = if s.focus == Column::Quick { Column::Deep } else { Column::Quick };
             none
         }
-        Action::NextMeeting => {
+        Command::NextMeeting => {
             let Some(d) = &s.data else { return none };
             if d.meetings.is_empty() {
                 return Reply::Error("会議がありません".into());
@@ -278,7 +278,7 @@ pub fn on_action(s: &mut PrepState, action: Action, rows: usize, config: &Config
                 config: Box::new(config.clone()),
             }])
         }
-        Action::Rebuild => {
+        Command::Rebuild => {
             let Some(meeting) = s.meeting_id() else { return Reply::Error("会議を選んでください".into()) };
             if !rebuild {
                 s.confirm.arm(Confirmable::RebuildAgenda);
@@ -286,24 +286,24 @@ pub fn on_action(s: &mut PrepState, action: Action, rows: usize, config: &Config
             }
             Reply::Effects(vec![Effect::RebuildAgenda { meeting, today, config: Box::new(config.clone()) }])
         }
-        Action::OtherTrack
-        | Action::PrevSession
-        | Action::NextSession
-        | Action::MoveUp
-        | Action::MoveDown
-        | Action::Lock => edit_block(s, action),
+        Command::OtherTrack
+        | Command::PrevSession
+        | Command::NextSession
+        | Command::MoveUp
+        | Command::MoveDown
+        | Command::Lock => edit_block(s, action),
         _ => none,
     }
 }
 
 /// Changes the selected block: track, session, order or lock.
-fn edit_block(s: &PrepState, action: Action) -> Reply {
+fn edit_block(s: &PrepState, action: Command) -> Reply {
     let Some(sel) = s.selected_item().cloned() else { return Reply::Error("議題を選んでください".into()) };
     let Some(d) = &s.data else { return Reply::Effects(vec![]) };
     let number = s.number(sel.case_id);
     let note = siblings_note(&s.block());
     match action {
-        Action::Lock => {
+        Command::Lock => {
             let locked = !sel.locked;
             let verb = if locked {
                 "固定しました（作り直しても動きません）"
@@ -312,7 +312,7 @@ fn edit_block(s: &PrepState, action: Action) -> Reply {
             };
             save(AgendaEdit::Lock(sel.id, locked), format!("ケース {number} を{verb}{note}"), sel.id)
         }
-        Action::OtherTrack => {
+        Command::OtherTrack => {
             let track = if sel.track == Track::Quick { Track::Deep } else { Track::Quick };
             save(
                 AgendaEdit::Track(sel.id, track),
@@ -320,22 +320,22 @@ fn edit_block(s: &PrepState, action: Action) -> Reply {
                 sel.id,
             )
         }
-        Action::PrevSession | Action::NextSession => {
+        Command::PrevSession | Command::NextSession => {
             let at = sel.session_id.and_then(|id| d.sessions.iter().position(|x| x.id == id));
             let target = match (action, at) {
-                (Action::NextSession, None) => d.sessions.first(),
-                (Action::NextSession, Some(i)) => d.sessions.get(i + 1),
+                (Command::NextSession, None) => d.sessions.first(),
+                (Command::NextSession, Some(i)) => d.sessions.get(i + 1),
                 (_, Some(i)) if i > 0 => d.sessions.get(i - 1),
                 _ => None,
             };
             let Some(target) = target else {
-                let which = if action == Action::NextSession { "後" } else { "前" };
+                let which = if action == Command::NextSession { "後" } else { "前" };
                 return Reply::Error(format!("これより{which}の日程はありません"));
             };
             let msg = format!("ケース {number} を「{}」の最後へ移しました{note}", target.label);
             save(AgendaEdit::Session(sel.id, target.id), msg, sel.id)
         }
-        _ => reorder(d, &sel, action == Action::MoveUp, &number),
+        _ => reorder(d, &sel, action == Command::MoveUp, &number),
     }
 }
 

@@ -5,7 +5,7 @@ pub mod view;
 
 use chrono::NaiveDate;
 
-use super::keymap::Action;
+use super::keymap::Command;
 use super::msg::Effect;
 use crate::domain::stats::{self, YearStats};
 
@@ -30,10 +30,10 @@ impl StatsState {
         }
     }
 
-    pub fn on_action(&mut self, action: Option<Action>, today: NaiveDate) -> Vec<Effect> {
+    pub fn on_action(&mut self, action: Option<Command>, today: NaiveDate) -> Vec<Effect> {
         let step = match action {
-            Some(Action::PrevYear) => -1,
-            Some(Action::NextYear) => 1,
+            Some(Command::PrevYear) => -1,
+            Some(Command::NextYear) => 1,
             _ => return vec![],
         };
         let current = self.fiscal_year.unwrap_or_else(|| stats::fiscal_year_of(today));

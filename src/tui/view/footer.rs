@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::form::FieldValue;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::Command;
 use crate::tui::model::Model;
 
 pub fn render_status(m: &Model, f: &mut Frame<'_>, area: Rect) {
@@ -22,7 +22,7 @@ pub fn render_status(m: &Model, f: &mut Frame<'_>, area: Rect) {
 pub fn render_keys(m: &Model, f: &mut Frame<'_>, area: Rect) {
     // ←/→ only choose on a choice field; in a text field they move the cursor.
     let on_text = m.form.as_ref().is_some_and(|f| !matches!(f.focused().value, FieldValue::Choice { .. }));
-    let choice_keys = [Action::PrevValue.describe(), Action::NextValue.describe()];
+    let choice_keys = [Command::PrevValue.describe(), Command::NextValue.describe()];
     let mut spans = Vec::new();
     for (key, desc) in m.keymap.hints(m.mode()) {
         if on_text && choice_keys.contains(&desc) {
