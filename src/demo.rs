@@ -358,6 +358,20 @@ fn reiwa(y: i32) -> i32 {
     y - 2018
 }
 
+/// The town's 進行管理会議 number `n` of the fiscal year `on` falls in.
+fn town_meeting(on: NaiveDate, n: u32, status: MeetingStatus) -> Meeting {
+    Meeting {
+        id: 0,
+        kind: MeetingKind::Progress,
+        title: format!("令和{}年度 第{n}回 進行管理会議", reiwa(fy(on))),
+        place: "庁舎2階 会議室A".into(),
+        chair: "こども家庭センター長".into(),
+        recorder: "事務局 家庭相談員".into(),
+        status,
+        current_item: None,
+    }
+}
+
 use crate::domain::calendar::{BusinessCalendar, fiscal_year_of as fy};
 
 impl Town<'_> {
@@ -516,22 +530,9 @@ impl Town<'_> {
         let past_date = *past_date;
         // The past meeting, with sessions, attendance, decisions and actions.
         store.set_clock(Some(past_date.and_hms_opt(13, 30, 0).expect("valid time")));
-        let title = format!(
-            "令和{}年度 第{}回 進行管理会議",
-            reiwa(fy(past_date)),
-            if past_date.month() >= 10 { 2 } else { 1 }
-        );
+        let meeting = town_meeting(past_date, if past_date.month() >= 10 { 2 } else { 1 }, MeetingStatus::Closed);
         let past = store.write(|t| {
-            let m = t.save_meeting(&Meeting {
-                id: 0,
-                kind: MeetingKind::Progress,
-                title,
-                place: "庁舎2階 会議室A".into(),
-                chair: "こども家庭センター長".into(),
-                recorder: "事務局 家庭相談員".into(),
-                status: MeetingStatus::Closed,
-                current_item: None,
-            })?;
+            let m = t.save_meeting(&meeting)?;
             t.save_session(&Session {
                 id: 0,
                 meeting_id: m,
@@ -707,22 +708,9 @@ impl Town<'_> {
         let (today, next_date, next_date2) = (*today, *next_date, *next_date2);
         // The next meeting: planned, two days, with 部会 sessions; its agenda is built by the
         // secretariat (agenda build).
-        let title = format!(
-            "令和{}年度 第{}回 進行管理会議",
-            reiwa(fy(next_date)),
-            if next_date.month() >= 10 { 3 } else { 2 }
-        );
+        let meeting = town_meeting(next_date, if next_date.month() >= 10 { 3 } else { 2 }, MeetingStatus::Planned);
         let next = store.write(|t| {
-            let m = t.save_meeting(&Meeting {
-                id: 0,
-                kind: MeetingKind::Progress,
-                title,
-                place: "庁舎2階 会議室A".into(),
-                chair: "こども家庭センター長".into(),
-                recorder: "事務局 家庭相談員".into(),
-                status: MeetingStatus::Planned,
-                current_item: None,
-            })?;
+            let m = t.save_meeting(&meeting)?;
             let t930 = NaiveTime::from_hms_opt(9, 30, 0).expect("valid");
             let t1200 = NaiveTime::from_hms_opt(12, 0, 0).expect("valid");
             let t1330 = NaiveTime::from_hms_opt(13, 30, 0).expect("valid");
