@@ -191,6 +191,18 @@ fn the_windows_build_runs_the_whole_loop_under_wine() {
     let kept: Vec<_> = files_in(&w.work).into_iter().filter(|p| p.to_string_lossy().contains(".restore前-")).collect();
     assert_eq!(kept.len(), 1, "the replaced database is kept: {kept:?}");
 
+    // The other outputs a clerk hands over, and the ledger as a file and back.
+    w.step("ledger export", &["ledger", "export", "台帳.xlsx"], &[]);
+    assert!(xlsx_opens(&w.path("台帳.xlsx")) > 80);
+    let o = w.step("ledger import --dry-run", &["ledger", "import", "台帳.xlsx", "--dry-run"], &[]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("エラー"));
+    w.step("stats xlsx", &["stats", "--fiscal-year", "2026", "--format", "xlsx", "--out", "統計.xlsx"], &[]);
+    xlsx_opens(&w.path("統計.xlsx"));
+    w.step("actions --by-agency", &["actions", "--by-agency", "--out", "役割分担"], &[]);
+    assert!(!files_in(&w.path("役割分担")).is_empty());
+    let o = w.step("audit verify", &["audit", "verify", "--anchor"], &[]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("監査ログは正常です"));
+
     let pass = [("SHINKO_PASSPHRASE", "はじめの合言葉です")];
     let o = w.step("passphrase encrypt", &["passphrase", "encrypt"], &pass);
     assert!(String::from_utf8_lossy(&o.stderr).contains("上書きして削除しました"), "the plaintext is wiped");
