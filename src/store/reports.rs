@@ -88,12 +88,13 @@ impl Store {
         let previous_date = match date {
             None => None,
             Some(d) => {
+                let dates = self.meeting_dates()?;
                 let mut best = None;
                 for m in self.meetings()? {
                     if m.id == meeting_id || m.kind != meeting.kind {
                         continue;
                     }
-                    if let Some(md) = self.meeting_date(m.id)?.filter(|md| *md < d) {
+                    if let Some(md) = dates.get(&m.id).copied().filter(|md| *md < d) {
                         best = best.max(Some(md));
                     }
                 }
@@ -218,11 +219,12 @@ impl Store {
     /// Meetings with their 開催日, every decision, and every action with its done date: the
     /// facts `domain::stats::compute` counts.
     pub fn stats_facts(&self) -> Result<(Vec<MeetingFacts>, Vec<Decision>, Vec<ActionFacts>)> {
+        let dates = self.meeting_dates()?;
         let mut meetings = Vec::new();
         let mut decisions = Vec::new();
         for m in self.meetings()? {
             decisions.extend(self.decisions(m.id)?);
-            meetings.push(MeetingFacts { date: self.meeting_date(m.id)?, meeting: m });
+            meetings.push(MeetingFacts { date: dates.get(&m.id).copied(), meeting: m });
         }
         let done = self.action_done_dates()?;
         let actions = self

@@ -204,10 +204,11 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         None => Vec::new(),
     };
     let decisions = store.decisions_of_case(id)?;
+    let dates = store.meeting_dates()?;
     let mut meeting_dates = Vec::new();
     for d in &decisions {
         if !meeting_dates.iter().any(|(m, _)| *m == d.meeting_id)
-            && let Some(date) = store.meeting_date(d.meeting_id)?
+            && let Some(date) = dates.get(&d.meeting_id).copied()
         {
             meeting_dates.push((d.meeting_id, date));
         }
