@@ -153,7 +153,7 @@ fn merged(ctx: &Ctx, a: MergedArgs) -> Result<()> {
         }
     };
     let sheets = store.all_sheets()?;
-    let requests = store.sheet_requests(None)?;
+    let requests = store.sheet_requests()?;
     let mut reports = Vec::new();
     for c in &cases {
         let m = sheet_merge::merge(c.id, &sheets, &requests);

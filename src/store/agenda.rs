@@ -68,7 +68,7 @@ impl Store {
 
         let cases = self.cases(false)?;
         let sheets = self.all_sheets()?;
-        let requests = self.sheet_requests(None)?;
+        let requests = self.sheet_requests()?;
         let actions = self.all_actions()?;
         let discussion: Vec<DiscussionRequest> = self
             .discussion_requests(None)?

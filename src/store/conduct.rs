@@ -107,11 +107,6 @@ impl Store {
         read_lease(&self.conn, meeting_id)
     }
 
-    /// Where this store's database lives (None in memory).
-    fn db_path(&self) -> Option<std::path::PathBuf> {
-        self.conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
-    }
-
     fn probe_lock(&self, meeting_id: Id) -> Result<Probe> {
         self.lease_locks.probe(self.db_path().as_deref(), meeting_id).map_err(StoreError::io("会議の占有ロック"))
     }

@@ -69,8 +69,8 @@ fn check(conn: &Connection, rc: std::ffi::c_int) -> Result<()> {
 impl Store {
     /// Whether this connection's main database is encrypted.
     pub fn is_encrypted(&self) -> Result<bool> {
-        match self.conn.path().filter(|p| !p.is_empty()) {
-            Some(p) => Ok(is_encrypted(Path::new(p)).map_err(|e| StoreError::Corrupt(e.to_string()))?),
+        match self.db_path() {
+            Some(p) => Ok(is_encrypted(&p).map_err(|e| StoreError::Corrupt(e.to_string()))?),
             None => Ok(false),
         }
     }

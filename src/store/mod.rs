@@ -180,6 +180,11 @@ impl Store {
         &self.conn
     }
 
+    /// Where this store's database lives (None in memory).
+    pub(crate) fn db_path(&self) -> Option<std::path::PathBuf> {
+        self.conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
+    }
+
     /// Runs `f` in one immediate transaction; audit entries it records commit with it.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         let at = self.now().format("%Y-%m-%dT%H:%M:%S").to_string();

@@ -108,11 +108,11 @@ impl Store {
     }
 
     /// (case, agency, period) of every sheet asked for.
-    pub fn sheet_requests(&self, case_id: Option<Id>) -> Result<Vec<(Id, Id, NaiveDate)>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT case_id, agency_id, period FROM sheet_requests WHERE (?1 IS NULL OR case_id = ?1) ORDER BY period, case_id",
-        )?;
-        let rows = st.query_map([case_id], |r| Ok((r.get(0)?, r.get(1)?, date_col(r.get(2)?)?.unwrap_or_default())))?;
+    pub fn sheet_requests(&self) -> Result<Vec<SheetRequest>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT case_id, agency_id, period FROM sheet_requests ORDER BY period, case_id")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, date_col(r.get(2)?)?.unwrap_or_default())))?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }

@@ -105,7 +105,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             // The meeting screen shows a change before the store confirms it (fast typing acts
             // on the new state); when the store refused, it reads back what is really stored.
             if m.screen == Screen::Meeting && m.meeting.data.is_some() {
-                return super::meeting::reload_after_failure(m);
+                return super::meeting::reload(m);
             }
             vec![]
         }

@@ -208,12 +208,9 @@ pub fn on_enter(m: &mut Model) -> Vec<Effect> {
     vec![fx(MeetingEffect::Load { id: None, today: m.today, take_lease: true })]
 }
 
-/// After a refused effect: what the store holds replaces the screen's optimistic copy.
-pub fn reload_after_failure(m: &Model) -> Vec<Effect> {
-    reload(m)
-}
-
-fn reload(m: &Model) -> Vec<Effect> {
+/// Reads the meeting again: after a save, and after a refused effect (what the store holds
+/// replaces the screen's optimistic copy).
+pub fn reload(m: &Model) -> Vec<Effect> {
     let id = m.meeting.data.as_ref().map(|d| d.meeting.id);
     vec![fx(MeetingEffect::Load { id, today: m.today, take_lease: false })]
 }
