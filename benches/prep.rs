@@ -15,6 +15,7 @@ use shinko::store::Store;
 use shinko::tui::keymap::Keymap;
 use shinko::tui::model::{Model, Screen};
 use shinko::tui::msg::{Effect, Msg};
+use shinko::tui::prep::PrepEffect;
 use shinko::tui::runtime::execute;
 use shinko::tui::update::update;
 use shinko::tui::view;
@@ -54,8 +55,11 @@ fn prep_model(s: &mut Store) -> Model {
     let mut m = Model::new(Config::default(), today(), Keymap::defaults(), "bench.db".into());
     m.size = (160, 45);
     m.screen = Screen::Prep;
-    let reply =
-        execute(s, Effect::LoadPrep { meeting: None, select: None, today: today(), config: Box::default() }).unwrap();
+    let reply = execute(
+        s,
+        Effect::Prep(PrepEffect::Load { meeting: None, select: None, today: today(), config: Box::default() }),
+    )
+    .unwrap();
     update(&mut m, reply);
     m
 }
@@ -65,7 +69,10 @@ fn prep_model(s: &mut Store) -> Model {
 fn load_prep_screen(b: divan::Bencher) {
     let (mut s, _) = store();
     b.bench_local(|| {
-        execute(&mut s, Effect::LoadPrep { meeting: None, select: None, today: today(), config: Box::default() })
+        execute(
+            &mut s,
+            Effect::Prep(PrepEffect::Load { meeting: None, select: None, today: today(), config: Box::default() }),
+        )
     });
 }
 

@@ -64,8 +64,9 @@ mod tui {
     use shinko::domain::Config;
     use shinko::store::Store;
     use shinko::tui::keymap::Keymap;
+    use shinko::tui::ledger::{LedgerData, LedgerMsg};
     use shinko::tui::model::Model;
-    use shinko::tui::msg::{LedgerData, Msg};
+    use shinko::tui::msg::Msg;
     use shinko::tui::update::update;
     use shinko::tui::view;
 
@@ -76,7 +77,10 @@ mod tui {
     fn loaded(rows: Vec<shinko::store::CaseRow>, agencies: Vec<shinko::domain::Agency>) -> Model {
         let mut m = Model::new(Config::default(), super::today(), Keymap::defaults(), "scale.db".into());
         update(&mut m, Msg::Resize(160, 45));
-        update(&mut m, Msg::LedgerLoaded(Box::new(LedgerData { rows, agencies, municipality: None, select: None })));
+        update(
+            &mut m,
+            Msg::Ledger(LedgerMsg::Loaded(Box::new(LedgerData { rows, agencies, municipality: None, select: None }))),
+        );
         m
     }
 

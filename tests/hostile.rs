@@ -401,7 +401,9 @@ fn any_terminal_size_down_to_nothing_never_panics() {
     let mut store = shinko::store::Store::open_in_memory().unwrap();
     shinko::demo::generate(&mut store, shinko::demo::Scale::Takahama, 2024, today).unwrap();
     let mut m = Model::new(Config::default(), today, Keymap::defaults(), "demo.db".into());
-    let loaded = execute(&mut store, shinko::tui::msg::Effect::LoadLedger { select: None }).unwrap();
+    let loaded =
+        execute(&mut store, shinko::tui::msg::Effect::Ledger(shinko::tui::ledger::LedgerEffect::Load { select: None }))
+            .unwrap();
     let mut pump = |m: &mut Model, msg: Msg| {
         let mut queue = vec![msg];
         while let Some(msg) = queue.pop() {

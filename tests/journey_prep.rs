@@ -57,8 +57,10 @@ fn prep_journey_in_a_real_terminal() {
 
     t.wait_text("進行管理台帳");
     t.keys(&["F9"]);
-    let s = t.wait_for("the preparation screen", |s| s.contains("┌ 一括確認") && s.contains("┌ 重点協議"));
-    assert!(s.contains("終了見込") && s.contains("[事務局案]"), "{s}");
+    // Polled until the whole frame is there: a capture can land while a frame is half written.
+    let s = t.wait_for("the preparation screen", |s| {
+        s.contains("┌ 一括確認") && s.contains("┌ 重点協議") && s.contains("終了見込") && s.contains("[事務局案]")
+    });
     let number = first_row_number(&s, "一括確認").unwrap_or_else(|| panic!("a quick item:\n{s}"));
 
     t.keys(&["t"]);

@@ -1,6 +1,10 @@
-//! The terminal UI. Elm style: one [`model::Model`], [`msg::Msg`] in, a pure
-//! [`update::update`] returning [`msg::Effect`]s, a [`runtime`] that executes effects against
-//! the store, [`view`]s rendering from the model, and a [`keymap`] naming every action.
+//! The terminal UI, Elm style and nested: each screen (`ledger`, `prep`, `meeting`, `stats`)
+//! is a folder with its state, its own messages and effects, a pure `update`, an `io` that
+//! runs its effects against the store, and a `view`. The app ([`model::Model`],
+//! [`update::update`]) wraps them ([`msg::Msg`], [`msg::Effect`]), owns help, screen keys and
+//! the status line, and lends every screen a [`screen::Ctx`]; the [`runtime`] executes effects
+//! and routes each answer back to its screen. Forms are one widget ([`form`]) that knows no
+//! screen; the [`keymap`] names every action for keys, footer and help.
 
 pub mod confirm;
 pub mod form;
@@ -13,6 +17,7 @@ pub mod model;
 pub mod msg;
 pub mod prep;
 pub mod runtime;
+pub mod screen;
 pub mod stats;
 pub mod update;
 pub mod view;

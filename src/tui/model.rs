@@ -1,13 +1,16 @@
-//! The one [`Model`] the whole UI renders from.
+//! The app's [`Model`]: the screens' states side by side, and what they share.
 //!
-//! Adding a screen: add a variant to [`Screen`], its state as a field here, its key modes to
-//! `keymap.rs`/`keymap.toml`, an arm in `update::update_screen` and in `view::render_screen`.
+//! Adding a screen: a folder `tui/<screen>/` with its state, messages, effects, pure `update`,
+//! `io` and `view`; a variant in [`Screen`], its state here, its key modes in
+//! `keymap.rs`/`keymap.toml`, and one arm each in `update`, `runtime::execute` and `view`.
 
 use chrono::NaiveDate;
 
-use super::form::Form;
 use super::keymap::{Keymap, Mode};
-use super::ledger::{LedgerFocus, LedgerState};
+use super::ledger::LedgerState;
+use super::meeting::MeetingState;
+use super::prep::PrepState;
+pub use super::screen::Status;
 use super::stats::StatsState;
 use crate::domain::{Agency, Config, Id};
 
@@ -43,12 +46,6 @@ impl Screen {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
-    pub text: String,
-    pub error: bool,
-}
-
 #[derive(Debug, Clone)]
 pub struct Model {
     pub config: Config,
@@ -58,12 +55,10 @@ pub struct Model {
     pub size: (u16, u16),
     pub screen: Screen,
     pub ledger: LedgerState,
-    pub meeting: super::meeting::MeetingState,
+    pub meeting: MeetingState,
     /// 年度統計
     pub stats: StatsState,
-    pub prep: super::prep::PrepState,
-    /// A form open over the screen.
-    pub form: Option<Form>,
+    pub prep: PrepState,
     /// Help open over everything: its scroll position.
     pub help: Option<u16>,
     pub status: Option<Status>,
@@ -86,10 +81,9 @@ impl Model {
             size: (80, 24),
             screen: Screen::Ledger,
             ledger: LedgerState::default(),
-            meeting: super::meeting::MeetingState::default(),
+            meeting: MeetingState::default(),
             stats: StatsState::default(),
-            prep: Default::default(),
-            form: None,
+            prep: PrepState::default(),
             help: None,
             status: None,
             db_label,
@@ -103,24 +97,28 @@ impl Model {
         if self.help.is_some() {
             return Mode::Help;
         }
-        if let Some(f) = &self.form {
-            return if f.focused_is_multiline() { Mode::FormText } else { Mode::Form };
-        }
         match self.screen {
-            Screen::Ledger => match self.ledger.focus {
-                LedgerFocus::Table => Mode::Ledger,
-                LedgerFocus::Search => Mode::Search,
-                LedgerFocus::Filter => Mode::Filter,
-                LedgerFocus::Detail => Mode::Detail,
-            },
-            Screen::Prep => Mode::Prep,
-            Screen::Meeting => Mode::Meeting,
+            Screen::Ledger => self.ledger.mode(),
+            Screen::Prep => self.prep.mode(),
+            Screen::Meeting => self.meeting.mode(),
             Screen::Stats => Mode::Stats,
         }
     }
 
+    /// Whether the screen in front has a form open whose focused field takes text.
+    pub fn typing_in_form(&self) -> bool {
+        use super::form::FieldValue;
+        let on_text = |v: &FieldValue| !matches!(v, FieldValue::Choice { .. });
+        match self.screen {
+            Screen::Ledger => self.ledger.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
+            Screen::Prep => self.prep.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
+            Screen::Meeting => self.meeting.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
+            Screen::Stats => false,
+        }
+    }
+
     pub fn agency_name(&self, id: Option<Id>) -> &str {
-        id.and_then(|i| self.agencies.iter().find(|a| a.id == i)).map(|a| a.name.as_str()).unwrap_or("")
+        super::screen::agency_name(&self.agencies, id)
     }
 
     pub fn info(&mut self, text: impl Into<String>) {

@@ -9,8 +9,9 @@ use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
+use super::form::Form;
 use super::keymap::Keymap;
-use super::ledger::LedgerFocus;
+use super::ledger::{CaseField, LedgerEffect, LedgerFocus};
 use super::model::Model;
 use super::msg::{Effect, Msg};
 use super::runtime::execute;
@@ -45,9 +46,14 @@ pub(super) fn demo_at(w: u16, h: u16) -> (Store, Model) {
     demo::generate(&mut store, Scale::Takahama, 2024, today()).unwrap();
     let mut m = Model::new(Config::default(), today(), Keymap::defaults(), "demo.db".into());
     pump(&mut store, &mut m, Msg::Resize(w, h));
-    let loaded = execute(&mut store, Effect::LoadLedger { select: None }).unwrap();
+    let loaded = execute(&mut store, Effect::Ledger(LedgerEffect::Load { select: None })).unwrap();
     pump(&mut store, &mut m, loaded);
     (store, m)
+}
+
+/// The ledger's open form.
+fn ledger_form(m: &Model) -> Option<&Form<CaseField>> {
+    m.ledger.form.as_ref().map(|f| &f.form)
 }
 
 pub(super) fn key(code: KeyCode) -> Msg {
@@ -132,7 +138,7 @@ fn typing_in_search_does_not_trigger_ledger_keys() {
     pump(&mut s, &mut m, key(KeyCode::Char('/')));
     typ(&mut s, &mut m, "qjn?");
     assert_eq!(m.ledger.search.value(), "qjn?");
-    assert!(!m.quit && m.form.is_none() && m.help.is_none());
+    assert!(!m.quit && ledger_form(&m).is_none() && m.help.is_none());
 }
 
 #[test]
@@ -194,13 +200,13 @@ fn navigation_moves_the_window_and_loads_the_detail() {
     assert_eq!(m.ledger.detail.as_ref().unwrap().case.id, first);
     let e = pump(&mut s, &mut m, key(KeyCode::Down));
     let second = m.ledger.selected_id().unwrap();
-    assert_eq!(e, vec![Effect::LoadDetail(second)]);
+    assert_eq!(e, vec![Effect::Ledger(LedgerEffect::LoadDetail(second))]);
     assert_eq!(m.ledger.detail.as_ref().unwrap().case.id, second);
     pump(&mut s, &mut m, key(KeyCode::Char('j')));
     assert_eq!(m.ledger.selected, 2);
     pump(&mut s, &mut m, key(KeyCode::Up));
     assert_eq!(m.ledger.selected, 1);
-    let rows = super::layout::table_rows(super::update::ledger_areas(&m).table);
+    let rows = super::layout::table_rows(super::ledger::areas(&m.ledger, super::layout::frame(m.size).body).table);
     assert_eq!(rows, 17, "80x24 leaves 17 table rows");
     pump(&mut s, &mut m, key(KeyCode::PageDown));
     assert_eq!(m.ledger.selected, 1 + rows);
@@ -262,10 +268,10 @@ fn quit_keys_and_esc_clearing_a_search_first() {
 fn register_form_checks_input_and_saves_through_an_effect() {
     let (mut s, mut m) = demo_at(80, 24);
     pump(&mut s, &mut m, key(KeyCode::F(2)));
-    assert!(m.form.is_some());
+    assert!(ledger_form(&m).is_some());
     // Nothing filled in: refused with the field named, no effect.
     assert!(pump(&mut s, &mut m, key(KeyCode::F(10))).is_empty());
-    assert_eq!(m.form.as_ref().unwrap().error.as_deref(), Some("ケース番号: 入力してください"));
+    assert_eq!(ledger_form(&m).unwrap().error.as_deref(), Some("ケース番号: 入力してください"));
     typ(&mut s, &mut m, "R8-9001");
     pump(&mut s, &mut m, key(KeyCode::Tab));
     typ(&mut s, &mut m, "試験 花子");
@@ -277,7 +283,7 @@ fn register_form_checks_input_and_saves_through_an_effect() {
     pump(&mut s, &mut m, key(KeyCode::Tab));
     typ(&mut s, &mut m, "令和2年13月1日");
     assert!(pump(&mut s, &mut m, ctrl('s')).is_empty());
-    let err = m.form.as_ref().unwrap().error.clone().unwrap();
+    let err = ledger_form(&m).unwrap().error.clone().unwrap();
     assert!(err.starts_with("生年月日: "), "{err}");
     // Fix the date with 和暦 short form.
     for _ in 0.."令和2年13月1日".chars().count() {
@@ -289,19 +295,19 @@ fn register_form_checks_input_and_saves_through_an_effect() {
     for _ in 0..5 {
         pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT)));
     }
-    assert_eq!(m.form.as_ref().unwrap().focused().label, "援助方針");
+    assert_eq!(ledger_form(&m).unwrap().focused().label, "援助方針");
     assert_eq!(m.mode(), super::keymap::Mode::FormText);
     typ(&mut s, &mut m, "週1回訪問");
     pump(&mut s, &mut m, key(KeyCode::Enter));
     pump(&mut s, &mut m, Msg::Paste("学校と連携".into()));
     let effects = pump(&mut s, &mut m, key(KeyCode::F(10)));
-    let Some(Effect::SaveCase(save)) = effects.first() else { panic!("{effects:?}") };
+    let Some(Effect::Ledger(LedgerEffect::SaveCase(save))) = effects.first() else { panic!("{effects:?}") };
     assert_eq!(save.case.birth_date, NaiveDate::from_ymd_opt(2020, 4, 10));
     assert_eq!(save.case.support_policy, "週1回訪問\n学校と連携");
     assert_eq!(save.case.sex, crate::domain::Sex::Female);
     assert!(save.case.next_review.is_some(), "computed from the rank");
     // Executed: the form closes, the status says so, the new case is selected.
-    assert!(m.form.is_none());
+    assert!(ledger_form(&m).is_none());
     assert_eq!(m.status.as_ref().unwrap().text, "ケース R8-9001 を登録しました");
     assert_eq!(m.ledger.selected_row().unwrap().number, "R8-9001");
     let saved = s.case_by_number("R8-9001").unwrap().unwrap();
@@ -322,9 +328,9 @@ fn a_store_error_stays_in_the_form() {
     }
     typ(&mut s, &mut m, "2019/5/1");
     pump(&mut s, &mut m, key(KeyCode::F(10)));
-    let f = m.form.as_ref().expect("the form stays open");
+    let f = ledger_form(&m).expect("the form stays open");
     assert!(f.error.as_deref().unwrap().contains("既に使われています"), "{:?}", f.error);
-    assert_eq!(f.get(super::form::FieldKey::Name), "重複 太郎", "nothing typed is lost");
+    assert_eq!(f.get(CaseField::Name), "重複 太郎", "nothing typed is lost");
 }
 
 #[test]
@@ -332,8 +338,8 @@ fn edit_and_close_a_case() {
     let (mut s, mut m) = demo_at(80, 24);
     let id = m.ledger.selected_id().unwrap();
     pump(&mut s, &mut m, key(KeyCode::F(4)));
-    let f = m.form.as_ref().unwrap();
-    assert_eq!(f.get(super::form::FieldKey::Number), m.ledger.rows[0].number);
+    let f = ledger_form(&m).unwrap();
+    assert_eq!(f.get(CaseField::Number), m.ledger.rows[0].number);
     pump(&mut s, &mut m, key(KeyCode::Tab));
     pump(&mut s, &mut m, key(KeyCode::End));
     typ(&mut s, &mut m, "子");
@@ -342,10 +348,12 @@ fn edit_and_close_a_case() {
     // Close: the reason is required.
     pump(&mut s, &mut m, key(KeyCode::F(5)));
     assert!(pump(&mut s, &mut m, key(KeyCode::F(10))).is_empty());
-    assert_eq!(m.form.as_ref().unwrap().error.as_deref(), Some("理由: 入力してください"));
+    assert_eq!(ledger_form(&m).unwrap().error.as_deref(), Some("理由: 入力してください"));
     typ(&mut s, &mut m, "転出のため");
     let e = pump(&mut s, &mut m, key(KeyCode::F(10)));
-    assert!(matches!(&e[0], Effect::CloseCase { reason, status: CaseStatus::Closed, .. } if reason == "転出のため"));
+    assert!(
+        matches!(&e[0], Effect::Ledger(LedgerEffect::CloseCase { reason, status: CaseStatus::Closed, .. }) if reason == "転出のため")
+    );
     let c = s.case(id).unwrap();
     assert_eq!(c.status, CaseStatus::Closed);
     assert_eq!(c.closure.unwrap().on, today());
@@ -483,18 +491,18 @@ fn esc_on_a_changed_form_asks_before_discarding() {
     let (mut s, mut m) = demo_at(80, 24);
     pump(&mut s, &mut m, key(KeyCode::F(2)));
     pump(&mut s, &mut m, key(KeyCode::Esc));
-    assert!(m.form.is_none(), "an untouched form closes at once");
+    assert!(ledger_form(&m).is_none(), "an untouched form closes at once");
     pump(&mut s, &mut m, key(KeyCode::F(2)));
     typ(&mut s, &mut m, "R8-1");
     pump(&mut s, &mut m, key(KeyCode::Esc));
-    let f = m.form.as_ref().expect("still open");
+    let f = ledger_form(&m).expect("still open");
     assert!(f.error.as_deref().unwrap().contains("もう一度 Esc"));
     // Another key disarms it; then two Escs discard.
     typ(&mut s, &mut m, "2");
     pump(&mut s, &mut m, key(KeyCode::Esc));
-    assert!(m.form.is_some());
+    assert!(ledger_form(&m).is_some());
     pump(&mut s, &mut m, key(KeyCode::Esc));
-    assert!(m.form.is_none());
+    assert!(ledger_form(&m).is_none());
     assert_eq!(m.status.as_ref().unwrap().text, "入力を取り消しました");
 }
 
@@ -505,11 +513,11 @@ fn changing_registration_offers_that_registrations_ranks() {
     for _ in 0..7 {
         pump(&mut s, &mut m, key(KeyCode::Tab));
     }
-    assert_eq!(m.form.as_ref().unwrap().focused().label, "登録区分");
-    assert_eq!(m.form.as_ref().unwrap().get(super::form::FieldKey::Registration), "要支援児童");
+    assert_eq!(ledger_form(&m).unwrap().focused().label, "登録区分");
+    assert_eq!(ledger_form(&m).unwrap().get(CaseField::Registration), "要支援児童");
     pump(&mut s, &mut m, key(KeyCode::Right));
-    let f = m.form.as_ref().unwrap();
-    assert_eq!(f.get(super::form::FieldKey::Registration), "特定妊婦");
+    let f = ledger_form(&m).unwrap();
+    assert_eq!(f.get(CaseField::Registration), "特定妊婦");
     let super::form::FieldValue::Choice { options, .. } = &f.fields[8].value else { panic!() };
     let expected: Vec<String> = m.config.expectant_ranks.iter().map(|r| r.code.clone()).collect();
     assert_eq!(options, &expected);
@@ -533,7 +541,7 @@ fn a_saved_case_hidden_by_the_search_is_shown() {
     pump(&mut s, &mut m, key(KeyCode::F(10)));
     assert_eq!(m.ledger.selected_row().unwrap().number, "R8-9002");
     assert!(m.ledger.search.value().is_empty() && !m.ledger.filter.overdue);
-    let rows = super::layout::table_rows(super::update::ledger_areas(&m).table);
+    let rows = super::layout::table_rows(super::ledger::areas(&m.ledger, super::layout::frame(m.size).body).table);
     assert!(m.ledger.offset <= m.ledger.selected && m.ledger.selected < m.ledger.offset + rows, "scrolled to it");
 }
 
@@ -551,7 +559,7 @@ fn screen_keys_switch_screens_but_not_inside_a_form_or_the_search() {
     pump(&mut s, &mut m, key(KeyCode::F(2)));
     pump(&mut s, &mut m, key(KeyCode::F(9)));
     assert_eq!(m.screen, Screen::Ledger, "a form keeps the screen");
-    assert!(m.form.is_some());
+    assert!(ledger_form(&m).is_some());
 }
 
 #[test]

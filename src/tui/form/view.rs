@@ -18,9 +18,9 @@ fn height(v: &FieldValue) -> u16 {
     if matches!(v, FieldValue::Multi(_)) { MULTI_H } else { 1 }
 }
 
-pub fn render(form: &Form, f: &mut Frame<'_>, area: Rect) {
+pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect) {
     f.render_widget(Clear, area);
-    let block = crate::tui::glyphs::block().title(format!(" {} （F10 保存 / Esc 取消） ", form.kind.title())).cyan();
+    let block = crate::tui::glyphs::block().title(format!(" {} （F10 保存 / Esc 取消） ", form.title)).cyan();
     let inner = block.inner(area);
     f.render_widget(block, area);
     if inner.height < 2 || inner.width <= LABEL_W + 2 {

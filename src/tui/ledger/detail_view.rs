@@ -7,10 +7,10 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use super::CaseDetail;
 use crate::domain::{AbuseType, sheet_merge, wareki};
 use crate::tui::ledger::LedgerFocus;
 use crate::tui::model::Model;
-use crate::tui::msg::CaseDetail;
 
 pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let s = &m.ledger;

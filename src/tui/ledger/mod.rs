@@ -1,19 +1,89 @@
-//! The ledger screen's state and its pure rules: search as you type, filters, sort, selection
-//! and the visible window. Rows come from `Store::case_rows()` once; every keystroke filters
-//! them in memory.
+//! 進行管理台帳: the ledger screen's state, messages, effects and pure update: search as you
+//! type, filters, sort, selection, the visible window, and the case forms. Rows come from
+//! `Store::case_rows()` once; every keystroke filters them in memory.
 
+pub mod case_form;
 pub mod detail_view;
+pub mod io;
 pub mod view;
 
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
 
-use super::keymap::Command;
+use super::form::FormReply;
+use super::keymap::{Command, Mode};
 use super::layout;
-use super::msg::{CaseDetail, Effect};
-use crate::domain::{Config, Id, Registration, search};
+use super::screen::{Ctx, Out};
+use crate::domain::{Action, Agency, AssessmentSheet, Case, CaseStatus, Config, Decision, Id, Registration, search};
 use crate::store::{CaseFilter, CaseRow};
+pub use case_form::{CaseField, CaseForm, CaseFormKind};
+
+/// What the ledger screen is told: keys (already named by the keymap), mouse, paste, and the
+/// answers of its effects.
+#[derive(Debug, Clone)]
+pub enum LedgerMsg {
+    Key(Option<Command>, KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    /// The terminal changed size: the selection stays in the window.
+    Resized,
+    /// The ledger and its reference data, (re)loaded.
+    Loaded(Box<LedgerData>),
+    DetailLoaded(Box<CaseDetail>),
+    /// A write succeeded; `message` is shown in the status line.
+    Saved {
+        case_id: Id,
+        message: String,
+    },
+    /// An effect failed; the message is Japanese and holds no personal data.
+    Failed(String),
+}
+
+/// Store work the ledger asks for (run by `ledger::io`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum LedgerEffect {
+    Load { select: Option<Id> },
+    LoadDetail(Id),
+    SaveCase(Box<SaveCase>),
+    CloseCase { id: Id, status: CaseStatus, on: NaiveDate, reason: String },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LedgerData {
+    pub rows: Vec<CaseRow>,
+    pub agencies: Vec<Agency>,
+    /// 自治体名 stored in the database (the demo sets one); else the configured name is used.
+    pub municipality: Option<String>,
+    /// Case to select after loading (the one just saved).
+    pub select: Option<Id>,
+}
+
+/// Everything the detail pane shows for one case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseDetail {
+    pub case: Case,
+    /// きょうだい: other cases in the same household.
+    pub siblings: Vec<Case>,
+    /// Other 関係機関 of the case (agency id, role), besides 所属 and 主担当.
+    pub agencies: Vec<(Id, String)>,
+    pub decisions: Vec<Decision>,
+    /// Dates of the meetings the decisions were made in.
+    pub meeting_dates: Vec<(Id, NaiveDate)>,
+    pub actions: Vec<Action>,
+    pub sheets: Vec<AssessmentSheet>,
+    /// Sheets asked of institutions for this case: (case, agency, period).
+    pub sheet_requests: Vec<(Id, Id, NaiveDate)>,
+}
+
+/// A case to save, with the agencies named in the form (created if new).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveCase {
+    pub case: Case,
+    pub affiliation: Option<String>,
+    pub lead_agency: Option<String>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LedgerFocus {
@@ -115,6 +185,8 @@ pub struct LedgerState {
     pub sort: LedgerSort,
     pub detail: Option<CaseDetail>,
     pub detail_scroll: u16,
+    /// A case form open over the screen.
+    pub form: Option<CaseForm>,
 }
 
 impl LedgerState {
@@ -236,25 +308,18 @@ impl LedgerState {
     }
 }
 
-/// Context `update` passes down: what the ledger needs from the model besides its own state.
-pub struct Ctx<'a> {
-    pub config: &'a Config,
-    pub today: NaiveDate,
-    pub table_rows: usize,
-}
-
 /// Effects for a changed selection: load the new case's detail.
-fn after_move(s: &LedgerState, before: Option<Id>) -> Vec<Effect> {
+fn after_move(s: &LedgerState, before: Option<Id>) -> Vec<LedgerEffect> {
     match s.selected_id() {
-        Some(id) if Some(id) != before => vec![Effect::LoadDetail(id)],
+        Some(id) if Some(id) != before => vec![LedgerEffect::LoadDetail(id)],
         _ => vec![],
     }
 }
 
 /// Keys on the table. Returns effects; `None` when the action is not the table's.
-pub fn on_table_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Option<Vec<Effect>> {
+fn on_table_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>, rows: usize) -> Option<Vec<LedgerEffect>> {
     let before = s.selected_id();
-    let h = cx.table_rows.max(1);
+    let h = rows.max(1);
     match a {
         Command::Up => s.select(s.selected.saturating_sub(1), h),
         Command::Down => s.select(s.selected + 1, h),
@@ -285,7 +350,7 @@ pub fn on_table_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Option<
     Some(after_move(s, before))
 }
 
-pub fn on_detail_action(s: &mut LedgerState, a: Command) -> Option<Vec<Effect>> {
+fn on_detail_action(s: &mut LedgerState, a: Command) -> Option<Vec<LedgerEffect>> {
     match a {
         Command::Up => s.detail_scroll = s.detail_scroll.saturating_sub(1),
         Command::Down => s.detail_scroll = s.detail_scroll.saturating_add(1),
@@ -297,7 +362,7 @@ pub fn on_detail_action(s: &mut LedgerState, a: Command) -> Option<Vec<Effect>> 
     Some(vec![])
 }
 
-pub fn on_filter_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Vec<Effect> {
+fn on_filter_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>, rows: usize) -> Vec<LedgerEffect> {
     let before = s.selected_id();
     let n = FilterField::ALL.len();
     let field = FilterField::ALL[s.filter_cursor.min(n - 1)];
@@ -310,20 +375,20 @@ pub fn on_filter_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Vec<Ef
         _ => return vec![],
     }
     s.refilter(cx.config, cx.today);
-    s.select(s.selected, cx.table_rows);
+    s.select(s.selected, rows);
     after_move(s, before)
 }
 
 /// After the query changed (typing or paste).
-pub fn on_query_changed(s: &mut LedgerState, cx: &Ctx<'_>) -> Vec<Effect> {
+fn on_query_changed(s: &mut LedgerState, cx: &Ctx<'_>, rows: usize) -> Vec<LedgerEffect> {
     let before = s.selected_id();
     s.refilter(cx.config, cx.today);
     s.offset = 0;
-    s.select(s.selected, cx.table_rows);
+    s.select(s.selected, rows);
     after_move(s, before)
 }
 
-pub fn on_search_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Option<Vec<Effect>> {
+fn on_search_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>, rows: usize) -> Option<Vec<LedgerEffect>> {
     match a {
         Command::Confirm => {
             s.focus = LedgerFocus::Table;
@@ -332,14 +397,14 @@ pub fn on_search_action(s: &mut LedgerState, a: Command, cx: &Ctx<'_>) -> Option
         Command::Clear => {
             s.search.reset();
             s.focus = LedgerFocus::Table;
-            Some(on_query_changed(s, cx))
+            Some(on_query_changed(s, cx, rows))
         }
         _ => None,
     }
 }
 
 /// Mouse: a click on a table row selects it, the wheel moves the selection.
-pub fn on_mouse(s: &mut LedgerState, m: &MouseEvent, areas: &layout::LedgerAreas, cx: &Ctx<'_>) -> Vec<Effect> {
+fn on_mouse(s: &mut LedgerState, m: &MouseEvent, areas: &layout::LedgerAreas, rows: usize) -> Vec<LedgerEffect> {
     let before = s.selected_id();
     let t = areas.table;
     let inside = |x: u16, y: u16, r: ratatui::layout::Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
@@ -350,7 +415,7 @@ pub fn on_mouse(s: &mut LedgerState, m: &MouseEvent, areas: &layout::LedgerAreas
                 let idx = s.offset + (m.row - first) as usize;
                 if idx < s.visible.len() {
                     s.focus = LedgerFocus::Table;
-                    s.select(idx, cx.table_rows);
+                    s.select(idx, rows);
                 }
             }
         }
@@ -366,9 +431,173 @@ pub fn on_mouse(s: &mut LedgerState, m: &MouseEvent, areas: &layout::LedgerAreas
         MouseEventKind::ScrollUp if s.focus == LedgerFocus::Detail => {
             s.detail_scroll = s.detail_scroll.saturating_sub(1)
         }
-        MouseEventKind::ScrollDown => s.select(s.selected + 1, cx.table_rows),
-        MouseEventKind::ScrollUp => s.select(s.selected.saturating_sub(1), cx.table_rows),
+        MouseEventKind::ScrollDown => s.select(s.selected + 1, rows),
+        MouseEventKind::ScrollUp => s.select(s.selected.saturating_sub(1), rows),
         _ => {}
     }
     after_move(s, before)
+}
+
+impl LedgerState {
+    /// The key mode in effect on this screen.
+    pub fn mode(&self) -> Mode {
+        if let Some(f) = &self.form {
+            return f.form.mode();
+        }
+        match self.focus {
+            LedgerFocus::Table => Mode::Ledger,
+            LedgerFocus::Search => Mode::Search,
+            LedgerFocus::Filter => Mode::Filter,
+            LedgerFocus::Detail => Mode::Detail,
+        }
+    }
+}
+
+/// The table and detail areas in `body` for the current focus.
+pub fn areas(s: &LedgerState, body: ratatui::layout::Rect) -> layout::LedgerAreas {
+    layout::ledger(body, s.focus == LedgerFocus::Detail)
+}
+
+/// Rows the table shows in `body`.
+fn table_rows(s: &LedgerState, cx: &Ctx<'_>) -> usize {
+    layout::table_rows(areas(s, cx.body).table)
+}
+
+/// The ledger's pure update: its state and message in, its effects out.
+pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) -> Vec<LedgerEffect> {
+    let rows = table_rows(s, cx);
+    match msg {
+        LedgerMsg::Key(action, k) => on_key(s, cx, out, action, k),
+        LedgerMsg::Mouse(_) if s.form.is_some() => vec![],
+        LedgerMsg::Mouse(me) => {
+            let a = areas(s, cx.body);
+            on_mouse(s, &me, &a, rows)
+        }
+        LedgerMsg::Paste(text) => on_paste(s, cx, &text),
+        LedgerMsg::Resized => {
+            s.scroll_to_selection(rows);
+            vec![]
+        }
+        LedgerMsg::Loaded(data) => {
+            s.rows = data.rows;
+            s.loaded = true;
+            s.refilter(cx.config, cx.today);
+            if let Some(id) = data.select {
+                s.show_case(id, cx.config, cx.today);
+            }
+            s.select(s.selected, rows);
+            s.selected_id().map(LedgerEffect::LoadDetail).into_iter().collect()
+        }
+        LedgerMsg::DetailLoaded(d) => {
+            // A late answer for a case no longer selected is dropped.
+            if s.selected_id() == Some(d.case.id) {
+                s.detail = Some(*d);
+            }
+            vec![]
+        }
+        LedgerMsg::Saved { case_id, message } => {
+            s.form = None;
+            out.info(message);
+            s.detail = None;
+            vec![LedgerEffect::Load { select: Some(case_id) }]
+        }
+        LedgerMsg::Failed(text) => {
+            match &mut s.form {
+                Some(f) => f.form.refuse(text),
+                None => out.error(text),
+            }
+            vec![]
+        }
+    }
+}
+
+fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command>, k: KeyEvent) -> Vec<LedgerEffect> {
+    if let Some(f) = &mut s.form {
+        return match f.form.on_key(action, k) {
+            FormReply::Stay => vec![],
+            FormReply::Chose(key) => {
+                f.on_chose(key, cx.config);
+                vec![]
+            }
+            FormReply::Cancel => {
+                s.form = None;
+                out.info("入力を取り消しました");
+                vec![]
+            }
+            FormReply::Submit => match f.submit(cx.config, cx.today) {
+                Ok(effect) => vec![effect],
+                Err(e) => {
+                    f.form.refuse(e);
+                    vec![]
+                }
+            },
+        };
+    }
+    let rows = table_rows(s, cx);
+    // Case-level actions work from the table and the detail alike.
+    match action {
+        Some(Command::Quit) if s.mode() == Mode::Ledger => {
+            if !s.search.value().is_empty() {
+                // Esc first clears a search, so one stray Esc does not leave the app.
+                s.search.reset();
+                return on_query_changed(s, cx, rows);
+            }
+            out.quit();
+            return vec![];
+        }
+        Some(Command::NewCase) => {
+            let blank = Case::blank(cx.today);
+            s.form = Some(CaseForm::for_case(CaseFormKind::New, &blank, cx.agencies, cx.config));
+            return vec![];
+        }
+        Some(Command::EditCase) => {
+            match s.detail.as_ref().filter(|d| Some(d.case.id) == s.selected_id()) {
+                Some(d) => {
+                    let c = d.case.clone();
+                    s.form =
+                        Some(CaseForm::for_case(CaseFormKind::Edit(Box::new(c.clone())), &c, cx.agencies, cx.config));
+                }
+                None => out.error("編集するケースを選んでください"),
+            }
+            return vec![];
+        }
+        Some(Command::CloseCase) => {
+            match s.selected_row() {
+                Some(r) if r.status == CaseStatus::Open => {
+                    s.form = Some(CaseForm::for_close(r.id, &r.number, cx.today))
+                }
+                Some(r) => out.error(format!("ケース {} は既に{}しています", r.number, r.status.label())),
+                None => out.error("終結するケースを選んでください"),
+            }
+            return vec![];
+        }
+        _ => {}
+    }
+    match s.focus {
+        LedgerFocus::Table => action.and_then(|a| on_table_action(s, a, cx, rows)).unwrap_or_default(),
+        LedgerFocus::Detail => action.and_then(|a| on_detail_action(s, a)).unwrap_or_default(),
+        LedgerFocus::Filter => action.map(|a| on_filter_action(s, a, cx, rows)).unwrap_or_default(),
+        LedgerFocus::Search => {
+            if let Some(e) = action.and_then(|a| on_search_action(s, a, cx, rows)) {
+                return e;
+            }
+            let before = s.search.value().to_string();
+            s.search.handle_event(&Event::Key(k));
+            if s.search.value() != before { on_query_changed(s, cx, rows) } else { vec![] }
+        }
+    }
+}
+
+/// Pasted text goes into the open form, else into the search.
+fn on_paste(s: &mut LedgerState, cx: &Ctx<'_>, text: &str) -> Vec<LedgerEffect> {
+    if let Some(f) = &mut s.form {
+        f.form.paste(text);
+        return vec![];
+    }
+    s.focus = LedgerFocus::Search;
+    let line = text.lines().next().unwrap_or("");
+    let v = format!("{}{}", s.search.value(), line);
+    s.search = Input::new(v);
+    let rows = table_rows(s, cx);
+    on_query_changed(s, cx, rows)
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use super::{self as meeting, AttendanceRow, ItemView, MeetingData, MeetingEffect, ReviewRow};
+use super::{self as meeting, AttendanceRow, ItemView, MeetingData, MeetingEffect, MeetingMsg, ReviewRow};
 use crate::domain::conduct::{ActionLine, DraftKey};
 use crate::domain::sheet_merge;
 use crate::domain::{DecisionKind, Id, MeetingStatus};
@@ -49,7 +49,7 @@ fn me() -> u32 {
 }
 
 /// Runs one meeting effect; `None` when there is nothing to tell the screen.
-pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, StoreError> {
+pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>, StoreError> {
     let name = effect_name(&e);
     let msg = match e {
         MeetingEffect::Load { id, today, take_lease } => {
@@ -57,7 +57,7 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
                 Some(id) => Some(id),
                 None => store.meeting_to_run(today)?,
             };
-            let Some(id) = id else { return Ok(Some(Msg::MeetingLoaded(None))) };
+            let Some(id) = id else { return Ok(Some(MeetingMsg::Loaded(None))) };
             let mut read_only = None;
             if take_lease && store.meeting(id)?.status == MeetingStatus::InProgress {
                 match store.acquire_lease(id, me()) {
@@ -66,7 +66,7 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<Msg>, Store
                     Err(e) => return Err(e),
                 }
             }
-            Msg::MeetingLoaded(Some(Box::new(load(store, id, read_only)?)))
+            MeetingMsg::Loaded(Some(Box::new(load(store, id, read_only)?)))
         }
         MeetingEffect::Start { id } => {
             store.acquire_lease(id, me())?;

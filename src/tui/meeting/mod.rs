@@ -1,27 +1,45 @@
-//! 会議進行: the live meeting screen's state and its pure key handling. The meeting is run in
-//! three parts (出欠 → 前回の役割分担 → ケース協議); every change goes out as an effect and is
-//! stored at once, what is typed in a deep item's form is saved on every change, and time
-//! only comes in through `Msg::Tick`, so this stays testable without a clock.
+//! 会議進行: the live meeting screen's state, messages, effects and pure update. The meeting
+//! is run in three parts (出欠 → 前回の役割分担 → ケース協議); every change goes out as an
+//! effect and is stored at once, what is typed in a form is saved as a draft on every change,
+//! and time only comes in through [`MeetingMsg::Tick`], so this stays testable without a clock.
 
+pub mod forms;
 pub mod io;
 pub mod view;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use ratatui::style::Style;
-use ratatui_textarea::{TextArea, WrapMode};
-use tui_input::Input;
+use ratatui::crossterm::event::KeyEvent;
 
 use super::confirm::Confirmable;
-use super::form::{Field, FieldKey, FieldValue, Form, FormKind};
-use super::keymap::Command;
-use super::model::Model;
-use super::msg::{Effect, Msg};
+use super::form::FormReply;
+use super::keymap::{Command, Mode};
+use super::screen::{Ctx, Out};
 use crate::domain::conduct::{self, ActionLine, DeepForm, DeepRecord, DraftKey, Move, Phase};
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{
-    Action, ActionStatus, Agency, AgendaItem, Attendance, AttendanceStatus, Case, Config, Decision, DecisionKind, Id,
-    ItemState, Meeting, MeetingStatus, Session, Track, wareki,
+    Action, ActionStatus, Agency, AgendaItem, Attendance, AttendanceStatus, Case, Config, Decision, Id, ItemState,
+    Meeting, MeetingStatus, Session, Track,
 };
+pub use forms::{MeetingField, MeetingForm, MeetingFormKind};
+
+/// What the meeting screen is told.
+#[derive(Debug, Clone)]
+pub enum MeetingMsg {
+    Key(Option<Command>, KeyEvent),
+    Paste(String),
+    /// The clock, once a second from the runtime (timers, heartbeat, idle lock).
+    Tick(NaiveDateTime),
+    /// The screen's data, (re)loaded; None when there is no meeting to run.
+    Loaded(Option<Box<MeetingData>>),
+    /// A change was stored; the message goes to the status line. `reload` when the screen's
+    /// copy cannot follow the change by itself (decisions recorded, items moved).
+    Saved {
+        message: String,
+        reload: bool,
+    },
+    /// An effect failed; the message is Japanese and holds no personal data.
+    Failed(String),
+}
 
 /// One agenda item with everything the screen shows for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,14 +154,10 @@ pub enum MeetingEffect {
     },
 }
 
-fn fx(e: MeetingEffect) -> Effect {
-    Effect::Meeting(Box::new(e))
-}
-
 /// Seconds between heartbeats (the lease) and timer saves.
 pub const BEAT_SECS: i64 = 10;
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct MeetingState {
     pub data: Option<MeetingData>,
     /// A load was asked for and has not answered.
@@ -164,6 +178,8 @@ pub struct MeetingState {
     pub confirm: super::confirm::Confirm,
     /// Loaded at least once (the first load decides the part and may reopen a draft).
     pub opened: bool,
+    /// A form open over the screen.
+    pub form: Option<MeetingForm>,
 }
 
 impl MeetingState {
@@ -199,24 +215,64 @@ impl MeetingState {
 }
 
 /// Entering the screen loads the meeting (once; later the data is kept fresh by reloads).
-pub fn on_enter(m: &mut Model) -> Vec<Effect> {
-    if m.meeting.data.is_some() || m.meeting.loading {
+pub fn enter(s: &mut MeetingState, cx: &Ctx<'_>) -> Vec<MeetingEffect> {
+    if s.data.is_some() || s.loading {
         return vec![];
     }
-    m.meeting.loading = true;
-    m.meeting.present = m.config.confidentiality.present_by_default;
-    vec![fx(MeetingEffect::Load { id: None, today: m.today, take_lease: true })]
+    s.loading = true;
+    s.present = cx.config.confidentiality.present_by_default;
+    vec![MeetingEffect::Load { id: None, today: cx.today, take_lease: true }]
 }
 
-/// Reads the meeting again: after a save, and after a refused effect (what the store holds
-/// replaces the screen's optimistic copy).
-pub fn reload(m: &Model) -> Vec<Effect> {
-    let id = m.meeting.data.as_ref().map(|d| d.meeting.id);
-    vec![fx(MeetingEffect::Load { id, today: m.today, take_lease: false })]
+impl MeetingState {
+    /// The key mode in effect on this screen.
+    pub fn mode(&self) -> Mode {
+        self.form.as_ref().map(|f| f.form.mode()).unwrap_or(Mode::Meeting)
+    }
+
+    /// Reads the meeting again: after a save, and after a refused effect (what the store holds
+    /// replaces the screen's optimistic copy).
+    fn reload(&self, cx: &Ctx<'_>) -> Vec<MeetingEffect> {
+        let id = self.data.as_ref().map(|d| d.meeting.id);
+        vec![MeetingEffect::Load { id, today: cx.today, take_lease: false }]
+    }
+
+    /// Whether the meeting is running in this window (it holds the lease).
+    pub fn is_running(&self) -> bool {
+        self.running()
+    }
 }
 
-pub fn on_loaded(m: &mut Model, data: Option<MeetingData>) -> Vec<Effect> {
-    let s = &mut m.meeting;
+/// The meeting screen's pure update.
+pub fn update(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, msg: MeetingMsg) -> Vec<MeetingEffect> {
+    match msg {
+        MeetingMsg::Key(action, k) => on_key(s, cx, out, action, k),
+        MeetingMsg::Paste(text) => {
+            let Some(f) = &mut s.form else { return vec![] };
+            let before = s.data.as_ref().and_then(|d| f.draft(d.meeting.id));
+            f.form.paste(&text);
+            after_form_change(s, cx, out, before, vec![])
+        }
+        MeetingMsg::Tick(now) => on_tick(s, cx, now),
+        MeetingMsg::Loaded(data) => on_loaded(s, cx, out, data.map(|d| *d)),
+        MeetingMsg::Saved { message, reload } => {
+            s.form = None;
+            out.info(message);
+            if reload { s.reload(cx) } else { vec![] }
+        }
+        MeetingMsg::Failed(text) => {
+            match &mut s.form {
+                Some(f) => f.form.refuse(text),
+                None => out.error(text),
+            }
+            // The screen shows a change before the store confirms it (fast typing acts on the
+            // new state); when the store refused, it reads back what is really stored.
+            if s.data.is_some() { s.reload(cx) } else { vec![] }
+        }
+    }
+}
+
+fn on_loaded(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, data: Option<MeetingData>) -> Vec<MeetingEffect> {
     s.loading = false;
     let Some(mut data) = data else {
         s.opened = true;
@@ -232,38 +288,27 @@ pub fn on_loaded(m: &mut Model, data: Option<MeetingData>) -> Vec<Effect> {
     }
     let first = !s.opened;
     s.opened = true;
-    // Closing the meeting changed the ledger: the ledger screen reloads.
-    let was_running = s.data.as_ref().is_some_and(|d| d.meeting.status == MeetingStatus::InProgress);
-    let reload_ledger = was_running && data.meeting.status == MeetingStatus::Closed;
     if first {
         s.phase = if data.meeting.current_item.is_some() { Phase::Agenda } else { Phase::Attendance };
     }
     if let Some(msg) = &data.read_only {
-        m.error(msg.clone());
+        out.error(msg.clone());
     }
     let resume = first && data.read_only.is_none() && data.meeting.status == MeetingStatus::InProgress;
-    m.meeting.data = Some(data);
-    m.meeting.row = m.meeting.row.min(row_count(&m.meeting).saturating_sub(1));
+    s.data = Some(data);
+    s.row = s.row.min(row_count(s).saturating_sub(1));
     // After a crash, the form that was open comes back with what was typed.
-    if resume && m.meeting.phase == Phase::Agenda && m.form.is_none() {
-        let has_draft = m.meeting.current().is_some_and(|iv| {
+    if resume && s.phase == Phase::Agenda && s.form.is_none() {
+        let has_draft = s.current().is_some_and(|iv| {
             let key = DraftKey::Item(iv.item.id);
-            m.meeting.data.as_ref().is_some_and(|d| d.drafts.iter().any(|(k, _)| *k == key))
+            s.data.as_ref().is_some_and(|d| d.drafts.iter().any(|(k, _)| *k == key))
         });
         if has_draft {
-            open_item_form(m);
-            m.info("前回入力中だった内容を復元しました");
+            open_item_form(s, cx);
+            out.info("前回入力中だった内容を復元しました");
         }
     }
-    if reload_ledger { vec![Effect::LoadLedger { select: None }] } else { vec![] }
-}
-
-pub fn on_saved(m: &mut Model, message: String, reload_data: bool) -> Vec<Effect> {
-    if owns_form(m) {
-        m.form = None;
-    }
-    m.info(message);
-    if reload_data { reload(m) } else { vec![] }
+    vec![]
 }
 
 fn row_count(s: &MeetingState) -> usize {
@@ -276,13 +321,12 @@ fn row_count(s: &MeetingState) -> usize {
 }
 
 /// Every tick: timers, heartbeat, idle lock. Time only ever comes from here.
-pub fn on_tick(m: &mut Model, now: NaiveDateTime) -> Vec<Effect> {
-    let s = &mut m.meeting;
+fn on_tick(s: &mut MeetingState, cx: &Ctx<'_>, now: NaiveDateTime) -> Vec<MeetingEffect> {
     let delta = s.last_tick.map(|t| (now - t).num_seconds().clamp(0, 5)).unwrap_or(0);
     s.last_tick = Some(now);
     s.now = Some(now.time());
     s.idle_secs += delta;
-    let limit = i64::from(m.config.confidentiality.idle_lock_minutes) * 60;
+    let limit = i64::from(cx.config.confidentiality.idle_lock_minutes) * 60;
     if limit > 0 && s.idle_secs >= limit {
         s.locked = true;
     }
@@ -291,8 +335,10 @@ pub fn on_tick(m: &mut Model, now: NaiveDateTime) -> Vec<Effect> {
     }
     let timing = s.phase == Phase::Agenda && !s.locked;
     let mut elapsed = None;
-    if timing && let Some(i) = s.current_index() {
-        let d = s.data.as_mut().expect("running means loaded");
+    if timing
+        && let Some(i) = s.current_index()
+        && let Some(d) = s.data.as_mut()
+    {
         let it = &mut d.items[i].item;
         if it.state == ItemState::Pending {
             it.elapsed_secs += delta;
@@ -305,36 +351,44 @@ pub fn on_tick(m: &mut Model, now: NaiveDateTime) -> Vec<Effect> {
     }
     s.since_beat = 0;
     let meeting_id = s.data.as_ref().map(|d| d.meeting.id).unwrap_or_default();
-    vec![fx(MeetingEffect::Heartbeat { meeting_id, elapsed })]
+    vec![MeetingEffect::Heartbeat { meeting_id, elapsed }]
 }
 
 /// A key while the screen is locked only unlocks it. Every key resets the idle time.
-pub fn unlock_on_key(m: &mut Model) -> bool {
-    m.meeting.idle_secs = 0;
-    std::mem::take(&mut m.meeting.locked)
+pub fn unlock_on_key(s: &mut MeetingState) -> bool {
+    s.idle_secs = 0;
+    std::mem::take(&mut s.locked)
 }
 
 /// Saves the timer of the item on screen before moving off it.
-fn save_elapsed(s: &MeetingState) -> Vec<Effect> {
+fn save_elapsed(s: &MeetingState) -> Vec<MeetingEffect> {
     s.current()
-        .map(|iv| fx(MeetingEffect::Elapsed { item_id: iv.item.id, secs: iv.item.elapsed_secs }))
+        .map(|iv| MeetingEffect::Elapsed { item_id: iv.item.id, secs: iv.item.elapsed_secs })
         .into_iter()
         .collect()
 }
 
-pub fn on_key(m: &mut Model, action: Option<Command>) -> Vec<Effect> {
-    let effects = on_key_inner(m, action);
-    apply_locally(&mut m.meeting, &effects);
+fn on_key(
+    s: &mut MeetingState,
+    cx: &Ctx<'_>,
+    out: &mut Out,
+    action: Option<Command>,
+    k: KeyEvent,
+) -> Vec<MeetingEffect> {
+    if s.form.is_some() {
+        return on_form_key(s, cx, out, action, k);
+    }
+    let effects = on_screen_key(s, cx, out, action);
+    apply_locally(s, &effects);
     effects
 }
 
 /// Applies a change to the screen's copy at once, so keys that arrive before the store's
 /// answer (fast typing, key repeat) act on the new state rather than the old one.
-fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
+fn apply_locally(s: &mut MeetingState, effects: &[MeetingEffect]) {
     let Some(d) = &mut s.data else { return };
     for e in effects {
-        let Effect::Meeting(b) = e else { continue };
-        match &**b {
+        match e {
             MeetingEffect::Attend(a) => {
                 if let Some(r) = d.attendance.iter_mut().find(|r| r.agency.id == a.agency_id) {
                     r.record = Some(a.clone());
@@ -376,23 +430,22 @@ fn apply_locally(s: &mut MeetingState, effects: &[Effect]) {
     }
 }
 
-fn on_key_inner(m: &mut Model, action: Option<Command>) -> Vec<Effect> {
+fn on_screen_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command>) -> Vec<MeetingEffect> {
     let Some(action) = action else { return vec![] };
-    let close = m.meeting.confirm.confirms(Confirmable::CloseMeeting);
+    let close = s.confirm.confirms(Confirmable::CloseMeeting);
     match action {
         Command::Quit => {
-            m.quit = true;
-            let mut out = save_elapsed(&m.meeting);
-            if m.meeting.running() {
-                let meeting_id = m.meeting.data.as_ref().map(|d| d.meeting.id).unwrap_or_default();
-                out.push(fx(MeetingEffect::Release { meeting_id }));
+            out.quit();
+            let mut effects = save_elapsed(s);
+            if s.running() {
+                let meeting_id = s.data.as_ref().map(|d| d.meeting.id).unwrap_or_default();
+                effects.push(MeetingEffect::Release { meeting_id });
             }
-            out.push(Effect::Quit);
-            return out;
+            return effects;
         }
         Command::MeetingPresent => {
-            m.meeting.present = !m.meeting.present;
-            m.info(if m.meeting.present {
+            s.present = !s.present;
+            out.info(if s.present {
                 "投影モード: 氏名を伏せています"
             } else {
                 "投影モードを解除しました"
@@ -401,34 +454,32 @@ fn on_key_inner(m: &mut Model, action: Option<Command>) -> Vec<Effect> {
         }
         _ => {}
     }
-    let Some(d) = &m.meeting.data else {
-        if !m.meeting.loading {
-            m.error("開催予定の会議がありません。会議準備の画面で会議を作成してください");
+    let Some(d) = &s.data else {
+        if !s.loading {
+            out.error("開催予定の会議がありません。会議準備の画面で会議を作成してください");
         }
         return vec![];
     };
     if let Some(msg) = &d.read_only {
-        let msg = msg.clone();
-        m.error(msg);
+        out.error(msg.clone());
         return vec![];
     }
     match d.meeting.status {
         MeetingStatus::Closed => {
-            m.error("この会議は終了しています");
+            out.error("この会議は終了しています");
             return vec![];
         }
         MeetingStatus::Planned => {
             if action == Command::MeetingAccept {
-                return vec![fx(MeetingEffect::Start { id: d.meeting.id })];
+                return vec![MeetingEffect::Start { id: d.meeting.id }];
             }
-            m.error("Enter で会議を開始してください");
+            out.error("Enter で会議を開始してください");
             return vec![];
         }
         MeetingStatus::InProgress => {}
     }
     match action {
         Command::MeetingNextPhase | Command::MeetingPrevPhase => {
-            let s = &mut m.meeting;
             let to = if action == Command::MeetingNextPhase { s.phase.next() } else { s.phase.prev() };
             if to != s.phase {
                 s.phase = to;
@@ -440,31 +491,31 @@ fn on_key_inner(m: &mut Model, action: Option<Command>) -> Vec<Effect> {
                     d.meeting.current_item = next;
                 }
                 let meeting_id = s.data.as_ref().map(|d| d.meeting.id).unwrap_or_default();
-                return vec![fx(MeetingEffect::SetCurrent { meeting_id, item: next })];
+                return vec![MeetingEffect::SetCurrent { meeting_id, item: next }];
             }
             vec![]
         }
         Command::MeetingClose if close => {
-            let meeting_id = m.meeting.data.as_ref().map(|d| d.meeting.id).unwrap_or_default();
-            let mut out = save_elapsed(&m.meeting);
-            out.push(fx(MeetingEffect::Close { meeting_id }));
-            out
+            let meeting_id = d.meeting.id;
+            let mut effects = save_elapsed(s);
+            effects.push(MeetingEffect::Close { meeting_id });
+            effects
         }
         Command::MeetingClose => {
-            let pending = m.meeting.items().iter().filter(|i| i.state == ItemState::Pending).count();
-            m.meeting.confirm.arm(Confirmable::CloseMeeting);
+            let pending = s.items().iter().filter(|i| i.state == ItemState::Pending).count();
+            s.confirm.arm(Confirmable::CloseMeeting);
             let rest = if pending > 0 {
                 format!("未協議の {pending} 件は次回へ延期されます。")
             } else {
                 String::new()
             };
-            m.error(format!("会議を終了して台帳に反映します。{rest}もう一度 F12 で確定"));
+            out.error(format!("会議を終了して台帳に反映します。{rest}もう一度 F12 で確定"));
             vec![]
         }
-        _ => match m.meeting.phase {
-            Phase::Attendance => on_attendance_key(m, action),
-            Phase::ActionReview => on_review_key(m, action),
-            Phase::Agenda => on_agenda_key(m, action),
+        _ => match s.phase {
+            Phase::Attendance => on_attendance_key(s, action),
+            Phase::ActionReview => on_review_key(s, action),
+            Phase::Agenda => on_agenda_key(s, cx, out, action),
         },
     }
 }
@@ -479,12 +530,12 @@ fn move_row(s: &mut MeetingState, action: Command) -> bool {
     true
 }
 
-fn on_attendance_key(m: &mut Model, action: Command) -> Vec<Effect> {
-    if move_row(&mut m.meeting, action) {
+fn on_attendance_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect> {
+    if move_row(s, action) {
         return vec![];
     }
-    let Some(d) = &m.meeting.data else { return vec![] };
-    let Some(row) = d.attendance.get(m.meeting.row) else { return vec![] };
+    let Some(d) = &s.data else { return vec![] };
+    let Some(row) = d.attendance.get(s.row) else { return vec![] };
     let meeting_id = d.meeting.id;
     let mut rec = row.record.clone().unwrap_or(Attendance {
         meeting_id,
@@ -503,57 +554,53 @@ fn on_attendance_key(m: &mut Model, action: Command) -> Vec<Effect> {
                 rec.info_received_on = None;
             }
             if action == Command::MeetingAccept {
-                m.meeting.row = (m.meeting.row + 1).min(d.attendance.len().saturating_sub(1));
+                s.row = (s.row + 1).min(d.attendance.len().saturating_sub(1));
             }
-            vec![fx(MeetingEffect::Attend(rec))]
+            vec![MeetingEffect::Attend(rec)]
         }
         Command::MeetingEdit => {
-            let name = row.agency.name.clone();
-            let mut form = attendance_form(rec, name);
-            restore_fields(&mut form, d);
-            m.form = Some(form);
+            let form = MeetingForm::attendance(rec, row.agency.name.clone(), d);
+            s.form = Some(form);
             vec![]
         }
         _ => vec![],
     }
 }
 
-fn on_review_key(m: &mut Model, action: Command) -> Vec<Effect> {
-    if move_row(&mut m.meeting, action) {
+fn on_review_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect> {
+    if move_row(s, action) {
         return vec![];
     }
-    let Some(d) = &m.meeting.data else { return vec![] };
-    let Some(row) = d.reviews.get(m.meeting.row) else { return vec![] };
+    let Some(d) = &s.data else { return vec![] };
+    let Some(row) = d.reviews.get(s.row) else { return vec![] };
     let meeting_id = d.meeting.id;
     let a = &row.action;
     match action {
         Command::PrevValue | Command::NextValue => {
             let status = conduct::cycle_action_status(a.status, action == Command::NextValue);
-            vec![fx(MeetingEffect::Review { meeting_id, action_id: a.id, status, note: a.review_note.clone() })]
+            vec![MeetingEffect::Review { meeting_id, action_id: a.id, status, note: a.review_note.clone() }]
         }
         Command::MeetingAccept => {
             let n = d.reviews.len();
-            let e = fx(MeetingEffect::Review {
+            let e = MeetingEffect::Review {
                 meeting_id,
                 action_id: a.id,
                 status: ActionStatus::Done,
                 note: a.review_note.clone(),
-            });
-            m.meeting.row = (m.meeting.row + 1).min(n.saturating_sub(1));
+            };
+            s.row = (s.row + 1).min(n.saturating_sub(1));
             vec![e]
         }
         Command::MeetingEdit => {
-            let mut form = note_form(meeting_id, a.clone(), &row.case_number);
-            restore_fields(&mut form, d);
-            m.form = Some(form);
+            let form = MeetingForm::action_note(meeting_id, a.clone(), &row.case_number, d);
+            s.form = Some(form);
             vec![]
         }
         _ => vec![],
     }
 }
 
-fn on_agenda_key(m: &mut Model, action: Command) -> Vec<Effect> {
-    let s = &m.meeting;
+fn on_agenda_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Command) -> Vec<MeetingEffect> {
     let Some(d) = &s.data else { return vec![] };
     let meeting_id = d.meeting.id;
     let items = s.items();
@@ -570,30 +617,30 @@ fn on_agenda_key(m: &mut Model, action: Command) -> Vec<Effect> {
                 Command::First => 0,
                 _ => n - 1,
             };
-            let mut out = save_elapsed(s);
+            let mut effects = save_elapsed(s);
             let id = items[to].id;
-            if let Some(d) = &mut m.meeting.data {
+            if let Some(d) = &mut s.data {
                 d.meeting.current_item = Some(id);
             }
-            out.push(fx(MeetingEffect::SetCurrent { meeting_id, item: Some(id) }));
-            out
+            effects.push(MeetingEffect::SetCurrent { meeting_id, item: Some(id) });
+            effects
         }
         Command::MeetingAccept => {
             let Some(iv) = s.current() else { return vec![] };
             if iv.item.track == Track::Quick && iv.item.state == ItemState::Pending {
-                let on = item_date(d, &iv.item, m.today);
-                let decision = conduct::accept_as_proposed(meeting_id, &iv.item, &iv.case, &m.config, on);
+                let on = item_date(d, &iv.item, cx.today);
+                let decision = conduct::accept_as_proposed(meeting_id, &iv.item, &iv.case, cx.config, on);
                 let next = conduct::next_pending(&items, Some(iv.item.id));
-                let mut out = save_elapsed(s);
-                let config = Box::new(m.config.clone());
-                out.push(fx(MeetingEffect::Accept { item_id: iv.item.id, preview: Box::new(decision), next, config }));
-                return out;
+                let mut effects = save_elapsed(s);
+                let config = Box::new(cx.config.clone());
+                effects.push(MeetingEffect::Accept { item_id: iv.item.id, preview: Box::new(decision), next, config });
+                return effects;
             }
-            open_item_form(m);
+            open_item_form(s, cx);
             vec![]
         }
         Command::MeetingEdit => {
-            open_item_form(m);
+            open_item_form(s, cx);
             vec![]
         }
         Command::MeetingToDeep | Command::MeetingDefer | Command::MeetingRevisit => {
@@ -603,7 +650,7 @@ fn on_agenda_key(m: &mut Model, action: Command) -> Vec<Effect> {
             let (current, message) = match action {
                 Command::MeetingToDeep => {
                     if item.track == Track::Deep {
-                        m.error(format!("ケース {number} は既に重点協議です"));
+                        out.error(format!("ケース {number} は既に重点協議です"));
                         return vec![];
                     }
                     item.move_to_deep();
@@ -618,9 +665,9 @@ fn on_agenda_key(m: &mut Model, action: Command) -> Vec<Effect> {
                     (Some(item.id), format!("ケース {number} を再協議にしました"))
                 }
             };
-            let mut out = save_elapsed(s);
-            out.push(fx(MeetingEffect::UpdateItem { item: Box::new(item), current, message }));
-            out
+            let mut effects = save_elapsed(s);
+            effects.push(MeetingEffect::UpdateItem { item: Box::new(item), current, message });
+            effects
         }
         Command::MeetingReplan => {
             let Some(session) = s.session() else { return vec![] };
@@ -629,7 +676,7 @@ fn on_agenda_key(m: &mut Model, action: Command) -> Vec<Effect> {
                 .items
                 .iter()
                 .map(|iv| {
-                    let scheme = m.config.rank_scheme(iv.case.registration);
+                    let scheme = cx.config.rank_scheme(iv.case.registration);
                     (
                         iv.item.id,
                         scheme.ranks().len() - scheme.severity_index(&iv.case.rank).min(scheme.ranks().len()),
@@ -640,12 +687,12 @@ fn on_agenda_key(m: &mut Model, action: Command) -> Vec<Effect> {
             let urgency =
                 |i: &AgendaItem| cases.iter().find(|c| c.0 == i.id).map(|c| (c.1 * 10 + c.2) as i64).unwrap_or(0);
             let cur = d.meeting.current_item;
-            let moves = conduct::replan(&items, &d.sessions, session.id, cur, &m.config.budget, now, urgency);
+            let moves = conduct::replan(&items, &d.sessions, session.id, cur, &cx.config.budget, now, urgency);
             if moves.is_empty() {
-                m.info("再計画の必要はありません（または移せる重点協議がありません）");
+                out.info("再計画の必要はありません（または移せる重点協議がありません）");
                 return vec![];
             }
-            vec![fx(MeetingEffect::Replan { meeting_id, moves })]
+            vec![MeetingEffect::Replan { meeting_id, moves }]
         }
         _ => vec![],
     }
@@ -657,255 +704,108 @@ fn item_date(d: &MeetingData, item: &AgendaItem, today: NaiveDate) -> NaiveDate 
 
 // ---- forms -------------------------------------------------------------------------------
 
-fn text(key: FieldKey, label: &'static str, v: &str) -> Field {
-    Field { key, label, required: false, value: FieldValue::Text(Input::new(v.to_string())) }
-}
-
-fn multi(key: FieldKey, label: &'static str, v: &str, placeholder: &str) -> Field {
-    let mut t = TextArea::new(v.lines().map(str::to_string).collect());
-    t.set_wrap_mode(WrapMode::WordOrGlyph);
-    t.set_cursor_line_style(Style::default());
-    t.set_placeholder_text(placeholder);
-    // Typing continues what is there.
-    t.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    t.move_cursor(ratatui_textarea::CursorMove::End);
-    Field { key, label, required: false, value: FieldValue::Multi(Box::new(t)) }
-}
-
-fn choice(key: FieldKey, label: &'static str, options: Vec<String>, current: &str) -> Field {
-    let index = options.iter().position(|o| o == current).unwrap_or(0);
-    Field { key, label, required: false, value: FieldValue::Choice { options, index } }
-}
-
 /// The deep item form for the current item: the draft typed before, else the recorded
 /// decision, else the 事務局案.
-fn open_item_form(m: &mut Model) {
-    let s = &m.meeting;
+fn open_item_form(s: &mut MeetingState, cx: &Ctx<'_>) {
     let (Some(d), Some(iv)) = (&s.data, s.current()) else { return };
     let key = DraftKey::Item(iv.item.id);
-    let on = item_date(d, &iv.item, m.today);
+    let on = item_date(d, &iv.item, cx.today);
     let df = d
         .drafts
         .iter()
         .find(|(k, _)| *k == key)
         .and_then(|(_, body)| serde_json::from_str::<DeepForm>(body).ok())
         .or_else(|| iv.decision.as_ref().map(|dec| DeepForm::from_decision(dec, &iv.actions, iv.new_lead.clone())))
-        .unwrap_or_else(|| DeepForm::from_item(&iv.item, &iv.case, &m.config, on));
-    let ranks: Vec<String> =
-        m.config.rank_scheme(iv.case.registration).ranks().iter().map(|r| r.code.clone()).collect();
-    let kinds: Vec<String> = DecisionKind::ALL.iter().map(|k| k.label().to_string()).collect();
-    use FieldKey as K;
-    let fields = vec![
-        multi(K::Summary, "状況", &df.summary, "状況（各機関からの報告。Enter で改行）"),
-        choice(K::Rank, "評価（ランク）", ranks, &df.rank),
-        choice(K::Decision, "決定", kinds, &df.kind),
-        text(K::Reason, "理由（終結等）", &df.reason),
-        text(K::NewLead, "新主担当機関", &df.new_lead),
-        multi(K::Policy, "援助方針", &df.policy, "援助方針（Enter で改行）"),
-        multi(K::Actions, "役割分担", &df.actions, "1行に1件: 機関／担当者／内容／期限"),
-        text(K::NextReview, "次回確認日", &df.next_review),
-        multi(K::Notes, "メモ", &df.notes, "メモ（Enter で改行）"),
-    ];
-    let kind = FormKind::MeetingItem { meeting_id: d.meeting.id, item_id: iv.item.id, case: Box::new(iv.case.clone()) };
-    m.form = Some(Form::with_fields(kind, fields));
+        .unwrap_or_else(|| DeepForm::from_item(&iv.item, &iv.case, cx.config, on));
+    let form = MeetingForm::item(d.meeting.id, iv.item.id, &iv.case, &df, cx.config);
+    s.form = Some(form);
 }
 
-fn attendance_form(rec: Attendance, agency: String) -> Form {
-    let statuses = AttendanceStatus::ALL.iter().map(|s| s.label().to_string()).collect();
-    let received = rec.info_received_on.map(|d| d.format("%Y/%m/%d").to_string()).unwrap_or_default();
-    let fields = vec![
-        choice(FieldKey::Attendance, "出欠", statuses, rec.status.label()),
-        text(FieldKey::Person, "出席者", &rec.person),
-        text(FieldKey::Received, "情報提供の受領日", &received),
-    ];
-    Form::with_fields(FormKind::MeetingAttendance(Box::new(rec), agency), fields)
-}
-
-/// The choices of a review, in the order offered.
-const REVIEW_STATUSES: [ActionStatus; 4] =
-    [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone, ActionStatus::Open];
-
-fn note_form(meeting_id: Id, a: Action, number: &str) -> Form {
-    let statuses = REVIEW_STATUSES.iter().map(|s| s.label().to_string()).collect();
-    let fields = vec![
-        choice(FieldKey::ActionStatus, "実施状況", statuses, a.status.label()),
-        multi(FieldKey::Note, "メモ", &a.review_note, "理由・経過（状況の変化など）"),
-    ];
-    Form::with_fields(FormKind::ActionNote { meeting_id, action: Box::new(a), number: number.to_string() }, fields)
-}
-
-pub fn form_title(kind: &FormKind) -> String {
-    match kind {
-        FormKind::MeetingItem { case, .. } => format!("ケース {} の協議結果", case.number),
-        FormKind::MeetingAttendance(_, agency) => format!("{agency} の出欠"),
-        FormKind::ActionNote { number, .. } => format!("ケース {number} の役割分担の確認"),
-        _ => String::new(),
-    }
-}
-
-/// Whether the open form belongs to the meeting screen (its typing is saved as drafts).
-pub fn owns_form(m: &Model) -> bool {
-    m.form.as_ref().is_some_and(|f| {
-        matches!(f.kind, FormKind::MeetingItem { .. } | FormKind::MeetingAttendance(..) | FormKind::ActionNote { .. })
-    })
-}
-
-fn deep_form(form: &Form) -> DeepForm {
-    use FieldKey as K;
-    DeepForm {
-        summary: form.get(K::Summary),
-        rank: form.get(K::Rank),
-        kind: form.get(K::Decision),
-        reason: form.get(K::Reason),
-        new_lead: form.get(K::NewLead),
-        policy: form.get(K::Policy),
-        actions: form.get(K::Actions),
-        next_review: form.get(K::NextReview),
-        notes: form.get(K::Notes),
-    }
-}
-
-/// The draft key of an attendance or review form (their drafts are the fields' values).
-pub fn small_form_key(kind: &FormKind) -> Option<DraftKey> {
-    match kind {
-        FormKind::MeetingAttendance(a, _) => Some(DraftKey::Attendance(a.agency_id)),
-        FormKind::ActionNote { action, .. } => Some(DraftKey::ActionReview(action.id)),
-        _ => None,
-    }
-}
-
-/// Puts back what was typed in a small form before a crash (or before Esc).
-fn restore_fields(form: &mut Form, d: &MeetingData) {
-    let Some(key) = small_form_key(&form.kind) else { return };
-    let Some(values) =
-        d.drafts.iter().find(|(k, _)| *k == key).and_then(|(_, body)| serde_json::from_str::<Vec<String>>(body).ok())
-    else {
-        return;
-    };
-    for (field, v) in form.fields.iter_mut().zip(values) {
-        match &mut field.value {
-            FieldValue::Text(_) => field.value = FieldValue::Text(Input::new(v)),
-            FieldValue::Choice { options, index } => *index = options.iter().position(|o| *o == v).unwrap_or(*index),
-            FieldValue::Multi(t) => {
-                let mut area = TextArea::new(v.lines().map(str::to_string).collect());
-                area.set_wrap_mode(WrapMode::WordOrGlyph);
-                area.set_cursor_line_style(Style::default());
-                area.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                area.move_cursor(ratatui_textarea::CursorMove::End);
-                **t = area;
-            }
+/// A key in an open form: the form widget handles it; a change is saved as a draft at once,
+/// and a record moves on to the next item still to discuss.
+fn on_form_key(
+    s: &mut MeetingState,
+    cx: &Ctx<'_>,
+    out: &mut Out,
+    action: Option<Command>,
+    k: KeyEvent,
+) -> Vec<MeetingEffect> {
+    let Some(f) = &mut s.form else { return vec![] };
+    let before = s.data.as_ref().and_then(|d| f.draft(d.meeting.id));
+    let effects = match f.form.on_key(action, k) {
+        FormReply::Stay | FormReply::Chose(_) => vec![],
+        FormReply::Cancel => {
+            s.form = None;
+            out.info("入力を取り消しました");
+            vec![]
         }
-    }
+        FormReply::Submit => match f.submit(cx.config) {
+            Ok(effect) => vec![effect],
+            Err(e) => {
+                f.form.refuse(e);
+                vec![]
+            }
+        },
+    };
+    after_form_change(s, cx, out, before, effects)
 }
 
-/// What the open deep item form would save as a draft: (meeting, key, body).
-pub fn draft_of(m: &Model) -> Option<(Id, DraftKey, String)> {
-    let f = m.form.as_ref()?;
-    if let Some(key) = small_form_key(&f.kind) {
-        let values: Vec<String> = f.fields.iter().map(Field::value).collect();
-        let meeting_id = m.meeting.data.as_ref()?.meeting.id;
-        return Some((meeting_id, key, serde_json::to_string(&values).ok()?));
-    }
-    let FormKind::MeetingItem { meeting_id, item_id, .. } = &f.kind else { return None };
-    let body = serde_json::to_string(&deep_form(f)).ok()?;
-    Some((*meeting_id, DraftKey::Item(*item_id), body))
-}
-
-/// After a key or paste in a meeting form: a change is saved as a draft at once, and a
-/// record moves on to the next item still to discuss.
-pub fn after_form_change(m: &mut Model, before: Option<(Id, DraftKey, String)>, effects: Vec<Effect>) -> Vec<Effect> {
-    follow_rank_with_review(m, before.as_ref());
-    let mut out = Vec::new();
-    if let Some(after) = draft_of(m)
+fn after_form_change(
+    s: &mut MeetingState,
+    cx: &Ctx<'_>,
+    out: &mut Out,
+    before: Option<(Id, DraftKey, String)>,
+    effects: Vec<MeetingEffect>,
+) -> Vec<MeetingEffect> {
+    follow_rank_with_review(s, cx, before.as_ref());
+    let mut all = Vec::new();
+    let meeting_id = s.data.as_ref().map(|d| d.meeting.id);
+    if let Some(after) = s.form.as_ref().zip(meeting_id).and_then(|(f, id)| f.draft(id))
         && before.as_ref() != Some(&after)
     {
-        if let Some(d) = &mut m.meeting.data {
+        if let Some(d) = &mut s.data {
             d.drafts.retain(|(k, _)| *k != after.1);
             d.drafts.push((after.1, after.2.clone()));
         }
-        out.push(fx(MeetingEffect::Draft { meeting_id: after.0, key: after.1, body: after.2 }));
+        all.push(MeetingEffect::Draft { meeting_id: after.0, key: after.1, body: after.2 });
     }
-    if m.form.is_none() && effects.is_empty() && before.is_some() {
-        m.info("入力した内容は下書きとして保存されています。e で続きから入力できます");
+    if s.form.is_none() && effects.is_empty() && before.is_some() {
+        out.info("入力した内容は下書きとして保存されています。e で続きから入力できます");
     }
-    let items = m.meeting.items();
+    let items = s.items();
     for e in effects {
         match e {
-            Effect::Meeting(b) => match *b {
-                MeetingEffect::Record { item_id, record, .. } => {
-                    out.extend(save_elapsed(&m.meeting));
-                    let next = conduct::next_pending(&items, Some(item_id));
-                    out.push(fx(MeetingEffect::Record { item_id, record, next }));
-                }
-                other => out.push(fx(other)),
-            },
-            other => out.push(other),
+            MeetingEffect::Record { item_id, record, .. } => {
+                all.extend(save_elapsed(s));
+                let next = conduct::next_pending(&items, Some(item_id));
+                all.push(MeetingEffect::Record { item_id, record, next });
+            }
+            other => all.push(other),
         }
     }
-    apply_locally(&mut m.meeting, &out);
-    out
+    apply_locally(s, &all);
+    all
 }
 
 /// A changed rank moves the proposed next review with it, unless the date was edited by hand.
-fn follow_rank_with_review(m: &mut Model, before: Option<&(Id, DraftKey, String)>) {
+fn follow_rank_with_review(s: &mut MeetingState, cx: &Ctx<'_>, before: Option<&(Id, DraftKey, String)>) {
     let Some(old) = before.and_then(|b| serde_json::from_str::<DeepForm>(&b.2).ok()) else { return };
-    let Some(f) = &m.form else { return };
-    let FormKind::MeetingItem { item_id, case, .. } = &f.kind else { return };
-    let new = deep_form(f);
+    let Some(f) = &s.form else { return };
+    let MeetingFormKind::Item { item_id, case, .. } = &f.kind else { return };
+    let new = f.deep();
     if new.rank == old.rank {
         return;
     }
-    let Some(d) = &m.meeting.data else { return };
+    let Some(d) = &s.data else { return };
     let Some(iv) = d.items.iter().find(|i| i.item.id == *item_id) else { return };
-    let on = item_date(d, &iv.item, m.today);
-    let text = |rank: &str| conduct::proposed_next_review(&m.config, case, rank, on).format("%Y/%m/%d").to_string();
+    let on = item_date(d, &iv.item, cx.today);
+    let text = |rank: &str| conduct::proposed_next_review(cx.config, case, rank, on).format("%Y/%m/%d").to_string();
     if old.next_review.trim() != text(&old.rank) {
         return;
     }
     let proposed = text(&new.rank);
-    if let Some(form) = &mut m.form
-        && let Some(field) = form.fields.iter_mut().find(|fl| fl.key == FieldKey::NextReview)
-    {
-        field.value = FieldValue::Text(Input::new(proposed));
-    }
-}
-
-/// Checks a meeting form and returns the effect that stores it (called by `Form::submit`).
-pub fn submit_form(form: &Form, config: &crate::domain::Config) -> Result<Effect, String> {
-    match &form.kind {
-        FormKind::MeetingItem { item_id, case, .. } => {
-            let rec = deep_form(form).check(config, case)?;
-            Ok(fx(MeetingEffect::Record { item_id: *item_id, record: Box::new(rec), next: None }))
-        }
-        FormKind::MeetingAttendance(rec, _) => {
-            let mut a = (**rec).clone();
-            a.status = form
-                .chosen(FieldKey::Attendance)
-                .and_then(|i| AttendanceStatus::ALL.get(i).copied())
-                .unwrap_or(a.status);
-            a.person = form.get(FieldKey::Person).trim().to_string();
-            a.info_received_on = match form.get(FieldKey::Received).trim() {
-                "" => None,
-                t => Some(wareki::parse_date(t).map_err(|e| format!("情報提供の受領日: {e}"))?),
-            };
-            if a.info_received_on.is_some() && a.status != AttendanceStatus::InfoSent {
-                return Err("情報提供の受領日: 出欠が「欠席（情報提供あり）」のときだけ入力できます".into());
-            }
-            Ok(fx(MeetingEffect::Attend(a)))
-        }
-        FormKind::ActionNote { meeting_id, action, .. } => {
-            let status = form
-                .chosen(FieldKey::ActionStatus)
-                .and_then(|i| REVIEW_STATUSES.get(i).copied())
-                .unwrap_or(action.status);
-            Ok(fx(MeetingEffect::Review {
-                meeting_id: *meeting_id,
-                action_id: action.id,
-                status,
-                note: form.get(FieldKey::Note).trim().to_string(),
-            }))
-        }
-        _ => Err("この入力画面は会議進行のものではありません".into()),
+    if let Some(f) = &mut s.form {
+        f.form.set_text(MeetingField::NextReview, &proposed);
     }
 }
 
@@ -918,13 +818,13 @@ pub fn shown_name(present: bool, name: &str, kana: &str, number: &str) -> String
 }
 
 /// The reply to a stored change whose result the screen reloads.
-pub fn saved(message: impl Into<String>) -> Msg {
-    Msg::MeetingSaved { message: message.into(), reload: true }
+pub fn saved(message: impl Into<String>) -> MeetingMsg {
+    MeetingMsg::Saved { message: message.into(), reload: true }
 }
 
 /// The reply to a stored change the screen's copy already shows (applied at the key).
-pub fn noted(message: impl Into<String>) -> Msg {
-    Msg::MeetingSaved { message: message.into(), reload: false }
+pub fn noted(message: impl Into<String>) -> MeetingMsg {
+    MeetingMsg::Saved { message: message.into(), reload: false }
 }
 
 #[cfg(test)]

@@ -9,9 +9,12 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::demo::{self, Scale};
 use crate::domain::Config;
+use crate::domain::DecisionKind;
 use crate::store::Store;
 use crate::tui::keymap::Keymap;
+use crate::tui::ledger::LedgerEffect;
 use crate::tui::model::{Model, Screen};
+use crate::tui::msg::{Effect, Msg};
 use crate::tui::runtime::execute;
 use crate::tui::tests::{buffer_text, pump, today};
 use crate::tui::view;
@@ -33,7 +36,7 @@ fn typ(s: &mut Store, m: &mut Model, text: &str) {
 fn model(store: &mut Store, w: u16, h: u16) -> Model {
     let mut m = Model::new(Config::default(), today(), Keymap::defaults(), "demo.db".into());
     pump(store, &mut m, Msg::Resize(w, h));
-    let loaded = execute(store, Effect::LoadLedger { select: None }).unwrap();
+    let loaded = execute(store, Effect::Ledger(LedgerEffect::Load { select: None })).unwrap();
     pump(store, &mut m, loaded);
     m
 }
@@ -119,7 +122,7 @@ fn attendance_is_recorded_with_left_right_enter_and_its_form() {
     assert_eq!((status(&s), m.meeting.row), (Some(AttendanceStatus::Present), 1));
     // e: information sent ahead, with the day it came.
     pump(&mut s, &mut m, ch('e'));
-    assert!(matches!(m.form.as_ref().unwrap().kind, FormKind::MeetingAttendance(..)));
+    assert!(matches!(m.meeting.form.as_ref().unwrap().kind, MeetingFormKind::Attendance(..)));
     pump(&mut s, &mut m, key(KeyCode::Right));
     pump(&mut s, &mut m, key(KeyCode::Right));
     pump(&mut s, &mut m, key(KeyCode::Tab));
@@ -127,7 +130,7 @@ fn attendance_is_recorded_with_left_right_enter_and_its_form() {
     pump(&mut s, &mut m, key(KeyCode::Tab));
     typ(&mut s, &mut m, "R8.11.20");
     pump(&mut s, &mut m, key(KeyCode::F(10)));
-    assert!(m.form.is_none(), "{:?}", m.form.as_ref().and_then(|f| f.error.clone()));
+    assert!(m.meeting.form.is_none(), "{:?}", m.meeting.form.as_ref().and_then(|f| f.form.error.clone()));
     let second = m.meeting.data.as_ref().unwrap().attendance[1].agency.id;
     let a = s.attendance(id).unwrap().into_iter().find(|a| a.agency_id == second).unwrap();
     assert_eq!((a.status, a.person.as_str()), (AttendanceStatus::InfoSent, "田中"));
@@ -168,7 +171,7 @@ fn a_quick_item_is_accepted_with_one_key_and_the_walk_moves_on() {
     go_to(&mut s, &mut m, Track::Quick);
     let iv = current(&m);
     let effects = pump(&mut s, &mut m, key(KeyCode::Enter));
-    assert!(effects.iter().any(|e| matches!(e, Effect::Meeting(b) if matches!(**b, MeetingEffect::Accept { .. }))));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Meeting(MeetingEffect::Accept { .. }))));
     let d = s.decisions(id).unwrap().into_iter().find(|d| d.case_id == iv.case.id).unwrap();
     assert!(d.as_proposed);
     assert_eq!(s.agenda_item(iv.item.id).unwrap().state, ItemState::Done);
@@ -184,20 +187,20 @@ fn a_deep_item_is_recorded_in_its_form_and_every_change_is_saved_as_typed() {
     go_to(&mut s, &mut m, Track::Deep);
     let iv = current(&m);
     pump(&mut s, &mut m, key(KeyCode::Enter));
-    assert!(matches!(m.form.as_ref().unwrap().kind, FormKind::MeetingItem { .. }));
+    assert!(matches!(m.meeting.form.as_ref().unwrap().kind, MeetingFormKind::Item { .. }));
     assert_eq!(m.mode(), crate::tui::keymap::Mode::FormText, "状況 is multi-line: Enter is a line break");
     let fx = pump(&mut s, &mut m, ch('欠'));
-    assert!(fx.iter().any(|e| matches!(e, Effect::Meeting(b) if matches!(**b, MeetingEffect::Draft { .. }))));
+    assert!(fx.iter().any(|e| matches!(e, Effect::Meeting(MeetingEffect::Draft { .. }))));
     typ(&mut s, &mut m, "席が続く");
     pump(&mut s, &mut m, key(KeyCode::Enter));
     typ(&mut s, &mut m, "家庭訪問で会えず");
     let drafts = s.drafts(id).unwrap();
     assert!(drafts[0].1.contains("欠席が続く\\n家庭訪問で会えず"), "{drafts:?}");
     // ランク: A (choice), 決定: 児相へ送致・協議. The proposed review follows the rank.
-    let proposed = m.form.as_ref().unwrap().get(FieldKey::NextReview);
+    let proposed = m.meeting.form.as_ref().unwrap().form.get(MeetingField::NextReview);
     let on = item_date(m.meeting.data.as_ref().unwrap(), &iv.item, today());
     let review_for = |m: &Model| {
-        let rank = m.form.as_ref().unwrap().get(FieldKey::Rank);
+        let rank = m.meeting.form.as_ref().unwrap().form.get(MeetingField::Rank);
         conduct::proposed_next_review(&m.config, &iv.case, &rank, on).format("%Y/%m/%d").to_string()
     };
     assert_eq!(proposed, review_for(&m), "the form opens with the rank's proposal");
@@ -205,14 +208,14 @@ fn a_deep_item_is_recorded_in_its_form_and_every_change_is_saved_as_typed() {
     let mut moved = false;
     for _ in 0..4 {
         pump(&mut s, &mut m, key(KeyCode::Left));
-        assert_eq!(m.form.as_ref().unwrap().get(FieldKey::NextReview), review_for(&m));
-        moved |= m.form.as_ref().unwrap().get(FieldKey::NextReview) != proposed;
+        assert_eq!(m.meeting.form.as_ref().unwrap().form.get(MeetingField::NextReview), review_for(&m));
+        moved |= m.meeting.form.as_ref().unwrap().form.get(MeetingField::NextReview) != proposed;
     }
     assert!(moved, "some other rank has another interval");
-    while m.form.as_ref().unwrap().get(FieldKey::Rank) != "A" {
+    while m.meeting.form.as_ref().unwrap().form.get(MeetingField::Rank) != "A" {
         pump(&mut s, &mut m, key(KeyCode::Left));
     }
-    assert_eq!(m.form.as_ref().unwrap().get(FieldKey::NextReview), review_for(&m));
+    assert_eq!(m.meeting.form.as_ref().unwrap().form.get(MeetingField::NextReview), review_for(&m));
     pump(&mut s, &mut m, key(KeyCode::Tab));
     for _ in 0..3 {
         pump(&mut s, &mut m, key(KeyCode::Right));
@@ -223,11 +226,11 @@ fn a_deep_item_is_recorded_in_its_form_and_every_change_is_saved_as_typed() {
     }
     typ(&mut s, &mut m, "小学校／担任");
     pump(&mut s, &mut m, key(KeyCode::F(10)));
-    let f = m.form.as_ref().expect("still open");
-    assert_eq!(f.error.as_deref(), Some("役割分担 1行目: 「機関／担当者／内容／期限」の形で書いてください"));
+    let f = m.meeting.form.as_ref().expect("still open");
+    assert_eq!(f.form.error.as_deref(), Some("役割分担 1行目: 「機関／担当者／内容／期限」の形で書いてください"));
     typ(&mut s, &mut m, "／毎朝の登校確認／2027/1/15");
     pump(&mut s, &mut m, key(KeyCode::F(10)));
-    assert!(m.form.is_none(), "{:?}", m.form.as_ref().and_then(|f| f.error.clone()));
+    assert!(m.meeting.form.is_none(), "{:?}", m.meeting.form.as_ref().and_then(|f| f.form.error.clone()));
     let d = s.decisions(id).unwrap().into_iter().find(|d| d.case_id == iv.case.id).unwrap();
     assert_eq!((d.kind, d.rank_after.as_str()), (DecisionKind::ReferToCgc, "A"));
     assert_eq!(d.status_summary, format!("{}欠席が続く\n家庭訪問で会えず", iv.item.draft.summary));
@@ -248,8 +251,8 @@ fn killed_while_typing_the_form_comes_back_with_what_was_typed() {
     pump(&mut s, &mut again, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
     assert_eq!(again.meeting.phase, Phase::Agenda);
     assert_eq!(current(&again).item.id, iv.item.id, "resumed at the same item");
-    let f = again.form.as_ref().expect("the form is open again");
-    assert_eq!(f.get(FieldKey::Summary), format!("{}途中まで入力した状況", iv.item.draft.summary));
+    let f = again.meeting.form.as_ref().expect("the form is open again");
+    assert_eq!(f.form.get(MeetingField::Summary), format!("{}途中まで入力した状況", iv.item.draft.summary));
     assert_eq!(again.status.as_ref().unwrap().text, "前回入力中だった内容を復元しました");
 }
 
@@ -270,7 +273,7 @@ fn a_note_typed_before_a_crash_is_there_when_its_form_is_opened_again() {
     pump(&mut s, &mut again, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
     pump(&mut s, &mut again, key(KeyCode::Tab));
     pump(&mut s, &mut again, ch('e'));
-    assert_eq!(again.form.as_ref().unwrap().get(FieldKey::Note), "家庭訪問は12月に延期");
+    assert_eq!(again.meeting.form.as_ref().unwrap().form.get(MeetingField::Note), "家庭訪問は12月に延期");
 }
 
 #[test]
@@ -324,10 +327,7 @@ fn ticks_run_the_item_timer_beat_the_lease_and_lock_when_idle() {
     let mut beats = 0;
     for i in 0..=12 {
         let fx = pump(&mut s, &mut m, Msg::Tick(at(9, 30, i)));
-        beats += fx
-            .iter()
-            .filter(|e| matches!(e, Effect::Meeting(b) if matches!(**b, MeetingEffect::Heartbeat { .. })))
-            .count();
+        beats += fx.iter().filter(|e| matches!(e, Effect::Meeting(MeetingEffect::Heartbeat { .. }))).count();
     }
     assert_eq!(current(&m).item.elapsed_secs, 12);
     assert_eq!(beats, 1);

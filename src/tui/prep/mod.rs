@@ -6,18 +6,66 @@
 //! the whole block so a household is never split. The changes go through the store's agenda
 //! edits, so rebuilding keeps them (a block placed by hand is locked there).
 
+pub mod forms;
+pub mod io;
 pub mod view;
 
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::confirm::Confirmable;
-use super::keymap::Command;
-use super::msg::{AgendaEdit, Effect};
+use super::form::FormReply;
+use super::keymap::{Command, Mode};
+use super::screen::{Ctx, Out};
 use crate::domain::agenda::AgendaPlan;
 use crate::domain::sheet_merge::{self, MergedSheets};
 use crate::domain::{AgendaItem, AssessmentSheet, Case, Config, Id, Meeting, MeetingStatus, Session, Track};
+pub use forms::{PrepField, PrepForm, PrepFormKind};
+
+/// What the preparation screen is told.
+#[derive(Debug, Clone)]
+pub enum PrepMsg {
+    Key(Option<Command>, KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    /// The screen's meeting, (re)loaded.
+    Loaded(Box<PrepData>),
+    /// An agenda change was saved; the screen reloads keeping `select` selected.
+    Saved {
+        select: Option<Id>,
+        message: String,
+    },
+    /// An effect failed; the message is Japanese and holds no personal data.
+    Failed(String),
+}
+
+/// Store work the preparation screen asks for (run by `prep::io`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum PrepEffect {
+    /// Loads the screen for a meeting (None: the next planned one).
+    Load { meeting: Option<Id>, select: Option<Id>, today: NaiveDate, config: Box<Config> },
+    /// One hand edit of the agenda (audited; rebuilding keeps it).
+    Edit { edit: AgendaEdit, message: String, select: Id },
+    /// Rebuilds the agenda; locked items stay.
+    Rebuild { meeting: Id, today: NaiveDate, config: Box<Config> },
+    /// Writes the pre-send packets into `dir`.
+    ExportPackets { meeting: Id, dir: std::path::PathBuf, config: Box<Config> },
+}
+
+/// A hand edit of one agenda item; track, session, position and lock apply to its block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AgendaEdit {
+    Track(Id, Track),
+    /// To the end of another session.
+    Session(Id, Id),
+    /// To this index among all items of its session.
+    Position(Id, i64),
+    Lock(Id, bool),
+    Draft(Id, crate::domain::meeting::SecretariatDraft),
+    /// A question addressed to an institution (「この点についてご説明ください」).
+    Ask(Id, crate::domain::meeting::Question),
+}
 
 /// A meeting to choose from.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +125,8 @@ pub struct PrepState {
     pub selected: [usize; 2],
     /// The rebuild key pressed once waits for the second.
     pub confirm: super::confirm::Confirm,
+    /// A form open over the screen.
+    pub form: Option<PrepForm>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,14 +152,6 @@ impl Column {
     fn index(self) -> usize {
         self as usize
     }
-}
-
-/// What a key led to.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
-    Effects(Vec<Effect>),
-    Info(String),
-    Error(String),
 }
 
 /// The screen's areas: meeting line, plan, the two tracks and the selected case.
@@ -233,8 +275,8 @@ impl PrepState {
 }
 
 /// Applies `edit` and shows `message`, keeping the selection on `select`.
-fn save(edit: AgendaEdit, message: String, select: Id) -> Reply {
-    Reply::Effects(vec![Effect::EditAgenda { edit, message, select }])
+fn save(edit: AgendaEdit, message: String, select: Id) -> Vec<PrepEffect> {
+    vec![PrepEffect::Edit { edit, message, select }]
 }
 
 fn siblings_note(block: &[AgendaItem]) -> String {
@@ -242,9 +284,12 @@ fn siblings_note(block: &[AgendaItem]) -> String {
 }
 
 /// Keys of the preparation screen that do not open a form.
-pub fn on_action(s: &mut PrepState, action: Command, rows: usize, config: &Config, today: NaiveDate) -> Reply {
+fn on_action(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Command) -> Vec<PrepEffect> {
     let rebuild = s.confirm.confirms(Confirmable::RebuildAgenda);
-    let none = Reply::Effects(vec![]);
+    let sessions = s.data.as_ref().map(|d| d.sessions.len()).unwrap_or(0);
+    let rows = list_rows(areas(cx.body, sessions).quick);
+    let (config, today) = (cx.config, cx.today);
+    let none = vec![];
     match action {
         Command::Up | Command::Down | Command::PageUp | Command::PageDown | Command::First | Command::Last => {
             let n = s.column(s.focus).len();
@@ -267,39 +312,42 @@ pub fn on_action(s: &mut PrepState, action: Command, rows: usize, config: &Confi
         Command::NextMeeting => {
             let Some(d) = &s.data else { return none };
             if d.meetings.is_empty() {
-                return Reply::Error("会議がありません".into());
+                out.error("会議がありません");
+                return none;
             }
             let at = s.meeting_id().and_then(|id| d.meetings.iter().position(|m| m.id == id));
             let next = d.meetings[at.map(|i| (i + 1) % d.meetings.len()).unwrap_or(0)].id;
-            Reply::Effects(vec![Effect::LoadPrep {
-                meeting: Some(next),
-                select: None,
-                today,
-                config: Box::new(config.clone()),
-            }])
+            vec![PrepEffect::Load { meeting: Some(next), select: None, today, config: Box::new(config.clone()) }]
         }
         Command::Rebuild => {
-            let Some(meeting) = s.meeting_id() else { return Reply::Error("会議を選んでください".into()) };
+            let Some(meeting) = s.meeting_id() else {
+                out.error("会議を選んでください");
+                return none;
+            };
             if !rebuild {
                 s.confirm.arm(Confirmable::RebuildAgenda);
-                return Reply::Info("もう一度押すと議事次第を作り直します（固定した議題はそのまま残ります）".into());
+                out.info("もう一度押すと議事次第を作り直します（固定した議題はそのまま残ります）");
+                return none;
             }
-            Reply::Effects(vec![Effect::RebuildAgenda { meeting, today, config: Box::new(config.clone()) }])
+            vec![PrepEffect::Rebuild { meeting, today, config: Box::new(config.clone()) }]
         }
         Command::OtherTrack
         | Command::PrevSession
         | Command::NextSession
         | Command::MoveUp
         | Command::MoveDown
-        | Command::Lock => edit_block(s, action),
+        | Command::Lock => edit_block(s, out, action),
         _ => none,
     }
 }
 
 /// Changes the selected block: track, session, order or lock.
-fn edit_block(s: &PrepState, action: Command) -> Reply {
-    let Some(sel) = s.selected_item().cloned() else { return Reply::Error("議題を選んでください".into()) };
-    let Some(d) = &s.data else { return Reply::Effects(vec![]) };
+fn edit_block(s: &PrepState, out: &mut Out, action: Command) -> Vec<PrepEffect> {
+    let Some(sel) = s.selected_item().cloned() else {
+        out.error("議題を選んでください");
+        return vec![];
+    };
+    let Some(d) = &s.data else { return vec![] };
     let number = s.number(sel.case_id);
     let note = siblings_note(&s.block());
     match action {
@@ -330,18 +378,19 @@ fn edit_block(s: &PrepState, action: Command) -> Reply {
             };
             let Some(target) = target else {
                 let which = if action == Command::NextSession { "後" } else { "前" };
-                return Reply::Error(format!("これより{which}の日程はありません"));
+                out.error(format!("これより{which}の日程はありません"));
+                return vec![];
             };
             let msg = format!("ケース {number} を「{}」の最後へ移しました{note}", target.label);
             save(AgendaEdit::Session(sel.id, target.id), msg, sel.id)
         }
-        _ => reorder(d, &sel, action == Command::MoveUp, &number),
+        _ => reorder(d, out, &sel, action == Command::MoveUp, &number),
     }
 }
 
 /// Moves the selected block before the previous (or after the next) block of the same track in
 /// its session. Positions count every item of the session, both tracks.
-fn reorder(d: &PrepData, sel: &AgendaItem, up: bool, number: &str) -> Reply {
+fn reorder(d: &PrepData, out: &mut Out, sel: &AgendaItem, up: bool, number: &str) -> Vec<PrepEffect> {
     let session: Vec<&AgendaItem> = d.items.iter().filter(|i| i.session_id == sel.session_id).collect();
     let rest: Vec<&AgendaItem> = session.iter().copied().filter(|i| i.block != sel.block).collect();
     let mine_at = session.iter().position(|i| i.block == sel.block).unwrap_or(0);
@@ -361,8 +410,128 @@ fn reorder(d: &PrepData, sel: &AgendaItem, up: bool, number: &str) -> Reply {
             format!("ケース {number} を{dir}へ動かしました"),
             sel.id,
         ),
-        None => Reply::Error(format!("これ以上{dir}へは動かせません")),
+        None => {
+            out.error(format!("これ以上{dir}へは動かせません"));
+            vec![]
+        }
     }
+}
+
+impl PrepState {
+    /// The key mode in effect on this screen.
+    pub fn mode(&self) -> Mode {
+        self.form.as_ref().map(|f| f.form.mode()).unwrap_or(Mode::Prep)
+    }
+
+    /// Opening the screen reloads it: the ledger may have changed meanwhile.
+    pub fn enter(&self, cx: &Ctx<'_>) -> Vec<PrepEffect> {
+        self.reload(cx, None)
+    }
+
+    fn reload(&self, cx: &Ctx<'_>, select: Option<Id>) -> Vec<PrepEffect> {
+        vec![PrepEffect::Load {
+            meeting: self.meeting_id(),
+            select,
+            today: cx.today,
+            config: Box::new(cx.config.clone()),
+        }]
+    }
+}
+
+/// The preparation screen's pure update.
+pub fn update(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, msg: PrepMsg) -> Vec<PrepEffect> {
+    match msg {
+        PrepMsg::Key(action, k) => on_key(s, cx, out, action, k),
+        PrepMsg::Mouse(me) => {
+            if s.form.is_none() {
+                let sessions = s.data.as_ref().map(|d| d.sessions.len()).unwrap_or(0);
+                on_mouse(s, &me, areas(cx.body, sessions));
+            }
+            vec![]
+        }
+        PrepMsg::Paste(text) => {
+            if let Some(f) = &mut s.form {
+                f.form.paste(&text);
+            }
+            vec![]
+        }
+        PrepMsg::Loaded(data) => {
+            s.loaded(*data);
+            vec![]
+        }
+        PrepMsg::Saved { select, message } => {
+            s.form = None;
+            out.info(message);
+            s.reload(cx, select)
+        }
+        PrepMsg::Failed(text) => {
+            match &mut s.form {
+                Some(f) => f.form.refuse(text),
+                None => out.error(text),
+            }
+            vec![]
+        }
+    }
+}
+
+fn on_key(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command>, k: KeyEvent) -> Vec<PrepEffect> {
+    if let Some(f) = &mut s.form {
+        return match f.form.on_key(action, k) {
+            FormReply::Stay | FormReply::Chose(_) => vec![],
+            FormReply::Cancel => {
+                s.form = None;
+                out.info("入力を取り消しました");
+                vec![]
+            }
+            FormReply::Submit => match f.submit(cx.config) {
+                Ok(effect) => vec![effect],
+                Err(e) => {
+                    f.form.refuse(e);
+                    vec![]
+                }
+            },
+        };
+    }
+    let Some(action) = action else { return vec![] };
+    if action != Command::Rebuild {
+        s.confirm.clear();
+    }
+    let item = s.selected_item().cloned();
+    let d = s.data.as_ref();
+    let case = item.as_ref().and_then(|i| d?.case(i.case_id));
+    match action {
+        Command::Quit => out.quit(),
+        Command::EditDraft => match (&item, case) {
+            (Some(i), Some(c)) => {
+                let ranks = cx.config.rank_scheme(c.registration).ranks().iter().map(|r| r.code.clone()).collect();
+                s.form = Some(PrepForm::draft(i, &c.number, ranks));
+            }
+            _ => out.error("事務局案を書く議題を選んでください"),
+        },
+        Command::AskAgency => match (&item, case, d) {
+            (Some(i), Some(c), Some(d)) => {
+                let agencies: Vec<(Id, String)> = d
+                    .involved(c.id)
+                    .into_iter()
+                    .filter_map(|a| cx.agencies.iter().find(|x| x.id == a))
+                    .filter(|a| a.kind != crate::domain::AgencyKind::Secretariat)
+                    .map(|a| (a.id, a.name.clone()))
+                    .collect();
+                if agencies.is_empty() {
+                    out.error(format!("ケース {} に関わる機関がありません", c.number));
+                } else {
+                    s.form = Some(PrepForm::ask(i.id, &c.number, agencies));
+                }
+            }
+            _ => out.error("質問する議題を選んでください"),
+        },
+        Command::ExportPackets => match d.and_then(|d| Some((d.meeting.as_ref()?.id, d.out_dir.clone()))) {
+            Some((id, dir)) => s.form = Some(PrepForm::packets(id, &dir)),
+            None => out.error("会議を選んでください"),
+        },
+        _ => return on_action(s, cx, out, action),
+    }
+    vec![]
 }
 
 /// The meeting to open: the next planned one from today, else the latest planned, else the newest.
@@ -383,7 +552,7 @@ mod tests {
     use super::*;
     use crate::store::Store;
     use crate::tui::model::{Model, Screen};
-    use crate::tui::msg::Msg;
+    use crate::tui::msg::{Effect, Msg};
     use crate::tui::tests::{buffer_text, demo_at, draw, key, pump, screen, typ};
 
     /// The demo (its next meeting's agenda built) on the preparation screen.
@@ -461,7 +630,7 @@ mod tests {
         let effects = pump(&mut s, &mut m, key(KeyCode::F(8)));
         assert!(effects.is_empty() && status(&m).contains("もう一度"));
         let effects = pump(&mut s, &mut m, key(KeyCode::F(8)));
-        assert!(matches!(effects[0], Effect::RebuildAgenda { .. }));
+        assert!(matches!(effects[0], Effect::Prep(PrepEffect::Rebuild { .. })));
         assert!(status(&m).contains("議事次第を作り直しました"), "{}", status(&m));
         let after = s.agenda_item(item.id).unwrap();
         assert_eq!((after.track, after.locked, after.session_id), (Track::Deep, true, item.session_id));
@@ -507,7 +676,7 @@ mod tests {
         let (mut s, mut m) = prep_at(80, 24);
         let item = select_where(&mut m, Column::Quick, |_, _| true);
         pump(&mut s, &mut m, key(KeyCode::Enter));
-        assert!(m.form.is_some());
+        assert!(m.prep.form.is_some());
         assert_eq!(m.mode(), crate::tui::keymap::Mode::FormText, "状況 is multi-line");
         typ(&mut s, &mut m, "登校は安定");
         pump(&mut s, &mut m, key(KeyCode::Enter));
@@ -520,13 +689,16 @@ mod tests {
         }
         typ(&mut s, &mut m, "R9.2.30");
         pump(&mut s, &mut m, key(KeyCode::F(10)));
-        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("次回確認日"), "a bad date names the field");
+        assert!(
+            m.prep.form.as_ref().map(|f| &f.form).unwrap().error.as_ref().unwrap().contains("次回確認日"),
+            "a bad date names the field"
+        );
         for _ in 0..7 {
             pump(&mut s, &mut m, key(KeyCode::Backspace));
         }
         typ(&mut s, &mut m, "R9.2.26");
         pump(&mut s, &mut m, key(KeyCode::F(10)));
-        assert!(m.form.is_none(), "{:?}", m.form.as_ref().map(|f| f.error.clone()));
+        assert!(m.prep.form.is_none(), "{:?}", m.prep.form.as_ref().map(|f| &f.form).map(|f| f.error.clone()));
         let d = s.agenda_item(item.id).unwrap().draft;
         assert!(d.summary.starts_with("登校は安定\n家庭訪問を継続"), "{}", d.summary);
         assert_eq!(d.policy, item.draft.policy);
@@ -559,14 +731,14 @@ mod tests {
         });
         let school = s.case(item.case_id).unwrap().affiliation.unwrap();
         pump(&mut s, &mut m, ch('a'));
-        let form = m.form.as_ref().expect("the question form");
+        let form = m.prep.form.as_ref().map(|f| &f.form).expect("the question form");
         assert_eq!(form.fields[0].value(), m.agency_name(Some(school)), "the 所属 comes first");
         pump(&mut s, &mut m, key(KeyCode::F(10)));
-        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("説明してほしいこと"));
+        assert!(m.prep.form.as_ref().map(|f| &f.form).unwrap().error.as_ref().unwrap().contains("説明してほしいこと"));
         pump(&mut s, &mut m, key(KeyCode::Tab));
         typ(&mut s, &mut m, "欠席が続いた週の様子");
         pump(&mut s, &mut m, key(KeyCode::F(10)));
-        assert!(m.form.is_none());
+        assert!(m.prep.form.is_none());
         let q = &s.agenda_item(item.id).unwrap().questions;
         assert!(q.iter().any(|q| q.agency_id == school && q.text == "欠席が続いた週の様子"));
         let lines = crate::tui::view::prep_detail_lines(&m, &selected(&m), None);
@@ -580,20 +752,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("送付");
         let set_dir = |m: &mut Model| {
-            let form = m.form.as_mut().expect("the folder form");
+            let form = &mut m.prep.form.as_mut().expect("the folder form").form;
             form.fields[0].value = crate::tui::form::FieldValue::Text(tui_input::Input::new(out.display().to_string()));
         };
         pump(&mut s, &mut m, key(KeyCode::F(7)));
         set_dir(&mut m);
         pump(&mut s, &mut m, key(KeyCode::F(10)));
-        assert!(m.form.is_none());
+        assert!(m.prep.form.is_none());
         assert!(status(&m).contains("事前送付資料"));
         assert!(std::fs::read_dir(&out).unwrap().count() >= 2);
         // A second export into the same folder refuses and keeps the form open.
         pump(&mut s, &mut m, key(KeyCode::F(7)));
         set_dir(&mut m);
         pump(&mut s, &mut m, key(KeyCode::F(10)));
-        assert!(m.form.as_ref().unwrap().error.as_ref().unwrap().contains("既に存在します"));
+        assert!(m.prep.form.as_ref().map(|f| &f.form).unwrap().error.as_ref().unwrap().contains("既に存在します"));
     }
 
     #[test]

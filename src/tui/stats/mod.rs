@@ -1,13 +1,29 @@
-//! The 年度統計 screen's state and pure rules: which fiscal year is shown, and its figures once
-//! loaded (the same `Store::year_stats` the `shinko stats` command prints).
+//! 年度統計: the statistics screen's state, messages, effects and pure update: which fiscal year
+//! is shown, and its figures once loaded (the same `Store::year_stats` the `shinko stats`
+//! command prints).
 
 pub mod view;
 
 use chrono::NaiveDate;
 
 use super::keymap::Command;
-use super::msg::Effect;
+use super::screen::{Ctx, Out};
 use crate::domain::stats::{self, YearStats};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Clone)]
+pub enum StatsMsg {
+    Key(Option<Command>),
+    /// The figures of one fiscal year.
+    Loaded(Box<YearStats>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatsEffect {
+    /// The figures of fiscal year `fiscal_year`, counted on `today`.
+    Load { fiscal_year: i32, today: NaiveDate },
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct StatsState {
@@ -16,11 +32,39 @@ pub struct StatsState {
     pub data: Option<YearStats>,
 }
 
+/// The statistics screen's pure update.
+pub fn update(s: &mut StatsState, cx: &Ctx<'_>, out: &mut Out, msg: StatsMsg) -> Vec<StatsEffect> {
+    match msg {
+        StatsMsg::Key(Some(Command::Quit)) => {
+            out.quit();
+            vec![]
+        }
+        StatsMsg::Key(action) => s.on_action(action, cx.today),
+        StatsMsg::Loaded(data) => {
+            s.loaded(*data);
+            vec![]
+        }
+        StatsMsg::Failed(text) => {
+            out.error(text);
+            vec![]
+        }
+    }
+}
+
+/// Runs the screen's one effect against the store.
+pub fn execute(store: &Store, e: StatsEffect) -> Result<StatsMsg, StoreError> {
+    match e {
+        StatsEffect::Load { fiscal_year, today } => {
+            store.year_stats(fiscal_year, today).map(|s| StatsMsg::Loaded(Box::new(s)))
+        }
+    }
+}
+
 impl StatsState {
     /// Opening the screen: this fiscal year the first time, then the one last shown.
-    pub fn enter(&mut self, today: NaiveDate) -> Vec<Effect> {
+    pub fn enter(&mut self, today: NaiveDate) -> Vec<StatsEffect> {
         let fy = *self.fiscal_year.get_or_insert_with(|| stats::fiscal_year_of(today));
-        vec![Effect::LoadStats { fiscal_year: fy, today }]
+        vec![StatsEffect::Load { fiscal_year: fy, today }]
     }
 
     /// Figures for a year arrive; a late answer for a year no longer shown is dropped.
@@ -30,7 +74,7 @@ impl StatsState {
         }
     }
 
-    pub fn on_action(&mut self, action: Option<Command>, today: NaiveDate) -> Vec<Effect> {
+    fn on_action(&mut self, action: Option<Command>, today: NaiveDate) -> Vec<StatsEffect> {
         let step = match action {
             Some(Command::PrevYear) => -1,
             Some(Command::NextYear) => 1,
@@ -43,7 +87,7 @@ impl StatsState {
             return vec![];
         }
         self.fiscal_year = Some(fy);
-        vec![Effect::LoadStats { fiscal_year: fy, today }]
+        vec![StatsEffect::Load { fiscal_year: fy, today }]
     }
 }
 
@@ -55,7 +99,7 @@ mod tests {
 
     use super::super::keymap::Keymap;
     use super::super::model::{Model, Screen};
-    use super::super::msg::Msg;
+    use super::super::msg::{Effect, Msg};
     use super::super::tests::{pump, today};
     use super::super::view;
     use super::*;
@@ -95,7 +139,7 @@ mod tests {
     fn left_and_right_change_the_year_but_not_into_the_future() {
         let (mut s, mut m) = stats_screen(80, 24);
         let effects = pump(&mut s, &mut m, key(KeyCode::Left, KeyModifiers::NONE));
-        assert_eq!(effects, vec![Effect::LoadStats { fiscal_year: 2025, today: today() }]);
+        assert_eq!(effects, vec![Effect::Stats(StatsEffect::Load { fiscal_year: 2025, today: today() })]);
         assert_eq!(m.stats.data.as_ref().unwrap().fiscal_year, 2025);
         assert!(m.stats.data.as_ref().unwrap().meetings.is_empty());
         pump(&mut s, &mut m, key(KeyCode::Right, KeyModifiers::NONE));
@@ -103,7 +147,7 @@ mod tests {
         assert_eq!(m.stats.fiscal_year, Some(2026));
         // A late answer for another year is dropped.
         let old = s.year_stats(2024, today()).unwrap();
-        pump(&mut s, &mut m, Msg::StatsLoaded(Box::new(old)));
+        pump(&mut s, &mut m, Msg::Stats(StatsMsg::Loaded(Box::new(old))));
         assert_eq!(m.stats.data.as_ref().unwrap().fiscal_year, 2026);
     }
 

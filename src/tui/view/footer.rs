@@ -6,7 +6,6 @@ use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::tui::form::FieldValue;
 use crate::tui::keymap::Command;
 use crate::tui::model::Model;
 
@@ -21,7 +20,7 @@ pub fn render_status(m: &Model, f: &mut Frame<'_>, area: Rect) {
 
 pub fn render_keys(m: &Model, f: &mut Frame<'_>, area: Rect) {
     // ←/→ only choose on a choice field; in a text field they move the cursor.
-    let on_text = m.form.as_ref().is_some_and(|f| !matches!(f.focused().value, FieldValue::Choice { .. }));
+    let on_text = m.typing_in_form();
     let choice_keys = [Command::PrevValue.describe(), Command::NextValue.describe()];
     let mut spans = Vec::new();
     for (key, desc) in m.keymap.hints(m.mode()) {

@@ -22,31 +22,30 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
     render_screen(m, f, areas.body);
     footer::render_status(m, f, areas.status);
     footer::render_keys(m, f, areas.footer);
-    if let Some(form) = &m.form {
-        crate::tui::form::view::render(form, f, popup(areas.body, 76, 30));
-    }
+    render_form(m, f, popup(areas.body, 76, 30));
     if let Some(scroll) = m.help {
         help::render(m, scroll, f, popup(areas.body, 72, 40));
     }
 }
 
 fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
-    if m.screen == Screen::Meeting {
-        return crate::tui::meeting::view::render(m, f, body);
-    }
     match m.screen {
         Screen::Ledger => crate::tui::ledger::view::render(m, f, body),
         Screen::Prep => crate::tui::prep::view::render(m, f, body),
-        Screen::Meeting => placeholder(m, f, body),
+        Screen::Meeting => crate::tui::meeting::view::render(m, f, body),
         Screen::Stats => crate::tui::stats::view::render(m, f, body),
     }
 }
 
-/// A screen that is not built yet says so instead of showing nothing.
-fn placeholder(m: &Model, f: &mut Frame<'_>, body: Rect) {
-    use ratatui::widgets::Paragraph;
-    let text = format!("{}の画面は準備中です。Alt+1 または F9 で台帳に戻れます。", m.screen.title());
-    f.render_widget(Paragraph::new(text).block(crate::tui::glyphs::block().title(m.screen.title())), body);
+/// The form of the screen in front, if one is open.
+fn render_form(m: &Model, f: &mut Frame<'_>, area: Rect) {
+    use crate::tui::form::view::render;
+    match m.screen {
+        Screen::Ledger => m.ledger.form.iter().for_each(|x| render(&x.form, f, area)),
+        Screen::Prep => m.prep.form.iter().for_each(|x| render(&x.form, f, area)),
+        Screen::Meeting => m.meeting.form.iter().for_each(|x| render(&x.form, f, area)),
+        Screen::Stats => {}
+    }
 }
 
 /// A centred box of at most `w`×`h`, never larger than `area`.

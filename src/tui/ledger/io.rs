@@ -1,0 +1,90 @@
+//! The ledger's effects run against the store (the runtime's side of [`super`]).
+
+use chrono::NaiveDate;
+
+use super::{CaseDetail, LedgerData, LedgerEffect, LedgerMsg, SaveCase};
+use crate::domain::{CaseStatus, Id};
+use crate::store::{Store, StoreError};
+
+pub fn effect_name(e: &LedgerEffect) -> &'static str {
+    match e {
+        LedgerEffect::Load { .. } => "load_ledger",
+        LedgerEffect::LoadDetail(_) => "load_detail",
+        LedgerEffect::SaveCase(_) => "save_case",
+        LedgerEffect::CloseCase { .. } => "close_case",
+    }
+}
+
+/// Runs one ledger effect; a failure is told to the screen as [`LedgerMsg::Failed`].
+pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreError> {
+    match e {
+        LedgerEffect::Load { select } => load(store, select).map(|d| LedgerMsg::Loaded(Box::new(d))),
+        LedgerEffect::LoadDetail(id) => load_detail(store, id).map(|d| LedgerMsg::DetailLoaded(Box::new(d))),
+        LedgerEffect::SaveCase(s) => save_case(store, *s),
+        LedgerEffect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
+    }
+}
+
+pub fn load(store: &Store, select: Option<Id>) -> Result<LedgerData, StoreError> {
+    Ok(LedgerData {
+        rows: store.case_rows()?,
+        agencies: store.agencies()?,
+        municipality: store.setting("municipality")?,
+        select,
+    })
+}
+
+fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
+    let case = store.case(id)?;
+    let siblings = match case.household_id {
+        Some(h) => store.cases_in_household(h)?.into_iter().filter(|c| c.id != id).collect(),
+        None => Vec::new(),
+    };
+    let decisions = store.decisions_of_case(id)?;
+    let dates = store.meeting_dates()?;
+    let mut meeting_dates = Vec::new();
+    for d in &decisions {
+        if !meeting_dates.iter().any(|(m, _)| *m == d.meeting_id)
+            && let Some(date) = dates.get(&d.meeting_id).copied()
+        {
+            meeting_dates.push((d.meeting_id, date));
+        }
+    }
+    Ok(CaseDetail {
+        siblings,
+        agencies: store.case_agencies(id)?,
+        decisions,
+        meeting_dates,
+        actions: store.actions_of_case(id)?,
+        sheets: store.sheets_of_case(id)?,
+        sheet_requests: store.sheet_requests_of_case(id)?,
+        case,
+    })
+}
+
+/// Saves a case from a form, creating the named agencies if they are new. Audited.
+pub fn save_case(store: &mut Store, s: SaveCase) -> Result<LedgerMsg, StoreError> {
+    let SaveCase { mut case, affiliation, lead_agency } = s;
+    let new = case.id == 0;
+    let id = store.write(|t| {
+        case.affiliation = affiliation.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
+        case.lead_agency = lead_agency.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
+        t.save_case(&case)
+    })?;
+    tracing::info!(case_id = id, new, "case saved from the tui");
+    let verb = if new { "登録" } else { "更新" };
+    Ok(LedgerMsg::Saved { case_id: id, message: format!("ケース {} を{verb}しました", case.number) })
+}
+
+fn close_case(
+    store: &mut Store,
+    id: Id,
+    status: CaseStatus,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<LedgerMsg, StoreError> {
+    store.write(|t| t.close_case(id, status, on, reason, None))?;
+    let number = store.case(id)?.number;
+    tracing::info!(case_id = id, "case closed from the tui");
+    Ok(LedgerMsg::Saved { case_id: id, message: format!("ケース {number} を{}しました", status.label()) })
+}

@@ -1,0 +1,59 @@
+//! What the app lends each screen's `update`: [`Ctx`], the settings and reference data every
+//! screen may read, and [`Out`], where a screen leaves what only the app can do (the status
+//! line, quitting). A screen's update is `(state, &Ctx, &mut Out, its message) -> its effects`;
+//! it never sees another screen's state.
+
+use chrono::NaiveDate;
+use ratatui::layout::Rect;
+
+use crate::domain::{Agency, Config, Id};
+
+/// Read-only context of one update.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub today: NaiveDate,
+    /// 関係機関, loaded with the ledger.
+    pub agencies: &'a [Agency],
+    /// The body area the screen draws in (its lists' page size follows from it).
+    pub body: Rect,
+}
+
+impl Ctx<'_> {
+    pub fn agency_name(&self, id: Option<Id>) -> &str {
+        agency_name(self.agencies, id)
+    }
+}
+
+/// The name of agency `id` in `agencies` ("" when unknown or None).
+pub fn agency_name(agencies: &[Agency], id: Option<Id>) -> &str {
+    id.and_then(|i| agencies.iter().find(|a| a.id == i)).map(|a| a.name.as_str()).unwrap_or("")
+}
+
+/// The status line's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// What a screen asks of the app besides its own effects.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Out {
+    pub status: Option<Status>,
+    pub quit: bool,
+}
+
+impl Out {
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status { text: text.into(), error: false });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status { text: text.into(), error: true });
+    }
+
+    pub fn quit(&mut self) {
+        self.quit = true;
+    }
+}
