@@ -12,7 +12,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use shinko::demo::{self, Scale};
-use shinko::domain::{Config, Id, ItemState, Track, conduct};
+use shinko::domain::meeting::live;
+use shinko::domain::{Config, Id, ItemState, Track};
 use shinko::store::Store;
 use shinko::tui::keymap::Keymap;
 use shinko::tui::meeting::io as meeting_io;
@@ -66,7 +67,7 @@ fn key_to_frame_160x45(b: divan::Bencher) {
     m.screen = Screen::Meeting;
     let data = meeting_io::load(&s, f.meeting, None).unwrap();
     m.meeting.opened = true;
-    m.meeting.phase = conduct::Phase::Agenda;
+    m.meeting.phase = live::Phase::Agenda;
     m.meeting.data = Some(data);
     let first = m.meeting.data.as_ref().unwrap().items[0].item.id;
     m.meeting.data.as_mut().unwrap().meeting.current_item = Some(first);

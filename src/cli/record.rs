@@ -7,7 +7,7 @@ use color_eyre::eyre::{Result, bail, eyre};
 use serde::Serialize;
 
 use super::{Ctx, ListFormat};
-use crate::domain::conduct::{self, DeepForm};
+use crate::domain::meeting::live::{self, DeepForm};
 use crate::domain::{ActionStatus, AgendaItem, Attendance, AttendanceStatus, Id, ItemState, wareki};
 use crate::store::Store;
 
@@ -149,7 +149,7 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
         }
         RecordCmd::Accept(a) => {
             let item = item_of(&store, meeting, &a.case)?;
-            let next = conduct::next_pending(&store.agenda(meeting)?, Some(item.id));
+            let next = live::next_pending(&store.agenda(meeting)?, Some(item.id));
             let d = store.accept_item(&ctx.config, item.id, next)?;
             let review = d.next_review.map(wareki::format_short).unwrap_or_else(|| "-".into());
             outln!("ケース {} を事務局案どおり承認しました（{}、次回確認 {review}）", a.case, d.kind.label());
@@ -158,7 +158,7 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
         RecordCmd::Defer(a) => {
             let mut item = item_of(&store, meeting, &a.case)?;
             item.defer();
-            let next = conduct::next_pending(&store.agenda(meeting)?, Some(item.id));
+            let next = live::next_pending(&store.agenda(meeting)?, Some(item.id));
             store.update_item(&item, next)?;
             outln!("ケース {} を次回へ延期しました", a.case);
         }
@@ -249,14 +249,14 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     if let Some(r) = a.rank {
         // A rank change moves the proposed review date with it, unless one is given.
         if a.next_review.is_none() {
-            f.next_review = conduct::proposed_next_review(&ctx.config, &case, &r, on).format("%Y/%m/%d").to_string();
+            f.next_review = live::proposed_next_review(&ctx.config, &case, &r, on).format("%Y/%m/%d").to_string();
         }
         f.rank = r;
     }
     set(&mut f.next_review, a.next_review);
     f.actions = a.actions.join("\n");
     let rec = f.check(&ctx.config, &case).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
-    let next = conduct::next_pending(&store.agenda(a.meeting)?, Some(item.id));
+    let next = live::next_pending(&store.agenda(a.meeting)?, Some(item.id));
     let d = store.record_item(item.id, &rec, next)?;
     outln!("ケース {} の協議結果を記録しました（{}、役割分担 {} 件）", a.case, d.kind.label(), rec.actions.len());
     Ok(())
@@ -332,7 +332,7 @@ fn status(store: &Store, meeting: Id, format: ListFormat) -> Result<()> {
                     row.case,
                     i.track.label(),
                     i.state.label(),
-                    conduct::clock_text(i.elapsed_secs),
+                    live::clock_text(i.elapsed_secs),
                     decision.unwrap_or("")
                 );
             }

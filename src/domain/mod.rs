@@ -8,7 +8,6 @@ pub mod agency;
 pub mod agenda;
 pub mod calendar;
 pub mod case;
-pub mod conduct;
 pub mod config;
 pub mod mask;
 pub mod meeting;

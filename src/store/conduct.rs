@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::lease_lock::Probe;
 use super::{Result, Store, StoreError, Tx};
-use crate::domain::conduct::{self, DeepRecord, DraftKey, Move};
+use crate::domain::meeting::live::{self, DeepRecord, DraftKey, Move};
 use crate::domain::{
     Action, ActionStatus, AgendaItem, Attendance, Config, Decision, Id, ItemState, Meeting, MeetingStatus,
 };
@@ -301,7 +301,7 @@ impl Store {
     }
 
     /// 事務局案どおり: records the quick item's decision and moves on to `next`.
-    /// The decision is made ([`conduct::accept_as_proposed`]) from the item and case as read
+    /// The decision is made ([`live::accept_as_proposed`]) from the item and case as read
     /// inside the write transaction, so it follows the ledger as it is, not as it was.
     pub fn accept_item(&mut self, config: &Config, item_id: Id, next: Option<Id>) -> Result<Decision> {
         let today = self.today();
@@ -310,7 +310,7 @@ impl Store {
             t.running_meeting(item.meeting_id)?;
             let case = t.case(item.case_id)?;
             let on = crate::domain::meeting::item_date(&item, &t.read().sessions(item.meeting_id)?, today);
-            let d = conduct::accept_as_proposed(item.meeting_id, &item, &case, config, on);
+            let d = live::accept_as_proposed(item.meeting_id, &item, &case, config, on);
             item.state = ItemState::Done;
             t.save_decision(&d)?;
             t.save_agenda_item(&item)?;
@@ -330,7 +330,7 @@ impl Store {
         self.write(|t| {
             t.running_meeting(meeting_id)?;
             let lead = rec.new_lead.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
-            let d = conduct::decision_from_record(meeting_id, &item, &case, rec, lead);
+            let d = live::decision_from_record(meeting_id, &item, &case, rec, lead);
             let old: Vec<Id> = {
                 let mut st = t.tx.prepare("SELECT id FROM actions WHERE meeting_id = ?1 AND case_id = ?2")?;
                 st.query_map([meeting_id, case.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
@@ -424,7 +424,7 @@ impl Store {
                                 ),
                             ));
                         }
-                        let (after, closing) = conduct::apply_decision(&case, d, *on);
+                        let (after, closing) = live::apply_decision(&case, d, *on);
                         t.save_case(&after)?;
                         sum.updated += 1;
                         if let Some((status, reason)) = closing {
@@ -459,7 +459,7 @@ impl Store {
 mod tests {
     use super::*;
     use crate::demo::{self, Scale};
-    use crate::domain::conduct::DeepForm;
+    use crate::domain::meeting::live::DeepForm;
     use crate::domain::{CaseStatus, DecisionKind, Track};
 
     fn today() -> NaiveDate {

@@ -12,6 +12,7 @@ pub mod glyphs;
 pub mod keymap;
 pub mod layout;
 pub mod ledger;
+pub mod lines;
 pub mod meeting;
 pub mod model;
 pub mod msg;

@@ -1,6 +1,7 @@
 //! The detail pane of the selected case: its fields, siblings, decisions, open actions and
 //! the latest assessment sheets per institution.
 
+use crate::tui::lines::{SheetDetail, heading, kv, merged_sheets};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
@@ -28,14 +29,6 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
         .scroll((s.detail_scroll, 0))
         .block(crate::tui::glyphs::block().title(title).border_style(border));
     f.render_widget(p, area);
-}
-
-fn heading(text: &str) -> Line<'static> {
-    Line::from(Span::raw(format!("[{text}]")).bold().cyan())
-}
-
-fn kv(k: &str, v: String) -> Line<'static> {
-    Line::from(vec![Span::raw(format!("{k}: ")).dark_gray(), Span::raw(v)])
 }
 
 /// The pane's text (tests read it too).
@@ -116,61 +109,8 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
         ]));
     }
 
-    out.extend(merged_sheet_lines(m, d));
-    out
-}
-
-/// The merged sheet (高浜町 practice): each institution's latest sheet with the change since
-/// its previous period, then the sheets asked for that have not come back.
-pub(crate) fn merged_sheet_lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
+    out.push(heading("アセスメントシート（機関ごとの最新・前回からの変化）"));
     let merged = sheet_merge::merge(d.case.id, &d.sheets, &d.sheet_requests);
-    let label = |k: &String| {
-        m.config.sheet_items.iter().find(|i| &i.key == k).map(|i| i.label.clone()).unwrap_or_else(|| k.clone())
-    };
-    let mut out = vec![heading("アセスメントシート（機関ごとの最新・前回からの変化）")];
-    if merged.is_empty() {
-        out.push(Line::from("  なし").dark_gray());
-    }
-    for col in &merged.columns {
-        let sh = &col.latest;
-        let scale = sh.safety_scale.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-        let mut line = vec![Span::raw(format!(
-            "  {} {} スケール{scale}",
-            wareki::format_short(sh.period),
-            m.agency_name(Some(col.agency_id))
-        ))];
-        if let (Some(change), Some(before)) = (col.scale_change(), col.previous.as_ref().and_then(|p| p.safety_scale)) {
-            let text = format!("（前回{before} {change:+}）");
-            line.push(if change < 0 { Span::raw(text).red().bold() } else { Span::raw(text).dark_gray() });
-        }
-        out.push(Line::from(line));
-        if !col.newly_ticked.is_empty() {
-            let names: Vec<String> = col.newly_ticked.iter().map(label).collect();
-            out.push(Line::from(Span::raw(format!("    新たに該当: {}", names.join("、"))).red()));
-        }
-        let still: Vec<String> = sh.checks.iter().filter(|k| !col.newly_ticked.contains(k)).map(label).collect();
-        if !still.is_empty() {
-            out.push(Line::from(format!("    引き続き該当: {}", still.join("、"))));
-        }
-        if !col.cleared.is_empty() {
-            let names: Vec<String> = col.cleared.iter().map(label).collect();
-            out.push(Line::from(format!("    該当しなくなった: {}", names.join("、"))).dark_gray());
-        }
-        for item in &m.config.sheet_items {
-            if let Some(text) = sh.notes.get(&item.key) {
-                out.push(Line::from(format!("    {}: {}", item.label, text.replace('\n', " "))).dark_gray());
-            }
-        }
-    }
-    for miss in &merged.missing {
-        out.push(Line::from(
-            Span::raw(format!(
-                "  未提出: {} {}",
-                m.agency_name(Some(miss.agency_id)),
-                wareki::format_short(miss.period)
-            ))
-            .yellow(),
-        ));
-    }
+    out.extend(merged_sheets(&merged, &m.config, &m.agencies, SheetDetail::Full, &|t| t.to_string()));
     out
 }

@@ -2,7 +2,7 @@
 //! of an earlier action. What is typed in them is kept as a draft on every change.
 
 use super::{MeetingData, MeetingEffect};
-use crate::domain::conduct::{DeepForm, DraftKey};
+use crate::domain::meeting::live::{DeepForm, DraftKey};
 use crate::domain::{Action, ActionStatus, Attendance, AttendanceStatus, Case, Config, DecisionKind, Id, wareki};
 use crate::tui::form::{Field, Form, date_text};
 

@@ -7,7 +7,7 @@ use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use super::{self as meeting, AttendanceRow, ItemView, MeetingData, MeetingEffect, MeetingMsg, ReviewRow};
-use crate::domain::conduct::{ActionLine, DraftKey};
+use crate::domain::meeting::live::{ActionLine, DraftKey};
 use crate::domain::sheet_merge;
 use crate::domain::{DecisionKind, Id, MeetingStatus};
 use crate::store::{Store, StoreError};

@@ -14,7 +14,7 @@ use super::confirm::Confirmable;
 use super::form::FormReply;
 use super::keymap::{Command, Mode};
 use super::screen::{Ctx, Out};
-use crate::domain::conduct::{self, ActionLine, DeepForm, DeepRecord, DraftKey, Move, Phase};
+use crate::domain::meeting::live::{self, ActionLine, DeepForm, DeepRecord, DraftKey, Move, Phase};
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{
     Action, ActionStatus, Agency, AgendaItem, Attendance, AttendanceStatus, Case, Config, Decision, Id, ItemState,
@@ -486,7 +486,7 @@ fn on_screen_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Opti
                 s.row = 0;
             }
             if to == Phase::Agenda && s.current().is_none() {
-                let next = conduct::next_pending(&s.items(), None);
+                let next = live::next_pending(&s.items(), None);
                 if let Some(d) = &mut s.data {
                     d.meeting.current_item = next;
                 }
@@ -548,7 +548,7 @@ fn on_attendance_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect
         Command::PrevValue | Command::NextValue | Command::MeetingAccept => {
             rec.status = match action {
                 Command::MeetingAccept => AttendanceStatus::Present,
-                a => conduct::cycle_attendance(row.record.as_ref().map(|r| r.status), a == Command::NextValue),
+                a => live::cycle_attendance(row.record.as_ref().map(|r| r.status), a == Command::NextValue),
             };
             if rec.status != AttendanceStatus::InfoSent {
                 rec.info_received_on = None;
@@ -577,7 +577,7 @@ fn on_review_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect> {
     let a = &row.action;
     match action {
         Command::PrevValue | Command::NextValue => {
-            let status = conduct::cycle_action_status(a.status, action == Command::NextValue);
+            let status = live::cycle_action_status(a.status, action == Command::NextValue);
             vec![MeetingEffect::Review { meeting_id, action_id: a.id, status, note: a.review_note.clone() }]
         }
         Command::MeetingAccept => {
@@ -629,8 +629,8 @@ fn on_agenda_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Comm
             let Some(iv) = s.current() else { return vec![] };
             if iv.item.track == Track::Quick && iv.item.state == ItemState::Pending {
                 let on = item_date(d, &iv.item, cx.today);
-                let decision = conduct::accept_as_proposed(meeting_id, &iv.item, &iv.case, cx.config, on);
-                let next = conduct::next_pending(&items, Some(iv.item.id));
+                let decision = live::accept_as_proposed(meeting_id, &iv.item, &iv.case, cx.config, on);
+                let next = live::next_pending(&items, Some(iv.item.id));
                 let mut effects = save_elapsed(s);
                 let config = Box::new(cx.config.clone());
                 effects.push(MeetingEffect::Accept { item_id: iv.item.id, preview: Box::new(decision), next, config });
@@ -658,7 +658,7 @@ fn on_agenda_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Comm
                 }
                 Command::MeetingDefer => {
                     item.defer();
-                    (conduct::next_pending(&items, Some(item.id)), format!("ケース {number} を次回へ延期しました"))
+                    (live::next_pending(&items, Some(item.id)), format!("ケース {number} を次回へ延期しました"))
                 }
                 _ => {
                     item.revisit();
@@ -687,7 +687,7 @@ fn on_agenda_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Comm
             let urgency =
                 |i: &AgendaItem| cases.iter().find(|c| c.0 == i.id).map(|c| (c.1 * 10 + c.2) as i64).unwrap_or(0);
             let cur = d.meeting.current_item;
-            let moves = conduct::replan(&items, &d.sessions, session.id, cur, &cx.config.budget, now, urgency);
+            let moves = live::replan(&items, &d.sessions, session.id, cur, &cx.config.budget, now, urgency);
             if moves.is_empty() {
                 out.info("再計画の必要はありません（または移せる重点協議がありません）");
                 return vec![];
@@ -777,7 +777,7 @@ fn after_form_change(
         match e {
             MeetingEffect::Record { item_id, record, .. } => {
                 all.extend(save_elapsed(s));
-                let next = conduct::next_pending(&items, Some(item_id));
+                let next = live::next_pending(&items, Some(item_id));
                 all.push(MeetingEffect::Record { item_id, record, next });
             }
             other => all.push(other),
@@ -799,7 +799,7 @@ fn follow_rank_with_review(s: &mut MeetingState, cx: &Ctx<'_>, before: Option<&(
     let Some(d) = &s.data else { return };
     let Some(iv) = d.items.iter().find(|i| i.item.id == *item_id) else { return };
     let on = item_date(d, &iv.item, cx.today);
-    let text = |rank: &str| conduct::proposed_next_review(cx.config, case, rank, on).format("%Y/%m/%d").to_string();
+    let text = |rank: &str| live::proposed_next_review(cx.config, case, rank, on).format("%Y/%m/%d").to_string();
     if old.next_review.trim() != text(&old.rank) {
         return;
     }

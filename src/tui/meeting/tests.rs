@@ -201,7 +201,7 @@ fn a_deep_item_is_recorded_in_its_form_and_every_change_is_saved_as_typed() {
     let on = item_date(m.meeting.data.as_ref().unwrap(), &iv.item, today());
     let review_for = |m: &Model| {
         let rank = m.meeting.form.as_ref().unwrap().form.get(MeetingField::Rank);
-        conduct::proposed_next_review(&m.config, &iv.case, &rank, on).format("%Y/%m/%d").to_string()
+        live::proposed_next_review(&m.config, &iv.case, &rank, on).format("%Y/%m/%d").to_string()
     };
     assert_eq!(proposed, review_for(&m), "the form opens with the rank's proposal");
     pump(&mut s, &mut m, key(KeyCode::Tab));

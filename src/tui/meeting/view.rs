@@ -3,14 +3,15 @@
 //! merged sheets and history). In presentation mode names are initials and the fields the
 //! configuration marks private are hidden.
 
+use crate::tui::lines::{SheetDetail, heading, merged_sheets};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::domain::conduct::{self, Phase};
 use crate::domain::mask::Masker;
+use crate::domain::meeting::live::{self, Phase};
 use crate::domain::{Id, ItemState, MeetingStatus, Track, wareki};
 use crate::tui::glyphs;
 use crate::tui::meeting::{ItemView, MeetingData, MeetingState, shown_name};
@@ -83,14 +84,13 @@ fn timer_line(m: &Model, d: &MeetingData) -> Line<'static> {
     let Some(session) = s.session() else { return Line::from(spans) };
     let items: Vec<_> = d.items.iter().map(|i| i.item.clone()).collect();
     let now = s.now.unwrap_or(session.start);
-    let clock = conduct::session_clock(session, &items, &m.config.budget, now);
+    let clock = live::session_clock(session, &items, &m.config.budget, now);
     if let Some(iv) = s.current() {
-        let budget = conduct::item_budget_secs(iv.item.track, &m.config.budget);
-        let text =
-            format!("{} 議題 {}/{} ", g.bar, conduct::clock_text(iv.item.elapsed_secs), conduct::clock_text(budget));
+        let budget = live::item_budget_secs(iv.item.track, &m.config.budget);
+        let text = format!("{} 議題 {}/{} ", g.bar, live::clock_text(iv.item.elapsed_secs), live::clock_text(budget));
         spans.push(if iv.item.elapsed_secs > budget { Span::raw(text).red().bold() } else { Span::raw(text) });
     }
-    spans.push(Span::raw(format!("{} {} {} ", g.bar, session.label, conduct::clock_text(clock.spent_secs))));
+    spans.push(Span::raw(format!("{} {} {} ", g.bar, session.label, live::clock_text(clock.spent_secs))));
     spans.push(Span::raw(format!(
         "{} 終了見込 {}（予定 {}） ",
         g.bar,
@@ -245,10 +245,6 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     );
 }
 
-fn heading(text: &str) -> Line<'static> {
-    Line::from(Span::raw(format!("[{text}]")).bold().cyan())
-}
-
 /// The current item's text (tests read it too).
 pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let present = m.meeting.present;
@@ -342,40 +338,7 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     }
 
     out.push(heading("アセスメントシート"));
-    if iv.merged.is_empty() {
-        out.push(Line::from("  なし").dark_gray());
-    }
-    let label = |k: &str| {
-        m.config.sheet_items.iter().find(|i| i.key == k).map(|i| i.label.clone()).unwrap_or_else(|| k.to_string())
-    };
-    for col in &iv.merged.columns {
-        let scale = match (col.previous.as_ref().and_then(|p| p.safety_scale), col.latest.safety_scale) {
-            (Some(b), Some(n)) if b != n => format!("{b}{}{n}", glyphs::get().arrow),
-            (_, Some(n)) => n.to_string(),
-            _ => "-".into(),
-        };
-        let drop = col.scale_change().is_some_and(|x| x < 0);
-        let line = format!(
-            "  {} {} スケール{scale}",
-            wareki::format_short(col.latest.period),
-            m.agency_name(Some(col.agency_id))
-        );
-        out.push(if drop { Line::from(line).red() } else { Line::from(line) });
-        if !col.newly_ticked.is_empty() {
-            let ticks: Vec<String> = col.newly_ticked.iter().map(|k| label(k)).collect();
-            out.push(Line::from(format!("    新たに該当: {}", ticks.join("、"))).yellow());
-        }
-    }
-    for miss in &iv.merged.missing {
-        out.push(
-            Line::from(format!(
-                "  未提出: {} {}",
-                m.agency_name(Some(miss.agency_id)),
-                wareki::format_short(miss.period)
-            ))
-            .red(),
-        );
-    }
+    out.extend(merged_sheets(&iv.merged, &m.config, &m.agencies, SheetDetail::Brief, &mask));
 
     out.push(heading(&format!("これまでの協議 {}件", iv.history.len())));
     for h in iv.history.iter().rev().take(3) {

@@ -1,6 +1,7 @@
 //! 会議準備: the meeting, the plan per session, both tracks side by side and the selected
 //! case's reasons, 事務局案, questions and merged sheets.
 
+use crate::tui::lines::{SheetDetail, heading, kv, merged_sheets};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
@@ -131,14 +132,6 @@ fn render_track(m: &Model, d: &PrepData, c: Column, f: &mut Frame<'_>, area: Rec
     f.render_widget(Paragraph::new(lines).block(crate::tui::glyphs::block().title(title).border_style(border)), area);
 }
 
-fn heading(text: &str) -> Line<'static> {
-    Line::from(Span::raw(format!("[{text}]")).bold().cyan())
-}
-
-fn kv(k: &str, v: String) -> Line<'static> {
-    Line::from(vec![Span::raw(format!("{k}: ")).dark_gray(), Span::raw(v)])
-}
-
 fn render_detail(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
     let item = m.prep.selected_item();
     let case = item.and_then(|i| d.case(i.case_id));
@@ -181,39 +174,8 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
         }
     }
     out.push(heading("アセスメントシート"));
-    let merged = merged.filter(|s| !s.is_empty());
-    let Some(ms) = merged else {
-        out.push(Line::from("シートはありません").dark_gray());
-        return out;
-    };
-    let label = |k: &str| {
-        m.config.sheet_items.iter().find(|i| i.key == k).map(|i| i.label.clone()).unwrap_or_else(|| k.to_string())
-    };
-    for col in &ms.columns {
-        let scale = match (col.previous.as_ref().and_then(|p| p.safety_scale), col.latest.safety_scale) {
-            (Some(b), Some(n)) => format!("尺度 {b}{}{n}", crate::tui::glyphs::get().arrow),
-            (None, Some(n)) => format!("尺度 {n}"),
-            _ => "尺度 -".into(),
-        };
-        let drop = col.scale_change().is_some_and(|x| x < 0);
-        let mut spans = vec![
-            Span::raw(format!("{} ", m.agency_name(Some(col.agency_id)))),
-            Span::raw(format!("{} ", col.latest.period.format("%Y-%m"))).dark_gray(),
-        ];
-        spans.push(if drop { Span::raw(scale).red().bold() } else { Span::raw(scale) });
-        out.push(Line::from(spans));
-        for k in &col.newly_ticked {
-            out.push(Line::from(Span::raw(format!("  新たに該当: {}", label(k))).red()));
-        }
-        if let Some(w) = col.latest.notes.get("worries") {
-            out.push(Line::from(format!("  気になること: {w}")));
-        }
-    }
-    for miss in &ms.missing {
-        out.push(Line::from(
-            Span::raw(format!("未提出: {}（{}）", m.agency_name(Some(miss.agency_id)), miss.period.format("%Y-%m")))
-                .yellow(),
-        ));
+    if let Some(ms) = merged {
+        out.extend(merged_sheets(&ms, &m.config, &m.agencies, SheetDetail::Full, &|t| t.to_string()));
     }
     out
 }

@@ -1,5 +1,7 @@
 //! 会議: progress-management meetings, their sessions, agenda, attendance and decisions.
 
+pub mod live;
+
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 

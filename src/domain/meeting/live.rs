@@ -6,8 +6,8 @@
 use chrono::{Duration, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use super::config::Budget;
-use super::{
+use crate::domain::config::Budget;
+use crate::domain::{
     ActionStatus, AgendaItem, AttendanceStatus, Case, Config, Decision, DecisionKind, Id, ItemState, Session, Track,
     wareki,
 };
@@ -354,7 +354,7 @@ pub fn decision_from_record(
 
 /// What closing the meeting does to one case: the case with rank, 援助方針, review dates and
 /// lead updated, and the closing (終結/移管 with reason) if the meeting decided one.
-pub fn apply_decision(case: &Case, d: &Decision, on: NaiveDate) -> (Case, Option<(super::CaseStatus, String)>) {
+pub fn apply_decision(case: &Case, d: &Decision, on: NaiveDate) -> (Case, Option<(crate::domain::CaseStatus, String)>) {
     let mut c = case.clone();
     if !d.rank_after.is_empty() {
         c.rank = d.rank_after.clone();
@@ -370,8 +370,8 @@ pub fn apply_decision(case: &Case, d: &Decision, on: NaiveDate) -> (Case, Option
         c.lead_agency = d.new_lead_agency;
     }
     let closing = match d.kind {
-        DecisionKind::Close => Some((super::CaseStatus::Closed, d.reason.clone())),
-        DecisionKind::Transfer => Some((super::CaseStatus::Transferred, d.reason.clone())),
+        DecisionKind::Close => Some((crate::domain::CaseStatus::Closed, d.reason.clone())),
+        DecisionKind::Transfer => Some((crate::domain::CaseStatus::Transferred, d.reason.clone())),
         _ => None,
     };
     (c, closing)

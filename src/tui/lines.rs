@@ -1,0 +1,140 @@
+//! Text the screens' views share: headings, key–value lines, and the one rendering of the merged
+//! assessment sheets (高浜町 practice) that the ledger detail, the preparation screen and the
+//! meeting screen all show.
+
+use ratatui::style::Stylize;
+use ratatui::text::{Line, Span};
+
+use crate::domain::sheet_merge::MergedSheets;
+use crate::domain::{Agency, Config, wareki};
+
+pub fn heading(text: &str) -> Line<'static> {
+    Line::from(Span::raw(format!("[{text}]")).bold().cyan())
+}
+
+pub fn kv(k: &str, v: String) -> Line<'static> {
+    Line::from(vec![Span::raw(format!("{k}: ")).dark_gray(), Span::raw(v)])
+}
+
+/// How much of each institution's sheet the merged view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetDetail {
+    /// Scale, new, continuing and cleared ticks, and the written notes (ledger, preparation).
+    Full,
+    /// Scale and new ticks only (the projected meeting screen).
+    Brief,
+}
+
+/// Each institution's latest sheet with the change since its previous period, then the sheets
+/// asked for that have not come back. Free text passes through `mask` (presentation mode).
+pub fn merged_sheets(
+    ms: &MergedSheets,
+    config: &Config,
+    agencies: &[Agency],
+    detail: SheetDetail,
+    mask: &dyn Fn(&str) -> String,
+) -> Vec<Line<'static>> {
+    let name = |id| crate::tui::screen::agency_name(agencies, Some(id)).to_string();
+    let label = |k: &String| {
+        config.sheet_items.iter().find(|i| &i.key == k).map(|i| i.label.clone()).unwrap_or_else(|| k.clone())
+    };
+    let labels = |keys: &mut dyn Iterator<Item = &String>| keys.map(label).collect::<Vec<_>>().join("、");
+    let mut out = Vec::new();
+    if ms.is_empty() {
+        out.push(Line::from("  なし").dark_gray());
+    }
+    for col in &ms.columns {
+        let sh = &col.latest;
+        let scale = sh.safety_scale.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+        let mut line =
+            vec![Span::raw(format!("  {} {} スケール{scale}", wareki::format_short(sh.period), name(col.agency_id)))];
+        if let (Some(change), Some(before)) = (col.scale_change(), col.previous.as_ref().and_then(|p| p.safety_scale)) {
+            let text = format!("（前回{before} {change:+}）");
+            line.push(if change < 0 { Span::raw(text).red().bold() } else { Span::raw(text).dark_gray() });
+        }
+        out.push(Line::from(line));
+        if !col.newly_ticked.is_empty() {
+            out.push(Line::from(Span::raw(format!("    新たに該当: {}", labels(&mut col.newly_ticked.iter()))).red()));
+        }
+        if detail == SheetDetail::Brief {
+            continue;
+        }
+        let mut still = sh.checks.iter().filter(|k| !col.newly_ticked.contains(k)).peekable();
+        if still.peek().is_some() {
+            out.push(Line::from(format!("    引き続き該当: {}", labels(&mut still))));
+        }
+        if !col.cleared.is_empty() {
+            out.push(Line::from(format!("    該当しなくなった: {}", labels(&mut col.cleared.iter()))).dark_gray());
+        }
+        for item in &config.sheet_items {
+            if let Some(text) = sh.notes.get(&item.key) {
+                out.push(Line::from(format!("    {}: {}", item.label, mask(&text.replace('\n', " ")))).dark_gray());
+            }
+        }
+    }
+    for miss in &ms.missing {
+        let text = format!("  未提出: {} {}", name(miss.agency_id), wareki::format_short(miss.period));
+        out.push(Line::from(Span::raw(text).yellow()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::sheet_merge::merge;
+    use crate::domain::{AgencyKind, AssessmentSheet};
+
+    fn sheet(id: i64, period: NaiveDate, scale: u8, checks: &[&str], worries: &str) -> AssessmentSheet {
+        AssessmentSheet {
+            id,
+            case_id: 1,
+            agency_id: 7,
+            period,
+            written_on: None,
+            checks: checks.iter().map(|c| c.to_string()).collect(),
+            notes: BTreeMap::from([("worries".to_string(), worries.to_string())]),
+            safety_scale: Some(scale),
+            writer: String::new(),
+            source: String::new(),
+        }
+    }
+
+    fn text(lines: &[Line<'static>]) -> Vec<String> {
+        lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn every_screen_reads_the_same_merged_sheet_lines() {
+        let d = |m| NaiveDate::from_ymd_opt(2026, m, 30).unwrap();
+        let sheets = [
+            sheet(1, d(6), 7, &["absence"], "夏休み明け"),
+            sheet(2, d(9), 3, &["absence", "fear"], "太郎は帰宅を嫌がる"),
+        ];
+        let ms = merge(1, &sheets, &[(1, 7, d(9)), (1, 8, d(9))]);
+        let agencies = [Agency {
+            id: 7,
+            code: "ES01".into(),
+            name: "東小学校".into(),
+            kind: AgencyKind::PrimarySchool,
+            contact: String::new(),
+        }];
+        let config = Config::default();
+        let full = text(&merged_sheets(&ms, &config, &agencies, SheetDetail::Full, &|t| t.to_string()));
+        let brief = text(&merged_sheets(&ms, &config, &agencies, SheetDetail::Brief, &|t| t.replace("太郎", "〇〇")));
+        assert!(full[0].contains("東小学校 スケール3（前回7 -4）"), "{full:?}");
+        assert_eq!(full[0], brief[0], "one scale line on every screen");
+        assert!(full.iter().any(|l| l.contains("新たに該当: 保護者を怖がる・帰宅を嫌がる")), "{full:?}");
+        assert!(full.iter().any(|l| l.contains("引き続き該当: 欠席・遅刻・早退が目立つ")), "{full:?}");
+        assert!(full.iter().any(|l| l.contains("気になること: 太郎は帰宅を嫌がる")), "{full:?}");
+        assert!(
+            !brief.iter().any(|l| l.contains("太郎") || l.contains("引き続き")),
+            "brief leaves notes out: {brief:?}"
+        );
+        assert!(full.last().unwrap().starts_with("  未提出: "), "the institution that sent nothing: {full:?}");
+    }
+}
