@@ -601,3 +601,6 @@ fn on_paste(s: &mut LedgerState, cx: &Ctx<'_>, text: &str) -> Vec<LedgerEffect> 
     let rows = table_rows(s, cx);
     on_query_changed(s, cx, rows)
 }
+
+#[cfg(test)]
+mod update_tests;

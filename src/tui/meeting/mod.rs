@@ -829,3 +829,6 @@ pub fn noted(message: impl Into<String>) -> MeetingMsg {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod update_tests;

@@ -780,3 +780,6 @@ mod tests {
         insta::assert_snapshot!(buffer_text(draw(&m).backend().buffer()));
     }
 }
+
+#[cfg(test)]
+mod update_tests;

@@ -152,6 +152,25 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_load_is_told_and_the_year_shown_stays() {
+        use crate::tui::screen_tests::{ctx, run};
+        let config = Config::default();
+        let cx = ctx(&config, &[]);
+        let mut st = StatsState::default();
+        let effects = st.enter(today());
+        assert_eq!(effects, vec![StatsEffect::Load { fiscal_year: 2026, today: today() }]);
+        let (effects, out) = run(&mut st, &cx, StatsMsg::Failed("集計できません".into()), update);
+        assert!(effects.is_empty() && st.data.is_none());
+        assert!(out.status.is_some_and(|s| s.error && s.text == "集計できません"));
+        let (effects, _) = run(&mut st, &cx, StatsMsg::Key(Some(Command::PrevYear)), update);
+        assert_eq!(
+            effects,
+            vec![StatsEffect::Load { fiscal_year: 2025, today: today() }],
+            "the user can try another year"
+        );
+    }
+
+    #[test]
     fn stats_screen_80x24() {
         let (_s, m) = stats_screen(80, 24);
         insta::assert_snapshot!(screen(&m));

@@ -1,0 +1,84 @@
+//! The meeting screen's pure update: state in, one message, assert state and effects. The
+//! meeting data comes from the demo once; after that no store is involved.
+
+use super::*;
+use crate::store::Store;
+use crate::tui::screen_tests::{any_key, ctx, run, today, town, typed};
+
+/// The demo's next meeting started, on the agenda, at its first quick item.
+fn running() -> (MeetingState, Config, Vec<Agency>, Store) {
+    let (mut store, sum, agencies) = town();
+    store.start_meeting(sum.next_meeting).unwrap();
+    let mut data = io::load(&store, sum.next_meeting, None).unwrap();
+    let quick = data.items.iter().find(|i| i.item.track == Track::Quick).map(|i| i.item.id);
+    data.meeting.current_item = quick;
+    let config = Config::default();
+    let mut s = MeetingState::default();
+    run(&mut s, &ctx(&config, &agencies), MeetingMsg::Loaded(Some(Box::new(data))), update);
+    assert_eq!(s.phase, Phase::Agenda, "a current item opens the agenda");
+    (s, config, agencies, store)
+}
+
+fn key(a: Command) -> MeetingMsg {
+    MeetingMsg::Key(Some(a), any_key())
+}
+
+#[test]
+fn an_accept_shows_at_once_and_a_refusal_reads_back_what_is_stored() {
+    let (mut s, config, agencies, store) = running();
+    let cx = ctx(&config, &agencies);
+    let item = s.current().unwrap().item.id;
+    let (effects, _) = run(&mut s, &cx, key(Command::MeetingAccept), update);
+    assert!(effects.iter().any(|e| matches!(e, MeetingEffect::Accept { item_id, .. } if *item_id == item)));
+    let shown = |s: &MeetingState| s.data.as_ref().unwrap().items.iter().find(|i| i.item.id == item).cloned().unwrap();
+    assert_eq!(shown(&s).item.state, ItemState::Done, "fast typing acts on the new state");
+    assert_ne!(s.current().map(|i| i.item.id), Some(item), "moved on");
+    // The store refuses: the screen asks for what is really stored ...
+    let (effects, out) = run(&mut s, &cx, MeetingMsg::Failed("この会議は終了しています".into()), update);
+    let id = s.data.as_ref().unwrap().meeting.id;
+    assert_eq!(effects, vec![MeetingEffect::Load { id: Some(id), today: today(), take_lease: false }]);
+    assert!(out.status.is_some_and(|st| st.error));
+    // ... and shows it.
+    let stored = io::load(&store, id, None).unwrap();
+    run(&mut s, &cx, MeetingMsg::Loaded(Some(Box::new(stored))), update);
+    assert_eq!(shown(&s).item.state, ItemState::Pending);
+    assert!(shown(&s).decision.is_none());
+}
+
+#[test]
+fn typing_in_the_deep_form_saves_a_draft_on_every_change_and_esc_keeps_it() {
+    let (mut s, config, agencies, _store) = running();
+    let cx = ctx(&config, &agencies);
+    run(&mut s, &cx, key(Command::MeetingEdit), update);
+    assert!(matches!(s.form.as_ref().unwrap().kind, MeetingFormKind::Item { .. }));
+    let (effects, _) = run(&mut s, &cx, MeetingMsg::Key(None, typed('欠')), update);
+    let [MeetingEffect::Draft { key: DraftKey::Item(_), body, .. }] = &effects[..] else { panic!("{effects:?}") };
+    assert!(body.contains('欠'));
+    let (effects, _) = run(&mut s, &cx, key(Command::NextField), update);
+    assert!(effects.is_empty(), "moving between fields changes nothing to save");
+    run(&mut s, &cx, key(Command::Cancel), update);
+    let (_, out) = run(&mut s, &cx, key(Command::Cancel), update);
+    assert!(s.form.is_none());
+    assert!(out.status.is_some_and(|st| st.text.contains("下書き")), "the draft is kept and the user told so");
+}
+
+#[test]
+fn the_heartbeat_goes_out_every_beat_and_only_while_running() {
+    let (mut s, config, agencies, _store) = running();
+    let cx = ctx(&config, &agencies);
+    let t0 = today().and_hms_opt(9, 0, 0).unwrap();
+    let mut beats = 0;
+    for i in 0..=(2 * BEAT_SECS) {
+        let (effects, _) = run(&mut s, &cx, MeetingMsg::Tick(t0 + chrono::Duration::seconds(i)), update);
+        beats += effects.iter().filter(|e| matches!(e, MeetingEffect::Heartbeat { .. })).count();
+    }
+    assert_eq!(beats, 2);
+    s.data.as_mut().unwrap().read_only = Some("別の shinko が進行中です".into());
+    let later = t0 + chrono::Duration::seconds(10 * BEAT_SECS);
+    for i in 0..=BEAT_SECS {
+        let (effects, _) = run(&mut s, &cx, MeetingMsg::Tick(later + chrono::Duration::seconds(i)), update);
+        assert!(effects.is_empty(), "a read-only window never beats");
+    }
+    let (effects, out) = run(&mut s, &cx, key(Command::MeetingAccept), update);
+    assert!(effects.is_empty() && out.status.is_some_and(|st| st.text.contains("別の shinko")));
+}
