@@ -8,17 +8,16 @@ pub mod io;
 pub mod view;
 
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::Input;
-use tui_input::backend::crossterm::EventHandler;
 
-use super::form::FormReply;
 use super::keymap::{Command, Mode};
 use super::layout;
 use super::screen::{Ctx, Out};
 use crate::domain::{Action, Agency, AssessmentSheet, Case, CaseStatus, Config, Decision, Id, Registration, search};
 use crate::store::{CaseFilter, CaseRow};
 pub use case_form::{CaseField, CaseForm, CaseFormKind};
+pub use update::{areas, update};
 
 /// What the ledger screen is told: keys (already named by the keymap), mouse, paste, and the
 /// answers of its effects.
@@ -438,169 +437,6 @@ fn on_mouse(s: &mut LedgerState, m: &MouseEvent, areas: &layout::LedgerAreas, ro
     after_move(s, before)
 }
 
-impl LedgerState {
-    /// The key mode in effect on this screen.
-    pub fn mode(&self) -> Mode {
-        if let Some(f) = &self.form {
-            return f.form.mode();
-        }
-        match self.focus {
-            LedgerFocus::Table => Mode::Ledger,
-            LedgerFocus::Search => Mode::Search,
-            LedgerFocus::Filter => Mode::Filter,
-            LedgerFocus::Detail => Mode::Detail,
-        }
-    }
-}
-
-/// The table and detail areas in `body` for the current focus.
-pub fn areas(s: &LedgerState, body: ratatui::layout::Rect) -> layout::LedgerAreas {
-    layout::ledger(body, s.focus == LedgerFocus::Detail)
-}
-
-/// Rows the table shows in `body`.
-fn table_rows(s: &LedgerState, cx: &Ctx<'_>) -> usize {
-    layout::table_rows(areas(s, cx.body).table)
-}
-
-/// The ledger's pure update: its state and message in, its effects out.
-pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) -> Vec<LedgerEffect> {
-    let rows = table_rows(s, cx);
-    match msg {
-        LedgerMsg::Key(action, k) => on_key(s, cx, out, action, k),
-        LedgerMsg::Mouse(_) if s.form.is_some() => vec![],
-        LedgerMsg::Mouse(me) => {
-            let a = areas(s, cx.body);
-            on_mouse(s, &me, &a, rows)
-        }
-        LedgerMsg::Paste(text) => on_paste(s, cx, &text),
-        LedgerMsg::Resized => {
-            s.scroll_to_selection(rows);
-            vec![]
-        }
-        LedgerMsg::Loaded(data) => {
-            s.rows = data.rows;
-            s.loaded = true;
-            s.refilter(cx.config, cx.today);
-            if let Some(id) = data.select {
-                s.show_case(id, cx.config, cx.today);
-            }
-            s.select(s.selected, rows);
-            s.selected_id().map(LedgerEffect::LoadDetail).into_iter().collect()
-        }
-        LedgerMsg::DetailLoaded(d) => {
-            // A late answer for a case no longer selected is dropped.
-            if s.selected_id() == Some(d.case.id) {
-                s.detail = Some(*d);
-            }
-            vec![]
-        }
-        LedgerMsg::Saved { case_id, message } => {
-            s.form = None;
-            out.info(message);
-            s.detail = None;
-            vec![LedgerEffect::Load { select: Some(case_id) }]
-        }
-        LedgerMsg::Failed(text) => {
-            match &mut s.form {
-                Some(f) => f.form.refuse(text),
-                None => out.error(text),
-            }
-            vec![]
-        }
-    }
-}
-
-fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command>, k: KeyEvent) -> Vec<LedgerEffect> {
-    if let Some(f) = &mut s.form {
-        return match f.form.on_key(action, k) {
-            FormReply::Stay => vec![],
-            FormReply::Chose(key) => {
-                f.on_chose(key, cx.config);
-                vec![]
-            }
-            FormReply::Cancel => {
-                s.form = None;
-                out.info("入力を取り消しました");
-                vec![]
-            }
-            FormReply::Submit => match f.submit(cx.config, cx.today) {
-                Ok(effect) => vec![effect],
-                Err(e) => {
-                    f.form.refuse(e);
-                    vec![]
-                }
-            },
-        };
-    }
-    let rows = table_rows(s, cx);
-    // Case-level actions work from the table and the detail alike.
-    match action {
-        Some(Command::Quit) if s.mode() == Mode::Ledger => {
-            if !s.search.value().is_empty() {
-                // Esc first clears a search, so one stray Esc does not leave the app.
-                s.search.reset();
-                return on_query_changed(s, cx, rows);
-            }
-            out.quit();
-            return vec![];
-        }
-        Some(Command::NewCase) => {
-            let blank = Case::blank(cx.today);
-            s.form = Some(CaseForm::for_case(CaseFormKind::New, &blank, cx.agencies, cx.config));
-            return vec![];
-        }
-        Some(Command::EditCase) => {
-            match s.detail.as_ref().filter(|d| Some(d.case.id) == s.selected_id()) {
-                Some(d) => {
-                    let c = d.case.clone();
-                    s.form =
-                        Some(CaseForm::for_case(CaseFormKind::Edit(Box::new(c.clone())), &c, cx.agencies, cx.config));
-                }
-                None => out.error("編集するケースを選んでください"),
-            }
-            return vec![];
-        }
-        Some(Command::CloseCase) => {
-            match s.selected_row() {
-                Some(r) if r.status == CaseStatus::Open => {
-                    s.form = Some(CaseForm::for_close(r.id, &r.number, cx.today))
-                }
-                Some(r) => out.error(format!("ケース {} は既に{}しています", r.number, r.status.label())),
-                None => out.error("終結するケースを選んでください"),
-            }
-            return vec![];
-        }
-        _ => {}
-    }
-    match s.focus {
-        LedgerFocus::Table => action.and_then(|a| on_table_action(s, a, cx, rows)).unwrap_or_default(),
-        LedgerFocus::Detail => action.and_then(|a| on_detail_action(s, a)).unwrap_or_default(),
-        LedgerFocus::Filter => action.map(|a| on_filter_action(s, a, cx, rows)).unwrap_or_default(),
-        LedgerFocus::Search => {
-            if let Some(e) = action.and_then(|a| on_search_action(s, a, cx, rows)) {
-                return e;
-            }
-            let before = s.search.value().to_string();
-            s.search.handle_event(&Event::Key(k));
-            if s.search.value() != before { on_query_changed(s, cx, rows) } else { vec![] }
-        }
-    }
-}
-
-/// Pasted text goes into the open form, else into the search.
-fn on_paste(s: &mut LedgerState, cx: &Ctx<'_>, text: &str) -> Vec<LedgerEffect> {
-    if let Some(f) = &mut s.form {
-        f.form.paste(text);
-        return vec![];
-    }
-    s.focus = LedgerFocus::Search;
-    let line = text.lines().next().unwrap_or("");
-    let v = format!("{}{}", s.search.value(), line);
-    s.search = Input::new(v);
-    let rows = table_rows(s, cx);
-    on_query_changed(s, cx, rows)
-}
-
+mod update;
 #[cfg(test)]
 mod update_tests;
