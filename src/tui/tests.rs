@@ -365,7 +365,9 @@ fn edit_and_close_a_case() {
 fn help_lists_every_bound_action() {
     let (mut s, mut m) = demo_at(80, 24);
     pump(&mut s, &mut m, key(KeyCode::Char('?')));
-    assert_eq!(m.help, Some(0));
+    let lines = super::view::help_lines(&m.keymap);
+    let at = |m: &Model| lines[usize::from(m.help.unwrap())].to_string();
+    assert_eq!(at(&m), format!("[{}]", super::keymap::Mode::Ledger.label()), "help opens at the screen's keys");
     let text: String = super::view::help_lines(&m.keymap).iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n");
     for mode in super::keymap::Mode::ALL {
         for (a, keys) in m.keymap.bindings(mode) {
@@ -376,7 +378,41 @@ fn help_lists_every_bound_action() {
     pump(&mut s, &mut m, key(KeyCode::Esc));
     assert_eq!(m.help, None);
     pump(&mut s, &mut m, key(KeyCode::F(1)));
+    assert!(m.help.is_some());
+    pump(&mut s, &mut m, key(KeyCode::Home));
     assert_eq!(m.help, Some(0));
+    pump(&mut s, &mut m, key(KeyCode::PageDown));
+    let page = m.help.unwrap();
+    assert!(page > 10, "PageDown moves a page: {page}");
+    pump(&mut s, &mut m, key(KeyCode::End));
+    let end = m.help.unwrap();
+    pump(&mut s, &mut m, key(KeyCode::Down));
+    assert_eq!(m.help, Some(end), "End is the last page");
+    pump(&mut s, &mut m, key(KeyCode::PageUp));
+    assert_eq!(m.help, Some(end - page));
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    // From the meeting screen, help opens at the meeting's keys.
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    pump(&mut s, &mut m, key(KeyCode::F(1)));
+    assert_eq!(at(&m), format!("[{}]", super::keymap::Mode::Meeting.label()));
+}
+
+#[test]
+fn every_footer_shows_help_and_the_meeting_footer_its_close_key() {
+    for (w, h) in [(80, 24), (100, 30), (160, 45)] {
+        let (mut s, mut m) = demo_at(w, h);
+        for n in ['1', '2', '3', '4'] {
+            pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char(n), KeyModifiers::ALT)));
+            m.status = None;
+            let text = screen(&m);
+            let rows: Vec<&str> = text.lines().collect();
+            let keys = rows[rows.len() - 2..].join("\n");
+            assert!(keys.contains("ヘルプ"), "{w}x{h} Alt+{n}: {keys}");
+            if n == '3' && w >= 100 {
+                assert!(keys.contains("F12 会議を終了") && keys.contains("q 終了"), "{w}x{h}: {keys}");
+            }
+        }
+    }
 }
 
 #[test]

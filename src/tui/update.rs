@@ -127,15 +127,25 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
             return vec![Effect::Quit];
         }
         Some(Command::Help) if m.help.is_none() => {
-            m.help = Some(0);
+            // Help opens at the keys of what is in front (its form, or the screen).
+            let page = super::view::help_area(super::layout::frame(m.size).body).height.saturating_sub(2);
+            let max = super::view::help_max_scroll(&m.keymap, page.max(1));
+            m.help = Some(super::view::help_section(&m.keymap, mode).min(max));
             return vec![];
         }
         _ => {}
     }
     if let Some(scroll) = &mut m.help {
+        // The box less its border: one page.
+        let page = super::view::help_area(super::layout::frame(m.size).body).height.saturating_sub(2).max(1);
+        let max = super::view::help_max_scroll(&m.keymap, page);
         match action {
             Some(Command::Up) => *scroll = scroll.saturating_sub(1),
-            Some(Command::Down) => *scroll = scroll.saturating_add(1),
+            Some(Command::Down) => *scroll = (*scroll + 1).min(max),
+            Some(Command::PageUp) => *scroll = scroll.saturating_sub(page),
+            Some(Command::PageDown) => *scroll = (*scroll + page).min(max),
+            Some(Command::First) => *scroll = 0,
+            Some(Command::Last) => *scroll = max,
             Some(Command::Back | Command::Help) => m.help = None,
             _ => {}
         }

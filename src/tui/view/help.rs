@@ -32,6 +32,23 @@ pub fn lines(km: &Keymap) -> Vec<Line<'static>> {
     out
 }
 
+/// The line where `mode`'s section starts, so help opens at the keys of the screen in front.
+pub fn section_start(km: &Keymap, mode: Mode) -> u16 {
+    let title = format!("[{}]", mode.label());
+    let at = lines(km).iter().position(|l| l.to_string() == title).unwrap_or(0);
+    u16::try_from(at).unwrap_or(0)
+}
+
+/// The last scroll position that still fills the box (`rows` lines tall).
+pub fn max_scroll(km: &Keymap, rows: u16) -> u16 {
+    u16::try_from(lines(km).len()).unwrap_or(u16::MAX).saturating_sub(rows)
+}
+
+/// The help box in the body.
+pub fn area(body: Rect) -> Rect {
+    super::popup(body, 72, 40)
+}
+
 pub fn render(m: &Model, scroll: u16, f: &mut Frame<'_>, area: Rect) {
     f.render_widget(Clear, area);
     let block = crate::tui::glyphs::block().title(" キー操作の一覧（Esc で閉じる） ");

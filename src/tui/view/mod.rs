@@ -5,7 +5,7 @@ mod header;
 mod help;
 
 pub use crate::tui::prep::view::detail_lines as prep_detail_lines;
-pub use help::lines as help_lines;
+pub use help::{area as help_area, lines as help_lines, max_scroll as help_max_scroll, section_start as help_section};
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -24,7 +24,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
     footer::render_keys(m, f, areas.footer);
     render_form(m, f, popup(areas.body, 76, 30));
     if let Some(scroll) = m.help {
-        help::render(m, scroll, f, popup(areas.body, 72, 40));
+        help::render(m, scroll, f, help::area(areas.body));
     }
 }
 
