@@ -254,6 +254,7 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
         f.rank = r;
     }
     set(&mut f.next_review, a.next_review);
+    f.propose_review_when_continuing(&ctx.config, &case, on);
     f.actions = a.actions.join("\n");
     let rec = f.check(&ctx.config, &case).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
     let next = live::next_pending(&store.agenda(a.meeting)?, Some(item.id));

@@ -224,18 +224,19 @@ fn date_text(d: Option<NaiveDate>) -> String {
 const ACTION_SEPARATORS: [char; 3] = ['／', '/', '|'];
 
 impl DeepForm {
-    /// Starts from what is known: the 事務局案, else the case as it stands.
+    /// Starts from the 事務局案: what accepting it as proposed would record (one rule with
+    /// [`accept_as_proposed`]), so a closing draft opens as 終結 with its reason.
     pub fn from_item(item: &AgendaItem, case: &Case, config: &Config, on: NaiveDate) -> DeepForm {
-        let d = &item.draft;
-        let rank = d.rank.clone().filter(|r| !r.is_empty()).unwrap_or_else(|| case.rank.clone());
-        let next = d.next_review.unwrap_or_else(|| proposed_next_review(config, case, &rank, on));
-        DeepForm {
-            summary: d.summary.clone(),
-            kind: DecisionKind::Continue.label().into(),
-            policy: if d.policy.trim().is_empty() { case.support_policy.clone() } else { d.policy.clone() },
-            next_review: date_text(Some(next)),
-            rank,
-            ..DeepForm::default()
+        let proposed = accept_as_proposed(item.meeting_id, item, case, config, on);
+        DeepForm::from_decision(&proposed, &[], None)
+    }
+
+    /// A decision that continues support needs a next review: when none is set (the form
+    /// started from a closing draft), the rank's proposal is put in.
+    pub fn propose_review_when_continuing(&mut self, config: &Config, case: &Case, on: NaiveDate) {
+        let ends = [DecisionKind::Close, DecisionKind::Transfer].iter().any(|k| k.label() == self.kind.trim());
+        if !ends && self.next_review.trim().is_empty() {
+            self.next_review = date_text(Some(proposed_next_review(config, case, &self.rank, on)));
         }
     }
 
@@ -614,6 +615,14 @@ mod tests {
         i.draft.close_reason = Some("3か月安定".into());
         let dec = accept_as_proposed(9, &i, &c, &cfg, d(2026, 9, 22));
         assert_eq!((dec.kind, dec.reason.as_str(), dec.next_review), (DecisionKind::Close, "3か月安定", None));
+        // The deep form starts from the same proposal, not from 継続.
+        let mut f = DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22));
+        assert_eq!((f.kind.as_str(), f.reason.as_str(), f.next_review.as_str()), ("終結", "3か月安定", ""));
+        assert_eq!(f.check(&cfg, &c).unwrap().kind, DecisionKind::Close, "Enter+F10 records what the draft says");
+        // Turned back to 継続, it gets the rank's review date again.
+        f.kind = DecisionKind::Continue.label().into();
+        f.propose_review_when_continuing(&cfg, &c, d(2026, 9, 22));
+        assert_eq!(f.next_review, date_text(Some(proposed_next_review(&cfg, &c, &f.rank, d(2026, 9, 22)))));
     }
 
     #[test]

@@ -521,6 +521,10 @@ fn on_form_key(
     let Some(f) = &mut s.form else { return vec![] };
     let before = s.data.as_ref().and_then(|d| f.draft(d.meeting.id));
     let effects = match f.form.on_key(action, k) {
+        FormReply::Chose(MeetingField::Decision) => {
+            follow_decision_with_review(s, cx);
+            vec![]
+        }
         FormReply::Stay | FormReply::Chose(_) => vec![],
         FormReply::Cancel => {
             s.form = None;
@@ -573,6 +577,18 @@ fn after_form_change(
     }
     apply_locally(s, &all);
     all
+}
+
+/// A decision turned to a continuing one gets the rank's next review when it has none.
+fn follow_decision_with_review(s: &mut MeetingState, cx: &Ctx<'_>) {
+    let (Some(d), Some(f)) = (&s.data, &s.form) else { return };
+    let MeetingFormKind::Item { item_id, case, .. } = &f.kind else { return };
+    let Some(iv) = d.items.iter().find(|i| i.item.id == *item_id) else { return };
+    let mut deep = f.deep();
+    deep.propose_review_when_continuing(cx.config, case, item_date(d, &iv.item, cx.today));
+    if let Some(f) = &mut s.form {
+        f.form.set_text(MeetingField::NextReview, &deep.next_review);
+    }
 }
 
 /// A changed rank moves the proposed next review with it, unless the date was edited by hand.

@@ -82,3 +82,25 @@ fn the_heartbeat_goes_out_every_beat_and_only_while_running() {
     let (effects, out) = run(&mut s, &cx, key(Command::MeetingAccept), update);
     assert!(effects.is_empty() && out.status.is_some_and(|st| st.text.contains("別の shinko")));
 }
+
+#[test]
+fn a_closing_draft_opens_as_closing_and_turned_back_to_continue_gets_a_review() {
+    let (mut s, config, agencies, _store) = running();
+    let cx = ctx(&config, &agencies);
+    let d = s.data.as_mut().unwrap();
+    let closing = d.items.iter().find(|i| i.item.draft.close_reason.is_some()).map(|i| i.item.clone());
+    let item = closing.expect("the demo proposes closing some cases");
+    d.meeting.current_item = Some(item.id);
+    run(&mut s, &cx, key(Command::MeetingEdit), update);
+    let f = &s.form.as_ref().unwrap().form;
+    assert_eq!(f.get(MeetingField::Decision), "終結", "the form says what the 事務局案 says");
+    assert_eq!(Some(f.get(MeetingField::Reason)), item.draft.close_reason);
+    assert_eq!(f.get(MeetingField::NextReview), "", "a closed case has no next review");
+    for _ in 0..2 {
+        run(&mut s, &cx, key(Command::NextField), update);
+    }
+    run(&mut s, &cx, key(Command::PrevValue), update);
+    let f = &s.form.as_ref().unwrap().form;
+    assert_eq!(f.get(MeetingField::Decision), "継続");
+    assert!(f.date(MeetingField::NextReview, "次回確認日").unwrap().is_some(), "continuing needs a review date");
+}
