@@ -134,6 +134,50 @@ pub fn accept_as_proposed(meeting_id: Id, item: &AgendaItem, case: &Case, config
     }
 }
 
+/// What accepting an item as proposed changes beyond "continue as before": the facilitator sees
+/// it beside the item before pressing Enter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProposedChange {
+    /// The draft proposes closing the case.
+    Closes,
+    /// The draft changes the rank (to this code).
+    Rank(String),
+    /// The draft sets a next review by hand instead of the rank's interval.
+    Review(NaiveDate),
+}
+
+impl ProposedChange {
+    /// One character for the agenda list.
+    pub fn mark(&self) -> &'static str {
+        match self {
+            ProposedChange::Closes => "終",
+            ProposedChange::Rank(_) => "変",
+            ProposedChange::Review(_) => "日",
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            ProposedChange::Closes => "承認すると終結します".into(),
+            ProposedChange::Rank(r) => format!("承認するとランクが {r} になります"),
+            ProposedChange::Review(d) => format!("承認すると次回確認日は {d} です（ランクの間隔ではありません）"),
+        }
+    }
+}
+
+/// The most telling change accepting `item` as proposed on `on` makes to `case` (closing
+/// first); a review date is only a change when it is not what the rank's interval gives.
+pub fn proposed_change(item: &AgendaItem, case: &Case, config: &Config, on: NaiveDate) -> Option<ProposedChange> {
+    let d = &item.draft;
+    if d.close_reason.as_ref().is_some_and(|r| !r.trim().is_empty()) {
+        return Some(ProposedChange::Closes);
+    }
+    if let Some(r) = d.rank.as_ref().filter(|r| !r.is_empty() && **r != case.rank) {
+        return Some(ProposedChange::Rank(r.clone()));
+    }
+    d.next_review.filter(|n| *n != proposed_next_review(config, case, &case.rank, on)).map(ProposedChange::Review)
+}
+
 /// What a saved draft (typing not yet recorded, kept through a crash) belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DraftKey {
@@ -615,6 +659,13 @@ mod tests {
         i.draft.close_reason = Some("3か月安定".into());
         let dec = accept_as_proposed(9, &i, &c, &cfg, d(2026, 9, 22));
         assert_eq!((dec.kind, dec.reason.as_str(), dec.next_review), (DecisionKind::Close, "3か月安定", None));
+        assert_eq!(proposed_change(&i, &c, &cfg, d(2026, 9, 22)), Some(ProposedChange::Closes));
+        let mut plain = i.clone();
+        plain.draft.close_reason = None;
+        plain.draft.next_review = Some(proposed_next_review(&cfg, &c, &c.rank, d(2026, 9, 22)));
+        assert_eq!(proposed_change(&plain, &c, &cfg, d(2026, 9, 22)), None, "the rank's own date is no change");
+        plain.draft.next_review = Some(d(2026, 10, 1));
+        assert_eq!(proposed_change(&plain, &c, &cfg, d(2026, 9, 22)), Some(ProposedChange::Review(d(2026, 10, 1))));
         // The deep form starts from the same proposal, not from 継続.
         let mut f = DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22));
         assert_eq!((f.kind.as_str(), f.reason.as_str(), f.next_review.as_str()), ("終結", "3か月安定", ""));

@@ -225,8 +225,13 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
             ItemState::Pending => "  ",
         };
         let track = if iv.item.track == Track::Deep { "重" } else { "一" };
+        // A quick item still to accept says what Enter would change (終結, ランク, 次回日).
+        let change = (iv.item.track == Track::Quick && iv.item.state == ItemState::Pending)
+            .then(|| live::proposed_change(&iv.item, &iv.case, &m.config, super::item_date(d, &iv.item, m.today)))
+            .flatten();
+        let mark = change.as_ref().map(|c| c.mark()).unwrap_or("  ");
         let name = shown_name(present, &iv.case.name, &iv.case.kana, &iv.case.number);
-        let line = Line::from(format!("{state}{track} {} {name}", iv.case.number));
+        let line = Line::from(format!("{state}{track}{mark} {} {name}", iv.case.number));
         rows.push(match iv.item.state {
             ItemState::Done => line.dark_gray(),
             ItemState::Deferred => line.yellow(),
@@ -288,6 +293,13 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
 
     let dr = &iv.item.draft;
     out.push(heading("事務局案"));
+    if iv.item.track == Track::Quick
+        && iv.item.state == ItemState::Pending
+        && let Some(d) = m.meeting.data.as_ref()
+        && let Some(change) = live::proposed_change(&iv.item, c, &m.config, super::item_date(d, &iv.item, m.today))
+    {
+        out.push(Line::from(Span::raw(format!("  Enter: {}", change.describe())).yellow().bold()));
+    }
     if !dr.summary.is_empty() {
         out.push(Line::from(format!("  状況: {}", mask(&dr.summary))));
     }
