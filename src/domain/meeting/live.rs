@@ -178,6 +178,40 @@ pub fn proposed_change(item: &AgendaItem, case: &Case, config: &Config, on: Naiv
     d.next_review.filter(|n| *n != proposed_next_review(config, case, &case.rank, on)).map(ProposedChange::Review)
 }
 
+/// What closing the meeting will write into the ledger, told before the second F12.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClosePreview {
+    /// Cases closed or transferred.
+    pub ending: usize,
+    pub rank_changes: usize,
+    /// Cases getting a next review date.
+    pub reviews: usize,
+    /// 役割分担 recorded in this meeting.
+    pub actions: usize,
+    /// Items not discussed (deferred to the next meeting).
+    pub deferred: usize,
+}
+
+impl ClosePreview {
+    pub fn of(decisions: &[&Decision], actions: usize, pending: usize) -> ClosePreview {
+        let ends = |d: &&&Decision| matches!(d.kind, DecisionKind::Close | DecisionKind::Transfer);
+        ClosePreview {
+            ending: decisions.iter().filter(ends).count(),
+            rank_changes: decisions.iter().filter(|d| d.rank_after != d.rank_before).count(),
+            reviews: decisions.iter().filter(|d| d.next_review.is_some()).count(),
+            actions,
+            deferred: pending,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        format!(
+            "終結・移管 {}件、ランク変更 {}件、次回確認日 {}件、役割分担 {}件、次回へ延期 {}件",
+            self.ending, self.rank_changes, self.reviews, self.actions, self.deferred
+        )
+    }
+}
+
 /// What a saved draft (typing not yet recorded, kept through a crash) belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DraftKey {

@@ -306,7 +306,11 @@ fn closing_takes_two_presses_and_writes_the_ledger() {
     let iv = current(&m);
     pump(&mut s, &mut m, key(KeyCode::Enter));
     pump(&mut s, &mut m, key(KeyCode::F(12)));
-    assert!(m.status.as_ref().unwrap().text.contains("もう一度 F12 で確定"));
+    let told = m.status.as_ref().unwrap().text.clone();
+    assert!(told.starts_with("もう一度 F12 で確定"), "the instruction comes first, where 80 columns show it: {told}");
+    let pending = m.meeting.data.as_ref().unwrap().items.len() - 1;
+    let one_review = iv.item.draft.close_reason.is_none() as usize;
+    assert!(told.contains(&format!("次回確認日 {one_review}件")) && told.contains(&format!("次回へ延期 {pending}件")), "{told}");
     assert_eq!(s.meeting(id).unwrap().status, MeetingStatus::InProgress);
     pump(&mut s, &mut m, key(KeyCode::F(12)));
     assert_eq!(s.meeting(id).unwrap().status, MeetingStatus::Closed);

@@ -294,14 +294,14 @@ fn on_screen_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Opti
             effects
         }
         Command::MeetingClose => {
+            let d = s.data.as_ref();
+            let decisions: Vec<&crate::domain::Decision> =
+                d.map(|d| d.items.iter().filter_map(|i| i.decision.as_ref()).collect()).unwrap_or_default();
+            let actions = d.map(|d| d.items.iter().map(|i| i.actions.len()).sum()).unwrap_or(0);
             let pending = s.items().iter().filter(|i| i.state == ItemState::Pending).count();
+            let preview = live::ClosePreview::of(&decisions, actions, pending);
             s.confirm.arm(Confirmable::CloseMeeting);
-            let rest = if pending > 0 {
-                format!("未協議の {pending} 件は次回へ延期されます。")
-            } else {
-                String::new()
-            };
-            out.error(format!("会議を終了して台帳に反映します。{rest}もう一度 F12 で確定"));
+            out.error(format!("もう一度 F12 で確定: 会議を終了して台帳に反映します（{}）", preview.describe()));
             vec![]
         }
         _ => match s.phase {
