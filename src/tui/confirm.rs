@@ -11,6 +11,8 @@ pub enum Confirmable {
     CloseMeeting,
     /// Rebuild the agenda (locked items stay).
     RebuildAgenda,
+    /// F6: move the deep items that no longer fit to later sessions.
+    Replan,
 }
 
 /// The one armed action of a screen, if any.
@@ -24,6 +26,12 @@ impl Confirm {
     /// the key before armed it.
     pub fn confirms(&mut self, what: Confirmable) -> bool {
         self.armed.take() == Some(what)
+    }
+
+    /// Called once for every key on a screen that arms more than one action: disarms, and
+    /// tells which action this key may confirm.
+    pub fn take(&mut self) -> Option<Confirmable> {
+        self.armed.take()
     }
 
     /// Waits for the same key again.

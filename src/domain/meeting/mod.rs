@@ -117,6 +117,15 @@ impl Session {
     pub fn budget_minutes(&self) -> i64 {
         (self.end - self.start).num_minutes()
     }
+
+    /// The time projections count from at `now`: the clock on the session's own day, its start
+    /// on any other (rehearsing the agenda days before must not show an overrun).
+    pub fn clock_time(&self, now: Option<chrono::NaiveDateTime>) -> NaiveTime {
+        match now {
+            Some(t) if t.date() == self.date => t.time(),
+            _ => self.start,
+        }
+    }
 }
 
 /// 一括確認 (quick) or 重点協議 (deep).

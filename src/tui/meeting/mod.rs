@@ -7,7 +7,7 @@ pub mod forms;
 pub mod io;
 pub mod view;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::crossterm::event::KeyEvent;
 
 use super::confirm::Confirmable;
@@ -171,8 +171,8 @@ pub struct MeetingState {
     pub locked: bool,
     pub idle_secs: i64,
     pub last_tick: Option<NaiveDateTime>,
-    /// Time of day of the last tick (the timers' "now").
-    pub now: Option<NaiveTime>,
+    /// The last tick (the timers' "now").
+    pub now: Option<NaiveDateTime>,
     pub since_beat: i64,
     /// F12 pressed once waits for the second.
     pub confirm: super::confirm::Confirm,

@@ -310,7 +310,10 @@ fn closing_takes_two_presses_and_writes_the_ledger() {
     assert!(told.starts_with("もう一度 F12 で確定"), "the instruction comes first, where 80 columns show it: {told}");
     let pending = m.meeting.data.as_ref().unwrap().items.len() - 1;
     let one_review = iv.item.draft.close_reason.is_none() as usize;
-    assert!(told.contains(&format!("次回確認日 {one_review}件")) && told.contains(&format!("次回へ延期 {pending}件")), "{told}");
+    assert!(
+        told.contains(&format!("次回確認日 {one_review}件")) && told.contains(&format!("次回へ延期 {pending}件")),
+        "{told}"
+    );
     assert_eq!(s.meeting(id).unwrap().status, MeetingStatus::InProgress);
     pump(&mut s, &mut m, key(KeyCode::F(12)));
     assert_eq!(s.meeting(id).unwrap().status, MeetingStatus::Closed);
@@ -368,6 +371,10 @@ fn an_overrunning_session_warns_and_is_replanned() {
     let text = screen(&m);
     assert!(text.contains("分超過の見込み"), "{text}");
     let before: Vec<_> = s.agenda(m.meeting.data.as_ref().unwrap().meeting.id).unwrap();
+    // The first F6 says what would move and moves nothing.
+    pump(&mut s, &mut m, key(KeyCode::F(6)));
+    assert!(m.status.as_ref().unwrap().text.starts_with("もう一度 F6 で確定"), "{:?}", m.status);
+    assert_eq!(s.agenda(m.meeting.data.as_ref().unwrap().meeting.id).unwrap(), before);
     pump(&mut s, &mut m, key(KeyCode::F(6)));
     let after: Vec<_> = s.agenda(m.meeting.data.as_ref().unwrap().meeting.id).unwrap();
     let moved: Vec<_> =
@@ -377,6 +384,24 @@ fn an_overrunning_session_warns_and_is_replanned() {
     assert!(moved.iter().any(|i| i.track == Track::Deep));
     assert!(moved.iter().all(|i| !i.locked && i.state == ItemState::Pending));
     assert!(m.status.as_ref().unwrap().text.contains("次の部会・日程へ移しました"));
+}
+
+#[test]
+fn rehearsing_days_before_counts_from_the_session_start() {
+    let (mut s, mut m, _) = on_agenda(160, 45);
+    let session = m.meeting.session().unwrap().clone();
+    // The afternoon before the meeting day: the clock must not say the morning has overrun.
+    let rehearsal = (session.date - chrono::Duration::days(1)).and_time(session.end) + chrono::Duration::hours(3);
+    pump(&mut s, &mut m, Msg::Tick(rehearsal));
+    assert_eq!(session.clock_time(m.meeting.now), session.start);
+    let items: Vec<_> = m.meeting.data.as_ref().unwrap().items.iter().map(|i| i.item.clone()).collect();
+    let from_start = live::session_clock(&session, &items, &m.config.budget, session.start).projected_end;
+    let text = screen(&m);
+    assert!(text.contains(&format!("終了見込 {}", from_start.format("%H:%M"))), "{text}");
+    // On the day, the real time counts.
+    let on_the_day = session.date.and_time(session.start) + chrono::Duration::minutes(30);
+    pump(&mut s, &mut m, Msg::Tick(on_the_day));
+    assert_eq!(session.clock_time(m.meeting.now), on_the_day.time());
 }
 
 #[test]

@@ -116,7 +116,7 @@ fn row_count(s: &MeetingState) -> usize {
 fn on_tick(s: &mut MeetingState, cx: &Ctx<'_>, now: NaiveDateTime) -> Vec<MeetingEffect> {
     let delta = s.last_tick.map(|t| (now - t).num_seconds().clamp(0, 5)).unwrap_or(0);
     s.last_tick = Some(now);
-    s.now = Some(now.time());
+    s.now = Some(now);
     s.idle_secs += delta;
     let limit = i64::from(cx.config.confidentiality.idle_lock_minutes) * 60;
     if limit > 0 && s.idle_secs >= limit {
@@ -224,7 +224,9 @@ fn apply_locally(s: &mut MeetingState, effects: &[MeetingEffect]) {
 
 fn on_screen_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command>) -> Vec<MeetingEffect> {
     let Some(action) = action else { return vec![] };
-    let close = s.confirm.confirms(Confirmable::CloseMeeting);
+    let armed = s.confirm.take();
+    let close = armed == Some(Confirmable::CloseMeeting);
+    let replan = armed == Some(Confirmable::Replan);
     match action {
         Command::Quit => {
             out.quit();
@@ -307,7 +309,7 @@ fn on_screen_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Opti
         _ => match s.phase {
             Phase::Attendance => on_attendance_key(s, action),
             Phase::ActionReview => on_review_key(s, action),
-            Phase::Agenda => on_agenda_key(s, cx, out, action),
+            Phase::Agenda => on_agenda_key(s, cx, out, action, replan),
         },
     }
 }
@@ -392,7 +394,13 @@ fn on_review_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect> {
     }
 }
 
-fn on_agenda_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Command) -> Vec<MeetingEffect> {
+fn on_agenda_key(
+    s: &mut MeetingState,
+    cx: &Ctx<'_>,
+    out: &mut Out,
+    action: Command,
+    replan_confirmed: bool,
+) -> Vec<MeetingEffect> {
     let Some(d) = &s.data else { return vec![] };
     let meeting_id = d.meeting.id;
     let items = s.items();
@@ -463,7 +471,7 @@ fn on_agenda_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Comm
         }
         Command::MeetingReplan => {
             let Some(session) = s.session() else { return vec![] };
-            let now = s.now.unwrap_or(session.start);
+            let now = session.clock_time(s.now);
             let cases: Vec<(Id, usize, usize)> = d
                 .items
                 .iter()
@@ -482,6 +490,21 @@ fn on_agenda_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Comm
             let moves = live::replan(&items, &d.sessions, session.id, cur, &cx.config.budget, now, urgency);
             if moves.is_empty() {
                 out.info("再計画の必要はありません（または移せる重点協議がありません）");
+                return vec![];
+            }
+            if !replan_confirmed {
+                // Say what would move before moving it: a stray F6 must not empty a session.
+                let numbers: Vec<&str> = moves
+                    .iter()
+                    .filter_map(|mv| d.items.iter().find(|i| i.item.id == mv.item_id))
+                    .map(|i| i.case.number.as_str())
+                    .collect();
+                s.confirm.arm(Confirmable::Replan);
+                out.error(format!(
+                    "もう一度 F6 で確定: 重点協議 {} 件を次の日程へ移します（{}）",
+                    moves.len(),
+                    numbers.join("、")
+                ));
                 return vec![];
             }
             vec![MeetingEffect::Replan { meeting_id, moves }]

@@ -83,7 +83,7 @@ fn timer_line(m: &Model, d: &MeetingData) -> Line<'static> {
     let mut spans = vec![Span::raw(format!(" 済 {done}/{} ", d.items.len()))];
     let Some(session) = s.session() else { return Line::from(spans) };
     let items: Vec<_> = d.items.iter().map(|i| i.item.clone()).collect();
-    let now = s.now.unwrap_or(session.start);
+    let now = session.clock_time(s.now);
     let clock = live::session_clock(session, &items, &m.config.budget, now);
     if let Some(iv) = s.current() {
         let budget = live::item_budget_secs(iv.item.track, &m.config.budget);
