@@ -149,7 +149,7 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
         }
         RecordCmd::Accept(a) => {
             let item = item_of(&store, meeting, &a.case)?;
-            let next = live::next_pending(&store.agenda(meeting)?, Some(item.id));
+            let next = live::walk_on(&store.agenda(meeting)?, item.id);
             let d = store.accept_item(&ctx.config, item.id, next)?;
             let review = d.next_review.map(wareki::format_short).unwrap_or_else(|| "-".into());
             outln!("ケース {} を事務局案どおり承認しました（{}、次回確認 {review}）", a.case, d.kind.label());
@@ -158,7 +158,7 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
         RecordCmd::Defer(a) => {
             let mut item = item_of(&store, meeting, &a.case)?;
             item.defer();
-            let next = live::next_pending(&store.agenda(meeting)?, Some(item.id));
+            let next = live::walk_on(&store.agenda(meeting)?, item.id);
             store.update_item(&item, next)?;
             outln!("ケース {} を次回へ延期しました", a.case);
         }
@@ -257,7 +257,7 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     f.propose_review_when_continuing(&ctx.config, &case, on);
     f.actions = a.actions.join("\n");
     let rec = f.check(&ctx.config, &case).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
-    let next = live::next_pending(&store.agenda(a.meeting)?, Some(item.id));
+    let next = live::walk_on(&store.agenda(a.meeting)?, item.id);
     let d = store.record_item(item.id, &rec, next)?;
     outln!("ケース {} の協議結果を記録しました（{}、役割分担 {} 件）", a.case, d.kind.label(), rec.actions.len());
     Ok(())

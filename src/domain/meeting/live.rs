@@ -81,6 +81,38 @@ pub fn next_pending(items: &[AgendaItem], from: Option<Id>) -> Option<Id> {
         .map(|i| i.id)
 }
 
+/// Where the walk goes after `from` is settled (accepted, recorded or deferred): the next item
+/// still to discuss in the same session. At a session's end it stays on `from`: the next
+/// session starts when the facilitator moves on, not by itself.
+pub fn walk_on(items: &[AgendaItem], from: Id) -> Option<Id> {
+    let session = items.iter().find(|i| i.id == from).map(|i| i.session_id);
+    let same: Vec<AgendaItem> = items.iter().filter(|i| Some(i.session_id) == session).cloned().collect();
+    next_pending(&same, Some(from)).or(Some(from))
+}
+
+/// What the facilitator is told when the walk has stopped on a settled item: the session is
+/// done (and which comes next), or the whole agenda is.
+pub fn after_session(items: &[AgendaItem], sessions: &[Session], at: Id) -> Option<String> {
+    let here = items.iter().find(|i| i.id == at)?;
+    if here.state == ItemState::Pending {
+        return None;
+    }
+    let pending = |i: &&AgendaItem| i.state == ItemState::Pending;
+    if items.iter().filter(pending).any(|i| i.session_id == here.session_id) {
+        return None;
+    }
+    let label =
+        |id: Option<Id>| sessions.iter().find(|s| Some(s.id) == id).map(|s| s.label.clone()).unwrap_or_default();
+    match items.iter().skip_while(|i| i.id != at).find(pending).or_else(|| items.iter().find(pending)) {
+        Some(next) => Some(format!(
+            "「{}」の議題はすべて終わりました。次は「{}」です（Down で進む）",
+            label(here.session_id),
+            label(next.session_id)
+        )),
+        None => Some("すべての議題が終わりました。F12 で会議を終了して台帳に反映します".into()),
+    }
+}
+
 impl AgendaItem {
     /// Moved to 重点協議 during the meeting; the reason says so.
     pub fn move_to_deep(&mut self) {

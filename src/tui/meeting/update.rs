@@ -430,7 +430,7 @@ fn on_agenda_key(
             if iv.item.track == Track::Quick && iv.item.state == ItemState::Pending {
                 let on = item_date(d, &iv.item, cx.today);
                 let decision = live::accept_as_proposed(meeting_id, &iv.item, &iv.case, cx.config, on);
-                let next = live::next_pending(&items, Some(iv.item.id));
+                let next = live::walk_on(&items, iv.item.id);
                 let mut effects = save_elapsed(s);
                 let config = Box::new(cx.config.clone());
                 effects.push(MeetingEffect::Accept { item_id: iv.item.id, preview: Box::new(decision), next, config });
@@ -458,7 +458,7 @@ fn on_agenda_key(
                 }
                 Command::MeetingDefer => {
                     item.defer();
-                    (live::next_pending(&items, Some(item.id)), format!("ケース {number} を次回へ延期しました"))
+                    (live::walk_on(&items, item.id), format!("ケース {number} を次回へ延期しました"))
                 }
                 _ => {
                     item.revisit();
@@ -592,7 +592,7 @@ fn after_form_change(
         match e {
             MeetingEffect::Record { item_id, record, .. } => {
                 all.extend(save_elapsed(s));
-                let next = live::next_pending(&items, Some(item_id));
+                let next = live::walk_on(&items, item_id);
                 all.push(MeetingEffect::Record { item_id, record, next });
             }
             other => all.push(other),

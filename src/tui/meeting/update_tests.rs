@@ -104,3 +104,38 @@ fn a_closing_draft_opens_as_closing_and_turned_back_to_continue_gets_a_review() 
     assert_eq!(f.get(MeetingField::Decision), "継続");
     assert!(f.date(MeetingField::NextReview, "次回確認日").unwrap().is_some(), "continuing needs a review date");
 }
+
+#[test]
+fn the_walk_stops_at_the_end_of_a_session_and_says_what_comes_next() {
+    let (mut s, config, agencies, _store) = running();
+    let cx = ctx(&config, &agencies);
+    let d = s.data.as_mut().unwrap();
+    let first = d.items[0].item.session_id;
+    let last_quick = d.items.iter().rposition(|i| i.item.session_id == first && i.item.track == Track::Quick).unwrap();
+    // Everything else of the first session is settled.
+    for (n, iv) in d.items.iter_mut().enumerate() {
+        if iv.item.session_id == first && n != last_quick {
+            iv.item.state = ItemState::Done;
+        }
+    }
+    let id = d.items[last_quick].item.id;
+    d.meeting.current_item = Some(id);
+    let (effects, _) = run(&mut s, &cx, key(Command::MeetingAccept), update);
+    assert!(
+        effects.iter().any(|e| matches!(e, MeetingEffect::Accept { next: Some(n), .. } if *n == id)),
+        "stays on the item rather than walking into the next session: {effects:?}"
+    );
+    let d = s.data.as_ref().unwrap();
+    let items: Vec<_> = d.items.iter().map(|i| i.item.clone()).collect();
+    let told = live::after_session(&items, &d.sessions, id).expect("the session is done");
+    assert!(told.contains("の議題はすべて終わりました。次は") && told.contains("Down で進む"), "{told}");
+    // Down goes on, over the settled items, into the next session.
+    for _ in 0..d.items.len() {
+        let (effects, _) = run(&mut s, &cx, key(Command::Down), update);
+        assert!(effects.iter().any(|e| matches!(e, MeetingEffect::SetCurrent { .. })));
+        if s.current().unwrap().item.session_id != first {
+            return;
+        }
+    }
+    panic!("Down never reached the next session");
+}

@@ -240,10 +240,23 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     }
     let pending = d.items.iter().filter(|i| i.item.state == ItemState::Pending).count();
     list(f, side, format!(" 議題 残り{pending} "), rows, selected);
-    let (title, lines) = match m.meeting.current() {
+    let items: Vec<_> = d.items.iter().map(|i| i.item.clone()).collect();
+    let (title, mut lines) = match m.meeting.current() {
         Some(iv) => (format!(" {} ", iv.case.number), item_lines(m, iv)),
+        None if pending == 0 && !items.is_empty() => (" ケース協議 ".to_string(), vec![]),
         None => (" ケース協議 ".to_string(), vec![Line::from("Up/Down で議題を選んでください")]),
     };
+    // Where the walk stopped: the session (or the whole agenda) is done, and what comes next.
+    let stopped = match d.meeting.current_item {
+        Some(at) => live::after_session(&items, &d.sessions, at),
+        None if pending == 0 && !items.is_empty() => {
+            Some("すべての議題が終わりました。F12 で会議を終了して台帳に反映します".to_string())
+        }
+        None => None,
+    };
+    if let Some(text) = stopped {
+        lines.insert(0, Line::from(Span::raw(text).yellow().bold()));
+    }
     f.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(crate::tui::glyphs::block().title(title).cyan()),
         main,
