@@ -1,5 +1,6 @@
 //! Two processes on one database, through the real binary: while one shinko runs a meeting,
-//! another cannot change that meeting's agenda or records.
+//! another cannot change that meeting's agenda or records; a case form opened before another
+//! window's edit cannot revert it.
 //!
 //! The TUI journeys need tmux; set SHINKO_SKIP_TMUX=1 to skip them where it cannot be
 //! installed (the tests without a terminal still run).
@@ -131,4 +132,53 @@ fn agenda_commands_are_refused_while_another_process_holds_the_meeting() {
     screen.release_lease(m, me).unwrap();
     drop(screen);
     shinko_ok(dir.path(), &db, &["agenda", "move", "--meeting", &meeting, "--case", &quick, "--track", "deep"]);
+}
+
+/// The scenario: a TUI edit form opened before a CLI `ledger edit --rank --policy` is
+/// submitted; the save is refused on screen, and the CLI's values stay.
+#[test]
+fn a_form_opened_before_another_edit_cannot_revert_it() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    shinko_ok(dir.path(), &db, &["demo", "--no-tui"]);
+    let number = {
+        let s = Store::open(&db, None).unwrap();
+        s.cases(false).unwrap().into_iter().find(|c| c.rank != "A").unwrap().number
+    };
+    let t = Tmux { socket: format!("shinko-stale-{}", std::process::id()) };
+    let out = t.cmd(&["new-session", "-d", "-s", "j", "-x", "200", "-y", "40", &tui_script(dir.path(), &db)]);
+    assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+    t.wait_text("進行管理台帳");
+    t.keys(&["/"]);
+    t.type_text(&number);
+    t.wait_text(&format!("検索: {number}"));
+    t.keys(&["Enter"]);
+    t.keys(&["Enter"]);
+    t.wait_text(&format!("ケース {number}"));
+    t.keys(&["F4"]);
+    t.wait_text("の編集");
+
+    // Meanwhile, from the CLI.
+    shinko_ok(
+        dir.path(),
+        &db,
+        &["ledger", "edit", "--number", &number, "--rank", "A", "--policy", "一時保護を検討する"],
+    );
+
+    // The form, opened before, adds a line to 援助方針 and saves.
+    t.keys(&["BTab", "C-e", "Enter"]);
+    t.type_text("学校と連携して見守る");
+    t.wait_text("学校と連携して見守る");
+    t.keys(&["F10"]);
+    let s = t.wait_text("ほかの画面かコマンドで変更されました");
+    assert!(!s.contains(&format!("ケース {number} を更新しました")), "{s}");
+    assert!(s.contains("の編集"), "the form stays open with what was typed: {s}");
+
+    let shown: serde_json::Value =
+        serde_json::from_str(&shinko_ok(dir.path(), &db, &["ledger", "show", &number, "--format", "json"])).unwrap();
+    assert_eq!(shown["case"]["rank"], "A", "{shown}");
+    assert_eq!(shown["case"]["support_policy"], "一時保護を検討する", "{shown}");
 }

@@ -58,6 +58,13 @@ pub enum StoreError {
         "この会議は別の shinko（PID {pid}）で進行中のため、議事次第と記録は変更できません（コンピューター名 {host}、{since} から進行、最終応答 {last_seen}）。進行している画面で操作してください（応答が{stale_secs}秒途絶えた場合は引き継げます）。何も変更していません"
     )]
     MeetingLive { pid: u32, host: String, since: String, last_seen: String, stale_secs: i64 },
+    /// A save based on a read that is no longer current: someone else changed the record since.
+    /// Names the record by its number and the differing fields by label, never their values.
+    #[error(
+        "{entity} {number} は開いた後にほかの画面かコマンドで変更されました（違う項目: {}）。読み込み直してからやり直してください。何も保存していません",
+        .fields.join("、")
+    )]
+    Stale { entity: &'static str, number: String, fields: Vec<&'static str> },
     /// This process's lease was taken over by another shinko.
     #[error("この会議の進行を別の shinko が引き継ぎました。画面を閉じてください")]
     LeaseLost,
