@@ -1,6 +1,6 @@
 //! Two processes on one database, through the real binary: while one shinko runs a meeting,
 //! another cannot change that meeting's agenda or records; a case form opened before another
-//! window's edit cannot revert it.
+//! window's edit cannot revert it; closing a meeting does not revert an edit made meanwhile.
 //!
 //! The TUI journeys need tmux; set SHINKO_SKIP_TMUX=1 to skip them where it cannot be
 //! installed (the tests without a terminal still run).
@@ -181,4 +181,54 @@ fn a_form_opened_before_another_edit_cannot_revert_it() {
         serde_json::from_str(&shinko_ok(dir.path(), &db, &["ledger", "show", &number, "--format", "json"])).unwrap();
     assert_eq!(shown["case"]["rank"], "A", "{shown}");
     assert_eq!(shown["case"]["support_policy"], "一時保護を検討する", "{shown}");
+}
+
+/// Closing from the CLI after the ledger changed a decided rank meanwhile: the ledger's rank
+/// stays, and the close names the case and the field.
+#[test]
+fn closing_reports_a_rank_changed_meanwhile_instead_of_reverting_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, m, agenda) = demo(dir.path());
+    let meeting = m.to_string();
+    let deep = {
+        let s = Store::open(&db, None).unwrap();
+        agenda
+            .iter()
+            .filter(|(i, _)| i.track == Track::Deep)
+            .find(|(i, _)| {
+                let c = s.case(i.case_id).unwrap();
+                c.registration != shinko::domain::Registration::ExpectantMother && c.rank != "A" && c.rank != "C"
+            })
+            .map(|(_, n)| n.clone())
+            .expect("a deep item ranked B")
+    };
+    shinko_ok(dir.path(), &db, &["record", "start", "--meeting", &meeting]);
+    shinko_ok(
+        dir.path(),
+        &db,
+        &[
+            "record",
+            "decide",
+            "--meeting",
+            &meeting,
+            "--case",
+            &deep,
+            "--summary",
+            "登校が安定してきた",
+            "--rank",
+            "A",
+            "--kind",
+            "継続",
+            "--policy",
+            "週1回の家庭訪問を続ける",
+        ],
+    );
+    // Another window changes the rank while the meeting runs.
+    shinko_ok(dir.path(), &db, &["ledger", "edit", "--number", &deep, "--rank", "C"]);
+    let out = shinko_ok(dir.path(), &db, &["record", "close", "--meeting", &meeting]);
+    assert!(out.contains(&format!("ケース {deep}: ランクは会議中に台帳で変更されていたため")), "{out}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&shinko_ok(dir.path(), &db, &["ledger", "show", &deep, "--format", "json"])).unwrap();
+    assert_eq!(shown["case"]["rank"], "C", "not reverted: {shown}");
+    assert_eq!(shown["case"]["support_policy"], "週1回の家庭訪問を続ける", "the rest applied: {shown}");
 }

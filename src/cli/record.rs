@@ -169,6 +169,9 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
                 s.closed,
                 s.deferred
             );
+            for c in &s.conflicts {
+                outln!("{}", c.message());
+            }
         }
     }
     Ok(())

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::lease_lock::Probe;
 use super::{Result, Store, StoreError, Tx};
-use crate::domain::conduct::{self, DeepRecord, DraftKey, Move};
+use crate::domain::conduct::{self, DecidedFields, DeepRecord, DraftKey, Move};
 use crate::domain::{
     Action, ActionStatus, AgendaItem, Attendance, Config, Decision, Id, ItemState, Meeting, MeetingStatus,
 };
@@ -26,7 +26,7 @@ pub struct Lease {
 }
 
 /// What closing a meeting wrote into the ledger.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CloseSummary {
     /// Cases whose rank, 援助方針 or review dates were updated.
     pub updated: usize,
@@ -34,6 +34,27 @@ pub struct CloseSummary {
     pub closed: usize,
     /// Items still pending, deferred to the next meeting.
     pub deferred: usize,
+    /// Decided fields the ledger changed meanwhile: kept as the ledger has them, not overwritten.
+    pub conflicts: Vec<CloseConflict>,
+}
+
+/// A field a meeting decided that was changed in the ledger (another window, a command) after
+/// the decision was recorded, to another value: closing kept the ledger's value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CloseConflict {
+    pub case_number: String,
+    /// The field's label (ランク, 援助方針, 次回確認日, 主担当機関).
+    pub field: &'static str,
+}
+
+impl CloseConflict {
+    /// The line the CLI and the TUI show (the case number and field, never the values).
+    pub fn message(&self) -> String {
+        format!(
+            "ケース {}: {}は会議中に台帳で変更されていたため、会議の決定を反映していません（台帳で確認してください）",
+            self.case_number, self.field
+        )
+    }
 }
 
 /// This machine's name: a pid (and a lease lock) only say something on the same machine.
@@ -453,7 +474,10 @@ impl Store {
 
     /// 閉会: writes every recorded decision into the ledger (rank, 援助方針, review dates, lead,
     /// closings with reason and this meeting), defers what was not discussed and closes the
-    /// meeting — all in one transaction, through the audited case functions.
+    /// meeting — all in one transaction, through the audited case functions. Each decision
+    /// changes only the fields it changed relative to what it saw when it was recorded; a field
+    /// the ledger changed meanwhile to another value is kept and listed in
+    /// [`CloseSummary::conflicts`] ([`conduct::apply_decision_since`]).
     pub fn close_meeting(&mut self, meeting_id: Id) -> Result<CloseSummary> {
         let today = self.today();
         let sum = self.write(|t| {
@@ -463,6 +487,7 @@ impl Store {
                 let r = t.read();
                 (r.agenda(meeting_id)?, r.decisions(meeting_id)?, r.sessions(meeting_id)?)
             };
+            let seen = t.decisions_seen(meeting_id)?;
             let dated: Vec<(AgendaItem, NaiveDate)> = items
                 .into_iter()
                 .map(|i| {
@@ -486,9 +511,16 @@ impl Store {
                                 ),
                             ));
                         }
-                        let (after, closing) = conduct::apply_decision(&case, d, *on);
+                        // A decision recorded before what it saw was kept: as it is now.
+                        let saw = seen.get(&case.id).cloned().unwrap_or_else(|| DecidedFields::of(&case));
+                        let (after, closing, conflicts) = conduct::apply_decision_since(&case, &saw, d, *on);
                         t.save_case(&after)?;
                         sum.updated += 1;
+                        sum.conflicts.extend(
+                            conflicts
+                                .into_iter()
+                                .map(|field| CloseConflict { case_number: case.number.clone(), field }),
+                        );
                         if let Some((status, reason)) = closing {
                             t.close_case(case.id, status, *on, &reason, Some(meeting_id))?;
                             sum.closed += 1;
@@ -804,5 +836,64 @@ mod tests {
         assert!(is_live_refusal(holder.accept_item(&cfg, b.id, None)), "a lost lease writes nothing");
         other.accept_item(&cfg, b.id, None).unwrap();
         other.close_meeting(m).unwrap();
+    }
+
+    /// A rank changed in the ledger during the meeting is not reverted by closing it; the
+    /// conflict is reported. Fields the meeting did not change keep edits made meanwhile.
+    #[test]
+    fn closing_keeps_edits_made_meanwhile_and_reports_conflicts() {
+        let (mut s, m, items) = running_demo();
+        let cfg = Config::default();
+        // Two deep items of cases ranked B or C in a scheme that has A, B and C.
+        let deep: Vec<&AgendaItem> = items
+            .iter()
+            .filter(|i| {
+                let c = s.case(i.case_id).unwrap();
+                let scheme = cfg.rank_scheme(c.registration);
+                i.track == Track::Deep
+                    && ["A", "B", "C"].iter().all(|r| scheme.get(r).is_some())
+                    && (c.rank == "B" || c.rank == "C")
+            })
+            .take(2)
+            .collect();
+        let (x, y) = (deep[0], deep[1]);
+        let record = |s: &mut Store, item: &AgendaItem, rank: &str| {
+            let case = s.case(item.case_id).unwrap();
+            let mut f = DeepForm::from_item(item, &case, &cfg, today());
+            f.summary = "状況を確認".into();
+            f.rank = rank.into();
+            f.policy = "会議で決めた方針".into();
+            let rec = f.check(&cfg, &case).unwrap();
+            s.record_item(item.id, &rec, None).unwrap();
+            (case, rec)
+        };
+        // x: the meeting raises the rank to A; the ledger meanwhile sets it to C.
+        let (cx, rx) = record(&mut s, x, "A");
+        // y: the meeting keeps the rank; the ledger meanwhile sets it to A and the town.
+        let kept = s.case(y.case_id).unwrap().rank;
+        let (cy, _) = record(&mut s, y, &kept);
+        s.write(|t| {
+            let mut c = t.case(cx.id)?;
+            c.rank = if cx.rank == "C" { "B".into() } else { "C".into() };
+            t.save_case(&c)?;
+            let mut c = t.case(cy.id)?;
+            c.rank = "A".into();
+            c.town = "新町".into();
+            t.save_case(&c)
+        })
+        .unwrap();
+        let meanwhile_x = s.case(cx.id).unwrap().rank;
+
+        let sum = s.close_meeting(m).unwrap();
+        assert_eq!(sum.conflicts, vec![CloseConflict { case_number: cx.number.clone(), field: conduct::RANK }]);
+        assert!(sum.conflicts[0].message().contains(&format!("ケース {}: ランクは会議中に台帳で変更", cx.number)));
+        let after_x = s.case(cx.id).unwrap();
+        assert_eq!(after_x.rank, meanwhile_x, "the ledger's rank is not overwritten");
+        assert_eq!(after_x.support_policy, "会議で決めた方針", "what did not conflict is applied");
+        assert_eq!(after_x.next_review, rx.next_review);
+        let after_y = s.case(cy.id).unwrap();
+        assert_eq!((after_y.rank.as_str(), after_y.town.as_str()), ("A", "新町"), "edits made meanwhile stay");
+        assert_eq!(after_y.support_policy, "会議で決めた方針");
+        assert!(s.audit_verify().unwrap().is_ok());
     }
 }
