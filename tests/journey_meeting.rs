@@ -203,7 +203,7 @@ fn the_demo_meeting_run_end_to_end_survives_kill_9() {
     t.wait_text("j:second", "SHINKO_EXIT=0");
     let out = shinko(dir.path(), &db, &["record", "accept", "--meeting", &meeting.to_string(), "--case", &agenda[0].1]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("で進行中のため開けません"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("で進行中のため、議事次第と記録は変更できません"));
 
     // Finish the deep item: another rank (its proposed review follows), 援助方針, one action, F10.
     t.keys("j:0", &["Tab", "Left", "Tab", "Tab", "Tab", "Tab"]);

@@ -5,8 +5,8 @@ use clap::{Args, Subcommand};
 use color_eyre::eyre::{Result, bail, eyre};
 
 use super::{Ctx, ListFormat, ledger_import};
-use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Household, Registration, Sex, wareki};
-use crate::store::{CaseFilter, CaseSort, Store};
+use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Household, Id, Registration, Sex, wareki};
+use crate::store::{CaseFilter, CaseSort, Store, StoreError};
 
 #[derive(Debug, Subcommand)]
 pub enum LedgerCmd {
@@ -250,8 +250,29 @@ fn show(ctx: &Ctx, number: &str, format: ListFormat) -> Result<()> {
     Ok(())
 }
 
-/// Applies the given fields onto `c` (only those given).
-fn apply(store: &mut Store, c: &mut Case, f: &CaseFields) -> Result<()> {
+/// What the given fields name in the ledger besides the case itself, looked up once.
+struct Refs {
+    previous: Option<Id>,
+    sibling: Option<Case>,
+}
+
+fn refs(store: &Store, f: &CaseFields) -> Result<Refs> {
+    let previous = match &f.previous {
+        Some(v) => Some(store.case_by_number(v)?.ok_or_else(|| eyre!("以前のケース番号「{v}」は台帳にありません"))?.id),
+        None => None,
+    };
+    let sibling = match &f.sibling_of {
+        Some(v) => {
+            Some(store.case_by_number(v)?.ok_or_else(|| eyre!("きょうだいのケース番号「{v}」は台帳にありません"))?)
+        }
+        None => None,
+    };
+    Ok(Refs { previous, sibling })
+}
+
+/// Applies the given fields onto `c` (only those given), with the rank checked against the
+/// configured scheme and, for a new case, the first review proposed.
+fn apply(ctx: &Ctx, c: &mut Case, f: &CaseFields, refs: &Refs, new: bool) -> Result<()> {
     if let Some(v) = &f.name {
         c.name = v.trim().to_string();
     }
@@ -298,45 +319,23 @@ fn apply(store: &mut Store, c: &mut Case, f: &CaseFields) -> Result<()> {
     if let Some(v) = &f.next_review {
         c.next_review = Some(date("次回確認日", v)?);
     }
-    if let Some(v) = &f.previous {
-        let p = store.case_by_number(v)?.ok_or_else(|| eyre!("以前のケース番号「{v}」は台帳にありません"))?;
-        c.previous_case = Some(p.id);
+    if refs.previous.is_some() {
+        c.previous_case = refs.previous;
     }
-    let aff = f.affiliation.clone();
-    let lead = f.lead.clone();
-    let sib = match &f.sibling_of {
-        Some(v) => {
-            Some(store.case_by_number(v)?.ok_or_else(|| eyre!("きょうだいのケース番号「{v}」は台帳にありません"))?)
+    if new && c.rank.is_empty() && f.rank.is_none() {
+        c.rank = ctx.config.rank_scheme(c.registration).ranks().last().map(|r| r.code.clone()).unwrap_or_default();
+    }
+    if let Some(r) = &f.rank {
+        if ctx.config.rank_scheme(c.registration).get(r).is_none() {
+            let codes: Vec<_> = ctx.config.rank_scheme(c.registration).ranks().iter().map(|r| r.code.clone()).collect();
+            bail!("ランク「{r}」は設定にありません（{}）", codes.join("/"));
         }
-        None => None,
-    };
-    store.write(|t| {
-        if let Some(n) = &aff {
-            c.affiliation = Some(t.agency_by_name_or_create(n)?);
-        }
-        if let Some(n) = &lead {
-            c.lead_agency = Some(t.agency_by_name_or_create(n)?);
-        }
-        if let Some(s) = &sib {
-            c.household_id = match s.household_id {
-                Some(h) => Some(h),
-                None => {
-                    let fam = s.name.split([' ', '\u{3000}']).next().unwrap_or("").to_string();
-                    let h = t.save_household(&Household {
-                        id: 0,
-                        name: format!("{fam}家"),
-                        town: s.town.clone(),
-                        note: String::new(),
-                    })?;
-                    let mut s2 = s.clone();
-                    s2.household_id = Some(h);
-                    t.save_case(&s2)?;
-                    Some(h)
-                }
-            };
-        }
-        Ok(())
-    })?;
+        c.rank = r.clone();
+    }
+    if new && c.next_review.is_none() {
+        let cal = ctx.config.business_calendar();
+        c.next_review = Some(ctx.config.rank_scheme(c.registration).next_review(&c.rank, ctx.today, &cal));
+    }
     Ok(())
 }
 
@@ -353,22 +352,46 @@ fn save(ctx: &Ctx, f: CaseFields, new: bool) -> Result<()> {
         }
         (false, Some(c)) => c,
     };
-    apply(&mut store, &mut c, &f)?;
-    if new && c.rank.is_empty() && f.rank.is_none() {
-        c.rank = ctx.config.rank_scheme(c.registration).ranks().last().map(|r| r.code.clone()).unwrap_or_default();
-    }
-    if let Some(r) = &f.rank {
-        if ctx.config.rank_scheme(c.registration).get(r).is_none() {
-            let codes: Vec<_> = ctx.config.rank_scheme(c.registration).ranks().iter().map(|r| r.code.clone()).collect();
-            bail!("ランク「{r}」は設定にありません（{}）", codes.join("/"));
+    let refs = refs(&store, &f)?;
+    // Checked here first, so a mistake in the fields is reported as typed.
+    apply(ctx, &mut c, &f, &refs, new)?;
+    let id = store.write(|t| {
+        if !new {
+            // Read, change and write in this one transaction: the given fields change the case
+            // as it is stored now, so what another window saved since the read above is kept.
+            c = t.case(c.id)?;
+            apply(ctx, &mut c, &f, &refs, new).map_err(|e| StoreError::invalid("入力", e.to_string()))?;
         }
-        c.rank = r.clone();
-    }
-    if new && c.next_review.is_none() {
-        let cal = ctx.config.business_calendar();
-        c.next_review = Some(ctx.config.rank_scheme(c.registration).next_review(&c.rank, ctx.today, &cal));
-    }
-    let id = store.write(|t| t.save_case(&c))?;
+        if let Some(n) = &f.affiliation {
+            c.affiliation = Some(t.agency_by_name_or_create(n)?);
+        }
+        if let Some(n) = &f.lead {
+            c.lead_agency = Some(t.agency_by_name_or_create(n)?);
+        }
+        if let Some(sib) = &refs.sibling {
+            let s = t.case(sib.id)?;
+            c.household_id = match s.household_id {
+                Some(h) => Some(h),
+                None => {
+                    let fam = s.name.split([' ', '\u{3000}']).next().unwrap_or("").to_string();
+                    let h = t.save_household(&Household {
+                        id: 0,
+                        name: format!("{fam}家"),
+                        town: s.town.clone(),
+                        note: String::new(),
+                    })?;
+                    let mut s2 = s.clone();
+                    s2.household_id = Some(h);
+                    t.save_case(&s2)?;
+                    if s2.id == c.id {
+                        c.version = t.case(c.id)?.version;
+                    }
+                    Some(h)
+                }
+            };
+        }
+        t.save_case(&c)
+    })?;
     tracing::info!(case_id = id, new, "case saved");
     eprintln!(
         "{} ケース {} を{}しました",

@@ -331,6 +331,11 @@ pub struct Case {
     pub closure: Option<Closure>,
     /// The earlier, closed case this re-referral follows (再受理)
     pub previous_case: Option<Id>,
+    /// How many times the stored case was written when this copy was read (0 for a new one).
+    /// Saving a copy whose version is no longer the stored one is refused: someone else
+    /// changed the case in between.
+    #[serde(default)]
+    pub version: i64,
 }
 
 impl Case {
@@ -362,6 +367,7 @@ impl Case {
             status: CaseStatus::Open,
             closure: None,
             previous_case: None,
+            version: 0,
         }
     }
 

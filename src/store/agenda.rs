@@ -35,14 +35,11 @@ const REQUEST_COLS: &str = "id, case_id, agency_id, meeting_id, reason, requeste
 impl Store {
     /// Proposes a track with reasons for every due case, plans blocks and sessions, and writes
     /// the agenda in one audited transaction. Locked items, hand-set tracks, edited drafts,
-    /// questions, states and timers of an earlier build are kept.
+    /// questions, states and timers of an earlier build are kept. Only a planned meeting's
+    /// agenda is built: a running one's would turn recorded deep items back into quick ones
+    /// (checked again inside the write transaction).
     pub fn build_agenda(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
-        if self.meeting(meeting_id)?.status == MeetingStatus::Closed {
-            return Err(StoreError::invalid(
-                "会議",
-                format!("会議 {meeting_id} は終了しているため議事次第を作り直せません"),
-            ));
-        }
+        not_buildable(&self.meeting(meeting_id)?)?;
         let sessions = self.sessions(meeting_id)?;
         let (Some(first_day), Some(last_day)) =
             (sessions.iter().map(|s| s.date).min(), sessions.iter().map(|s| s.date).max())
@@ -161,6 +158,7 @@ impl Store {
 
         let before: BTreeMap<Id, &AgendaItem> = existing_items.iter().map(|i| (i.id, i)).collect();
         let planned = self.write(|t| {
+            t.ensure_agenda_buildable(meeting_id)?;
             let mut out = Vec::with_capacity(planned.len());
             let mut still = BTreeSet::new();
             for mut it in planned {
@@ -198,9 +196,12 @@ impl Store {
         Ok(agenda::summarise(meeting_id, &sessions, items, open, &cfg.budget))
     }
 
-    /// Marks a case as added by the secretariat and re-plans.
+    /// Marks a case as added by the secretariat and re-plans (a planned meeting only).
     pub fn add_to_agenda(&mut self, meeting_id: Id, case_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
-        self.write(|t| t.add_case_to_agenda(meeting_id, case_id))?;
+        self.write(|t| {
+            t.ensure_agenda_buildable(meeting_id)?;
+            t.add_case_to_agenda(meeting_id, case_id)
+        })?;
         self.build_agenda(meeting_id, today, cfg)
     }
 
@@ -281,7 +282,33 @@ impl Store {
     }
 }
 
+/// Refuses to (re)build the agenda of a meeting that is running or over.
+fn not_buildable(m: &crate::domain::Meeting) -> Result<()> {
+    let message = match m.status {
+        MeetingStatus::Planned => return Ok(()),
+        MeetingStatus::Closed => format!("会議 {} は終了しているため議事次第を作り直せません", m.id),
+        MeetingStatus::InProgress => format!(
+            "会議 {} は進行中のため議事次第を作り直せません（作り直すと記録済みの重点協議が一括確認に戻ります）。議題の移動は会議画面で行ってください",
+            m.id
+        ),
+    };
+    Err(StoreError::invalid("会議", message))
+}
+
 impl Tx<'_> {
+    /// The agenda of `meeting_id` may be built: the meeting is planned, read in this transaction.
+    fn ensure_agenda_buildable(&self, meeting_id: Id) -> Result<()> {
+        not_buildable(&self.meeting(meeting_id)?)?;
+        self.ensure_meeting_writable(meeting_id)
+    }
+
+    /// An item to edit by hand: not of a meeting another live shinko runs.
+    fn editable_item(&self, id: Id) -> Result<AgendaItem> {
+        let it = self.item(id)?;
+        self.ensure_meeting_writable(it.meeting_id)?;
+        Ok(it)
+    }
+
     fn mark(&mut self, meeting_id: Id, case_id: Id, mark: &str) -> Result<()> {
         let n = self.tx.execute(
             "INSERT OR IGNORE INTO agenda_marks(meeting_id, case_id, mark) VALUES (?1, ?2, ?3)",
@@ -295,6 +322,8 @@ impl Tx<'_> {
 
     /// Puts a case on a meeting's agenda whether due or not; the next build includes it.
     pub fn add_case_to_agenda(&mut self, meeting_id: Id, case_id: Id) -> Result<()> {
+        self.meeting(meeting_id)?;
+        self.ensure_meeting_writable(meeting_id)?;
         self.case(case_id)?;
         self.mark(meeting_id, case_id, MARK_ADDED)
     }
@@ -353,7 +382,7 @@ impl Tx<'_> {
 
     /// Moves an item (and its block) to the other track; re-planning keeps the choice.
     pub fn set_item_track(&mut self, item_id: Id, track: Track) -> Result<()> {
-        let it = self.item(item_id)?;
+        let it = self.editable_item(item_id)?;
         let block: Vec<AgendaItem> =
             self.items_of(it.meeting_id)?.into_iter().filter(|i| i.block == it.block).collect();
         for mut b in block {
@@ -368,7 +397,7 @@ impl Tx<'_> {
 
     /// Moves an item's block to another session (at its end) and locks it there.
     pub fn set_item_session(&mut self, item_id: Id, session_id: Id) -> Result<()> {
-        let it = self.item(item_id)?;
+        let it = self.editable_item(item_id)?;
         let ok: bool = self.tx.query_row(
             "SELECT count(*) FROM sessions WHERE id = ?1 AND meeting_id = ?2",
             [session_id, it.meeting_id],
@@ -382,7 +411,7 @@ impl Tx<'_> {
 
     /// Puts an item's block at `position` (0 = first) in its session and locks it there.
     pub fn reorder_item(&mut self, item_id: Id, position: i64) -> Result<()> {
-        let it = self.item(item_id)?;
+        let it = self.editable_item(item_id)?;
         self.place_block(&it, it.session_id, position.max(0))
     }
 
@@ -413,7 +442,7 @@ impl Tx<'_> {
 
     /// Locks or unlocks an item's block (locked blocks keep their place when re-planning).
     pub fn set_item_locked(&mut self, item_id: Id, locked: bool) -> Result<()> {
-        let it = self.item(item_id)?;
+        let it = self.editable_item(item_id)?;
         for mut b in self.items_of(it.meeting_id)?.into_iter().filter(|i| i.block == it.block) {
             if b.locked != locked {
                 b.locked = locked;
@@ -425,7 +454,7 @@ impl Tx<'_> {
 
     /// Replaces the 事務局案 of an item; re-planning keeps it.
     pub fn set_item_draft(&mut self, item_id: Id, draft: &SecretariatDraft) -> Result<()> {
-        let mut it = self.item(item_id)?;
+        let mut it = self.editable_item(item_id)?;
         it.draft = draft.clone();
         self.save_agenda_item(&it)?;
         self.mark(it.meeting_id, it.case_id, MARK_DRAFT)
@@ -436,7 +465,7 @@ impl Tx<'_> {
         if q.text.trim().is_empty() {
             return Err(StoreError::invalid("質問", "質問の内容が空です"));
         }
-        let mut it = self.item(item_id)?;
+        let mut it = self.editable_item(item_id)?;
         it.questions.push(q.clone());
         self.save_agenda_item(&it)?;
         Ok(())
@@ -587,5 +616,61 @@ mod tests {
             .unwrap();
         let e = s.build_agenda(m, today(), &Config::default()).unwrap_err();
         assert!(e.to_string().contains("日程"), "{e}");
+    }
+
+    #[test]
+    fn a_running_meetings_agenda_is_not_rebuilt_even_by_its_holder() {
+        let (mut s, m) = demo_store();
+        let cfg = Config::default();
+        s.start_meeting(m).unwrap();
+        s.acquire_lease(m, std::process::id()).unwrap();
+        let before = s.agenda(m).unwrap();
+        let e = s.build_agenda(m, today(), &cfg).unwrap_err().to_string();
+        assert!(e.contains("進行中のため議事次第を作り直せません"), "{e}");
+        let off = s.cases(false).unwrap().into_iter().find(|c| before.iter().all(|i| i.case_id != c.id)).unwrap();
+        let e = s.add_to_agenda(m, off.id, today(), &cfg).unwrap_err().to_string();
+        assert!(e.contains("進行中のため"), "{e}");
+        assert_eq!(s.agenda(m).unwrap(), before);
+        assert!(s.agenda_marks(m).unwrap().iter().all(|(c, _)| *c != off.id), "no mark was left behind");
+    }
+
+    /// The preparation screen or `shinko agenda …` in a second window, while the first runs
+    /// the meeting: every hand edit of the agenda is refused inside its write transaction.
+    #[test]
+    fn agenda_edits_of_a_meeting_run_elsewhere_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let m = {
+            let mut s = Store::open(&db, None).unwrap();
+            demo::generate(&mut s, Scale::Takahama, 7, today()).unwrap().next_meeting
+        };
+        let mut holder = Store::open(&db, None).unwrap();
+        let mut other = Store::open(&db, None).unwrap();
+        holder.start_meeting(m).unwrap();
+        holder.acquire_lease(m, 4242).unwrap();
+        let items = other.agenda(m).unwrap();
+        let it = items[0].clone();
+        let session = other.sessions(m).unwrap().last().unwrap().id;
+        let off = other.cases(false).unwrap().into_iter().find(|c| items.iter().all(|i| i.case_id != c.id)).unwrap();
+        let refused = |r: Result<()>| match r {
+            Err(StoreError::MeetingLive { pid, host, .. }) => pid == 4242 && host == crate::store::conduct::this_host(),
+            _ => false,
+        };
+        assert!(refused(other.write(|t| t.set_item_track(it.id, Track::Deep))));
+        assert!(refused(other.write(|t| t.set_item_session(it.id, session))));
+        assert!(refused(other.write(|t| t.reorder_item(it.id, 3))));
+        assert!(refused(other.write(|t| t.set_item_locked(it.id, true))));
+        assert!(refused(other.write(|t| t.set_item_draft(it.id, &SecretariatDraft::default()))));
+        assert!(refused(
+            other.write(|t| t.add_question(it.id, &Question { agency_id: 1, text: "ご説明ください".into() }))
+        ));
+        assert!(refused(other.write(|t| t.add_case_to_agenda(m, off.id))));
+        assert_eq!(other.agenda(m).unwrap(), items, "nothing changed");
+        // The holder may edit by hand (but not rebuild).
+        holder.write(|t| t.set_item_locked(it.id, true)).unwrap();
+        assert!(holder.agenda_item(it.id).unwrap().locked);
+        // Once the holder is closed, its lock goes with it and the other window may edit.
+        drop(holder);
+        other.write(|t| t.set_item_locked(it.id, false)).unwrap();
     }
 }

@@ -9,7 +9,7 @@ use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Re
 
 const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
     presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
-    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case";
+    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version";
 
 fn d(x: Option<NaiveDate>) -> String {
     x.map(|d| d.to_string()).unwrap_or_default()
@@ -87,18 +87,73 @@ fn row_case(r: &Row<'_>) -> rusqlite::Result<Case> {
         status: CaseStatus::from_code(&r.get::<_, String>(22)?).ok_or_else(|| bad(22, "status"))?,
         closure: closure.transpose()?,
         previous_case: r.get(26)?,
+        version: r.get(27)?,
     })
+}
+
+/// The label a form shows for a field of [`case_fields`] (a refused save names fields so).
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "number" => "ケース番号",
+        "name" => "氏名",
+        "kana" => "ふりがな",
+        "sex" => "性別",
+        "birth_date" => "生年月日",
+        "due_date" => "出産予定日",
+        "household_id" => "世帯",
+        "town" => "町名",
+        "accepted_on" => "受理日",
+        "presenting_concern" => "主訴",
+        "registration" => "登録区分",
+        "abuse_types" => "虐待種別",
+        "rank" => "ランク",
+        "lead_agency" => "主担当機関",
+        "key_worker" => "主たる援助者",
+        "affiliation" => "所属機関",
+        "grade" => "学年・クラス",
+        "cgc" => "児相の関与",
+        "support_policy" => "援助方針",
+        "last_review" => "前回確認日",
+        "next_review" => "次回確認日",
+        "status" => "状態",
+        "closed_on" => "終結日",
+        "close_reason" => "終結理由",
+        "close_meeting" => "終結を決めた会議",
+        "previous_case" => "以前のケース",
+        _ => "その他",
+    }
 }
 
 impl Tx<'_> {
     /// The one function that creates or changes a case. Validates, writes, audits every
-    /// changed field. Returns the case id (new for id == 0).
+    /// changed field and bumps the case's version. Returns the case id (new for id == 0).
+    /// A change based on an older read (its `version` is no longer the stored one) is refused
+    /// with [`StoreError::Stale`]: someone else saved the case since it was read.
     pub fn save_case(&mut self, case: &Case) -> Result<Id> {
         if let Err(errs) = case.validate() {
             let (f, m) = &errs[0];
             return Err(StoreError::invalid(*f, m.clone()));
         }
         let before = if case.id == 0 { None } else { Some(self.case(case.id)?) };
+        if let Some(b) = before.as_ref().filter(|b| b.version != case.version) {
+            let ours = case_fields(case);
+            let mut fields: Vec<&'static str> = case_fields(b)
+                .into_iter()
+                .zip(ours)
+                .filter(|(stored, saving)| stored.1 != saving.1)
+                .map(|(stored, _)| field_label(stored.0))
+                .collect();
+            fields.dedup();
+            if fields.is_empty() {
+                // What is being saved is already stored: nothing to write, nothing lost.
+                return Ok(case.id);
+            }
+            return Err(StoreError::Stale { entity: "ケース", number: b.number.clone(), fields });
+        }
+        // Saving what is stored changes nothing, not even the version.
+        if before.as_ref().is_some_and(|b| case_fields(b) == case_fields(case)) {
+            return Ok(case.id);
+        }
         if let Some(other) = self
             .tx
             .query_row("SELECT id FROM cases WHERE number = ?1 AND id != ?2", params![case.number, case.id], |r| {
@@ -160,7 +215,7 @@ impl Tx<'_> {
                  town=?8, accepted_on=?9, presenting_concern=?10, registration=?11, abuse_types=?12, rank=?13,
                  lead_agency=?14, key_worker=?15, affiliation=?16, grade=?17, cgc=?18, support_policy=?19,
                  last_review=?20, next_review=?21, status=?22, closed_on=?23, close_reason=?24, close_meeting=?25,
-                 previous_case=?26, search_key=?27 WHERE id=?28",
+                 previous_case=?26, search_key=?27, version = version + 1 WHERE id=?28",
                 v.as_slice(),
             )?;
             case.id
@@ -501,7 +556,47 @@ mod tests {
         let fields: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.before.as_deref(), e.after.as_deref())).collect();
         assert!(fields.contains(&("rank", Some("B"), Some("A"))));
         assert!(fields.contains(&("support_policy", Some(""), Some("週1回の家庭訪問"))));
-        assert_eq!(s.case(id).unwrap(), c);
+        assert_eq!(s.case(id).unwrap(), Case { version: c.version + 1, ..c });
+    }
+
+    /// Two windows open the same case; the second saves what it read before the first saved.
+    #[test]
+    fn a_save_from_an_older_read_is_refused_and_names_the_fields() {
+        let mut s = Store::open_in_memory().unwrap();
+        let id = s.write(|t| t.save_case(&sample(1))).unwrap();
+        let mut first = s.case(id).unwrap();
+        let mut second = s.case(id).unwrap();
+        assert_eq!(first.version, 0);
+        first.rank = "A".into();
+        s.write(|t| t.save_case(&first)).unwrap();
+        assert_eq!(s.case(id).unwrap().version, 1, "every write bumps the version");
+        second.support_policy = "週1回の家庭訪問".into();
+        let err = s.write(|t| t.save_case(&second)).unwrap_err();
+        match &err {
+            StoreError::Stale { number, fields, .. } => {
+                assert_eq!(number, "R6-001");
+                assert_eq!(fields, &vec!["ランク", "援助方針"]);
+            }
+            other => panic!("a stale save must be refused: {other:?}"),
+        }
+        let text = err.to_string();
+        assert!(text.contains("ほかの画面かコマンドで変更されました") && text.contains("読み込み直して"), "{text}");
+        assert!(!text.contains("山田") && !text.contains("やまだ"), "no personal data: {text}");
+        let stored = s.case(id).unwrap();
+        assert_eq!((stored.rank.as_str(), stored.support_policy.as_str()), ("A", ""), "nothing was reverted");
+        // Reloaded, the same change saves.
+        let mut again = s.case(id).unwrap();
+        again.support_policy = "週1回の家庭訪問".into();
+        s.write(|t| t.save_case(&again)).unwrap();
+        assert_eq!(s.case(id).unwrap().version, 2);
+        // A save that changes nothing writes nothing, and a stale copy equal to the stored case
+        // is no conflict.
+        s.write(|t| t.save_case(&again)).unwrap();
+        assert_eq!(s.case(id).unwrap().version, 2);
+        // Closing is a write of the case too.
+        s.write(|t| t.close_case(id, CaseStatus::Closed, dt(2024, 9, 1), "転出", None)).unwrap();
+        assert_eq!(s.case(id).unwrap().version, 3);
+        assert!(matches!(s.write(|t| t.save_case(&again)), Err(StoreError::Stale { .. })));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::lease_lock::Probe;
 use super::{Result, Store, StoreError, Tx};
-use crate::domain::meeting::live::{self, DeepRecord, DraftKey, Move};
+use crate::domain::meeting::live::{self, DecidedFields, DeepRecord, DraftKey, Move};
 use crate::domain::{
     Action, ActionStatus, AgendaItem, Attendance, Config, Decision, Id, ItemState, Meeting, MeetingStatus,
 };
@@ -21,10 +21,12 @@ pub struct Lease {
     pub pid: u32,
     pub host: String,
     pub heartbeat: NaiveDateTime,
+    /// When this holder took the meeting.
+    pub since: NaiveDateTime,
 }
 
 /// What closing a meeting wrote into the ledger.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct CloseSummary {
     /// Cases whose rank, 援助方針 or review dates were updated.
     pub updated: usize,
@@ -32,6 +34,27 @@ pub struct CloseSummary {
     pub closed: usize,
     /// Items still pending, deferred to the next meeting.
     pub deferred: usize,
+    /// Decided fields the ledger changed meanwhile: kept as the ledger has them, not overwritten.
+    pub conflicts: Vec<CloseConflict>,
+}
+
+/// A field a meeting decided that was changed in the ledger (another window, a command) after
+/// the decision was recorded, to another value: closing kept the ledger's value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CloseConflict {
+    pub case_number: String,
+    /// The field's label (ランク, 援助方針, 次回確認日, 主担当機関).
+    pub field: &'static str,
+}
+
+impl CloseConflict {
+    /// The line the CLI and the TUI show (the case number and field, never the values).
+    pub fn message(&self) -> String {
+        format!(
+            "ケース {}: {}は会議中に台帳で変更されていたため、会議の決定を反映していません（台帳で確認してください）",
+            self.case_number, self.field
+        )
+    }
 }
 
 /// This machine's name: a pid (and a lease lock) only say something on the same machine.
@@ -50,13 +73,45 @@ impl Lease {
     }
 }
 
+fn host_label(lease: &Lease) -> String {
+    if lease.host.is_empty() { "不明".into() } else { lease.host.clone() }
+}
+
 fn held_elsewhere(lease: &Lease) -> StoreError {
     StoreError::LeaseHeld {
         pid: lease.pid,
-        host: if lease.host.is_empty() { "不明".into() } else { lease.host.clone() },
+        host: host_label(lease),
         last_seen: lease.heartbeat.format("%Y-%m-%d %H:%M:%S").to_string(),
         stale_secs: LEASE_STALE_SECS,
     }
+}
+
+/// A change to the meeting refused because another live shinko runs it.
+fn live_elsewhere(lease: &Lease) -> StoreError {
+    StoreError::MeetingLive {
+        pid: lease.pid,
+        host: host_label(lease),
+        since: lease.since.format("%Y-%m-%d %H:%M").to_string(),
+        last_seen: lease.heartbeat.format("%Y-%m-%d %H:%M:%S").to_string(),
+        stale_secs: LEASE_STALE_SECS,
+    }
+}
+
+/// The live-meeting rule, decided here only: whether the lease `l` keeps out a caller that
+/// holds the meeting's lease as `mine` (the pid it took the lease for; None if it holds none).
+/// The holder may write; anyone else only once the holder is gone (see [`Lease::is_live`]).
+/// `probe` looks at the lease lock and is asked only when the answer depends on it.
+fn keeps_out(
+    l: &Lease,
+    mine: Option<u32>,
+    host: &str,
+    now: NaiveDateTime,
+    probe: impl FnOnce() -> Result<Probe>,
+) -> Result<bool> {
+    if mine == Some(l.pid) && l.host == host {
+        return Ok(false);
+    }
+    Ok(l.is_live(now, host, &probe()?))
 }
 
 fn not_running(m: &Meeting) -> StoreError {
@@ -71,12 +126,28 @@ impl Tx<'_> {
         read_lease(&self.tx, meeting_id)
     }
 
-    /// The meeting, which must be running to record anything in it.
+    /// Refuses, with [`StoreError::MeetingLive`], a change to the agenda or records of a meeting
+    /// whose lease another live shinko holds. Read through this transaction, which holds the
+    /// write lock: no lease can be taken between this check and the commit. Every writer of a
+    /// meeting's agenda and records calls it, in the transaction that writes.
+    pub(crate) fn ensure_meeting_writable(&self, meeting_id: Id) -> Result<()> {
+        let Some(l) = self.lease_of(meeting_id)? else { return Ok(()) };
+        let mine = self.lease_locks.pid_of(meeting_id);
+        let probe = || {
+            // A lock this probe takes is dropped at once: a one-shot write holds nothing.
+            self.lease_locks.probe(self.db.as_deref(), meeting_id).map_err(StoreError::io("会議の占有ロック"))
+        };
+        if keeps_out(&l, mine, &this_host(), self.now, probe)? { Err(live_elsewhere(&l)) } else { Ok(()) }
+    }
+
+    /// The meeting, which must be running (and not run by another shinko) to record anything
+    /// in it.
     fn running_meeting(&self, meeting_id: Id) -> Result<Meeting> {
         let m = self.meeting(meeting_id)?;
         if m.status != MeetingStatus::InProgress {
             return Err(not_running(&m));
         }
+        self.ensure_meeting_writable(meeting_id)?;
         Ok(m)
     }
 
@@ -90,16 +161,15 @@ impl Tx<'_> {
 }
 
 fn read_lease(conn: &rusqlite::Connection, meeting_id: Id) -> Result<Option<Lease>> {
+    let time = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").unwrap_or_default();
     Ok(conn
-        .query_row("SELECT pid, host, heartbeat FROM meeting_leases WHERE meeting_id = ?1", [meeting_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })
+        .query_row(
+            "SELECT pid, host, heartbeat, coalesce(since, heartbeat) FROM meeting_leases WHERE meeting_id = ?1",
+            [meeting_id],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)),
+        )
         .optional()?
-        .map(|(pid, host, hb)| Lease {
-            pid: pid as u32,
-            host,
-            heartbeat: NaiveDateTime::parse_from_str(&hb, "%Y-%m-%dT%H:%M:%S").unwrap_or_default(),
-        }))
+        .map(|(pid, host, hb, since)| Lease { pid: pid as u32, host, heartbeat: time(&hb), since: time(&since) }))
 }
 
 impl Store {
@@ -130,16 +200,20 @@ impl Store {
                 None => None,
             };
             let at = t.at().to_string();
+            // The same holder opening again keeps the time it took the meeting.
             t.tx.execute(
-                "INSERT INTO meeting_leases(meeting_id, pid, host, heartbeat) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(meeting_id) DO UPDATE SET pid = excluded.pid, host = excluded.host, heartbeat = excluded.heartbeat",
+                "INSERT INTO meeting_leases(meeting_id, pid, host, heartbeat, since) VALUES (?1, ?2, ?3, ?4, ?4)
+                 ON CONFLICT(meeting_id) DO UPDATE SET pid = excluded.pid, host = excluded.host,
+                   heartbeat = excluded.heartbeat,
+                   since = CASE WHEN meeting_leases.pid = excluded.pid AND meeting_leases.host = excluded.host
+                                THEN coalesce(meeting_leases.since, excluded.since) ELSE excluded.since END",
                 params![meeting_id, pid as i64, host, at],
             )?;
             let old = before.map(|l| l.pid.to_string());
             t.audit("meeting_lease", Some(meeting_id), "pid", old.as_deref(), Some(&pid.to_string()))?;
             Ok(taken_over)
         })?;
-        self.lease_locks.keep(meeting_id, lock);
+        self.lease_locks.keep(meeting_id, lock, pid);
         Ok(taken_over)
     }
 
@@ -182,16 +256,17 @@ impl Store {
         Ok(())
     }
 
-    /// For one-shot commands: refuses while another live process runs the meeting.
+    /// Refuses, with [`StoreError::LeaseHeld`], while a live process other than `pid` runs the
+    /// meeting: a check before opening it. Writes do not rely on it; each checks the same rule
+    /// again inside its own transaction ([`Tx::ensure_meeting_writable`]).
     pub fn ensure_not_held_elsewhere(&self, meeting_id: Id, pid: u32) -> Result<()> {
-        let host = this_host();
         let Some(l) = self.lease(meeting_id)? else { return Ok(()) };
-        if l.pid == pid && l.host == host {
-            return Ok(());
+        // The probe's lock, if it took one, is dropped at once: this check holds nothing.
+        if keeps_out(&l, Some(pid), &this_host(), self.now(), || self.probe_lock(meeting_id))? {
+            Err(held_elsewhere(&l))
+        } else {
+            Ok(())
         }
-        // The probe's lock, if it took one, is dropped at once: this command holds nothing.
-        let lock = self.probe_lock(meeting_id)?;
-        if l.is_live(self.now(), &host, &lock) { Err(held_elsewhere(&l)) } else { Ok(()) }
     }
 
     /// The meeting to open on the meeting screen: one in progress, else the next planned one.
@@ -223,7 +298,10 @@ impl Store {
             let mut m = t.meeting(meeting_id)?;
             match m.status {
                 MeetingStatus::Closed => Err(not_running(&m)),
-                MeetingStatus::InProgress => Ok(m),
+                MeetingStatus::InProgress => {
+                    t.ensure_meeting_writable(meeting_id)?;
+                    Ok(m)
+                }
                 MeetingStatus::Planned => {
                     m.status = MeetingStatus::InProgress;
                     t.save_meeting(&m)?;
@@ -297,7 +375,10 @@ impl Store {
 
     /// Moves the meeting screen to `item` (resume lands here after a crash).
     pub fn set_current(&mut self, meeting_id: Id, item: Option<Id>) -> Result<()> {
-        self.write(|t| t.set_current_item(meeting_id, item))
+        self.write(|t| {
+            t.ensure_meeting_writable(meeting_id)?;
+            t.set_current_item(meeting_id, item)
+        })
     }
 
     /// 事務局案どおり: records the quick item's decision and moves on to `next`.
@@ -322,13 +403,14 @@ impl Store {
 
     /// Records a deep item: its decision and 役割分担 (replacing those recorded for it before),
     /// then moves on to `next`. The draft typed for it is removed in the same transaction.
+    /// The item and case are read inside the write transaction.
     pub fn record_item(&mut self, item_id: Id, rec: &DeepRecord, next: Option<Id>) -> Result<Decision> {
-        let mut item = self.agenda_item(item_id)?;
-        let case = self.case(item.case_id)?;
-        item.state = ItemState::Done;
-        let meeting_id = item.meeting_id;
         self.write(|t| {
+            let mut item = t.read().agenda_item(item_id)?;
+            let meeting_id = item.meeting_id;
             t.running_meeting(meeting_id)?;
+            let case = t.case(item.case_id)?;
+            item.state = ItemState::Done;
             let lead = rec.new_lead.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
             let d = live::decision_from_record(meeting_id, &item, &case, rec, lead);
             let old: Vec<Id> = {
@@ -370,11 +452,12 @@ impl Store {
         })
     }
 
-    /// Applies a re-plan: the items move to their new sessions, at the end of them.
+    /// Applies a re-plan: the items move to their new sessions, at the end of them (the agenda
+    /// as read inside the write transaction).
     pub fn move_items(&mut self, meeting_id: Id, moves: &[Move]) -> Result<usize> {
-        let mut items = self.agenda(meeting_id)?;
         self.write(|t| {
             t.running_meeting(meeting_id)?;
+            let mut items = t.read().agenda(meeting_id)?;
             let mut n = 0;
             for m in moves {
                 let last = items.iter().filter(|i| i.session_id == Some(m.to_session)).map(|i| i.position).max();
@@ -391,7 +474,10 @@ impl Store {
 
     /// 閉会: writes every recorded decision into the ledger (rank, 援助方針, review dates, lead,
     /// closings with reason and this meeting), defers what was not discussed and closes the
-    /// meeting — all in one transaction, through the audited case functions.
+    /// meeting — all in one transaction, through the audited case functions. Each decision
+    /// changes only the fields it changed relative to what it saw when it was recorded; a field
+    /// the ledger changed meanwhile to another value is kept and listed in
+    /// [`CloseSummary::conflicts`] ([`live::apply_decision_since`]).
     pub fn close_meeting(&mut self, meeting_id: Id) -> Result<CloseSummary> {
         let today = self.today();
         let sum = self.write(|t| {
@@ -401,6 +487,7 @@ impl Store {
                 let r = t.read();
                 (r.agenda(meeting_id)?, r.decisions(meeting_id)?, r.sessions(meeting_id)?)
             };
+            let seen = t.decisions_seen(meeting_id)?;
             let dated: Vec<(AgendaItem, NaiveDate)> = items
                 .into_iter()
                 .map(|i| {
@@ -424,9 +511,16 @@ impl Store {
                                 ),
                             ));
                         }
-                        let (after, closing) = live::apply_decision(&case, d, *on);
+                        // A decision recorded before what it saw was kept: as it is now.
+                        let saw = seen.get(&case.id).cloned().unwrap_or_else(|| DecidedFields::of(&case));
+                        let (after, closing, conflicts) = live::apply_decision_since(&case, &saw, d, *on);
                         t.save_case(&after)?;
                         sum.updated += 1;
+                        sum.conflicts.extend(
+                            conflicts
+                                .into_iter()
+                                .map(|field| CloseConflict { case_number: case.number.clone(), field }),
+                        );
                         if let Some((status, reason)) = closing {
                             t.close_case(case.id, status, *on, &reason, Some(meeting_id))?;
                             sum.closed += 1;
@@ -626,5 +720,180 @@ mod tests {
         assert!(err.contains("反映できません"), "{err}");
         assert_eq!(s.meeting(m).unwrap().status, MeetingStatus::InProgress);
         assert!(s.agenda(m).unwrap().iter().skip(1).all(|i| i.state == ItemState::Pending));
+    }
+
+    /// A lease row for a shinko on another computer that answered just now.
+    fn held_on_another_computer(s: &mut Store, m: Id) {
+        s.write(|t| {
+            let at = t.at().to_string();
+            t.tx.execute(
+                "INSERT INTO meeting_leases(meeting_id, pid, host, heartbeat, since) VALUES (?1, 777, 'kaigi-pc', ?2, ?2)
+                 ON CONFLICT(meeting_id) DO UPDATE SET pid = 777, host = 'kaigi-pc', heartbeat = ?2, since = ?2",
+                params![m, at],
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    fn is_live_refusal(r: Result<impl std::fmt::Debug>) -> bool {
+        matches!(r, Err(StoreError::MeetingLive { .. }))
+    }
+
+    /// Every writer of a meeting's records asks the store, which refuses inside its write
+    /// transaction while another live shinko holds the meeting: nothing is written.
+    #[test]
+    fn records_of_a_meeting_run_on_another_computer_are_refused() {
+        let (mut s, m, items) = running_demo();
+        let cfg = Config::default();
+        let quick = items.iter().find(|i| i.track == Track::Quick).unwrap();
+        let deep = items.iter().find(|i| i.track == Track::Deep).unwrap();
+        let case = s.case(deep.case_id).unwrap();
+        let mut f = DeepForm::from_item(deep, &case, &cfg, today());
+        f.summary = "欠席が続く".into();
+        let rec = f.check(&cfg, &case).unwrap();
+        let action = s.actions_to_review(m).unwrap().into_iter().next().expect("the demo has actions to review");
+        let agency = s.agencies().unwrap()[0].id;
+        let later = s.sessions(m).unwrap().last().unwrap().id;
+        let mut deferred = quick.clone();
+        deferred.defer();
+        let audit_before = s.audit_entries(None, None, 1_000_000).unwrap().len();
+        held_on_another_computer(&mut s, m);
+
+        let err = s.accept_item(&cfg, quick.id, None).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("別の shinko（PID 777）で進行中") && text.contains("コンピューター名 kaigi-pc"),
+            "{text}"
+        );
+        assert!(text.contains("から進行") && text.contains("変更できません"), "{text}");
+        assert!(!text.contains(&case.name) && !text.contains(&case.kana), "no personal data: {text}");
+        assert!(is_live_refusal(s.record_item(deep.id, &rec, None)));
+        assert!(is_live_refusal(s.update_item(&deferred, None)));
+        assert!(is_live_refusal(s.move_items(m, &[Move { item_id: deep.id, to_session: later }])));
+        assert!(is_live_refusal(s.record_attendance(&Attendance {
+            meeting_id: m,
+            agency_id: agency,
+            status: crate::domain::AttendanceStatus::Present,
+            person: String::new(),
+            info_received_on: None,
+        })));
+        assert!(is_live_refusal(s.review_action(m, action.id, ActionStatus::Done, "")));
+        assert!(is_live_refusal(s.set_current(m, Some(quick.id))));
+        assert!(is_live_refusal(s.start_meeting(m)));
+        assert!(is_live_refusal(s.close_meeting(m)));
+        assert_eq!(s.meeting(m).unwrap().status, MeetingStatus::InProgress);
+        assert!(s.agenda(m).unwrap().iter().all(|i| i.state == ItemState::Pending));
+        // Only the lease row was written since.
+        assert_eq!(s.audit_entries(None, None, 1_000_000).unwrap().len(), audit_before);
+
+        // Silent for longer than the stale limit: the other computer is gone, writes go ahead.
+        let old = (s.now() - chrono::Duration::seconds(LEASE_STALE_SECS + 5)).format("%Y-%m-%dT%H:%M:%S").to_string();
+        s.write(|t| {
+            t.tx.execute("UPDATE meeting_leases SET heartbeat = ?1", [&old])?;
+            Ok(())
+        })
+        .unwrap();
+        s.accept_item(&cfg, quick.id, None).unwrap();
+    }
+
+    /// Two windows on one file: the holder records, the other is refused until the holder is
+    /// closed; a holder whose lease was taken over is refused in turn.
+    #[test]
+    fn only_the_lease_holder_writes_and_a_window_that_lost_the_lease_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("m.db");
+        let m = {
+            let mut s = Store::open(&db, None).unwrap();
+            let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
+            s.start_meeting(sum.next_meeting).unwrap();
+            sum.next_meeting
+        };
+        let cfg = Config::default();
+        let mut holder = Store::open(&db, None).unwrap();
+        let mut other = Store::open(&db, None).unwrap();
+        holder.acquire_lease(m, 4242).unwrap();
+        let items = holder.agenda(m).unwrap();
+        let (a, b) = (&items[0], &items[1]);
+        holder.accept_item(&cfg, a.id, Some(b.id)).unwrap();
+        match other.accept_item(&cfg, b.id, None) {
+            Err(StoreError::MeetingLive { pid, host, .. }) => assert_eq!((pid, host), (4242, this_host())),
+            r => panic!("the other window must be refused: {r:?}"),
+        }
+        assert!(is_live_refusal(other.close_meeting(m)));
+        assert_eq!(other.agenda_item(b.id).unwrap().state, ItemState::Pending);
+
+        // The holder hangs past the stale limit; the other window takes the meeting over.
+        let old =
+            (holder.now() - chrono::Duration::seconds(LEASE_STALE_SECS + 5)).format("%Y-%m-%dT%H:%M:%S").to_string();
+        holder
+            .write(|t| {
+                t.tx.execute("UPDATE meeting_leases SET heartbeat = ?1", [&old])?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(other.acquire_lease(m, 4343).unwrap(), Some(4242));
+        assert!(is_live_refusal(holder.accept_item(&cfg, b.id, None)), "a lost lease writes nothing");
+        other.accept_item(&cfg, b.id, None).unwrap();
+        other.close_meeting(m).unwrap();
+    }
+
+    /// A rank changed in the ledger during the meeting is not reverted by closing it; the
+    /// conflict is reported. Fields the meeting did not change keep edits made meanwhile.
+    #[test]
+    fn closing_keeps_edits_made_meanwhile_and_reports_conflicts() {
+        let (mut s, m, items) = running_demo();
+        let cfg = Config::default();
+        // Two deep items of cases ranked B or C in a scheme that has A, B and C.
+        let deep: Vec<&AgendaItem> = items
+            .iter()
+            .filter(|i| {
+                let c = s.case(i.case_id).unwrap();
+                let scheme = cfg.rank_scheme(c.registration);
+                i.track == Track::Deep
+                    && ["A", "B", "C"].iter().all(|r| scheme.get(r).is_some())
+                    && (c.rank == "B" || c.rank == "C")
+            })
+            .take(2)
+            .collect();
+        let (x, y) = (deep[0], deep[1]);
+        let record = |s: &mut Store, item: &AgendaItem, rank: &str| {
+            let case = s.case(item.case_id).unwrap();
+            let mut f = DeepForm::from_item(item, &case, &cfg, today());
+            f.summary = "状況を確認".into();
+            f.rank = rank.into();
+            f.policy = "会議で決めた方針".into();
+            let rec = f.check(&cfg, &case).unwrap();
+            s.record_item(item.id, &rec, None).unwrap();
+            (case, rec)
+        };
+        // x: the meeting raises the rank to A; the ledger meanwhile sets it to C.
+        let (cx, rx) = record(&mut s, x, "A");
+        // y: the meeting keeps the rank; the ledger meanwhile sets it to A and the town.
+        let kept = s.case(y.case_id).unwrap().rank;
+        let (cy, _) = record(&mut s, y, &kept);
+        s.write(|t| {
+            let mut c = t.case(cx.id)?;
+            c.rank = if cx.rank == "C" { "B".into() } else { "C".into() };
+            t.save_case(&c)?;
+            let mut c = t.case(cy.id)?;
+            c.rank = "A".into();
+            c.town = "新町".into();
+            t.save_case(&c)
+        })
+        .unwrap();
+        let meanwhile_x = s.case(cx.id).unwrap().rank;
+
+        let sum = s.close_meeting(m).unwrap();
+        assert_eq!(sum.conflicts, vec![CloseConflict { case_number: cx.number.clone(), field: live::RANK }]);
+        assert!(sum.conflicts[0].message().contains(&format!("ケース {}: ランクは会議中に台帳で変更", cx.number)));
+        let after_x = s.case(cx.id).unwrap();
+        assert_eq!(after_x.rank, meanwhile_x, "the ledger's rank is not overwritten");
+        assert_eq!(after_x.support_policy, "会議で決めた方針", "what did not conflict is applied");
+        assert_eq!(after_x.next_review, rx.next_review);
+        let after_y = s.case(cy.id).unwrap();
+        assert_eq!((after_y.rank.as_str(), after_y.town.as_str()), ("A", "新町"), "edits made meanwhile stay");
+        assert_eq!(after_y.support_policy, "会議で決めた方針");
+        assert!(s.audit_verify().unwrap().is_ok());
     }
 }

@@ -23,10 +23,10 @@ pub(crate) enum Probe {
     HeldHere,
 }
 
-/// The locks this store holds, one per meeting it runs.
+/// The locks this store holds, one per meeting it runs, with the pid it took the lease for.
 #[derive(Default)]
 pub(crate) struct LeaseLocks {
-    held: HashMap<Id, Option<File>>,
+    held: HashMap<Id, (Option<File>, u32)>,
 }
 
 /// The lock file of `meeting_id` beside the database at `db`.
@@ -53,11 +53,27 @@ impl LeaseLocks {
         }
     }
 
-    /// Keeps a lock taken by [`probe`](Self::probe) for as long as the lease is held.
-    pub(crate) fn keep(&mut self, meeting_id: Id, probe: Probe) {
-        if let Probe::Taken(f) = probe {
-            self.held.insert(meeting_id, f);
+    /// Keeps a lock taken by [`probe`](Self::probe) for as long as the lease of `pid` is held.
+    /// A lease taken over from a hung holder that still has the lock is held without it.
+    pub(crate) fn keep(&mut self, meeting_id: Id, probe: Probe, pid: u32) {
+        match probe {
+            Probe::Taken(f) => {
+                self.held.insert(meeting_id, (f, pid));
+            }
+            Probe::HeldHere => {
+                if let Some(h) = self.held.get_mut(&meeting_id) {
+                    h.1 = pid;
+                }
+            }
+            Probe::HeldElsewhere => {
+                self.held.insert(meeting_id, (None, pid));
+            }
         }
+    }
+
+    /// The pid this store holds the lease of `meeting_id` for (None: it holds none).
+    pub(crate) fn pid_of(&self, meeting_id: Id) -> Option<u32> {
+        self.held.get(&meeting_id).map(|h| h.1)
     }
 
     /// Lets go of the lock (the lease was released or lost).

@@ -4,6 +4,7 @@ use chrono::NaiveTime;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Reader, Result, Store, StoreError, Tx, date_col, json_col, to_json};
+use crate::domain::meeting::live::DecidedFields;
 use crate::domain::meeting::{Question, SecretariatDraft};
 use crate::domain::{
     AgendaItem, Attendance, AttendanceStatus, Decision, DecisionKind, Id, ItemState, Meeting, MeetingKind,
@@ -294,6 +295,9 @@ impl Tx<'_> {
             d.notes,
             at
         ];
+        // What the decision saw of its case, read in this transaction: closing the meeting
+        // applies only what the meeting changed relative to it.
+        let seen = to_json(&DecidedFields::of(&self.case(d.case_id)?));
         let id = match &before {
             None => {
                 self.tx.execute(
@@ -302,11 +306,14 @@ impl Tx<'_> {
                      VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
                     p,
                 )?;
-                self.tx.last_insert_rowid()
+                let id = self.tx.last_insert_rowid();
+                self.tx.execute("UPDATE decisions SET case_seen = ?1 WHERE id = ?2", params![seen, id])?;
+                id
             }
             Some(b) => {
                 let mut v: Vec<&dyn rusqlite::ToSql> = p.to_vec();
                 v.push(&b.id);
+                self.tx.execute("UPDATE decisions SET case_seen = ?1 WHERE id = ?2", params![seen, b.id])?;
                 self.tx.execute(
                     "UPDATE decisions SET meeting_id=?1, case_id=?2, agenda_item_id=?3, as_proposed=?4, status_summary=?5,
                      rank_before=?6, rank_after=?7, kind=?8, reason=?9, support_policy=?10, next_review=?11,
@@ -319,6 +326,16 @@ impl Tx<'_> {
         let old = before.as_ref().map(decision_fields).unwrap_or_default();
         self.audit_diff("decision", id, &old, &decision_fields(d))?;
         Ok(id)
+    }
+
+    /// What each decision of a meeting saw of its case (decisions recorded before shinko kept
+    /// it are absent), by case.
+    pub(crate) fn decisions_seen(&self, meeting_id: Id) -> Result<std::collections::HashMap<Id, DecidedFields>> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT case_id, case_seen FROM decisions WHERE meeting_id = ?1 AND case_seen IS NOT NULL",
+        )?;
+        let rows = st.query_map([meeting_id], |r| Ok((r.get::<_, Id>(0)?, json_col(r.get(1)?)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn save_attendance(&mut self, a: &Attendance) -> Result<()> {

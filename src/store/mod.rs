@@ -52,6 +52,19 @@ pub enum StoreError {
         "この会議は別の shinko（PID {pid}）で進行中のため開けません（コンピューター名 {host}、最終応答 {last_seen}）。そちらを終了してから開いてください（応答が{stale_secs}秒途絶えた場合は引き継げます）"
     )]
     LeaseHeld { pid: u32, host: String, last_seen: String, stale_secs: i64 },
+    /// A change to a running meeting's agenda or records, refused inside the write transaction
+    /// because another live shinko holds the meeting's lease.
+    #[error(
+        "この会議は別の shinko（PID {pid}）で進行中のため、議事次第と記録は変更できません（コンピューター名 {host}、{since} から進行、最終応答 {last_seen}）。進行している画面で操作してください（応答が{stale_secs}秒途絶えた場合は引き継げます）。何も変更していません"
+    )]
+    MeetingLive { pid: u32, host: String, since: String, last_seen: String, stale_secs: i64 },
+    /// A save based on a read that is no longer current: someone else changed the record since.
+    /// Names the record by its number and the differing fields by label, never their values.
+    #[error(
+        "{entity} {number} は開いた後にほかの画面かコマンドで変更されました（違う項目: {}）。読み込み直してからやり直してください。何も保存していません",
+        .fields.join("、")
+    )]
+    Stale { entity: &'static str, number: String, fields: Vec<&'static str> },
     /// This process's lease was taken over by another shinko.
     #[error("この会議の進行を別の shinko が引き継ぎました。画面を閉じてください")]
     LeaseLost,
@@ -110,11 +123,15 @@ pub struct Store {
 /// own writes and holds the write lock, so what it reads cannot change before it commits).
 pub(crate) struct Reader<'c>(pub(crate) &'c Connection);
 
-/// An open write transaction with the actor and time every audit entry gets.
+/// An open write transaction with the actor and time every audit entry gets, and what it
+/// needs to know which running meetings this store holds (see [`conduct`]).
 pub struct Tx<'a> {
     pub(crate) tx: rusqlite::Transaction<'a>,
     actor: &'a str,
     at: String,
+    now: NaiveDateTime,
+    lease_locks: &'a lease_lock::LeaseLocks,
+    db: Option<std::path::PathBuf>,
 }
 
 impl Store {
@@ -187,9 +204,11 @@ impl Store {
 
     /// Runs `f` in one immediate transaction; audit entries it records commit with it.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
-        let at = self.now().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let now = self.now();
+        let at = now.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let db = self.db_path();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(busy_aware)?;
-        let mut t = Tx { tx, actor: &self.actor, at };
+        let mut t = Tx { tx, actor: &self.actor, at, now, lease_locks: &self.lease_locks, db };
         let out = f(&mut t)?;
         t.tx.commit().map_err(busy_aware)?;
         Ok(out)

@@ -488,6 +488,76 @@ pub fn apply_decision(case: &Case, d: &Decision, on: NaiveDate) -> (Case, Option
     (c, closing)
 }
 
+/// The fields a meeting decides (rank, 援助方針, next review, lead), as a case had them.
+/// Stored with each decision as what it saw, so closing the meeting applies only what the
+/// meeting changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecidedFields {
+    pub rank: String,
+    pub support_policy: String,
+    pub next_review: Option<NaiveDate>,
+    pub lead_agency: Option<Id>,
+}
+
+impl DecidedFields {
+    pub fn of(c: &Case) -> Self {
+        DecidedFields {
+            rank: c.rank.clone(),
+            support_policy: c.support_policy.clone(),
+            next_review: c.next_review,
+            lead_agency: c.lead_agency,
+        }
+    }
+}
+
+/// Labels of the decided fields, as conflicts name them.
+pub const RANK: &str = "ランク";
+pub const POLICY: &str = "援助方針";
+pub const NEXT_REVIEW: &str = "次回確認日";
+pub const LEAD: &str = "主担当機関";
+
+/// [`apply_decision`] relative to what the decision saw: a field the decision changed is set
+/// on the case as it is now, unless the ledger changed that field meanwhile to another value;
+/// then the ledger's value stays and the field is returned as a conflict. A field the meeting
+/// left as it saw it is not touched, so an edit made meanwhile stays.
+pub fn apply_decision_since(
+    case: &Case,
+    seen: &DecidedFields,
+    d: &Decision,
+    on: NaiveDate,
+) -> (Case, Option<(crate::domain::CaseStatus, String)>, Vec<&'static str>) {
+    let mut before = case.clone();
+    before.rank = seen.rank.clone();
+    before.support_policy = seen.support_policy.clone();
+    before.next_review = seen.next_review;
+    before.lead_agency = seen.lead_agency;
+    let (decided, closing) = apply_decision(&before, d, on);
+    let mut c = case.clone();
+    c.last_review = decided.last_review;
+    let mut conflicts = Vec::new();
+    fn merge<T: PartialEq + Clone>(
+        now: &mut T,
+        seen: &T,
+        decided: &T,
+        label: &'static str,
+        out: &mut Vec<&'static str>,
+    ) {
+        if decided == seen || now == decided {
+            return;
+        }
+        if now == seen {
+            *now = decided.clone();
+        } else {
+            out.push(label);
+        }
+    }
+    merge(&mut c.rank, &seen.rank, &decided.rank, RANK, &mut conflicts);
+    merge(&mut c.support_policy, &seen.support_policy, &decided.support_policy, POLICY, &mut conflicts);
+    merge(&mut c.next_review, &seen.next_review, &decided.next_review, NEXT_REVIEW, &mut conflicts);
+    merge(&mut c.lead_agency, &seen.lead_agency, &decided.lead_agency, LEAD, &mut conflicts);
+    (c, closing, conflicts)
+}
+
 /// Seconds budgeted for one item of `track`.
 pub fn item_budget_secs(track: Track, budget: &Budget) -> i64 {
     let minutes = match track {
@@ -818,6 +888,43 @@ mod tests {
         close.reason = "転居".into();
         let (_, closing) = apply_decision(&c, &close, d(2026, 9, 22));
         assert_eq!(closing, Some((CaseStatus::Closed, "転居".into())));
+    }
+
+    #[test]
+    fn a_decision_changes_only_what_it_decided_relative_to_what_it_saw() {
+        let seen_case = case();
+        let seen = DecidedFields::of(&seen_case);
+        let i = item(1, Track::Deep, 1, 1);
+        let rec = DeepRecord {
+            summary: String::new(),
+            rank: "B".into(),
+            kind: DecisionKind::Continue,
+            reason: String::new(),
+            new_lead: None,
+            policy: seen_case.support_policy.clone(),
+            actions: vec![],
+            next_review: Some(d(2026, 12, 22)),
+            notes: String::new(),
+        };
+        let dec = decision_from_record(9, &i, &seen_case, &rec, None);
+        let on = d(2026, 9, 22);
+        // Nothing changed meanwhile: as apply_decision.
+        let (after, _, conflicts) = apply_decision_since(&seen_case, &seen, &dec, on);
+        assert_eq!(after, apply_decision(&seen_case, &dec, on).0);
+        assert!(conflicts.is_empty());
+        // Meanwhile the rank went to A and the policy was rewritten: the rank the meeting
+        // changed conflicts and stays A; the policy the meeting kept is not reverted.
+        let mut now = seen_case.clone();
+        now.rank = "A".into();
+        now.support_policy = "別の窓で書いた方針".into();
+        let (after, _, conflicts) = apply_decision_since(&now, &seen, &dec, on);
+        assert_eq!(conflicts, vec![RANK]);
+        assert_eq!((after.rank.as_str(), after.support_policy.as_str()), ("A", "別の窓で書いた方針"));
+        assert_eq!((after.last_review, after.next_review), (Some(on), Some(d(2026, 12, 22))));
+        // Changed meanwhile to what the meeting decided: no conflict.
+        now.rank = "B".into();
+        let (after, _, conflicts) = apply_decision_since(&now, &seen, &dec, on);
+        assert!(conflicts.is_empty() && after.rank == "B");
     }
 
     #[test]

@@ -119,8 +119,9 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>
         }
         MeetingEffect::Close { meeting_id } => {
             let s = store.close_meeting(meeting_id)?;
+            let conflicts: String = s.conflicts.iter().map(|c| format!(" {}", c.message())).collect();
             meeting::saved(format!(
-                "会議を終了しました。台帳に反映 {} 件（終結・移管 {} 件）、次回へ延期 {} 件",
+                "会議を終了しました。台帳に反映 {} 件（終結・移管 {} 件）、次回へ延期 {} 件{conflicts}",
                 s.updated, s.closed, s.deferred
             ))
         }
