@@ -93,7 +93,7 @@ fn cli_writers_are_refused_while_the_tui_runs_the_meeting() {
             err.contains("別の shinko（PID") && err.contains("で進行中のため、議事次第と記録は変更できません"),
             "{err}"
         );
-        assert!(err.contains(&format!("コンピューター名 {}", shinko::store::conduct::this_host())), "{err}");
+        assert!(err.contains(&format!("コンピューター名 {}", shinko::store::meeting_live::this_host())), "{err}");
     }
     let s = Store::open(&db, None).unwrap();
     assert_eq!(s.agenda(m).unwrap(), before, "nothing changed");

@@ -10,7 +10,7 @@ pub mod agenda;
 pub mod audit;
 pub mod backup;
 pub mod cases;
-pub mod conduct;
+pub mod meeting_live;
 pub mod crypto;
 pub mod households;
 pub mod lease_lock;
@@ -124,7 +124,7 @@ pub struct Store {
 pub(crate) struct Reader<'c>(pub(crate) &'c Connection);
 
 /// An open write transaction with the actor and time every audit entry gets, and what it
-/// needs to know which running meetings this store holds (see [`conduct`]).
+/// needs to know which running meetings this store holds (see [`meeting_live`]).
 pub struct Tx<'a> {
     pub(crate) tx: rusqlite::Transaction<'a>,
     actor: &'a str,
