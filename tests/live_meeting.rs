@@ -232,3 +232,57 @@ fn closing_reports_a_rank_changed_meanwhile_instead_of_reverting_it() {
     assert_eq!(shown["case"]["rank"], "C", "not reverted: {shown}");
     assert_eq!(shown["case"]["support_policy"], "週1回の家庭訪問を続ける", "the rest applied: {shown}");
 }
+
+/// Another writer's commit shows without a key: the ledger reads a CLI edit again, and a window
+/// that watches another one run the meeting follows it (閲覧のみ, 済 counts, the close).
+#[test]
+fn windows_follow_what_others_write_without_a_key() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _m, _agenda) = demo(dir.path());
+    let number = {
+        let s = Store::open(&db, None).unwrap();
+        s.cases(false).unwrap().into_iter().find(|c| c.rank != "A").unwrap().number
+    };
+    let runner = Tmux { socket: format!("shinko-run-{}", std::process::id()) };
+    let watcher = Tmux { socket: format!("shinko-watch-{}", std::process::id()) };
+    for t in [&runner, &watcher] {
+        let out = t.cmd(&["new-session", "-d", "-s", "j", "-x", "200", "-y", "40", &tui_script(dir.path(), &db)]);
+        assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+        t.wait_text("進行管理台帳");
+    }
+
+    // The watcher shows one case; the CLI changes it; the detail follows.
+    watcher.keys(&["/"]);
+    watcher.type_text(&number);
+    watcher.wait_text(&format!("検索: {number}"));
+    watcher.keys(&["Enter"]);
+    shinko_ok(dir.path(), &db, &["ledger", "edit", "--number", &number, "--policy", "週1回の家庭訪問に増やす"]);
+    watcher.wait_text("週1回の家庭訪問に増やす");
+
+    // The runner starts the meeting; the watcher opens it read-only and follows the runner.
+    runner.keys(&["M-3"]);
+    runner.wait_text("Enter で会議を開始します");
+    runner.keys(&["Enter"]);
+    runner.wait_text("まず出欠を記録してください");
+    watcher.keys(&["M-3"]);
+    let s = watcher.wait_text("閲覧のみ");
+    assert!(s.contains("済 0/"), "{s}");
+    runner.keys(&["Tab", "Tab"]);
+    runner.wait_text("ケース協議");
+    runner.keys(&["Enter"]);
+    runner.wait_text("済 1/");
+    watcher.wait_text("済 1/");
+    runner.keys(&["F12"]);
+    runner.wait_text("もう一度 F12 で確定");
+    runner.keys(&["F12"]);
+    runner.wait_text("会議を終了しました");
+    let s = watcher.wait_for("the watcher sees the close", |s| !s.contains("閲覧のみ"));
+    assert!(s.contains("済 1/"), "{s}");
+    for t in [&runner, &watcher] {
+        t.keys(&["q"]);
+        t.wait_text("SHINKO_EXIT=0");
+    }
+}

@@ -653,7 +653,9 @@ mod tests {
         let session = other.sessions(m).unwrap().last().unwrap().id;
         let off = other.cases(false).unwrap().into_iter().find(|c| items.iter().all(|i| i.case_id != c.id)).unwrap();
         let refused = |r: Result<()>| match r {
-            Err(StoreError::MeetingLive { pid, host, .. }) => pid == 4242 && host == crate::store::meeting_live::this_host(),
+            Err(StoreError::MeetingLive { pid, host, .. }) => {
+                pid == 4242 && host == crate::store::meeting_live::this_host()
+            }
             _ => false,
         };
         assert!(refused(other.write(|t| t.set_item_track(it.id, Track::Deep))));

@@ -10,10 +10,10 @@ pub mod agenda;
 pub mod audit;
 pub mod backup;
 pub mod cases;
-pub mod meeting_live;
 pub mod crypto;
 pub mod households;
 pub mod lease_lock;
+pub mod meeting_live;
 pub mod meetings;
 pub mod migrations;
 
@@ -117,6 +117,8 @@ pub struct Store {
     clock: Option<NaiveDateTime>,
     /// The OS locks of the meetings this store runs (see [`lease_lock`]).
     lease_locks: lease_lock::LeaseLocks,
+    /// SQLite's `data_version` when last looked at, to notice other writers' commits.
+    seen_version: std::cell::Cell<Option<i64>>,
 }
 
 /// Reads over a connection: the store's own, or an open write transaction's (which sees its
@@ -168,7 +170,13 @@ impl Store {
         // are zeroed so deleted text does not linger in a plaintext database.
         conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;").map_err(busy_aware)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn, actor: "事務局".into(), clock: None, lease_locks: Default::default() })
+        Ok(Store {
+            conn,
+            actor: "事務局".into(),
+            clock: None,
+            lease_locks: Default::default(),
+            seen_version: Default::default(),
+        })
     }
 
     /// The name written to the audit log for changes made through this store.
@@ -195,6 +203,13 @@ impl Store {
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Whether another connection (another window, a command) committed since the last call;
+    /// this store's own commits do not count. The first call only takes the mark.
+    pub fn changed_elsewhere(&self) -> Result<bool> {
+        let v: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok(self.seen_version.replace(Some(v)).is_some_and(|old| old != v))
     }
 
     /// Where this store's database lives (None in memory).
@@ -335,5 +350,24 @@ mod tests {
         assert!(matches!(Store::open(&path, None), Err(StoreError::WrongPassphrase)));
         let s = Store::open(&path, Some("正しい合言葉")).unwrap();
         assert_eq!(s.setting("k").unwrap().as_deref(), Some("児童"));
+    }
+}
+
+#[cfg(test)]
+mod change_tests {
+    use super::*;
+
+    #[test]
+    fn another_connections_commit_is_noticed_and_ones_own_is_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut a = Store::open(&path, None).unwrap();
+        let mut b = Store::open(&path, None).unwrap();
+        assert!(!a.changed_elsewhere().unwrap(), "the first look only takes the mark");
+        a.write(|t| t.set_setting("municipality", "甲町")).unwrap();
+        assert!(!a.changed_elsewhere().unwrap(), "its own commit is not news");
+        b.write(|t| t.set_setting("municipality", "乙町")).unwrap();
+        assert!(a.changed_elsewhere().unwrap());
+        assert!(!a.changed_elsewhere().unwrap(), "told once");
     }
 }

@@ -20,6 +20,8 @@ pub enum Msg {
     Resize(u16, u16),
     /// The clock, once a second from the runtime (timers, heartbeat, idle lock).
     Tick(chrono::NaiveDateTime),
+    /// Another window or a command committed to the database: what is shown is read again.
+    StoreChanged,
     /// Answers to a screen's effects.
     Ledger(LedgerMsg),
     Prep(PrepMsg),

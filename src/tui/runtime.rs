@@ -115,6 +115,8 @@ fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model
     let size = terminal.size()?;
     let mut queue: VecDeque<Msg> = VecDeque::new();
     queue.push_back(Msg::Resize(size.width, size.height));
+    // The mark other writers' commits are noticed against, taken before the first read.
+    let _ = store.changed_elsewhere();
     queue.extend(execute(&mut store, Effect::Ledger(LedgerEffect::Load { select: None })));
     let result = loop {
         while let Some(msg) = queue.pop_front() {
@@ -131,7 +133,14 @@ fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model
             break Err(e.into());
         }
         match rx.recv() {
-            Ok(msg) => queue.push_back(msg),
+            Ok(msg) => {
+                // Once a second: did another window or a command write? Then read again.
+                let tick = matches!(msg, Msg::Tick(_));
+                queue.push_back(msg);
+                if tick && store.changed_elsewhere().unwrap_or(false) {
+                    queue.push_back(Msg::StoreChanged);
+                }
+            }
             Err(_) => break Err(eyre!("端末からの入力が途切れました")),
         }
         // Take everything already waiting before drawing again (fast typing, key repeat).

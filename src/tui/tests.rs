@@ -642,3 +642,20 @@ fn detail_shows_the_merged_sheets_80x30() {
     assert_eq!(buf[(x, y as u16)].fg, ratatui::style::Color::Red, "a falling scale is red");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn another_writers_commit_reads_again_what_is_shown() {
+    let (mut s, mut m) = demo_at(80, 24);
+    let selected = m.ledger.selected_id();
+    let effects = update(&mut m, Msg::StoreChanged);
+    assert_eq!(effects, vec![Effect::Ledger(LedgerEffect::Load { select: selected })], "the selection stays");
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    let id = m.meeting.data.as_ref().unwrap().meeting.id;
+    let effects = update(&mut m, Msg::StoreChanged);
+    assert!(effects.contains(&Effect::Meeting(super::meeting::MeetingEffect::Load {
+        id: Some(id),
+        today: today(),
+        take_lease: false
+    })));
+    assert_eq!(effects.len(), 2, "{effects:?}");
+}

@@ -49,6 +49,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             to_ledger(m, LedgerMsg::Resized)
         }
         Msg::Tick(now) => to_meeting(m, MeetingMsg::Tick(now)),
+        Msg::StoreChanged => refresh(m),
         Msg::Ledger(LedgerMsg::Loaded(mut data)) => {
             // The reference data every screen reads comes with the ledger.
             if let Some(name) = data.municipality.take().filter(|n| !n.is_empty()) {
@@ -160,6 +161,20 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
         Screen::Meeting => to_meeting(m, MeetingMsg::Key(action, k)),
         Screen::Stats => to_stats(m, StatsMsg::Key(action)),
     }
+}
+
+/// Reads again what is shown after another writer's commit: the ledger's rows (every screen
+/// comes back to them) and the screen in front. Open forms stay as they are.
+fn refresh(m: &mut Model) -> Vec<Effect> {
+    let cx = cx!(m);
+    let mut all: Vec<Effect> = m.ledger.refresh().into_iter().map(Effect::Ledger).collect();
+    match m.screen {
+        Screen::Ledger => {}
+        Screen::Prep => all.extend(m.prep.refresh(&cx).into_iter().map(Effect::Prep)),
+        Screen::Meeting => all.extend(m.meeting.refresh(&cx).into_iter().map(Effect::Meeting)),
+        Screen::Stats => all.extend(m.stats.refresh(m.today).into_iter().map(Effect::Stats)),
+    }
+    all
 }
 
 /// The screen a global screen key leads to, if `action` is one.

@@ -8,6 +8,11 @@ use super::*;
 use crate::tui::form::FormReply;
 
 impl LedgerState {
+    /// What to read again after another writer's commit (the selection stays).
+    pub fn refresh(&self) -> Vec<LedgerEffect> {
+        if self.loaded { vec![LedgerEffect::Load { select: self.selected_id() }] } else { vec![] }
+    }
+
     /// The key mode in effect on this screen.
     pub fn mode(&self) -> Mode {
         if let Some(f) = &self.form {

@@ -59,10 +59,19 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>
             };
             let Some(id) = id else { return Ok(Some(MeetingMsg::Loaded(None))) };
             let mut read_only = None;
-            if take_lease && store.meeting(id)?.status == MeetingStatus::InProgress {
-                match store.acquire_lease(id, me()) {
-                    Ok(_) => {}
-                    Err(e @ StoreError::LeaseHeld { .. }) => read_only = Some(e.to_string()),
+            if store.meeting(id)?.status == MeetingStatus::InProgress {
+                // Opening takes the lease; a reload only looks, so a window that watches another
+                // one run the meeting stays read-only and names the holder as it is now.
+                let held = if take_lease {
+                    store.acquire_lease(id, me()).map(|_| ())
+                } else {
+                    store.ensure_not_held_elsewhere(id, me())
+                };
+                match held {
+                    Ok(()) => {}
+                    Err(e @ (StoreError::LeaseHeld { .. } | StoreError::MeetingLive { .. })) => {
+                        read_only = Some(e.to_string())
+                    }
                     Err(e) => return Err(e),
                 }
             }

@@ -29,6 +29,11 @@ impl MeetingState {
         vec![MeetingEffect::Load { id, today: cx.today, take_lease: false }]
     }
 
+    /// What to read again after another writer's commit.
+    pub fn refresh(&self, cx: &Ctx<'_>) -> Vec<MeetingEffect> {
+        if self.data.is_some() && !self.loading { self.reload(cx) } else { vec![] }
+    }
+
     /// Whether the meeting is running in this window (it holds the lease).
     pub fn is_running(&self) -> bool {
         self.running()

@@ -428,6 +428,11 @@ impl PrepState {
         self.reload(cx, None)
     }
 
+    /// What to read again after another writer's commit (meeting and selection stay).
+    pub fn refresh(&self, cx: &Ctx<'_>) -> Vec<PrepEffect> {
+        if self.data.is_some() { self.reload(cx, None) } else { vec![] }
+    }
+
     fn reload(&self, cx: &Ctx<'_>, select: Option<Id>) -> Vec<PrepEffect> {
         vec![PrepEffect::Load {
             meeting: self.meeting_id(),

@@ -67,6 +67,14 @@ impl StatsState {
         vec![StatsEffect::Load { fiscal_year: fy, today }]
     }
 
+    /// What to read again after another writer's commit.
+    pub fn refresh(&self, today: NaiveDate) -> Vec<StatsEffect> {
+        match (self.fiscal_year, &self.data) {
+            (Some(fiscal_year), Some(_)) => vec![StatsEffect::Load { fiscal_year, today }],
+            _ => vec![],
+        }
+    }
+
     /// Figures for a year arrive; a late answer for a year no longer shown is dropped.
     pub fn loaded(&mut self, data: YearStats) {
         if self.fiscal_year == Some(data.fiscal_year) {
