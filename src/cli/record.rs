@@ -139,7 +139,7 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
             let m = store.start_meeting(meeting)?;
             outln!("会議 {} 「{}」を開始しました", m.id, m.title);
         }
-        RecordCmd::Attend(a) => attend(&mut store, a)?,
+        RecordCmd::Attend(a) => attend(&mut store, a, ctx.today)?,
         RecordCmd::ReviewAction(a) => {
             let status = parse_action_status(&a.status)?;
             let act = store.review_action(meeting, a.action, status, &a.note)?;
@@ -210,13 +210,18 @@ fn parse_action_status(s: &str) -> Result<ActionStatus> {
         .ok_or_else(|| eyre!("--status: 「{t}」は実施済・実施不可・未実施のどれでもありません"))
 }
 
-fn attend(store: &mut Store, a: AttendArgs) -> Result<()> {
+fn attend(store: &mut Store, a: AttendArgs, today: chrono::NaiveDate) -> Result<()> {
     let agency = match store.agency_by_code(&a.agency)? {
         Some(x) => x,
         None => store.agency_by_name(&a.agency)?.ok_or_else(|| eyre!("機関「{}」は登録されていません", a.agency))?,
     };
     let status = parse_attendance(&a.status)?;
-    let received = a.received.as_deref().map(wareki::parse_date).transpose().map_err(|e| eyre!("--received: {e}"))?;
+    let received = a
+        .received
+        .as_deref()
+        .map(|t| wareki::parse_date_near(t, today))
+        .transpose()
+        .map_err(|e| eyre!("--received: {e}"))?;
     if received.is_some() && status != AttendanceStatus::InfoSent {
         bail!("--received は「情報提供」のときだけ指定できます");
     }
@@ -257,7 +262,7 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     set(&mut f.next_review, a.next_review);
     f.propose_review_when_continuing(&ctx.config, &case, on);
     f.actions = a.actions.join("\n");
-    let rec = f.check(&ctx.config, &case).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
+    let rec = f.check(&ctx.config, &case, on).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
     let next = live::walk_on(&store.agenda(a.meeting)?, item.id);
     let d = store.record_item(item.id, &rec, next)?;
     outln!("ケース {} の協議結果を記録しました（{}、役割分担 {} 件）", a.case, d.kind.label(), rec.actions.len());

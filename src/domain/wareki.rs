@@ -52,12 +52,32 @@ pub fn display(d: NaiveDate, with_wareki: bool) -> String {
 
 /// Parses 2024/4/1, 2024-04-01, 2024.4.1, 20240401, 2024年4月1日, 令和6年4月1日, 令和元年5月1日,
 /// R6.4.1, R6/4/1, 令6.4.1, H31.4.30 (full-width digits too). The reason is Japanese.
+/// Like [`parse_date`], and a date without a year (`12/10`, `12月10日`) is the one nearest to
+/// `near` (the meeting day, today): within six months either side. For dates people write in
+/// a meeting about the coming weeks; never for birth dates.
+pub fn parse_date_near(input: &str, near: NaiveDate) -> Result<NaiveDate, String> {
+    let s: String = input.nfkc().collect::<String>().trim().replace(' ', "");
+    let parts: Vec<&str> = s.split(['/', '-', '.', '月', '日']).filter(|p| !p.is_empty()).collect();
+    let md: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
+    match md.as_deref() {
+        Some([m, d]) if !s.contains('年') => {
+            let candidates = [near.year() - 1, near.year(), near.year() + 1]
+                .into_iter()
+                .filter_map(|y| NaiveDate::from_ymd_opt(y, *m, *d));
+            candidates
+                .min_by_key(|c| (*c - near).num_days().abs())
+                .ok_or_else(|| format!("「{}」は存在しない日付です", input.trim()))
+        }
+        _ => parse_date(input),
+    }
+}
+
 pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
     let s: String = input.nfkc().collect::<String>().trim().replace(' ', "");
     if s.is_empty() {
         return Err("日付が空です".into());
     }
-    let bad = || format!("「{}」は日付として読めません（例: 2024/4/1, 令和6年4月1日, R6.4.1）", input.trim());
+    let bad = || format!("「{}」は日付として読めません（例: 2024/4/1, 令和6年4月1日, R6.4.1, 12/10）", input.trim());
     // Era prefix?
     let (era, rest) = match ERAS.iter().find_map(|e| {
         if let Some(r) = s.strip_prefix(e.name) {
@@ -102,6 +122,19 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_date_without_a_year_is_the_nearest_one() {
+        let near = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        for text in ["12/10", "12月10日", "１２／１０", "R8.12.10", "令和8年12月10日", "2026-12-10"] {
+            assert_eq!(parse_date_near(text, near), Ok(d(2026, 12, 10)), "{text}");
+        }
+        assert_eq!(parse_date_near("1/15", near), Ok(d(2027, 1, 15)), "early next year");
+        assert_eq!(parse_date_near("11/20", near), Ok(d(2026, 11, 20)), "last month");
+        assert!(parse_date_near("2/30", near).unwrap_err().contains("存在しない日付"));
+        assert!(parse_date("12/10").is_err(), "without a reference day a year is needed");
+    }
     use super::*;
     use proptest::prelude::*;
 

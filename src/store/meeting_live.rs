@@ -655,7 +655,7 @@ mod tests {
         let mut f = DeepForm::from_item(deep, &case, &cfg, today());
         f.summary = "欠席が続く".into();
         f.actions = "小学校／担任／登校確認／2027/1/15".into();
-        let rec = f.check(&cfg, &case).unwrap();
+        let rec = f.check(&cfg, &case, today()).unwrap();
         s.record_item(deep.id, &rec, None).unwrap();
         assert!(s.drafts(m).unwrap().is_empty());
         let acts = s.actions_of_meeting(m).unwrap();
@@ -690,7 +690,7 @@ mod tests {
         f.rank = "A".into();
         f.policy = "一時保護の要否を児相と協議".into();
         f.kind = DecisionKind::ReferToCgc.label().into();
-        let rec = f.check(&cfg, &case).unwrap();
+        let rec = f.check(&cfg, &case, today()).unwrap();
         s.record_item(deep.id, &rec, None).unwrap();
         let before_audit = s.audit_entries(Some("case"), None, 100_000).unwrap().len();
         let sum = s.close_meeting(m).unwrap();
@@ -751,7 +751,7 @@ mod tests {
         let case = s.case(deep.case_id).unwrap();
         let mut f = DeepForm::from_item(deep, &case, &cfg, today());
         f.summary = "欠席が続く".into();
-        let rec = f.check(&cfg, &case).unwrap();
+        let rec = f.check(&cfg, &case, today()).unwrap();
         let action = s.actions_to_review(m).unwrap().into_iter().next().expect("the demo has actions to review");
         let agency = s.agencies().unwrap()[0].id;
         let later = s.sessions(m).unwrap().last().unwrap().id;
@@ -863,7 +863,7 @@ mod tests {
             f.summary = "状況を確認".into();
             f.rank = rank.into();
             f.policy = "会議で決めた方針".into();
-            let rec = f.check(&cfg, &case).unwrap();
+            let rec = f.check(&cfg, &case, today()).unwrap();
             s.record_item(item.id, &rec, None).unwrap();
             (case, rec)
         };

@@ -370,7 +370,8 @@ impl DeepForm {
     }
 
     /// Checks the form. Messages are Japanese and name the field (and the line of 役割分担).
-    pub fn check(&self, config: &Config, case: &Case) -> Result<DeepRecord, String> {
+    /// Dates without a year are the ones nearest to `near` (the meeting day).
+    pub fn check(&self, config: &Config, case: &Case, near: NaiveDate) -> Result<DeepRecord, String> {
         let kind = DecisionKind::ALL
             .into_iter()
             .find(|k| k.label() == self.kind.trim() || k.code() == self.kind.trim())
@@ -389,7 +390,7 @@ impl DeepForm {
         }
         let next_review = match self.next_review.trim() {
             "" => None,
-            t => Some(wareki::parse_date(t).map_err(|e| format!("次回確認日: {e}"))?),
+            t => Some(wareki::parse_date_near(t, near).map_err(|e| format!("次回確認日: {e}"))?),
         };
         if next_review.is_none() && !matches!(kind, DecisionKind::Close | DecisionKind::Transfer) {
             return Err("次回確認日: 継続するケースには次回確認日が必要です".into());
@@ -401,7 +402,7 @@ impl DeepForm {
             reason,
             new_lead,
             policy: self.policy.trim_end().to_string(),
-            actions: parse_action_lines(&self.actions)?,
+            actions: parse_action_lines(&self.actions, near)?,
             next_review,
             notes: self.notes.trim_end().to_string(),
         })
@@ -410,7 +411,7 @@ impl DeepForm {
 
 /// 役割分担: one action per line, 「機関／担当者／内容／期限」 (期限 optional). Empty lines are
 /// skipped; a bad line is named by its number.
-pub fn parse_action_lines(text: &str) -> Result<Vec<ActionLine>, String> {
+pub fn parse_action_lines(text: &str, near: NaiveDate) -> Result<Vec<ActionLine>, String> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
@@ -430,7 +431,7 @@ pub fn parse_action_lines(text: &str) -> Result<Vec<ActionLine>, String> {
         }
         let due = match parts.get(3).copied().unwrap_or("") {
             "" => None,
-            t => Some(wareki::parse_date(t).map_err(|e| at(&format!("期限: {e}")))?),
+            t => Some(wareki::parse_date_near(t, near).map_err(|e| at(&format!("期限: {e}")))?),
         };
         out.push(ActionLine { agency: parts[0].into(), owner: parts[1].into(), what: parts[2].into(), due });
     }
@@ -805,7 +806,11 @@ mod tests {
         // The deep form starts from the same proposal, not from 継続.
         let mut f = DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22));
         assert_eq!((f.kind.as_str(), f.reason.as_str(), f.next_review.as_str()), ("終結", "3か月安定", ""));
-        assert_eq!(f.check(&cfg, &c).unwrap().kind, DecisionKind::Close, "Enter+F10 records what the draft says");
+        assert_eq!(
+            f.check(&cfg, &c, d(2026, 9, 22)).unwrap().kind,
+            DecisionKind::Close,
+            "Enter+F10 records what the draft says"
+        );
         // Turned back to 継続, it gets the rank's review date again.
         f.kind = DecisionKind::Continue.label().into();
         f.propose_review_when_continuing(&cfg, &c, d(2026, 9, 22));
@@ -821,29 +826,29 @@ mod tests {
         assert_eq!(f.next_review, "2026/12/22");
         f.summary = "欠席が増えている".into();
         f.actions = "小学校／担任／毎朝の登校確認／2027/1/15\n\n保健センター／保健師／家庭訪問\n".into();
-        let rec = f.check(&cfg, &c).unwrap();
+        let rec = f.check(&cfg, &c, d(2026, 9, 22)).unwrap();
         assert_eq!(rec.actions.len(), 2);
         assert_eq!(rec.actions[0].due, Some(d(2027, 1, 15)));
         assert_eq!(rec.actions[1].due, None);
 
         let mut bad = f.clone();
         bad.rank = "Z".into();
-        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("評価（ランク）"));
+        assert!(bad.check(&cfg, &c, d(2026, 9, 22)).unwrap_err().starts_with("評価（ランク）"));
         let mut bad = f.clone();
         bad.kind = DecisionKind::Close.label().into();
-        assert_eq!(bad.check(&cfg, &c).unwrap_err(), "理由: 終結には理由が必要です");
+        assert_eq!(bad.check(&cfg, &c, d(2026, 9, 22)).unwrap_err(), "理由: 終結には理由が必要です");
         let mut bad = f.clone();
         bad.kind = DecisionKind::ChangeLead.label().into();
-        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("新しい主担当機関"));
+        assert!(bad.check(&cfg, &c, d(2026, 9, 22)).unwrap_err().starts_with("新しい主担当機関"));
         let mut bad = f.clone();
         bad.actions = "小学校／担任／登校確認／来週".into();
-        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("役割分担 1行目: 期限"));
+        assert!(bad.check(&cfg, &c, d(2026, 9, 22)).unwrap_err().starts_with("役割分担 1行目: 期限"));
         let mut bad = f.clone();
         bad.actions = "\n小学校だけ".into();
-        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("役割分担 2行目"));
+        assert!(bad.check(&cfg, &c, d(2026, 9, 22)).unwrap_err().starts_with("役割分担 2行目"));
         let mut bad = f;
         bad.next_review = String::new();
-        assert!(bad.check(&cfg, &c).unwrap_err().starts_with("次回確認日"));
+        assert!(bad.check(&cfg, &c, d(2026, 9, 22)).unwrap_err().starts_with("次回確認日"));
     }
 
     #[test]
@@ -855,11 +860,11 @@ mod tests {
         f.actions = "小学校／担任／登校確認／2027/01/15".into();
         f.kind = DecisionKind::ChangeLead.label().into();
         f.new_lead = "保健センター".into();
-        let rec = f.check(&cfg, &c).unwrap();
+        let rec = f.check(&cfg, &c, d(2026, 9, 22)).unwrap();
         let dec = decision_from_record(9, &i, &c, &rec, Some(42));
         assert_eq!(dec.new_lead_agency, Some(42));
         let back = DeepForm::from_decision(&dec, &rec.actions, rec.new_lead.clone());
-        assert_eq!(back.check(&cfg, &c).unwrap(), rec);
+        assert_eq!(back.check(&cfg, &c, d(2026, 9, 22)).unwrap(), rec);
     }
 
     #[test]

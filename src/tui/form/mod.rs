@@ -180,6 +180,16 @@ impl<K: Copy + PartialEq> Form<K> {
         wareki::parse_date(&v).map(Some).map_err(|e| format!("{label}: {e}"))
     }
 
+    /// Like [`Form::date`], and a date without a year (12/10, 12月10日) is the one nearest
+    /// to `near`.
+    pub fn date_near(&self, key: K, label: &str, near: NaiveDate) -> Result<Option<NaiveDate>, String> {
+        let v = self.get(key);
+        if v.trim().is_empty() {
+            return Ok(None);
+        }
+        wareki::parse_date_near(&v, near).map(Some).map_err(|e| format!("{label}: {e}"))
+    }
+
     /// Replaces the options of choice `key`, choosing `index`.
     pub fn set_options(&mut self, key: K, options: Vec<String>, index: usize) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {

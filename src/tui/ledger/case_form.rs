@@ -141,7 +141,7 @@ impl CaseForm {
     pub fn submit(&self, config: &Config, today: NaiveDate) -> Result<LedgerEffect, String> {
         match &self.kind {
             CaseFormKind::Close { id, .. } => {
-                let on = self.form.date(CaseField::CloseOn, "終結日")?.unwrap_or(today);
+                let on = self.form.date_near(CaseField::CloseOn, "終結日", today)?.unwrap_or(today);
                 let status = self
                     .form
                     .chosen(CaseField::CloseKind)
@@ -177,7 +177,7 @@ impl CaseForm {
         c.key_worker = f.get(K::KeyWorker).trim().to_string();
         c.cgc = f.chosen(K::Cgc).and_then(|i| CgcInvolvement::ALL.get(i).copied()).unwrap_or_default();
         c.support_policy = f.get(K::Policy).trim_end().to_string();
-        c.next_review = f.date(K::NextReview, "次回確認日")?;
+        c.next_review = f.date_near(K::NextReview, "次回確認日", today)?;
         if new && c.next_review.is_none() {
             let cal = config.business_calendar();
             c.next_review = Some(config.rank_scheme(c.registration).next_review(&c.rank, today, &cal));

@@ -143,13 +143,14 @@ impl MeetingForm {
         Some((*meeting_id, DraftKey::Item(*item_id), serde_json::to_string(&self.deep()).ok()?))
     }
 
-    /// The effect that stores the form, or the Japanese reason it cannot.
-    pub fn submit(&self, config: &Config) -> Result<MeetingEffect, String> {
+    /// The effect that stores the form, or the Japanese reason it cannot. Dates without a year
+    /// are the ones nearest to `near` (the item's day).
+    pub fn submit(&self, config: &Config, near: chrono::NaiveDate) -> Result<MeetingEffect, String> {
         use MeetingField as K;
         let f = &self.form;
         match &self.kind {
             MeetingFormKind::Item { item_id, case, .. } => {
-                let rec = self.deep().check(config, case)?;
+                let rec = self.deep().check(config, case, near)?;
                 Ok(MeetingEffect::Record { item_id: *item_id, record: Box::new(rec), next: None })
             }
             MeetingFormKind::Attendance(rec, _) => {
@@ -159,7 +160,7 @@ impl MeetingForm {
                 a.person = f.get(K::Person).trim().to_string();
                 a.info_received_on = match f.get(K::Received).trim() {
                     "" => None,
-                    t => Some(wareki::parse_date(t).map_err(|e| format!("情報提供の受領日: {e}"))?),
+                    t => Some(wareki::parse_date_near(t, near).map_err(|e| format!("情報提供の受領日: {e}"))?),
                 };
                 if a.info_received_on.is_some() && a.status != AttendanceStatus::InfoSent {
                     return Err("情報提供の受領日: 出欠が「欠席（情報提供あり）」のときだけ入力できます".into());

@@ -1,6 +1,6 @@
 //! The meeting screen's pure update: keys, ticks, loads and answers in; effects out.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::crossterm::event::KeyEvent;
 
 use super::*;
@@ -546,6 +546,7 @@ fn on_form_key(
     action: Option<Command>,
     k: KeyEvent,
 ) -> Vec<MeetingEffect> {
+    let near = form_day(s, cx);
     let Some(f) = &mut s.form else { return vec![] };
     let before = s.data.as_ref().and_then(|d| f.draft(d.meeting.id));
     let effects = match f.form.on_key(action, k) {
@@ -559,7 +560,7 @@ fn on_form_key(
             out.info("入力を取り消しました");
             vec![]
         }
-        FormReply::Submit => match f.submit(cx.config) {
+        FormReply::Submit => match f.submit(cx.config, near) {
             Ok(effect) => vec![effect],
             Err(e) => {
                 f.form.refuse(e);
@@ -605,6 +606,19 @@ fn after_form_change(
     }
     apply_locally(s, &all);
     all
+}
+
+/// The day a form's dates are read near: the item's day for a deep item, else today.
+fn form_day(s: &MeetingState, cx: &Ctx<'_>) -> NaiveDate {
+    let item = s.form.as_ref().and_then(|f| match &f.kind {
+        MeetingFormKind::Item { item_id, .. } => Some(*item_id),
+        _ => None,
+    });
+    match (s.data.as_ref(), item) {
+        (Some(d), Some(id)) => d.items.iter().find(|i| i.item.id == id).map(|iv| item_date(d, &iv.item, cx.today)),
+        _ => None,
+    }
+    .unwrap_or(cx.today)
 }
 
 /// A decision turned to a continuing one gets the rank's next review when it has none.

@@ -139,3 +139,29 @@ fn the_walk_stops_at_the_end_of_a_session_and_says_what_comes_next() {
     }
     panic!("Down never reached the next session");
 }
+
+#[test]
+fn dates_are_taken_as_people_write_them_in_a_meeting() {
+    let (mut s, config, agencies, _store) = running();
+    let cx = ctx(&config, &agencies);
+    s.phase = Phase::Attendance;
+    s.row = 0;
+    run(&mut s, &cx, key(Command::MeetingEdit), update);
+    // 出欠 → 欠席（情報提供あり）, then the day the information came.
+    while s.form.as_ref().unwrap().form.chosen(MeetingField::Attendance)
+        != AttendanceStatus::ALL.iter().position(|a| *a == AttendanceStatus::InfoSent)
+    {
+        run(&mut s, &cx, key(Command::NextValue), update);
+    }
+    run(&mut s, &cx, key(Command::NextField), update);
+    run(&mut s, &cx, key(Command::NextField), update);
+    for c in "１２月１０日".chars() {
+        run(&mut s, &cx, MeetingMsg::Key(None, typed(c)), update);
+    }
+    let (effects, _) = run(&mut s, &cx, key(Command::Save), update);
+    let received = effects.iter().find_map(|e| match e {
+        MeetingEffect::Attend(a) => Some(a.info_received_on),
+        _ => None,
+    });
+    assert_eq!(received, Some(NaiveDate::from_ymd_opt(2026, 12, 10)), "{effects:?} {:?}", s.form.map(|f| f.form.error));
+}

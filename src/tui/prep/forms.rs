@@ -79,7 +79,7 @@ impl PrepForm {
     }
 
     /// The effect that stores the form, or the Japanese reason it cannot.
-    pub fn submit(&self, config: &Config) -> Result<PrepEffect, String> {
+    pub fn submit(&self, config: &Config, today: chrono::NaiveDate) -> Result<PrepEffect, String> {
         use PrepField as K;
         let f = &self.form;
         match &self.kind {
@@ -88,7 +88,7 @@ impl PrepForm {
                     summary: f.get(K::Summary).trim_end().to_string(),
                     policy: f.get(K::Policy).trim_end().to_string(),
                     rank: f.text(K::Rank).filter(|r| r != UNCHANGED),
-                    next_review: f.date(K::NextReview, "次回確認日")?,
+                    next_review: f.date_near(K::NextReview, "次回確認日", today)?,
                     close_reason: f.text(K::Close),
                 };
                 Ok(PrepEffect::Edit {
