@@ -100,7 +100,9 @@ fn cli_writers_are_refused_while_the_tui_runs_the_meeting() {
     assert_eq!(s.meeting(m).unwrap().status, shinko::domain::MeetingStatus::InProgress);
     drop(s);
 
-    // The TUI is closed: its lease goes with it and the CLI records.
+    // The TUI is closed (a running meeting asks first): its lease goes with it and the CLI records.
+    t.keys(&["q"]);
+    t.wait_text("会議の進行中です。もう一度押すと終了します");
     t.keys(&["q"]);
     t.wait_text("SHINKO_EXIT=0");
     let out = shinko_ok(dir.path(), &db, &["record", "accept", "--meeting", &meeting, "--case", &quick]);

@@ -13,6 +13,8 @@ pub enum Confirmable {
     RebuildAgenda,
     /// F6: move the deep items that no longer fit to later sessions.
     Replan,
+    /// Leaving the app while this window runs a meeting.
+    Quit,
 }
 
 /// The one armed action of a screen, if any.

@@ -69,6 +69,10 @@ pub struct Model {
     /// 関係機関, loaded with the ledger.
     pub agencies: Vec<Agency>,
     pub quit: bool,
+    /// A quit from another screen while this window runs a meeting waits for a second press.
+    pub confirm: super::confirm::Confirm,
+    /// Set while one key is handled: the key before armed the quit.
+    pub quit_confirmed: bool,
 }
 
 impl Model {
@@ -89,6 +93,8 @@ impl Model {
             db_label,
             agencies: Vec::new(),
             quit: false,
+            confirm: Default::default(),
+            quit_confirmed: false,
         }
     }
 

@@ -22,6 +22,8 @@ pub enum Msg {
     Tick(chrono::NaiveDateTime),
     /// Another window or a command committed to the database: what is shown is read again.
     StoreChanged,
+    /// Show this screen (at start: a meeting in progress opens on the meeting screen).
+    Open(super::model::Screen),
     /// Answers to a screen's effects.
     Ledger(LedgerMsg),
     Prep(PrepMsg),

@@ -118,6 +118,10 @@ fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model
     // The mark other writers' commits are noticed against, taken before the first read.
     let _ = store.changed_elsewhere();
     queue.extend(execute(&mut store, Effect::Ledger(LedgerEffect::Load { select: None })));
+    // A meeting left in progress (closed by mistake, a crash) comes back where it was.
+    if meeting_in_progress(&store, model.today) {
+        queue.push_back(Msg::Open(super::model::Screen::Meeting));
+    }
     let result = loop {
         while let Some(msg) = queue.pop_front() {
             for effect in update(&mut model, msg) {
@@ -150,6 +154,11 @@ fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model
     };
     stop.store(true, Ordering::Relaxed);
     result
+}
+
+fn meeting_in_progress(store: &Store, today: NaiveDate) -> bool {
+    let running = |id| store.meeting(id).is_ok_and(|m| m.status == crate::domain::MeetingStatus::InProgress);
+    store.meeting_to_run(today).ok().flatten().is_some_and(running)
 }
 
 /// Runs one effect against the store and answers the screen that asked. A failure goes back

@@ -659,3 +659,30 @@ fn another_writers_commit_reads_again_what_is_shown() {
     })));
     assert_eq!(effects.len(), 2, "{effects:?}");
 }
+
+#[test]
+fn quitting_while_this_window_runs_the_meeting_asks_first() {
+    let (mut s, mut m) = demo_at(80, 24);
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    assert!(m.meeting.is_running());
+    // From the meeting screen: the first q only asks, another key in between disarms.
+    assert!(!pump(&mut s, &mut m, key(KeyCode::Char('q'))).contains(&Effect::Quit));
+    assert!(m.status.as_ref().unwrap().text.starts_with("会議の進行中です"));
+    pump(&mut s, &mut m, key(KeyCode::Down));
+    assert!(!pump(&mut s, &mut m, key(KeyCode::Char('q'))).contains(&Effect::Quit));
+    // From the ledger too.
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT)));
+    assert!(!pump(&mut s, &mut m, key(KeyCode::Char('q'))).contains(&Effect::Quit));
+    assert!(!m.quit && m.status.as_ref().unwrap().text.starts_with("会議の進行中です"));
+    assert!(pump(&mut s, &mut m, key(KeyCode::Char('q'))).contains(&Effect::Quit));
+    assert!(m.quit);
+    // On the meeting screen the second q also hands the lease back.
+    let (mut s, mut m) = demo_at(80, 24);
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Char('q')));
+    let effects = pump(&mut s, &mut m, key(KeyCode::Char('q')));
+    assert!(effects.iter().any(|e| matches!(e, Effect::Meeting(super::meeting::MeetingEffect::Release { .. }))));
+    assert_eq!(effects.last(), Some(&Effect::Quit));
+}

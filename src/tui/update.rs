@@ -4,6 +4,7 @@
 
 use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 
+use super::confirm::Confirmable;
 use super::keymap::Command;
 use super::ledger::{self, LedgerEffect, LedgerMsg};
 use super::meeting::{self, MeetingMsg};
@@ -50,6 +51,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Tick(now) => to_meeting(m, MeetingMsg::Tick(now)),
         Msg::StoreChanged => refresh(m),
+        Msg::Open(to) => switch_screen(m, to),
         Msg::Ledger(LedgerMsg::Loaded(mut data)) => {
             // The reference data every screen reads comes with the ledger.
             if let Some(name) = data.municipality.take().filter(|n| !n.is_empty()) {
@@ -71,7 +73,12 @@ fn finish<E>(m: &mut Model, out: Out, effects: Vec<E>, wrap: fn(E) -> Effect) ->
         m.status = Some(s);
     }
     let mut all: Vec<Effect> = effects.into_iter().map(wrap).collect();
-    if out.quit {
+    // Leaving from another screen while this window runs the meeting asks first; the meeting
+    // screen asks by itself (and releases its lease when it goes).
+    if out.quit && m.screen != Screen::Meeting && m.meeting.is_running() && !m.quit_confirmed {
+        m.confirm.arm(Confirmable::Quit);
+        m.status = Some(super::screen::Status { text: meeting::QUIT_WHILE_RUNNING.into(), error: true });
+    } else if out.quit {
         m.quit = true;
         all.push(Effect::Quit);
     }
@@ -120,6 +127,7 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     }
     // A message stays until the next key; an error in a form stays in the form.
     m.status = None;
+    m.quit_confirmed = m.confirm.take() == Some(Confirmable::Quit);
     let mode = m.mode();
     let action = m.keymap.action(mode, &k);
     match action {

@@ -20,7 +20,7 @@ use crate::domain::{
     Meeting, MeetingStatus, Session, Track,
 };
 pub use forms::{MeetingField, MeetingForm, MeetingFormKind};
-pub use update::{enter, unlock_on_key, update};
+pub use update::{QUIT_WHILE_RUNNING, enter, unlock_on_key, update};
 
 /// What the meeting screen is told.
 #[derive(Debug, Clone)]

@@ -157,6 +157,10 @@ pub fn unlock_on_key(s: &mut MeetingState) -> bool {
     std::mem::take(&mut s.locked)
 }
 
+/// Said at the first quit while this window runs the meeting.
+pub const QUIT_WHILE_RUNNING: &str =
+    "会議の進行中です。もう一度押すと終了します（次に開くと会議進行の画面から続けられます）";
+
 /// Saves the timer of the item on screen before moving off it.
 fn save_elapsed(s: &MeetingState) -> Vec<MeetingEffect> {
     s.current()
@@ -233,6 +237,11 @@ fn on_screen_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Opti
     let close = armed == Some(Confirmable::CloseMeeting);
     let replan = armed == Some(Confirmable::Replan);
     match action {
+        Command::Quit if s.running() && armed != Some(Confirmable::Quit) => {
+            s.confirm.arm(Confirmable::Quit);
+            out.error(QUIT_WHILE_RUNNING);
+            return vec![];
+        }
         Command::Quit => {
             out.quit();
             let mut effects = save_elapsed(s);
