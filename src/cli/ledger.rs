@@ -91,15 +91,18 @@ pub struct CaseFields {
     /// 主訴
     #[arg(long)]
     pub concern: Option<String>,
-    /// 所属機関名（なければ作成）
+    /// 所属機関名（登録済みの機関。「東小」のような略称も可）
     #[arg(long)]
     pub affiliation: Option<String>,
     /// 学年・クラス
     #[arg(long)]
     pub grade: Option<String>,
-    /// 主担当機関名（なければ作成）
+    /// 主担当機関名（登録済みの機関。略称も可）
     #[arg(long)]
     pub lead: Option<String>,
+    /// 所属・主担当に登録されていない機関名を書いたとき、新しい機関として登録する
+    #[arg(long)]
+    pub new_agency: bool,
     /// 主たる援助者
     #[arg(long)]
     pub key_worker: Option<String>,
@@ -355,43 +358,45 @@ fn save(ctx: &Ctx, f: CaseFields, new: bool) -> Result<()> {
     let refs = refs(&store, &f)?;
     // Checked here first, so a mistake in the fields is reported as typed.
     apply(ctx, &mut c, &f, &refs, new)?;
-    let id = store.write(|t| {
-        if !new {
-            // Read, change and write in this one transaction: the given fields change the case
-            // as it is stored now, so what another window saved since the read above is kept.
-            c = t.case(c.id)?;
-            apply(ctx, &mut c, &f, &refs, new).map_err(|e| StoreError::invalid("入力", e.to_string()))?;
-        }
-        if let Some(n) = &f.affiliation {
-            c.affiliation = Some(t.agency_by_name_or_create(n)?);
-        }
-        if let Some(n) = &f.lead {
-            c.lead_agency = Some(t.agency_by_name_or_create(n)?);
-        }
-        if let Some(sib) = &refs.sibling {
-            let s = t.case(sib.id)?;
-            c.household_id = match s.household_id {
-                Some(h) => Some(h),
-                None => {
-                    let fam = s.name.split([' ', '\u{3000}']).next().unwrap_or("").to_string();
-                    let h = t.save_household(&Household {
-                        id: 0,
-                        name: format!("{fam}家"),
-                        town: s.town.clone(),
-                        note: String::new(),
-                    })?;
-                    let mut s2 = s.clone();
-                    s2.household_id = Some(h);
-                    t.save_case(&s2)?;
-                    if s2.id == c.id {
-                        c.version = t.case(c.id)?.version;
+    let id = store
+        .write(|t| {
+            if !new {
+                // Read, change and write in this one transaction: the given fields change the case
+                // as it is stored now, so what another window saved since the read above is kept.
+                c = t.case(c.id)?;
+                apply(ctx, &mut c, &f, &refs, new).map_err(|e| StoreError::invalid("入力", e.to_string()))?;
+            }
+            if let Some(n) = &f.affiliation {
+                c.affiliation = Some(t.agency_for(n, f.new_agency)?);
+            }
+            if let Some(n) = &f.lead {
+                c.lead_agency = Some(t.agency_for(n, f.new_agency)?);
+            }
+            if let Some(sib) = &refs.sibling {
+                let s = t.case(sib.id)?;
+                c.household_id = match s.household_id {
+                    Some(h) => Some(h),
+                    None => {
+                        let fam = s.name.split([' ', '\u{3000}']).next().unwrap_or("").to_string();
+                        let h = t.save_household(&Household {
+                            id: 0,
+                            name: format!("{fam}家"),
+                            town: s.town.clone(),
+                            note: String::new(),
+                        })?;
+                        let mut s2 = s.clone();
+                        s2.household_id = Some(h);
+                        t.save_case(&s2)?;
+                        if s2.id == c.id {
+                            c.version = t.case(c.id)?.version;
+                        }
+                        Some(h)
                     }
-                    Some(h)
-                }
-            };
-        }
-        t.save_case(&c)
-    })?;
+                };
+            }
+            t.save_case(&c)
+        })
+        .map_err(agency_hint)?;
     tracing::info!(case_id = id, new, "case saved");
     eprintln!(
         "{} ケース {} を{}しました",
@@ -417,4 +422,12 @@ fn close(ctx: &Ctx, a: CloseArgs) -> Result<()> {
     tracing::info!(case_id = c.id, "case closed");
     eprintln!("ケース {} を{}しました", c.number, status.label());
     Ok(())
+}
+
+/// A typed agency name that fits no registered agency: say how to register it on purpose.
+pub(crate) fn agency_hint(e: StoreError) -> color_eyre::eyre::Report {
+    match e {
+        StoreError::UnknownAgency { .. } => eyre!("{e}。新しい機関として登録するには --new-agency を付けてください"),
+        e => e.into(),
+    }
 }

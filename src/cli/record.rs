@@ -103,9 +103,12 @@ pub struct DecideArgs {
     /// 援助方針
     #[arg(long)]
     pub policy: Option<String>,
-    /// 役割分担「機関／担当者／内容／期限」（複数可）
+    /// 役割分担「機関／担当者／内容／期限」（複数可。機関は登録済みの名前か略称）
     #[arg(long = "action")]
     pub actions: Vec<String>,
+    /// 登録されていない機関名（新主担当・役割分担）を新しい機関として登録する
+    #[arg(long)]
+    pub new_agency: bool,
     /// 次回確認日（省略時はランクの間隔から提案）
     #[arg(long)]
     pub next_review: Option<String>,
@@ -262,9 +265,10 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     set(&mut f.next_review, a.next_review);
     f.propose_review_when_continuing(&ctx.config, &case, on);
     f.actions = a.actions.join("\n");
-    let rec = f.check(&ctx.config, &case, on).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
+    let mut rec = f.check(&ctx.config, &case, on).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
+    rec.new_agencies = a.new_agency;
     let next = live::walk_on(&store.agenda(a.meeting)?, item.id);
-    let d = store.record_item(item.id, &rec, next)?;
+    let d = store.record_item(item.id, &rec, next).map_err(super::ledger::agency_hint)?;
     outln!("ケース {} の協議結果を記録しました（{}、役割分担 {} 件）", a.case, d.kind.label(), rec.actions.len());
     Ok(())
 }

@@ -146,8 +146,66 @@ pub struct Agency {
     pub contact: String,
 }
 
+/// How a typed agency name matches the registered agencies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgencyMatch {
+    One(Id),
+    /// Several fit what was typed (their names, to choose from).
+    Several(Vec<String>),
+    None,
+}
+
+/// The registered agency a typed name means, with the one folding search uses (カナ/かな,
+/// 全角/半角, spaces): its code or its whole name, else the one name that starts with what was
+/// typed (東小 → 東小学校, 保健センター → 保健センター（母子保健）), else the one that contains it.
+pub fn match_agency(typed: &str, agencies: &[Agency]) -> AgencyMatch {
+    let t = crate::domain::search::fold(typed);
+    if t.is_empty() {
+        return AgencyMatch::None;
+    }
+    let folded: Vec<(String, &Agency)> = agencies.iter().map(|a| (crate::domain::search::fold(&a.name), a)).collect();
+    if let Some((_, a)) = folded.iter().find(|(n, a)| *n == t || crate::domain::search::fold(&a.code) == t) {
+        return AgencyMatch::One(a.id);
+    }
+    for fits in [|n: &str, t: &str| n.starts_with(t), |n: &str, t: &str| n.contains(t)] {
+        let found: Vec<&Agency> = folded.iter().filter(|(n, _)| fits(n, &t)).map(|(_, a)| *a).collect();
+        match found.as_slice() {
+            [one] => return AgencyMatch::One(one.id),
+            [] => continue,
+            many => return AgencyMatch::Several(many.iter().map(|a| a.name.clone()).collect()),
+        }
+    }
+    AgencyMatch::None
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn typed_agency_names_find_the_registered_one() {
+        let a = |id, code: &str, name: &str| Agency {
+            id,
+            code: code.into(),
+            name: name.into(),
+            kind: AgencyKind::guess_from_name(name),
+            contact: String::new(),
+        };
+        let all = [
+            a(1, "ES01", "東小学校"),
+            a(2, "ES02", "西小学校"),
+            a(3, "HC01", "保健センター（母子保健）"),
+            a(4, "WF01", "子育て福祉課"),
+            a(5, "JH01", "東中学校"),
+        ];
+        assert_eq!(match_agency("東小", &all), AgencyMatch::One(1));
+        assert_eq!(match_agency("保健センター", &all), AgencyMatch::One(3));
+        assert_eq!(match_agency("ﾎｹﾝｾﾝﾀｰ", &all), AgencyMatch::None, "kana does not turn into kanji");
+        assert_eq!(match_agency("福祉課", &all), AgencyMatch::One(4), "contained, when only one has it");
+        assert_eq!(match_agency("es02", &all), AgencyMatch::One(2), "by code");
+        assert_eq!(match_agency("東", &all), AgencyMatch::Several(vec!["東小学校".into(), "東中学校".into()]));
+        assert_eq!(match_agency("北小", &all), AgencyMatch::None);
+        assert_eq!(match_agency(" 東小学校 ", &all), AgencyMatch::One(1));
+    }
     use super::*;
 
     #[test]

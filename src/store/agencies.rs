@@ -3,6 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, Store, StoreError, Tx};
+use crate::domain::agency::AgencyMatch;
 use crate::domain::{Agency, AgencyKind, Id};
 
 fn row_agency(r: &Row<'_>) -> rusqlite::Result<Agency> {
@@ -60,6 +61,29 @@ impl Tx<'_> {
     }
 
     /// Finds an agency by exact name, creating it (kind guessed from the name) if unknown.
+    /// The registered agency a typed name means (`domain::agency::match_agency`: code, whole
+    /// name, the one it starts, the one containing it). None fits: with `create` a new agency
+    /// of that name is registered, else [`StoreError::UnknownAgency`]. A free-typed name never
+    /// silently becomes a new agency.
+    pub fn agency_for(&mut self, name: &str, create: bool) -> Result<Id> {
+        // What was typed is checked as a name first: hostile text is named for what it is.
+        crate::domain::text::check(name, crate::domain::text::Kind::Line)
+            .map_err(|m| StoreError::invalid("機関名", m))?;
+        let all = {
+            let mut st =
+                self.tx.prepare_cached("SELECT id, code, name, kind, contact FROM agencies ORDER BY kind, code")?;
+            st.query_map([], row_agency)?.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        match crate::domain::agency::match_agency(name, &all) {
+            AgencyMatch::One(id) => Ok(id),
+            AgencyMatch::Several(candidates) => {
+                Err(StoreError::AmbiguousAgency { name: name.trim().to_string(), candidates })
+            }
+            AgencyMatch::None if create => self.agency_by_name_or_create(name),
+            AgencyMatch::None => Err(StoreError::UnknownAgency { name: name.trim().to_string() }),
+        }
+    }
+
     pub fn agency_by_name_or_create(&mut self, name: &str) -> Result<Id> {
         let name = name.trim();
         if let Some(id) =

@@ -411,7 +411,7 @@ impl Store {
             t.running_meeting(meeting_id)?;
             let case = t.case(item.case_id)?;
             item.state = ItemState::Done;
-            let lead = rec.new_lead.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
+            let lead = rec.new_lead.as_deref().map(|n| t.agency_for(n, rec.new_agencies)).transpose()?;
             let d = live::decision_from_record(meeting_id, &item, &case, rec, lead);
             let old: Vec<Id> = {
                 let mut st = t.tx.prepare("SELECT id FROM actions WHERE meeting_id = ?1 AND case_id = ?2")?;
@@ -421,7 +421,7 @@ impl Store {
                 t.delete_action(id)?;
             }
             for a in &rec.actions {
-                let agency = t.agency_by_name_or_create(&a.agency)?;
+                let agency = t.agency_for(&a.agency, rec.new_agencies)?;
                 t.save_action(&Action {
                     id: 0,
                     case_id: case.id,
@@ -654,7 +654,7 @@ mod tests {
         let cfg = Config::default();
         let mut f = DeepForm::from_item(deep, &case, &cfg, today());
         f.summary = "欠席が続く".into();
-        f.actions = "小学校／担任／登校確認／2027/1/15".into();
+        f.actions = "東小学校／担任／登校確認／2027/1/15".into();
         let rec = f.check(&cfg, &case, today()).unwrap();
         s.record_item(deep.id, &rec, None).unwrap();
         assert!(s.drafts(m).unwrap().is_empty());

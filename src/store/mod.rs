@@ -65,6 +65,12 @@ pub enum StoreError {
         .fields.join("、")
     )]
     Stale { entity: &'static str, number: String, fields: Vec<&'static str> },
+    /// A typed agency name that no registered agency fits; creating one needs an explicit yes.
+    #[error("機関「{name}」は登録されていません（似た名前の機関もありません）")]
+    UnknownAgency { name: String },
+    /// A typed agency name that several registered agencies fit.
+    #[error("機関「{name}」に当たる機関が複数あります（{}）。どれか一つの名前で入力してください", .candidates.join("、"))]
+    AmbiguousAgency { name: String, candidates: Vec<String> },
     /// This process's lease was taken over by another shinko.
     #[error("この会議の進行を別の shinko が引き継ぎました。画面を閉じてください")]
     LeaseLost,

@@ -15,6 +15,8 @@ pub enum Confirmable {
     Replan,
     /// Leaving the app while this window runs a meeting.
     Quit,
+    /// Saving a form again after the store asked for a yes (a new agency).
+    SaveAgain,
 }
 
 /// The one armed action of a screen, if any.

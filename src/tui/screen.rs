@@ -30,6 +30,11 @@ pub fn agency_name(agencies: &[Agency], id: Option<Id>) -> &str {
     id.and_then(|i| agencies.iter().find(|a| a.id == i)).map(|a| a.name.as_str()).unwrap_or("")
 }
 
+/// The question a form shows when a typed agency is not registered (the store refused it).
+pub fn ask_new_agency(e: &impl std::fmt::Display) -> String {
+    format!("{e}。新しい機関として登録するには、そのままもう一度 F10 で保存してください（名前を直すこともできます）")
+}
+
 /// The status line's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {

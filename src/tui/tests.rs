@@ -686,3 +686,38 @@ fn quitting_while_this_window_runs_the_meeting_asks_first() {
     assert!(effects.iter().any(|e| matches!(e, Effect::Meeting(super::meeting::MeetingEffect::Release { .. }))));
     assert_eq!(effects.last(), Some(&Effect::Quit));
 }
+
+#[test]
+fn a_typed_agency_is_the_registered_one_and_a_new_one_needs_a_second_save() {
+    let (mut s, mut m) = demo_at(80, 24);
+    let agencies_before = s.agencies().unwrap().len();
+    let set = |m: &mut Model, field: CaseField, v: &str| {
+        m.ledger.form.as_mut().unwrap().form.set_text(field, v);
+    };
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    set(&mut m, CaseField::Number, "R8-9101");
+    set(&mut m, CaseField::Name, "試験 一郎");
+    set(&mut m, CaseField::Birth, "R2.4.10");
+    set(&mut m, CaseField::Affiliation, "東小");
+    set(&mut m, CaseField::Lead, "保健センター");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    assert!(ledger_form(&m).is_none(), "{:?}", ledger_form(&m).map(|f| f.error.clone()));
+    let c = s.cases(false).unwrap().into_iter().find(|c| c.number == "R8-9101").unwrap();
+    assert_eq!(m.agency_name(c.affiliation), "東小学校", "a short form finds the registered school");
+    assert_eq!(m.agency_name(c.lead_agency), "保健センター（母子保健）");
+    assert_eq!(s.agencies().unwrap().len(), agencies_before, "no phantom agency");
+
+    // A name nobody has registered: the form asks, and only a second save registers it.
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    set(&mut m, CaseField::Number, "R8-9102");
+    set(&mut m, CaseField::Name, "試験 二郎");
+    set(&mut m, CaseField::Birth, "R2.4.11");
+    set(&mut m, CaseField::Affiliation, "北の杜フリースクール");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    let asked = ledger_form(&m).expect("still open").error.clone().unwrap();
+    assert!(asked.contains("登録されていません") && asked.contains("もう一度 F10"), "{asked}");
+    assert_eq!(s.agencies().unwrap().len(), agencies_before);
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    assert!(ledger_form(&m).is_none());
+    assert_eq!(s.agencies().unwrap().len(), agencies_before + 1);
+}

@@ -324,6 +324,9 @@ pub struct DeepRecord {
     pub actions: Vec<ActionLine>,
     pub next_review: Option<NaiveDate>,
     pub notes: String,
+    /// Agency names that fit no registered agency are registered as new ones (asked first);
+    /// otherwise they are refused.
+    pub new_agencies: bool,
 }
 
 fn date_text(d: Option<NaiveDate>) -> String {
@@ -405,6 +408,7 @@ impl DeepForm {
             actions: parse_action_lines(&self.actions, near)?,
             next_review,
             notes: self.notes.trim_end().to_string(),
+            new_agencies: false,
         })
     }
 }
@@ -881,6 +885,7 @@ mod tests {
             actions: vec![],
             next_review: Some(d(2026, 12, 22)),
             notes: String::new(),
+            new_agencies: false,
         };
         let dec = decision_from_record(9, &i, &c, &rec, Some(42));
         let (after, closing) = apply_decision(&c, &dec, d(2026, 9, 22));
@@ -910,6 +915,7 @@ mod tests {
             actions: vec![],
             next_review: Some(d(2026, 12, 22)),
             notes: String::new(),
+            new_agencies: false,
         };
         let dec = decision_from_record(9, &i, &seen_case, &rec, None);
         let on = d(2026, 9, 22);

@@ -112,8 +112,9 @@ pub enum FormReply<K> {
     Chose(K),
     /// The user left the form (a changed form needs Esc twice).
     Cancel,
-    /// Every required field is filled: the screen reads the values and stores them.
-    Submit,
+    /// Every required field is filled: the screen reads the values and stores them. `again`:
+    /// this save answers [`Form::ask_again`] (the save before asked for a yes).
+    Submit { again: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -266,7 +267,8 @@ impl<K: Copy + PartialEq> Form<K> {
     /// save (refused here while a required field is empty).
     pub fn on_key(&mut self, action: Option<Command>, k: KeyEvent) -> FormReply<K> {
         let on_choice = matches!(self.focused().value, FieldValue::Choice { .. });
-        let discard = self.confirm.confirms(Confirmable::DiscardForm);
+        let armed = self.confirm.take();
+        let discard = armed == Some(Confirmable::DiscardForm);
         match action {
             // A stray Esc must not throw away what was typed: a changed form asks for a second one.
             Some(Command::Cancel) if self.is_changed() && !discard => {
@@ -285,12 +287,19 @@ impl<K: Copy + PartialEq> Form<K> {
                 Some(f) => self.error = Some(format!("{}: 入力してください", f.label)),
                 None => {
                     self.error = None;
-                    return FormReply::Submit;
+                    return FormReply::Submit { again: armed == Some(Confirmable::SaveAgain) };
                 }
             },
             _ => self.input_key(k),
         }
         FormReply::Stay
+    }
+
+    /// The store asks for a yes: `question` is shown, and saving again at once answers it
+    /// (`FormReply::Submit { again: true }`); any other key first withdraws it.
+    pub fn ask_again(&mut self, question: String) {
+        self.confirm.arm(Confirmable::SaveAgain);
+        self.error = Some(question);
     }
 
     /// The answer to [`FormReply::Submit`]: a refusal stays in the form.
@@ -337,8 +346,13 @@ mod tests {
         assert_eq!(f.error.as_deref(), Some("氏名: 入力してください"));
         press(&mut f, None);
         assert_eq!(f.get(K::Name), "x");
-        assert_eq!(press(&mut f, Some(Command::Save)), FormReply::Submit);
+        assert_eq!(press(&mut f, Some(Command::Save)), FormReply::Submit { again: false });
         assert!(f.error.is_none());
+        f.ask_again("新しい機関として登録しますか".into());
+        assert_eq!(press(&mut f, Some(Command::Save)), FormReply::Submit { again: true });
+        f.ask_again("新しい機関として登録しますか".into());
+        press(&mut f, None);
+        assert_eq!(press(&mut f, Some(Command::Save)), FormReply::Submit { again: false }, "typing withdraws the yes");
     }
 
     #[test]

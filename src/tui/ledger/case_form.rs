@@ -138,7 +138,7 @@ impl CaseForm {
     }
 
     /// The effect that stores the form, or the Japanese reason it cannot.
-    pub fn submit(&self, config: &Config, today: NaiveDate) -> Result<LedgerEffect, String> {
+    pub fn submit(&self, config: &Config, today: NaiveDate, new_agencies: bool) -> Result<LedgerEffect, String> {
         match &self.kind {
             CaseFormKind::Close { id, .. } => {
                 let on = self.form.date_near(CaseField::CloseOn, "終結日", today)?.unwrap_or(today);
@@ -150,12 +150,19 @@ impl CaseForm {
                 let reason = self.form.get(CaseField::CloseReason).trim().to_string();
                 Ok(LedgerEffect::CloseCase { id: *id, status, on, reason })
             }
-            CaseFormKind::New => self.case_effect(Case::blank(today), true, config, today),
-            CaseFormKind::Edit(c) => self.case_effect((**c).clone(), false, config, today),
+            CaseFormKind::New => self.case_effect(Case::blank(today), true, config, today, new_agencies),
+            CaseFormKind::Edit(c) => self.case_effect((**c).clone(), false, config, today, new_agencies),
         }
     }
 
-    fn case_effect(&self, mut c: Case, new: bool, config: &Config, today: NaiveDate) -> Result<LedgerEffect, String> {
+    fn case_effect(
+        &self,
+        mut c: Case,
+        new: bool,
+        config: &Config,
+        today: NaiveDate,
+        new_agencies: bool,
+    ) -> Result<LedgerEffect, String> {
         use CaseField as K;
         let f = &self.form;
         c.number = f.get(K::Number).trim().to_string();
@@ -190,6 +197,7 @@ impl CaseForm {
             case: c,
             affiliation: f.text(K::Affiliation),
             lead_agency: f.text(K::Lead),
+            new_agencies,
         })))
     }
 }

@@ -20,7 +20,12 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
     match e {
         LedgerEffect::Load { select } => load(store, select).map(|d| LedgerMsg::Loaded(Box::new(d))),
         LedgerEffect::LoadDetail(id) => load_detail(store, id).map(|d| LedgerMsg::DetailLoaded(Box::new(d))),
-        LedgerEffect::SaveCase(s) => save_case(store, *s),
+        LedgerEffect::SaveCase(s) => match save_case(store, *s) {
+            Err(e @ StoreError::UnknownAgency { .. }) => {
+                Ok(LedgerMsg::AskAgain(crate::tui::screen::ask_new_agency(&e)))
+            }
+            other => other,
+        },
         LedgerEffect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
     }
 }
@@ -64,11 +69,11 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
 
 /// Saves a case from a form, creating the named agencies if they are new. Audited.
 pub fn save_case(store: &mut Store, s: SaveCase) -> Result<LedgerMsg, StoreError> {
-    let SaveCase { mut case, affiliation, lead_agency } = s;
+    let SaveCase { mut case, affiliation, lead_agency, new_agencies } = s;
     let new = case.id == 0;
     let id = store.write(|t| {
-        case.affiliation = affiliation.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
-        case.lead_agency = lead_agency.as_deref().map(|n| t.agency_by_name_or_create(n)).transpose()?;
+        case.affiliation = affiliation.as_deref().map(|n| t.agency_for(n, new_agencies)).transpose()?;
+        case.lead_agency = lead_agency.as_deref().map(|n| t.agency_for(n, new_agencies)).transpose()?;
         t.save_case(&case)
     })?;
     tracing::info!(case_id = id, new, "case saved from the tui");

@@ -36,6 +36,8 @@ pub enum LedgerMsg {
         case_id: Id,
         message: String,
     },
+    /// The store asks for a yes before going on (a typed agency is not registered).
+    AskAgain(String),
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
 }
@@ -82,6 +84,8 @@ pub struct SaveCase {
     pub case: Case,
     pub affiliation: Option<String>,
     pub lead_agency: Option<String>,
+    /// Names that fit no registered agency become new agencies (the user said yes).
+    pub new_agencies: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

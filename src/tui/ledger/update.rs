@@ -75,6 +75,13 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
             s.detail = None;
             vec![LedgerEffect::Load { select: Some(case_id) }]
         }
+        LedgerMsg::AskAgain(question) => {
+            match &mut s.form {
+                Some(f) => f.form.ask_again(question),
+                None => out.error(question),
+            }
+            vec![]
+        }
         LedgerMsg::Failed(text) => {
             match &mut s.form {
                 Some(f) => f.form.refuse(text),
@@ -98,7 +105,7 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
                 out.info("入力を取り消しました");
                 vec![]
             }
-            FormReply::Submit => match f.submit(cx.config, cx.today) {
+            FormReply::Submit { again } => match f.submit(cx.config, cx.today, again) {
                 Ok(effect) => vec![effect],
                 Err(e) => {
                     f.form.refuse(e);

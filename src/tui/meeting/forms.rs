@@ -145,12 +145,18 @@ impl MeetingForm {
 
     /// The effect that stores the form, or the Japanese reason it cannot. Dates without a year
     /// are the ones nearest to `near` (the item's day).
-    pub fn submit(&self, config: &Config, near: chrono::NaiveDate) -> Result<MeetingEffect, String> {
+    pub fn submit(
+        &self,
+        config: &Config,
+        near: chrono::NaiveDate,
+        new_agencies: bool,
+    ) -> Result<MeetingEffect, String> {
         use MeetingField as K;
         let f = &self.form;
         match &self.kind {
             MeetingFormKind::Item { item_id, case, .. } => {
-                let rec = self.deep().check(config, case, near)?;
+                let mut rec = self.deep().check(config, case, near)?;
+                rec.new_agencies = new_agencies;
                 Ok(MeetingEffect::Record { item_id: *item_id, record: Box::new(rec), next: None })
             }
             MeetingFormKind::Attendance(rec, _) => {

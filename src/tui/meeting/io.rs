@@ -98,7 +98,12 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>
             meeting::noted(format!("ケース {number} を事務局案どおり承認しました"))
         }
         MeetingEffect::Record { item_id, record, next } => {
-            let d = store.record_item(item_id, &record, next)?;
+            let d = match store.record_item(item_id, &record, next) {
+                Err(e @ StoreError::UnknownAgency { .. }) => {
+                    return Ok(Some(MeetingMsg::AskAgain(crate::tui::screen::ask_new_agency(&e))));
+                }
+                other => other?,
+            };
             let number = store.case(d.case_id)?.number;
             meeting::saved(format!("ケース {number} の協議結果を記録しました"))
         }

@@ -37,6 +37,8 @@ pub enum MeetingMsg {
         message: String,
         reload: bool,
     },
+    /// The store asks for a yes before going on (a typed agency is not registered).
+    AskAgain(String),
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
 }

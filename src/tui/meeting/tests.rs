@@ -224,7 +224,7 @@ fn a_deep_item_is_recorded_in_its_form_and_every_change_is_saved_as_typed() {
     for _ in 0..4 {
         pump(&mut s, &mut m, key(KeyCode::Tab));
     }
-    typ(&mut s, &mut m, "小学校／担任");
+    typ(&mut s, &mut m, "東小学校／担任");
     pump(&mut s, &mut m, key(KeyCode::F(10)));
     let f = m.meeting.form.as_ref().expect("still open");
     assert_eq!(f.form.error.as_deref(), Some("役割分担 1行目: 「機関／担当者／内容／期限」の形で書いてください"));

@@ -57,6 +57,14 @@ pub fn update(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, msg: MeetingMsg
             out.info(message);
             if reload { s.reload(cx) } else { vec![] }
         }
+        MeetingMsg::AskAgain(question) => {
+            match &mut s.form {
+                Some(f) => f.form.ask_again(question),
+                None => out.error(question),
+            }
+            // The record was shown as done at the key; what is stored says otherwise.
+            s.reload(cx)
+        }
         MeetingMsg::Failed(text) => {
             match &mut s.form {
                 Some(f) => f.form.refuse(text),
@@ -569,7 +577,7 @@ fn on_form_key(
             out.info("入力を取り消しました");
             vec![]
         }
-        FormReply::Submit => match f.submit(cx.config, near) {
+        FormReply::Submit { again } => match f.submit(cx.config, near, again) {
             Ok(effect) => vec![effect],
             Err(e) => {
                 f.form.refuse(e);

@@ -488,7 +488,7 @@ fn on_key(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command
                 out.info("入力を取り消しました");
                 vec![]
             }
-            FormReply::Submit => match f.submit(cx.config, cx.today) {
+            FormReply::Submit { .. } => match f.submit(cx.config, cx.today) {
                 Ok(effect) => vec![effect],
                 Err(e) => {
                     f.form.refuse(e);
