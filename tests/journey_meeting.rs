@@ -202,7 +202,8 @@ fn the_demo_meeting_run_end_to_end_survives_kill_9() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("で進行中のため、議事次第と記録は変更できません"));
 
     // Finish the deep item: another rank (its proposed review follows), 援助方針, one action, F10.
-    t.keys("j:0", &["Tab", "Left", "Tab", "Tab", "Tab", "Tab"]);
+    // Tab passes over 理由 and 新主担当機関 (they do not apply to 継続): 決定 → 援助方針.
+    t.keys("j:0", &["Tab", "Left", "Tab", "Tab"]);
     t.keys("j:0", &["C-e"]);
     t.type_text("j:0", "児相と情報共有し見守りを強化する");
     t.keys("j:0", &["Tab"]);

@@ -33,6 +33,8 @@ pub struct Field<K> {
     pub label: &'static str,
     pub required: bool,
     pub value: FieldValue,
+    /// Does not apply now (理由 while the decision is 継続): shown dimmed, Tab passes over it.
+    pub idle: bool,
 }
 
 /// A wrapped multi-line box holding `text`.
@@ -46,23 +48,23 @@ fn area(text: &str, placeholder: &str) -> TextArea<'static> {
 
 impl<K> Field<K> {
     pub fn text(key: K, label: &'static str, required: bool, v: &str) -> Field<K> {
-        Field { key, label, required, value: FieldValue::Text(Input::new(v.to_string())) }
+        Field { key, label, required, value: FieldValue::Text(Input::new(v.to_string())), idle: false }
     }
 
     /// A choice of `options`, starting at `current` (else the first).
     pub fn choice(key: K, label: &'static str, options: Vec<String>, current: &str) -> Field<K> {
         let index = options.iter().position(|o| o == current).unwrap_or(0);
-        Field { key, label, required: false, value: FieldValue::Choice { options, index } }
+        Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false }
     }
 
     /// A choice of `options`, starting at position `index`.
     pub fn choice_at(key: K, label: &'static str, options: Vec<String>, index: usize) -> Field<K> {
         let index = index.min(options.len().saturating_sub(1));
-        Field { key, label, required: false, value: FieldValue::Choice { options, index } }
+        Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false }
     }
 
     pub fn multi(key: K, label: &'static str, text: &str, placeholder: &str) -> Field<K> {
-        Field { key, label, required: false, value: FieldValue::Multi(Box::new(area(text, placeholder))) }
+        Field { key, label, required: false, value: FieldValue::Multi(Box::new(area(text, placeholder))), idle: false }
     }
 
     /// Typing continues at the end of what is there (a multi-line field).
@@ -217,9 +219,23 @@ impl<K: Copy + PartialEq> Form<K> {
         }
     }
 
+    /// To the next (or previous) field that applies; idle fields are passed over.
     pub fn move_focus(&mut self, forward: bool) {
         let n = self.fields.len();
-        self.focus = if forward { (self.focus + 1) % n } else { (self.focus + n - 1) % n };
+        for _ in 0..n {
+            self.focus = if forward { (self.focus + 1) % n } else { (self.focus + n - 1) % n };
+            if !self.fields[self.focus].idle {
+                break;
+            }
+        }
+    }
+
+    /// Marks whether a field applies now. An idle field keeps its text (for when it applies
+    /// again) and is passed over by Tab.
+    pub fn set_idle(&mut self, key: K, idle: bool) {
+        if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
+            f.idle = idle;
+        }
     }
 
     /// ←/→ on a choice field; the key of the field when it changed.

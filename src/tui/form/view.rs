@@ -48,7 +48,11 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
         let mark = if field.required { "*" } else { " " };
         let label = format!("{mark}{}", field.label);
         let pad = (LABEL_W as usize).saturating_sub(label.width());
-        let label_style = if focused { Style::default().bold().yellow() } else { Style::default() };
+        let label_style = match (focused, field.idle) {
+            (true, _) => Style::default().bold().yellow(),
+            (false, true) => Style::default().dark_gray(),
+            (false, false) => Style::default(),
+        };
         f.render_widget(
             Paragraph::new(Span::styled(format!("{label}{}", " ".repeat(pad)), label_style)),
             Rect::new(inner.x, y, LABEL_W, 1),

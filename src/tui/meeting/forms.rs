@@ -63,10 +63,21 @@ impl MeetingForm {
             Field::text(K::NextReview, "次回確認日", false, &df.next_review),
             Field::multi(K::Notes, "メモ", &df.notes, "メモ（Enter で改行）").at_end(),
         ];
-        MeetingForm {
+        let mut f = MeetingForm {
             kind: MeetingFormKind::Item { meeting_id, item_id, case: Box::new(case.clone()) },
             form: Form::new(format!("ケース {} の協議結果", case.number), fields),
-        }
+        };
+        f.follow_decision();
+        f
+    }
+
+    /// 理由 applies to 終結 and 移管 only, 新主担当機関 to 主担当機関変更 only: otherwise Tab passes
+    /// over them, so a 継続 record is 状況, Tab ×4 to 役割分担, F10.
+    pub fn follow_decision(&mut self) {
+        let kind = self.form.chosen(MeetingField::Decision).and_then(|i| DecisionKind::ALL.get(i).copied());
+        let ends = matches!(kind, Some(DecisionKind::Close | DecisionKind::Transfer));
+        self.form.set_idle(MeetingField::Reason, !ends);
+        self.form.set_idle(MeetingField::NewLead, kind != Some(DecisionKind::ChangeLead));
     }
 
     pub fn attendance(rec: Attendance, agency: String, d: &MeetingData) -> MeetingForm {

@@ -640,6 +640,9 @@ fn form_day(s: &MeetingState, cx: &Ctx<'_>) -> NaiveDate {
 
 /// A decision turned to a continuing one gets the rank's next review when it has none.
 fn follow_decision_with_review(s: &mut MeetingState, cx: &Ctx<'_>) {
+    if let Some(f) = &mut s.form {
+        f.follow_decision();
+    }
     let (Some(d), Some(f)) = (&s.data, &s.form) else { return };
     let MeetingFormKind::Item { item_id, case, .. } = &f.kind else { return };
     let Some(iv) = d.items.iter().find(|i| i.item.id == *item_id) else { return };

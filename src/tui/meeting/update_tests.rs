@@ -165,3 +165,38 @@ fn dates_are_taken_as_people_write_them_in_a_meeting() {
     });
     assert_eq!(received, Some(NaiveDate::from_ymd_opt(2026, 12, 10)), "{effects:?} {:?}", s.form.map(|f| f.form.error));
 }
+
+#[test]
+fn a_continue_record_takes_six_keys_besides_the_text() {
+    let (mut s, config, agencies, _store) = running();
+    let cx = ctx(&config, &agencies);
+    let d = s.data.as_mut().unwrap();
+    let deep = d.items.iter().find(|i| i.item.track == Track::Deep && i.item.draft.close_reason.is_none()).unwrap();
+    let item = deep.item.id;
+    d.meeting.current_item = Some(item);
+    let mut keys = 0;
+    let mut press = |s: &mut MeetingState, msg: MeetingMsg| {
+        keys += 1;
+        run(s, &cx, msg, update).0
+    };
+    press(&mut s, key(Command::MeetingAccept)); // a deep item: Enter opens its form
+    for c in "登校は安定".chars() {
+        run(&mut s, &cx, MeetingMsg::Key(None, typed(c)), update);
+    }
+    for _ in 0..4 {
+        press(&mut s, key(Command::NextField));
+    }
+    assert_eq!(s.form.as_ref().unwrap().form.focused().key, MeetingField::Actions);
+    for c in "東小学校／担任／毎朝の登校確認／1/15".chars() {
+        run(&mut s, &cx, MeetingMsg::Key(None, typed(c)), update);
+    }
+    let effects = press(&mut s, key(Command::Save));
+    let rec = effects.iter().find_map(|e| match e {
+        MeetingEffect::Record { record, .. } => Some(record.clone()),
+        _ => None,
+    });
+    let rec = rec.unwrap_or_else(|| panic!("{:?}", s.form.as_ref().map(|f| f.form.error.clone())));
+    assert_eq!(rec.kind, crate::domain::DecisionKind::Continue);
+    assert_eq!(rec.actions.len(), 1);
+    assert_eq!(keys, 6);
+}
