@@ -3,6 +3,7 @@
 
 mod agenda;
 mod console;
+pub mod japanese;
 mod ledger;
 mod ledger_import;
 mod meeting;
@@ -18,12 +19,29 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use crate::demo::{self, Scale};
 use crate::domain::{Config, wareki};
 use crate::store::{Store, StoreError};
+
+/// The command line as given, read with Japanese help and errors (see [`japanese`]). A parse
+/// error is printed in Japanese and ends the process with status 2, as clap's own would.
+pub fn parse_args() -> Cli {
+    let mut cmd = japanese::command(Cli::command());
+    let parsed = cmd.clone().try_get_matches().and_then(|m| Cli::from_arg_matches(&m));
+    match parsed {
+        Ok(cli) => cli,
+        Err(e) => match japanese::message(&e, &mut cmd) {
+            None => e.exit(),
+            Some(text) => {
+                eprintln!("{text}");
+                std::process::exit(2);
+            }
+        },
+    }
+}
 
 #[derive(Debug, Parser)]
 #[command(name = "shinko", version, about = "要保護児童対策地域協議会 進行管理会議の運営ツール")]

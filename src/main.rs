@@ -1,5 +1,3 @@
-use clap::Parser;
-
 fn main() {
     // `shinko ledger list | head` must end quietly, not panic on a closed pipe.
     #[cfg(unix)]
@@ -11,7 +9,7 @@ fn main() {
     }
     // color-eyre first: ratatui's panic hook restores the terminal and then chains to it.
     let _ = color_eyre::config::HookBuilder::default().display_env_section(false).install();
-    let cli = shinko::cli::Cli::parse();
+    let cli = shinko::cli::parse_args();
     if let Err(e) = shinko::cli::run(cli) {
         // A listing whose reader went away (`| more` closed early) is not an error.
         if let Some(io) = e.chain().find_map(|c| c.downcast_ref::<std::io::Error>()) {

@@ -73,6 +73,40 @@ fn minutes_in_every_format_owner_only_and_never_overwritten_without_force() {
 }
 
 #[test]
+fn markdown_minutes_go_to_standard_output_when_no_file_is_named() {
+    let env = Env::new();
+    let written = env.path("会議録.md");
+    let (ok, _, err) = env.out(&["minutes", "--meeting", "1", "--format", "md", "--out", written.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    for args in [
+        &["minutes", "--meeting", "1", "--format", "md"][..],
+        &["minutes", "--meeting", "1", "--format", "md", "--out", "-"],
+    ] {
+        let (ok, out, err) = env.out(args);
+        assert!(ok, "{err}");
+        assert_eq!(out, fs::read_to_string(&written).unwrap(), "{args:?}: the same minutes");
+    }
+    let before: BTreeSet<_> = fs::read_dir(env.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let (ok, out, err) = env.out(&["minutes", "--meeting", "1"]);
+    assert!(!ok && out.is_empty() && err.contains("出力先のファイルを指定してください"), "{err}");
+    let after: BTreeSet<_> = fs::read_dir(env.dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(before, after, "a .docx never goes anywhere the user did not name");
+}
+
+#[test]
+fn command_line_mistakes_are_told_in_japanese() {
+    let env = Env::new();
+    let (ok, _, err) = env.out(&["ledger", "add"]);
+    assert!(!ok && err.contains("必要な引数が指定されていません: --number"), "{err}");
+    assert!(err.contains("使い方: shinko ledger add") && !err.contains("error:") && !err.contains("Usage"), "{err}");
+    let (ok, out, _) = env.out(&["record", "--help"]);
+    assert!(
+        ok && out.contains("コマンド:") && out.contains("使い方を表示する") && !out.contains("Print help"),
+        "{out}"
+    );
+}
+
+#[test]
 fn unknown_meeting_and_bad_dates_are_japanese_errors_that_write_nothing() {
     let env = Env::new();
     let out = env.path("x.md");

@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, bail, eyre};
 
 use super::Ctx;
+use crate::cli::console::out;
 use crate::domain::{stats, wareki};
 use crate::exchange::{agency_actions, document, minutes, output, schedule, stats_out};
 
@@ -29,9 +30,9 @@ pub struct MinutesArgs {
     pub meeting: i64,
     #[arg(long, value_enum, default_value = "docx")]
     pub format: MinutesFormat,
-    /// 出力先ファイル
+    /// 出力先ファイル（md は省略するか - で標準出力へ）
     #[arg(long)]
-    pub out: PathBuf,
+    pub out: Option<PathBuf>,
     /// 配布用: 児童の氏名を頭文字に置き換え、記述中の氏名も伏せる
     #[arg(long)]
     pub masked: bool,
@@ -122,7 +123,14 @@ fn done(path: &Path, what: &str) {
 }
 
 pub fn minutes(ctx: &Ctx, a: MinutesArgs) -> Result<()> {
-    output::check_free(&a.out, a.force)?;
+    // Markdown may go to standard output (a pipe, a pager): only when no file, or `-`, is named.
+    let out = a.out.as_ref().filter(|p| p.as_os_str() != "-");
+    if out.is_none() && a.format != MinutesFormat::Md {
+        bail!("--out: docx・xlsx の会議録は出力先のファイルを指定してください（標準出力に出せるのは md だけです）");
+    }
+    if let Some(out) = out {
+        output::check_free(out, a.force)?;
+    }
     let store = ctx.open_store()?;
     let record = store.meeting_record(a.meeting)?;
     let doc = minutes::build(&record, &ctx.config, a.masked, ctx.today);
@@ -131,8 +139,12 @@ pub fn minutes(ctx: &Ctx, a: MinutesArgs) -> Result<()> {
         MinutesFormat::Docx => document::to_docx(&doc)?,
         MinutesFormat::Xlsx => document::to_xlsx(&doc, "会議録")?,
     };
-    output::write_file(&a.out, &bytes, a.force)?;
-    done(&a.out, if a.masked { "会議録（配布用）" } else { "会議録" });
+    let Some(out) = out else {
+        out!("{}", String::from_utf8_lossy(&bytes));
+        return Ok(());
+    };
+    output::write_file(out, &bytes, a.force)?;
+    done(out, if a.masked { "会議録（配布用）" } else { "会議録" });
     Ok(())
 }
 
