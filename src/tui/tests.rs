@@ -721,3 +721,17 @@ fn a_typed_agency_is_the_registered_one_and_a_new_one_needs_a_second_save() {
     assert!(ledger_form(&m).is_none());
     assert_eq!(s.agencies().unwrap().len(), agencies_before + 1);
 }
+
+#[test]
+fn a_refusal_is_shown_under_the_field_it_names() {
+    let (mut s, mut m) = demo_at(80, 24);
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    m.ledger.form.as_mut().unwrap().form.set_text(CaseField::Number, "R8-9201");
+    m.ledger.form.as_mut().unwrap().form.set_text(CaseField::Name, "試験 三郎");
+    m.ledger.form.as_mut().unwrap().form.set_text(CaseField::Birth, "令和2年13月1日");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    let text = screen(&m);
+    let rows: Vec<&str> = text.lines().collect();
+    let at = rows.iter().position(|r| r.contains("生年月日")).expect("the field is on screen");
+    assert!(rows[at + 1].contains("生年月日: 「令和2年13月1日」"), "the next row:\n{text}");
+}

@@ -26,14 +26,21 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
     if inner.height < 2 || inner.width <= LABEL_W + 2 {
         return;
     }
-    // The last two lines hold the error (or a hint).
+    // The last two lines hold a hint (or an error too long for its line).
     let fields_h = inner.height.saturating_sub(2);
     let value_w = inner.width - LABEL_W - 1;
-    // Scroll so the focused field is on screen.
+    // A refusal is shown under the field it names (「次回確認日: …」), else under the focused one.
+    let err_at = form
+        .error
+        .as_ref()
+        .map(|e| form.fields.iter().position(|fl| e.starts_with(&format!("{}:", fl.label))).unwrap_or(form.focus));
+    let row_h = |i: usize| height(&form.fields[i].value) + u16::from(err_at == Some(i));
+    // Scroll so the focused field (and the refused one) is on screen.
+    let last = err_at.map_or(form.focus, |e| e.max(form.focus));
     let mut top = 0usize;
     loop {
-        let used: u16 = form.fields[top..=form.focus].iter().map(|fl| height(&fl.value)).sum();
-        if used <= fields_h || top == form.focus {
+        let used: u16 = (top..=last).map(row_h).sum();
+        if used <= fields_h || top == form.focus.min(last) {
             break;
         }
         top += 1;
@@ -41,7 +48,7 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
     let mut y = inner.y;
     for (i, field) in form.fields.iter().enumerate().skip(top) {
         let h = height(&field.value);
-        if y + h > inner.y + fields_h {
+        if y + row_h(i) > inner.y + fields_h {
             break;
         }
         let focused = i == form.focus;
@@ -60,8 +67,16 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
         let value_area = Rect::new(inner.x + LABEL_W + 1, y, value_w, h);
         render_value(&field.value, focused, f, value_area);
         y += h;
+        if let (Some(e), true) = (&form.error, err_at == Some(i)) {
+            f.render_widget(
+                Paragraph::new(Span::raw(e.as_str()).red().bold()),
+                Rect::new(inner.x + LABEL_W + 1, y, value_w, 1),
+            );
+            y += 1;
+        }
     }
-    let msg = match &form.error {
+    let long = form.error.as_ref().filter(|e| e.width() > value_w as usize);
+    let msg = match long {
         Some(e) => Line::from(Span::raw(e.as_str()).red().bold()),
         None => Line::from(Span::raw("* は必須。日付は 2024/4/1・令和6年4月1日・R6.4.1 のどれでも可").dark_gray()),
     };
