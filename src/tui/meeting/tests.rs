@@ -492,6 +492,33 @@ fn snapshot_deep_form_80x24() {
     insta::assert_snapshot!("meeting_deep_form_80x24", screen(&m));
 }
 
+/// At 160 columns the form sits beside the case: its 事務局案 and sheets stay in view.
+#[test]
+fn snapshot_deep_form_160x45_beside_the_case() {
+    let (mut s, mut m, _) = on_agenda(160, 45);
+    go_to(&mut s, &mut m, Track::Deep);
+    let iv = current(&m);
+    pump(&mut s, &mut m, ch('e'));
+    let text = screen(&m);
+    assert!(text.contains("[事務局案]") && text.contains("[アセスメントシート]"), "{text}");
+    assert!(text.contains(&format!("ケース {} の協議結果", iv.case.number)) && text.contains("役割分担"), "{text}");
+    insta::assert_snapshot!("meeting_deep_form_160x45", text);
+}
+
+/// At 100x30 (a projector) every field of the deep form can be reached and seen.
+#[test]
+fn every_deep_form_field_is_reachable_at_100x30() {
+    let (mut s, mut m, _) = on_agenda(100, 30);
+    go_to(&mut s, &mut m, Track::Deep);
+    pump(&mut s, &mut m, ch('e'));
+    let labels: Vec<&str> = m.meeting.form.as_ref().unwrap().form.fields.iter().map(|f| f.label).collect();
+    for _ in 0..labels.len() {
+        let label = m.meeting.form.as_ref().unwrap().form.focused().label;
+        assert!(screen(&m).contains(label), "{label} is on screen when focused");
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+}
+
 /// The screen and the minutes review the same actions (one rule, Store::actions_to_review):
 /// an open action agreed outside any meeting is reviewed; one agreed in a later meeting is not.
 #[test]

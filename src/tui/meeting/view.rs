@@ -41,8 +41,9 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
         );
         return;
     };
-    let [top, timers, body] =
+    let [top, timers, _] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let body = agenda_area(area);
     f.render_widget(Paragraph::new(title_line(s, d)), top);
     f.render_widget(Paragraph::new(timer_line(m, d)), timers);
     match d.meeting.status {
@@ -203,7 +204,41 @@ fn side_width(body: Rect) -> u16 {
     if body.width >= 120 { 40 } else { 27 }
 }
 
+/// Width of a form beside the case.
+const FORM_W: u16 = 76;
+
+/// Where the deep item form goes on a wide screen (≥120 columns): the right of the agenda
+/// area (`area`: under the title and timer lines), full height, so the case, its 事務局案 and
+/// sheets stay in view on the left. None: a box over the body.
+fn beside(area: Rect) -> Option<Rect> {
+    (area.width >= 120).then(|| Rect::new(area.right() - FORM_W, area.y, FORM_W, area.height))
+}
+
+/// The area under the title and timer lines.
+fn agenda_area(body: Rect) -> Rect {
+    let [_, _, rest] = Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    rest
+}
+
+/// Where the open form is drawn, given the screen's body: beside the case for a deep item on
+/// a wide screen, else None (a box over the body).
+pub fn form_area(m: &Model, body: Rect) -> Option<Rect> {
+    let deep = m.meeting.form.as_ref().is_some_and(|f| matches!(f.kind, super::MeetingFormKind::Item { .. }));
+    if deep { beside(agenda_area(body)) } else { None }
+}
+
 fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
+    // A deep item's form beside the case: the case takes the rest, the agenda list waits.
+    if m.meeting.form.as_ref().is_some_and(|f| matches!(f.kind, super::MeetingFormKind::Item { .. }))
+        && let Some(form) = beside(body)
+    {
+        let main = Rect::new(body.x, body.y, form.x - body.x, body.height);
+        if let Some(iv) = m.meeting.current() {
+            let p = Paragraph::new(item_lines(m, iv)).wrap(Wrap { trim: false });
+            f.render_widget(p.block(crate::tui::glyphs::block().title(format!(" {} ", iv.case.number)).cyan()), main);
+        }
+        return;
+    }
     let [side, main] = Layout::horizontal([Constraint::Length(side_width(body)), Constraint::Min(0)]).areas(body);
     let present = m.meeting.present;
     let current = d.meeting.current_item;

@@ -22,7 +22,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
     render_screen(m, f, areas.body);
     footer::render_status(m, f, areas.status);
     footer::render_keys(m, f, areas.footer);
-    render_form(m, f, popup(areas.body, 76, 30));
+    render_form(m, f, areas.body);
     if let Some(scroll) = m.help {
         help::render(m, scroll, f, help::area(areas.body));
     }
@@ -37,9 +37,14 @@ fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
     }
 }
 
-/// The form of the screen in front, if one is open.
-fn render_form(m: &Model, f: &mut Frame<'_>, area: Rect) {
+/// The form of the screen in front, if one is open: a box over the body, or beside the case on
+/// a wide meeting screen.
+fn render_form(m: &Model, f: &mut Frame<'_>, body: Rect) {
     use crate::tui::form::view::render;
+    let area = match m.screen {
+        Screen::Meeting => crate::tui::meeting::view::form_area(m, body).unwrap_or_else(|| popup(body, 76, 30)),
+        _ => popup(body, 76, 30),
+    };
     match m.screen {
         Screen::Ledger => m.ledger.form.iter().for_each(|x| render(&x.form, f, area)),
         Screen::Prep => m.prep.form.iter().for_each(|x| render(&x.form, f, area)),
