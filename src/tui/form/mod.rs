@@ -130,12 +130,28 @@ pub struct Form<K> {
     initial: Vec<String>,
     /// Esc pressed once on a changed form waits for a second one.
     pub confirm: Confirm,
+    /// What is typed is kept as a draft by the screen: Esc closes at once, nothing is lost.
+    keeps_drafts: bool,
 }
 
 impl<K: Copy + PartialEq> Form<K> {
     pub fn new(title: impl Into<String>, fields: Vec<Field<K>>) -> Form<K> {
         let initial = fields.iter().map(Field::value).collect();
-        Form { title: title.into(), fields, focus: 0, error: None, initial, confirm: Confirm::default() }
+        Form {
+            title: title.into(),
+            fields,
+            focus: 0,
+            error: None,
+            initial,
+            confirm: Confirm::default(),
+            keeps_drafts: false,
+        }
+    }
+
+    /// For a screen that keeps every change as a draft: Esc needs no second press.
+    pub fn keeping_drafts(mut self) -> Form<K> {
+        self.keeps_drafts = true;
+        self
     }
 
     /// The key mode while this form is open.
@@ -287,7 +303,7 @@ impl<K: Copy + PartialEq> Form<K> {
         let discard = armed == Some(Confirmable::DiscardForm);
         match action {
             // A stray Esc must not throw away what was typed: a changed form asks for a second one.
-            Some(Command::Cancel) if self.is_changed() && !discard => {
+            Some(Command::Cancel) if self.is_changed() && !discard && !self.keeps_drafts => {
                 self.confirm.arm(Confirmable::DiscardForm);
                 self.error = Some("入力した内容があります。破棄するにはもう一度 Esc を押してください".into());
             }

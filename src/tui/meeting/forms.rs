@@ -65,7 +65,7 @@ impl MeetingForm {
         ];
         let mut f = MeetingForm {
             kind: MeetingFormKind::Item { meeting_id, item_id, case: Box::new(case.clone()) },
-            form: Form::new(format!("ケース {} の協議結果", case.number), fields),
+            form: Form::new(format!("ケース {} の協議結果", case.number), fields).keeping_drafts(),
         };
         f.follow_decision();
         f
@@ -84,12 +84,15 @@ impl MeetingForm {
         let statuses = AttendanceStatus::ALL.iter().map(|s| s.label().to_string()).collect();
         let fields = vec![
             Field::choice(MeetingField::Attendance, "出欠", statuses, rec.status.label()),
-            Field::text(MeetingField::Person, "出席者", false, &rec.person),
+            Field::text(MeetingField::Person, "担当者", false, &rec.person),
             Field::text(MeetingField::Received, "情報提供の受領日", false, &date_text(rec.info_received_on)),
         ];
         let title = format!("{agency} の出欠");
-        MeetingForm { kind: MeetingFormKind::Attendance(Box::new(rec), agency), form: Form::new(title, fields) }
-            .restored(d)
+        MeetingForm {
+            kind: MeetingFormKind::Attendance(Box::new(rec), agency),
+            form: Form::new(title, fields).keeping_drafts(),
+        }
+        .restored(d)
     }
 
     pub fn action_note(meeting_id: Id, a: Action, number: &str, d: &MeetingData) -> MeetingForm {
@@ -100,7 +103,7 @@ impl MeetingForm {
         ];
         MeetingForm {
             kind: MeetingFormKind::ActionNote { meeting_id, action: Box::new(a), number: number.to_string() },
-            form: Form::new(format!("ケース {number} の役割分担の確認"), fields),
+            form: Form::new(format!("ケース {number} の役割分担の確認"), fields).keeping_drafts(),
         }
         .restored(d)
     }

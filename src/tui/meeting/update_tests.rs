@@ -56,7 +56,7 @@ fn typing_in_the_deep_form_saves_a_draft_on_every_change_and_esc_keeps_it() {
     assert!(body.contains('欠'));
     let (effects, _) = run(&mut s, &cx, key(Command::NextField), update);
     assert!(effects.is_empty(), "moving between fields changes nothing to save");
-    run(&mut s, &cx, key(Command::Cancel), update);
+    // One Esc: the form closes (no "press again to discard": nothing is discarded).
     let (_, out) = run(&mut s, &cx, key(Command::Cancel), update);
     assert!(s.form.is_none());
     assert!(out.status.is_some_and(|st| st.text.contains("下書き")), "the draft is kept and the user told so");

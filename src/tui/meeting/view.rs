@@ -159,7 +159,7 @@ fn render_attendance(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) 
                 ),
                 None => ("未記録".to_string(), String::new(), String::new()),
             };
-            Line::from(format!(" {}{}{} {received}", fit(&r.agency.name, 24), fit(&status, 22), fit(&person, 12)))
+            Line::from(format!(" {} {} {} {received}", fit(&r.agency.name, 24), fit(&status, 22), fit(&person, 12)))
         })
         .collect();
     let title =

@@ -49,7 +49,7 @@ impl PrepForm {
             Field::multi(K::Policy, "援助方針", &d.policy, "援助方針（Enter で改行）"),
             Field::choice(K::Rank, "ランク", rank_options, d.rank.as_deref().unwrap_or(UNCHANGED)),
             Field::text(K::NextReview, "次回確認日", false, &date_text(d.next_review)),
-            Field::text(K::Close, "終結の提案（理由）", false, d.close_reason.as_deref().unwrap_or("")),
+            Field::text(K::Close, "終結案（理由）", false, d.close_reason.as_deref().unwrap_or("")),
         ];
         PrepForm {
             kind: PrepFormKind::Draft { item: Box::new(item.clone()), number: number.to_string() },

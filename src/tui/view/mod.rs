@@ -60,17 +60,44 @@ pub(crate) fn popup(area: Rect, w: u16, h: u16) -> Rect {
     r
 }
 
-/// `s` cut or padded to exactly `w` display columns.
+/// `s` padded to exactly `w` display columns, or cut with an ellipsis so a cut name shows it
+/// was cut (「長谷川 ひま…」, not 「長谷川 ひま」).
 pub(crate) fn fit(s: &str, w: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= w {
+        return format!("{s}{}", " ".repeat(w - s.width()));
+    }
+    let ellipsis = crate::tui::glyphs::get().ellipsis;
+    let room = w.saturating_sub(ellipsis.width());
     let mut out = String::new();
     let mut used = 0;
     for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + cw > w {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > room {
             break;
         }
         used += cw;
         out.push(c);
     }
-    out + &" ".repeat(w - used)
+    if w >= ellipsis.width() {
+        out.push_str(ellipsis);
+        used += ellipsis.width();
+    }
+    out + &" ".repeat(w.saturating_sub(used))
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn a_cut_text_says_so_and_every_result_has_the_width_asked() {
+        let g = crate::tui::glyphs::get().ellipsis;
+        assert_eq!(super::fit("長谷川 ひまり", 12), format!("長谷川 ひま{g}"));
+        assert_eq!(super::fit("長谷川 ひまり", 11), format!("長谷川 ひ{g} "), "a wide character never half fits");
+        assert_eq!(super::fit("山田", 6), "山田  ");
+        for w in [0, 1, 2, 5, 12] {
+            assert_eq!(super::fit("保健センター（母子保健）", w).width(), w);
+        }
+    }
 }
