@@ -218,6 +218,7 @@ fn masked_minutes_hold_no_name_from_the_ledger() {
     run_next_meeting(&mut s, &sum);
     let names = ledger_names(&s);
     let cfg = Config::default();
+    let mut concerns = 0;
     for meeting in [sum.past_meeting, sum.next_meeting] {
         let record = s.meeting_record(meeting).unwrap();
         let plain = document::to_markdown(&minutes::build(&record, &cfg, false, today()));
@@ -234,5 +235,14 @@ fn masked_minutes_hold_no_name_from_the_ledger() {
             }
             assert!(text.contains("R"), "case numbers stay");
         }
+        // What presentation mode hides, the masked minutes leave out too (主訴 by default).
+        let md = document::to_markdown(&doc);
+        for id in &record.new_registrations {
+            let concern = &record.cases[id].presenting_concern;
+            concerns += usize::from(!concern.is_empty());
+            assert!(concern.is_empty() || !md.contains(concern.as_str()), "masked minutes show a 主訴");
+            assert!(concern.is_empty() || plain.contains(concern.as_str()), "the plain minutes keep it");
+        }
     }
+    assert!(concerns > 0, "the demo's minutes list new registrations with a 主訴");
 }

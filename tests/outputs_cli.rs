@@ -182,6 +182,63 @@ fn action_lists_hold_only_each_agencys_own_cases() {
 }
 
 #[test]
+fn masked_action_lists_carry_no_name_in_the_action_text_however_it_was_typed() {
+    let env = Env::new();
+    let (case, sibling, agency) = {
+        let mut store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
+        let cases = store.cases(false).unwrap();
+        let with_sibling = cases
+            .iter()
+            .find(|c| {
+                c.household_id.is_some() && cases.iter().any(|o| o.id != c.id && o.household_id == c.household_id)
+            })
+            .unwrap()
+            .clone();
+        let sibling = cases
+            .iter()
+            .find(|o| o.id != with_sibling.id && o.household_id == with_sibling.household_id)
+            .unwrap()
+            .clone();
+        let agency = store.agencies().unwrap()[1].clone();
+        let given = with_sibling.name.split(' ').nth(1).unwrap().to_string();
+        let katakana: String = sibling
+            .kana
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0x60).filter(|_| ('ぁ'..='ゖ').contains(&c)).unwrap_or(c))
+            .collect();
+        let what = format!("{given}の登校を毎朝確認（{katakana}にも声かけ）");
+        store
+            .write(|t| {
+                t.save_action(&shinko::domain::Action {
+                    id: 0,
+                    case_id: with_sibling.id,
+                    meeting_id: None,
+                    agency_id: Some(agency.id),
+                    owner: "担任".into(),
+                    what: what.clone(),
+                    due: None,
+                    status: shinko::domain::ActionStatus::Open,
+                    review_note: String::new(),
+                    reviewed_in: None,
+                })
+            })
+            .unwrap();
+        (with_sibling, sibling, agency)
+    };
+    let dir = env.path("配布用");
+    let (ok, _, err) =
+        env.out(&["actions", "--by-agency", "--masked", "--format", "csv", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let text = fs::read_to_string(dir.join(shinko::exchange::agency_actions::file_name(&agency, "csv"))).unwrap();
+    assert!(text.contains("の登校を毎朝確認（〇〇にも声かけ）"), "{text}");
+    for person in [&case, &sibling] {
+        for part in person.name.split(' ').chain(person.kana.split(' ')) {
+            assert!(!text.contains(part), "{part} leaked:\n{text}");
+        }
+    }
+}
+
+#[test]
 fn stats_as_json_markdown_and_excel() {
     let env = Env::new();
     let (ok, json, err) = env.out(&["stats", "--fiscal-year", "2026", "--format", "json"]);

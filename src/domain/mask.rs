@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use wana_kana::ConvertJapanese;
 
 use super::Case;
+use super::search::fold;
 
 /// What replaces a name found inside free text.
 pub const BLOT: &str = "〇〇";
@@ -33,16 +34,43 @@ pub fn case_label(case: &Case) -> String {
     initials(&case.kana).unwrap_or_else(|| case.number.clone())
 }
 
-/// Blots out the names of a known set of people wherever they appear in free text.
+/// Blots out the names of a known set of people wherever they appear in free text, however
+/// they were typed: text and names are compared through the search folding
+/// ([`crate::domain::search::fold`]: カタカナ = ひらがな, 半角 = 全角, spaces ignored), so
+/// 「スズキナオキ」, 「ﾀﾅｶ ﾀｸﾐ」 and 「山田太郎」 are found for 鈴木 直樹, 田中 匠 and 山田 太郎.
 ///
 /// Whole names (with or without the space), readings and name parts of two or more characters
 /// are replaced anywhere; a one-character part (林, 蓮) only before an honorific, so ordinary
 /// words that share the character stay readable. Over-masking is preferred to a leak.
 #[derive(Debug, Clone, Default)]
 pub struct Masker {
-    /// Needles by their first character, so a text is only checked against the names that
-    /// could start somewhere in it.
+    /// Folded needles by their first folded character, so a text is only checked against the
+    /// names that could start somewhere in it.
     by_first: HashMap<char, Vec<String>>,
+}
+
+/// A piece of the text as it folds: its byte range in the original and its folded form. A
+/// half-width kana and the voiced mark after it (ﾀﾞ) are one piece, as NFKC joins them.
+struct Piece {
+    start: usize,
+    end: usize,
+    folded: String,
+}
+
+fn pieces(text: &str) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    for (i, c) in text.char_indices() {
+        let end = i + c.len_utf8();
+        if matches!(c, '\u{FF9E}' | '\u{FF9F}')
+            && let Some(last) = out.last_mut()
+        {
+            last.end = end;
+            last.folded = fold(&text[last.start..end]);
+            continue;
+        }
+        out.push(Piece { start: i, end, folded: fold(&text[i..end]) });
+    }
+    out
 }
 
 impl Masker {
@@ -54,7 +82,6 @@ impl Masker {
                 if parts.is_empty() {
                     continue;
                 }
-                needles.push(full.trim().to_string());
                 needles.push(parts.concat());
                 for p in parts {
                     if p.chars().count() >= 2 {
@@ -66,9 +93,12 @@ impl Masker {
             }
         }
         let mut by_first: HashMap<char, Vec<String>> = HashMap::new();
-        for n in needles {
+        for n in needles.iter().map(|n| fold(n)) {
             if let Some(c) = n.chars().next() {
-                by_first.entry(c).or_default().push(n);
+                let list = by_first.entry(c).or_default();
+                if !list.contains(&n) {
+                    list.push(n);
+                }
             }
         }
         Masker { by_first }
@@ -79,22 +109,43 @@ impl Masker {
         Self::new(cases.into_iter().map(|c| (c.name.as_str(), c.kana.as_str())))
     }
 
-    /// `text` with every known name replaced by [`BLOT`].
+    /// `text` with every known name, in any spelling, replaced by [`BLOT`] (one blot for a run
+    /// of name characters).
     pub fn scrub(&self, text: &str) -> String {
-        let firsts: BTreeSet<char> = text.chars().collect();
+        let pieces = pieces(text);
+        let mut folded = String::new();
+        // For each byte of `folded`, the piece it came from.
+        let mut owner: Vec<usize> = Vec::new();
+        for (i, p) in pieces.iter().enumerate() {
+            folded.push_str(&p.folded);
+            owner.extend(std::iter::repeat_n(i, p.folded.len()));
+        }
+        let firsts: BTreeSet<char> = folded.chars().collect();
         let mut found: Vec<&String> = firsts
             .iter()
             .filter_map(|c| self.by_first.get(c))
             .flatten()
-            .filter(|n| text.contains(n.as_str()))
+            .filter(|n| folded.contains(n.as_str()))
             .collect();
-        // Longest first, so 「山田 太郎」 is replaced before 「山田」.
+        if found.is_empty() {
+            return text.to_string();
+        }
+        // Longest first, so 「山田太郎」 is covered before 「山田」.
         found.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then_with(|| a.cmp(b)));
-        found.dedup();
-        let mut out = text.to_string();
+        let mut covered = vec![false; pieces.len()];
         for n in found {
-            if out.contains(n.as_str()) {
-                out = out.replace(n.as_str(), BLOT);
+            for (at, m) in folded.match_indices(n.as_str()) {
+                for c in &mut covered[owner[at]..=owner[at + m.len() - 1]] {
+                    *c = true;
+                }
+            }
+        }
+        let mut out = String::new();
+        for (i, p) in pieces.iter().enumerate() {
+            match (covered[i], i > 0 && covered[i - 1]) {
+                (true, true) => {}
+                (true, false) => out.push_str(BLOT),
+                (false, _) => out.push_str(&text[p.start..p.end]),
             }
         }
         out
@@ -131,5 +182,17 @@ mod tests {
         assert_eq!(m.scrub("太郎は元気"), "〇〇は元気");
         assert_eq!(m.scrub("蓮くんと林さん、森林公園で"), "〇〇と〇〇、森林公園で");
         assert_eq!(m.scrub("やまだ たろう"), "〇〇");
+    }
+
+    #[test]
+    fn names_are_found_however_they_were_typed() {
+        let m =
+            Masker::new([("鈴木 直樹", "すずき なおき"), ("田中 匠", "たなか たくみ"), ("中島 律", "なかじま りつ")]);
+        assert_eq!(m.scrub("スズキナオキさんと面談"), "〇〇さんと面談", "katakana reading");
+        assert_eq!(m.scrub("ﾀﾅｶ ﾀｸﾐ（半角）"), "〇〇（半角）", "half-width katakana");
+        assert_eq!(m.scrub("ﾅｶｼﾞﾏ宅を訪問"), "〇〇宅を訪問", "a half-width voiced mark joins its kana");
+        assert_eq!(m.scrub("鈴木　直樹は欠席"), "〇〇は欠席", "an ideographic space inside the name");
+        assert_eq!(m.scrub("律くんは中島家の次男"), "〇〇は〇〇家の次男");
+        assert_eq!(m.scrub("学校と連携"), "学校と連携", "nothing else changes");
     }
 }

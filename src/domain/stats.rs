@@ -162,6 +162,8 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
     let mut abuse = [0usize; AbuseType::ALL.len()];
     let mut new_by_type = [0usize; Registration::ALL.len()];
     let mut closed: BTreeMap<String, usize> = BTreeMap::new();
+    // The figures go to the wider 代表者会議: a reason written with a name never carries it.
+    let masker = crate::domain::mask::Masker::for_cases(input.cases);
     for c in input.cases {
         let ri = Registration::ALL.iter().position(|r| *r == c.registration).unwrap_or(0);
         let ended_before = c.closure.as_ref().is_some_and(|cl| cl.on < from);
@@ -179,8 +181,12 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
             new_by_type[ri] += 1;
         }
         if let Some(cl) = c.closure.as_ref().filter(|cl| in_year(cl.on)) {
-            let reason = if cl.reason.trim().is_empty() { "（理由未記入）" } else { cl.reason.trim() };
-            *closed.entry(reason.to_string()).or_default() += 1;
+            let reason = if cl.reason.trim().is_empty() {
+                "（理由未記入）".to_string()
+            } else {
+                masker.scrub(cl.reason.trim())
+            };
+            *closed.entry(reason).or_default() += 1;
         }
     }
 
@@ -328,6 +334,24 @@ mod tests {
         assert_eq!(fiscal_year_of(d(2026, 3, 31)), 2025);
         assert_eq!(fiscal_year_of(d(2026, 4, 1)), 2026);
         assert_eq!(fiscal_year_bounds(2025), (d(2025, 4, 1), d(2026, 3, 31)));
+    }
+
+    #[test]
+    fn a_closing_reason_never_carries_a_name_into_the_figures() {
+        let mut c = case(6, Registration::NeedsProtection, d(2016, 6, 1), d(2024, 5, 1));
+        c.name = "中島 律".into();
+        c.kana = "なかじま りつ".into();
+        c.status = CaseStatus::Closed;
+        c.closure = Some(Closure {
+            on: d(2025, 9, 1),
+            reason: "律くんは祖母（ナカジマ トメ）宅へ転居".into(),
+            meeting_id: None,
+        });
+        let input = StatsInput { cases: &[c], meetings: &[], decisions: &[], actions: &[] };
+        let s = compute(2025, input, d(2026, 5, 1));
+        let label = &s.closed_by_reason[0].label;
+        assert!(label.starts_with("〇〇は祖母（〇〇"), "the child and the family name, in any spelling: {label}");
+        assert!(!label.contains('律') && !label.contains("ナカジマ"), "{label}");
     }
 
     #[test]

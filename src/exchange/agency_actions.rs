@@ -22,7 +22,7 @@ pub struct AgencyList {
 pub struct Options {
     /// Also list actions already reviewed (done, not possible, not done).
     pub include_reviewed: bool,
-    /// Initials instead of names.
+    /// Initials instead of names, and every known name blotted out of the action text.
     pub masked: bool,
 }
 
@@ -37,6 +37,9 @@ pub fn lists(
     today: NaiveDate,
 ) -> Vec<AgencyList> {
     let mut out = Vec::new();
+    // Every case's names, not only the listed ones: an action may name a sibling.
+    let masker = opts.masked.then(|| mask::Masker::for_cases(cases.values()));
+    let text = |t: &str| masker.as_ref().map(|m| m.scrub(t)).unwrap_or_else(|| t.to_string());
     for agency in agencies {
         let mut mine: Vec<(&Action, &Case)> = actions
             .iter()
@@ -67,7 +70,7 @@ pub fn lists(
                 c.number.clone(),
                 if opts.masked { mask::case_label(c) } else { c.name.clone() },
                 c.grade.clone(),
-                a.what.clone(),
+                text(&a.what),
                 a.owner.clone(),
                 a.due.map(|d| d.to_string()).unwrap_or_default(),
                 if late { "期限超過".to_string() } else { a.status.label().to_string() },

@@ -28,9 +28,20 @@ fn iso(d: Option<NaiveDate>) -> String {
 /// How the minutes speak of people and free text: plainly, or masked.
 struct Voice {
     masker: Option<Masker>,
+    /// Fields the masked minutes leave out, as presentation mode hides them
+    /// (`confidentiality.private_fields`: 主訴, 町名, 生年月日, 主たる援助者 by default).
+    private: Vec<String>,
 }
 
 impl Voice {
+    /// A private field's text: left out of masked minutes, else as [`Voice::text`].
+    fn private_text(&self, field: &str, s: &str) -> String {
+        if self.masker.is_some() && self.private.iter().any(|p| p == field) {
+            return "（配布用のため省略）".into();
+        }
+        self.text(s)
+    }
+
     fn name(&self, c: Option<&Case>) -> String {
         match (c, &self.masker) {
             (None, _) => "-".into(),
@@ -91,7 +102,8 @@ fn ordered_decisions(r: &MeetingRecord) -> Vec<&Decision> {
 /// Builds the minutes. `masked` names children by initials and scrubs their names from text.
 pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDate) -> Document {
     let people = r.people.iter().map(|(n, k)| (n.as_str(), k.as_str()));
-    let voice = Voice { masker: masked.then(|| Masker::new(people)) };
+    let voice =
+        Voice { masker: masked.then(|| Masker::new(people)), private: cfg.confidentiality.private_fields.clone() };
     let case = |id: Id| r.cases.get(&id);
     let number = |id: Id| case(id).map(|c| c.number.clone()).unwrap_or_else(|| format!("(ID {id})"));
     let m = &r.meeting;
@@ -281,7 +293,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
             voice.name(Some(c)),
             c.registration.short().into(),
             c.accepted_on.to_string(),
-            voice.text(&c.presenting_concern),
+            voice.private_text("presenting_concern", &c.presenting_concern),
             c.rank.clone(),
             r.agency_name(c.lead_agency).into(),
         ]);
