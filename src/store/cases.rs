@@ -249,6 +249,8 @@ impl Tx<'_> {
         }
         c.status = status;
         c.closure = Some(Closure { on, reason: reason.trim().to_string(), meeting_id });
+        // A closed or transferred case is reviewed no more: no date is left to show or schedule.
+        c.next_review = None;
         self.save_case(&c)?;
         Ok(())
     }
@@ -594,8 +596,13 @@ mod tests {
         s.write(|t| t.save_case(&again)).unwrap();
         assert_eq!(s.case(id).unwrap().version, 2);
         // Closing is a write of the case too.
+        let mut dated = s.case(id).unwrap();
+        dated.next_review = Some(dt(2024, 12, 1));
+        s.write(|t| t.save_case(&dated)).unwrap();
+        again = s.case(id).unwrap();
         s.write(|t| t.close_case(id, CaseStatus::Closed, dt(2024, 9, 1), "転出", None)).unwrap();
-        assert_eq!(s.case(id).unwrap().version, 3);
+        assert_eq!(s.case(id).unwrap().version, 4);
+        assert_eq!(s.case(id).unwrap().next_review, None, "a closed case has no next review left");
         assert!(matches!(s.write(|t| t.save_case(&again)), Err(StoreError::Stale { .. })));
     }
 

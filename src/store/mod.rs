@@ -207,6 +207,9 @@ impl Store {
         self.now().date()
     }
 
+    /// The SQLite connection, for this crate's tests and the benchmarks only: the store's API
+    /// (what the screens and commands use) never hands out a backend type.
+    #[doc(hidden)]
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
@@ -219,7 +222,7 @@ impl Store {
     }
 
     /// Where this store's database lives (None in memory).
-    pub(crate) fn db_path(&self) -> Option<std::path::PathBuf> {
+    pub fn db_path(&self) -> Option<std::path::PathBuf> {
         self.conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
     }
 

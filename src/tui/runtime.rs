@@ -33,9 +33,8 @@ pub fn run(store: Store, config: Config, today: NaiveDate) -> Result<()> {
     crate::tui::glyphs::init_from_env();
     let keymap = load_keymap()?;
     let db_label = store
-        .conn()
-        .path()
-        .and_then(|p| PathBuf::from(p).file_name().map(|n| n.to_string_lossy().into_owned()))
+        .db_path()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "メモリ上".into());
     let model = Model::new(config, today, keymap, db_label);
