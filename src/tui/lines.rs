@@ -2,11 +2,62 @@
 //! assessment sheets (高浜町 practice) that the ledger detail, the preparation screen and the
 //! meeting screen all show.
 
+use ratatui::layout::Rect;
 use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use unicode_width::UnicodeWidthChar;
 
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{Agency, Config, wareki};
+
+/// Lines broken to `width` display columns, character by character (Japanese has no spaces to
+/// break at), each span keeping its style; a span that starts with a space (a badge such as
+/// 「 一括確認 」) moves to the next row whole when it fits there. ratatui's own word wrap lets a
+/// wide character that lands on the last column spill over the right border.
+pub fn wrap(lines: Vec<Line<'static>>, width: u16) -> Vec<Line<'static>> {
+    let w = usize::from(width);
+    if w == 0 {
+        return lines;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let style = line.style;
+        let mut row: Vec<Span<'static>> = Vec::new();
+        let mut used = 0;
+        for span in line.spans {
+            let sw = unicode_width::UnicodeWidthStr::width(span.content.as_ref());
+            if span.content.starts_with(' ') && used > 0 && used + sw > w && sw <= w {
+                out.push(Line::from(std::mem::take(&mut row)).style(style));
+                used = 0;
+            }
+            let mut piece = String::new();
+            for c in span.content.chars() {
+                let cw = c.width().unwrap_or(0);
+                if used + cw > w && used > 0 {
+                    if !piece.is_empty() {
+                        row.push(Span::styled(std::mem::take(&mut piece), span.style));
+                    }
+                    out.push(Line::from(std::mem::take(&mut row)).style(style));
+                    used = 0;
+                }
+                piece.push(c);
+                used += cw;
+            }
+            if !piece.is_empty() {
+                row.push(Span::styled(piece, span.style));
+            }
+        }
+        out.push(Line::from(row).style(style));
+    }
+    out
+}
+
+/// A bordered pane of text in `area`, wrapped by [`wrap`] to the space inside `block`.
+pub fn pane(lines: Vec<Line<'static>>, block: Block<'static>, area: Rect) -> Paragraph<'static> {
+    let inner = block.inner(area);
+    Paragraph::new(wrap(lines, inner.width)).block(block)
+}
 
 pub fn heading(text: &str) -> Line<'static> {
     Line::from(Span::raw(format!("[{text}]")).bold().cyan())
@@ -106,6 +157,25 @@ mod tests {
 
     fn text(lines: &[Line<'static>]) -> Vec<String> {
         lines.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn wrapped_text_never_reaches_past_its_width() {
+        use unicode_width::UnicodeWidthStr;
+        let line = Line::from(vec![
+            Span::raw("  援助方針: "),
+            Span::raw("学校・保育所での見守りを継続し、変化があれば事務局へ連絡する").red(),
+        ]);
+        for w in [71, 10, 3, 1] {
+            let rows = wrap(vec![line.clone()], w);
+            assert!(rows.iter().all(|r| r.width() <= usize::from(w).max(2)), "{w}: {rows:?}");
+            let text: String = rows.iter().map(|r| r.to_string()).collect();
+            assert_eq!(text, line.to_string(), "nothing lost at {w}");
+        }
+        let rows = wrap(vec![line.clone()], 71);
+        assert_eq!(rows.len(), 2, "72 columns need two rows of 71");
+        assert!(rows[1].spans.iter().all(|s| s.style == rows[0].spans[1].style), "the style carries on");
+        assert_eq!(rows[0].to_string().width(), 70, "a wide character that would spill goes down");
     }
 
     #[test]

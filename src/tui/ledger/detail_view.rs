@@ -6,7 +6,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
 
 use super::CaseDetail;
 use crate::domain::{AbuseType, sheet_merge, wareki};
@@ -24,10 +23,8 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
         }
         None => (" ケース詳細 ".to_string(), vec![Line::from("ケースを選んでください")]),
     };
-    let p = Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((s.detail_scroll, 0))
-        .block(crate::tui::glyphs::block().title(title).border_style(border));
+    let p = crate::tui::lines::pane(lines, crate::tui::glyphs::block().title(title).border_style(border), area)
+        .scroll((s.detail_scroll, 0));
     f.render_widget(p, area);
 }
 

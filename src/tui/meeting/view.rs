@@ -125,10 +125,7 @@ fn render_start(d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
         lines.push(Line::from("議事次第がまだありません（shinko agenda build）").red());
     }
     lines.push(Line::from("Enter で会議を開始します").bold().yellow());
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(crate::tui::glyphs::block().title(" 開会 ")),
-        body,
-    );
+    f.render_widget(crate::tui::lines::pane(lines, crate::tui::glyphs::block().title(" 開会 "), body), body);
 }
 
 /// Rows in a bordered list, the selected one highlighted and kept in view.
@@ -234,8 +231,8 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     {
         let main = Rect::new(body.x, body.y, form.x - body.x, body.height);
         if let Some(iv) = m.meeting.current() {
-            let p = Paragraph::new(item_lines(m, iv)).wrap(Wrap { trim: false });
-            f.render_widget(p.block(crate::tui::glyphs::block().title(format!(" {} ", iv.case.number)).cyan()), main);
+            let block = crate::tui::glyphs::block().title(format!(" {} ", iv.case.number)).cyan();
+            f.render_widget(crate::tui::lines::pane(item_lines(m, iv), block, main), main);
         }
         return;
     }
@@ -292,10 +289,7 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     if let Some(text) = stopped {
         lines.insert(0, Line::from(Span::raw(text).yellow().bold()));
     }
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(crate::tui::glyphs::block().title(title).cyan()),
-        main,
-    );
+    f.render_widget(crate::tui::lines::pane(lines, crate::tui::glyphs::block().title(title).cyan(), main), main);
 }
 
 /// The current item's text (tests read it too).

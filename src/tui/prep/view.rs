@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{AgendaItem, wareki};
@@ -139,7 +139,7 @@ fn render_detail(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
         (Some(i), Some(c)) => (format!(" ケース {} ", c.number), detail_lines(m, i, m.prep.merged())),
         _ => (" ケース ".to_string(), vec![Line::from("議題を選んでください")]),
     };
-    let p = Paragraph::new(lines).wrap(Wrap { trim: false }).block(crate::tui::glyphs::block().title(title));
+    let p = crate::tui::lines::pane(lines, crate::tui::glyphs::block().title(title), area);
     f.render_widget(p, area);
 }
 
