@@ -78,7 +78,8 @@ impl Masker {
         let mut needles = Vec::new();
         for (name, kana) in people {
             for full in [name, kana] {
-                let parts: Vec<&str> = full.split([' ', '\u{3000}']).filter(|p| !p.is_empty()).collect();
+                // Name parts are split at spaces and at the middle dots of foreign names.
+                let parts: Vec<&str> = full.split([' ', '\u{3000}', '・', '･']).filter(|p| !p.is_empty()).collect();
                 if parts.is_empty() {
                     continue;
                 }
@@ -194,5 +195,15 @@ mod tests {
         assert_eq!(m.scrub("鈴木　直樹は欠席"), "〇〇は欠席", "an ideographic space inside the name");
         assert_eq!(m.scrub("律くんは中島家の次男"), "〇〇は〇〇家の次男");
         assert_eq!(m.scrub("学校と連携"), "学校と連携", "nothing else changes");
+        let m = Masker::new([
+            ("髙橋 葵", "たかはし あおい"),
+            ("葛\u{E0100}城 陽翔", "かつらぎ はると"),
+            ("ジョン・スミス", ""),
+        ]);
+        assert_eq!(m.scrub("高橋さん宅"), "〇〇さん宅", "髙 in the ledger, 高 in the note");
+        assert_eq!(m.scrub("葛城陽翔の兄"), "〇〇の兄", "a variation selector in the ledger only");
+        assert_eq!(m.scrub("ジョンスミス氏"), "〇〇氏", "the middle dot left out");
+        assert_eq!(m.scrub("ｼﾞｮﾝ･ｽﾐｽ氏"), "〇〇氏");
+        assert_eq!(m.scrub("スミスさんの母"), "〇〇さんの母", "a part of a foreign name");
     }
 }

@@ -1,10 +1,45 @@
-//! Search keys: case number, name and kana folded so that ひらがな, カタカナ, ﾊﾝｶｸ and full-width
-//! letters all match. Only keys are folded; what the user typed is stored unchanged.
+//! Search keys: case number, name and kana folded so that ひらがな, カタカナ, ﾊﾝｶｸ, full-width
+//! letters, the common variant kanji of names (髙/高, 﨑/崎, 𠮷/吉…), variation selectors and
+//! middle dots all match. Only keys are folded; what the user typed is stored unchanged. The one
+//! folding: search, duplicate checks, agency matching and masking all use [`fold`].
 
 use unicode_normalization::UnicodeNormalization;
 
-/// NFKC (half-width → full-width kana, full-width ASCII → ASCII), katakana → hiragana,
-/// lower case, no spaces.
+/// Changes whenever [`fold`] folds differently: stored search keys are then computed again
+/// (`Store::open`).
+pub const FOLD_VERSION: &str = "2";
+
+/// Variant kanji of names and the character they are searched, matched and masked as. Most
+/// are unified ideographs NFKC leaves alone (髙, 𠮷), or the compatibility ideographs it does
+/// not map (﨑).
+const VARIANTS: [(char, char); 22] = [
+    ('髙', '高'),
+    ('﨑', '崎'),
+    ('嵜', '崎'),
+    ('𠮷', '吉'),
+    ('濵', '浜'),
+    ('濱', '浜'),
+    ('邊', '辺'),
+    ('邉', '辺'),
+    ('齋', '斎'),
+    ('齊', '斉'),
+    ('德', '徳'),
+    ('藏', '蔵'),
+    ('澤', '沢'),
+    ('櫻', '桜'),
+    ('廣', '広'),
+    ('國', '国'),
+    ('彌', '弥'),
+    ('瀨', '瀬'),
+    ('槇', '槙'),
+    ('舘', '館'),
+    ('冨', '富'),
+    ('𡈽', '土'),
+];
+
+/// NFKC (half-width → full-width kana, full-width ASCII → ASCII), katakana → hiragana, the
+/// variant kanji of names → their common form, lower case; no spaces, middle dots or
+/// variation selectors.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.nfkc() {
@@ -12,8 +47,10 @@ pub fn fold(s: &str) -> String {
             // Katakana ァ..ヶ map onto hiragana ぁ..ゖ by a fixed offset.
             'ァ'..='ヶ' => out.push(char::from_u32(c as u32 - 0x60).unwrap_or(c)),
             ' ' | '\u{3000}' | '\t' => {}
+            // Middle dots between name parts (ジョン・スミス) and variation selectors (葛󠄀).
+            '・' | '･' | '·' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' => {}
             c if c.is_ascii_uppercase() => out.push(c.to_ascii_lowercase()),
-            c => out.push(c),
+            c => out.push(VARIANTS.iter().find(|(v, _)| *v == c).map(|(_, to)| *to).unwrap_or(c)),
         }
     }
     out
@@ -45,6 +82,17 @@ mod tests {
         assert_eq!(fold("ﾔﾏﾀﾞ ﾀﾛｳ"), "やまだたろう");
         assert_eq!(fold("Ｒ６－０１２"), "r6-012");
         assert_eq!(fold("スーパー"), "すーぱー");
+    }
+
+    #[test]
+    fn the_spellings_of_a_name_fold_together() {
+        assert_eq!(fold("髙橋"), fold("高橋"));
+        assert_eq!(fold("山﨑"), fold("山崎"));
+        assert_eq!(fold("𠮷田"), fold("吉田"));
+        assert_eq!(fold("葛\u{E0100}城"), fold("葛城"), "a variation selector");
+        assert_eq!(fold("ジョン・スミス"), fold("ジョンスミス"));
+        assert_eq!(fold("ｼﾞｮﾝ･ｽﾐｽ"), fold("じょんすみす"));
+        assert_ne!(fold("高橋"), fold("髙田"), "different names stay different");
     }
 
     #[test]

@@ -142,6 +142,36 @@ pub struct Tx<'a> {
     db: Option<std::path::PathBuf>,
 }
 
+/// Search keys are derived from the name, reading and number by `search::fold`; when the
+/// folding changes (a variant kanji learnt), every stored key is computed again, once, in one
+/// transaction. The keys are not data anyone typed, so the audit log does not record them.
+fn rekey_if_folding_changed(conn: &mut Connection) -> Result<()> {
+    use rusqlite::OptionalExtension;
+    let key = "search_fold_version";
+    let seen: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    if seen.as_deref() == Some(crate::domain::search::FOLD_VERSION) {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    {
+        let rows: Vec<(i64, String, String, String)> = {
+            let mut st = tx.prepare("SELECT id, number, name, kana FROM cases")?;
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut up = tx.prepare("UPDATE cases SET search_key = ?1 WHERE id = ?2")?;
+        for (id, number, name, kana) in rows {
+            up.execute(rusqlite::params![crate::domain::search::case_key(&number, &name, &kana), id])?;
+        }
+        tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, crate::domain::search::FOLD_VERSION],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path`. With a passphrase the file is
     /// encrypted with SQLCipher; a wrong one is reported without changing anything.
@@ -176,6 +206,7 @@ impl Store {
         // are zeroed so deleted text does not linger in a plaintext database.
         conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;").map_err(busy_aware)?;
         migrations::migrate(&mut conn)?;
+        rekey_if_folding_changed(&mut conn)?;
         Ok(Store {
             conn,
             actor: "事務局".into(),
@@ -378,5 +409,32 @@ mod change_tests {
         b.write(|t| t.set_setting("municipality", "乙町")).unwrap();
         assert!(a.changed_elsewhere().unwrap());
         assert!(!a.changed_elsewhere().unwrap(), "told once");
+    }
+
+    #[test]
+    fn search_keys_follow_a_changed_folding_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        {
+            let mut s = Store::open(&path, None).unwrap();
+            crate::demo::generate(
+                &mut s,
+                crate::demo::Scale::Takahama,
+                2024,
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
+            )
+            .unwrap();
+            // As a database written under the older folding: keys that no longer match.
+            s.conn().execute_batch("UPDATE cases SET search_key = 'old'; UPDATE settings SET value = '1' WHERE key = 'search_fold_version';").unwrap();
+        }
+        let s = Store::open(&path, None).unwrap();
+        let stale: i64 =
+            s.conn().query_row("SELECT count(*) FROM cases WHERE search_key = 'old'", [], |r| r.get(0)).unwrap();
+        assert_eq!(stale, 0, "every key computed again on opening");
+        let rows = s.case_rows().unwrap();
+        let r = &rows[0];
+        let c = s.case(r.id).unwrap();
+        assert_eq!(r.search_key, crate::domain::search::case_key(&c.number, &c.name, &c.kana));
+        assert_eq!(s.setting("search_fold_version").unwrap().as_deref(), Some(crate::domain::search::FOLD_VERSION));
     }
 }
