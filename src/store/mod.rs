@@ -280,6 +280,8 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// The transaction's connection, for tests only (see [`Store::conn`]).
+    #[doc(hidden)]
     pub fn conn(&self) -> &rusqlite::Transaction<'_> {
         &self.tx
     }
