@@ -128,16 +128,25 @@ fn render_start(d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     f.render_widget(crate::tui::lines::pane(lines, crate::tui::glyphs::block().title(" 開会 "), body), body);
 }
 
-/// Rows in a bordered list, the selected one highlighted and kept in view.
+/// Rows in a bordered list, the selected one highlighted and kept in view; a row too long for
+/// the list ends with an ellipsis, so a cut name shows it was cut.
 fn list(f: &mut Frame<'_>, area: Rect, title: String, rows: Vec<Line<'static>>, selected: usize) {
     let h = area.height.saturating_sub(2) as usize;
+    let w = area.width.saturating_sub(2) as usize;
     let top = selected.saturating_sub(h.saturating_sub(1));
+    let cut = |mut l: Line<'static>| {
+        if l.width() > w && l.spans.len() == 1 {
+            let text = crate::tui::view::fit(&l.spans[0].content, w);
+            l.spans[0].content = text.trim_end().to_string().into();
+        }
+        l
+    };
     let lines: Vec<Line<'static>> = rows
         .into_iter()
         .enumerate()
         .skip(top)
         .take(h)
-        .map(|(i, l)| if i == selected { l.style(Style::default().reversed()) } else { l })
+        .map(|(i, l)| if i == selected { cut(l).style(Style::default().reversed()) } else { cut(l) })
         .collect();
     f.render_widget(Paragraph::new(lines).block(crate::tui::glyphs::block().title(title)), area);
 }
