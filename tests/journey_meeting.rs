@@ -8,11 +8,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::{BIN, shinko};
+use common::{shinko, tui_script};
 use shinko::domain::{ItemState, Track};
 use shinko::store::Store;
 
@@ -74,17 +73,6 @@ impl Drop for Tmux {
 
 fn tmux_available() -> bool {
     Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
-}
-
-/// The shell line that runs the TUI in a pane, then reports how it ended.
-fn tui_script(dir: &Path, db: &Path) -> String {
-    format!(
-        "env SHINKO_TODAY=2026-11-24 XDG_DATA_HOME='{d}' XDG_CONFIG_HOME='{d}' '{bin}' --db '{db}'; \
-         echo SHINKO_EXIT=$?; sleep 600",
-        d = dir.display(),
-        bin = BIN,
-        db = db.display(),
-    )
 }
 
 /// The shinko process under the pane's shell (found by parent pid, not by name).

@@ -11,7 +11,7 @@ mod common;
 use std::path::Path;
 
 use common::tmux::{Tmux, tmux_or_skip};
-use common::{BIN, shinko, shinko_ok};
+use common::{shinko, shinko_ok, tui_script};
 use shinko::domain::{AgendaItem, Id, Track};
 use shinko::store::Store;
 
@@ -43,17 +43,6 @@ fn refused(dir: &Path, db: &Path, args: &[&str]) -> String {
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!out.status.success(), "{args:?} must be refused; it printed {}", String::from_utf8_lossy(&out.stdout));
     err
-}
-
-/// The shell line that runs the TUI in a pane, then reports how it ended.
-fn tui_script(dir: &Path, db: &Path) -> String {
-    format!(
-        "env SHINKO_TODAY=2026-11-24 XDG_DATA_HOME='{d}' XDG_CONFIG_HOME='{d}' '{bin}' --db '{db}'; \
-         echo SHINKO_EXIT=$?; sleep 600",
-        d = dir.display(),
-        bin = BIN,
-        db = db.display(),
-    )
 }
 
 /// The meeting runs in the TUI (it holds the lease and its lock); the CLI in another process

@@ -32,6 +32,18 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_shinko");
 
 /// Runs the real binary on `db` with its data and config folders inside `dir`, on the day
 /// the demo is made for.
+/// The shell line that runs the TUI in a tmux pane on `db` (the demo's day, data and config in
+/// `dir`), then reports how it ended (`SHINKO_EXIT=`) and keeps the pane open.
+pub fn tui_script(dir: &Path, db: &Path) -> String {
+    format!(
+        "env SHINKO_TODAY=2026-11-24 XDG_DATA_HOME='{d}' XDG_CONFIG_HOME='{d}' '{bin}' --db '{db}'; \
+         echo SHINKO_EXIT=$?; sleep 600",
+        d = dir.display(),
+        bin = BIN,
+        db = db.display(),
+    )
+}
+
 pub fn shinko(dir: &Path, db: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
         .arg("--db")
