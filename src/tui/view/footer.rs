@@ -14,22 +14,17 @@ use unicode_width::UnicodeWidthStr;
 use crate::tui::keymap::Command;
 use crate::tui::model::Model;
 
-pub fn render_status(m: &Model, f: &mut Frame<'_>, area: Rect) {
-    let line = match &m.status {
+/// The status line (`status`) and the key line (`keys`): the keys are laid out once and take
+/// the status line too when no message is shown.
+pub fn render(m: &Model, f: &mut Frame<'_>, status: Rect, keys: Rect) {
+    let lines = key_lines(m, keys.width as usize);
+    let top = match &m.status {
         Some(s) if s.error => Line::from(Span::raw(format!(" {}", s.text)).red().bold()),
         Some(s) => Line::from(Span::raw(format!(" {}", s.text)).green()),
-        None => match key_lines(m, area.width as usize).as_slice() {
-            [_, second] => hint_line(second),
-            _ => Line::from(""),
-        },
+        None => lines.get(1).map(|l| hint_line(l)).unwrap_or_default(),
     };
-    f.render_widget(Paragraph::new(line), area);
-}
-
-pub fn render_keys(m: &Model, f: &mut Frame<'_>, area: Rect) {
-    let lines = key_lines(m, area.width as usize);
-    let first = lines.first().map(|l| hint_line(l)).unwrap_or_default();
-    f.render_widget(Paragraph::new(first), area);
+    f.render_widget(Paragraph::new(top), status);
+    f.render_widget(Paragraph::new(lines.first().map(|l| hint_line(l)).unwrap_or_default()), keys);
 }
 
 /// The hints in the order shown: help first, then the mode's keys.

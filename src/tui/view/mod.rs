@@ -20,8 +20,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>) {
     let areas = layout::frame((f.area().width, f.area().height));
     header::render(m, f, areas.header);
     render_screen(m, f, areas.body);
-    footer::render_status(m, f, areas.status);
-    footer::render_keys(m, f, areas.footer);
+    footer::render(m, f, areas.status, areas.footer);
     render_form(m, f, areas.body);
     if let Some(scroll) = m.help {
         help::render(m, scroll, f, help::area(areas.body));
