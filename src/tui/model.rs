@@ -73,6 +73,8 @@ pub struct Model {
     pub confirm: super::confirm::Confirm,
     /// Set while one key is handled: the key before armed the quit.
     pub quit_confirmed: bool,
+    /// Another writer committed while the ledger was not in front: read it on coming back.
+    pub ledger_stale: bool,
 }
 
 impl Model {
@@ -95,6 +97,7 @@ impl Model {
             quit: false,
             confirm: Default::default(),
             quit_confirmed: false,
+            ledger_stale: false,
         }
     }
 

@@ -652,12 +652,16 @@ fn another_writers_commit_reads_again_what_is_shown() {
     pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
     let id = m.meeting.data.as_ref().unwrap().meeting.id;
     let effects = update(&mut m, Msg::StoreChanged);
-    assert!(effects.contains(&Effect::Meeting(super::meeting::MeetingEffect::Load {
-        id: Some(id),
-        today: today(),
-        take_lease: false
-    })));
-    assert_eq!(effects.len(), 2, "{effects:?}");
+    assert_eq!(
+        effects,
+        vec![Effect::Meeting(super::meeting::MeetingEffect::Load { id: Some(id), today: today(), take_lease: false })],
+        "the screen in front only"
+    );
+    // Back on the ledger, its rows are read once.
+    let effects = pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT)));
+    assert_eq!(effects.first(), Some(&Effect::Ledger(LedgerEffect::Load { select: selected })));
+    let effects = update(&mut m, Msg::Key(KeyEvent::new(KeyCode::Char('1'), KeyModifiers::ALT)));
+    assert!(effects.is_empty(), "and only once");
 }
 
 #[test]

@@ -171,18 +171,22 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// Reads again what is shown after another writer's commit: the ledger's rows (every screen
-/// comes back to them) and the screen in front. Open forms stay as they are.
+/// Reads again what is shown after another writer's commit: the screen in front. The ledger's
+/// rows (all cases) are read when the ledger is in front, else once on coming back to it, so a
+/// meeting's heartbeat elsewhere does not reload the whole ledger behind the meeting screen.
+/// Open forms stay as they are.
 fn refresh(m: &mut Model) -> Vec<Effect> {
     let cx = cx!(m);
-    let mut all: Vec<Effect> = m.ledger.refresh().into_iter().map(Effect::Ledger).collect();
     match m.screen {
-        Screen::Ledger => {}
-        Screen::Prep => all.extend(m.prep.refresh(&cx).into_iter().map(Effect::Prep)),
-        Screen::Meeting => all.extend(m.meeting.refresh(&cx).into_iter().map(Effect::Meeting)),
-        Screen::Stats => all.extend(m.stats.refresh(m.today).into_iter().map(Effect::Stats)),
+        Screen::Ledger => return m.ledger.refresh().into_iter().map(Effect::Ledger).collect(),
+        _ => m.ledger_stale = true,
     }
-    all
+    match m.screen {
+        Screen::Ledger => vec![],
+        Screen::Prep => m.prep.refresh(&cx).into_iter().map(Effect::Prep).collect(),
+        Screen::Meeting => m.meeting.refresh(&cx).into_iter().map(Effect::Meeting).collect(),
+        Screen::Stats => m.stats.refresh(m.today).into_iter().map(Effect::Stats).collect(),
+    }
 }
 
 /// The screen a global screen key leads to, if `action` is one.
@@ -202,6 +206,9 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
     m.screen = to;
     let cx = cx!(m);
     match to {
+        Screen::Ledger if std::mem::take(&mut m.ledger_stale) => {
+            m.ledger.refresh().into_iter().map(Effect::Ledger).collect()
+        }
         Screen::Ledger => vec![],
         Screen::Prep => m.prep.enter(&cx).into_iter().map(Effect::Prep).collect(),
         Screen::Meeting => meeting::enter(&mut m.meeting, &cx).into_iter().map(Effect::Meeting).collect(),
