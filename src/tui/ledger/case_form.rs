@@ -91,7 +91,7 @@ impl CaseForm {
             Field::text(K::Concern, "主訴", false, &case.presenting_concern),
             Field::text(K::Affiliation, "所属機関", false, &name_of(case.affiliation)),
             Field::text(K::Grade, "学年・クラス", false, &case.grade),
-            Field::text(K::Lead, "主担当機関", false, &name_of(case.lead_agency)),
+            Field::text(K::Lead, "主担当機関", false, &name_of(case.lead_agency)).picking_agencies(agencies),
             Field::text(K::KeyWorker, "主たる援助者", false, &case.key_worker),
             Field::choice(K::Cgc, "児相の関与", cgcs, case.cgc.label()),
             Field::text(K::NextReview, "次回確認日", false, &date_text(case.next_review)),

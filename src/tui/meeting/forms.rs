@@ -5,6 +5,7 @@ use super::{MeetingData, MeetingEffect};
 use crate::domain::meeting::live::{DeepForm, DraftKey};
 use crate::domain::{Action, ActionStatus, Attendance, AttendanceStatus, Case, Config, DecisionKind, Id, wareki};
 use crate::tui::form::{Field, Form, date_text};
+use crate::tui::screen::Ctx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeetingField {
@@ -48,18 +49,21 @@ const REVIEW_STATUSES: [ActionStatus; 4] =
 
 impl MeetingForm {
     /// The deep item form, filled from `df` (a draft, the recorded decision or the 事務局案).
-    pub fn item(meeting_id: Id, item_id: Id, case: &Case, df: &DeepForm, config: &Config) -> MeetingForm {
+    pub fn item(meeting_id: Id, item_id: Id, case: &Case, df: &DeepForm, cx: &Ctx) -> MeetingForm {
         use MeetingField as K;
-        let ranks: Vec<String> = config.rank_scheme(case.registration).ranks().iter().map(|r| r.code.clone()).collect();
+        let ranks: Vec<String> =
+            cx.config.rank_scheme(case.registration).ranks().iter().map(|r| r.code.clone()).collect();
         let kinds: Vec<String> = DecisionKind::ALL.iter().map(|k| k.label().to_string()).collect();
         let fields = vec![
             Field::multi(K::Summary, "状況", &df.summary, "状況（各機関からの報告。Enter で改行）").at_end(),
             Field::choice(K::Rank, "評価（ランク）", ranks, &df.rank),
             Field::choice(K::Decision, "決定", kinds, &df.kind),
             Field::text(K::Reason, "理由（終結等）", false, &df.reason),
-            Field::text(K::NewLead, "新主担当機関", false, &df.new_lead),
+            Field::text(K::NewLead, "新主担当機関", false, &df.new_lead).picking_agencies(cx.agencies),
             Field::multi(K::Policy, "援助方針", &df.policy, "援助方針（Enter で改行）").at_end(),
-            Field::multi(K::Actions, "役割分担", &df.actions, "1行に1件: 機関／担当者／内容／期限").at_end(),
+            Field::multi(K::Actions, "役割分担", &df.actions, "1行に1件: 機関／担当者／内容／期限")
+                .at_end()
+                .picking_agencies(cx.agencies),
             Field::text(K::NextReview, "次回確認日", false, &df.next_review),
             Field::multi(K::Notes, "メモ", &df.notes, "メモ（Enter で改行）").at_end(),
         ];

@@ -585,3 +585,26 @@ fn a_refused_accept_does_not_leave_the_item_shown_as_done() {
     assert!(shown.decision.is_none());
     assert_eq!(s.agenda_item(item).unwrap().state, ItemState::Pending);
 }
+
+/// 役割分担's agency column offers the registered agencies as it is typed; ／ after a short
+/// form that means one agency writes the registered name, and a name that fits none says so.
+#[test]
+fn roles_offer_the_registered_agencies_as_they_are_typed() {
+    let (mut s, mut m, _) = on_agenda(160, 45);
+    go_to(&mut s, &mut m, Track::Deep);
+    pump(&mut s, &mut m, ch('e'));
+    while m.meeting.form.as_ref().unwrap().form.focused().key != MeetingField::Actions {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    pump(&mut s, &mut m, key(KeyCode::Enter)); // a new line below the 事務局案's roles
+    typ(&mut s, &mut m, "東");
+    let text = screen(&m);
+    let offered = text.lines().find(|l| l.contains("候補: ")).unwrap_or_else(|| panic!("{text}"));
+    assert!(offered.contains("東小学校") && offered.contains("東中学校"), "{offered}");
+    typ(&mut s, &mut m, "小／担任／登校確認");
+    let roles = m.meeting.form.as_ref().unwrap().form.get(MeetingField::Actions);
+    assert!(roles.ends_with("東小学校／担任／登校確認"), "{roles}");
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    typ(&mut s, &mut m, "ひまわり子ども食堂");
+    assert!(screen(&m).contains("登録にない機関です"), "{}", screen(&m));
+}

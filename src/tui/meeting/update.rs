@@ -550,7 +550,7 @@ fn open_item_form(s: &mut MeetingState, cx: &Ctx<'_>) {
         .and_then(|(_, body)| serde_json::from_str::<DeepForm>(body).ok())
         .or_else(|| iv.decision.as_ref().map(|dec| DeepForm::from_decision(dec, &iv.actions, iv.new_lead.clone())))
         .unwrap_or_else(|| DeepForm::from_item(&iv.item, &iv.case, cx.config, on));
-    let form = MeetingForm::item(d.meeting.id, iv.item.id, &iv.case, &df, cx.config);
+    let form = MeetingForm::item(d.meeting.id, iv.item.id, &iv.case, &df, cx);
     s.form = Some(form);
 }
 
