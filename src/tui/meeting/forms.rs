@@ -47,6 +47,19 @@ pub struct MeetingForm {
 const REVIEW_STATUSES: [ActionStatus; 4] =
     [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone, ActionStatus::Open];
 
+/// Whether two drafts hold the same values (where the cursor was does not count: moving
+/// between fields saves nothing; the place is kept with the next change).
+pub fn same_content(a: &str, b: &str) -> bool {
+    let values = |body: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("focus");
+        }
+        v
+    };
+    values(a) == values(b)
+}
+
 impl MeetingForm {
     /// The deep item form, filled from `df` (a draft, the recorded decision or the 事務局案).
     pub fn item(meeting_id: Id, item_id: Id, case: &Case, df: &DeepForm, cx: &Ctx) -> MeetingForm {
@@ -157,10 +170,36 @@ impl MeetingForm {
         if let Some(key) = self.small_key() {
             return Some((meeting_id, key, serde_json::to_string(&self.form.values()).ok()?));
         }
-        let MeetingFormKind::Item { meeting_id, item_id, .. } = &self.kind else { return None };
-        Some((*meeting_id, DraftKey::Item(*item_id), serde_json::to_string(&self.deep()).ok()?))
+        self.item_draft(Some(self.form.focus))
     }
 
+    /// The deep form's draft as the form is closed with Esc: what was typed stays, and a
+    /// restart does not open the form again.
+    pub fn closed_draft(&self) -> Option<(Id, DraftKey, String)> {
+        self.item_draft(None)
+    }
+
+    /// A deep form's draft keeps the field the facilitator was in (none: the form was closed),
+    /// so a restart reopens it there.
+    fn item_draft(&self, focus: Option<usize>) -> Option<(Id, DraftKey, String)> {
+        let MeetingFormKind::Item { meeting_id, item_id, .. } = &self.kind else { return None };
+        let mut body = serde_json::to_value(self.deep()).ok()?;
+        body.as_object_mut()?.insert("focus".into(), focus.into());
+        Some((*meeting_id, DraftKey::Item(*item_id), body.to_string()))
+    }
+}
+
+/// Where a deep form's draft says the facilitator was: `Some(field)` while the form was open
+/// (drafts from before this was kept: the first field), None once it was closed.
+pub fn draft_focus(body: &str) -> Option<usize> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    match v.get("focus") {
+        None => Some(0),
+        Some(f) => f.as_u64().map(|n| n as usize),
+    }
+}
+
+impl MeetingForm {
     /// The effect that stores the form, or the Japanese reason it cannot. Dates without a year
     /// are the ones nearest to `near` (the item's day).
     pub fn submit(

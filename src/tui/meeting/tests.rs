@@ -258,6 +258,35 @@ fn killed_while_typing_the_form_comes_back_with_what_was_typed() {
     assert_eq!(again.status.as_ref().unwrap().text, "前回入力中だった内容を復元しました");
 }
 
+/// A restart puts the facilitator back in the field they were typing in; a form closed with
+/// Esc stays closed (its draft is kept for `e`).
+#[test]
+fn a_restart_returns_to_the_field_being_typed_and_not_to_a_closed_form() {
+    let (mut s, mut m, _) = on_agenda(80, 24);
+    go_to(&mut s, &mut m, Track::Deep);
+    pump(&mut s, &mut m, ch('e'));
+    while m.meeting.form.as_ref().unwrap().form.focused().key != MeetingField::Policy {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    typ(&mut s, &mut m, "週1回の見守り");
+    let reopen = |s: &mut Store| {
+        let mut again = model(s, 80, 24);
+        pump(s, &mut again, Msg::Key(KeyEvent::new(KeyCode::Char('3'), KeyModifiers::ALT)));
+        again
+    };
+    let again = reopen(&mut s);
+    let f = again.meeting.form.as_ref().expect("the form is open again");
+    assert_eq!(f.form.focused().key, MeetingField::Policy);
+    assert!(f.form.get(MeetingField::Policy).ends_with("週1回の見守り"));
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    assert!(m.meeting.form.is_none());
+    let again = reopen(&mut s);
+    assert!(again.meeting.form.is_none(), "closed with Esc, it stays closed");
+    let mut again = again;
+    pump(&mut s, &mut again, ch('e'));
+    assert!(again.meeting.form.as_ref().unwrap().form.get(MeetingField::Policy).ends_with("週1回の見守り"));
+}
+
 #[test]
 fn a_note_typed_before_a_crash_is_there_when_its_form_is_opened_again() {
     let (mut s, mut m, id) = meeting_at(80, 24);
