@@ -463,7 +463,7 @@ impl Store {
                 let last = items.iter().filter(|i| i.session_id == Some(m.to_session)).map(|i| i.position).max();
                 if let Some(i) = items.iter_mut().find(|i| i.id == m.item_id) {
                     i.session_id = Some(m.to_session);
-                    i.position = last.unwrap_or(0) + 1;
+                    i.position = m.position.unwrap_or(last.unwrap_or(0) + 1);
                     t.save_agenda_item(i)?;
                     n += 1;
                 }

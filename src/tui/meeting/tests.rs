@@ -415,6 +415,15 @@ fn an_overrunning_session_warns_and_is_replanned() {
     assert!(moved.iter().any(|i| i.track == Track::Deep));
     assert!(moved.iter().all(|i| !i.locked && i.state == ItemState::Pending));
     assert!(m.status.as_ref().unwrap().text.contains("次の部会・日程へ移しました"));
+    // Ctrl+Z puts every moved item back in its session and place.
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL)));
+    assert!(m.status.as_ref().unwrap().text.starts_with("再計画を元に戻しました"), "{:?}", m.status);
+    let back = s.agenda(m.meeting.data.as_ref().unwrap().meeting.id).unwrap();
+    let place =
+        |v: &[crate::domain::AgendaItem]| v.iter().map(|i| (i.id, i.session_id, i.position)).collect::<Vec<_>>();
+    assert_eq!(place(&back), place(&before));
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL)));
+    assert_eq!(m.status.as_ref().unwrap().text, "元に戻せる再計画はありません");
 }
 
 #[test]

@@ -535,8 +535,16 @@ fn on_agenda_key(
                 ));
                 return vec![];
             }
-            vec![MeetingEffect::Replan { meeting_id, moves }]
+            s.undo = Some(live::moves_back(&items, &moves));
+            vec![MeetingEffect::Replan { meeting_id, moves, undo: false }]
         }
+        Command::MeetingUndo => match s.undo.take() {
+            Some(moves) => vec![MeetingEffect::Replan { meeting_id, moves, undo: true }],
+            None => {
+                out.info("元に戻せる再計画はありません");
+                vec![]
+            }
+        },
         _ => vec![],
     }
 }

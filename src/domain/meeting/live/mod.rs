@@ -616,6 +616,17 @@ pub fn session_clock(session: &Session, items: &[AgendaItem], budget: &Budget, n
 pub struct Move {
     pub item_id: Id,
     pub to_session: Id,
+    /// Where in the session; None: after its last item.
+    pub position: Option<i64>,
+}
+
+/// The moves that put `moves`' items back where they are in `items` (undoing a re-plan).
+pub fn moves_back(items: &[AgendaItem], moves: &[Move]) -> Vec<Move> {
+    moves
+        .iter()
+        .filter_map(|m| items.iter().find(|i| i.id == m.item_id))
+        .filter_map(|i| Some(Move { item_id: i.id, to_session: i.session_id?, position: Some(i.position) }))
+        .collect()
 }
 
 /// Re-plans an overrunning session: moves its least urgent deep items still to discuss to the
@@ -664,7 +675,7 @@ pub fn replan(
         }
         for i in block {
             left.retain(|x| x.id != i.id);
-            moves.push(Move { item_id: i.id, to_session: target.id });
+            moves.push(Move { item_id: i.id, to_session: target.id, position: None });
         }
     }
     moves

@@ -288,7 +288,10 @@ fn replan_moves_the_least_urgent_deep_blocks_to_the_next_session_of_the_same_sec
     let urgency = |i: &AgendaItem| if i.id == 1 { 5 } else { 1 };
     let moves = replan(&items, &sessions, 1, Some(4), &b, t(13, 30), urgency);
     // 4 is current and 5 locked; the latest least urgent block (2+3) goes to session 3.
-    assert_eq!(moves, vec![Move { item_id: 2, to_session: 3 }, Move { item_id: 3, to_session: 3 }]);
+    assert_eq!(
+        moves,
+        vec![Move { item_id: 2, to_session: 3, position: None }, Move { item_id: 3, to_session: 3, position: None }]
+    );
     // A session that fits is left alone; the last session has nowhere to go.
     assert!(replan(&items[..1], &sessions, 1, None, &b, t(13, 30), urgency).is_empty());
     assert!(replan(&items, &sessions, 3, None, &b, t(13, 30), urgency).is_empty());
