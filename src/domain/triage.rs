@@ -147,12 +147,12 @@ pub fn deep_reasons(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>
     for a in &facts.actions {
         let reviewed_earlier = a.reviewed_in.is_some() && a.reviewed_in != frame.previous.map(|p| p.0);
         if a.status == ActionStatus::NotDone && !reviewed_earlier {
-            out.push(format!("前回の役割分担「{}」が未実施（{}）", a.what, frame.agency(a.agency_id)));
+            out.push(undone_action_reason(&a.what, &frame.agency(a.agency_id)));
         } else if a.status == ActionStatus::Open
             && let Some(due) = a.due
             && due < day
         {
-            out.push(format!("役割分担「{}」が期限（{}）を過ぎて未確認（{}）", a.what, due, frame.agency(a.agency_id)));
+            out.push(overdue_action_reason(&a.what, due, &frame.agency(a.agency_id)));
         }
     }
 
@@ -296,6 +296,16 @@ pub fn propose(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg
         }
     };
     Proposal { case_id: case.id, track: Track::Quick, reasons, draft }
+}
+
+/// The reason an earlier meeting's action not carried out puts its case on the agenda.
+pub fn undone_action_reason(what: &str, agency: &str) -> String {
+    format!("前回の役割分担「{what}」が未実施（{agency}）")
+}
+
+/// The reason an action past its due date and not yet confirmed puts its case on the agenda.
+pub fn overdue_action_reason(what: &str, due: NaiveDate, agency: &str) -> String {
+    format!("役割分担「{what}」が期限（{due}）を過ぎて未確認（{agency}）")
 }
 
 #[cfg(test)]

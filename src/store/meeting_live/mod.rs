@@ -365,9 +365,7 @@ impl Store {
             if a.meeting_id == Some(meeting_id) {
                 return Err(StoreError::invalid("役割分担", "この会議で決めた役割分担は次回の会議で確認します"));
             }
-            a.status = status;
-            a.review_note = note.trim().to_string();
-            a.reviewed_in = if status == ActionStatus::Open { None } else { Some(meeting_id) };
+            a.review(status, note, meeting_id);
             t.save_action(&a)?;
             Ok(a)
         })

@@ -646,3 +646,34 @@ fn roles_offer_the_registered_agencies_as_they_are_typed() {
     typ(&mut s, &mut m, "ひまわり子ども食堂");
     assert!(screen(&m).contains("登録にない機関です"), "{}", screen(&m));
 }
+
+/// An item put on the agenda for an overdue action shows, once the action is confirmed done
+/// in the review part, that this meeting has confirmed it.
+#[test]
+fn an_overdue_action_confirmed_in_the_review_shows_in_the_items_reasons() {
+    let (mut s, mut m, _) = meeting_at(160, 45);
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    let d = m.meeting.data.as_ref().unwrap();
+    let (row, case_number) = d
+        .reviews
+        .iter()
+        .enumerate()
+        .find_map(|(i, r)| {
+            let iv = d.items.iter().find(|iv| iv.case.number == r.case_number)?;
+            iv.item
+                .reasons
+                .iter()
+                .any(|x| x.contains(&format!("「{}」が期限", r.action.what)))
+                .then_some((i, r.case_number.clone()))
+        })
+        .expect("the demo has an overdue action behind an agenda item");
+    m.meeting.row = row;
+    pump(&mut s, &mut m, key(KeyCode::Enter));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    while current(&m).case.number != case_number {
+        pump(&mut s, &mut m, key(KeyCode::Down));
+    }
+    let text = screen(&m);
+    assert!(text.contains("→ この会議で確認:") && text.contains("実施済"), "{text}");
+}

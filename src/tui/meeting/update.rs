@@ -202,6 +202,7 @@ fn on_key(
 /// answer (fast typing, key repeat) act on the new state rather than the old one.
 fn apply_locally(s: &mut MeetingState, effects: &[MeetingEffect]) {
     let Some(d) = &mut s.data else { return };
+    let meeting_id = d.meeting.id;
     for e in effects {
         match e {
             MeetingEffect::Attend(a) => {
@@ -213,8 +214,7 @@ fn apply_locally(s: &mut MeetingState, effects: &[MeetingEffect]) {
             }
             MeetingEffect::Review { action_id, status, note, .. } => {
                 if let Some(r) = d.reviews.iter_mut().find(|r| r.action.id == *action_id) {
-                    r.action.status = *status;
-                    r.action.review_note = note.clone();
+                    r.action.review(*status, note, meeting_id);
                 }
                 let key = DraftKey::ActionReview(*action_id);
                 d.drafts.retain(|(k, _)| *k != key);

@@ -693,3 +693,28 @@ pub fn clock_text(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// An item's reasons as they stand during the meeting: a reason about an earlier action that
+/// this meeting has since reviewed says what the review found (the agenda was built before).
+pub fn reasons_now(
+    reasons: &[String],
+    reviewed: &[crate::domain::Action],
+    meeting_id: Id,
+    agency: impl Fn(Option<Id>) -> String,
+) -> Vec<String> {
+    use crate::domain::triage::{overdue_action_reason, undone_action_reason};
+    reasons
+        .iter()
+        .map(|r| {
+            let found = reviewed.iter().filter(|a| a.reviewed_in == Some(meeting_id)).find(|a| {
+                let name = agency(a.agency_id);
+                *r == undone_action_reason(&a.what, &name)
+                    || a.due.is_some_and(|due| *r == overdue_action_reason(&a.what, due, &name))
+            });
+            match found {
+                Some(a) => format!("{r} → この会議で確認: {}", a.status.label()),
+                None => r.clone(),
+            }
+        })
+        .collect()
+}

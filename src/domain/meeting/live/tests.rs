@@ -296,3 +296,30 @@ fn replan_moves_the_least_urgent_deep_blocks_to_the_next_session_of_the_same_sec
     assert!(replan(&items[..1], &sessions, 1, None, &b, t(13, 30), urgency).is_empty());
     assert!(replan(&items, &sessions, 3, None, &b, t(13, 30), urgency).is_empty());
 }
+
+#[test]
+fn a_reason_about_an_action_reviewed_in_this_meeting_says_what_the_review_found() {
+    use crate::domain::triage::overdue_action_reason;
+    use crate::domain::{Action, ActionStatus};
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let mut a = Action {
+        id: 5,
+        case_id: 1,
+        meeting_id: Some(2),
+        agency_id: Some(3),
+        owner: String::new(),
+        what: "家庭訪問".into(),
+        due: Some(due),
+        status: ActionStatus::Open,
+        review_note: String::new(),
+        reviewed_in: None,
+    };
+    let reasons = vec![overdue_action_reason("家庭訪問", due, "東小学校"), "別の理由".to_string()];
+    let name = |_: Option<Id>| "東小学校".to_string();
+    assert_eq!(reasons_now(&reasons, std::slice::from_ref(&a), 9, name), reasons, "not reviewed yet");
+    a.status = ActionStatus::Done;
+    a.reviewed_in = Some(9);
+    let now = reasons_now(&reasons, &[a], 9, name);
+    assert_eq!(now[0], format!("{} → この会議で確認: {}", reasons[0], ActionStatus::Done.label()));
+    assert_eq!(now[1], "別の理由");
+}
