@@ -1,5 +1,5 @@
 //! The meeting screen driven through `update` without a terminal (every transition), and drawn
-//! on ratatui's `TestBackend` (insta snapshots at 80x24 and 160x45, and in presentation mode).
+//! on ratatui's `TestBackend` (presentation mode; every screen at every size is in `tui::sizes_tests`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::Terminal;
@@ -496,38 +496,10 @@ fn presentation_names_are_initials_from_the_kana_else_the_case_number() {
 }
 
 #[test]
-fn snapshot_agenda_80x24() {
-    let (_s, m, _) = on_agenda(80, 24);
-    insta::assert_snapshot!("meeting_agenda_80x24", screen(&m));
-}
-
-#[test]
-fn snapshot_agenda_160x45() {
-    let (_s, m, _) = on_agenda(160, 45);
-    insta::assert_snapshot!("meeting_agenda_160x45", screen(&m));
-}
-
-#[test]
 fn snapshot_agenda_160x45_presentation() {
     let (mut s, mut m, _) = on_agenda(160, 45);
     pump(&mut s, &mut m, ch('p'));
     insta::assert_snapshot!("meeting_agenda_160x45_presentation", screen(&m));
-}
-
-#[test]
-fn snapshot_attendance_80x24() {
-    let (mut s, mut m, _) = meeting_at(80, 24);
-    pump(&mut s, &mut m, key(KeyCode::Enter));
-    pump(&mut s, &mut m, key(KeyCode::Right));
-    insta::assert_snapshot!("meeting_attendance_80x24", screen(&m));
-}
-
-#[test]
-fn snapshot_deep_form_80x24() {
-    let (mut s, mut m, _) = on_agenda(80, 24);
-    go_to(&mut s, &mut m, Track::Deep);
-    pump(&mut s, &mut m, ch('e'));
-    insta::assert_snapshot!("meeting_deep_form_80x24", screen(&m));
 }
 
 /// At 160 columns the form sits beside the case: its 事務局案 and sheets stay in view.
@@ -540,7 +512,6 @@ fn snapshot_deep_form_160x45_beside_the_case() {
     let text = screen(&m);
     assert!(text.contains("[事務局案]") && text.contains("[アセスメントシート]"), "{text}");
     assert!(text.contains(&format!("ケース {} の協議結果", iv.case.number)) && text.contains("役割分担"), "{text}");
-    insta::assert_snapshot!("meeting_deep_form_160x45", text);
 }
 
 /// At 100x30 (a projector) every field of the deep form can be reached and seen.
