@@ -98,13 +98,20 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
     );
 }
 
-/// 「候補: 東小学校 ｜ 東中学校（↓ で選択）」, the chosen one reversed; or that the name is new.
+/// 「↓ で選択: 東小学校 ｜ 東中学校」, the chosen one reversed (the hint first, so a narrow
+/// screen cuts names rather than the keys); or that the name is new.
 fn offer_line(offer: &Offer, multi: bool) -> Line<'static> {
     match offer {
         Offer::Nothing => Line::default(),
         Offer::New => Line::from(Span::raw("登録にない機関です（保存するときに新規登録を確認します）").yellow()),
         Offer::Candidates { names, chosen, resolved } => {
-            let mut spans = vec![Span::raw(if *resolved { "→ " } else { "候補: " }).dark_gray()];
+            let hint = match (multi, resolved, chosen) {
+                (_, _, Some(_)) => "Tab で決定: ",
+                (true, true, None) => "／ で登録名に: ",
+                (true, false, None) => "候補: ",
+                (false, _, None) => "↓ で選択: ",
+            };
+            let mut spans = vec![Span::raw(hint).dark_gray()];
             for (i, n) in names.iter().enumerate() {
                 if i > 0 {
                     spans.push(Span::raw(" ｜ ").dark_gray());
@@ -112,14 +119,6 @@ fn offer_line(offer: &Offer, multi: bool) -> Line<'static> {
                 let style = if *chosen == Some(i) { Style::default().reversed() } else { Style::default().cyan() };
                 spans.push(Span::styled(n.clone(), style));
             }
-            let hint = match (multi, resolved, chosen) {
-                (_, _, Some(_)) => "（Tab で決定）",
-                (true, true, None) => "（／ で登録名に）",
-                (true, false, None) => "（続けて入力して絞り込み）",
-                (false, true, None) => "（このまま保存できます）",
-                (false, false, None) => "（↓ で選択）",
-            };
-            spans.push(Span::raw(hint).dark_gray());
             Line::from(spans)
         }
     }

@@ -89,7 +89,7 @@ impl CaseForm {
             Field::text(K::Abuse, "虐待種別", false, &AbuseType::join(&case.abuse_types)),
             Field::text(K::Town, "町名", false, &case.town),
             Field::text(K::Concern, "主訴", false, &case.presenting_concern),
-            Field::text(K::Affiliation, "所属機関", false, &name_of(case.affiliation)),
+            Field::text(K::Affiliation, "所属機関", false, &name_of(case.affiliation)).picking_agencies(agencies),
             Field::text(K::Grade, "学年・クラス", false, &case.grade),
             Field::text(K::Lead, "主担当機関", false, &name_of(case.lead_agency)).picking_agencies(agencies),
             Field::text(K::KeyWorker, "主たる援助者", false, &case.key_worker),
