@@ -59,6 +59,13 @@ pub struct Triage {
     pub pregnancy_review_week: i64,
     /// Days before an expected school transition or move that make a case deep.
     pub transition_days: i64,
+    /// 児相 involvement (codes) under which a case is never 一括確認 (一時保護中, 措置中).
+    pub never_quick_cgc: Vec<String>,
+    /// 児相 involvement (codes) under which no 終結案 is proposed, however stable the sheets.
+    pub no_close_cgc: Vec<String>,
+    /// A child attending no institution with no sheet since the last meeting goes deep
+    /// (「所属機関からの情報がなく、直近の目視確認がない」).
+    pub unseen_is_deep: bool,
 }
 
 impl Default for Triage {
@@ -71,6 +78,9 @@ impl Default for Triage {
             safety_scale_stable: 8,
             pregnancy_review_week: 28,
             transition_days: 90,
+            never_quick_cgc: vec!["custody".into(), "placement".into()],
+            no_close_cgc: ["consultation", "guidance", "custody", "placement", "returned"].map(String::from).to_vec(),
+            unseen_is_deep: true,
         }
     }
 }

@@ -138,7 +138,7 @@ impl Store {
         let mut proposals = Vec::new();
         for c in &cases {
             let f = facts.get(&c.id).unwrap_or(&none);
-            if triage::is_due(c, &frame, f) || kept.contains(&c.id) {
+            if triage::is_due(c, &frame, f, cfg) || kept.contains(&c.id) {
                 proposals.push(triage::propose(c, &frame, f, cfg));
                 due.insert(c.id, c);
             }
