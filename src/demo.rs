@@ -836,6 +836,7 @@ mod tests {
             let mut s = Store::open_in_memory().unwrap();
             let sum = generate(&mut s, Scale::Takahama, seed, today()).unwrap();
             let total = sum.quick + sum.deep;
+            eprintln!("seed {seed}: {total} items, {} quick, {} deep", sum.quick, sum.deep);
             assert!(total >= 40, "{total} due");
             // Between a third and two thirds deep: cases under 一時保護/措置 and children nobody
             // has reported on never go quick, so a town like this discusses more than half.

@@ -266,6 +266,9 @@ pub struct AgendaPlan {
     pub sessions: Vec<SessionPlan>,
     /// Items without a session (the meeting has none yet).
     pub unassigned: Vec<AgendaItem>,
+    /// Cases whose review is not due, brought in by signals since the last meeting (case, the
+    /// signals). Filled by a build.
+    pub pulled_in: Vec<(Id, Vec<String>)>,
 }
 
 impl AgendaPlan {
@@ -324,7 +327,7 @@ pub fn summarise(
         .collect();
     let mut unassigned: Vec<AgendaItem> = by_session.into_values().flatten().collect();
     unassigned.sort_by_key(|i| (i.position, i.id));
-    AgendaPlan { meeting_id, sessions: plans, unassigned }
+    AgendaPlan { meeting_id, sessions: plans, unassigned, pulled_in: Vec::new() }
 }
 
 #[cfg(test)]
