@@ -274,6 +274,7 @@ impl Store {
             t.audit("meeting", Some(meeting_id), "agenda_built", None, Some(&out.len().to_string()))?;
             Ok(out)
         })?;
+        let open_actions = self.place_reviews(open_actions, sessions, first_day, cfg)?;
         let mut plan = agenda::summarise(meeting_id, sessions, planned, open_actions, &cfg.budget);
         plan.pulled_in = pulled_in;
         Ok(plan)
@@ -294,7 +295,30 @@ impl Store {
             }
             None => Vec::new(),
         };
+        let open = self.place_reviews(open, &sessions, first_day.unwrap_or_default(), cfg)?;
         Ok(agenda::summarise(meeting_id, &sessions, items, open, &cfg.budget))
+    }
+
+    /// Each open action with the session its review belongs in if its case is not on the
+    /// agenda ([`agenda::review_session`]: where its agency attends).
+    fn place_reviews(
+        &self,
+        actions: Vec<crate::domain::Action>,
+        sessions: &[crate::domain::Session],
+        day: NaiveDate,
+        cfg: &Config,
+    ) -> Result<Vec<(crate::domain::Action, Option<Id>)>> {
+        let kinds: BTreeMap<Id, crate::domain::AgencyKind> =
+            self.agencies()?.into_iter().map(|a| (a.id, a.kind)).collect();
+        actions
+            .into_iter()
+            .map(|a| {
+                let case = self.case(a.case_id)?;
+                let kind = a.agency_id.and_then(|id| kinds.get(&id).copied());
+                let at = agenda::review_session(Some(&case), kind, day, sessions, cfg);
+                Ok((a, at))
+            })
+            .collect()
     }
 
     /// Marks a case as added by the secretariat and re-plans (a planned meeting only).
