@@ -2,6 +2,7 @@
 //! is also a subcommand. Each area's commands live in their own file under `cli/`.
 
 mod agenda;
+mod config;
 mod console;
 pub mod japanese;
 mod ledger;
@@ -14,7 +15,6 @@ mod sheets;
 mod trust;
 mod wildcard;
 
-use console::out;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -102,8 +102,8 @@ pub enum Command {
     /// パスフレーズの設定・変更・暗号化
     #[command(subcommand)]
     Passphrase(trust::PassphraseCmd),
-    /// 既定の設定ファイル（TOML）を表示する
-    Config,
+    /// 設定: 使われている設定の表示・台帳との照合・ランク名の変更
+    Config(config::ConfigArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -238,10 +238,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Restore(a)) => trust::restore(&ctx, a),
         Some(Command::TestWriteLoop(a)) => trust::write_loop(&ctx, a),
         Some(Command::Passphrase(c)) => trust::passphrase(&ctx, c),
-        Some(Command::Config) => {
-            out!("{}", ctx.config.to_toml());
-            Ok(())
-        }
+        Some(Command::Config(a)) => config::run(&ctx, a),
     }
 }
 
@@ -264,7 +261,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Restore(_) => "restore",
         Command::TestWriteLoop(_) => "test-write-loop",
         Command::Passphrase(_) => "passphrase",
-        Command::Config => "config",
+        Command::Config(_) => "config",
     }
 }
 

@@ -601,4 +601,15 @@ mod tests {
         assert_eq!(all.len(), RULES.len());
         assert!(all.iter().all(|(_, found)| found.is_empty()));
     }
+
+    /// A rank the configuration no longer has is not quietly treated as some other rank.
+    #[test]
+    fn a_rank_no_longer_configured_goes_deep_with_the_reason() {
+        let n = names();
+        let mut c = case();
+        c.rank = "低".into();
+        let p = propose(&c, &frame(&n), &CaseFacts::default(), &Config::default());
+        assert_eq!(p.track, Track::Deep);
+        assert_eq!(p.reasons, vec!["ランク「低」は設定にありません（shinko config check で確認してください）"]);
+    }
 }

@@ -10,6 +10,7 @@ pub mod agenda;
 pub mod audit;
 pub mod backup;
 pub mod cases;
+pub mod config_data;
 pub mod crypto;
 pub mod households;
 pub mod lease_lock;

@@ -47,7 +47,8 @@ pub struct Rule {
     pub(super) find: fn(&Inputs<'_>) -> Vec<String>,
 }
 
-pub const RULES: [Rule; 17] = [
+pub const RULES: [Rule; 18] = [
+    Rule { name: "ランクが設定にない", signal: false, find: unknown_rank },
     Rule { name: "前回会議以降の新規登録", signal: true, find: new_registration },
     Rule { name: "ランクの上昇", signal: true, find: rank_raised },
     Rule { name: "重点協議の対象ランク", signal: false, find: deep_rank },
@@ -73,6 +74,14 @@ pub const RULES: [Rule; 17] = [
 
 fn one(r: Option<String>) -> Vec<String> {
     r.into_iter().collect()
+}
+
+/// A rank the configuration no longer has (renamed or removed): its interval and deep ranks
+/// cannot be known, so a person looks at it.
+fn unknown_rank(i: &Inputs<'_>) -> Vec<String> {
+    let known = i.cfg.rank_scheme(i.case.registration).get(&i.case.rank).is_some();
+    one((!known)
+        .then(|| format!("ランク「{}」は設定にありません（shinko config check で確認してください）", i.case.rank)))
 }
 
 fn new_registration(i: &Inputs<'_>) -> Vec<String> {

@@ -54,9 +54,18 @@ impl<K> Field<K> {
         Field { key, label, required, value: FieldValue::Text(Input::new(v.to_string())), idle: false, pick: None }
     }
 
-    /// A choice of `options`, starting at `current` (else the first).
-    pub fn choice(key: K, label: &'static str, options: Vec<String>, current: &str) -> Field<K> {
-        let index = options.iter().position(|o| o == current).unwrap_or(0);
+    /// A choice of `options`, starting at `current`. A current value the options no longer
+    /// hold (a rank renamed in the configuration) is offered as it is rather than replaced by
+    /// another: saving it is refused with the reason, nothing is changed unasked.
+    pub fn choice(key: K, label: &'static str, mut options: Vec<String>, current: &str) -> Field<K> {
+        let index = match options.iter().position(|o| o == current) {
+            Some(i) => i,
+            None if !current.is_empty() => {
+                options.push(current.to_string());
+                options.len() - 1
+            }
+            None => 0,
+        };
         Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false, pick: None }
     }
 
@@ -428,5 +437,13 @@ mod tests {
         g.restore(kept);
         assert_eq!((g.get(K::Name).as_str(), g.get(K::Kind).as_str()), ("山田", "乙"));
         assert!(g.is_changed());
+    }
+
+    #[test]
+    fn a_value_the_options_no_longer_hold_is_kept_not_replaced() {
+        let f: Form<K> =
+            Form::new("試し", vec![Field::choice(K::Kind, "ランク", vec!["高".into(), "中".into()], "低")]);
+        assert_eq!(f.get(K::Kind), "低", "never the first option in its place");
+        assert_eq!(f.chosen(K::Kind), Some(2));
     }
 }
