@@ -508,4 +508,31 @@ mod tests {
         let p = plan_of("ケース番号,氏名,生年月日,受理日\nX-1,山田 太郎,2015/5/5,2024/4/1\n", &known);
         assert!(p.problems()[0].reason.contains("既存のケース R6-010 と同じ"), "{:?}", p.problems());
     }
+
+    #[test]
+    fn variant_spellings_of_one_child_are_one_child() {
+        let mut c = Case::blank(NaiveDate::from_ymd_opt(2024, 4, 1).unwrap());
+        c.id = 8;
+        c.number = "R6-020".into();
+        c.name = "葛城 美咲".into();
+        c.birth_date = NaiveDate::from_ymd_opt(2016, 3, 3);
+        c.rank = "C".into();
+        let known = Known::new(vec![c]);
+        for typed in ["葛\u{E0100}城 美咲", "葛\u{E0100}城　美咲"] {
+            let p = plan_of(&format!("氏名,生年月日,受理日\n{typed},2016/3/3,2024/4/1\n"), &known);
+            assert_eq!(p.drafts[0].matched, Some(MatchBy::NameAndBirth), "{typed}");
+            assert_eq!(p.drafts[0].case.id, 8);
+            assert_eq!(p.drafts[0].case.name, typed, "the spelling as typed is kept");
+        }
+        let p = plan_of(
+            "ケース番号,氏名,生年月日,受理日\nX-2,髙橋 はな,2016/3/3,2024/4/1\nX-3,高橋 はな,2016/3/3,2024/4/1\n",
+            &Known::default(),
+        );
+        assert!(p.problems().is_empty(), "numbered rows are two cases unless a known one matches");
+        let p = plan_of(
+            "氏名,生年月日,受理日\n髙橋 はな,2016/3/3,2024/4/1\n高橋 はな,2016/3/3,2024/4/1\n",
+            &Known::default(),
+        );
+        assert!(p.problems().iter().any(|p| p.reason.contains("2 行目と氏名・生年月日が同じ")), "{:?}", p.problems());
+    }
 }
