@@ -266,7 +266,40 @@ fn csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) 
     w.flush().unwrap();
 }
 
-/// The bad files every importer must refuse; `large` adds the million-row file.
+/// A real workbook whose shared-strings table is padded with `mib` MiB of strings no cell
+/// uses: a few MB on disk that unpack to far more (a zip bomb, or a sheet once filled and
+/// cleared).
+fn zip_bomb(good: &Path, path: &Path, mib: usize) {
+    use std::io::Write;
+    let mut src = zip::ZipArchive::new(std::fs::File::open(good).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let deflate = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    let mut sst = None;
+    for i in 0..src.len() {
+        let f = src.by_index(i).unwrap();
+        if f.name().unwrap().ends_with("sharedStrings.xml") {
+            sst = Some(std::io::read_to_string(f).unwrap());
+        } else {
+            out.raw_copy_file(f).unwrap();
+        }
+    }
+    let sst = sst.expect("rust_xlsxwriter writes a shared-strings table");
+    let (head, tail) = sst.split_at(sst.rfind("</sst>").unwrap());
+    out.start_file("xl/sharedStrings.xml", deflate).unwrap();
+    out.write_all(head.as_bytes()).unwrap();
+    let chunk = "<si><t>x</t></si>".repeat(65536);
+    for _ in 0..(mib << 20) / chunk.len() {
+        out.write_all(chunk.as_bytes()).unwrap();
+    }
+    out.write_all(tail.as_bytes()).unwrap();
+    out.finish().unwrap();
+}
+
+/// The bad files every importer must refuse; `large` adds the million-row file and the
+/// zip bomb.
 fn import_corpus(dir: &Path, large: bool) -> Vec<(&'static str, PathBuf)> {
     let mut out = Vec::new();
     let h = ledger_header();
@@ -320,6 +353,8 @@ fn import_corpus(dir: &Path, large: bool) -> Vec<(&'static str, PathBuf)> {
     if large {
         csv(&p("million.csv"), &h, (0..1_000_000).map(|i| ledger_row(i, "試験 太郎")));
         out.push(("1 million rows", p("million.csv")));
+        zip_bomb(&good, &p("bomb.xlsx"), 1024);
+        out.push(("zip bomb: 1 GiB of unused shared strings", p("bomb.xlsx")));
     }
     out
 }

@@ -20,3 +20,4 @@ pub mod sheet_template;
 pub mod stats_out;
 pub mod table_reader;
 pub mod table_writer;
+pub mod xlsx_parts;
