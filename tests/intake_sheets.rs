@@ -8,7 +8,7 @@ mod intake {
 
 use std::path::{Path, PathBuf};
 
-use intake::common::{fill, first_child, grid, set_meta, shinko, stderr, stdout, write_csv, write_xlsx};
+use intake::common::{fill, first_child, grid, name_in, set_meta, shinko, stderr, stdout, write_csv, write_xlsx};
 
 const DUE: &str = "2026-12-10";
 
@@ -168,7 +168,8 @@ fn bad_cells_and_broken_files_change_nothing() {
     let es01 = t.template("ES01");
     let g = grid(&es01);
     let child = first_child(&g);
-    let other = first_child(&grid(&t.template("ES02")));
+    let es02 = grid(&t.template("ES02"));
+    let other = first_child(&es02);
     let before = t.all_merged();
 
     let mut bad = g.clone();
@@ -176,7 +177,7 @@ fn bad_cells_and_broken_files_change_nothing() {
     let p = t.home.path().join("bad.csv");
     write_csv(&bad, &p);
     let mut foreign = g.clone();
-    fill(&mut foreign, &other, &[("セーフティスケール", "5")]);
+    fill(&mut foreign, &other, &[("氏名", &name_in(&es02, &other)), ("セーフティスケール", "5")]);
     let q = t.home.path().join("foreign.xlsx");
     write_xlsx(&foreign, &q);
     let o = t.run(&["sheets", "import"], &[&p]);

@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod settings_file;
 pub mod sheet_import;
 pub mod sheet_merged;
+pub mod sheet_plan;
 pub mod sheet_template;
 pub mod stats_out;
 pub mod table_reader;
