@@ -252,3 +252,53 @@ B-008,野村 れん,2013/3/3,要支援,Z,2024/4/1\n";
     ws.write_formula(1, 8, rust_xlsxwriter::Formula::new("=1+1").set_result("2")).unwrap();
     wb.save(fixture("ledger_shuffled.xlsx")).unwrap();
 }
+
+/// The variant-name table end to end: children registered as 髙橋, 山﨑, 𠮷田, 渡邊, 齋藤 and
+/// 葛󠄀城 (a variation selector) are found by the common spelling, shown as they were written,
+/// exported unchanged, and the same children typed in the common spelling are not registered
+/// a second time.
+#[test]
+fn variant_spellings_are_found_kept_and_never_a_second_child() {
+    let home = tempfile::tempdir().unwrap();
+    let db = empty_db(home.path());
+    let spelled = [
+        ("V-1", "髙橋 はな", "高橋"),
+        ("V-2", "山﨑 蓮", "山崎"),
+        ("V-3", "𠮷田 葵", "吉田"),
+        ("V-4", "渡邊 湊", "渡辺"),
+        ("V-5", "齋藤 結衣", "斎藤"),
+        ("V-6", "葛\u{E0100}城 美咲", "葛城"),
+    ];
+    let mut csv = String::from("ケース番号,氏名,生年月日,受理日\n");
+    for (i, (n, name, _)) in spelled.iter().enumerate() {
+        csv += &format!("{n},{name},2016/4/{},2024/4/1\n", i + 1);
+    }
+    let f = home.path().join("異体字.csv");
+    std::fs::write(&f, &csv).unwrap();
+    let o = shinko(home.path(), &db).args(["ledger", "import"]).arg(&f).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    for (n, name, common) in spelled {
+        let o = shinko(home.path(), &db).args(["ledger", "list", "--query", common, "--format", "json"]).output().unwrap();
+        let found: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(found.len(), 1, "{common} finds {name}");
+        assert_eq!(found[0]["number"], n);
+        assert_eq!(show(home.path(), &db, n)["case"]["name"], name, "stored and shown as written");
+    }
+    let out = home.path().join("出力.csv");
+    let o = shinko(home.path(), &db).args(["ledger", "export"]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let exported = std::fs::read_to_string(&out).unwrap();
+    assert!(spelled.iter().all(|(_, name, _)| exported.contains(name)), "{exported}");
+
+    // The same children again, without numbers and in the common spelling.
+    let mut again = String::from("氏名,生年月日,受理日\n");
+    for (i, (_, name, common)) in spelled.iter().enumerate() {
+        let given = name.split(' ').nth(1).unwrap();
+        again += &format!("{common}　{given},2016/4/{},2024/4/1\n", i + 1);
+    }
+    std::fs::write(&f, &again).unwrap();
+    let o = shinko(home.path(), &db).args(["ledger", "import"]).arg(&f).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("新規 0 件"), "{}", stderr(&o));
+    assert_eq!(case_count(home.path(), &db), spelled.len());
+}
