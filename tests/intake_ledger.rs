@@ -278,7 +278,8 @@ fn variant_spellings_are_found_kept_and_never_a_second_child() {
     let o = shinko(home.path(), &db).args(["ledger", "import"]).arg(&f).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     for (n, name, common) in spelled {
-        let o = shinko(home.path(), &db).args(["ledger", "list", "--query", common, "--format", "json"]).output().unwrap();
+        let o =
+            shinko(home.path(), &db).args(["ledger", "list", "--query", common, "--format", "json"]).output().unwrap();
         let found: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(found.len(), 1, "{common} finds {name}");
         assert_eq!(found[0]["number"], n);

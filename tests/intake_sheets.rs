@@ -282,11 +282,16 @@ fn mistakes(t: &Town) -> Vec<Mistake> {
         out.push(Mistake { what, file, says, refused, private: names.clone() });
     };
 
+    // The school's sheet for a, filled in; each mistake is made on a copy.
+    let filled = || {
+        let mut g = es01.clone();
+        written(&mut g, "R8.12.1");
+        fill_row(&mut g, a.0);
+        g
+    };
     // The number of another child of the same school typed into a's row.
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
+    let mut g = filled();
     g[a.0][0] = b.1.clone();
-    fill_row(&mut g, a.0);
     add(
         "mistyped number",
         "本町小_番号違い.xlsx",
@@ -300,11 +305,9 @@ fn mistakes(t: &Town) -> Vec<Mistake> {
         true,
     );
 
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
+    let mut g = filled();
     g[a.0][0] = b.1.clone();
     g[b.0][0] = a.1.clone();
-    fill_row(&mut g, a.0);
     fill_row(&mut g, b.0);
     add(
         "swapped numbers",
@@ -317,10 +320,8 @@ fn mistakes(t: &Town) -> Vec<Mistake> {
         true,
     );
 
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
+    let mut g = filled();
     g[a.0][1] = "試験 花子".into();
-    fill_row(&mut g, a.0);
     add(
         "name overwritten",
         "本町小_氏名上書き.xlsx",
@@ -329,18 +330,14 @@ fn mistakes(t: &Town) -> Vec<Mistake> {
         true,
     );
 
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
+    let mut g = filled();
     g[a.0][1] = String::new();
-    fill_row(&mut g, a.0);
     add("name deleted", "本町小_氏名なし.csv", &g, vec![format!("ケース {} の行に氏名がありません", a.1)], true);
 
     // Another school's file with its code left unchanged, holding this school's child.
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
+    let mut g = filled();
     g[a.0][0] = other.1.clone();
     g[a.0][1] = other.2.clone();
-    fill_row(&mut g, a.0);
     add(
         "another institution's file",
         "東小_本町小の様式.xlsx",
@@ -349,10 +346,8 @@ fn mistakes(t: &Town) -> Vec<Mistake> {
         true,
     );
 
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
+    let mut g = filled();
     set_meta(&mut g, "機関名", "東小学校");
-    fill_row(&mut g, a.0);
     add(
         "機関名 not the code's",
         "機関名違い.xlsx",
@@ -361,21 +356,15 @@ fn mistakes(t: &Town) -> Vec<Mistake> {
         true,
     );
 
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
+    let mut g = filled();
     set_meta(&mut g, "機関コード", "ES99");
-    fill_row(&mut g, a.0);
     add("unknown code", "コード違い.csv", &g, vec!["機関コード「ES99」は登録されていません".into()], true);
 
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
-    fill_row(&mut g, a.0);
+    let mut g = filled();
     g[a.0][col(&es01, "セーフティスケール")] = "5.5".into();
     add("5.5", "小数.csv", &g, vec!["セーフティスケール 5.5 は整数ではありません".into()], true);
 
-    let mut g = es01.clone();
-    written(&mut g, "R8.12.1");
-    fill_row(&mut g, a.0);
+    let mut g = filled();
     g[a.0][col(&es01, "セーフティスケール")] = String::new();
     add("blank scale with ticks", "スケール空欄.xlsx", &g, vec!["セーフティスケールが空です".into()], true);
 
