@@ -303,3 +303,26 @@ fn variant_spellings_are_found_kept_and_never_a_second_child() {
     assert!(stderr(&o).contains("新規 0 件"), "{}", stderr(&o));
     assert_eq!(case_count(home.path(), &db), spelled.len());
 }
+
+/// Another town's ledger numbers its cases in a 「No.」 column (R001…): those are the case
+/// numbers, so importing the same file again matches every row instead of refusing them.
+#[test]
+fn a_towns_own_ids_in_a_no_column_are_kept_and_match_again() {
+    let home = tempfile::tempdir().unwrap();
+    let db = empty_db(home.path());
+    let f = home.path().join("他市台帳.csv");
+    std::fs::write(
+        &f,
+        "No.,児童氏名,生年月日,受理日\nR001,試験 一郎,2015/1/1,2024/4/1\nR004,試験 二郎,2016/2/2,2024/4/1\nR009,試験 三郎,2017/3/3,2024/4/1\n",
+    )
+    .unwrap();
+    for round in ["新規 3 件", "変更なし 3 件"] {
+        let o = shinko(home.path(), &db).args(["ledger", "import"]).arg(&f).output().unwrap();
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        assert!(err.contains("「No.」列をケース番号として読みました"), "{err}");
+        assert!(err.contains(round), "{err}");
+    }
+    assert_eq!(show(home.path(), &db, "R004")["case"]["birth_date"], "2016-02-02");
+    assert_eq!(case_count(home.path(), &db), 3);
+}

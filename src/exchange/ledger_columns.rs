@@ -157,6 +157,26 @@ pub fn normalize(s: &str) -> String {
         .collect()
 }
 
+/// Headers that may hold the town's own case ids, or only a row count (「No.」, 「番号」).
+const ID_LIKE: [&str; 5] = ["no", "番号", "id", "ケース", "通し番号"];
+
+/// True for a header like 「No.」, 「№」, 「番号」 or 「ID」.
+pub fn is_id_like_header(h: &str) -> bool {
+    let n = normalize(h).to_lowercase();
+    ID_LIKE.contains(&n.trim_end_matches('.'))
+}
+
+/// Whether an id-like column's values are case numbers: every row has one, none repeats,
+/// and they are not just the rows counted 1, 2, 3, … (a row count is not an id).
+pub fn values_are_ids(values: &[String]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    if values.is_empty() || values.iter().any(|v| v.trim().is_empty() || !seen.insert(v.trim())) {
+        return false;
+    }
+    let numbers: Option<Vec<i64>> = values.iter().map(|v| v.trim().parse::<i64>().ok()).collect();
+    !numbers.is_some_and(|n| n.windows(2).all(|w| w[1] == w[0] + 1))
+}
+
 /// Header overrides read from a mapping file; `None` = ignore the column.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Mapping {
@@ -289,6 +309,20 @@ mod tests {
     fn two_columns_for_one_field_is_an_error() {
         let e = ColumnMap::from_headers(&h(&["氏名", "児童氏名"]), &Mapping::default()).unwrap_err();
         assert!(e.contains("氏名") && e.contains("児童氏名"));
+    }
+
+    #[test]
+    fn an_id_column_is_told_from_a_row_count() {
+        for h in ["No.", "NO", "№", "番号", "ID", "ｎｏ．"] {
+            assert!(is_id_like_header(h), "{h}");
+        }
+        assert!(!is_id_like_header("電話番号"));
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(values_are_ids(&v(&["R001", "R002", "R003"])));
+        assert!(values_are_ids(&v(&["12", "15", "31"])), "numbers with gaps are ids");
+        assert!(!values_are_ids(&v(&["1", "2", "3"])), "a row count");
+        assert!(!values_are_ids(&v(&["R001", "R001"])), "a repeated value");
+        assert!(!values_are_ids(&v(&["R001", ""])), "a row without one");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
-use super::ledger_columns::{ColumnMap, LedgerField as F, Mapping};
+use super::ledger_columns::{ColumnMap, LedgerField as F, Mapping, is_id_like_header, values_are_ids};
 use super::problem::{Problem, check_text};
 use super::table_reader::{Cell, Row, Table, cell_date};
 use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Config, Registration, Sex, search};
@@ -121,13 +121,15 @@ pub fn plan(
     today: NaiveDate,
     known: &Known,
 ) -> Result<LedgerPlan, Problem> {
-    let (hi, headers, map) = header_row(table, mapping)?;
+    let (hi, headers, mut map) = header_row(table, mapping)?;
     let rows = &table.rows[hi + 1..];
+    let mut notices: Vec<String> = table.formula_notice().into_iter().collect();
+    notices.extend(adopt_id_column(&table.file, &mut map, &headers, rows));
     let mut plan = LedgerPlan {
         file: table.file.clone(),
         headers: headers.clone(),
         unknown_columns: map.unknown.clone(),
-        notices: table.formula_notice().into_iter().collect(),
+        notices,
         ..Default::default()
     };
     // Numbers already taken, so generated ones never collide.
@@ -162,6 +164,28 @@ pub fn plan(
         }
     }
     Ok(plan)
+}
+
+/// Without a ケース番号 column, a 「No.」/「番号」 column holding the town's own ids (one per row,
+/// none repeated, not a row count) is read as the case number; a row count is left alone
+/// with a hint. Returns what the user is told.
+fn adopt_id_column(file: &str, map: &mut ColumnMap, headers: &[String], rows: &[Row]) -> Option<String> {
+    if map.col(F::Number).is_some() {
+        return None;
+    }
+    // Only a column nothing else claimed (a mapping file may have said 「無視」).
+    let (i, h) =
+        headers.iter().enumerate().find(|(_, h)| is_id_like_header(h) && map.unknown.iter().any(|u| u == h.trim()))?;
+    let h = h.trim().to_string();
+    let values: Vec<String> = rows.iter().map(|r| clean(&r.get(i).text())).collect();
+    if !values_are_ids(&values) {
+        return Some(format!(
+            "{file}: 「{h}」列は連番か重複・空欄があるため、ケース番号としては読みませんでした（ケース番号なら対応表で \"{h}\" = \"ケース番号\" としてください）"
+        ));
+    }
+    map.fields.insert(F::Number, i);
+    map.unknown.retain(|u| *u != h);
+    Some(format!("{file}: 「{h}」列をケース番号として読みました（値が行ごとに違い、連番ではないため）"))
 }
 
 /// Case numbers and codes: NFKC (full-width → ASCII) and trimmed.
@@ -507,6 +531,24 @@ mod tests {
         assert_eq!(p.drafts[0].matched, Some(MatchBy::Number));
         let p = plan_of("ケース番号,氏名,生年月日,受理日\nX-1,山田 太郎,2015/5/5,2024/4/1\n", &known);
         assert!(p.problems()[0].reason.contains("既存のケース R6-010 と同じ"), "{:?}", p.problems());
+    }
+
+    #[test]
+    fn a_no_column_of_the_towns_ids_is_the_case_number_and_a_row_count_is_not() {
+        let p = plan_of(
+            "No.,氏名,生年月日,受理日\nR001,山田 太郎,2015/1/1,2024/4/1\nR007,山田 花子,2016/1/1,2024/4/1\n",
+            &Known::default(),
+        );
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        assert_eq!(p.drafts.iter().map(|d| d.case.number.as_str()).collect::<Vec<_>>(), ["R001", "R007"]);
+        assert!(p.unknown_columns.is_empty());
+        assert!(p.notices.iter().any(|n| n.contains("「No.」列をケース番号として読みました")), "{:?}", p.notices);
+        let p = plan_of(
+            "番号,氏名,生年月日,受理日\n1,山田 太郎,2015/1/1,2024/4/1\n2,山田 花子,2016/1/1,2024/4/1\n",
+            &Known::default(),
+        );
+        assert_eq!(p.drafts[0].case.number, "取込-0001");
+        assert!(p.notices.iter().any(|n| n.contains("「番号」列は連番") && n.contains("対応表")), "{:?}", p.notices);
     }
 
     #[test]
