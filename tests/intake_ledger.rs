@@ -326,3 +326,42 @@ fn a_towns_own_ids_in_a_no_column_are_kept_and_match_again() {
     assert_eq!(show(home.path(), &db, "R004")["case"]["birth_date"], "2016-02-02");
     assert_eq!(case_count(home.path(), &db), 3);
 }
+
+/// A ledger imported as 取込-0001… is given the town's own numbers, from a two-column file,
+/// in the audit chain; a wrong list changes nothing and names every problem.
+#[test]
+fn imported_cases_are_renumbered_and_the_change_is_audited() {
+    let home = tempfile::tempdir().unwrap();
+    let db = empty_db(home.path());
+    let run = |args: &[&str]| shinko(home.path(), &db).args(args).output().unwrap();
+    let f = home.path().join("台帳.csv");
+    std::fs::write(&f, "氏名,生年月日,受理日\n試験 一郎,2015/1/1,2024/4/1\n試験 二郎,2016/2/2,2024/4/1\n").unwrap();
+    let o = shinko(home.path(), &db).args(["ledger", "import"]).arg(&f).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let wrong = home.path().join("誤り.csv");
+    std::fs::write(&wrong, "旧ケース番号,新ケース番号\n取込-0001,R001\n取込-0009,R002\n取込-0002,R001\n").unwrap();
+    let o = shinko(home.path(), &db).args(["ledger", "renumber", "--file"]).arg(&wrong).output().unwrap();
+    let err = stderr(&o);
+    assert!(!o.status.success());
+    assert!(err.contains("誤り.csv 3行目: ケース番号「取込-0009」は台帳にありません"), "{err}");
+    assert!(err.contains("誤り.csv 4行目: 番号「R001」が 2 行目にもあります"), "{err}");
+    assert!(show(home.path(), &db, "取込-0001")["case"]["name"] == "試験 一郎", "nothing changed");
+
+    let list = home.path().join("対応.csv");
+    std::fs::write(&list, "旧ケース番号,新ケース番号\n取込-0001,R001\n取込-0002,R004\n").unwrap();
+    let o = shinko(home.path(), &db).args(["ledger", "renumber", "--file"]).arg(&list).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 件のケース番号を付け替えました"), "{}", stderr(&o));
+    assert_eq!(show(home.path(), &db, "R004")["case"]["name"], "試験 二郎");
+    let o = run(&["ledger", "show", "取込-0001"]);
+    assert!(!o.status.success(), "the old number is gone");
+    let o = run(&["audit", "log", "--case", "R001", "--values"]);
+    let log = stdout(&o);
+    assert!(log.contains("number") && log.contains("取込-0001") && log.contains("R001"), "{log}");
+
+    let o = run(&["ledger", "renumber", "R001", "R004"]);
+    assert!(!o.status.success() && stderr(&o).contains("新しい番号「R004」は既に使われています"), "{}", stderr(&o));
+    let o = run(&["audit", "verify"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

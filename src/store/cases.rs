@@ -266,6 +266,18 @@ impl Tx<'_> {
         Ok(self.tx.query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| r.get(0)).optional()?)
     }
 
+    /// Gives a case a new ケース番号 (a ledger imported with 取込-0001… numbered the town's way),
+    /// through [`Tx::save_case`]: the new number is checked and unused, and the change is in
+    /// the audit chain. Sheets, decisions and actions follow, as they hold the case's id.
+    pub fn renumber_case(&mut self, old: &str, new: &str) -> Result<Id> {
+        let id = self
+            .case_id_by_number(old)?
+            .ok_or_else(|| StoreError::invalid("ケース番号", format!("ケース番号「{old}」は台帳にありません")))?;
+        let mut c = self.case(id)?;
+        c.number = new.trim().to_string();
+        self.save_case(&c)
+    }
+
     /// Links an extra 関係機関 to a case.
     pub fn link_case_agency(&mut self, case_id: Id, agency_id: Id, role: &str) -> Result<()> {
         let n = self.tx.execute(
