@@ -5,7 +5,7 @@
 //! ```toml
 //! [columns]
 //! "児童の名前" = "氏名"     # a field's header, one of its variants, or its key ("name")
-//! "備考" = "無視"           # or "ignore": read past this column without reporting it
+//! "連絡先" = "無視"         # or "ignore": read past this column without reporting it
 //! ```
 
 use std::collections::BTreeMap;
@@ -37,13 +37,14 @@ pub enum LedgerField {
     Status,
     ClosedOn,
     CloseReason,
+    Notes,
 }
 
 use LedgerField as F;
 
 impl LedgerField {
     /// Export order.
-    pub const ALL: [LedgerField; 23] = [
+    pub const ALL: [LedgerField; 24] = [
         F::Number,
         F::Name,
         F::Kana,
@@ -67,6 +68,7 @@ impl LedgerField {
         F::Status,
         F::ClosedOn,
         F::CloseReason,
+        F::Notes,
     ];
 
     /// The header shinko writes.
@@ -100,6 +102,7 @@ impl LedgerField {
             F::Status => "status",
             F::ClosedOn => "closed_on",
             F::CloseReason => "close_reason",
+            F::Notes => "notes",
         }
     }
 
@@ -129,6 +132,7 @@ impl LedgerField {
             F::Status => &["状態", "進行状況", "ステータス"],
             F::ClosedOn => &["終結日", "終結年月日", "終結・移管日"],
             F::CloseReason => &["終結理由", "終結・移管理由"],
+            F::Notes => &["備考", "メモ", "特記事項"],
         }
     }
 
@@ -268,7 +272,7 @@ mod tests {
     #[test]
     fn variants_in_any_order() {
         let m = ColumnMap::from_headers(
-            &h(&["フリガナ", "児童氏名", "誕生日", "区分", "学校・園", "主担当機関", "受理年月日", "緊急度", "備考"]),
+            &h(&["フリガナ", "児童氏名", "誕生日", "区分", "学校・園", "主担当機関", "受理年月日", "緊急度", "身長"]),
             &Mapping::default(),
         )
         .unwrap();
@@ -280,7 +284,7 @@ mod tests {
         assert_eq!(m.col(F::LeadAgency), Some(5));
         assert_eq!(m.col(F::AcceptedOn), Some(6));
         assert_eq!(m.col(F::Rank), Some(7));
-        assert_eq!(m.unknown, vec!["備考".to_string()]);
+        assert_eq!(m.unknown, vec!["身長".to_string()]);
     }
 
     #[test]

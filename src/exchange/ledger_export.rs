@@ -42,6 +42,7 @@ pub fn row(c: &Case, agency_name: &impl Fn(Option<Id>) -> String) -> Vec<String>
             F::Status => c.status.label().into(),
             F::ClosedOn => d(c.closure.as_ref().map(|x| x.on)),
             F::CloseReason => c.closure.as_ref().map(|x| x.reason.clone()).unwrap_or_default(),
+            F::Notes => c.notes.clone(),
         })
         .collect()
 }

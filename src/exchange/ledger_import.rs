@@ -347,6 +347,9 @@ impl RowParser<'_> {
         if let Some(v) = self.text(F::Policy, true) {
             c.support_policy = v;
         }
+        if let Some(v) = self.text(F::Notes, true) {
+            c.notes = v;
+        }
         if let Some(v) = self.date(F::LastReview) {
             c.last_review = Some(v);
         }
@@ -478,7 +481,7 @@ mod tests {
             &Known::default(),
         );
         assert!(p.rejected.is_empty(), "{:?}", p.problems());
-        assert_eq!(p.unknown_columns, vec!["備考".to_string()]);
+        assert!(p.unknown_columns.is_empty(), "{:?}", p.unknown_columns);
         let d = &p.drafts[0];
         assert_eq!(d.row, 3);
         assert_eq!(d.case.birth_date, NaiveDate::from_ymd_opt(2015, 5, 5));
@@ -487,6 +490,7 @@ mod tests {
         assert_eq!(d.case.rank, "B");
         assert_eq!(d.affiliation.as_deref(), Some("高浜小学校"));
         assert_eq!(d.case.number, "取込-0001");
+        assert_eq!(d.case.notes, "メモ", "備考 is kept");
     }
 
     #[test]
