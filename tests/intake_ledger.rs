@@ -115,6 +115,24 @@ fn a_bad_row_means_nothing_is_written_and_every_problem_is_listed() {
     }
 }
 
+/// The households as sets of case numbers (ids differ between databases).
+fn households(home: &std::path::Path, db: &std::path::Path) -> std::collections::BTreeSet<Vec<String>> {
+    let o = shinko(home, db).args(["ledger", "list", "--all", "--format", "json"]).output().unwrap();
+    let cases: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let mut by: std::collections::BTreeMap<i64, Vec<String>> = Default::default();
+    for c in &cases {
+        if let Some(h) = c["household_id"].as_i64() {
+            by.entry(h).or_default().push(c["number"].as_str().unwrap().to_string());
+        }
+    }
+    by.into_values()
+        .map(|mut v| {
+            v.sort();
+            v
+        })
+        .collect()
+}
+
 #[test]
 fn export_then_import_round_trips() {
     let home = tempfile::tempdir().unwrap();
@@ -132,6 +150,9 @@ fn export_then_import_round_trips() {
         shinko(home.path(), &demo).args(["ledger", "export"]).arg(&first).assert().success();
         shinko(home.path(), &fresh).args(["ledger", "export"]).arg(&again).assert().success();
         assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&again).unwrap(), "{ext} round trip");
+        let siblings = households(home.path(), &demo);
+        assert!(siblings.iter().any(|h| h.len() >= 2), "the demo town has siblings");
+        assert_eq!(households(home.path(), &fresh), siblings, "{ext}: household links survive");
     }
     // Never over an existing file without --force.
     let out = home.path().join("台帳.csv");
@@ -321,7 +342,7 @@ fn a_towns_own_ids_in_a_no_column_are_kept_and_match_again() {
     let f = home.path().join("他市台帳.csv");
     std::fs::write(
         &f,
-        "No.,児童氏名,生年月日,受理日\nR001,試験 一郎,2015/1/1,2024/4/1\nR004,試験 二郎,2016/2/2,2024/4/1\nR009,試験 三郎,2017/3/3,2024/4/1\n",
+        "No.,児童氏名,生年月日,受理日,世帯番号\nR001,試験 一郎,2015/1/1,2024/4/1,S-1\nR004,試験 二郎,2016/2/2,2024/4/1,S-1\nR009,試験 三郎,2017/3/3,2024/4/1,S-2\n",
     )
     .unwrap();
     for round in ["新規 3 件", "変更なし 3 件"] {
@@ -333,6 +354,9 @@ fn a_towns_own_ids_in_a_no_column_are_kept_and_match_again() {
     }
     assert_eq!(show(home.path(), &db, "R004")["case"]["birth_date"], "2016-02-02");
     assert_eq!(case_count(home.path(), &db), 3);
+    let expected: std::collections::BTreeSet<Vec<String>> =
+        [vec!["R001".to_string(), "R004".to_string()], vec!["R009".to_string()]].into_iter().collect();
+    assert_eq!(households(home.path(), &db), expected, "rows with the same 世帯番号 are one household");
 }
 
 /// A ledger imported as 取込-0001… is given the town's own numbers, from a two-column file,

@@ -38,13 +38,14 @@ pub enum LedgerField {
     ClosedOn,
     CloseReason,
     Notes,
+    Household,
 }
 
 use LedgerField as F;
 
 impl LedgerField {
     /// Export order.
-    pub const ALL: [LedgerField; 24] = [
+    pub const ALL: [LedgerField; 25] = [
         F::Number,
         F::Name,
         F::Kana,
@@ -69,6 +70,7 @@ impl LedgerField {
         F::ClosedOn,
         F::CloseReason,
         F::Notes,
+        F::Household,
     ];
 
     /// The header shinko writes.
@@ -103,6 +105,7 @@ impl LedgerField {
             F::ClosedOn => "closed_on",
             F::CloseReason => "close_reason",
             F::Notes => "notes",
+            F::Household => "household",
         }
     }
 
@@ -133,6 +136,7 @@ impl LedgerField {
             F::ClosedOn => &["終結日", "終結年月日", "終結・移管日"],
             F::CloseReason => &["終結理由", "終結・移管理由"],
             F::Notes => &["備考", "メモ", "特記事項"],
+            F::Household => &["世帯番号", "世帯", "世帯No", "世帯ID"],
         }
     }
 

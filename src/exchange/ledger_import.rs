@@ -60,6 +60,8 @@ pub struct Draft {
     pub case: Case,
     pub affiliation: Option<String>,
     pub lead: Option<String>,
+    /// The 世帯 value: rows with the same one are one household.
+    pub household: Option<String>,
     pub matched: Option<MatchBy>,
 }
 
@@ -401,17 +403,41 @@ impl RowParser<'_> {
                 self.problems.push(Problem::cell(self.file, self.row.number, &h, message));
             }
         }
-        Some(Draft { row: self.row.number, case: c, affiliation, lead, matched: matched.map(|m| m.0) })
+        let household = self.text(F::Household, false).map(|h| clean(&h));
+        Some(Draft { row: self.row.number, case: c, affiliation, lead, household, matched: matched.map(|m| m.0) })
     }
 }
 
 /// Applies the good rows in one transaction: institutions named by text are found or
-/// created, new cases added, matched cases updated (a row that changes nothing writes nothing).
+/// created, rows with the same 世帯 value put in one household, new cases added, matched
+/// cases updated (a row that changes nothing writes nothing).
 pub fn apply(store: &mut Store, plan: &LedgerPlan) -> Result<LedgerReport, StoreError> {
     store.write(|t| {
         let mut rep = LedgerReport::default();
+        let mut households: HashMap<String, crate::domain::Id> = HashMap::new();
         for d in &plan.drafts {
             let mut c = d.case.clone();
+            if let Some(key) = &d.household {
+                let id = match households.get(key) {
+                    Some(id) => *id,
+                    // The case's own household, or that of the member the value names (an
+                    // export names a household by its first member's number), or a new one.
+                    None => match c.household_id.or(match t.case_id_by_number(key)? {
+                        Some(id) => t.case(id)?.household_id,
+                        None => None,
+                    }) {
+                        Some(id) => id,
+                        None => t.save_household(&crate::domain::Household {
+                            id: 0,
+                            name: key.clone(),
+                            town: c.town.clone(),
+                            note: String::new(),
+                        })?,
+                    },
+                };
+                households.insert(key.clone(), id);
+                c.household_id = Some(id);
+            }
             if let Some(n) = &d.affiliation {
                 c.affiliation = Some(t.agency_by_name_or_create(n)?);
             }
