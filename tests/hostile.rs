@@ -355,6 +355,16 @@ fn import_corpus(dir: &Path, large: bool) -> Vec<(&'static str, PathBuf)> {
         out.push(("1 million rows", p("million.csv")));
         zip_bomb(&good, &p("bomb.xlsx"), 1024);
         out.push(("zip bomb: 1 GiB of unused shared strings", p("bomb.xlsx")));
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, v) in h.iter().enumerate() {
+            ws.write_string(0, c as u16, v).unwrap();
+        }
+        for r in 1..100_000u32 {
+            ws.write_string(r, 16_383, "x").unwrap();
+        }
+        wb.save(p("wide.xlsx")).unwrap();
+        out.push(("a cell in the last column (XFD) of 100,000 rows", p("wide.xlsx")));
     }
     out
 }

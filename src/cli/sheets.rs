@@ -115,17 +115,18 @@ fn sheets_import(ctx: &Ctx, a: SheetsImportArgs) -> Result<()> {
         PreferArg::Old => sheet_import::Prefer::Old,
     });
     let plan = sheet_import::plan(&store, &files, prefer)?;
-    eprintln!("ファイルごとの結果:");
+    let mut table = String::from("ファイルごとの結果:\n");
     for o in plan.files.iter().cloned().chain(unread.iter().map(|p| FileOutcome::unread(&p.file))) {
-        eprintln!("  {}", o.line());
+        table += &format!("  {}\n", o.line());
     }
     for c in &plan.choices {
-        eprintln!("  {}", c.text());
+        table += &format!("  {}\n", c.text());
     }
     let problems: Vec<_> = unread.into_iter().chain(plan.problems.iter().cloned()).collect();
     if !problems.is_empty() {
-        bail!("{}", Problems(problems));
+        bail!("{}{}", Problems(problems), table.trim_end());
     }
+    eprint!("{table}");
     let summary = format!(
         "シート {} 件（うち置き換え {} 件）/ 採用しなかった版 {} 件 / 未記入の行 {} 件",
         plan.sheets.len(),

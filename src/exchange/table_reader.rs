@@ -193,11 +193,17 @@ fn too_big_cell(label: &str, row: usize, col: usize, limits: Limits) -> Problem 
     )
 }
 
+/// Cells held at most, counting each row up to its last filled column: rows are dense, so a
+/// crafted sheet with one cell in column XFD on every row would otherwise cost 16,384 cells a
+/// row (2,000,000 cells ≈ 64 MiB).
+const MAX_CELLS: usize = 2_000_000;
+
 /// Collects cells into rows, enforcing the limits as they arrive.
 struct Builder<'a> {
     label: &'a str,
     limits: Limits,
     rows: Vec<Row>,
+    cells: usize,
 }
 
 impl Builder<'_> {
@@ -222,6 +228,13 @@ impl Builder<'_> {
         }
         let r = self.rows.last_mut().expect("pushed above");
         if r.cells.len() <= col {
+            self.cells += col + 1 - r.cells.len();
+            if self.cells > MAX_CELLS {
+                return Err(Problem::file(
+                    self.label,
+                    "セルが多すぎます（各行の右端の列までで 200 万セルを超えています）。使っていない列・行を削除してください",
+                ));
+            }
             r.cells.resize(col + 1, Cell::Empty);
         }
         r.cells[col] = cell;
@@ -290,7 +303,7 @@ fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, label: &str, name: &str, limit
     if (dim.end.0 as u64).saturating_sub(dim.start.0 as u64) > limits.max_rows as u64 {
         return Err(too_many_rows(label, limits));
     }
-    let mut b = Builder { label, limits, rows: Vec::new() };
+    let mut b = Builder { label, limits, rows: Vec::new(), cells: 0 };
     let mut formulas = 0;
     while let Some(c) = cells.next_cell_with_formula_metadata().map_err(|_| Problem::file(label, BROKEN))? {
         if c.formula.is_some() {
@@ -320,7 +333,7 @@ fn xls_sheet<RS: Read + Seek>(wb: &mut Xls<RS>, label: &str, name: &str, limits:
     let formulas =
         wb.worksheet_formula(name).map(|f| f.used_cells().filter(|(_, _, s)| !s.is_empty()).count()).unwrap_or(0);
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut b = Builder { label, limits, rows: Vec::new() };
+    let mut b = Builder { label, limits, rows: Vec::new(), cells: 0 };
     for (r, c, v) in range.used_cells() {
         b.put(r0 as usize + r, c0 as usize + c, from_data(v))?;
     }
@@ -425,7 +438,7 @@ impl<R: Read> Read for Decoding<R> {
 
 fn read_csv<R: Read>(label: &str, r: R, limits: Limits) -> Result<Table, Problem> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Decoding::new(r));
-    let mut b = Builder { label, limits, rows: Vec::new() };
+    let mut b = Builder { label, limits, rows: Vec::new(), cells: 0 };
     let mut rec = csv::StringRecord::new();
     let mut row0 = 0usize;
     loop {
@@ -535,6 +548,17 @@ mod tests {
         let e = read_bytes("c.csv", big.as_bytes(), Limits { max_rows: 10, max_cell_bytes: 100 }).unwrap_err();
         assert_eq!(e.row, Some(1));
         assert_eq!(e.column.as_deref(), Some("B"));
+    }
+
+    #[test]
+    fn sparse_wide_rows_are_refused_before_they_fill_memory() {
+        let mut csv = String::new();
+        for _ in 0..200 {
+            csv += &",".repeat(16_000);
+            csv += "x\n";
+        }
+        let e = read_bytes("wide.csv", csv.as_bytes(), Limits::default()).unwrap_err();
+        assert!(e.reason.contains("セルが多すぎます"), "{e}");
     }
 
     #[test]
