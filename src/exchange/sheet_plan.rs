@@ -27,6 +27,17 @@ pub enum Prefer {
     Old,
 }
 
+impl Prefer {
+    /// Whether the version being imported now wins over `other` (a tie goes to the one
+    /// imported now under `New`, to the other under `Old`).
+    fn keeps(self, now: Written, other: Written) -> bool {
+        match self {
+            Prefer::New => now >= other,
+            Prefer::Old => now < other,
+        }
+    }
+}
+
 /// What happens to one file.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FileOutcome {
@@ -191,6 +202,64 @@ impl Lookup<'_> {
             .collect();
         Ok(fits.iter().find(|c| agency.is_some() && c.affiliation == agency).or(fits.first()).map(|c| (*c).clone()))
     }
+
+    /// The case a row names, when its 氏名/ふりがな are that child's and the child belongs to
+    /// the sheet's institution; else the reason, as a problem, and None.
+    fn check_row(
+        &mut self,
+        file: &str,
+        r: &SheetRow,
+        agency: Option<&Agency>,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Case>, StoreError> {
+        let problem = |reason: String, column: &str| Problem::cell(file, r.row, column, reason);
+        let Some(case) = self.case(&r.number)? else {
+            let hint = match self.named_by(r, None, agency.map(|a| a.id))? {
+                Some(c) => format!("（氏名はケース {}（{}）と一致します）", c.number, case_label(&c)),
+                None => String::new(),
+            };
+            problems.push(problem(format!("ケース番号「{}」は台帳にありません{hint}", r.number), NUMBER));
+            return Ok(None);
+        };
+        match check_names(&r.name, &r.kana, &case.name, &case.kana) {
+            NameCheck::Same => {}
+            NameCheck::Missing => {
+                problems.push(problem(
+                    format!("ケース {} の行に氏名がありません（ケース番号だけでは児童を確かめられません）", r.number),
+                    NAME,
+                ));
+                return Ok(None);
+            }
+            NameCheck::Differs => {
+                let written = match self.named_by(r, Some(case.id), agency.map(|a| a.id))? {
+                    Some(c) => format!(
+                        "シートの氏名はケース {}（{}）のものです。ケース番号の書き間違いではありませんか",
+                        c.number,
+                        case_label(&c)
+                    ),
+                    None => "シートの氏名は台帳のどの児童とも一致しません。ケース番号と氏名を確かめてください".into(),
+                };
+                problems.push(problem(
+                    format!("ケース番号 {} の児童（{}）と氏名が一致しません。{written}", r.number, case_label(&case)),
+                    NAME,
+                ));
+                return Ok(None);
+            }
+        }
+        let Some(agency) = agency else { return Ok(None) };
+        if !self.linked(&case, agency.id)? {
+            let home = match self.code(case.affiliation) {
+                Some(code) => format!("（所属は {code}）。別の機関の様式を使っていないか確かめてください"),
+                None => String::new(),
+            };
+            problems.push(problem(
+                format!("ケース {} は機関「{}」の児童として登録されていません{home}", r.number, agency.code),
+                NUMBER,
+            ));
+            return Ok(None);
+        }
+        Ok(Some(case))
+    }
 }
 
 /// Matches every row of every file to its case and institution and settles two versions of
@@ -214,6 +283,7 @@ pub fn plan(store: &Store, files: &[SheetFile], prefer: Option<Prefer>) -> Resul
         })
         .collect();
     let mut problems: Vec<(usize, Problem)> = Vec::new();
+    let mut row_problems = Vec::new();
     for (fi, f) in files.iter().enumerate() {
         out.blank_rows += f.blank;
         problems.extend(f.problems.iter().cloned().map(|p| (fi, p)));
@@ -249,61 +319,12 @@ pub fn plan(store: &Store, files: &[SheetFile], prefer: Option<Prefer>) -> Resul
             ));
         }
         for r in &f.rows {
-            let problem = |reason: String, column: &str| (fi, Problem::cell(&f.file, r.row, column, reason));
-            let Some(case) = look.case(&r.number)? else {
-                let hint = match look.named_by(r, None, agency.as_ref().map(|a| a.id))? {
-                    Some(c) => format!("（氏名はケース {}（{}）と一致します）", c.number, case_label(&c)),
-                    None => String::new(),
-                };
-                problems.push(problem(format!("ケース番号「{}」は台帳にありません{hint}", r.number), NUMBER));
+            let Some(case) = look.check_row(&f.file, r, agency.as_ref(), &mut row_problems)? else {
+                problems.extend(row_problems.drain(..).map(|p| (fi, p)));
                 continue;
             };
-            match check_names(&r.name, &r.kana, &case.name, &case.kana) {
-                NameCheck::Same => {}
-                NameCheck::Missing => {
-                    problems.push(problem(
-                        format!(
-                            "ケース {} の行に氏名がありません（ケース番号だけでは児童を確かめられません）",
-                            r.number
-                        ),
-                        NAME,
-                    ));
-                    continue;
-                }
-                NameCheck::Differs => {
-                    let written = match look.named_by(r, Some(case.id), agency.as_ref().map(|a| a.id))? {
-                        Some(c) => format!(
-                            "シートの氏名はケース {}（{}）のものです。ケース番号の書き間違いではありませんか",
-                            c.number,
-                            case_label(&c)
-                        ),
-                        None => {
-                            "シートの氏名は台帳のどの児童とも一致しません。ケース番号と氏名を確かめてください".into()
-                        }
-                    };
-                    problems.push(problem(
-                        format!(
-                            "ケース番号 {} の児童（{}）と氏名が一致しません。{written}",
-                            r.number,
-                            case_label(&case)
-                        ),
-                        NAME,
-                    ));
-                    continue;
-                }
-            }
             let Some(agency) = &agency else { continue };
-            if !look.linked(&case, agency.id)? {
-                let home = match look.code(case.affiliation) {
-                    Some(code) => format!("（所属は {code}）。別の機関の様式を使っていないか確かめてください"),
-                    None => String::new(),
-                };
-                problems.push(problem(
-                    format!("ケース {} は機関「{}」の児童として登録されていません{home}", r.number, agency.code),
-                    NUMBER,
-                ));
-                continue;
-            }
+            let problem = |reason: String, column: &str| (fi, Problem::cell(&f.file, r.row, column, reason));
             let Some(period) = f.period else { continue };
             let sheet = AssessmentSheet {
                 id: 0,
@@ -339,10 +360,7 @@ pub fn plan(store: &Store, files: &[SheetFile], prefer: Option<Prefer>) -> Resul
                     ));
                     continue;
                 };
-                let mine_wins = match p {
-                    Prefer::New => me.written >= other.written,
-                    Prefer::Old => me.written < other.written,
-                };
+                let mine_wins = p.keeps(me.written, other.written);
                 let same_day = me.written.on == other.written.on;
                 let mine = version(&names[fi], f.written_on, false);
                 let theirs = version(&names[other.file], other.written.on, false);
@@ -377,10 +395,7 @@ pub fn plan(store: &Store, files: &[SheetFile], prefer: Option<Prefer>) -> Resul
                     continue;
                 };
                 let theirs = Written { on: old.written_on, file_time: None };
-                let mine_wins = match p {
-                    Prefer::New => me.written >= theirs,
-                    Prefer::Old => me.written < theirs,
-                };
+                let mine_wins = p.keeps(me.written, theirs);
                 let same_day = me.written.on == theirs.on;
                 let mine = version(&names[fi], f.written_on, false);
                 let stored = version(&old.source, old.written_on, true);
