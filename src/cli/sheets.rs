@@ -44,7 +44,7 @@ pub struct SheetsImportArgs {
     /// 取り込むファイル（複数可）
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// 同じ期間のシートが重複したときに採用する方（new: 新しい方 / old: 先の方）
+    /// 同じシートが重複したときに採用する方（new: 記入日の新しい方 / old: 古い方。同じ日ならファイルの更新日時）
     #[arg(long, value_enum)]
     pub prefer: Option<PreferArg>,
     /// 確認だけして何も書き込まない
