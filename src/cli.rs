@@ -7,6 +7,7 @@ mod console;
 pub mod japanese;
 mod ledger;
 mod ledger_import;
+mod ledger_renumber;
 mod meeting;
 mod outputs;
 mod packets;

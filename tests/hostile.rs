@@ -266,7 +266,59 @@ fn csv(path: &Path, header: &[String], rows: impl Iterator<Item = Vec<String>>) 
     w.flush().unwrap();
 }
 
-/// The bad files every importer must refuse; `large` adds the million-row file.
+/// A copy of a real workbook with one part (found by the end of its name) rewritten:
+/// `write` gets the part's old text and writes the new one.
+fn repack(good: &Path, path: &Path, part: &str, write: impl FnOnce(&str, &mut dyn std::io::Write)) {
+    let mut src = zip::ZipArchive::new(std::fs::File::open(good).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let deflate = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(true);
+    let mut old = None;
+    for i in 0..src.len() {
+        let f = src.by_index(i).unwrap();
+        if f.name().unwrap().ends_with(part) {
+            old = Some(std::io::read_to_string(f).unwrap());
+        } else {
+            out.raw_copy_file(f).unwrap();
+        }
+    }
+    let old = old.unwrap_or_else(|| panic!("rust_xlsxwriter writes {part}"));
+    out.start_file(format!("xl/{part}"), deflate).unwrap();
+    write(&old, &mut out);
+    out.finish().unwrap();
+}
+
+/// A real workbook whose shared-strings table is padded with about `mib` MiB of one-letter
+/// strings no cell uses: a few MB on disk that unpack to far more (a zip bomb, or a sheet
+/// once filled and cleared).
+fn zip_bomb(good: &Path, path: &Path, mib: usize) {
+    repack(good, path, "sharedStrings.xml", |sst, out| {
+        let (head, tail) = sst.split_at(sst.rfind("</sst>").unwrap());
+        out.write_all(head.as_bytes()).unwrap();
+        let chunk = "<si><t>x</t></si>".repeat(4096);
+        for _ in 0..(mib << 20) / chunk.len() {
+            out.write_all(chunk.as_bytes()).unwrap();
+        }
+        out.write_all(tail.as_bytes()).unwrap();
+    });
+}
+
+/// A real workbook whose sheet holds one 60 MiB inline string (60 KB on disk).
+fn one_huge_cell(good: &Path, path: &Path) {
+    repack(good, path, "worksheets/sheet1.xml", |_, out| {
+        out.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>"#).unwrap();
+        let chunk = vec![b'A'; 1 << 20];
+        for _ in 0..60 {
+            out.write_all(&chunk).unwrap();
+        }
+        out.write_all(b"</t></is></c></row></sheetData></worksheet>").unwrap();
+    });
+}
+
+/// The bad files every importer must refuse; `large` adds the million-row file and the
+/// zip bomb.
 fn import_corpus(dir: &Path, large: bool) -> Vec<(&'static str, PathBuf)> {
     let mut out = Vec::new();
     let h = ledger_header();
@@ -320,6 +372,20 @@ fn import_corpus(dir: &Path, large: bool) -> Vec<(&'static str, PathBuf)> {
     if large {
         csv(&p("million.csv"), &h, (0..1_000_000).map(|i| ledger_row(i, "試験 太郎")));
         out.push(("1 million rows", p("million.csv")));
+        zip_bomb(&good, &p("bomb.xlsx"), 1024);
+        out.push(("zip bomb: 1 GiB of unused shared strings", p("bomb.xlsx")));
+        one_huge_cell(&good, &p("huge_cell.xlsx"));
+        out.push(("one 60 MiB cell in a 60 KB xlsx", p("huge_cell.xlsx")));
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, v) in h.iter().enumerate() {
+            ws.write_string(0, c as u16, v).unwrap();
+        }
+        for r in 1..100_000u32 {
+            ws.write_string(r, 16_383, "x").unwrap();
+        }
+        wb.save(p("wide.xlsx")).unwrap();
+        out.push(("a cell in the last column (XFD) of 100,000 rows", p("wide.xlsx")));
     }
     out
 }
@@ -340,6 +406,27 @@ fn importer_refuses_everything(args: &[&str]) {
         assert_eq!(env.fingerprint(), before, "{what}: the database changed");
         eprintln!("{args:?} {what}: refused, peak {} MiB", m.peak_mib);
     }
+}
+
+/// The largest shared-strings table an import accepts, made of the shortest strings (the
+/// most costly per byte), stays under the bound.
+#[test]
+fn the_largest_string_table_accepted_stays_under_the_memory_bound() {
+    let env = Env::new(false);
+    let dir = env.root.join("imports");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.xlsx");
+    xlsx(&good, &[ledger_header(), ledger_row(1, "試験 一")], None);
+    let full = dir.join("full.xlsx");
+    zip_bomb(&good, &full, 23);
+    let m = measured({
+        let mut c = env.cmd();
+        c.args(["ledger", "import", "--dry-run"]).arg(&full);
+        c
+    });
+    assert!(m.success, "{}", m.stderr);
+    assert!(m.peak_mib < MEMORY_BOUND_MIB, "peak {} MiB", m.peak_mib);
+    eprintln!("23 MiB of shared strings accepted, peak {} MiB", m.peak_mib);
 }
 
 #[test]

@@ -29,6 +29,8 @@ pub enum LedgerCmd {
     Import(ledger_import::LedgerImportArgs),
     /// 台帳を .xlsx/.csv に出力する
     Export(ledger_import::LedgerExportArgs),
+    /// ケース番号を付け替える（取込-0001 → R001 など。監査記録に残る）
+    Renumber(super::ledger_renumber::RenumberArgs),
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +152,7 @@ pub fn run(ctx: &Ctx, cmd: LedgerCmd) -> Result<()> {
         LedgerCmd::Close(a) => close(ctx, a),
         LedgerCmd::Import(a) => ledger_import::ledger_import(ctx, a),
         LedgerCmd::Export(a) => ledger_import::ledger_export(ctx, a),
+        LedgerCmd::Renumber(a) => super::ledger_renumber::renumber(ctx, a),
     }
 }
 

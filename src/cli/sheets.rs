@@ -12,6 +12,7 @@ use super::ledger_import::LimitArgs;
 use crate::cli::console::{out, outln};
 use crate::domain::sheet_merge;
 use crate::exchange::problem::Problems;
+use crate::exchange::sheet_plan::FileOutcome;
 use crate::exchange::table_reader;
 use crate::exchange::{sheet_import, sheet_merged, sheet_template};
 
@@ -43,7 +44,7 @@ pub struct SheetsImportArgs {
     /// 取り込むファイル（複数可）
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// 同じ期間のシートが重複したときに採用する方（new: 新しい方 / old: 先の方）
+    /// 同じシートが重複したときに採用する方（new: 記入日の新しい方 / old: 古い方。同じ日ならファイルの更新日時）
     #[arg(long, value_enum)]
     pub prefer: Option<PreferArg>,
     /// 確認だけして何も書き込まない
@@ -93,33 +94,41 @@ fn templates(ctx: &Ctx, a: TemplatesArgs) -> Result<()> {
 }
 
 fn sheets_import(ctx: &Ctx, a: SheetsImportArgs) -> Result<()> {
-    let mut problems = Vec::new();
+    let mut unread = Vec::new();
     let mut files = Vec::new();
     for path in &super::wildcard::expand(&a.files)? {
-        match table_reader::read_path(path, a.limits.limits()) {
+        match table_reader::read_path_where(path, a.limits.limits(), &sheet_import::is_sheet) {
             Ok(t) => {
-                if let Some(n) = t.formula_notice() {
+                for n in [t.sheet_notice(), t.formula_notice()].into_iter().flatten() {
                     eprintln!("注意: {n}");
                 }
-                match sheet_import::parse(&t, &ctx.config.sheet_items) {
-                    Ok(f) => files.push(f),
-                    Err(ps) => problems.extend(ps),
-                }
+                let mut f = sheet_import::parse(&t, &ctx.config.sheet_items);
+                f.file_time = file_time(path);
+                files.push(f);
             }
-            Err(p) => problems.push(p),
+            Err(p) => unread.push(p),
         }
-    }
-    if !problems.is_empty() {
-        bail!("{}", Problems(problems));
     }
     let mut store = ctx.open_store()?;
     let prefer = a.prefer.map(|p| match p {
         PreferArg::New => sheet_import::Prefer::New,
         PreferArg::Old => sheet_import::Prefer::Old,
     });
-    let plan = sheet_import::plan(&store, &files, prefer).map_err(|p| eyre!("{p}"))?;
+    let plan = sheet_import::plan(&store, &files, prefer)?;
+    let mut table = String::from("ファイルごとの結果:\n");
+    for o in plan.files.iter().cloned().chain(unread.iter().map(|p| FileOutcome::unread(&p.file))) {
+        table += &format!("  {}\n", o.line());
+    }
+    for c in &plan.choices {
+        table += &format!("  {}\n", c.text());
+    }
+    let problems: Vec<_> = unread.into_iter().chain(plan.problems.iter().cloned()).collect();
+    if !problems.is_empty() {
+        bail!("{}{}", Problems(problems), table.trim_end());
+    }
+    eprint!("{table}");
     let summary = format!(
-        "シート {} 件（うち置き換え {} 件）/ 採用しなかった重複 {} 件 / 未記入の行 {} 件",
+        "シート {} 件（うち置き換え {} 件）/ 採用しなかった版 {} 件 / 未記入の行 {} 件",
         plan.sheets.len(),
         plan.replacing,
         plan.kept_old,
@@ -133,6 +142,12 @@ fn sheets_import(ctx: &Ctx, a: SheetsImportArgs) -> Result<()> {
     tracing::info!(sheets = n, "sheets imported");
     eprintln!("取り込みました: {summary}");
     Ok(())
+}
+
+/// A file's modification time in seconds, the tie-break between two versions of one sheet.
+fn file_time(path: &std::path::Path) -> Option<i64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    t.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
 }
 
 fn merged(ctx: &Ctx, a: MergedArgs) -> Result<()> {

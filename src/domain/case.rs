@@ -331,6 +331,9 @@ pub struct Case {
     pub closure: Option<Closure>,
     /// The earlier, closed case this re-referral follows (再受理)
     pub previous_case: Option<Id>,
+    /// 備考 (the remarks column of a town's own ledger)
+    #[serde(default)]
+    pub notes: String,
     /// How many times the stored case was written when this copy was read (0 for a new one).
     /// Saving a copy whose version is no longer the stored one is refused: someone else
     /// changed the case in between.
@@ -367,6 +370,7 @@ impl Case {
             status: CaseStatus::Open,
             closure: None,
             previous_case: None,
+            notes: String::new(),
             version: 0,
         }
     }
@@ -438,6 +442,7 @@ impl Case {
             ("学年・クラス", &self.grade, Line),
             ("援助方針", &self.support_policy, Text),
             ("終結理由", self.closure.as_ref().map_or("", |c| c.reason.as_str()), Text),
+            ("備考", &self.notes, Text),
         ]));
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }

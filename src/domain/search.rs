@@ -7,12 +7,12 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Changes whenever [`fold`] folds differently: stored search keys are then computed again
 /// (`Store::open`).
-pub const FOLD_VERSION: &str = "2";
+pub const FOLD_VERSION: &str = "3";
 
 /// Variant kanji of names and the character they are searched, matched and masked as. Most
 /// are unified ideographs NFKC leaves alone (髙, 𠮷), or the compatibility ideographs it does
 /// not map (﨑).
-const VARIANTS: [(char, char); 22] = [
+const VARIANTS: [(char, char); 23] = [
     ('髙', '高'),
     ('﨑', '崎'),
     ('嵜', '崎'),
@@ -22,7 +22,10 @@ const VARIANTS: [(char, char); 22] = [
     ('邊', '辺'),
     ('邉', '辺'),
     ('齋', '斎'),
-    ('齊', '斉'),
+    // 齊 is the old form of 斉; 斉藤 and 斎藤 are written for the same family often enough
+    // that all four spellings of さいとう are searched and matched as one.
+    ('齊', '斎'),
+    ('斉', '斎'),
     ('德', '徳'),
     ('藏', '蔵'),
     ('澤', '沢'),
@@ -92,7 +95,21 @@ mod tests {
         assert_eq!(fold("葛\u{E0100}城"), fold("葛城"), "a variation selector");
         assert_eq!(fold("ジョン・スミス"), fold("ジョンスミス"));
         assert_eq!(fold("ｼﾞｮﾝ･ｽﾐｽ"), fold("じょんすみす"));
+        assert_eq!(fold("渡邊"), fold("渡辺"));
+        assert_eq!(fold("渡邉"), fold("渡辺"));
+        assert_eq!(fold("齋藤"), fold("斎藤"));
+        assert_eq!(fold("齊藤"), fold("斉藤"));
+        assert_eq!(fold("齊藤"), fold("斎藤"));
         assert_ne!(fold("高橋"), fold("髙田"), "different names stay different");
+    }
+
+    #[test]
+    fn every_variant_folds_onto_a_form_that_stays_put() {
+        for (v, to) in VARIANTS {
+            assert_eq!(fold(&v.to_string()), to.to_string(), "{v}");
+            assert_eq!(fold(&to.to_string()), to.to_string(), "{to} is not itself a variant");
+            assert_eq!(fold(&format!("{v}\u{E0100}")), to.to_string(), "{v} with a variation selector");
+        }
     }
 
     #[test]

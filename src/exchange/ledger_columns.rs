@@ -5,7 +5,7 @@
 //! ```toml
 //! [columns]
 //! "児童の名前" = "氏名"     # a field's header, one of its variants, or its key ("name")
-//! "備考" = "無視"           # or "ignore": read past this column without reporting it
+//! "連絡先" = "無視"         # or "ignore": read past this column without reporting it
 //! ```
 
 use std::collections::BTreeMap;
@@ -37,13 +37,15 @@ pub enum LedgerField {
     Status,
     ClosedOn,
     CloseReason,
+    Notes,
+    Household,
 }
 
 use LedgerField as F;
 
 impl LedgerField {
     /// Export order.
-    pub const ALL: [LedgerField; 23] = [
+    pub const ALL: [LedgerField; 25] = [
         F::Number,
         F::Name,
         F::Kana,
@@ -67,6 +69,8 @@ impl LedgerField {
         F::Status,
         F::ClosedOn,
         F::CloseReason,
+        F::Notes,
+        F::Household,
     ];
 
     /// The header shinko writes.
@@ -100,6 +104,8 @@ impl LedgerField {
             F::Status => "status",
             F::ClosedOn => "closed_on",
             F::CloseReason => "close_reason",
+            F::Notes => "notes",
+            F::Household => "household",
         }
     }
 
@@ -129,6 +135,8 @@ impl LedgerField {
             F::Status => &["状態", "進行状況", "ステータス"],
             F::ClosedOn => &["終結日", "終結年月日", "終結・移管日"],
             F::CloseReason => &["終結理由", "終結・移管理由"],
+            F::Notes => &["備考", "メモ", "特記事項"],
+            F::Household => &["世帯番号", "世帯", "世帯No", "世帯ID"],
         }
     }
 
@@ -155,6 +163,26 @@ pub fn normalize(s: &str) -> String {
     t.chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '・' | '*' | '(' | ')' | '「' | '」' | '【' | '】'))
         .collect()
+}
+
+/// Headers that may hold the town's own case ids, or only a row count (「No.」, 「番号」).
+const ID_LIKE: [&str; 5] = ["no", "番号", "id", "ケース", "通し番号"];
+
+/// True for a header like 「No.」, 「№」, 「番号」 or 「ID」.
+pub fn is_id_like_header(h: &str) -> bool {
+    let n = normalize(h).to_lowercase();
+    ID_LIKE.contains(&n.trim_end_matches('.'))
+}
+
+/// Whether an id-like column's values are case numbers: every row has one, none repeats,
+/// and they are not just the rows counted 1, 2, 3, … (a row count is not an id).
+pub fn values_are_ids(values: &[String]) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    if values.is_empty() || values.iter().any(|v| v.trim().is_empty() || !seen.insert(v.trim())) {
+        return false;
+    }
+    let numbers: Option<Vec<i64>> = values.iter().map(|v| v.trim().parse::<i64>().ok()).collect();
+    !numbers.is_some_and(|n| n.windows(2).all(|w| w[1] == w[0] + 1))
 }
 
 /// Header overrides read from a mapping file; `None` = ignore the column.
@@ -248,7 +276,7 @@ mod tests {
     #[test]
     fn variants_in_any_order() {
         let m = ColumnMap::from_headers(
-            &h(&["フリガナ", "児童氏名", "誕生日", "区分", "学校・園", "主担当機関", "受理年月日", "緊急度", "備考"]),
+            &h(&["フリガナ", "児童氏名", "誕生日", "区分", "学校・園", "主担当機関", "受理年月日", "緊急度", "身長"]),
             &Mapping::default(),
         )
         .unwrap();
@@ -260,7 +288,7 @@ mod tests {
         assert_eq!(m.col(F::LeadAgency), Some(5));
         assert_eq!(m.col(F::AcceptedOn), Some(6));
         assert_eq!(m.col(F::Rank), Some(7));
-        assert_eq!(m.unknown, vec!["備考".to_string()]);
+        assert_eq!(m.unknown, vec!["身長".to_string()]);
     }
 
     #[test]
@@ -289,6 +317,20 @@ mod tests {
     fn two_columns_for_one_field_is_an_error() {
         let e = ColumnMap::from_headers(&h(&["氏名", "児童氏名"]), &Mapping::default()).unwrap_err();
         assert!(e.contains("氏名") && e.contains("児童氏名"));
+    }
+
+    #[test]
+    fn an_id_column_is_told_from_a_row_count() {
+        for h in ["No.", "NO", "№", "番号", "ID", "ｎｏ．"] {
+            assert!(is_id_like_header(h), "{h}");
+        }
+        assert!(!is_id_like_header("電話番号"));
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(values_are_ids(&v(&["R001", "R002", "R003"])));
+        assert!(values_are_ids(&v(&["12", "15", "31"])), "numbers with gaps are ids");
+        assert!(!values_are_ids(&v(&["1", "2", "3"])), "a row count");
+        assert!(!values_are_ids(&v(&["R001", "R001"])), "a repeated value");
+        assert!(!values_are_ids(&v(&["R001", ""])), "a row without one");
     }
 
     #[test]

@@ -13,8 +13,23 @@ pub fn headers() -> Vec<String> {
     F::ALL.iter().map(|f| f.header().to_string()).collect()
 }
 
+/// A household as the ledger file names it: the smallest case number among its members, so
+/// the same siblings get the same value in every export and an import links them again.
+pub fn household_keys(cases: &[Case]) -> HashMap<Id, String> {
+    let mut keys: HashMap<Id, String> = HashMap::new();
+    for c in cases {
+        if let Some(h) = c.household_id {
+            let k = keys.entry(h).or_insert_with(|| c.number.clone());
+            if c.number < *k {
+                *k = c.number.clone();
+            }
+        }
+    }
+    keys
+}
+
 /// One row of text per case, in `LedgerField::ALL` order.
-pub fn row(c: &Case, agency_name: &impl Fn(Option<Id>) -> String) -> Vec<String> {
+pub fn row(c: &Case, agency_name: &impl Fn(Option<Id>) -> String, households: &HashMap<Id, String>) -> Vec<String> {
     let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string()).unwrap_or_default();
     F::ALL
         .iter()
@@ -42,6 +57,8 @@ pub fn row(c: &Case, agency_name: &impl Fn(Option<Id>) -> String) -> Vec<String>
             F::Status => c.status.label().into(),
             F::ClosedOn => d(c.closure.as_ref().map(|x| x.on)),
             F::CloseReason => c.closure.as_ref().map(|x| x.reason.clone()).unwrap_or_default(),
+            F::Notes => c.notes.clone(),
+            F::Household => c.household_id.and_then(|h| households.get(&h).cloned()).unwrap_or_default(),
         })
         .collect()
 }
@@ -62,7 +79,8 @@ pub fn ledger_bytes(store: &Store, path: &Path, notice: &str) -> Result<(Vec<u8>
     let names: HashMap<Id, String> = store.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
     let agency_name = |id: Option<Id>| id.and_then(|i| names.get(&i).cloned()).unwrap_or_default();
     let cases = store.cases(true)?;
-    let rows: Vec<Vec<String>> = cases.iter().map(|c| row(c, &agency_name)).collect();
+    let households = household_keys(&cases);
+    let rows: Vec<Vec<String>> = cases.iter().map(|c| row(c, &agency_name, &households)).collect();
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let bytes = match ext.as_str() {
         "csv" => table_writer::csv_bytes(&headers(), &rows),

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
-use super::ledger_columns::{ColumnMap, LedgerField as F, Mapping};
+use super::ledger_columns::{ColumnMap, LedgerField as F, Mapping, is_id_like_header, values_are_ids};
 use super::problem::{Problem, check_text};
 use super::table_reader::{Cell, Row, Table, cell_date};
 use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Config, Registration, Sex, search};
@@ -60,6 +60,8 @@ pub struct Draft {
     pub case: Case,
     pub affiliation: Option<String>,
     pub lead: Option<String>,
+    /// The 世帯 value: rows with the same one are one household.
+    pub household: Option<String>,
     pub matched: Option<MatchBy>,
 }
 
@@ -121,13 +123,15 @@ pub fn plan(
     today: NaiveDate,
     known: &Known,
 ) -> Result<LedgerPlan, Problem> {
-    let (hi, headers, map) = header_row(table, mapping)?;
+    let (hi, headers, mut map) = header_row(table, mapping)?;
     let rows = &table.rows[hi + 1..];
+    let mut notices: Vec<String> = table.formula_notice().into_iter().collect();
+    notices.extend(adopt_id_column(&table.file, &mut map, &headers, rows));
     let mut plan = LedgerPlan {
         file: table.file.clone(),
         headers: headers.clone(),
         unknown_columns: map.unknown.clone(),
-        notices: table.formula_notice().into_iter().collect(),
+        notices,
         ..Default::default()
     };
     // Numbers already taken, so generated ones never collide.
@@ -162,6 +166,28 @@ pub fn plan(
         }
     }
     Ok(plan)
+}
+
+/// Without a ケース番号 column, a 「No.」/「番号」 column holding the town's own ids (one per row,
+/// none repeated, not a row count) is read as the case number; a row count is left alone
+/// with a hint. Returns what the user is told.
+fn adopt_id_column(file: &str, map: &mut ColumnMap, headers: &[String], rows: &[Row]) -> Option<String> {
+    if map.col(F::Number).is_some() {
+        return None;
+    }
+    // Only a column nothing else claimed (a mapping file may have said 「無視」).
+    let (i, h) =
+        headers.iter().enumerate().find(|(_, h)| is_id_like_header(h) && map.unknown.iter().any(|u| u == h.trim()))?;
+    let h = h.trim().to_string();
+    let values: Vec<String> = rows.iter().map(|r| clean(&r.get(i).text())).collect();
+    if !values_are_ids(&values) {
+        return Some(format!(
+            "{file}: 「{h}」列は連番か重複・空欄があるため、ケース番号としては読みませんでした（ケース番号なら対応表で \"{h}\" = \"ケース番号\" としてください）"
+        ));
+    }
+    map.fields.insert(F::Number, i);
+    map.unknown.retain(|u| *u != h);
+    Some(format!("{file}: 「{h}」列をケース番号として読みました（値が行ごとに違い、連番ではないため）"))
 }
 
 /// Case numbers and codes: NFKC (full-width → ASCII) and trimmed.
@@ -323,6 +349,9 @@ impl RowParser<'_> {
         if let Some(v) = self.text(F::Policy, true) {
             c.support_policy = v;
         }
+        if let Some(v) = self.text(F::Notes, true) {
+            c.notes = v;
+        }
         if let Some(v) = self.date(F::LastReview) {
             c.last_review = Some(v);
         }
@@ -374,17 +403,41 @@ impl RowParser<'_> {
                 self.problems.push(Problem::cell(self.file, self.row.number, &h, message));
             }
         }
-        Some(Draft { row: self.row.number, case: c, affiliation, lead, matched: matched.map(|m| m.0) })
+        let household = self.text(F::Household, false).map(|h| clean(&h));
+        Some(Draft { row: self.row.number, case: c, affiliation, lead, household, matched: matched.map(|m| m.0) })
     }
 }
 
 /// Applies the good rows in one transaction: institutions named by text are found or
-/// created, new cases added, matched cases updated (a row that changes nothing writes nothing).
+/// created, rows with the same 世帯 value put in one household, new cases added, matched
+/// cases updated (a row that changes nothing writes nothing).
 pub fn apply(store: &mut Store, plan: &LedgerPlan) -> Result<LedgerReport, StoreError> {
     store.write(|t| {
         let mut rep = LedgerReport::default();
+        let mut households: HashMap<String, crate::domain::Id> = HashMap::new();
         for d in &plan.drafts {
             let mut c = d.case.clone();
+            if let Some(key) = &d.household {
+                let id = match households.get(key) {
+                    Some(id) => *id,
+                    // The case's own household, or that of the member the value names (an
+                    // export names a household by its first member's number), or a new one.
+                    None => match c.household_id.or(match t.case_id_by_number(key)? {
+                        Some(id) => t.case(id)?.household_id,
+                        None => None,
+                    }) {
+                        Some(id) => id,
+                        None => t.save_household(&crate::domain::Household {
+                            id: 0,
+                            name: key.clone(),
+                            town: c.town.clone(),
+                            note: String::new(),
+                        })?,
+                    },
+                };
+                households.insert(key.clone(), id);
+                c.household_id = Some(id);
+            }
             if let Some(n) = &d.affiliation {
                 c.affiliation = Some(t.agency_by_name_or_create(n)?);
             }
@@ -454,7 +507,7 @@ mod tests {
             &Known::default(),
         );
         assert!(p.rejected.is_empty(), "{:?}", p.problems());
-        assert_eq!(p.unknown_columns, vec!["備考".to_string()]);
+        assert!(p.unknown_columns.is_empty(), "{:?}", p.unknown_columns);
         let d = &p.drafts[0];
         assert_eq!(d.row, 3);
         assert_eq!(d.case.birth_date, NaiveDate::from_ymd_opt(2015, 5, 5));
@@ -463,6 +516,7 @@ mod tests {
         assert_eq!(d.case.rank, "B");
         assert_eq!(d.affiliation.as_deref(), Some("高浜小学校"));
         assert_eq!(d.case.number, "取込-0001");
+        assert_eq!(d.case.notes, "メモ", "備考 is kept");
     }
 
     #[test]
@@ -507,5 +561,50 @@ mod tests {
         assert_eq!(p.drafts[0].matched, Some(MatchBy::Number));
         let p = plan_of("ケース番号,氏名,生年月日,受理日\nX-1,山田 太郎,2015/5/5,2024/4/1\n", &known);
         assert!(p.problems()[0].reason.contains("既存のケース R6-010 と同じ"), "{:?}", p.problems());
+    }
+
+    #[test]
+    fn a_no_column_of_the_towns_ids_is_the_case_number_and_a_row_count_is_not() {
+        let p = plan_of(
+            "No.,氏名,生年月日,受理日\nR001,山田 太郎,2015/1/1,2024/4/1\nR007,山田 花子,2016/1/1,2024/4/1\n",
+            &Known::default(),
+        );
+        assert!(p.problems().is_empty(), "{:?}", p.problems());
+        assert_eq!(p.drafts.iter().map(|d| d.case.number.as_str()).collect::<Vec<_>>(), ["R001", "R007"]);
+        assert!(p.unknown_columns.is_empty());
+        assert!(p.notices.iter().any(|n| n.contains("「No.」列をケース番号として読みました")), "{:?}", p.notices);
+        let p = plan_of(
+            "番号,氏名,生年月日,受理日\n1,山田 太郎,2015/1/1,2024/4/1\n2,山田 花子,2016/1/1,2024/4/1\n",
+            &Known::default(),
+        );
+        assert_eq!(p.drafts[0].case.number, "取込-0001");
+        assert!(p.notices.iter().any(|n| n.contains("「番号」列は連番") && n.contains("対応表")), "{:?}", p.notices);
+    }
+
+    #[test]
+    fn variant_spellings_of_one_child_are_one_child() {
+        let mut c = Case::blank(NaiveDate::from_ymd_opt(2024, 4, 1).unwrap());
+        c.id = 8;
+        c.number = "R6-020".into();
+        c.name = "葛城 美咲".into();
+        c.birth_date = NaiveDate::from_ymd_opt(2016, 3, 3);
+        c.rank = "C".into();
+        let known = Known::new(vec![c]);
+        for typed in ["葛\u{E0100}城 美咲", "葛\u{E0100}城　美咲"] {
+            let p = plan_of(&format!("氏名,生年月日,受理日\n{typed},2016/3/3,2024/4/1\n"), &known);
+            assert_eq!(p.drafts[0].matched, Some(MatchBy::NameAndBirth), "{typed}");
+            assert_eq!(p.drafts[0].case.id, 8);
+            assert_eq!(p.drafts[0].case.name, typed, "the spelling as typed is kept");
+        }
+        let p = plan_of(
+            "ケース番号,氏名,生年月日,受理日\nX-2,髙橋 はな,2016/3/3,2024/4/1\nX-3,高橋 はな,2016/3/3,2024/4/1\n",
+            &Known::default(),
+        );
+        assert!(p.problems().is_empty(), "numbered rows are two cases unless a known one matches");
+        let p = plan_of(
+            "氏名,生年月日,受理日\n髙橋 はな,2016/3/3,2024/4/1\n高橋 はな,2016/3/3,2024/4/1\n",
+            &Known::default(),
+        );
+        assert!(p.problems().iter().any(|p| p.reason.contains("2 行目と氏名・生年月日が同じ")), "{:?}", p.problems());
     }
 }

@@ -1,58 +1,72 @@
 //! Filled アセスメントシート in (the layout `sheet_template` writes, as .xlsx or .csv): every
-//! cell checked, every sheet matched to its case and institution, duplicates for the same
-//! period reported unless the user said which wins, and all files stored in one transaction.
+//! cell checked and every problem of the file kept, so that one run reports them all.
+//! `sheet_plan` then matches each row to its case and institution and stores them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
 use super::ledger_columns::normalize;
-use super::problem::{Problem, Problems, check_text, column_letter};
-use super::sheet_template::{AGENCY_CODE, CLASS_AGE, DUE, NAME, NUMBER, SCALE, WRITER, WRITTEN_ON};
+use super::problem::{Problem, check_text, column_letter};
+use super::sheet_template::{AGENCY_CODE, AGENCY_NAME, CLASS_AGE, DUE, NAME, NUMBER, SCALE, WRITER, WRITTEN_ON};
 use super::table_reader::{Cell, Table, cell_date};
 use crate::domain::config::{SheetItem, SheetItemKind};
-use crate::domain::{AssessmentSheet, Id};
-use crate::store::{Store, StoreError};
+use crate::domain::sheet::Written;
 
-/// Which submission wins when a sheet for the same case, institution and period exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prefer {
-    /// The one imported now (or the later file of this import).
-    New,
-    /// The one already stored (or the earlier file of this import).
-    Old,
-}
+pub use super::sheet_plan::{Prefer, SheetPlan, apply, plan};
 
 /// One child's row as written by the institution.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SheetRow {
     pub row: usize,
     pub number: String,
+    /// 氏名 and ふりがな as written (checked against the case the number names).
+    pub name: String,
+    pub kana: String,
     pub checks: Vec<String>,
     pub notes: BTreeMap<String, String>,
     pub scale: Option<u8>,
 }
 
-/// One institution's file.
-#[derive(Debug, Clone, PartialEq)]
+/// One institution's file, with every problem found while reading it.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SheetFile {
     pub file: String,
     pub agency_code: String,
-    pub period: NaiveDate,
+    /// Row of the 機関コード (0 when absent).
+    pub agency_code_row: usize,
+    /// 機関名 as written, with its row.
+    pub agency_name: Option<(usize, String)>,
+    /// None when the 提出期限 is missing or unreadable (then a problem says so).
+    pub period: Option<NaiveDate>,
     pub writer: String,
     pub written_on: Option<NaiveDate>,
     pub rows: Vec<SheetRow>,
     /// Rows the institution left blank (no tick, no text, no scale).
     pub blank: usize,
+    /// The file's modification time (seconds since 1970), set by the caller: between two
+    /// versions with the same 記入日, the later file wins.
+    pub file_time: Option<i64>,
+    pub problems: Vec<Problem>,
+}
+
+impl SheetFile {
+    pub fn written(&self) -> Written {
+        Written { on: self.written_on, file_time: self.file_time }
+    }
 }
 
 enum Col {
     Number,
+    Name,
+    Kana,
     Ignored,
     Item(usize),
     Scale,
 }
+
+const KANA_HEADERS: [&str; 3] = ["ふりがな", "フリガナ", "よみがな"];
 
 fn is_tick(s: &str) -> Option<bool> {
     let t: String = s.nfkc().collect::<String>().trim().to_uppercase();
@@ -65,69 +79,88 @@ fn is_tick(s: &str) -> Option<bool> {
     }
 }
 
+const SCALE_HINT: &str = "セーフティスケールは 0〜10 の整数で記入してください";
+
 fn scale_of(c: &Cell) -> Result<Option<u8>, String> {
     let n = match c {
         Cell::Empty => return Ok(None),
         Cell::Number(n) => *n,
         Cell::Text(t) if t.trim().is_empty() => return Ok(None),
-        Cell::Text(t) => t
-            .nfkc()
-            .collect::<String>()
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| "セーフティスケールは 0〜10 の整数で記入してください".to_string())?,
-        _ => return Err("セーフティスケールは 0〜10 の整数で記入してください".into()),
+        Cell::Text(t) => t.nfkc().collect::<String>().trim().parse::<f64>().map_err(|_| SCALE_HINT.to_string())?,
+        _ => return Err(SCALE_HINT.into()),
     };
-    if n.fract() != 0.0 || !(0.0..=10.0).contains(&n) {
+    if !n.is_finite() || !(0.0..=10.0).contains(&n) {
         return Err(format!("セーフティスケール {n} は範囲外です（0〜10 の整数）"));
+    }
+    if n.fract() != 0.0 {
+        return Err(format!("セーフティスケール {n} は整数ではありません（0〜10 の整数で記入してください）"));
     }
     Ok(Some(n as u8))
 }
 
-/// Reads one filled template. Pure: the store is not consulted.
-pub fn parse(table: &Table, items: &[SheetItem]) -> Result<SheetFile, Vec<Problem>> {
+/// Row index of the table's 「ケース番号」 header, in the first 40 rows.
+fn header_row(table: &Table) -> Option<usize> {
+    table.rows.iter().take(40).position(|r| normalize(&r.get(0).text()) == normalize(NUMBER))
+}
+
+/// True when the table holds an assessment sheet (the sheet of a workbook to read).
+pub fn is_sheet(table: &Table) -> bool {
+    header_row(table).is_some()
+}
+
+/// Reads one filled template. Pure: the store is not consulted. Problems are kept in the
+/// result, and the rows that read are still returned so they can be matched too.
+pub fn parse(table: &Table, items: &[SheetItem]) -> SheetFile {
     let file = table.file.as_str();
-    let mut problems = Vec::new();
-    let Some(hi) = table.rows.iter().take(40).position(|r| normalize(&r.get(0).text()) == normalize(NUMBER)) else {
-        return Err(vec![Problem::file(
+    let mut out = SheetFile { file: file.to_string(), ..SheetFile::default() };
+    let problems = &mut out.problems;
+    let Some(hi) = header_row(table) else {
+        let where_ = if table.sheets > 1 {
+            format!("ブックの {} 枚のシートのどれにも", table.sheets)
+        } else {
+            String::new()
+        };
+        problems.push(Problem::file(
             file,
-            "アセスメントシートの見出し行（「ケース番号」）が見つかりません。shinko sheets templates で作った様式を使ってください",
-        )]);
+            format!(
+                "{where_}アセスメントシートの見出し行（「ケース番号」）が見つかりません。shinko sheets templates で作った様式を使ってください"
+            ),
+        ));
+        return out;
     };
     // Header block: label in column A, value in column B.
     let meta = |label: &str| {
         table.rows[..hi].iter().find(|r| normalize(&r.get(0).text()) == normalize(label)).map(|r| (r.number, r.get(1)))
     };
-    let agency_code = match meta(AGENCY_CODE) {
-        Some((_, c)) if !c.is_empty() => c.text(),
-        _ => {
-            problems.push(Problem::file(file, format!("「{AGENCY_CODE}」がありません")));
-            String::new()
+    match meta(AGENCY_CODE) {
+        Some((n, c)) if !c.is_empty() => {
+            out.agency_code = c.text();
+            out.agency_code_row = n;
         }
-    };
-    let period = match meta(DUE).map(|(n, c)| (n, cell_date(c))) {
-        Some((_, Ok(Some(d)))) => Some(d),
-        Some((n, Err(e))) => {
-            problems.push(Problem::cell(file, n, DUE, e));
-            None
-        }
-        _ => {
-            problems.push(Problem::file(file, format!("「{DUE}」がありません")));
-            None
-        }
-    };
-    let writer = meta(WRITER).map(|(_, c)| c.text()).unwrap_or_default();
-    if let Err(e) = check_text(&writer, false) {
-        problems.push(Problem::cell(file, meta(WRITER).map(|m| m.0).unwrap_or(0), WRITER, e));
+        _ => problems.push(Problem::file(file, format!("「{AGENCY_CODE}」がありません"))),
     }
-    let written_on = match meta(WRITTEN_ON).map(|(n, c)| (n, cell_date(c))) {
-        Some((_, Ok(d))) => d,
-        Some((n, Err(e))) => {
-            problems.push(Problem::cell(file, n, WRITTEN_ON, e));
-            None
+    if let Some((n, c)) = meta(AGENCY_NAME) {
+        match check_text(&c.text(), false) {
+            Ok(()) => out.agency_name = Some((n, c.text())),
+            Err(e) => problems.push(Problem::cell(file, n, AGENCY_NAME, e)),
         }
-        None => None,
-    };
+    }
+    match meta(DUE).map(|(n, c)| (n, cell_date(c))) {
+        Some((_, Ok(Some(d)))) => out.period = Some(d),
+        Some((n, Err(e))) => problems.push(Problem::cell(file, n, DUE, e)),
+        _ => problems.push(Problem::file(file, format!("「{DUE}」がありません"))),
+    }
+    if let Some((n, c)) = meta(WRITER) {
+        out.writer = c.text();
+        if let Err(e) = check_text(&out.writer, false) {
+            problems.push(Problem::cell(file, n, WRITER, e));
+        }
+    }
+    match meta(WRITTEN_ON).map(|(n, c)| (n, cell_date(c))) {
+        Some((_, Ok(d))) => out.written_on = d,
+        Some((n, Err(e))) => problems.push(Problem::cell(file, n, WRITTEN_ON, e)),
+        None => {}
+    }
 
     let header = &table.rows[hi];
     let mut cols: Vec<(usize, Col, String)> = Vec::new();
@@ -139,7 +172,11 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> Result<SheetFile, Vec<Proble
         }
         let col = if n == normalize(NUMBER) {
             Col::Number
-        } else if n == normalize(NAME) || n == normalize(CLASS_AGE) {
+        } else if n == normalize(NAME) {
+            Col::Name
+        } else if KANA_HEADERS.iter().any(|k| n == normalize(k)) {
+            Col::Kana
+        } else if n == normalize(CLASS_AGE) {
             Col::Ignored
         } else if n == normalize(SCALE) || n.starts_with("セーフティスケール") {
             Col::Scale
@@ -156,23 +193,42 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> Result<SheetFile, Vec<Proble
         };
         cols.push((i, col, h.trim().to_string()));
     }
+    let scale_header = cols.iter().find(|(_, c, _)| matches!(c, Col::Scale)).map(|(_, _, h)| h.clone());
 
-    let mut rows = Vec::new();
-    let mut blank = 0;
     for r in &table.rows[hi + 1..] {
         let number: String = r.get(0).text().nfkc().collect::<String>().trim().to_string();
-        let mut out = SheetRow { row: r.number, number, checks: Vec::new(), notes: BTreeMap::new(), scale: None };
+        let mut row = SheetRow {
+            row: r.number,
+            number,
+            name: String::new(),
+            kana: String::new(),
+            checks: Vec::new(),
+            notes: BTreeMap::new(),
+            scale: None,
+        };
         let mut filled = false;
+        let mut scale_bad = false;
         for (i, col, h) in &cols {
             let cell = r.get(*i);
             match col {
                 Col::Number | Col::Ignored => {}
+                Col::Name | Col::Kana => {
+                    let t = cell.text();
+                    if let Err(e) = check_text(&t, false) {
+                        problems.push(Problem::cell(file, r.number, h, e));
+                    }
+                    *(if matches!(col, Col::Name) { &mut row.name } else { &mut row.kana }) = t;
+                }
                 Col::Scale => match scale_of(cell) {
                     Ok(v) => {
                         filled |= v.is_some();
-                        out.scale = v;
+                        row.scale = v;
                     }
-                    Err(e) => problems.push(Problem::cell(file, r.number, h, e)),
+                    Err(e) => {
+                        scale_bad = true;
+                        filled = true;
+                        problems.push(Problem::cell(file, r.number, h, e));
+                    }
                 },
                 Col::Item(k) => {
                     let it = &items[*k];
@@ -181,165 +237,58 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> Result<SheetFile, Vec<Proble
                         SheetItemKind::Check => match is_tick(&t) {
                             Some(true) => {
                                 filled = true;
-                                out.checks.push(it.key.clone());
+                                row.checks.push(it.key.clone());
                             }
                             Some(false) => {}
-                            None => problems.push(Problem::cell(
-                                file,
-                                r.number,
-                                h,
-                                "チェック欄には「○」か空欄を記入してください",
-                            )),
+                            None => {
+                                filled = true;
+                                problems.push(Problem::cell(
+                                    file,
+                                    r.number,
+                                    h,
+                                    "チェック欄には「○」か空欄を記入してください",
+                                ))
+                            }
                         },
                         SheetItemKind::Text if !t.is_empty() => match check_text(&t, true) {
                             Ok(()) => {
                                 filled = true;
-                                out.notes.insert(it.key.clone(), t);
+                                row.notes.insert(it.key.clone(), t);
                             }
-                            Err(e) => problems.push(Problem::cell(file, r.number, h, e)),
+                            Err(e) => {
+                                filled = true;
+                                problems.push(Problem::cell(file, r.number, h, e))
+                            }
                         },
                         SheetItemKind::Text => {}
                     }
                 }
             }
         }
-        if out.number.is_empty() {
+        if row.number.is_empty() {
             if filled {
                 problems.push(Problem::cell(file, r.number, NUMBER, "ケース番号が空です"));
             }
             continue;
         }
-        if filled {
-            rows.push(out);
-        } else {
-            blank += 1;
-        }
-    }
-    match (problems.is_empty(), period) {
-        (true, Some(period)) => {
-            Ok(SheetFile { file: file.to_string(), agency_code, period, writer, written_on, rows, blank })
-        }
-        _ => Err(problems),
-    }
-}
-
-/// What an import will store.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SheetPlan {
-    pub sheets: Vec<AssessmentSheet>,
-    /// Sheets that replace one already stored (`--prefer new`).
-    pub replacing: usize,
-    /// Submissions dropped because an existing or earlier one wins (`--prefer old`).
-    pub kept_old: usize,
-    pub blank_rows: usize,
-}
-
-/// Matches every row to its case and institution and settles duplicates. Any problem in any
-/// file stops the whole import.
-pub fn plan(store: &Store, files: &[SheetFile], prefer: Option<Prefer>) -> Result<SheetPlan, Problems> {
-    let mut problems = Vec::new();
-    let mut out = SheetPlan::default();
-    let mut chosen: HashMap<(Id, Id, NaiveDate), (usize, String, usize)> = HashMap::new();
-    let mut cases: HashMap<String, Option<(Id, Option<Id>)>> = HashMap::new();
-    let err = |e: StoreError| Problems(vec![Problem::file("データベース", e.to_string())]);
-    for f in files {
-        out.blank_rows += f.blank;
-        let Some(agency) = store.agency_by_code(&f.agency_code).map_err(err)? else {
-            problems.push(Problem::cell(
-                &f.file,
-                2,
-                AGENCY_CODE,
-                format!("機関コード「{}」は登録されていません", f.agency_code),
-            ));
+        if !filled {
+            out.blank += 1;
             continue;
-        };
-        for r in &f.rows {
-            if !cases.contains_key(&r.number) {
-                let found = store.case_by_number(&r.number).map_err(err)?.map(|c| (c.id, c.affiliation));
-                cases.insert(r.number.clone(), found);
-            }
-            let Some((case_id, affiliation)) = cases[&r.number] else {
-                problems.push(Problem::cell(
-                    &f.file,
-                    r.row,
-                    NUMBER,
-                    format!("ケース番号「{}」は台帳にありません", r.number),
-                ));
-                continue;
-            };
-            let linked = affiliation == Some(agency.id)
-                || store.case_agencies(case_id).map_err(err)?.iter().any(|(a, _)| *a == agency.id);
-            if !linked {
-                problems.push(Problem::cell(
-                    &f.file,
-                    r.row,
-                    NUMBER,
-                    format!("ケース {} は機関「{}」の児童として登録されていません", r.number, agency.code),
-                ));
-                continue;
-            }
-            let key = (case_id, agency.id, f.period);
-            let sheet = AssessmentSheet {
-                id: 0,
-                case_id,
-                agency_id: agency.id,
-                period: f.period,
-                written_on: f.written_on,
-                checks: r.checks.clone(),
-                notes: r.notes.clone(),
-                safety_scale: r.scale,
-                writer: f.writer.clone(),
-                source: f.file.clone(),
-            };
-            let stored = store.sheet_for(case_id, agency.id, f.period).map_err(err)?.is_some();
-            let dup_here = chosen.get(&key).map(|(_, file, row)| (file.clone(), *row));
-            match (prefer, stored || dup_here.is_some()) {
-                (_, false) => {
-                    chosen.insert(key, (out.sheets.len(), f.file.clone(), r.row));
-                    out.sheets.push(sheet);
-                }
-                (None, true) => {
-                    let where_ = match dup_here {
-                        Some((file, row)) => format!("{file} {row}行目"),
-                        None => "取込済みのシート".into(),
-                    };
-                    problems.push(Problem::cell(
-                        &f.file,
-                        r.row,
-                        NUMBER,
-                        format!(
-                            "ケース {} の {} 期間のシートが {where_} と重複しています。--prefer new（新しい方）か --prefer old（先の方）で選んでください",
-                            r.number, f.period
-                        ),
-                    ));
-                }
-                (Some(Prefer::Old), true) => out.kept_old += 1,
-                (Some(Prefer::New), true) => match dup_here {
-                    Some(_) => {
-                        let i = chosen[&key].0;
-                        out.sheets[i] = sheet;
-                        out.kept_old += 1;
-                    }
-                    None => {
-                        chosen.insert(key, (out.sheets.len(), f.file.clone(), r.row));
-                        out.sheets.push(sheet);
-                        out.replacing += 1;
-                    }
-                },
-            }
         }
+        if row.scale.is_none()
+            && !scale_bad
+            && let Some(h) = &scale_header
+        {
+            problems.push(Problem::cell(
+                file,
+                r.number,
+                h,
+                "チェックや記述がありますが、セーフティスケールが空です（0〜10 の整数で記入してください）",
+            ));
+        }
+        out.rows.push(row);
     }
-    if problems.is_empty() { Ok(out) } else { Err(Problems(problems)) }
-}
-
-/// Stores every planned sheet in one transaction.
-pub fn apply(store: &mut Store, plan: &SheetPlan) -> Result<usize, StoreError> {
-    store.write(|t| {
-        for s in &plan.sheets {
-            t.save_sheet(s)?;
-        }
-        Ok(plan.sheets.len())
-    })
+    out
 }
 
 #[cfg(test)]
@@ -360,15 +309,17 @@ mod tests {
         let t = table(&format!(
             "{HEAD}ケース番号,氏名,学年・年齢,欠席・遅刻・早退が目立つ,不自然なけが・あざ・やけどがある,気になること,セーフティスケール（0〜10）\nR6-001,山田 太郎,小2,○,,朝食を食べていない,６\nR6-002,山田 花子,小1,,,,\n"
         ));
-        let f = parse(&t, &cfg.sheet_items).unwrap();
+        let f = parse(&t, &cfg.sheet_items);
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
         assert_eq!(f.agency_code, "ES01");
-        assert_eq!(f.period, NaiveDate::from_ymd_opt(2026, 12, 10).unwrap());
+        assert_eq!(f.period, NaiveDate::from_ymd_opt(2026, 12, 10));
         assert_eq!(f.written_on, NaiveDate::from_ymd_opt(2026, 12, 1));
         assert_eq!(f.rows.len(), 1);
         assert_eq!(f.blank, 1);
         assert_eq!(f.rows[0].checks, vec!["absence".to_string()]);
         assert_eq!(f.rows[0].notes["worries"], "朝食を食べていない");
         assert_eq!(f.rows[0].scale, Some(6));
+        assert_eq!(f.rows[0].name, "山田 太郎");
     }
 
     #[test]
@@ -377,7 +328,7 @@ mod tests {
         let t = table(&format!(
             "{HEAD}ケース番号,欠席・遅刻・早退が目立つ,セーフティスケール（0〜10）,身長\nR6-001,たぶん,11\n"
         ));
-        let e = parse(&t, &cfg.sheet_items).unwrap_err();
+        let e = parse(&t, &cfg.sheet_items).problems;
         let s: Vec<String> = e.iter().map(|p| p.to_string()).collect();
         assert!(s.iter().any(|p| p.contains("6行目 「欠席・遅刻・早退が目立つ」列") && !p.contains("たぶん")), "{s:?}");
         assert!(s.iter().any(|p| p.contains("セーフティスケール 11 は範囲外")), "{s:?}");
@@ -386,7 +337,24 @@ mod tests {
 
     #[test]
     fn not_a_sheet_is_a_clear_error() {
-        let e = parse(&table("氏名\n山田\n"), &Config::default().sheet_items).unwrap_err();
+        let e = parse(&table("氏名\n山田\n"), &Config::default().sheet_items).problems;
         assert!(e[0].reason.contains("見出し行"));
+    }
+
+    #[test]
+    fn a_fraction_is_not_a_whole_number_and_a_missing_scale_is_flagged() {
+        let cfg = Config::default();
+        let t = table(&format!(
+            "{HEAD}ケース番号,氏名,欠席・遅刻・早退が目立つ,気になること,セーフティスケール（0〜10）\nR6-001,山田 太郎,,,5.5\nR6-002,山田 花子,○,,\nR6-003,山田 次郎,,朝食なし,\nR6-004,山田 三郎,,,\n"
+        ));
+        let f = parse(&t, &cfg.sheet_items);
+        let s: Vec<String> = f.problems.iter().map(|p| p.to_string()).collect();
+        assert!(s.iter().any(|p| p.contains("6行目") && p.contains("5.5 は整数ではありません")), "{s:?}");
+        assert!(!s.iter().any(|p| p.contains("範囲外")), "{s:?}");
+        assert!(s.iter().any(|p| p.contains("7行目") && p.contains("セーフティスケールが空です")), "{s:?}");
+        assert!(s.iter().any(|p| p.contains("8行目") && p.contains("セーフティスケールが空です")), "{s:?}");
+        assert_eq!(s.len(), 3, "the blank row is only counted: {s:?}");
+        assert_eq!(f.blank, 1);
+        assert_eq!(f.rows.len(), 3, "rows with something written are kept for matching");
     }
 }

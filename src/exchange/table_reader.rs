@@ -79,9 +79,24 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Cells that held a formula (their saved value was read, never evaluated).
     pub formulas: usize,
+    /// Which sheet of the workbook was read (0 = the first) and how many it has (1 for CSV).
+    pub sheet: usize,
+    pub sheets: usize,
 }
 
 impl Table {
+    /// The notice to show when the data was not on the first sheet (a cover sheet before it).
+    pub fn sheet_notice(&self) -> Option<String> {
+        (self.sheet > 0).then(|| {
+            format!(
+                "{}: {} 枚目のシートを読みました（{} 枚中。前のシートに表がないため）",
+                self.file,
+                self.sheet + 1,
+                self.sheets
+            )
+        })
+    }
+
     /// The notice to show when formulas were read as values.
     pub fn formula_notice(&self) -> Option<String> {
         (self.formulas > 0).then(|| {
@@ -98,8 +113,14 @@ pub fn file_label(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
-/// Reads `path` (format told by its first bytes).
+/// Reads `path` (format told by its first bytes); a workbook's first sheet.
 pub fn read_path(path: &Path, limits: Limits) -> Result<Table, Problem> {
+    read_path_where(path, limits, &|_| true)
+}
+
+/// Reads `path`; of a workbook, the first sheet `wanted` accepts, else the first sheet (so
+/// the caller can say what it missed).
+pub fn read_path_where(path: &Path, limits: Limits, wanted: &dyn Fn(&Table) -> bool) -> Result<Table, Problem> {
     let label = file_label(path);
     let mut f = std::fs::File::open(path).map_err(|_| Problem::file(&label, "ファイルを開けません"))?;
     let mut magic = [0u8; 8];
@@ -107,15 +128,25 @@ pub fn read_path(path: &Path, limits: Limits) -> Result<Table, Problem> {
     f.rewind().map_err(|_| Problem::file(&label, "ファイルを読めません"))?;
     match sniff(&magic[..n]) {
         Kind::Csv => read_csv(&label, std::io::BufReader::new(f), limits),
-        kind => read_workbook(&label, std::io::BufReader::new(f), kind, limits),
+        kind => read_workbook(&label, std::io::BufReader::new(f), kind, limits, wanted),
     }
 }
 
 /// Reads a file's bytes (tests, fuzzing, files already in memory).
 pub fn read_bytes(label: &str, bytes: &[u8], limits: Limits) -> Result<Table, Problem> {
+    read_bytes_where(label, bytes, limits, &|_| true)
+}
+
+/// [`read_bytes`] choosing the sheet as [`read_path_where`] does.
+pub fn read_bytes_where(
+    label: &str,
+    bytes: &[u8],
+    limits: Limits,
+    wanted: &dyn Fn(&Table) -> bool,
+) -> Result<Table, Problem> {
     match sniff(bytes) {
         Kind::Csv => read_csv(label, bytes, limits),
-        kind => read_workbook(label, Cursor::new(bytes), kind, limits),
+        kind => read_workbook(label, Cursor::new(bytes), kind, limits, wanted),
     }
 }
 
@@ -162,11 +193,17 @@ fn too_big_cell(label: &str, row: usize, col: usize, limits: Limits) -> Problem 
     )
 }
 
+/// Cells held at most, counting each row up to its last filled column: rows are dense, so a
+/// crafted sheet with one cell in column XFD on every row would otherwise cost 16,384 cells a
+/// row (2,000,000 cells ≈ 64 MiB).
+const MAX_CELLS: usize = 2_000_000;
+
 /// Collects cells into rows, enforcing the limits as they arrive.
 struct Builder<'a> {
     label: &'a str,
     limits: Limits,
     rows: Vec<Row>,
+    cells: usize,
 }
 
 impl Builder<'_> {
@@ -191,6 +228,13 @@ impl Builder<'_> {
         }
         let r = self.rows.last_mut().expect("pushed above");
         if r.cells.len() <= col {
+            self.cells += col + 1 - r.cells.len();
+            if self.cells > MAX_CELLS {
+                return Err(Problem::file(
+                    self.label,
+                    "セルが多すぎます（各行の右端の列までで 200 万セルを超えています）。使っていない列・行を削除してください",
+                ));
+            }
             r.cells.resize(col + 1, Cell::Empty);
         }
         r.cells[col] = cell;
@@ -200,29 +244,66 @@ impl Builder<'_> {
     fn finish(mut self, formulas: usize) -> Table {
         // Cells of a sheet arrive in row order, but keep the promise if a writer did not.
         self.rows.sort_by_key(|r| r.number);
-        Table { file: self.label.to_string(), rows: self.rows, formulas }
+        Table { file: self.label.to_string(), rows: self.rows, formulas, sheet: 0, sheets: 1 }
     }
 }
 
-fn read_workbook<RS: Read + Seek>(label: &str, rs: RS, kind: Kind, limits: Limits) -> Result<Table, Problem> {
+fn read_workbook<RS: Read + Seek>(
+    label: &str,
+    rs: RS,
+    kind: Kind,
+    limits: Limits,
+    wanted: &dyn Fn(&Table) -> bool,
+) -> Result<Table, Problem> {
     // calamine parses untrusted zip/XML/BIFF; a panic deep inside it must not take the
     // import down with a backtrace, so it becomes the same "broken file" answer.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match kind {
-        Kind::Xlsx => read_xlsx(label, rs, limits),
-        _ => read_xls(label, rs, limits),
+        Kind::Xlsx => read_xlsx(label, rs, limits, wanted),
+        _ => read_xls(label, rs, limits, wanted),
     }))
     .unwrap_or_else(|_| Err(Problem::file(label, BROKEN)))
 }
 
-fn read_xlsx<RS: Read + Seek>(label: &str, rs: RS, limits: Limits) -> Result<Table, Problem> {
+/// The first of the workbook's sheets that `wanted` accepts, else the first one.
+fn first_wanted(
+    label: &str,
+    names: &[String],
+    wanted: &dyn Fn(&Table) -> bool,
+    mut read: impl FnMut(&str) -> Result<Table, Problem>,
+) -> Result<Table, Problem> {
+    let mut first = None;
+    for (i, name) in names.iter().enumerate() {
+        let mut t = read(name)?;
+        t.sheet = i;
+        t.sheets = names.len();
+        if wanted(&t) {
+            return Ok(t);
+        }
+        first.get_or_insert(t);
+    }
+    first.ok_or_else(|| Problem::file(label, "シートがありません"))
+}
+
+fn read_xlsx<RS: Read + Seek>(
+    label: &str,
+    mut rs: RS,
+    limits: Limits,
+    wanted: &dyn Fn(&Table) -> bool,
+) -> Result<Table, Problem> {
+    // Before calamine opens it: calamine holds the whole shared-strings table in memory.
+    super::xlsx_parts::check(label, &mut rs)?;
     let mut wb: Xlsx<RS> = Xlsx::new(rs).map_err(|_| Problem::file(label, BROKEN))?;
-    let name = wb.sheet_names().first().cloned().ok_or_else(|| Problem::file(label, "シートがありません"))?;
-    let mut cells = wb.worksheet_cells_reader(&name).map_err(|_| Problem::file(label, BROKEN))?;
+    let names = wb.sheet_names().to_vec();
+    first_wanted(label, &names, wanted, |name| xlsx_sheet(&mut wb, label, name, limits))
+}
+
+fn xlsx_sheet<RS: Read + Seek>(wb: &mut Xlsx<RS>, label: &str, name: &str, limits: Limits) -> Result<Table, Problem> {
+    let mut cells = wb.worksheet_cells_reader(name).map_err(|_| Problem::file(label, BROKEN))?;
     let dim = cells.dimensions();
     if (dim.end.0 as u64).saturating_sub(dim.start.0 as u64) > limits.max_rows as u64 {
         return Err(too_many_rows(label, limits));
     }
-    let mut b = Builder { label, limits, rows: Vec::new() };
+    let mut b = Builder { label, limits, rows: Vec::new(), cells: 0 };
     let mut formulas = 0;
     while let Some(c) = cells.next_cell_with_formula_metadata().map_err(|_| Problem::file(label, BROKEN))? {
         if c.formula.is_some() {
@@ -233,17 +314,26 @@ fn read_xlsx<RS: Read + Seek>(label: &str, rs: RS, limits: Limits) -> Result<Tab
     Ok(b.finish(formulas))
 }
 
-fn read_xls<RS: Read + Seek>(label: &str, rs: RS, limits: Limits) -> Result<Table, Problem> {
+fn read_xls<RS: Read + Seek>(
+    label: &str,
+    rs: RS,
+    limits: Limits,
+    wanted: &dyn Fn(&Table) -> bool,
+) -> Result<Table, Problem> {
     let mut wb: Xls<RS> = Xls::new(rs).map_err(|_| Problem::file(label, BROKEN))?;
-    let name = wb.sheet_names().first().cloned().ok_or_else(|| Problem::file(label, "シートがありません"))?;
-    let range = wb.worksheet_range(&name).map_err(|_| Problem::file(label, BROKEN))?;
+    let names = wb.sheet_names().to_vec();
+    first_wanted(label, &names, wanted, |name| xls_sheet(&mut wb, label, name, limits))
+}
+
+fn xls_sheet<RS: Read + Seek>(wb: &mut Xls<RS>, label: &str, name: &str, limits: Limits) -> Result<Table, Problem> {
+    let range = wb.worksheet_range(name).map_err(|_| Problem::file(label, BROKEN))?;
     if range.height() > limits.max_rows + 1 {
         return Err(too_many_rows(label, limits));
     }
     let formulas =
-        wb.worksheet_formula(&name).map(|f| f.used_cells().filter(|(_, _, s)| !s.is_empty()).count()).unwrap_or(0);
+        wb.worksheet_formula(name).map(|f| f.used_cells().filter(|(_, _, s)| !s.is_empty()).count()).unwrap_or(0);
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut b = Builder { label, limits, rows: Vec::new() };
+    let mut b = Builder { label, limits, rows: Vec::new(), cells: 0 };
     for (r, c, v) in range.used_cells() {
         b.put(r0 as usize + r, c0 as usize + c, from_data(v))?;
     }
@@ -348,7 +438,7 @@ impl<R: Read> Read for Decoding<R> {
 
 fn read_csv<R: Read>(label: &str, r: R, limits: Limits) -> Result<Table, Problem> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(Decoding::new(r));
-    let mut b = Builder { label, limits, rows: Vec::new() };
+    let mut b = Builder { label, limits, rows: Vec::new(), cells: 0 };
     let mut rec = csv::StringRecord::new();
     let mut row0 = 0usize;
     loop {
@@ -461,9 +551,35 @@ mod tests {
     }
 
     #[test]
+    fn sparse_wide_rows_are_refused_before_they_fill_memory() {
+        let mut csv = String::new();
+        for _ in 0..200 {
+            csv += &",".repeat(16_000);
+            csv += "x\n";
+        }
+        let e = read_bytes("wide.csv", csv.as_bytes(), Limits::default()).unwrap_err();
+        assert!(e.reason.contains("セルが多すぎます"), "{e}");
+    }
+
+    #[test]
     fn truncated_workbook_is_a_clear_error() {
         let e = read_bytes("d.xlsx", b"PK\x03\x04garbage", Limits::default()).unwrap_err();
         assert!(e.reason.contains("壊れている"), "{e}");
+    }
+
+    #[test]
+    fn the_sheet_wanted_is_found_behind_a_cover_sheet() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        wb.add_worksheet().write_string(0, 0, "表紙").unwrap();
+        wb.add_worksheet().write_string(0, 0, "ケース番号").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let is_data = |t: &Table| t.rows.iter().any(|r| r.get(0).text() == "ケース番号");
+        let t = read_bytes_where("w.xlsx", &bytes, Limits::default(), &is_data).unwrap();
+        assert_eq!((t.sheet, t.sheets), (1, 2));
+        assert!(t.sheet_notice().unwrap().contains("2 枚目のシート"));
+        let t = read_bytes_where("w.xlsx", &bytes, Limits::default(), &|_| false).unwrap();
+        assert_eq!((t.sheet, t.sheets), (0, 2), "none wanted: the first, to say what was missed");
+        assert_eq!(read_bytes("w.xlsx", &bytes, Limits::default()).unwrap().sheet_notice(), None);
     }
 
     #[test]

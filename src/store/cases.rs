@@ -9,7 +9,7 @@ use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Re
 
 const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
     presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
-    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version";
+    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version, notes";
 
 fn d(x: Option<NaiveDate>) -> String {
     x.map(|d| d.to_string()).unwrap_or_default()
@@ -48,6 +48,7 @@ pub fn case_fields(c: &Case) -> Vec<(&'static str, String)> {
         ("close_reason", cl.map(|c| c.reason.clone()).unwrap_or_default()),
         ("close_meeting", i(cl.and_then(|c| c.meeting_id))),
         ("previous_case", i(c.previous_case)),
+        ("notes", c.notes.clone()),
     ]
 }
 
@@ -88,6 +89,7 @@ fn row_case(r: &Row<'_>) -> rusqlite::Result<Case> {
         closure: closure.transpose()?,
         previous_case: r.get(26)?,
         version: r.get(27)?,
+        notes: r.get(28)?,
     })
 }
 
@@ -120,6 +122,7 @@ fn field_label(field: &str) -> &'static str {
         "close_reason" => "終結理由",
         "close_meeting" => "終結を決めた会議",
         "previous_case" => "以前のケース",
+        "notes" => "備考",
         _ => "その他",
     }
 }
@@ -197,13 +200,14 @@ impl Tx<'_> {
             cl.and_then(|c| c.meeting_id),
             case.previous_case,
             key,
+            case.notes,
         ];
         let id = if case.id == 0 {
             self.tx.execute(
                 "INSERT INTO cases(number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
                  presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
                  support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case,
-                 search_key) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)",
+                 search_key, notes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)",
                 p,
             )?;
             self.tx.last_insert_rowid()
@@ -215,7 +219,7 @@ impl Tx<'_> {
                  town=?8, accepted_on=?9, presenting_concern=?10, registration=?11, abuse_types=?12, rank=?13,
                  lead_agency=?14, key_worker=?15, affiliation=?16, grade=?17, cgc=?18, support_policy=?19,
                  last_review=?20, next_review=?21, status=?22, closed_on=?23, close_reason=?24, close_meeting=?25,
-                 previous_case=?26, search_key=?27, version = version + 1 WHERE id=?28",
+                 previous_case=?26, search_key=?27, notes=?28, version = version + 1 WHERE id=?29",
                 v.as_slice(),
             )?;
             case.id
@@ -264,6 +268,18 @@ impl Tx<'_> {
 
     pub fn case_id_by_number(&self, number: &str) -> Result<Option<Id>> {
         Ok(self.tx.query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| r.get(0)).optional()?)
+    }
+
+    /// Gives a case a new ケース番号 (a ledger imported with 取込-0001… numbered the town's way),
+    /// through [`Tx::save_case`]: the new number is checked and unused, and the change is in
+    /// the audit chain. Sheets, decisions and actions follow, as they hold the case's id.
+    pub fn renumber_case(&mut self, old: &str, new: &str) -> Result<Id> {
+        let id = self
+            .case_id_by_number(old)?
+            .ok_or_else(|| StoreError::invalid("ケース番号", format!("ケース番号「{old}」は台帳にありません")))?;
+        let mut c = self.case(id)?;
+        c.number = new.trim().to_string();
+        self.save_case(&c)
     }
 
     /// Links an extra 関係機関 to a case.

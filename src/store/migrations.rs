@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/004_meeting_conduct.sql"),
     include_str!("sql/005_decisions_by_item.sql"),
     include_str!("sql/006_versions.sql"),
+    include_str!("sql/007_case_notes.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {

@@ -88,6 +88,11 @@ pub fn set_meta(g: &mut [Vec<String>], label: &str, value: &str) {
     g[r][1] = value.to_string();
 }
 
+/// The 氏名 the template shows for `number`.
+pub fn name_in(g: &[Vec<String>], number: &str) -> String {
+    g.iter().find(|r| r[0] == number).map(|r| r[1].clone()).unwrap_or_default()
+}
+
 pub fn first_child(g: &[Vec<String>]) -> String {
     let h = g.iter().position(|r| r[0] == "ケース番号").unwrap();
     g[h + 1][0].clone()
