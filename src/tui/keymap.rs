@@ -149,6 +149,7 @@ actions! {
     MeetingReplan = "meeting_replan", "残りを再計画";
     MeetingUndo = "meeting_undo", "再計画を元に戻す";
     MeetingPresent = "meeting_present", "投影モード";
+    Present = "present", "投影モード";
     MeetingClose = "meeting_close", "会議を終了";
     PrevYear = "prev_year", "前年度";
     NextYear = "next_year", "翌年度";

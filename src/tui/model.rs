@@ -75,6 +75,9 @@ pub struct Model {
     pub quit_confirmed: bool,
     /// Another writer committed while the ledger was not in front: read it on coming back.
     pub ledger_stale: bool,
+    /// 投影モード on every screen: names as initials, private fields hidden, free text
+    /// masked, forms that show a person's details closed. Remembered in the database.
+    pub present: bool,
 }
 
 impl Model {
@@ -98,6 +101,7 @@ impl Model {
             confirm: Default::default(),
             quit_confirmed: false,
             ledger_stale: false,
+            present: false,
         }
     }
 

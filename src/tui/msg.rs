@@ -34,6 +34,8 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Quit,
+    /// Remembers 投影モード in the database, so a restart (or a crash) opens projected.
+    RememberPresent(bool),
     Ledger(LedgerEffect),
     Prep(PrepEffect),
     Meeting(MeetingEffect),

@@ -116,6 +116,8 @@ fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model
     queue.push_back(Msg::Resize(size.width, size.height));
     // The mark other writers' commits are noticed against, taken before the first read.
     let _ = store.changed_elsewhere();
+    // Projected when it was left projected (closed, or a crash), or when the town asks for it.
+    model.present = starts_presenting(&store, &model.config);
     queue.extend(execute(&mut store, Effect::Ledger(LedgerEffect::Load { select: None })));
     // A meeting left in progress (closed by mistake, a crash) comes back where it was.
     if meeting_in_progress(&store, model.today) {
@@ -155,6 +157,17 @@ fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model
     result
 }
 
+/// The setting that remembers 投影モード across restarts.
+const PRESENTING: &str = "presentation_mode";
+
+/// Whether the app opens projected: as it was left, else the town's default.
+pub fn starts_presenting(store: &Store, config: &crate::domain::Config) -> bool {
+    match store.setting(PRESENTING).ok().flatten().as_deref() {
+        Some(v) => v == "1",
+        None => config.confidentiality.present_by_default,
+    }
+}
+
 fn meeting_in_progress(store: &Store, today: NaiveDate) -> bool {
     let running = |id| store.meeting(id).is_ok_and(|m| m.status == crate::domain::MeetingStatus::InProgress);
     store.meeting_to_run(today).ok().flatten().is_some_and(running)
@@ -170,6 +183,12 @@ pub fn execute(store: &mut Store, effect: Effect) -> Option<Msg> {
     }
     match effect {
         Effect::Quit => None,
+        Effect::RememberPresent(on) => {
+            if let Err(e) = store.write(|t| t.set_setting(PRESENTING, if on { "1" } else { "0" })) {
+                tracing::warn!(error = %e, "presentation mode not remembered");
+            }
+            None
+        }
         Effect::Ledger(e) => {
             let name = ledger::io::effect_name(&e);
             let msg = ledger::io::execute(store, e).unwrap_or_else(|e| failed(name, e, LedgerMsg::Failed));

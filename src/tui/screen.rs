@@ -17,7 +17,12 @@ pub struct Ctx<'a> {
     pub agencies: &'a [Agency],
     /// The body area the screen draws in (its lists' page size follows from it).
     pub body: Rect,
+    /// 投影モード: a screen opens no form that shows a person's details.
+    pub present: bool,
 }
+
+/// What a screen says when a form would show a person's details while the screen is projected.
+pub const NOT_WHILE_PRESENTING: &str = "投影中は編集画面を開けません（Alt+P で投影モードを解除してください）";
 
 impl Ctx<'_> {
     pub fn agency_name(&self, id: Option<Id>) -> &str {
@@ -28,6 +33,12 @@ impl Ctx<'_> {
 /// The name of agency `id` in `agencies` ("" when unknown or None).
 pub fn agency_name(agencies: &[Agency], id: Option<Id>) -> &str {
     id.and_then(|i| agencies.iter().find(|a| a.id == i)).map(|a| a.name.as_str()).unwrap_or("")
+}
+
+/// A name as every screen shows it: initials (or the case number) in 投影モード, the same rule
+/// as the masked minutes (`domain::mask`).
+pub fn shown_name(present: bool, name: &str, kana: &str, number: &str) -> String {
+    if present { crate::domain::mask::initials(kana).unwrap_or_else(|| number.to_string()) } else { name.to_string() }
 }
 
 /// The question a form shows when a typed agency is not registered (the store refused it).

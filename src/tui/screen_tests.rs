@@ -23,7 +23,7 @@ pub fn town() -> (Store, demo::DemoSummary, Vec<Agency>) {
 }
 
 pub fn ctx<'a>(config: &'a Config, agencies: &'a [Agency]) -> Ctx<'a> {
-    Ctx { config, today: today(), agencies, body: Rect::new(0, 1, 160, 42) }
+    Ctx { config, today: today(), agencies, body: Rect::new(0, 1, 160, 42), present: false }
 }
 
 /// A key event for a typed character (what the keymap leaves to the focused field).

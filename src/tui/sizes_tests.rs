@@ -28,7 +28,7 @@ fn to_agenda(s: &mut Store, m: &mut Model) {
 type Reach = fn(&mut Store, &mut Model);
 
 /// Each screen state and the keys that reach it.
-const STATES: [(&str, Reach); 12] = [
+const STATES: [(&str, Reach); 14] = [
     ("ledger", |_, _| {}),
     ("ledger_detail", |s, m| {
         pump(s, m, key(KeyCode::Down));
@@ -74,6 +74,15 @@ const STATES: [(&str, Reach); 12] = [
     }),
     ("stats", |s, m| {
         pump(s, m, alt('4'));
+    }),
+    ("ledger_detail_presenting", |s, m| {
+        pump(s, m, alt('p'));
+        pump(s, m, key(KeyCode::Down));
+        pump(s, m, key(KeyCode::Enter));
+    }),
+    ("prep_presenting", |s, m| {
+        pump(s, m, alt('p'));
+        pump(s, m, alt('2'));
     }),
 ];
 

@@ -711,3 +711,30 @@ fn a_refusal_is_shown_under_the_field_it_names() {
     let at = rows.iter().position(|r| r.contains("生年月日")).expect("the field is on screen");
     assert!(rows[at + 1].contains("生年月日: 「令和2年13月1日」"), "the next row:\n{text}");
 }
+
+/// 投影モード is one switch for every screen: names become initials everywhere, no form that
+/// shows a person's details opens, and a restart (or a crash) comes back projected.
+#[test]
+fn presentation_mode_covers_every_screen_and_is_remembered() {
+    let (mut s, mut m) = demo_at(100, 30);
+    let name = m.ledger.rows[0].name.clone();
+    assert!(screen(&m).contains(&name));
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::ALT)));
+    assert!(m.present);
+    let text = screen(&m);
+    assert!(text.contains("投影中") && !text.contains(&name), "{text}");
+    pump(&mut s, &mut m, key(KeyCode::F(4)));
+    assert!(m.ledger.form.is_none());
+    assert_eq!(m.status.as_ref().unwrap().text, crate::tui::screen::NOT_WHILE_PRESENTING);
+    for screen_key in ['2', '3', '4'] {
+        pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char(screen_key), KeyModifiers::ALT)));
+        let text = screen(&m);
+        assert!(text.contains("投影中"), "Alt+{screen_key}: {text}");
+        for r in &m.ledger.rows {
+            assert!(!text.contains(&r.name), "Alt+{screen_key} shows {}", r.number);
+        }
+    }
+    assert!(crate::tui::runtime::starts_presenting(&s, &m.config), "a restart opens projected");
+    pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::ALT)));
+    assert!(!m.present && !crate::tui::runtime::starts_presenting(&s, &m.config));
+}

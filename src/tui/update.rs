@@ -24,6 +24,7 @@ macro_rules! cx {
             today: $m.today,
             agencies: &$m.agencies,
             body: super::layout::frame($m.size).body,
+            present: $m.present,
         }
     };
 }
@@ -135,6 +136,7 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
             m.quit = true;
             return vec![Effect::Quit];
         }
+        Some(Command::Present | Command::MeetingPresent) if m.help.is_none() => return toggle_present(m),
         Some(Command::Help) if m.help.is_none() => {
             // Help opens at the keys of what is in front (its form, or the screen).
             let page = super::view::help_area(super::layout::frame(m.size).body).height.saturating_sub(2);
@@ -169,6 +171,18 @@ fn on_key(m: &mut Model, k: KeyEvent) -> Vec<Effect> {
         Screen::Meeting => to_meeting(m, MeetingMsg::Key(action, k)),
         Screen::Stats => to_stats(m, StatsMsg::Key(action)),
     }
+}
+
+/// 投影モード on or off, for every screen, remembered in the database.
+fn toggle_present(m: &mut Model) -> Vec<Effect> {
+    m.present = !m.present;
+    let text = if m.present {
+        "投影モード: 氏名を伏せ、非公開の項目と編集画面を隠しています（Alt+P で解除）"
+    } else {
+        "投影モードを解除しました"
+    };
+    m.status = Some(super::screen::Status { text: text.into(), error: false });
+    vec![Effect::RememberPresent(m.present)]
 }
 
 /// Reads again what is shown after another writer's commit: the screen in front. The ledger's

@@ -8,9 +8,11 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 
 use super::CaseDetail;
+use crate::domain::mask::Masker;
 use crate::domain::{AbuseType, sheet_merge, wareki};
 use crate::tui::ledger::LedgerFocus;
 use crate::tui::model::Model;
+use crate::tui::screen::shown_name;
 
 pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let s = &m.ledger;
@@ -32,11 +34,22 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
 pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     let c = &d.case;
     let date = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_else(|| "-".into());
+    // 投影モード: initials, the private fields left out, free text with the household's names
+    // blotted out (the child and the siblings are who it is most likely to name).
+    let present = m.present;
+    let hidden = |field: &str| present && m.config.confidentiality.private_fields.iter().any(|p| p == field);
+    let masker = present.then(|| Masker::for_cases(std::iter::once(c).chain(&d.siblings)));
+    let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
+    let heading_name = if present {
+        Line::from(Span::raw(shown_name(true, &c.name, &c.kana, &c.number)).bold())
+    } else {
+        Line::from(vec![Span::raw(c.name.clone()).bold(), Span::raw(format!("（{}）", c.kana))])
+    };
     let mut out = vec![
-        Line::from(vec![Span::raw(c.name.clone()).bold(), Span::raw(format!("（{}）", c.kana))]),
+        heading_name,
         kv("登録区分", format!("{}  ランク {}  状態 {}", c.registration.label(), c.rank, c.status.label())),
     ];
-    if c.birth_date.is_some() {
+    if c.birth_date.is_some() && !hidden("birth_date") {
         let age = c.age_on(m.today).map(|a| format!("（{a}歳）")).unwrap_or_default();
         out.push(kv("生年月日", format!("{}{age}", date(c.birth_date))));
     }
@@ -44,10 +57,13 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
         out.push(kv("出産予定日", date(c.due_date)));
     }
     out.push(kv("受理日", date(Some(c.accepted_on))));
-    out.push(kv("主訴", c.presenting_concern.clone()));
+    if !hidden("presenting_concern") {
+        out.push(kv("主訴", mask(&c.presenting_concern)));
+    }
     out.push(kv("虐待種別", AbuseType::join(&c.abuse_types)));
     out.push(kv("所属", format!("{} {}", m.agency_name(c.affiliation), c.grade)));
-    out.push(kv("主担当", format!("{}  援助者 {}", m.agency_name(c.lead_agency), c.key_worker)));
+    let worker = if hidden("key_worker") { String::new() } else { format!("  援助者 {}", c.key_worker) };
+    out.push(kv("主担当", format!("{}{worker}", m.agency_name(c.lead_agency))));
     out.push(kv("児相の関与", c.cgc.label().to_string()));
     if !d.agencies.is_empty() {
         let names: Vec<String> = d
@@ -60,7 +76,9 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
             .collect();
         out.push(kv("関係機関", names.join("、")));
     }
-    out.push(kv("町名", c.town.clone()));
+    if !hidden("town") {
+        out.push(kv("町名", c.town.clone()));
+    }
     let overdue = if c.review_overdue(m.today) { "  期限超過" } else { "" };
     out.push(Line::from(vec![
         Span::raw("次回確認: ").dark_gray(),
@@ -69,16 +87,17 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
         Span::raw(format!("  前回 {}", date(c.last_review))).dark_gray(),
     ]));
     if let Some(cl) = &c.closure {
-        out.push(kv("終結", format!("{} {}", date(Some(cl.on)), cl.reason)));
+        out.push(kv("終結", format!("{} {}", date(Some(cl.on)), mask(&cl.reason))));
     }
     out.push(kv("援助方針", String::new()));
     for l in c.support_policy.lines() {
-        out.push(Line::from(format!("  {l}")));
+        out.push(Line::from(format!("  {}", mask(l))));
     }
 
     out.push(heading(&format!("きょうだい {}人", d.siblings.len())));
     for sib in &d.siblings {
-        out.push(Line::from(format!("  {} {} {} ランク{}", sib.number, sib.name, sib.registration.short(), sib.rank)));
+        let name = shown_name(present, &sib.name, &sib.kana, &sib.number);
+        out.push(Line::from(format!("  {} {name} {} ランク{}", sib.number, sib.registration.short(), sib.rank)));
     }
 
     out.push(heading(&format!("協議の記録 {}件", d.decisions.len())));
@@ -91,7 +110,7 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
         };
         out.push(Line::from(format!("  {} {}{rank}", when.unwrap_or_default(), dec.kind.label())));
         if !dec.support_policy.is_empty() {
-            out.push(Line::from(format!("    {}", dec.support_policy)).dark_gray());
+            out.push(Line::from(format!("    {}", mask(&dec.support_policy))).dark_gray());
         }
     }
 
@@ -101,13 +120,13 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
         let due = a.due.map(wareki::format_short).unwrap_or_default();
         let late = if a.overdue(m.today) { " 期限超過" } else { "" };
         out.push(Line::from(vec![
-            Span::raw(format!("  {} {} {} 期限{due}", m.agency_name(a.agency_id), a.owner, a.what)),
+            Span::raw(format!("  {} {} {} 期限{due}", m.agency_name(a.agency_id), a.owner, mask(&a.what))),
             Span::raw(late).red(),
         ]));
     }
 
     out.push(heading("アセスメントシート（機関ごとの最新・前回からの変化）"));
     let merged = sheet_merge::merge(d.case.id, &d.sheets, &d.sheet_requests);
-    out.extend(merged_sheets(&merged, &m.config, &m.agencies, SheetDetail::Full, &|t| t.to_string()));
+    out.extend(merged_sheets(&merged, &m.config, &m.agencies, SheetDetail::Full, &mask));
     out
 }

@@ -115,7 +115,12 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
         };
     }
     let rows = table_rows(s, cx);
-    // Case-level actions work from the table and the detail alike.
+    // Case-level actions work from the table and the detail alike. A projected screen opens
+    // no form: each shows the child's name and details.
+    if cx.present && matches!(action, Some(Command::NewCase | Command::EditCase | Command::CloseCase)) {
+        out.error(crate::tui::screen::NOT_WHILE_PRESENTING);
+        return vec![];
+    }
     match action {
         Some(Command::Quit) if s.mode() == Mode::Ledger => {
             if !s.search.value().is_empty() {

@@ -115,10 +115,15 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
             } else {
                 r.status.label().to_string()
             };
+            let (name, kana) = if m.present {
+                (crate::tui::screen::shown_name(true, &r.name, &r.kana, &r.number), String::new())
+            } else {
+                (r.name.clone(), r.kana.clone())
+            };
             let mut row = Row::new(vec![
                 Cell::from(r.number.as_str()),
-                Cell::from(r.name.as_str()),
-                Cell::from(r.kana.as_str()),
+                Cell::from(name),
+                Cell::from(kana),
                 Cell::from(reg),
                 Cell::from(r.rank.as_str()),
                 Cell::from(m.agency_name(r.affiliation)),

@@ -169,8 +169,6 @@ pub struct MeetingState {
     pub phase: Phase,
     /// Selected row in the attendance and review lists.
     pub row: usize,
-    /// 投影モード: names masked, private fields hidden.
-    pub present: bool,
     /// Idle lock: the screen is blank until a key.
     pub locked: bool,
     pub idle_secs: i64,
@@ -225,13 +223,7 @@ fn item_date(d: &MeetingData, item: &AgendaItem, today: NaiveDate) -> NaiveDate 
     crate::domain::meeting::item_date(item, &d.sessions, today)
 }
 
-// ---- presentation ------------------------------------------------------------------------
-
-/// A name as the screen shows it: initials (or the case number) in presentation mode, the
-/// same rule as the masked minutes (`domain::mask`).
-pub fn shown_name(present: bool, name: &str, kana: &str, number: &str) -> String {
-    if present { crate::domain::mask::initials(kana).unwrap_or_else(|| number.to_string()) } else { name.to_string() }
-}
+pub use crate::tui::screen::shown_name;
 
 /// The reply to a stored change whose result the screen reloads.
 pub fn saved(message: impl Into<String>) -> MeetingMsg {

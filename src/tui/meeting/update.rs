@@ -12,7 +12,6 @@ pub fn enter(s: &mut MeetingState, cx: &Ctx<'_>) -> Vec<MeetingEffect> {
         return vec![];
     }
     s.loading = true;
-    s.present = cx.config.confidentiality.present_by_default;
     vec![MeetingEffect::Load { id: None, today: cx.today, take_lease: true }]
 }
 
@@ -264,15 +263,6 @@ fn on_screen_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Opti
                 effects.push(MeetingEffect::Release { meeting_id });
             }
             return effects;
-        }
-        Command::MeetingPresent => {
-            s.present = !s.present;
-            out.info(if s.present {
-                "投影モード: 氏名を伏せています"
-            } else {
-                "投影モードを解除しました"
-            });
-            return vec![];
         }
         _ => {}
     }

@@ -67,9 +67,6 @@ fn title_line(s: &MeetingState, d: &MeetingData) -> Line<'static> {
         let label = format!(" {} ", p.label());
         spans.push(if p == s.phase { Span::raw(label).black().on_yellow() } else { Span::raw(label).dark_gray() });
     }
-    if s.present {
-        spans.push(Span::raw(" 投影中 ").black().on_magenta());
-    }
     if d.read_only.is_some() {
         spans.push(Span::raw(" 閲覧のみ ").white().on_red());
     }
@@ -174,7 +171,7 @@ fn render_attendance(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) 
 }
 
 fn render_reviews(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
-    let present = m.meeting.present;
+    let present = m.present;
     let done = d.reviews.iter().filter(|r| !r.action.is_open()).count();
     let rows = d
         .reviews
@@ -246,7 +243,7 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
         return;
     }
     let [side, main] = Layout::horizontal([Constraint::Length(side_width(body)), Constraint::Min(0)]).areas(body);
-    let present = m.meeting.present;
+    let present = m.present;
     let current = d.meeting.current_item;
     let mut session: Option<Id> = None;
     let mut rows = Vec::new();
@@ -303,7 +300,7 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
 
 /// The current item's text (tests read it too).
 pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
-    let present = m.meeting.present;
+    let present = m.present;
     let c = &iv.case;
     let hidden = |field: &str| present && m.config.confidentiality.private_fields.iter().any(|p| p == field);
     // Free text may name the child or a sibling: every case on the agenda is blotted out.

@@ -504,6 +504,10 @@ fn on_key(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command
     let item = s.selected_item().cloned();
     let d = s.data.as_ref();
     let case = item.as_ref().and_then(|i| d?.case(i.case_id));
+    if cx.present && matches!(action, Command::EditDraft | Command::AskAgency) {
+        out.error(crate::tui::screen::NOT_WHILE_PRESENTING);
+        return vec![];
+    }
     match action {
         Command::Quit => out.quit(),
         Command::EditDraft => match (&item, case) {

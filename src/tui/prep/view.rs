@@ -8,10 +8,12 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::domain::mask::Masker;
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{AgendaItem, wareki};
 use crate::tui::model::Model;
 use crate::tui::prep::{self, Column, PrepData};
+use crate::tui::screen::shown_name;
 
 pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
     let s = &m.prep;
@@ -108,11 +110,11 @@ fn render_track(m: &Model, d: &PrepData, c: Column, f: &mut Frame<'_>, area: Rec
             let case = d.case(item.case_id);
             let lock = if item.locked { "固" } else { "  " };
             let reason = item.reasons.first().map(String::as_str).unwrap_or("");
+            let name = case.map(|c| shown_name(m.present, &c.name, &c.kana, &c.number)).unwrap_or_default();
             let text = format!(
-                "{lock}{} {} {} {} {}",
+                "{lock}{} {} {name} {} {}",
                 session_mark(d, item),
                 case.map(|c| c.number.as_str()).unwrap_or(""),
-                case.map(|c| c.name.as_str()).unwrap_or(""),
                 case.map(|c| c.rank.as_str()).unwrap_or(""),
                 reason
             );
@@ -148,34 +150,43 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     let d = m.prep.data.as_ref();
     let Some(c) = d.and_then(|d| d.case(item.case_id)) else { return vec![] };
     let date = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_else(|| "-".into());
+    // 投影モード: initials, and every agenda case's name blotted out of the free text.
+    let masker =
+        m.present.then(|| Masker::for_cases(d.map(|d| d.cases.iter().collect::<Vec<_>>()).unwrap_or_default()));
+    let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
+    let (name, kana) = if m.present {
+        (shown_name(true, &c.name, &c.kana, &c.number), String::new())
+    } else {
+        (c.name.clone(), format!("（{}）", c.kana))
+    };
     let mut out = vec![
         Line::from(vec![
-            Span::raw(c.name.clone()).bold(),
-            Span::raw(format!("（{}） {} ランク {}", c.kana, c.registration.label(), c.rank)),
+            Span::raw(name).bold(),
+            Span::raw(format!("{kana} {} ランク {}", c.registration.label(), c.rank)),
             Span::raw(if item.locked { " 固定中" } else { "" }).yellow(),
         ]),
         kv("所属", format!("{} {}", m.agency_name(c.affiliation), c.grade)),
         heading(&format!("{}の理由", item.track.label())),
     ];
-    out.extend(item.reasons.iter().map(|r| Line::from(format!("・{r}"))));
+    out.extend(item.reasons.iter().map(|r| Line::from(format!("・{}", mask(r)))));
     let dr = &item.draft;
     out.push(heading("事務局案"));
-    out.push(kv("状況", dr.summary.clone()));
-    out.push(kv("援助方針", dr.policy.clone()));
+    out.push(kv("状況", mask(&dr.summary)));
+    out.push(kv("援助方針", mask(&dr.policy)));
     out.push(kv("ランク", dr.rank.clone().unwrap_or_else(|| format!("{}（変更なし）", c.rank))));
     out.push(kv("次回確認", date(dr.next_review)));
     if let Some(r) = &dr.close_reason {
-        out.push(kv("終結の提案", r.clone()));
+        out.push(kv("終結の提案", mask(r)));
     }
     if !item.questions.is_empty() {
         out.push(heading("機関への質問"));
         for q in &item.questions {
-            out.push(Line::from(format!("・{}: {}", m.agency_name(Some(q.agency_id)), q.text)));
+            out.push(Line::from(format!("・{}: {}", m.agency_name(Some(q.agency_id)), mask(&q.text))));
         }
     }
     out.push(heading("アセスメントシート"));
     if let Some(ms) = merged {
-        out.extend(merged_sheets(&ms, &m.config, &m.agencies, SheetDetail::Full, &|t| t.to_string()));
+        out.extend(merged_sheets(&ms, &m.config, &m.agencies, SheetDetail::Full, &mask));
     }
     out
 }

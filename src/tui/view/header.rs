@@ -10,9 +10,12 @@ use crate::tui::model::Model;
 
 pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let sep = || Span::raw(format!(" {} ", crate::tui::glyphs::get().bar)).dark_gray();
-    let line = Line::from(vec![
-        Span::raw(" shinko ").bold().black().on_cyan(),
-        Span::raw(" "),
+    let mut spans = vec![Span::raw(" shinko ").bold().black().on_cyan(), Span::raw(" ")];
+    if m.present {
+        spans.push(Span::raw("投影中").bold().black().on_magenta());
+        spans.push(Span::raw(" "));
+    }
+    spans.extend([
         Span::raw(m.screen.title()).bold(),
         sep(),
         Span::raw(m.municipality.as_str()),
@@ -23,5 +26,5 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
         sep(),
         Span::raw(wareki::display(m.today, true)),
     ]);
-    f.render_widget(ratatui::widgets::Paragraph::new(line).style(Style::default()), area);
+    f.render_widget(ratatui::widgets::Paragraph::new(Line::from(spans)).style(Style::default()), area);
 }
