@@ -21,6 +21,7 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// Items on the assessment sheet (虐待防止進行管理アセスメントシート).
     pub sheet_items: Vec<SheetItem>,
+    pub output: OutputConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +156,26 @@ impl Default for CalendarConfig {
     }
 }
 
+/// How documents are written (minutes, statistics, lists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// 日付の書き方: "wareki"（令和8年9月1日）or "seireki"（2026年9月1日）.
+    pub date_style: super::wareki::DateStyle,
+    /// 決裁欄 on the minutes, its boxes left to right (e.g. ["課長", "係長", "担当"]); empty = none.
+    pub approval: Vec<String>,
+    /// Paper for wide Excel sheets: "a4" or "a3".
+    pub paper: Paper,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Paper {
+    #[default]
+    A4,
+    A3,
+}
+
 /// One item on the assessment sheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -224,6 +245,7 @@ impl Default for Config {
                 t("worries", "気になること"),
                 t("strengths", "良い変化・強み"),
             ],
+            output: OutputConfig::default(),
         }
     }
 }
@@ -258,6 +280,10 @@ impl Config {
         for (key, v) in [("name", &m.name), ("user", &m.user), ("secretariat", &m.secretariat)] {
             super::text::check(v, super::text::Kind::Line)
                 .map_err(|e| ConfigError::Invalid(format!("[municipality] {key}: {e}")))?;
+        }
+        for (i, label) in self.output.approval.iter().enumerate() {
+            super::text::check(label, super::text::Kind::Line)
+                .map_err(|e| ConfigError::Invalid(format!("[output] approval の{}番目: {e}", i + 1)))?;
         }
         if m.user.trim().is_empty() {
             return Err(ConfigError::Invalid("[municipality] user（監査ログに記録する利用者名）が空です".into()));

@@ -234,7 +234,7 @@ pub fn document(p: &Packet, config: &Config) -> Document {
             ]));
         }
     }
-    Document { title: title(p), notice: config.confidentiality.notice.clone(), blocks }
+    Document::new(title(p), config.confidentiality.notice.clone(), blocks)
 }
 
 /// The packet as a Word document.
@@ -279,11 +279,11 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
             String::new(),
         ]);
     }
-    let doc = Document {
-        title: title(p),
-        notice: config.confidentiality.notice.clone(),
-        blocks: vec![Block::Fields(meeting_fields(p)), Block::Table(grid)],
-    };
+    let doc = Document::new(
+        title(p),
+        config.confidentiality.notice.clone(),
+        vec![Block::Fields(meeting_fields(p)), Block::Table(grid)],
+    );
     document::to_xlsx(&doc, "事前送付資料").map_err(|e| e.to_string())
 }
 

@@ -1,6 +1,7 @@
 //! 年度統計 as a document (Markdown, Excel) or JSON, from `domain::stats::YearStats`.
 
-use super::document::{Block, Document, Grid};
+use super::document::{Block, Cell, Document, Grid};
+use crate::domain::config::OutputConfig;
 use crate::domain::stats::{AGE_BANDS, Count, YearStats};
 use crate::domain::wareki;
 
@@ -14,9 +15,9 @@ pub fn fiscal_label(stats: &YearStats) -> String {
 fn count_grid(title: &str, counts: &[Count], total: usize) -> Grid {
     let mut g = Grid::new(&[(title, 16), ("件数", 5)]);
     for c in counts {
-        g.row(vec![c.label.clone(), c.count.to_string()]);
+        g.row(vec![Cell::from(c.label.clone()), c.count.into()]);
     }
-    g.row(vec!["合計".into(), total.to_string()]);
+    g.row(vec![Cell::from("合計"), total.into()]);
     g
 }
 
@@ -24,10 +25,11 @@ fn percent(x: Option<f64>) -> String {
     x.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "-".into())
 }
 
-pub fn document(s: &YearStats, municipality: &str, notice: &str) -> Document {
+pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputConfig) -> Document {
+    let dates = out.date_style;
     let mut blocks = vec![Block::Fields(vec![
-        ("対象期間".into(), format!("{}〜{}", s.from, s.to)),
-        ("基準日".into(), format!("{}（年齢・期限超過はこの日で数えています）", s.as_of)),
+        ("対象期間".into(), format!("{}〜{}", dates.format(s.from), dates.format(s.to))),
+        ("基準日".into(), format!("{}（年齢・期限超過はこの日で数えています）", dates.format(s.as_of))),
     ])];
 
     blocks.push(Block::Heading("1. 登録ケース（登録区分・年齢別）".into()));
@@ -36,14 +38,14 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str) -> Document {
     cols.push(("計", 4));
     let mut g = Grid::new(&cols);
     for r in &s.registered {
-        let mut row = vec![r.registration.clone()];
-        row.extend(r.bands.iter().map(|n| n.to_string()));
-        row.push(r.total.to_string());
+        let mut row = vec![Cell::from(r.registration.clone())];
+        row.extend(r.bands.iter().map(|n| Cell::from(*n)));
+        row.push(r.total.into());
         g.row(row);
     }
-    let mut total = vec!["合計".to_string()];
-    total.extend((0..AGE_BANDS.len()).map(|i| s.registered.iter().map(|r| r.bands[i]).sum::<usize>().to_string()));
-    total.push(s.registered_total.to_string());
+    let mut total = vec![Cell::from("合計")];
+    total.extend((0..AGE_BANDS.len()).map(|i| Cell::from(s.registered.iter().map(|r| r.bands[i]).sum::<usize>())));
+    total.push(s.registered_total.into());
     g.row(total);
     blocks.push(Block::Table(g));
     blocks.push(Block::SubHeading("要保護児童の虐待種別（重複あり）".into()));
@@ -61,13 +63,7 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str) -> Document {
     blocks.push(Block::Table(count_grid("会議の種別", &s.meetings_by_kind, held)));
     let mut m = Grid::new(&[("開催日", 6), ("会議名", 18), ("協議件数", 4), ("一括確認", 4), ("重点協議", 4)]);
     for r in &s.meetings {
-        m.row(vec![
-            r.date.to_string(),
-            r.title.clone(),
-            r.reviewed.to_string(),
-            r.quick.to_string(),
-            r.deep.to_string(),
-        ]);
+        m.row(vec![Cell::Date(r.date), r.title.clone().into(), r.reviewed.into(), r.quick.into(), r.deep.into()]);
     }
     blocks.push(Block::Table(m));
     let reviewed = s.quick_total + s.deep_total;
@@ -99,18 +95,23 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str) -> Document {
         ("未確認（期限前）", a.open_not_due),
         ("合計", a.due),
     ] {
-        g.row(vec![label.into(), n.to_string()]);
+        g.row(vec![Cell::from(label), n.into()]);
     }
     blocks.push(Block::Table(g));
     blocks.push(Block::Fields(vec![("期限内実施率".into(), percent(a.on_time_percent()))]));
 
-    Document {
-        title: format!("{} {} 要保護児童対策地域協議会 統計", municipality, fiscal_label(s)),
-        notice: notice.into(),
-        blocks,
-    }
+    Document::new(format!("{} {} 統計", super::minutes::council_name(municipality), fiscal_label(s)), notice, blocks)
+        .styled(out)
 }
 
-pub fn to_json(s: &YearStats) -> String {
-    serde_json::to_string_pretty(s).expect("plain data serialises")
+/// The figures as JSON, with the council's municipality and the confidentiality notice first
+/// (the file travels without a page header to carry it).
+pub fn to_json(s: &YearStats, municipality: &str, notice: &str) -> String {
+    let mut out = serde_json::Map::new();
+    out.insert("notice".into(), notice.into());
+    out.insert("municipality".into(), municipality.into());
+    if let Ok(serde_json::Value::Object(figures)) = serde_json::to_value(s) {
+        out.extend(figures);
+    }
+    serde_json::to_string_pretty(&out).expect("plain data serialises")
 }

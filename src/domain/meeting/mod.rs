@@ -285,6 +285,11 @@ impl DecisionKind {
     pub fn from_code(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == s)
     }
+
+    /// 終結 and 移管: the case leaves the council, so it has no next review and no policy ahead.
+    pub fn ends_support(self) -> bool {
+        matches!(self, DecisionKind::Close | DecisionKind::Transfer)
+    }
 }
 
 /// What the meeting decided for one case.
