@@ -266,6 +266,9 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     f.propose_review_when_continuing(&ctx.config, &case, on);
     f.actions = a.actions.join("\n");
     let mut rec = f.check(&ctx.config, &case, on).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
+    if let Some(moved) = &rec.review_moved {
+        eprintln!("ケース {}: {moved}", a.case);
+    }
     rec.new_agencies = a.new_agency;
     let next = live::walk_on(&store.agenda(a.meeting)?, item.id);
     let d = store.record_item(item.id, &rec, next).map_err(super::ledger::agency_hint)?;
