@@ -225,3 +225,31 @@ fn a_mistyped_output_setting_is_refused_naming_the_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("2行目"), "{err}");
 }
+
+#[test]
+fn statistics_carry_the_notice_the_breakdowns_and_the_previous_year() {
+    let env = Env::new();
+    let json = common::shinko_ok(env.dir.path(), &env.db(), &["stats", "--fiscal-year", "2026", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let notice = shinko::domain::Config::default().confidentiality.notice;
+    assert_eq!(v["notice"], notice.as_str());
+    // The database's municipality (the demo's), not the configuration's default.
+    assert!(v["municipality"].as_str().unwrap().starts_with("たかはま町"), "{}", v["municipality"]);
+    assert_eq!(v["previous"]["fiscal_year"], 2025);
+    assert_eq!(v["breakdown"]["by_month"].as_array().unwrap().len(), 12);
+    let lead: u64 =
+        v["breakdown"]["by_lead_agency"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(lead, v["registered_total"].as_u64().unwrap(), "every registered case has one row by 主担当機関");
+    let md = common::shinko_ok(env.dir.path(), &env.db(), &["stats", "--fiscal-year", "2026"]);
+    for heading in [
+        "主担当機関別",
+        "虐待種別 × 年齢",
+        "児童相談所の関与",
+        "ランク別",
+        "月別の新規受理・終結",
+        "年度末の継続ケース",
+        "前年度",
+    ] {
+        assert!(md.contains(heading), "{heading} missing");
+    }
+}
