@@ -6,14 +6,14 @@
 mod common;
 
 use common::{shinko, shinko_ok};
+
 use shinko::domain::Track;
 use shinko::store::Store;
 
 #[test]
 fn reviews_decided_on_closed_days_agree_in_ledger_minutes_and_calendar() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    shinko_ok(dir.path(), &db, &["demo", "--no-tui"]);
+    let demo = common::Demo::new();
+    let (dir, db) = (&demo.dir, demo.db());
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     let (meeting, deep) = {
         let s = Store::open(&db, None).unwrap();

@@ -10,40 +10,22 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, DataType, Reader, Xlsx};
 
-struct Env {
-    dir: tempfile::TempDir,
+use common::Demo;
+
+/// Runs shinko on the demo and returns the file it wrote to `name`.
+fn make(env: &Demo, name: &str, args: &[&str]) -> PathBuf {
+    let out = env.path(name);
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--out", out.to_str().unwrap()]);
+    env.ok(&all);
+    out
 }
 
-impl Env {
-    fn new() -> Env {
-        let env = Env { dir: tempfile::tempdir().unwrap() };
-        common::shinko_ok(env.dir.path(), &env.db(), &["demo", "--no-tui"]);
-        env
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("demo.db")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// Runs shinko and returns the file it wrote to `name`.
-    fn make(&self, name: &str, args: &[&str]) -> PathBuf {
-        let out = self.path(name);
-        let mut all: Vec<&str> = args.to_vec();
-        all.extend(["--out", out.to_str().unwrap()]);
-        common::shinko_ok(self.dir.path(), &self.db(), &all);
-        out
-    }
-
-    /// A configuration file with `toml` in it.
-    fn config(&self, toml: &str) -> PathBuf {
-        let p = self.path("config.toml");
-        std::fs::write(&p, toml).unwrap();
-        p
-    }
+/// A configuration file holding `toml`.
+fn config(env: &Demo, toml: &str) -> PathBuf {
+    let p = env.path("config.toml");
+    std::fs::write(&p, toml).unwrap();
+    p
 }
 
 fn part(file: &Path, name: &str) -> String {
@@ -86,8 +68,8 @@ fn assert_no_numbers_or_dates_as_text(range: &calamine::Range<Data>, what: &str)
 
 #[test]
 fn excel_outputs_store_numbers_as_numbers_and_dates_as_japanese_dates() {
-    let env = Env::new();
-    let stats = env.make("統計.xlsx", &["stats", "--fiscal-year", "2026", "--format", "xlsx"]);
+    let env = Demo::new();
+    let stats = make(&env, "統計.xlsx", &["stats", "--fiscal-year", "2026", "--format", "xlsx"]);
     let range = sheet(&stats);
     assert_no_numbers_or_dates_as_text(&range, "stats");
     let counts = column(&range, "件数");
@@ -96,7 +78,7 @@ fn excel_outputs_store_numbers_as_numbers_and_dates_as_japanese_dates() {
     let n: Vec<f64> = counts.iter().map(|c| c.as_f64().unwrap()).collect();
     assert_eq!(n[..n.len() - 1].iter().sum::<f64>(), n[n.len() - 1], "虐待種別 rows add up to 合計");
 
-    let schedule = env.make("予定.xlsx", &["schedule", "--format", "xlsx"]);
+    let schedule = make(&env, "予定.xlsx", &["schedule", "--format", "xlsx"]);
     let range = sheet(&schedule);
     assert_no_numbers_or_dates_as_text(&range, "schedule");
     let days = column(&range, "日付");
@@ -104,13 +86,13 @@ fn excel_outputs_store_numbers_as_numbers_and_dates_as_japanese_dates() {
     let styles = part(&schedule, "xl/styles.xml");
     assert!(styles.contains("ggge&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"), "和暦 date format: {styles}");
 
-    let minutes = env.make("会議録.xlsx", &["minutes", "--meeting", "1", "--format", "xlsx"]);
+    let minutes = make(&env, "会議録.xlsx", &["minutes", "--meeting", "1", "--format", "xlsx"]);
     let range = sheet(&minutes);
     assert_no_numbers_or_dates_as_text(&range, "minutes");
     assert!(column(&range, "次回確認日").iter().all(|c| c.is_datetime() || c.get_string() == Some("-")));
 
     let dir = env.path("機関別");
-    common::shinko_ok(env.dir.path(), &env.db(), &["actions", "--by-agency", "--out", dir.to_str().unwrap()]);
+    env.ok(&["actions", "--by-agency", "--out", dir.to_str().unwrap()]);
     for f in std::fs::read_dir(&dir).unwrap() {
         let range = sheet(&f.unwrap().path());
         assert_no_numbers_or_dates_as_text(&range, "actions");
@@ -120,8 +102,8 @@ fn excel_outputs_store_numbers_as_numbers_and_dates_as_japanese_dates() {
 
 #[test]
 fn excel_sheets_print_readably_with_frozen_filtered_repeated_headers() {
-    let env = Env::new();
-    let schedule = env.make("予定.xlsx", &["schedule", "--format", "xlsx"]);
+    let env = Demo::new();
+    let schedule = make(&env, "予定.xlsx", &["schedule", "--format", "xlsx"]);
     let xml = part(&schedule, "xl/worksheets/sheet1.xml");
     assert!(xml.contains(r#"orientation="landscape""#) && xml.contains(r#"paperSize="9""#), "wide: A4 landscape");
     let scale: u32 = xml.split(r#"scale=""#).nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
@@ -139,8 +121,8 @@ fn excel_sheets_print_readably_with_frozen_filtered_repeated_headers() {
     assert!(widths[0] >= 16.0 && widths.iter().all(|w| *w <= 41.0), "{widths:?}");
 
     // A4 or A3, as configured.
-    let cfg = env.config("[output]\npaper = \"a3\"\n");
-    let a3 = env.make("予定A3.xlsx", &["--config", cfg.to_str().unwrap(), "schedule", "--format", "xlsx"]);
+    let cfg = config(&env, "[output]\npaper = \"a3\"\n");
+    let a3 = make(&env, "予定A3.xlsx", &["--config", cfg.to_str().unwrap(), "schedule", "--format", "xlsx"]);
     assert!(part(&a3, "xl/worksheets/sheet1.xml").contains(r#"paperSize="8""#));
 }
 
@@ -161,8 +143,8 @@ fn cell_widths(xml: &str, pred: impl Fn(&str) -> bool) -> Vec<(String, usize)> {
 
 #[test]
 fn word_minutes_repeat_headers_keep_rows_whole_and_fit_dates_ranks_and_case_numbers() {
-    let env = Env::new();
-    let docx = env.make("会議録.docx", &["minutes", "--meeting", "1", "--format", "docx"]);
+    let env = Demo::new();
+    let docx = make(&env, "会議録.docx", &["minutes", "--meeting", "1", "--format", "docx"]);
     let xml = part(&docx, "word/document.xml");
     let tables = xml.matches("<w:tbl>").count();
     let headers = xml.matches("<w:tblHeader />").count();
@@ -202,10 +184,13 @@ fn word_minutes_repeat_headers_keep_rows_whole_and_fit_dates_ranks_and_case_numb
 
 #[test]
 fn word_minutes_in_western_dates_with_an_approval_box_when_configured() {
-    let env = Env::new();
-    let cfg = env.config("[output]\ndate_style = \"seireki\"\napproval = [\"課長\", \"係長\", \"担当\"]\n");
-    let docx =
-        env.make("会議録.docx", &["--config", cfg.to_str().unwrap(), "minutes", "--meeting", "1", "--format", "docx"]);
+    let env = Demo::new();
+    let cfg = config(&env, "[output]\ndate_style = \"seireki\"\napproval = [\"課長\", \"係長\", \"担当\"]\n");
+    let docx = make(
+        &env,
+        "会議録.docx",
+        &["--config", cfg.to_str().unwrap(), "minutes", "--meeting", "1", "--format", "docx"],
+    );
     let xml = part(&docx, "word/document.xml");
     // (The meeting's own title says 令和8年度.)
     assert!(!xml.replace("令和8年度", "").contains("令和"), "西暦 throughout, including the 日時 line");
@@ -213,23 +198,23 @@ fn word_minutes_in_western_dates_with_an_approval_box_when_configured() {
     let approval = xml.find(">課長<").expect("決裁欄");
     assert!(approval < xml.find("1. 会議の概要").unwrap() && xml.contains(">係長<") && xml.contains(">担当<"));
     // Without the setting there is no approval box.
-    let plain = env.make("会議録2.docx", &["minutes", "--meeting", "1", "--format", "docx"]);
+    let plain = make(&env, "会議録2.docx", &["minutes", "--meeting", "1", "--format", "docx"]);
     assert!(!part(&plain, "word/document.xml").contains(">課長<"));
 }
 
 #[test]
 fn a_mistyped_output_setting_is_refused_naming_the_line() {
-    let env = Env::new();
-    let cfg = env.config("[output]\ndate_style = \"heisei\"\n");
-    let out = common::shinko(env.dir.path(), &env.db(), &["--config", cfg.to_str().unwrap(), "stats"]);
+    let env = Demo::new();
+    let cfg = config(&env, "[output]\ndate_style = \"heisei\"\n");
+    let out = env.run(&["--config", cfg.to_str().unwrap(), "stats"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("2行目"), "{err}");
 }
 
 #[test]
 fn statistics_carry_the_notice_the_breakdowns_and_the_previous_year() {
-    let env = Env::new();
-    let json = common::shinko_ok(env.dir.path(), &env.db(), &["stats", "--fiscal-year", "2026", "--format", "json"]);
+    let env = Demo::new();
+    let json = env.ok(&["stats", "--fiscal-year", "2026", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let notice = shinko::domain::Config::default().confidentiality.notice;
     assert_eq!(v["notice"], notice.as_str());
@@ -240,7 +225,7 @@ fn statistics_carry_the_notice_the_breakdowns_and_the_previous_year() {
     let lead: u64 =
         v["breakdown"]["by_lead_agency"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
     assert_eq!(lead, v["registered_total"].as_u64().unwrap(), "every registered case has one row by 主担当機関");
-    let md = common::shinko_ok(env.dir.path(), &env.db(), &["stats", "--fiscal-year", "2026"]);
+    let md = env.ok(&["stats", "--fiscal-year", "2026"]);
     for heading in [
         "主担当機関別",
         "虐待種別 × 年齢",
