@@ -77,6 +77,10 @@ fn excel_outputs_store_numbers_as_numbers_and_dates_as_japanese_dates() {
     // SUM works: the 合計 row equals the sum of the rows above it.
     let n: Vec<f64> = counts.iter().map(|c| c.as_f64().unwrap()).collect();
     assert_eq!(n[..n.len() - 1].iter().sum::<f64>(), n[n.len() - 1], "虐待種別 rows add up to 合計");
+    // The breakdowns are drawn too, from the figures' cells (not copies of them).
+    assert!(part(&stats, "xl/workbook.xml").contains(r#"name="グラフ""#));
+    let chart = part(&stats, "xl/charts/chart1.xml");
+    assert!(chart.contains("<c:barChart>") && chart.contains("年度統計!$B$"), "{chart}");
 
     let schedule = make(&env, "予定.xlsx", &["schedule", "--format", "xlsx"]);
     let range = sheet(&schedule);

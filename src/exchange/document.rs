@@ -65,8 +65,10 @@ pub enum Block {
 pub struct Grid {
     pub columns: Vec<(String, u16)>,
     pub rows: Vec<Vec<Cell>>,
-    /// What an empty table is called in 「…: 該当なし」 (else just 「（該当なし）」).
+    /// What an empty table is called in 「…: 該当なし」 (else just 「（該当なし）」), and its chart.
     pub caption: String,
+    /// Also drawn as a column chart in Excel (on a 「グラフ」 sheet).
+    pub chart: bool,
 }
 
 impl Grid {
@@ -82,6 +84,12 @@ impl Grid {
 
     pub fn row<C: Into<Cell>>(&mut self, cells: Vec<C>) {
         self.rows.push(cells.into_iter().map(Into::into).collect());
+    }
+
+    /// Drawn as a chart in Excel too, titled `caption`.
+    pub fn charted(mut self, caption: &str) -> Self {
+        self.chart = true;
+        self.titled(caption)
     }
 
     /// What an empty table says instead.
@@ -426,7 +434,10 @@ pub fn to_docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
 
 // ---- Excel ---------------------------------------------------------------------------------
 
-fn xlsx_block(s: &mut Sheet, b: &Block, row: &mut u32, tables: &mut Vec<(u32, u32)>) -> Result<(), RenderError> {
+/// A table as written on the sheet: its header row, its last row, and the grid.
+type Placed<'a> = (u32, u32, &'a Grid);
+
+fn xlsx_block<'a>(s: &mut Sheet, b: &'a Block, row: &mut u32, tables: &mut Vec<Placed<'a>>) -> Result<(), RenderError> {
     let base = table_writer::base_format();
     let head = table_writer::header_format();
     let body = table_writer::body_format();
@@ -459,7 +470,7 @@ fn xlsx_block(s: &mut Sheet, b: &Block, row: &mut u32, tables: &mut Vec<(u32, u3
                     s.put(*row, i as u16, c, &body)?;
                 }
             }
-            tables.push((first, *row));
+            tables.push((first, *row, g));
             *row += 2;
         }
         Block::Text(t) => {
@@ -512,9 +523,47 @@ pub fn to_xlsx(doc: &Document, sheet: &str) -> Result<Vec<u8>, RenderError> {
     for b in &doc.blocks {
         xlsx_block(&mut s, b, &mut row, &mut tables)?;
     }
-    let table = if tables.len() == 1 { tables.first().copied() } else { None };
+    let table = if tables.len() == 1 { tables.first().map(|(h, l, _)| (*h, *l)) } else { None };
     s.finish(&Page { notice: &doc.notice, paper: doc.paper, table })?;
+    let charted: Vec<&Placed> = tables.iter().filter(|(_, _, g)| g.chart).collect();
+    if !charted.is_empty() {
+        let ws = wb.add_worksheet();
+        ws.set_name("グラフ")?;
+        for (n, placed) in charted.into_iter().enumerate() {
+            ws.insert_chart(n as u32 * CHART_ROWS, 0, &chart(sheet, placed))?;
+        }
+        Sheet::new(ws, doc.dates).finish(&Page { notice: &doc.notice, paper: doc.paper, table: None })?;
+    }
     Ok(wb.save_to_buffer()?)
+}
+
+/// Rows of the chart sheet each chart takes (a chart is 288 px, a row 20).
+const CHART_ROWS: u32 = 16;
+
+/// A column chart of a table on `sheet`: its first column as categories, every column of counts
+/// as a series (件数, 前年度), the 合計 row left out.
+fn chart(sheet: &str, (head, last, g): &Placed) -> rust_xlsxwriter::Chart {
+    use rust_xlsxwriter::{Chart, ChartFont};
+    let mut font = ChartFont::new();
+    font.set_name(table_writer::FONT);
+    let mut c = Chart::new_column();
+    c.title().set_name(&g.caption).set_font(&font);
+    c.x_axis().set_font(&font);
+    c.legend().set_font(&font);
+    let total = g.rows.last().and_then(|r| r.first()) == Some(&Cell::Text("合計".into()));
+    let last = if total { last - 1 } else { *last };
+    let counts = (1..g.columns.len()).filter(|i| g.rows.iter().all(|r| matches!(r.get(*i), Some(Cell::Count(_)))));
+    for col in counts {
+        let col = col as u16;
+        c.add_series().set_name((sheet, *head, col)).set_categories((sheet, head + 1, 0, last, 0)).set_values((
+            sheet,
+            head + 1,
+            col,
+            last,
+            col,
+        ));
+    }
+    c
 }
 
 #[cfg(test)]

@@ -80,7 +80,8 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
     blocks.push(Block::Heading("1. 登録ケース（登録区分・年齢別）".into()));
     blocks.push(Block::Table(band_grid("登録区分", &s.registered, p.map(|p| p.registered.as_slice()))));
     blocks.push(Block::SubHeading("要保護児童の虐待種別（重複あり）".into()));
-    blocks.push(Block::Table(count_grid("虐待種別", &s.abuse_types, p.map(|p| p.abuse_types.as_slice()))));
+    let abuse = count_grid("虐待種別", &s.abuse_types, p.map(|p| p.abuse_types.as_slice()));
+    blocks.push(Block::Table(abuse.charted("要保護児童の虐待種別")));
     blocks.push(Block::SubHeading("虐待種別 × 年齢（登録区分を問わず・重複あり）".into()));
     blocks.push(Block::Table(band_grid("虐待種別", &b.abuse_by_age, pb.map(|p| p.abuse_by_age.as_slice()))));
     for (title, label, now, before) in [
@@ -90,21 +91,22 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
         ("ランク別", "ランク", &b.by_rank, pb.map(|p| p.by_rank.as_slice())),
     ] {
         blocks.push(Block::SubHeading(title.into()));
-        blocks.push(Block::Table(count_grid(label, now, before)));
+        blocks.push(Block::Table(count_grid(label, now, before).charted(title)));
     }
 
     blocks.push(Block::Heading("2. 新規受理".into()));
-    blocks.push(Block::Table(count_grid("登録区分", &s.new_by_type, p.map(|p| p.new_by_type.as_slice()))));
+    let new = count_grid("登録区分", &s.new_by_type, p.map(|p| p.new_by_type.as_slice()));
+    blocks.push(Block::Table(new.charted("新規受理")));
     blocks.push(Block::SubHeading("月別の新規受理・終結".into()));
     let mut months = Grid::new(&[("月", 4), ("新規受理", 5), ("終結・移管", 5)]);
     for m in &b.by_month {
         months.row(vec![Cell::from(m.month.clone()), m.new.into(), m.closed.into()]);
     }
-    blocks.push(Block::Table(months));
+    blocks.push(Block::Table(months.charted("月別の新規受理・終結")));
 
     blocks.push(Block::Heading("3. 終結・移管".into()));
     let by_category = pb.map(|p| p.closed_by_category.as_slice());
-    blocks.push(Block::Table(count_grid("分類", &b.closed_by_category, by_category)));
+    blocks.push(Block::Table(count_grid("分類", &b.closed_by_category, by_category).charted("終結・移管の分類")));
     blocks.push(Block::SubHeading("理由（記載のとおり）".into()));
     blocks.push(Block::Table(count_grid("理由", &s.closed_by_reason, None)));
     blocks.push(Block::SubHeading("年度末の継続ケース".into()));
