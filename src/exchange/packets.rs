@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::document::{self, Block, Document, Grid};
+use super::document::{self, Block, Cell, Document, Grid};
 use super::output::{self, OutputError};
 use crate::domain::{Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track, wareki};
 use crate::store::{Store, StoreError};
@@ -262,21 +262,22 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
     for c in &p.cases {
         let quick = c.item.track == Track::Quick;
         let d = &c.item.draft;
-        let draft = |v: String| if quick { v } else { String::new() };
+        let draft = |v: String| Cell::from(if quick { v } else { String::new() });
         grid.row(vec![
-            c.item.track.label().to_string(),
-            case_session(c),
-            c.case.number.clone(),
-            c.case.name.clone(),
-            c.case.kana.clone(),
-            c.roles.join("・"),
+            c.item.track.label().into(),
+            case_session(c).into(),
+            c.case.number.clone().into(),
+            c.case.name.clone().into(),
+            c.case.kana.clone().into(),
+            c.roles.join("・").into(),
             draft(d.summary.clone()),
             draft(d.policy.clone()),
             draft(d.rank.clone().unwrap_or_else(|| format!("{}（変更なし）", c.case.rank))),
-            draft(date_or_blank(d.next_review)),
+            // A date cell in Excel (和暦 format), so the institution can sort and filter by it.
+            d.next_review.filter(|_| quick).map(Cell::Date).unwrap_or_else(|| "".into()),
             draft(d.close_reason.clone().unwrap_or_default()),
-            c.questions_for(p.agency.id).join("\n"),
-            String::new(),
+            c.questions_for(p.agency.id).join("\n").into(),
+            "".into(),
         ]);
     }
     let doc = Document::new(
