@@ -166,6 +166,9 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
         RecordCmd::Status(a) => status(&store, meeting, a.format)?,
         RecordCmd::Close(_) => {
             let s = store.close_meeting(meeting)?;
+            if let Some(note) = crate::domain::meeting::closed_ahead_note(&store.sessions(meeting)?, ctx.today) {
+                eprintln!("{note}");
+            }
             outln!(
                 "会議 {meeting} を終了しました。台帳に反映 {} 件（うち終結・移管 {} 件）、次回へ延期 {} 件",
                 s.updated,

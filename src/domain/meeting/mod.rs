@@ -113,6 +113,15 @@ pub fn item_date(item: &AgendaItem, sessions: &[Session], fallback: NaiveDate) -
         .unwrap_or(fallback)
 }
 
+/// Said when a meeting is closed before its first day: its closings are dated on the meeting
+/// days (see [`item_date`]), so the ledger and the statistics count them from then.
+pub fn closed_ahead_note(sessions: &[Session], today: NaiveDate) -> Option<String> {
+    let first = sessions.iter().map(|s| s.date).min().filter(|d| *d > today)?;
+    Some(format!(
+        "注意: 開催日 {first} より前に閉会しました。決定と終結・移管は開催日の日付で台帳に記録され、年度統計には開催日から数えます"
+    ))
+}
+
 impl Session {
     pub fn budget_minutes(&self) -> i64 {
         (self.end - self.start).num_minutes()
