@@ -212,7 +212,12 @@ fn a_mistyped_output_setting_is_refused_naming_the_line() {
     let cfg = config(&env, "[output]\ndate_style = \"heisei\"\n");
     let out = env.run(&["--config", cfg.to_str().unwrap(), "stats"]);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("2行目"), "{err}");
+    assert!(!out.status.success() && err.contains("2行目") && err.contains("「heisei」は使えません"), "{err}");
+    // Written as people write them, they are understood.
+    let cfg = config(&env, "[output]\ndate_style = \"西暦\"\npaper = \"Ａ３\"\n");
+    let xlsx = make(&env, "予定.xlsx", &["--config", cfg.to_str().unwrap(), "schedule", "--format", "xlsx"]);
+    assert!(part(&xlsx, "xl/worksheets/sheet1.xml").contains(r#"paperSize="8""#));
+    assert!(part(&xlsx, "xl/styles.xml").contains("yyyy&quot;年&quot;"));
 }
 
 #[test]

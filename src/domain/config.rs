@@ -169,11 +169,25 @@ pub struct OutputConfig {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 pub enum Paper {
     #[default]
     A4,
     A3,
+}
+
+impl TryFrom<String> for Paper {
+    type Error = String;
+
+    /// 「A4」「ａ３」 as well as "a4".
+    fn try_from(s: String) -> Result<Self, String> {
+        use unicode_normalization::UnicodeNormalization;
+        match s.trim().nfkc().collect::<String>().to_lowercase().as_str() {
+            "a4" => Ok(Paper::A4),
+            "a3" => Ok(Paper::A3),
+            _ => Err(format!("paper の「{s}」は使えません。\"a4\" か \"a3\" を指定してください")),
+        }
+    }
 }
 
 /// One item on the assessment sheet.

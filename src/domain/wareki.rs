@@ -36,11 +36,26 @@ pub fn format(d: NaiveDate) -> String {
 /// How documents write a date: 和暦 (令和8年9月1日) or 西暦 (2026年9月1日), one style per
 /// document (`[output] date_style`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", try_from = "String")]
 pub enum DateStyle {
     #[default]
     Wareki,
     Seireki,
+}
+
+impl TryFrom<String> for DateStyle {
+    type Error = String;
+
+    /// Also as people write it: 和暦, 西暦, upper case.
+    fn try_from(s: String) -> Result<Self, String> {
+        match s.trim().to_lowercase().as_str() {
+            "wareki" | "和暦" => Ok(DateStyle::Wareki),
+            "seireki" | "西暦" => Ok(DateStyle::Seireki),
+            _ => Err(format!(
+                "date_style の「{s}」は使えません。\"wareki\"（和暦）か \"seireki\"（西暦）を指定してください"
+            )),
+        }
+    }
 }
 
 impl DateStyle {
