@@ -43,7 +43,7 @@ fn all_packets_built(b: divan::Bencher) {
     let config = Config::default();
     b.bench_local(|| {
         let mut bytes = 0;
-        for p in packets::gather(&s, meeting).unwrap() {
+        for p in packets::gather(&s, meeting, &config).unwrap() {
             bytes += packets::to_docx(&p, &config).unwrap().len();
             bytes += packets::to_xlsx(&p, &config).unwrap().len();
         }

@@ -1,7 +1,8 @@
 //! The demo meeting run on the REAL binary in a real terminal (tmux): start, attendance, the
 //! review of last meeting's actions, quick items accepted with one key each, a deep item typed
 //! in Japanese, kill -9 in the middle of typing it, restart and resume at the same item with
-//! the text still there, a second instance refused, close, and the ledger read back.
+//! the text still there, a second instance refused, close, and the ledger read back. And a
+//! whole session run by keyboard on a projector-sized terminal, counting the keys.
 //!
 //! tmux is required; set SHINKO_SKIP_TMUX=1 to skip where it cannot be installed.
 #![allow(clippy::unwrap_used)] // tests may unwrap
@@ -76,6 +77,20 @@ fn tmux_available() -> bool {
 }
 
 /// The shinko process under the pane's shell (found by parent pid, not by name).
+/// Whether tmux is here; without it the test fails, unless SHINKO_SKIP_TMUX=1 says to skip.
+fn tmux_or_skip() -> bool {
+    if tmux_available() {
+        return true;
+    }
+    if std::env::var("SHINKO_SKIP_TMUX").as_deref() == Ok("1") {
+        eprintln!("tmux がないため SHINKO_SKIP_TMUX=1 によりスキップしました");
+        return false;
+    }
+    panic!(
+        "このテストには tmux が必要です（apt-get install tmux）。使えない環境では SHINKO_SKIP_TMUX=1 を設定してください"
+    );
+}
+
 fn shinko_pid(t: &Tmux, target: &str) -> u32 {
     let shell = t.pane_pid(target);
     let out = Command::new("pgrep").arg("-P").arg(shell.to_string()).output().expect("pgrep runs");
@@ -90,14 +105,8 @@ fn done_count(screen: &str) -> Option<usize> {
 
 #[test]
 fn the_demo_meeting_run_end_to_end_survives_kill_9() {
-    if !tmux_available() {
-        if std::env::var("SHINKO_SKIP_TMUX").as_deref() == Ok("1") {
-            eprintln!("tmux がないため SHINKO_SKIP_TMUX=1 によりスキップしました");
-            return;
-        }
-        panic!(
-            "このテストには tmux が必要です（apt-get install tmux）。使えない環境では SHINKO_SKIP_TMUX=1 を設定してください"
-        );
+    if !tmux_or_skip() {
+        return;
     }
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
@@ -233,4 +242,103 @@ fn the_demo_meeting_run_end_to_end_survives_kill_9() {
     assert!(s.agenda(meeting).unwrap().iter().all(|i| i.state != ItemState::Pending));
     assert_eq!(s.integrity_check().unwrap(), "ok");
     assert!(s.audit_verify().unwrap().is_ok());
+}
+
+/// The first session of the demo meeting, every item by keyboard at 100x30 (a projector):
+/// quick items with Enter, deep items with Enter, the 状況 typed in Japanese and F10; the first
+/// continuing deep item also gets a 役割分担 line whose agency is typed as a short form. The
+/// walk stops at the session's end and says what comes next. Prints the keys per item.
+#[test]
+fn a_whole_session_by_keyboard_on_a_projector() {
+    if !tmux_or_skip() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(shinko(dir.path(), &db, &["demo", "--no-tui"]).status.success());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let (meeting, session, agencies_before) = {
+        let s = Store::open(&db, None).unwrap();
+        let m = s.meeting_to_run(today).unwrap().unwrap();
+        let agenda = s.agenda(m).unwrap();
+        let first = agenda[0].session_id;
+        let session: Vec<(Track, String, bool)> = agenda
+            .iter()
+            .filter(|i| i.session_id == first)
+            .map(|i| (i.track, s.case(i.case_id).unwrap().number, i.draft.close_reason.is_some()))
+            .collect();
+        (m, session, s.agencies().unwrap().len())
+    };
+    assert!(session.iter().filter(|(t, ..)| *t == Track::Deep).count() >= 3, "{session:?}");
+
+    let t = Tmux { socket: format!("shinko-session-{}", std::process::id()) };
+    let script = tui_script(dir.path(), &db);
+    assert!(t.cmd(&["new-session", "-d", "-s", "p", "-x", "100", "-y", "30", &script]).status.success());
+    t.wait_text("p", "進行管理台帳");
+    t.keys("p", &["M-3"]);
+    t.wait_text("p", "Enter で会議を開始します");
+    t.keys("p", &["Enter"]);
+    t.wait_text("p", "まず出欠を記録してください");
+    t.keys("p", &["Tab"]);
+    t.wait_text("p", "前回の役割分担 確認 0/");
+    t.keys("p", &["Tab"]);
+
+    let (mut quick_keys, mut deep_keys) = (Vec::new(), Vec::new());
+    let mut roles_typed = false;
+    for (i, (track, number, closing)) in session.iter().enumerate() {
+        let s = t.wait_text("p", &format!("┌ {number} "));
+        assert_eq!(done_count(&s), Some(i), "{s}");
+        if *track == Track::Quick {
+            t.keys("p", &["Enter"]);
+            quick_keys.push(1);
+        } else {
+            t.keys("p", &["Enter"]);
+            t.wait_text("p", &format!("ケース {number} の協議結果"));
+            let said = format!("学校から{}件目の報告。登校は安定", i + 1);
+            t.type_text("p", &said);
+            t.wait_text("p", &said);
+            let mut keys = 2;
+            if !closing && !roles_typed {
+                // 状況 → 評価 → 決定 → (理由, 新主担当機関 pass) 援助方針 → 役割分担.
+                t.keys("p", &["Tab", "Tab", "Tab", "Tab"]);
+                t.type_text("p", "保健セ／");
+                t.wait_text("p", "保健センター（母子保健）／");
+                t.type_text("p", "地区担当保健師／家庭訪問で様子を確認／1/15");
+                t.wait_text("p", "地区担当保健師");
+                keys += 4;
+                roles_typed = true;
+            }
+            t.keys("p", &["F10"]);
+            t.wait_text("p", &format!("ケース {number} の協議結果を記録しました"));
+            deep_keys.push(keys);
+        }
+        if i + 1 < session.len() {
+            t.wait_for("p", "the next item", |s| done_count(s) == Some(i + 1));
+        }
+    }
+    let end = t.wait_text("p", "の議題はすべて終わりました。次は");
+    assert_eq!(done_count(&end), Some(session.len()), "{end}");
+    assert!(roles_typed, "a continuing deep item in the first session");
+    eprintln!(
+        "first session: {} quick items at {:?} key(s) each, {} deep items at {:?} keys each besides the text",
+        quick_keys.len(),
+        quick_keys,
+        deep_keys.len(),
+        deep_keys
+    );
+    // Leaving while the meeting runs asks first.
+    t.keys("p", &["q"]);
+    t.wait_text("p", "会議の進行中です。もう一度押すと終了します");
+    t.keys("p", &["q"]);
+    t.wait_text("p", "SHINKO_EXIT=0");
+
+    let s = Store::open(&db, None).unwrap();
+    let agenda = s.agenda(meeting).unwrap();
+    let first = agenda[0].session_id;
+    assert!(agenda.iter().filter(|i| i.session_id == first).all(|i| i.state == ItemState::Done));
+    assert!(agenda.iter().filter(|i| i.session_id != first).all(|i| i.state == ItemState::Pending));
+    let health = s.agencies().unwrap().into_iter().find(|a| a.name == "保健センター（母子保健）").unwrap();
+    let actions = s.actions_of_meeting(meeting).unwrap();
+    assert!(actions.iter().any(|a| a.what == "家庭訪問で様子を確認" && a.agency_id == Some(health.id)), "{actions:?}");
+    assert_eq!(s.agencies().unwrap().len(), agencies_before, "no agency was made up from what was typed");
 }

@@ -54,13 +54,18 @@ fn each_packet_holds_only_its_institutions_children() {
     let (store, meeting) = demo_with_agenda();
     let config = Config::default();
     let all_cases = store.cases(true).unwrap();
-    let list = packets::gather(&store, meeting).unwrap();
+    let list = packets::gather(&store, meeting, &Config::default()).unwrap();
     assert!(list.len() >= 5, "schools, nurseries, 児相 and 教育委員会 each get one: {}", list.len());
     for p in &list {
-        let mine: BTreeSet<i64> = p.cases.iter().map(|c| c.case.id).collect();
+        let mine: BTreeSet<i64> =
+            p.cases.iter().map(|c| c.case.id).chain(p.actions.iter().map(|a| a.case.id)).collect();
         assert!(!mine.is_empty());
-        // Involvement is checked against the store, not against the packet's own claim.
-        let involved: BTreeSet<i64> = store.cases_of_agency(p.agency.id).unwrap().into_iter().collect();
+        // Involvement is checked against the store, not against the packet's own claim: a case
+        // it is linked to, or one whose action it owns.
+        assert!(p.actions.iter().all(|a| a.action.agency_id == Some(p.agency.id)));
+        let owned_actions = store.open_actions().unwrap().into_iter().filter(|a| a.agency_id == Some(p.agency.id));
+        let involved: BTreeSet<i64> =
+            store.cases_of_agency(p.agency.id).unwrap().into_iter().chain(owned_actions.map(|a| a.case_id)).collect();
         assert!(mine.is_subset(&involved), "{} holds a case it is not involved in", p.agency.code);
         let docx = packets::to_docx(p, &config).unwrap();
         let text = docx_part(&docx, "word/document.xml");
@@ -90,7 +95,7 @@ fn each_packet_holds_only_its_institutions_children() {
 fn drafts_for_quick_items_questions_for_the_institution_and_the_notice_on_every_page() {
     let (store, meeting) = demo_with_agenda();
     let config = Config::default();
-    let list = packets::gather(&store, meeting).unwrap();
+    let list = packets::gather(&store, meeting, &Config::default()).unwrap();
     let p = list
         .iter()
         .find(|p| p.cases.iter().any(|c| !c.questions_for(p.agency.id).is_empty()))
@@ -205,4 +210,29 @@ fn the_command_line_writes_the_packets() {
     let a = run(&["agenda", "packets", "--meeting", &meeting.to_string(), "--out", again.to_str().unwrap()]).success();
     let stderr = String::from_utf8_lossy(&a.get_output().stderr).to_string();
     assert!(stderr.contains(&format!("ケース {case} の「{}」への質問", stranger.name)), "{stderr}");
+}
+
+/// The actions an institution must report on are in its packet, with the session where they
+/// are reviewed: a school's in a session schools attend.
+#[test]
+fn each_packet_lists_the_actions_its_institution_reports_on() {
+    let (store, meeting) = demo_with_agenda();
+    let config = Config::default();
+    let list = packets::gather(&store, meeting, &config).unwrap();
+    let with: Vec<_> = list.iter().filter(|p| !p.actions.is_empty()).collect();
+    assert!(!with.is_empty(), "the demo has open actions from the last meeting");
+    let schools = config.sections.iter().find(|s| s.schools_attend).map(|s| s.code.clone());
+    for p in with {
+        let text = docx_part(&packets::to_docx(p, &config).unwrap(), "word/document.xml");
+        let cells = xlsx_cells(&packets::to_xlsx(p, &config).unwrap()).join("\n");
+        assert!(text.contains("前回の役割分担（当日、実施状況をご報告ください）"), "{text}");
+        for a in &p.actions {
+            assert!(text.contains(&a.action.what) && cells.contains(&format!("前回の役割分担「{}」", a.action.what)));
+            let session = a.session.as_ref().expect("a session");
+            assert!(p.sessions.contains(session));
+            if p.agency.kind.is_school() {
+                assert_eq!(session.section, schools, "{} reports where schools attend", p.agency.code);
+            }
+        }
+    }
 }

@@ -36,6 +36,8 @@ pub enum AgendaCmd {
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
+    /// ケースの振り分けの理由を示す（評価したすべての規則とその結果）
+    Explain(ItemRef),
     /// 項目を移す（一括確認/重点協議、日程、順番）。日程・順番を動かした項目は固定される
     Move(MoveArgs),
     /// 項目を固定する（作り直しても日程と順番が変わらない）
@@ -162,6 +164,7 @@ pub fn run_agenda(ctx: &Ctx, c: AgendaCmd) -> Result<()> {
     match c {
         AgendaCmd::Build { meeting, add } => build(ctx, meeting, &add),
         AgendaCmd::Show { meeting, format } => show_agenda(ctx, meeting, format),
+        AgendaCmd::Explain(r) => explain(ctx, r),
         AgendaCmd::Move(a) => move_item(ctx, a),
         AgendaCmd::Lock(r) => lock(ctx, r, true),
         AgendaCmd::Unlock(r) => lock(ctx, r, false),
@@ -197,6 +200,43 @@ fn build(ctx: &Ctx, meeting: Id, add: &[String]) -> Result<()> {
     outln!("議事次第を作成しました: 一括確認 {}件・重点協議 {}件", plan.count(Track::Quick), plan.count(Track::Deep));
     for s in &plan.sessions {
         outln!("  {}", session_line(s));
+    }
+    if !plan.pulled_in.is_empty() {
+        outln!("次回確認日の前ですが、前回会議以降の知らせにより加えたケース: {}件", plan.pulled_in.len());
+        for (case, signals) in &plan.pulled_in {
+            outln!("  {}: {}", store.case(*case)?.number, signals.join("、"));
+        }
+    }
+    Ok(())
+}
+
+/// Every triage rule for one case and what it found; the case is named by its number only.
+fn explain(ctx: &Ctx, r: ItemRef) -> Result<()> {
+    let store = ctx.open_store()?;
+    store.meeting(r.meeting)?;
+    let id = case_id(&store, &r.case)?;
+    let e = store.explain_case(r.meeting, id, ctx.today, &ctx.config)?;
+    outln!("ケース {} の振り分け（会議 {}）", e.case.number, r.meeting);
+    let review = e.case.next_review.map(|d| d.to_string()).unwrap_or_else(|| "未設定".into());
+    outln!("  次回確認日: {review}（{}）", if e.review_due { "この会議で確認する時期" } else { "まだ先" });
+    if e.added {
+        outln!("  事務局が議題に追加");
+    }
+    for (rule, signal, found) in &e.rules {
+        let kind = if *signal { "［知らせ］" } else { "" };
+        match found.as_slice() {
+            [] => outln!("  ・{rule}{kind}: 該当なし"),
+            found => outln!("  ✔ {rule}{kind}: {}", found.join("、")),
+        }
+    }
+    let verdict = match (e.case.is_open(), e.due) {
+        (false, _) => "終結・移管済みのため議題にしない".to_string(),
+        (true, false) => "議題にしない（確認の時期でなく、知らせもない）".to_string(),
+        (true, true) => format!("議題にする: {}", e.proposal.track.label()),
+    };
+    outln!("結論: {verdict}");
+    if e.due && !e.on_agenda {
+        outln!("  今の議事次第には載っていません（agenda build で反映されます）");
     }
     Ok(())
 }

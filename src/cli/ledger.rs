@@ -276,6 +276,7 @@ fn refs(store: &Store, f: &CaseFields) -> Result<Refs> {
 /// Applies the given fields onto `c` (only those given), with the rank checked against the
 /// configured scheme and, for a new case, the first review proposed.
 fn apply(ctx: &Ctx, c: &mut Case, f: &CaseFields, refs: &Refs, new: bool) -> Result<()> {
+    let before = (!new).then(|| c.clone());
     if let Some(v) = &f.name {
         c.name = v.trim().to_string();
     }
@@ -314,7 +315,10 @@ fn apply(ctx: &Ctx, c: &mut Case, f: &CaseFields, refs: &Refs, new: bool) -> Res
         c.key_worker = v.clone();
     }
     if let Some(v) = &f.cgc {
-        c.cgc = CgcInvolvement::parse(v).ok_or_else(|| eyre!("児相の関与「{v}」は不明です"))?;
+        c.cgc = CgcInvolvement::parse(v).ok_or_else(|| {
+            let all: Vec<&str> = CgcInvolvement::ALL.iter().map(|c| c.label()).collect();
+            eyre!("児相の関与「{v}」は不明です（{} のどれか）", all.join("・"))
+        })?;
     }
     if let Some(v) = &f.policy {
         c.support_policy = v.clone();
@@ -335,10 +339,7 @@ fn apply(ctx: &Ctx, c: &mut Case, f: &CaseFields, refs: &Refs, new: bool) -> Res
         }
         c.rank = r.clone();
     }
-    if new && c.next_review.is_none() {
-        let cal = ctx.config.business_calendar();
-        c.next_review = Some(ctx.config.rank_scheme(c.registration).next_review(&c.rank, ctx.today, &cal));
-    }
+    crate::domain::rank::next_review_after_edit(c, before.as_ref(), ctx.today, &ctx.config);
     Ok(())
 }
 

@@ -65,6 +65,14 @@ pub struct Action {
 }
 
 impl Action {
+    /// Its review in meeting `meeting_id`: the status found and why; set back to open, it
+    /// counts as not reviewed.
+    pub fn review(&mut self, status: ActionStatus, note: &str, meeting_id: Id) {
+        self.status = status;
+        self.review_note = note.trim().to_string();
+        self.reviewed_in = if status == ActionStatus::Open { None } else { Some(meeting_id) };
+    }
+
     pub fn is_open(&self) -> bool {
         self.status == ActionStatus::Open
     }

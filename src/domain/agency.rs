@@ -157,25 +157,48 @@ pub enum AgencyMatch {
 
 /// The registered agency a typed name means, with the one folding search uses (カナ/かな,
 /// 全角/半角, spaces): its code or its whole name, else the one name that starts with what was
-/// typed (東小 → 東小学校, 保健センター → 保健センター（母子保健）), else the one that contains it.
+/// typed (東小 → 東小学校, 保健センター → 保健センター（母子保健）), else the one that contains
+/// it, else the one that has its characters in order (高浜小 → 高浜町立高浜小学校).
 pub fn match_agency(typed: &str, agencies: &[Agency]) -> AgencyMatch {
-    let t = crate::domain::search::fold(typed);
+    let found = ranked(typed, agencies);
+    let Some(&(top, _)) = found.first() else { return AgencyMatch::None };
+    match found.iter().filter(|(t, _)| *t == top).collect::<Vec<_>>().as_slice() {
+        [(_, one)] => AgencyMatch::One(one.id),
+        best => AgencyMatch::Several(best.iter().map(|(_, a)| a.name.clone()).collect()),
+    }
+}
+
+/// The registered agencies that fit what was typed, best first (the order of
+/// [`match_agency`]'s tiers), for a type-ahead list.
+pub fn agency_candidates<'a>(typed: &str, agencies: &'a [Agency]) -> Vec<&'a Agency> {
+    ranked(typed, agencies).into_iter().map(|(_, a)| a).collect()
+}
+
+/// Each fitting agency with its tier: 0 code or whole name, 1 prefix, 2 contained, 3 its
+/// characters in order. Within a tier, shorter names first (a short form most likely means the
+/// plainest name), then the registered order.
+fn ranked<'a>(typed: &str, agencies: &'a [Agency]) -> Vec<(u8, &'a Agency)> {
+    use crate::domain::search::fold;
+    let t = fold(typed);
     if t.is_empty() {
-        return AgencyMatch::None;
+        return Vec::new();
     }
-    let folded: Vec<(String, &Agency)> = agencies.iter().map(|a| (crate::domain::search::fold(&a.name), a)).collect();
-    if let Some((_, a)) = folded.iter().find(|(n, a)| *n == t || crate::domain::search::fold(&a.code) == t) {
-        return AgencyMatch::One(a.id);
-    }
-    for fits in [|n: &str, t: &str| n.starts_with(t), |n: &str, t: &str| n.contains(t)] {
-        let found: Vec<&Agency> = folded.iter().filter(|(n, _)| fits(n, &t)).map(|(_, a)| *a).collect();
-        match found.as_slice() {
-            [one] => return AgencyMatch::One(one.id),
-            [] => continue,
-            many => return AgencyMatch::Several(many.iter().map(|a| a.name.clone()).collect()),
+    let tier = |a: &Agency| {
+        let n = fold(&a.name);
+        if n == t || fold(&a.code) == t {
+            Some(0)
+        } else if n.starts_with(&t) {
+            Some(1)
+        } else if n.contains(&t) {
+            Some(2)
+        } else {
+            let mut rest = n.chars();
+            t.chars().all(|c| rest.any(|m| m == c)).then_some(3)
         }
-    }
-    AgencyMatch::None
+    };
+    let mut found: Vec<(u8, &Agency)> = agencies.iter().filter_map(|a| tier(a).map(|t| (t, a))).collect();
+    found.sort_by_key(|(t, a)| (*t, a.name.chars().count()));
+    found
 }
 
 #[cfg(test)]
@@ -205,6 +228,12 @@ mod tests {
         assert_eq!(match_agency("東", &all), AgencyMatch::Several(vec!["東小学校".into(), "東中学校".into()]));
         assert_eq!(match_agency("北小", &all), AgencyMatch::None);
         assert_eq!(match_agency(" 東小学校 ", &all), AgencyMatch::One(1));
+        assert_eq!(match_agency("子福祉", &all), AgencyMatch::One(4), "its characters in order");
+        let names = |t| agency_candidates(t, &all).iter().map(|a| a.name.as_str()).collect::<Vec<_>>();
+        assert_eq!(names("東"), ["東小学校", "東中学校"]);
+        assert_eq!(names("小学"), ["東小学校", "西小学校"]);
+        assert_eq!(names("東小学校"), ["東小学校"]);
+        assert_eq!(names("北"), Vec::<&str>::new());
     }
     use super::*;
 

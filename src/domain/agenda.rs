@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::Id;
 use super::action::Action;
+use super::agency::AgencyKind;
 use super::case::Case;
 use super::config::{Budget, Config};
 use super::meeting::{AgendaItem, ItemState, Session, Track};
@@ -266,6 +267,9 @@ pub struct AgendaPlan {
     pub sessions: Vec<SessionPlan>,
     /// Items without a session (the meeting has none yet).
     pub unassigned: Vec<AgendaItem>,
+    /// Cases whose review is not due, brought in by signals since the last meeting (case, the
+    /// signals). Filled by a build.
+    pub pulled_in: Vec<(Id, Vec<String>)>,
 }
 
 impl AgendaPlan {
@@ -278,13 +282,36 @@ impl AgendaPlan {
     }
 }
 
+/// The session where an open action of a case not on the agenda is reviewed: one its agency
+/// attends — a school's in the sessions of the 部会 schools attend — else one of the case's
+/// 部会, else the first.
+pub fn review_session(
+    case: Option<&Case>,
+    agency: Option<AgencyKind>,
+    day: NaiveDate,
+    sessions: &[Session],
+    cfg: &Config,
+) -> Option<Id> {
+    let school = cfg.sections.iter().find(|s| s.schools_attend).map(|s| s.code.as_str());
+    if agency.is_some_and(AgencyKind::is_school)
+        && let Some(s) = sessions.iter().find(|s| school.is_some() && s.section.as_deref() == school)
+    {
+        return Some(s.id);
+    }
+    match case {
+        Some(c) => candidate_sessions(std::iter::once(c), day, sessions, cfg).first().copied(),
+        None => sessions.first().map(|s| s.id),
+    }
+}
+
 /// Groups stored items by session and works out counts, minutes and expected end times.
-/// `open_actions` of cases not on the agenda are reviewed in the first session.
+/// `open_actions` come with the session where they are reviewed when their case is not on the
+/// agenda ([`review_session`]); a case on the agenda has its actions reviewed in its session.
 pub fn summarise(
     meeting_id: Id,
     sessions: &[Session],
     items: Vec<AgendaItem>,
-    open_actions: Vec<Action>,
+    open_actions: Vec<(Action, Option<Id>)>,
     budget: &Budget,
 ) -> AgendaPlan {
     let mut by_session: BTreeMap<Option<Id>, Vec<AgendaItem>> = BTreeMap::new();
@@ -295,8 +322,8 @@ pub fn summarise(
     }
     let mut actions: BTreeMap<Option<Id>, Vec<Action>> = BTreeMap::new();
     let first = sessions.first().map(|s| s.id);
-    for a in open_actions {
-        let s = case_session.get(&a.case_id).copied().flatten().or(first);
+    for (a, at) in open_actions {
+        let s = case_session.get(&a.case_id).copied().flatten().or(at).or(first);
         actions.entry(s).or_default().push(a);
     }
     let plans = sessions
@@ -324,7 +351,7 @@ pub fn summarise(
         .collect();
     let mut unassigned: Vec<AgendaItem> = by_session.into_values().flatten().collect();
     unassigned.sort_by_key(|i| (i.position, i.id));
-    AgendaPlan { meeting_id, sessions: plans, unassigned }
+    AgendaPlan { meeting_id, sessions: plans, unassigned, pulled_in: Vec::new() }
 }
 
 #[cfg(test)]
@@ -370,6 +397,32 @@ mod tests {
 
     fn sessions() -> Vec<Session> {
         vec![session(1, Some("infant"), t(9, 30), t(12, 0)), session(2, Some("school"), t(13, 30), t(17, 0))]
+    }
+
+    /// An action of a case not on the agenda is reviewed where its agency attends: a school's
+    /// in the session schools attend, a nursery's with the little one's 部会.
+    #[test]
+    fn an_action_review_goes_to_the_session_its_agency_attends() {
+        let cfg = Config::default();
+        let infant = child(1, None, 3);
+        let at = |c: &Case, k| review_session(Some(c), Some(k), d(12, 8), &sessions(), &cfg);
+        assert_eq!(at(&infant, AgencyKind::PrimarySchool), Some(2), "a school attends the 児童生徒会");
+        assert_eq!(at(&infant, AgencyKind::Nursery), Some(1));
+        assert_eq!(at(&child(2, None, 9), AgencyKind::HealthCentre), Some(2), "with the case's 部会");
+        let a = Action {
+            id: 7,
+            case_id: 1,
+            meeting_id: Some(1),
+            agency_id: Some(5),
+            owner: String::new(),
+            what: "登校確認".into(),
+            due: None,
+            status: crate::domain::ActionStatus::Open,
+            review_note: String::new(),
+            reviewed_in: None,
+        };
+        let plan = summarise(1, &sessions(), vec![], vec![(a, Some(2))], &cfg.budget);
+        assert_eq!((plan.sessions[0].action_review.len(), plan.sessions[1].action_review.len()), (0, 1));
     }
 
     #[test]

@@ -174,7 +174,7 @@ impl CgcInvolvement {
         if t.is_empty() || t == "-" || t == "－" {
             return Some(CgcInvolvement::None);
         }
-        Self::ALL.into_iter().find(|c| c.label() == t).or(match t {
+        Self::ALL.into_iter().find(|c| c.label() == t).or_else(|| Self::from_code(t)).or(match t {
             "無" | "無し" => Some(CgcInvolvement::None),
             "有" | "協議中" | "共有" => Some(CgcInvolvement::Consultation),
             "指導" | "児童福祉司指導中" => Some(CgcInvolvement::Guidance),

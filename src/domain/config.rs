@@ -60,6 +60,13 @@ pub struct Triage {
     pub pregnancy_review_week: i64,
     /// Days before an expected school transition or move that make a case deep.
     pub transition_days: i64,
+    /// 児相 involvement (codes) under which a case is never 一括確認 (一時保護中, 措置中).
+    pub never_quick_cgc: Vec<String>,
+    /// 児相 involvement (codes) under which no 終結案 is proposed, however stable the sheets.
+    pub no_close_cgc: Vec<String>,
+    /// A child attending no institution with no sheet since the last meeting goes deep
+    /// (「所属機関からの情報がなく、直近の目視確認がない」).
+    pub unseen_is_deep: bool,
 }
 
 impl Default for Triage {
@@ -72,6 +79,9 @@ impl Default for Triage {
             safety_scale_stable: 8,
             pregnancy_review_week: 28,
             transition_days: 90,
+            never_quick_cgc: vec!["custody".into(), "placement".into()],
+            no_close_cgc: ["consultation", "guidance", "custody", "placement", "returned"].map(String::from).to_vec(),
+            unseen_is_deep: true,
         }
     }
 }
@@ -264,6 +274,35 @@ impl Default for Config {
     }
 }
 
+/// The case fields presentation mode and the masked outputs can hide.
+pub const PRIVATE_FIELDS: [&str; 4] = ["presenting_concern", "town", "birth_date", "key_worker"];
+
+/// serde's English for a TOML mistake, in Japanese (the key names stay as written).
+fn japanese(message: &str) -> String {
+    let quoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_string();
+    if !message.is_ascii() {
+        // Already said in Japanese (a value's own check, e.g. [output] date_style).
+        message.to_string()
+    } else if message.starts_with("unknown field") {
+        let expected: Vec<&str> =
+            message.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).collect();
+        format!("不明な項目「{}」です（書ける項目: {}）", quoted(message), expected.join("・"))
+    } else if message.starts_with("missing field") {
+        format!("必須の項目「{}」がありません", quoted(message))
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        format!("値の種類が違います（{found} ではなく {expected} を書いてください）")
+    } else if message.starts_with("invalid value") {
+        format!("値が正しくありません（{message}）")
+    } else if message.starts_with("unknown variant") {
+        let expected: Vec<&str> =
+            message.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).collect();
+        format!("「{}」は選べません（{} のどれか）", quoted(message), expected.join("・"))
+    } else {
+        format!("TOML として読めません（{message}）")
+    }
+}
+
 /// A configuration that could not be read; names the line so the user can fix the file.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ConfigError {
@@ -278,58 +317,24 @@ impl Config {
     pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
         let cfg: Config = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1).unwrap_or(1);
-            let message = e.message().trim().to_string();
-            ConfigError::Syntax { line, message }
+            ConfigError::Syntax { line, message: japanese(e.message().trim()) }
         })?;
-        cfg.check()?;
-        Ok(cfg)
+        let problems = super::config_check::problems(&cfg);
+        if problems.is_empty() {
+            return Ok(cfg);
+        }
+        let lines: Vec<String> = problems
+            .iter()
+            .map(|p| match super::config_check::line_of(text, &p.key) {
+                Some(n) => format!("  {n}行目 {}: {}", p.key, p.message),
+                None => format!("  {}: {}", p.key, p.message),
+            })
+            .collect();
+        Err(ConfigError::Invalid(format!("{} 件の問題があります\n{}", problems.len(), lines.join("\n"))))
     }
 
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).expect("config always serialises")
-    }
-
-    fn check(&self) -> Result<(), ConfigError> {
-        let m = &self.municipality;
-        for (key, v) in [("name", &m.name), ("user", &m.user), ("secretariat", &m.secretariat)] {
-            super::text::check(v, super::text::Kind::Line)
-                .map_err(|e| ConfigError::Invalid(format!("[municipality] {key}: {e}")))?;
-        }
-        for (i, label) in self.output.approval.iter().enumerate() {
-            super::text::check(label, super::text::Kind::Line)
-                .map_err(|e| ConfigError::Invalid(format!("[output] approval の{}番目: {e}", i + 1)))?;
-        }
-        if m.user.trim().is_empty() {
-            return Err(ConfigError::Invalid("[municipality] user（監査ログに記録する利用者名）が空です".into()));
-        }
-        for (name, ranks) in [("ranks", &self.ranks), ("expectant_ranks", &self.expectant_ranks)] {
-            if ranks.is_empty() {
-                return Err(ConfigError::Invalid(format!("{name} が空です。ランクを1つ以上定義してください")));
-            }
-            for (i, r) in ranks.iter().enumerate() {
-                if ranks[..i].iter().any(|o| o.code == r.code) {
-                    return Err(ConfigError::Invalid(format!("{name} のランク「{}」が重複しています", r.code)));
-                }
-                if r.review_months == 0 || r.review_months > 24 {
-                    return Err(ConfigError::Invalid(format!(
-                        "{name} のランク「{}」の review_months は1〜24で指定してください",
-                        r.code
-                    )));
-                }
-            }
-        }
-        if !(0.0..=240.0).contains(&self.budget.quick_minutes) || !(0.0..=240.0).contains(&self.budget.deep_minutes) {
-            return Err(ConfigError::Invalid("budget の分数は0〜240で指定してください".into()));
-        }
-        if self.triage.safety_scale_low > 10 || self.triage.safety_scale_stable > 10 {
-            return Err(ConfigError::Invalid("セーフティスケールの閾値は0〜10で指定してください".into()));
-        }
-        for (i, it) in self.sheet_items.iter().enumerate() {
-            if self.sheet_items[..i].iter().any(|o| o.key == it.key) {
-                return Err(ConfigError::Invalid(format!("sheet_items のキー「{}」が重複しています", it.key)));
-            }
-        }
-        Ok(())
     }
 
     pub fn rank_scheme(&self, registration: super::Registration) -> RankScheme<'_> {
@@ -390,6 +395,18 @@ mod tests {
         let text = "[triage]\nsafety_scale_drop = 3\nsafty_scale_low = 2\n";
         let err = Config::from_toml(text).unwrap_err();
         assert!(matches!(err, ConfigError::Syntax { line: 3, .. }), "{err:?}");
+        let said = err.to_string();
+        assert!(said.contains("不明な項目「safty_scale_low」です（書ける項目: deep_ranks・"), "{said}");
+        assert!(!said.contains("unknown field"), "{said}");
+    }
+
+    #[test]
+    fn every_problem_is_listed_with_its_line() {
+        let text = "[municipality]\nname = \"みなと市\"\n[triage]\ndeep_ranks = [\"S\"]\npregnancy_review_week = 99\n";
+        let said = Config::from_toml(text).unwrap_err().to_string();
+        assert!(said.contains("2 件の問題があります"), "{said}");
+        assert!(said.contains("4行目 triage.deep_ranks: ランク「S」は"), "{said}");
+        assert!(said.contains("5行目 triage.pregnancy_review_week"), "{said}");
     }
 
     #[test]

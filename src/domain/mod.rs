@@ -9,6 +9,7 @@ pub mod agenda;
 pub mod calendar;
 pub mod case;
 pub mod config;
+pub mod config_check;
 pub mod mask;
 pub mod meeting;
 pub mod rank;

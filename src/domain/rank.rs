@@ -55,6 +55,29 @@ impl<'a> RankScheme<'a> {
     }
 }
 
+/// The next review once the ledger is edited, the one rule the CLI and the screen apply:
+/// a new case without one gets its rank's interval from `today`; a changed rank whose interval
+/// would bring the review earlier than the one set moves it there (B→A: three months become
+/// one), unless the same edit typed a review date of its own.
+pub fn next_review_after_edit(
+    case: &mut crate::domain::Case,
+    before: Option<&crate::domain::Case>,
+    today: NaiveDate,
+    cfg: &crate::domain::Config,
+) {
+    let proposed = || cfg.rank_scheme(case.registration).next_review(&case.rank, today, &cfg.business_calendar());
+    match before {
+        None if case.next_review.is_none() => case.next_review = Some(proposed()),
+        Some(b) if b.rank != case.rank && b.next_review == case.next_review => {
+            let p = proposed();
+            if case.next_review.is_none_or(|n| p < n) {
+                case.next_review = Some(p);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +104,33 @@ mod tests {
         // 2026-09-30 + 3 months = 2026-12-30: year-end closure → 2027-01-04 (Mon)
         let d = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
         assert_eq!(s.next_review("B", d, &cal), NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
+    }
+
+    #[test]
+    fn a_raised_rank_brings_the_review_forward_but_never_back() {
+        let cfg = Config::default();
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let mut before = crate::domain::Case::blank(d(10, 1));
+        before.rank = "B".into();
+        before.next_review = Some(NaiveDate::from_ymd_opt(2027, 3, 1).unwrap());
+        let mut c = before.clone();
+        c.rank = "A".into();
+        next_review_after_edit(&mut c, Some(&before), d(12, 2), &cfg);
+        assert_eq!(
+            c.next_review,
+            Some(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()),
+            "A: one month, on a business day"
+        );
+        // Lowered: the earlier review stays.
+        let mut c = before.clone();
+        c.rank = "C".into();
+        next_review_after_edit(&mut c, Some(&before), d(12, 2), &cfg);
+        assert_eq!(c.next_review, before.next_review);
+        // A date typed in the same edit is the user's.
+        let mut c = before.clone();
+        c.rank = "A".into();
+        c.next_review = Some(d(12, 20));
+        next_review_after_edit(&mut c, Some(&before), d(12, 2), &cfg);
+        assert_eq!(c.next_review, Some(d(12, 20)));
     }
 }

@@ -21,6 +21,9 @@ pub struct AgencyColumn {
     pub newly_ticked: Vec<String>,
     /// Items ticked last period and no longer ticked.
     pub cleared: Vec<String>,
+    /// The lowest safety scale among the sheets after `previous` (the latest's alone when
+    /// comparing period to period).
+    pub lowest_since: Option<u8>,
 }
 
 impl AgencyColumn {
@@ -29,6 +32,15 @@ impl AgencyColumn {
         let now = self.latest.safety_scale?;
         let before = self.previous.as_ref()?.safety_scale?;
         Some(now as i16 - before as i16)
+    }
+
+    /// The fall of the safety scale from `previous` to the lowest sheet since, as
+    /// (before, lowest), when there was one: a drop is not forgotten because a later sheet
+    /// recovered.
+    pub fn drop_since(&self) -> Option<(u8, u8)> {
+        let before = self.previous.as_ref()?.safety_scale?;
+        let low = self.lowest_since?;
+        (low < before).then_some((before, low))
     }
 }
 
@@ -82,6 +94,28 @@ impl MergedSheets {
 /// Merges one case's sheets. `sheets` may hold other cases' sheets (they are skipped);
 /// `requests` are (case_id, agency_id, period) triples as stored in `sheet_requests`.
 pub fn merge(case_id: Id, sheets: &[AssessmentSheet], requests: &[(Id, Id, NaiveDate)]) -> MergedSheets {
+    merge_with(case_id, sheets, requests, None)
+}
+
+/// Like [`merge`], but each institution's latest sheet is compared with the sheet the last
+/// meeting saw (its latest for a period on or before `seen`) rather than the one just before:
+/// ticks and the lowest scale count over every sheet since. An institution with nothing since
+/// compares period to period as in [`merge`].
+pub fn merge_since(
+    case_id: Id,
+    sheets: &[AssessmentSheet],
+    requests: &[(Id, Id, NaiveDate)],
+    seen: NaiveDate,
+) -> MergedSheets {
+    merge_with(case_id, sheets, requests, Some(seen))
+}
+
+fn merge_with(
+    case_id: Id,
+    sheets: &[AssessmentSheet],
+    requests: &[(Id, Id, NaiveDate)],
+    seen: Option<NaiveDate>,
+) -> MergedSheets {
     let mut by_agency: BTreeMap<Id, Vec<&AssessmentSheet>> = BTreeMap::new();
     for s in sheets.iter().filter(|s| s.case_id == case_id) {
         by_agency.entry(s.agency_id).or_default().push(s);
@@ -91,11 +125,23 @@ pub fn merge(case_id: Id, sheets: &[AssessmentSheet], requests: &[(Id, Id, Naive
         .map(|(agency_id, mut list)| {
             list.sort_by_key(|s| s.period);
             let latest = (*list.last().expect("non-empty by construction")).clone();
-            let previous = list.len().checked_sub(2).map(|i| list[i].clone());
+            // The sheets compared: from just after `previous` up to the latest.
+            let first_new = match seen {
+                Some(day) if latest.period > day => list.iter().position(|s| s.period > day).unwrap_or(0),
+                _ => list.len() - 1,
+            };
+            let previous = first_new.checked_sub(1).map(|i| list[i].clone());
+            let since = &list[first_new..];
             let before: &[String] = previous.as_ref().map(|p| p.checks.as_slice()).unwrap_or(&[]);
-            let newly_ticked = latest.checks.iter().filter(|k| !before.contains(k)).cloned().collect();
+            let mut newly_ticked: Vec<String> = Vec::new();
+            for k in since.iter().flat_map(|s| &s.checks) {
+                if !before.contains(k) && !newly_ticked.contains(k) {
+                    newly_ticked.push(k.clone());
+                }
+            }
             let cleared = before.iter().filter(|k| !latest.checks.contains(k)).cloned().collect();
-            AgencyColumn { agency_id, latest, previous, newly_ticked, cleared }
+            let lowest_since = since.iter().filter_map(|s| s.safety_scale).min();
+            AgencyColumn { agency_id, latest, previous, newly_ticked, cleared, lowest_since }
         })
         .collect();
 
@@ -165,6 +211,28 @@ mod tests {
         assert_eq!(m.columns[0].cleared, vec!["absence".to_string()]);
         assert_eq!(m.worst_drop(), None);
         assert!(m.newly_ticked().is_empty());
+    }
+
+    /// 10 seen by the last meeting, 7 after it, 8 now: against the sheet the meeting saw, the
+    /// fall to 7 still shows, and a tick in the middle sheet counts as new.
+    #[test]
+    fn since_the_sheet_the_last_meeting_saw_a_recovered_drop_is_not_forgotten() {
+        let sheets = vec![
+            sheet(1, 10, d(3), &[], Some(10)),
+            sheet(1, 10, d(6), &["fear"], Some(7)),
+            sheet(1, 10, d(9), &[], Some(8)),
+        ];
+        let plain = merge(1, &sheets, &[]);
+        assert_eq!((plain.columns[0].scale_change(), plain.columns[0].drop_since()), (Some(1), None));
+        assert!(plain.columns[0].newly_ticked.is_empty());
+        let m = merge_since(1, &sheets, &[], d(4));
+        let c = &m.columns[0];
+        assert_eq!(c.previous.as_ref().unwrap().period, d(3));
+        assert_eq!(c.drop_since(), Some((10, 7)));
+        assert_eq!(c.newly_ticked, vec!["fear".to_string()]);
+        // Nothing since the meeting: compared period to period.
+        let old = merge_since(1, &sheets, &[], d(10));
+        assert_eq!(old.columns[0].previous.as_ref().unwrap().period, d(6));
     }
 
     #[test]

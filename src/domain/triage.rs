@@ -85,126 +85,41 @@ pub struct Proposal {
     pub draft: SecretariatDraft,
 }
 
+mod rules;
+
+pub use rules::{RULES, Rule, UNSEEN, is_active_measure};
+
+/// Every rule evaluated for a case, with what each found (empty: it did not apply), in the
+/// order the reasons are written. What `agenda explain` prints.
+pub fn evaluate(
+    case: &Case,
+    frame: &MeetingFrame<'_>,
+    facts: &CaseFacts<'_>,
+    cfg: &Config,
+) -> Vec<(&'static Rule, Vec<String>)> {
+    let inputs = rules::Inputs::new(case, frame, facts, cfg);
+    RULES.iter().map(|r| (r, (r.find)(&inputs))).collect()
+}
+
+/// The news since the last meeting that brings a case onto the agenda whatever its review
+/// date (the reasons of the rules marked `signal`).
+pub fn signals(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg: &Config) -> Vec<String> {
+    evaluate(case, frame, facts, cfg).into_iter().filter(|(r, _)| r.signal).flat_map(|(_, found)| found).collect()
+}
+
 /// Whether the case belongs on this meeting's agenda: its review falls on or before the
-/// meeting's last day, or someone asked for it.
-pub fn is_due(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>) -> bool {
+/// meeting's last day, the secretariat added it, or a signal since the last meeting calls
+/// for it.
+pub fn is_due(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg: &Config) -> bool {
     case.is_open()
-        && (facts.added || !facts.discussion.is_empty() || case.next_review.is_none_or(|d| d <= frame.last_day))
+        && (facts.added
+            || case.next_review.is_none_or(|d| d <= frame.last_day)
+            || !signals(case, frame, facts, cfg).is_empty())
 }
 
 /// The 重点協議 reasons for a case; empty when nothing calls for discussion.
 pub fn deep_reasons(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg: &Config) -> Vec<String> {
-    let mut out = Vec::new();
-    let t = &cfg.triage;
-    let day = frame.first_day;
-    let since = frame.since();
-    let scheme = cfg.rank_scheme(case.registration);
-
-    if case.accepted_on > since {
-        out.push(format!("前回会議以降の新規登録（受理日 {}）", case.accepted_on));
-    }
-    match &facts.rank_at_previous {
-        Some(before) if scheme.is_raise(before, &case.rank) => {
-            out.push(format!("ランクが{}から{}に上がった", before, case.rank));
-        }
-        _ => {}
-    }
-    if t.deep_ranks.contains(&case.rank) {
-        out.push(format!("ランク{}（重点協議の対象ランク）", case.rank));
-    }
-
-    // Sheets: only what arrived since the last meeting is news.
-    let owned: Vec<AssessmentSheet> = facts.sheets.iter().map(|s| (*s).clone()).collect();
-    let merged = sheet_merge::merge(case.id, &owned, &facts.requests);
-    let label = |k: &str| {
-        cfg.sheet_items
-            .iter()
-            .find(|i| i.key == k && i.kind == SheetItemKind::Check)
-            .map(|i| i.label.clone())
-            .unwrap_or_else(|| k.to_string())
-    };
-    for col in merged.columns.iter().filter(|c| c.latest.period > since) {
-        let who = frame.agency(Some(col.agency_id));
-        if !col.newly_ticked.is_empty() {
-            let items: Vec<String> = col.newly_ticked.iter().map(|k| label(k)).collect();
-            out.push(format!("{who}のシートに新たなチェック: {}", items.join("、")));
-        }
-        if let (Some(d), Some(prev), Some(now)) =
-            (col.scale_change(), col.previous.as_ref().and_then(|p| p.safety_scale), col.latest.safety_scale)
-            && -d >= t.safety_scale_drop as i16
-        {
-            out.push(format!("{who}のセーフティスケールが{prev}から{now}に低下"));
-        } else if let Some(now) = col.latest.safety_scale
-            && now <= t.safety_scale_low
-        {
-            out.push(format!("{who}のセーフティスケールが{now}（{}以下）", t.safety_scale_low));
-        }
-    }
-    for m in merged.missing.iter().filter(|m| m.period <= day) {
-        out.push(format!("{}のシート（{}分）が未提出", frame.agency(Some(m.agency_id)), m.period));
-    }
-
-    for a in &facts.actions {
-        let reviewed_earlier = a.reviewed_in.is_some() && a.reviewed_in != frame.previous.map(|p| p.0);
-        if a.status == ActionStatus::NotDone && !reviewed_earlier {
-            out.push(format!("前回の役割分担「{}」が未実施（{}）", a.what, frame.agency(a.agency_id)));
-        } else if a.status == ActionStatus::Open
-            && let Some(due) = a.due
-            && due < day
-        {
-            out.push(format!("役割分担「{}」が期限（{}）を過ぎて未確認（{}）", a.what, due, frame.agency(a.agency_id)));
-        }
-    }
-
-    if let Some(before) = facts.cgc_before
-        && before != case.cgc
-    {
-        let what = match (before, case.cgc) {
-            (_, CgcInvolvement::TemporaryCustody) => "一時保護",
-            (_, CgcInvolvement::ReturnedHome) => "措置解除・家庭復帰",
-            (CgcInvolvement::TemporaryCustody, _) => "一時保護解除",
-            (_, CgcInvolvement::Placement) => "施設入所・里親委託",
-            _ => "関与の変化",
-        };
-        out.push(format!("児相の関与が「{}」から「{}」に変わった（{what}）", before.label(), case.cgc.label()));
-    }
-
-    if let Some(next) = case.next_review
-        && next < frame.today
-    {
-        out.push(format!("次回確認日（{next}）を過ぎている"));
-    }
-
-    if case.registration == Registration::ExpectantMother {
-        let weeks_now = case.pregnancy_weeks_on(day);
-        let weeks_then = frame.previous.and_then(|p| case.pregnancy_weeks_on(p.1));
-        if let Some(w) = weeks_now
-            && (t.pregnancy_review_week..42).contains(&w)
-            && weeks_then.is_none_or(|p| p < t.pregnancy_review_week)
-        {
-            out.push(format!("妊娠{w}週（{}週以降の再評価時期）", t.pregnancy_review_week));
-        }
-        if let Some(due) = case.due_date
-            && due < frame.next_meeting
-        {
-            out.push(format!("出産予定日（{due}）が次回会議より前"));
-        }
-    }
-
-    if let Some(change) = school_transition(case, day, t.transition_days) {
-        out.push(change);
-    }
-    if let Some(on) = facts.move_on
-        && on >= frame.today
-        && (on - day).num_days() <= t.transition_days
-    {
-        out.push(format!("転居・転出予定（{on}）"));
-    }
-
-    for r in &facts.discussion {
-        out.push(format!("{}から協議の依頼: {}", frame.agency(r.agency_id), r.reason));
-    }
-    out
+    evaluate(case, frame, facts, cfg).into_iter().flat_map(|(_, found)| found).collect()
 }
 
 /// A school transition (小学校入学, 中学校進学, 中学校卒業) on the next 1 April, if it is within
@@ -269,10 +184,15 @@ pub fn propose(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg
     let scheme = cfg.rank_scheme(case.registration);
     let next = scheme.next_review(&case.rank, frame.first_day, &cal);
     let months = stable_months(&facts.sheets, frame.first_day, cfg);
-    let closing = months >= cfg.triage.stable_months_to_close && !facts.actions.iter().any(|a| a.is_open());
-    let mut reasons = vec!["前回から大きな変化の報告なし・次の支援が明確".to_string()];
+    let stable = months >= cfg.triage.stable_months_to_close && !facts.actions.iter().any(|a| a.is_open());
+    let cgc_blocks = cfg.triage.no_close_cgc.iter().any(|code| code == case.cgc.code());
+    let closing = stable && !cgc_blocks;
+    let mut reasons = vec![quick_reason(case, frame, facts, cfg)];
     if facts.added {
         reasons.push(ADDED.into());
+    }
+    if stable && cgc_blocks {
+        reasons.push(format!("{months}か月安定だが、児相の関与（{}）があるため終結案にしない", case.cgc.label()));
     }
     let draft = if closing {
         reasons.push(format!(
@@ -296,6 +216,47 @@ pub fn propose(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg
         }
     };
     Proposal { case_id: case.id, track: Track::Quick, reasons, draft }
+}
+
+/// Why a case can be confirmed in one go, with the facts it rests on: which institutions
+/// reported since the last meeting and what (scale, ticks), and the actions carried out.
+fn quick_reason(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg: &Config) -> String {
+    let inputs = rules::Inputs::new(case, frame, facts, cfg);
+    let mut seen: Vec<String> = inputs
+        .news()
+        .map(|c| {
+            let scale =
+                c.latest.safety_scale.map(|v| format!("スケール{v}")).unwrap_or_else(|| "スケール未記入".into());
+            let ticks = if c.latest.checks.is_empty() {
+                "チェックなし".to_string()
+            } else {
+                format!("チェック{}件", c.latest.checks.len())
+            };
+            format!("{} {}分 {scale}・{ticks}", frame.agency(Some(c.agency_id)), c.latest.period.format("%-m/%-d"))
+        })
+        .collect();
+    if seen.is_empty() {
+        seen.push("前回会議以降のシートなし".into());
+    }
+    let done = facts
+        .actions
+        .iter()
+        .filter(|a| a.status == ActionStatus::Done && frame.previous.is_some_and(|p| a.meeting_id == Some(p.0)))
+        .count();
+    if done > 0 {
+        seen.push(format!("前回の役割分担{done}件実施済"));
+    }
+    format!("前回から大きな変化の報告なし・次の支援が明確（{}）", seen.join("、"))
+}
+
+/// The reason an earlier meeting's action not carried out puts its case on the agenda.
+pub fn undone_action_reason(what: &str, agency: &str) -> String {
+    format!("前回の役割分担「{what}」が未実施（{agency}）")
+}
+
+/// The reason an action past its due date and not yet confirmed puts its case on the agenda.
+pub fn overdue_action_reason(what: &str, due: NaiveDate, agency: &str) -> String {
+    format!("役割分担「{what}」が期限（{due}）を過ぎて未確認（{agency}）")
 }
 
 #[cfg(test)]
@@ -332,6 +293,7 @@ mod tests {
         c.next_review = Some(d(2026, 12, 8));
         c.last_review = Some(d(2026, 9, 1));
         c.support_policy = "学校で見守る".into();
+        c.affiliation = Some(10);
         c
     }
 
@@ -527,7 +489,7 @@ mod tests {
         let n = names();
         let p = propose(&case(), &frame(&n), &CaseFacts::default(), &Config::default());
         assert_eq!(p.track, Track::Quick);
-        assert_eq!(p.reasons, vec!["前回から大きな変化の報告なし・次の支援が明確"]);
+        assert_eq!(p.reasons, vec!["前回から大きな変化の報告なし・次の支援が明確（前回会議以降のシートなし）"]);
         assert!(p.draft.policy.starts_with("現状維持・見守り継続（主担当機関は変更なし）"));
         // C = 3 months: 8 Mar 2027 (Mon).
         assert_eq!(p.draft.next_review, Some(d(2027, 3, 8)));
@@ -555,9 +517,88 @@ mod tests {
         let fr = frame(&n);
         let mut c = case();
         c.next_review = Some(d(2026, 12, 9));
-        assert!(is_due(&c, &fr, &CaseFacts::default()));
+        let cfg = Config::default();
+        assert!(is_due(&c, &fr, &CaseFacts::default(), &cfg));
         c.next_review = Some(d(2026, 12, 10));
-        assert!(!is_due(&c, &fr, &CaseFacts::default()));
-        assert!(is_due(&c, &fr, &CaseFacts { added: true, ..Default::default() }));
+        assert!(!is_due(&c, &fr, &CaseFacts::default(), &cfg));
+        assert!(is_due(&c, &fr, &CaseFacts { added: true, ..Default::default() }, &cfg));
+    }
+
+    /// Each signal brings a case whose review is months away onto the agenda, as deep.
+    #[test]
+    fn signals_bring_a_case_not_due_onto_the_agenda() {
+        let n = names();
+        let fr = frame(&n);
+        let cfg = Config::default();
+        let mut c = case();
+        c.next_review = Some(d(2027, 3, 1));
+        assert!(!is_due(&c, &fr, &CaseFacts::default(), &cfg), "nothing new: it waits for its turn");
+        // A fall on the sheet since the one the last meeting saw, and a new tick.
+        let (a, b) = (sheet(d(2026, 8, 31), &[], 7), sheet(d(2026, 11, 30), &["fear"], 2));
+        let f = CaseFacts { sheets: vec![&a, &b], ..Default::default() };
+        assert!(is_due(&c, &fr, &f, &cfg));
+        let found = signals(&c, &fr, &f, &cfg);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[1].contains("7から2に低下"), "{found:?}");
+        // A raised rank.
+        let f = CaseFacts { rank_at_previous: Some("D".into()), ..Default::default() };
+        assert!(is_due(&c, &fr, &f, &cfg));
+        // 児相 now 一時保護: a signal; 家庭復帰 is a change but not a signal.
+        c.cgc = CgcInvolvement::TemporaryCustody;
+        let f = CaseFacts { cgc_before: Some(CgcInvolvement::None), ..Default::default() };
+        assert!(is_due(&c, &fr, &f, &cfg));
+        c.cgc = CgcInvolvement::ReturnedHome;
+        let f = CaseFacts { cgc_before: Some(CgcInvolvement::Placement), ..Default::default() };
+        assert!(!is_due(&c, &fr, &f, &cfg));
+        // A new registration.
+        c.cgc = CgcInvolvement::None;
+        c.accepted_on = d(2026, 11, 1);
+        assert!(is_due(&c, &fr, &CaseFacts::default(), &cfg));
+    }
+
+    /// 10 seen by the last meeting, 7 after it, 8 now: the fall is still news.
+    #[test]
+    fn a_drop_after_the_last_meeting_is_not_forgotten_when_a_later_sheet_recovers() {
+        let (a, b, c2) =
+            (sheet(d(2026, 8, 31), &[], 10), sheet(d(2026, 10, 31), &[], 7), sheet(d(2026, 11, 30), &[], 8));
+        let f = CaseFacts { sheets: vec![&a, &b, &c2], ..Default::default() };
+        assert_eq!(reasons(&case(), &f), vec!["東小学校のセーフティスケールが10から7に低下（最新は8）"]);
+    }
+
+    #[test]
+    fn drafts_a_supervisor_would_sign() {
+        let n = names();
+        let cfg = Config::default();
+        // Stable for months, but 児相 is still involved: no 終結案, and it says why.
+        let (a, b) = (sheet(d(2026, 8, 31), &[], 9), sheet(d(2026, 11, 30), &[], 9));
+        let f = CaseFacts { sheets: vec![&a, &b], ..Default::default() };
+        let mut c = case();
+        c.cgc = CgcInvolvement::Guidance;
+        let p = propose(&c, &frame(&n), &f, &cfg);
+        assert_eq!((p.track, p.draft.close_reason.clone()), (Track::Quick, None));
+        assert!(
+            p.reasons.iter().any(|r| r.contains("児相の関与（児童福祉司指導）があるため終結案にしない")),
+            "{:?}",
+            p.reasons
+        );
+        assert!(p.reasons[0].contains("東小学校 11/30分 スケール9・チェックなし"), "{:?}", p.reasons);
+        // Under 一時保護: never quick.
+        c.cgc = CgcInvolvement::TemporaryCustody;
+        let p = propose(&c, &frame(&n), &f, &cfg);
+        assert_eq!(p.track, Track::Deep);
+        assert_eq!(p.reasons, vec!["児相の一時保護のため一括確認にしない"]);
+        // A child attending nothing, with no sheet since the last meeting: nobody has seen them.
+        let mut c = case();
+        c.affiliation = None;
+        let p = propose(&c, &frame(&n), &CaseFacts::default(), &cfg);
+        assert_eq!((p.track, p.reasons.clone()), (Track::Deep, vec![UNSEEN.to_string()]));
+    }
+
+    #[test]
+    fn every_rule_is_evaluated_and_named() {
+        let n = names();
+        let all = evaluate(&case(), &frame(&n), &CaseFacts::default(), &Config::default());
+        assert_eq!(all.len(), RULES.len());
+        assert!(all.iter().all(|(_, found)| found.is_empty()));
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Data minimisation is the rule: a packet holds only the agenda cases the institution is
 //! involved in (as 所属, 主担当 or a linked 関係機関), the 事務局案 of its quick items, the
-//! questions addressed to it, the sessions in which its cases come up, and the
+//! questions addressed to it, the earlier meeting's actions it is to report on (with the
+//! session where they are reviewed), the sessions in which its cases come up, and the
 //! confidentiality notice on every page. Triage reasons stay with the secretariat.
 
 use std::collections::BTreeMap;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::document::{self, Block, Cell, Document, Grid};
 use super::output::{self, OutputError};
-use crate::domain::{Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track, wareki};
+use crate::domain::{Action, Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track, wareki};
 use crate::store::{Store, StoreError};
 
 /// The sentence every question to an institution ends with.
@@ -54,19 +55,29 @@ impl PacketCase {
     }
 }
 
+/// An earlier meeting's action the institution is to report on, and where it is reviewed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacketAction {
+    pub action: Action,
+    pub case: Case,
+    pub session: Option<Session>,
+}
+
 /// Everything one institution receives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Packet {
     pub agency: Agency,
     pub meeting: Meeting,
-    /// The sessions in which its cases come up, in order.
+    /// The sessions in which its cases or its actions come up, in order.
     pub sessions: Vec<Session>,
     pub cases: Vec<PacketCase>,
+    pub actions: Vec<PacketAction>,
 }
 
 /// The agenda of `meeting_id` split per involved institution (the secretariat excluded: it has
-/// the whole agenda). Institutions with no case on the agenda get no packet.
-pub fn gather(store: &Store, meeting_id: Id) -> Result<Vec<Packet>, PacketError> {
+/// the whole agenda), with the open actions each is to report on. Institutions with neither a
+/// case nor an action get no packet.
+pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Packet>, PacketError> {
     let meeting = store.meeting(meeting_id)?;
     let sessions = store.sessions(meeting_id)?;
     let items = store.agenda(meeting_id)?;
@@ -98,15 +109,37 @@ pub fn gather(store: &Store, meeting_id: Id) -> Result<Vec<Packet>, PacketError>
             });
         }
     }
+    let mut per_agency_actions: BTreeMap<Id, Vec<PacketAction>> = BTreeMap::new();
+    for sp in store.agenda_plan(meeting_id, config)?.sessions {
+        for a in sp.action_review {
+            let Some(agency) = a.agency_id else { continue };
+            let case = store.case(a.case_id)?;
+            per_agency_actions.entry(agency).or_default().push(PacketAction {
+                action: a,
+                case,
+                session: Some(sp.session.clone()),
+            });
+        }
+    }
+    let involved: std::collections::BTreeSet<Id> =
+        per_agency.keys().chain(per_agency_actions.keys()).copied().collect();
     let mut out = Vec::new();
-    for (agency_id, cases) in per_agency {
+    for agency_id in involved {
         let Some(agency) = agencies.get(&agency_id) else { continue };
         if agency.kind == AgencyKind::Secretariat {
             continue;
         }
-        let used: Vec<Session> =
-            sessions.iter().filter(|s| cases.iter().any(|c| c.item.session_id == Some(s.id))).cloned().collect();
-        out.push(Packet { agency: agency.clone(), meeting: meeting.clone(), sessions: used, cases });
+        let cases = per_agency.remove(&agency_id).unwrap_or_default();
+        let actions = per_agency_actions.remove(&agency_id).unwrap_or_default();
+        let used: Vec<Session> = sessions
+            .iter()
+            .filter(|s| {
+                cases.iter().any(|c| c.item.session_id == Some(s.id))
+                    || actions.iter().any(|a| a.session.as_ref().is_some_and(|x| x.id == s.id))
+            })
+            .cloned()
+            .collect();
+        out.push(Packet { agency: agency.clone(), meeting: meeting.clone(), sessions: used, cases, actions });
     }
     Ok(out)
 }
@@ -234,6 +267,18 @@ pub fn document(p: &Packet, config: &Config) -> Document {
             ]));
         }
     }
+    if !p.actions.is_empty() {
+        blocks.push(Block::Heading("4. 前回の役割分担（当日、実施状況をご報告ください）".into()));
+        for a in &p.actions {
+            blocks.push(owned(vec![
+                ("ケース", format!("{} {}", a.case.number, person(&a.case))),
+                ("日程", a.session.as_ref().map(session_text).unwrap_or_else(|| "日程未定".into())),
+                ("内容", a.action.what.clone()),
+                ("担当者", a.action.owner.clone()),
+                ("期限", date_or_blank(a.action.due)),
+            ]));
+        }
+    }
     Document::new(title(p), config.confidentiality.notice.clone(), blocks)
 }
 
@@ -280,6 +325,24 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
             "".into(),
         ]);
     }
+    for a in &p.actions {
+        let due = a.action.due.map(|d| format!("（期限 {}）", wareki::format(d))).unwrap_or_default();
+        grid.row::<String>(vec![
+            "役割分担の確認".to_string(),
+            a.session.as_ref().map(session_text).unwrap_or_else(|| "日程未定".into()),
+            a.case.number.clone(),
+            a.case.name.clone(),
+            a.case.kana.clone(),
+            "担当".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!("前回の役割分担「{}」{due}の実施状況をご報告ください", a.action.what),
+            String::new(),
+        ]);
+    }
     let doc = Document::new(
         title(p),
         config.confidentiality.notice.clone(),
@@ -302,7 +365,7 @@ pub fn write_packets(
     force: bool,
     config: &Config,
 ) -> Result<Vec<PathBuf>, PacketError> {
-    let packets = gather(store, meeting_id)?;
+    let packets = gather(store, meeting_id, config)?;
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for p in &packets {
         let stem = file_stem(p);

@@ -19,6 +19,100 @@ const MARK_ADDED: &str = "added";
 const MARK_TRACK: &str = "track";
 const MARK_DRAFT: &str = "draft";
 
+/// What one agenda build reads (see [`Store::triage_reading`]).
+struct TriageReading {
+    meeting_id: Id,
+    sessions: Vec<crate::domain::Session>,
+    first_day: NaiveDate,
+    last_day: NaiveDate,
+    previous: Option<(Id, NaiveDate)>,
+    next_meeting: NaiveDate,
+    today: NaiveDate,
+    agency_names: BTreeMap<Id, String>,
+    cases: Vec<Case>,
+    sheets: Vec<crate::domain::AssessmentSheet>,
+    requests: Vec<(Id, Id, NaiveDate)>,
+    actions: Vec<crate::domain::Action>,
+    discussion: Vec<DiscussionRequest>,
+    moves: BTreeMap<Id, (NaiveDate, String)>,
+    marks: Vec<(Id, String)>,
+    ranks: BTreeMap<Id, String>,
+    cgc: BTreeMap<Id, String>,
+}
+
+impl TriageReading {
+    fn frame(&self) -> MeetingFrame<'_> {
+        MeetingFrame {
+            meeting_id: self.meeting_id,
+            first_day: self.first_day,
+            last_day: self.last_day,
+            previous: self.previous,
+            next_meeting: self.next_meeting,
+            today: self.today,
+            agency_names: &self.agency_names,
+        }
+    }
+
+    /// Each case's facts, and the cases whose track or draft the secretariat set by hand.
+    fn facts(&self) -> (BTreeMap<Id, CaseFacts<'_>>, BTreeSet<Id>, BTreeSet<Id>) {
+        let mut facts: BTreeMap<Id, CaseFacts<'_>> = BTreeMap::new();
+        for s in &self.sheets {
+            facts.entry(s.case_id).or_default().sheets.push(s);
+        }
+        for r in &self.requests {
+            facts.entry(r.0).or_default().requests.push(*r);
+        }
+        for a in &self.actions {
+            facts.entry(a.case_id).or_default().actions.push(a);
+        }
+        for r in &self.discussion {
+            facts.entry(r.case_id).or_default().discussion.push(r);
+        }
+        for (case, rank) in &self.ranks {
+            facts.entry(*case).or_default().rank_at_previous = Some(rank.clone());
+        }
+        for (case, before) in &self.cgc {
+            facts.entry(*case).or_default().cgc_before = Some(CgcInvolvement::from_code(before).unwrap_or_default());
+        }
+        for (case, (on, _)) in &self.moves {
+            facts.entry(*case).or_default().move_on = Some(*on);
+        }
+        let mut pinned_tracks = BTreeSet::new();
+        let mut edited_drafts = BTreeSet::new();
+        for (case, mark) in &self.marks {
+            match mark.as_str() {
+                MARK_ADDED => facts.entry(*case).or_default().added = true,
+                MARK_TRACK => {
+                    pinned_tracks.insert(*case);
+                }
+                MARK_DRAFT => {
+                    edited_drafts.insert(*case);
+                }
+                _ => {}
+            }
+        }
+        (facts, pinned_tracks, edited_drafts)
+    }
+}
+
+/// Why a case is (or is not) on a meeting's agenda: every rule and what it found.
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    pub case: Case,
+    /// Its next review falls on or before the meeting's last day (or it has none).
+    pub review_due: bool,
+    /// The secretariat put it on the agenda by hand.
+    pub added: bool,
+    /// (rule, is a signal, what it found) for every rule, in order.
+    pub rules: Vec<(&'static str, bool, Vec<String>)>,
+    /// Triage would put it on the agenda.
+    pub due: bool,
+    /// The track and draft triage proposes if it is on the agenda.
+    pub proposal: triage::Proposal,
+    /// It is on the stored agenda now.
+    pub on_agenda: bool,
+}
+
 fn request_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DiscussionRequest> {
     Ok(DiscussionRequest {
         id: r.get(0)?,
@@ -33,13 +127,9 @@ fn request_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DiscussionRequest> {
 const REQUEST_COLS: &str = "id, case_id, agency_id, meeting_id, reason, requested_on";
 
 impl Store {
-    /// Proposes a track with reasons for every due case, plans blocks and sessions, and writes
-    /// the agenda in one audited transaction. Locked items, hand-set tracks, edited drafts,
-    /// questions, states and timers of an earlier build are kept. Only a planned meeting's
-    /// agenda is built: a running one's would turn recorded deep items back into quick ones
-    /// (checked again inside the write transaction).
-    pub fn build_agenda(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
-        not_buildable(&self.meeting(meeting_id)?)?;
+    /// Everything triage reads for `meeting_id`, read once (the meeting's days and neighbours,
+    /// every open case with its sheets, actions, requests, rank and 児相 history, marks).
+    fn triage_reading(&self, meeting_id: Id, today: NaiveDate) -> Result<TriageReading> {
         let sessions = self.sessions(meeting_id)?;
         let (Some(first_day), Some(last_day)) =
             (sessions.iter().map(|s| s.date).min(), sessions.iter().map(|s| s.date).max())
@@ -52,72 +142,76 @@ impl Store {
             .map(|m| m.1)
             .unwrap_or_else(|| last_day.checked_add_months(Months::new(3)).unwrap_or(last_day));
         let agency_names: BTreeMap<Id, String> = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
-        let frame = MeetingFrame {
-            meeting_id,
-            first_day,
-            last_day,
-            previous,
-            next_meeting,
-            today,
-            agency_names: &agency_names,
-        };
-        let since = frame.since();
-
-        let cases = self.cases(false)?;
-        let sheets = self.all_sheets()?;
-        let requests = self.sheet_requests()?;
-        let actions = self.all_actions()?;
+        let since =
+            previous.map(|p| p.1).unwrap_or_else(|| first_day.checked_sub_months(Months::new(3)).unwrap_or(first_day));
         let discussion: Vec<DiscussionRequest> = self
             .discussion_requests(None)?
             .into_iter()
             .filter(|r| r.meeting_id == Some(meeting_id) || (r.meeting_id.is_none() && r.requested_on > since))
             .collect();
-        let moves = self.planned_moves()?;
-        let marks = self.agenda_marks(meeting_id)?;
-        let existing_items = self.agenda(meeting_id)?;
         // Rank before: as agreed at the previous meeting, or before a later change in the ledger.
         let mut ranks: BTreeMap<Id, String> = self.ranks_at(previous.map(|p| p.0))?.into_iter().collect();
         for (case, rank) in self.before_changes("rank", since)? {
             ranks.entry(case).or_insert(rank);
         }
-        let cgc = self.before_changes("cgc", since)?;
+        Ok(TriageReading {
+            meeting_id,
+            sessions,
+            first_day,
+            last_day,
+            previous,
+            next_meeting,
+            today,
+            agency_names,
+            cases: self.cases(false)?,
+            sheets: self.all_sheets()?,
+            requests: self.sheet_requests()?,
+            actions: self.all_actions()?,
+            discussion,
+            moves: self.planned_moves()?,
+            marks: self.agenda_marks(meeting_id)?,
+            ranks,
+            cgc: self.before_changes("cgc", since)?,
+        })
+    }
 
-        let mut facts: BTreeMap<Id, CaseFacts<'_>> = BTreeMap::new();
-        for s in &sheets {
-            facts.entry(s.case_id).or_default().sheets.push(s);
-        }
-        for r in &requests {
-            facts.entry(r.0).or_default().requests.push(*r);
-        }
-        for a in &actions {
-            facts.entry(a.case_id).or_default().actions.push(a);
-        }
-        for r in &discussion {
-            facts.entry(r.case_id).or_default().discussion.push(r);
-        }
-        for (case, rank) in ranks {
-            facts.entry(case).or_default().rank_at_previous = Some(rank);
-        }
-        for (case, before) in cgc {
-            facts.entry(case).or_default().cgc_before = Some(CgcInvolvement::from_code(&before).unwrap_or_default());
-        }
-        for (case, (on, _)) in &moves {
-            facts.entry(*case).or_default().move_on = Some(*on);
-        }
-        let mut pinned_tracks = BTreeSet::new();
-        let mut edited_drafts = BTreeSet::new();
-        for (case, mark) in &marks {
-            match mark.as_str() {
-                MARK_ADDED => facts.entry(*case).or_default().added = true,
-                MARK_TRACK => {
-                    pinned_tracks.insert(*case);
-                }
-                MARK_DRAFT => {
-                    edited_drafts.insert(*case);
-                }
-                _ => {}
-            }
-        }
+    /// Every triage rule evaluated for one case against `meeting_id`, for `agenda explain`:
+    /// whether its review is due, what each rule found, and the proposal that follows.
+    pub fn explain_case(&self, meeting_id: Id, case_id: Id, today: NaiveDate, cfg: &Config) -> Result<Explanation> {
+        let r = self.triage_reading(meeting_id, today)?;
+        let frame = r.frame();
+        let (facts, _, _) = r.facts();
+        let case = r.cases.iter().find(|c| c.id == case_id).cloned().map_or_else(|| self.case(case_id), Ok)?;
+        let none = CaseFacts::default();
+        let f = facts.get(&case_id).unwrap_or(&none);
+        let on_agenda = self.agenda(meeting_id)?.iter().any(|i| i.case_id == case_id);
+        Ok(Explanation {
+            review_due: case.next_review.is_none_or(|d| d <= frame.last_day),
+            added: f.added,
+            rules: triage::evaluate(&case, &frame, f, cfg)
+                .into_iter()
+                .map(|(rule, found)| (rule.name, rule.signal, found))
+                .collect(),
+            due: triage::is_due(&case, &frame, f, cfg),
+            proposal: triage::propose(&case, &frame, f, cfg),
+            on_agenda,
+            case,
+        })
+    }
+
+    /// Proposes a track with reasons for every due case, plans blocks and sessions, and writes
+    /// the agenda in one audited transaction. Locked items, hand-set tracks, edited drafts,
+    /// questions, states and timers of an earlier build are kept. Only a planned meeting's
+    /// agenda is built: a running one's would turn recorded deep items back into quick ones
+    /// (checked again inside the write transaction).
+    pub fn build_agenda(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
+        not_buildable(&self.meeting(meeting_id)?)?;
+        let reading = self.triage_reading(meeting_id, today)?;
+        let frame = reading.frame();
+        let (first_day, previous, sessions, actions) =
+            (reading.first_day, reading.previous, &reading.sessions, &reading.actions);
+        let (facts, pinned_tracks, edited_drafts) = reading.facts();
+        let existing_items = self.agenda(meeting_id)?;
         // Items the secretariat placed or asked about, and items already discussed (a decision
         // may point at them), stay on the agenda even if the case is no longer due.
         let decided = self.decided_items(meeting_id)?;
@@ -136,9 +230,14 @@ impl Store {
         let none = CaseFacts::default();
         let mut due: BTreeMap<Id, &Case> = BTreeMap::new();
         let mut proposals = Vec::new();
-        for c in &cases {
+        let mut pulled_in = Vec::new();
+        for c in &reading.cases {
             let f = facts.get(&c.id).unwrap_or(&none);
-            if triage::is_due(c, &frame, f) || kept.contains(&c.id) {
+            if triage::is_due(c, &frame, f, cfg) || kept.contains(&c.id) {
+                let by_review = f.added || kept.contains(&c.id) || c.next_review.is_none_or(|d| d <= frame.last_day);
+                if !by_review {
+                    pulled_in.push((c.id, triage::signals(c, &frame, f, cfg)));
+                }
                 proposals.push(triage::propose(c, &frame, f, cfg));
                 due.insert(c.id, c);
             }
@@ -154,7 +253,7 @@ impl Store {
             edited_drafts,
             open_actions: open_actions.iter().map(|a| a.case_id).collect(),
         };
-        let planned = agenda::plan(meeting_id, first_day, &due, proposals, &sessions, &existing, cfg);
+        let planned = agenda::plan(meeting_id, first_day, &due, proposals, sessions, &existing, cfg);
 
         let before: BTreeMap<Id, &AgendaItem> = existing_items.iter().map(|i| (i.id, i)).collect();
         let planned = self.write(|t| {
@@ -175,7 +274,10 @@ impl Store {
             t.audit("meeting", Some(meeting_id), "agenda_built", None, Some(&out.len().to_string()))?;
             Ok(out)
         })?;
-        Ok(agenda::summarise(meeting_id, &sessions, planned, open_actions, &cfg.budget))
+        let open_actions = self.place_reviews(open_actions, sessions, first_day, cfg)?;
+        let mut plan = agenda::summarise(meeting_id, sessions, planned, open_actions, &cfg.budget);
+        plan.pulled_in = pulled_in;
+        Ok(plan)
     }
 
     /// The stored agenda as a plan (sessions, counts, expected end times), without re-planning.
@@ -193,7 +295,30 @@ impl Store {
             }
             None => Vec::new(),
         };
+        let open = self.place_reviews(open, &sessions, first_day.unwrap_or_default(), cfg)?;
         Ok(agenda::summarise(meeting_id, &sessions, items, open, &cfg.budget))
+    }
+
+    /// Each open action with the session its review belongs in if its case is not on the
+    /// agenda ([`agenda::review_session`]: where its agency attends).
+    fn place_reviews(
+        &self,
+        actions: Vec<crate::domain::Action>,
+        sessions: &[crate::domain::Session],
+        day: NaiveDate,
+        cfg: &Config,
+    ) -> Result<Vec<(crate::domain::Action, Option<Id>)>> {
+        let kinds: BTreeMap<Id, crate::domain::AgencyKind> =
+            self.agencies()?.into_iter().map(|a| (a.id, a.kind)).collect();
+        actions
+            .into_iter()
+            .map(|a| {
+                let case = self.case(a.case_id)?;
+                let kind = a.agency_id.and_then(|id| kinds.get(&id).copied());
+                let at = agenda::review_session(Some(&case), kind, day, sessions, cfg);
+                Ok((a, at))
+            })
+            .collect()
     }
 
     /// Marks a case as added by the secretariat and re-plans (a planned meeting only).

@@ -147,6 +147,7 @@ actions! {
     MeetingDefer = "meeting_defer", "次回へ延期";
     MeetingRevisit = "meeting_revisit", "再協議";
     MeetingReplan = "meeting_replan", "残りを再計画";
+    MeetingUndo = "meeting_undo", "再計画を元に戻す";
     MeetingPresent = "meeting_present", "投影モード";
     MeetingClose = "meeting_close", "会議を終了";
     PrevYear = "prev_year", "前年度";

@@ -26,6 +26,8 @@ pub mod view;
 #[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
+mod sizes_tests;
+#[cfg(test)]
 mod tests;
 
 pub use runtime::run;

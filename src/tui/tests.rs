@@ -461,34 +461,6 @@ fn the_real_cursor_sits_in_the_focused_field() {
 }
 
 #[test]
-fn ledger_screen_80x24() {
-    let (_s, m) = demo_at(80, 24);
-    insta::assert_snapshot!(screen(&m));
-}
-
-#[test]
-fn ledger_screen_160x45_with_detail() {
-    let (_s, m) = demo_at(160, 45);
-    insta::assert_snapshot!(screen(&m));
-}
-
-#[test]
-fn detail_full_screen_80x24() {
-    let (mut s, mut m) = demo_at(80, 24);
-    pump(&mut s, &mut m, key(KeyCode::Down));
-    pump(&mut s, &mut m, key(KeyCode::Enter));
-    insta::assert_snapshot!(screen(&m));
-}
-
-#[test]
-fn register_form_80x24() {
-    let (mut s, mut m) = demo_at(80, 24);
-    pump(&mut s, &mut m, key(KeyCode::F(2)));
-    typ(&mut s, &mut m, "R8-9001");
-    insta::assert_snapshot!(screen(&m));
-}
-
-#[test]
 fn overdue_reviews_are_red_and_the_selection_reversed() {
     let (mut s, mut m) = demo_at(80, 24);
     pump(&mut s, &mut m, key(KeyCode::Char('o')));

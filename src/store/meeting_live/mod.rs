@@ -365,9 +365,7 @@ impl Store {
             if a.meeting_id == Some(meeting_id) {
                 return Err(StoreError::invalid("役割分担", "この会議で決めた役割分担は次回の会議で確認します"));
             }
-            a.status = status;
-            a.review_note = note.trim().to_string();
-            a.reviewed_in = if status == ActionStatus::Open { None } else { Some(meeting_id) };
+            a.review(status, note, meeting_id);
             t.save_action(&a)?;
             Ok(a)
         })
@@ -463,7 +461,7 @@ impl Store {
                 let last = items.iter().filter(|i| i.session_id == Some(m.to_session)).map(|i| i.position).max();
                 if let Some(i) = items.iter_mut().find(|i| i.id == m.item_id) {
                     i.session_id = Some(m.to_session);
-                    i.position = last.unwrap_or(0) + 1;
+                    i.position = m.position.unwrap_or(last.unwrap_or(0) + 1);
                     t.save_agenda_item(i)?;
                     n += 1;
                 }

@@ -218,7 +218,7 @@ fn records_of_a_meeting_run_on_another_computer_are_refused() {
     assert!(!text.contains(&case.name) && !text.contains(&case.kana), "no personal data: {text}");
     assert!(is_live_refusal(s.record_item(deep.id, &rec, None)));
     assert!(is_live_refusal(s.update_item(&deferred, None)));
-    assert!(is_live_refusal(s.move_items(m, &[Move { item_id: deep.id, to_session: later }])));
+    assert!(is_live_refusal(s.move_items(m, &[Move { item_id: deep.id, to_session: later, position: None }])));
     assert!(is_live_refusal(s.record_attendance(&Attendance {
         meeting_id: m,
         agency_id: agency,

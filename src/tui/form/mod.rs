@@ -4,6 +4,7 @@
 //! the values back and decides what to store. A bad value leaves the form open with a Japanese
 //! message naming the field, and nothing is lost.
 
+pub mod pick;
 pub mod view;
 
 use chrono::NaiveDate;
@@ -35,6 +36,8 @@ pub struct Field<K> {
     pub value: FieldValue,
     /// Does not apply now (理由 while the decision is 継続): shown dimmed, Tab passes over it.
     pub idle: bool,
+    /// An agency is typed here: the registered ones that fit are offered as you type.
+    pub pick: Option<pick::Pick>,
 }
 
 /// A wrapped multi-line box holding `text`.
@@ -48,23 +51,30 @@ fn area(text: &str, placeholder: &str) -> TextArea<'static> {
 
 impl<K> Field<K> {
     pub fn text(key: K, label: &'static str, required: bool, v: &str) -> Field<K> {
-        Field { key, label, required, value: FieldValue::Text(Input::new(v.to_string())), idle: false }
+        Field { key, label, required, value: FieldValue::Text(Input::new(v.to_string())), idle: false, pick: None }
     }
 
     /// A choice of `options`, starting at `current` (else the first).
     pub fn choice(key: K, label: &'static str, options: Vec<String>, current: &str) -> Field<K> {
         let index = options.iter().position(|o| o == current).unwrap_or(0);
-        Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false }
+        Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false, pick: None }
     }
 
     /// A choice of `options`, starting at position `index`.
     pub fn choice_at(key: K, label: &'static str, options: Vec<String>, index: usize) -> Field<K> {
         let index = index.min(options.len().saturating_sub(1));
-        Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false }
+        Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false, pick: None }
     }
 
     pub fn multi(key: K, label: &'static str, text: &str, placeholder: &str) -> Field<K> {
-        Field { key, label, required: false, value: FieldValue::Multi(Box::new(area(text, placeholder))), idle: false }
+        Field {
+            key,
+            label,
+            required: false,
+            value: FieldValue::Multi(Box::new(area(text, placeholder))),
+            idle: false,
+            pick: None,
+        }
     }
 
     /// Typing continues at the end of what is there (a multi-line field).
@@ -298,6 +308,9 @@ impl<K: Copy + PartialEq> Form<K> {
     /// A key in the form: moves, choices, typing, Esc (twice when something was typed) and
     /// save (refused here while a required field is empty).
     pub fn on_key(&mut self, action: Option<Command>, k: KeyEvent) -> FormReply<K> {
+        if self.pick_key(action, k) {
+            return FormReply::Stay;
+        }
         let on_choice = matches!(self.focused().value, FieldValue::Choice { .. });
         let armed = self.confirm.take();
         let discard = armed == Some(Confirmable::DiscardForm);

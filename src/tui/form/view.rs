@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use crate::tui::form::pick::Offer;
 use crate::tui::form::{FieldValue, Form};
 
 const LABEL_W: u16 = 16;
@@ -34,7 +35,11 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
         .error
         .as_ref()
         .map(|e| form.fields.iter().position(|fl| e.starts_with(&format!("{}:", fl.label))).unwrap_or(form.focus));
-    let row_h = |i: usize| height(&form.fields[i].value) + u16::from(err_at == Some(i));
+    // The focused agency field lists what fits on the line under it.
+    let offer = form.focused().offer();
+    let offer_at = (offer != Offer::Nothing).then_some(form.focus);
+    let row_h =
+        |i: usize| height(&form.fields[i].value) + u16::from(err_at == Some(i)) + u16::from(offer_at == Some(i));
     // Scroll so the focused field (and the refused one) is on screen.
     let last = err_at.map_or(form.focus, |e| e.max(form.focus));
     let mut top = 0usize;
@@ -67,6 +72,13 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
         let value_area = Rect::new(inner.x + LABEL_W + 1, y, value_w, h);
         render_value(&field.value, focused, f, value_area);
         y += h;
+        if offer_at == Some(i) {
+            f.render_widget(
+                Paragraph::new(offer_line(&offer, form.focused().is_multiline())),
+                Rect::new(inner.x + LABEL_W + 1, y, value_w, 1),
+            );
+            y += 1;
+        }
         if let (Some(e), true) = (&form.error, err_at == Some(i)) {
             f.render_widget(
                 Paragraph::new(Span::raw(e.as_str()).red().bold()),
@@ -84,6 +96,32 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
         Paragraph::new(msg).wrap(Wrap { trim: true }),
         Rect::new(inner.x, inner.y + fields_h, inner.width, 2),
     );
+}
+
+/// 「↓ で選択: 東小学校 ｜ 東中学校」, the chosen one reversed (the hint first, so a narrow
+/// screen cuts names rather than the keys); or that the name is new.
+fn offer_line(offer: &Offer, multi: bool) -> Line<'static> {
+    match offer {
+        Offer::Nothing => Line::default(),
+        Offer::New => Line::from(Span::raw("登録にない機関です（保存するときに新規登録を確認します）").yellow()),
+        Offer::Candidates { names, chosen, resolved } => {
+            let hint = match (multi, resolved, chosen) {
+                (_, _, Some(_)) => "Tab で決定: ",
+                (true, true, None) => "／ で登録名に: ",
+                (true, false, None) => "候補: ",
+                (false, _, None) => "↓ で選択: ",
+            };
+            let mut spans = vec![Span::raw(hint).dark_gray()];
+            for (i, n) in names.iter().enumerate() {
+                if i > 0 {
+                    spans.push(Span::raw(" ｜ ").dark_gray());
+                }
+                let style = if *chosen == Some(i) { Style::default().reversed() } else { Style::default().cyan() };
+                spans.push(Span::styled(n.clone(), style));
+            }
+            Line::from(spans)
+        }
+    }
 }
 
 fn render_value(v: &FieldValue, focused: bool, f: &mut Frame<'_>, area: Rect) {

@@ -89,9 +89,9 @@ impl CaseForm {
             Field::text(K::Abuse, "虐待種別", false, &AbuseType::join(&case.abuse_types)),
             Field::text(K::Town, "町名", false, &case.town),
             Field::text(K::Concern, "主訴", false, &case.presenting_concern),
-            Field::text(K::Affiliation, "所属機関", false, &name_of(case.affiliation)),
+            Field::text(K::Affiliation, "所属機関", false, &name_of(case.affiliation)).picking_agencies(agencies),
             Field::text(K::Grade, "学年・クラス", false, &case.grade),
-            Field::text(K::Lead, "主担当機関", false, &name_of(case.lead_agency)),
+            Field::text(K::Lead, "主担当機関", false, &name_of(case.lead_agency)).picking_agencies(agencies),
             Field::text(K::KeyWorker, "主たる援助者", false, &case.key_worker),
             Field::choice(K::Cgc, "児相の関与", cgcs, case.cgc.label()),
             Field::text(K::NextReview, "次回確認日", false, &date_text(case.next_review)),
@@ -165,6 +165,7 @@ impl CaseForm {
     ) -> Result<LedgerEffect, String> {
         use CaseField as K;
         let f = &self.form;
+        let before = (!new).then(|| c.clone());
         c.number = f.get(K::Number).trim().to_string();
         c.name = f.get(K::Name).trim().to_string();
         c.kana = f.get(K::Kana).trim().to_string();
@@ -185,10 +186,7 @@ impl CaseForm {
         c.cgc = f.chosen(K::Cgc).and_then(|i| CgcInvolvement::ALL.get(i).copied()).unwrap_or_default();
         c.support_policy = f.get(K::Policy).trim_end().to_string();
         c.next_review = f.date_near(K::NextReview, "次回確認日", today)?;
-        if new && c.next_review.is_none() {
-            let cal = config.business_calendar();
-            c.next_review = Some(config.rank_scheme(c.registration).next_review(&c.rank, today, &cal));
-        }
+        crate::domain::rank::next_review_after_edit(&mut c, before.as_ref(), today, config);
         if let Err(errs) = c.validate() {
             let (field, msg) = &errs[0];
             return Err(format!("{field}: {msg}"));

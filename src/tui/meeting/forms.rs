@@ -5,6 +5,7 @@ use super::{MeetingData, MeetingEffect};
 use crate::domain::meeting::live::{DeepForm, DraftKey};
 use crate::domain::{Action, ActionStatus, Attendance, AttendanceStatus, Case, Config, DecisionKind, Id, wareki};
 use crate::tui::form::{Field, Form, date_text};
+use crate::tui::screen::Ctx;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeetingField {
@@ -46,20 +47,36 @@ pub struct MeetingForm {
 const REVIEW_STATUSES: [ActionStatus; 4] =
     [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone, ActionStatus::Open];
 
+/// Whether two drafts hold the same values (where the cursor was does not count: moving
+/// between fields saves nothing; the place is kept with the next change).
+pub fn same_content(a: &str, b: &str) -> bool {
+    let values = |body: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("focus");
+        }
+        v
+    };
+    values(a) == values(b)
+}
+
 impl MeetingForm {
     /// The deep item form, filled from `df` (a draft, the recorded decision or the 事務局案).
-    pub fn item(meeting_id: Id, item_id: Id, case: &Case, df: &DeepForm, config: &Config) -> MeetingForm {
+    pub fn item(meeting_id: Id, item_id: Id, case: &Case, df: &DeepForm, cx: &Ctx) -> MeetingForm {
         use MeetingField as K;
-        let ranks: Vec<String> = config.rank_scheme(case.registration).ranks().iter().map(|r| r.code.clone()).collect();
+        let ranks: Vec<String> =
+            cx.config.rank_scheme(case.registration).ranks().iter().map(|r| r.code.clone()).collect();
         let kinds: Vec<String> = DecisionKind::ALL.iter().map(|k| k.label().to_string()).collect();
         let fields = vec![
             Field::multi(K::Summary, "状況", &df.summary, "状況（各機関からの報告。Enter で改行）").at_end(),
             Field::choice(K::Rank, "評価（ランク）", ranks, &df.rank),
             Field::choice(K::Decision, "決定", kinds, &df.kind),
             Field::text(K::Reason, "理由（終結等）", false, &df.reason),
-            Field::text(K::NewLead, "新主担当機関", false, &df.new_lead),
+            Field::text(K::NewLead, "新主担当機関", false, &df.new_lead).picking_agencies(cx.agencies),
             Field::multi(K::Policy, "援助方針", &df.policy, "援助方針（Enter で改行）").at_end(),
-            Field::multi(K::Actions, "役割分担", &df.actions, "1行に1件: 機関／担当者／内容／期限").at_end(),
+            Field::multi(K::Actions, "役割分担", &df.actions, "1行に1件: 機関／担当者／内容／期限")
+                .at_end()
+                .picking_agencies(cx.agencies),
             Field::text(K::NextReview, "次回確認日", false, &df.next_review),
             Field::multi(K::Notes, "メモ", &df.notes, "メモ（Enter で改行）").at_end(),
         ];
@@ -153,10 +170,36 @@ impl MeetingForm {
         if let Some(key) = self.small_key() {
             return Some((meeting_id, key, serde_json::to_string(&self.form.values()).ok()?));
         }
-        let MeetingFormKind::Item { meeting_id, item_id, .. } = &self.kind else { return None };
-        Some((*meeting_id, DraftKey::Item(*item_id), serde_json::to_string(&self.deep()).ok()?))
+        self.item_draft(Some(self.form.focus))
     }
 
+    /// The deep form's draft as the form is closed with Esc: what was typed stays, and a
+    /// restart does not open the form again.
+    pub fn closed_draft(&self) -> Option<(Id, DraftKey, String)> {
+        self.item_draft(None)
+    }
+
+    /// A deep form's draft keeps the field the facilitator was in (none: the form was closed),
+    /// so a restart reopens it there.
+    fn item_draft(&self, focus: Option<usize>) -> Option<(Id, DraftKey, String)> {
+        let MeetingFormKind::Item { meeting_id, item_id, .. } = &self.kind else { return None };
+        let mut body = serde_json::to_value(self.deep()).ok()?;
+        body.as_object_mut()?.insert("focus".into(), focus.into());
+        Some((*meeting_id, DraftKey::Item(*item_id), body.to_string()))
+    }
+}
+
+/// Where a deep form's draft says the facilitator was: `Some(field)` while the form was open
+/// (drafts from before this was kept: the first field), None once it was closed.
+pub fn draft_focus(body: &str) -> Option<usize> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    match v.get("focus") {
+        None => Some(0),
+        Some(f) => f.as_u64().map(|n| n as usize),
+    }
+}
+
+impl MeetingForm {
     /// The effect that stores the form, or the Japanese reason it cannot. Dates without a year
     /// are the ones nearest to `near` (the item's day).
     pub fn submit(

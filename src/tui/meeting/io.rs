@@ -128,9 +128,13 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>
             store.heartbeat(meeting_id, me(), elapsed)?;
             return Ok(None);
         }
-        MeetingEffect::Replan { meeting_id, moves } => {
+        MeetingEffect::Replan { meeting_id, moves, undo } => {
             let n = store.move_items(meeting_id, &moves)?;
-            meeting::saved(format!("重点協議 {n} 件を次の部会・日程へ移しました"))
+            meeting::saved(if undo {
+                format!("再計画を元に戻しました（重点協議 {n} 件を元の日程へ）")
+            } else {
+                format!("重点協議 {n} 件を次の部会・日程へ移しました（Ctrl+Z で元に戻せます）")
+            })
         }
         MeetingEffect::Close { meeting_id } => {
             let s = store.close_meeting(meeting_id)?;

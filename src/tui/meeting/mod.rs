@@ -147,6 +147,8 @@ pub enum MeetingEffect {
     Replan {
         meeting_id: Id,
         moves: Vec<Move>,
+        /// Puts back an earlier re-plan.
+        undo: bool,
     },
     Close {
         meeting_id: Id,
@@ -182,6 +184,8 @@ pub struct MeetingState {
     pub opened: bool,
     /// A form open over the screen.
     pub form: Option<MeetingForm>,
+    /// What puts the last re-plan's items back (Ctrl+Z).
+    pub undo: Option<Vec<Move>>,
 }
 
 impl MeetingState {

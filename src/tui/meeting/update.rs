@@ -104,12 +104,18 @@ fn on_loaded(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, data: Option<Mee
     s.row = s.row.min(row_count(s).saturating_sub(1));
     // After a crash, the form that was open comes back with what was typed.
     if resume && s.phase == Phase::Agenda && s.form.is_none() {
-        let has_draft = s.current().is_some_and(|iv| {
+        let focus = s.current().and_then(|iv| {
             let key = DraftKey::Item(iv.item.id);
-            s.data.as_ref().is_some_and(|d| d.drafts.iter().any(|(k, _)| *k == key))
+            let d = s.data.as_ref()?;
+            d.drafts.iter().find(|(k, _)| *k == key).and_then(|(_, body)| forms::draft_focus(body))
         });
-        if has_draft {
+        if let Some(focus) = focus {
             open_item_form(s, cx);
+            if let Some(f) = &mut s.form
+                && f.form.fields.get(focus).is_some_and(|fl| !fl.idle)
+            {
+                f.form.focus = focus;
+            }
             out.info("前回入力中だった内容を復元しました");
         }
     }
@@ -196,6 +202,7 @@ fn on_key(
 /// answer (fast typing, key repeat) act on the new state rather than the old one.
 fn apply_locally(s: &mut MeetingState, effects: &[MeetingEffect]) {
     let Some(d) = &mut s.data else { return };
+    let meeting_id = d.meeting.id;
     for e in effects {
         match e {
             MeetingEffect::Attend(a) => {
@@ -207,8 +214,7 @@ fn apply_locally(s: &mut MeetingState, effects: &[MeetingEffect]) {
             }
             MeetingEffect::Review { action_id, status, note, .. } => {
                 if let Some(r) = d.reviews.iter_mut().find(|r| r.action.id == *action_id) {
-                    r.action.status = *status;
-                    r.action.review_note = note.clone();
+                    r.action.review(*status, note, meeting_id);
                 }
                 let key = DraftKey::ActionReview(*action_id);
                 d.drafts.retain(|(k, _)| *k != key);
@@ -529,8 +535,16 @@ fn on_agenda_key(
                 ));
                 return vec![];
             }
-            vec![MeetingEffect::Replan { meeting_id, moves }]
+            s.undo = Some(live::moves_back(&items, &moves));
+            vec![MeetingEffect::Replan { meeting_id, moves, undo: false }]
         }
+        Command::MeetingUndo => match s.undo.take() {
+            Some(moves) => vec![MeetingEffect::Replan { meeting_id, moves, undo: true }],
+            None => {
+                out.info("元に戻せる再計画はありません");
+                vec![]
+            }
+        },
         _ => vec![],
     }
 }
@@ -550,7 +564,7 @@ fn open_item_form(s: &mut MeetingState, cx: &Ctx<'_>) {
         .and_then(|(_, body)| serde_json::from_str::<DeepForm>(body).ok())
         .or_else(|| iv.decision.as_ref().map(|dec| DeepForm::from_decision(dec, &iv.actions, iv.new_lead.clone())))
         .unwrap_or_else(|| DeepForm::from_item(&iv.item, &iv.case, cx.config, on));
-    let form = MeetingForm::item(d.meeting.id, iv.item.id, &iv.case, &df, cx.config);
+    let form = MeetingForm::item(d.meeting.id, iv.item.id, &iv.case, &df, cx);
     s.form = Some(form);
 }
 
@@ -573,8 +587,17 @@ fn on_form_key(
         }
         FormReply::Stay | FormReply::Chose(_) => vec![],
         FormReply::Cancel => {
+            // A deep form's draft stays, marked closed: a restart does not reopen it.
+            let closed = f.closed_draft();
             s.form = None;
             out.info("入力を取り消しました");
+            if let (Some((meeting_id, key, body)), Some(d)) = (closed, &mut s.data)
+                && let Some(kept) = d.drafts.iter_mut().find(|(k, _)| *k == key)
+            {
+                kept.1 = body.clone();
+                out.info("入力した内容は下書きとして保存されています。e で続きから入力できます");
+                return vec![MeetingEffect::Draft { meeting_id, key, body }];
+            }
             vec![]
         }
         FormReply::Submit { again } => match f.submit(cx.config, near, again) {
@@ -599,7 +622,7 @@ fn after_form_change(
     let mut all = Vec::new();
     let meeting_id = s.data.as_ref().map(|d| d.meeting.id);
     if let Some(after) = s.form.as_ref().zip(meeting_id).and_then(|(f, id)| f.draft(id))
-        && before.as_ref() != Some(&after)
+        && before.as_ref().is_none_or(|b| b.1 != after.1 || !forms::same_content(&b.2, &after.2))
     {
         if let Some(d) = &mut s.data {
             d.drafts.retain(|(k, _)| *k != after.1);

@@ -323,13 +323,16 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
         ItemState::Deferred => Span::raw(" 次回へ延期").yellow().bold(),
         ItemState::Pending => Span::raw(""),
     };
+    let reviewed: Vec<_> = m.meeting.data.iter().flat_map(|d| d.reviews.iter().map(|r| r.action.clone())).collect();
+    let meeting_id = m.meeting.data.as_ref().map_or(0, |d| d.meeting.id);
+    let reasons = live::reasons_now(&iv.item.reasons, &reviewed, meeting_id, |id| m.agency_name(id).to_string());
     let mut out = vec![
         Line::from(vec![
             Span::raw(format!("{name}  {} ランク{} ", c.registration.label(), c.rank)).bold(),
             track,
             state,
         ]),
-        Line::from(vec![Span::raw("理由: ").dark_gray(), Span::raw(iv.item.reasons.join("、"))]),
+        Line::from(vec![Span::raw("理由: ").dark_gray(), Span::raw(reasons.join("、"))]),
     ];
     let mut facts = format!("所属: {} {}", m.agency_name(c.affiliation), c.grade);
     facts.push_str(&format!(" {} 主担当: {}", glyphs::get().bar, m.agency_name(c.lead_agency)));

@@ -6,7 +6,7 @@ use super::*;
 use crate::store::Store;
 use crate::tui::model::{Model, Screen};
 use crate::tui::msg::{Effect, Msg};
-use crate::tui::tests::{buffer_text, demo_at, draw, key, pump, screen, typ};
+use crate::tui::tests::{demo_at, key, pump, screen, typ};
 
 /// The demo (its next meeting's agenda built) on the preparation screen.
 fn prep_at(w: u16, h: u16) -> (Store, Model) {
@@ -219,16 +219,4 @@ fn packets_are_exported_to_the_folder_in_the_form() {
     set_dir(&mut m);
     pump(&mut s, &mut m, key(KeyCode::F(10)));
     assert!(m.prep.form.as_ref().map(|f| &f.form).unwrap().error.as_ref().unwrap().contains("既に存在します"));
-}
-
-#[test]
-fn prep_screen_80x24() {
-    let (_s, m) = prep_at(80, 24);
-    insta::assert_snapshot!(buffer_text(draw(&m).backend().buffer()));
-}
-
-#[test]
-fn prep_screen_160x45() {
-    let (_s, m) = prep_at(160, 45);
-    insta::assert_snapshot!(buffer_text(draw(&m).backend().buffer()));
 }

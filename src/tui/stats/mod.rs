@@ -101,15 +101,12 @@ impl StatsState {
 
 #[cfg(test)]
 mod tests {
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     use super::super::keymap::Keymap;
     use super::super::model::{Model, Screen};
     use super::super::msg::{Effect, Msg};
     use super::super::tests::{pump, today};
-    use super::super::view;
     use super::*;
     use crate::demo::{self, Scale};
     use crate::domain::Config;
@@ -126,12 +123,6 @@ mod tests {
         pump(&mut store, &mut m, Msg::Resize(w, h));
         pump(&mut store, &mut m, key(KeyCode::Char('4'), KeyModifiers::ALT));
         (store, m)
-    }
-
-    fn screen(m: &Model) -> String {
-        let mut t = Terminal::new(TestBackend::new(m.size.0, m.size.1)).unwrap();
-        t.draw(|f| view::render(m, f)).unwrap();
-        super::super::tests::buffer_text(t.backend().buffer())
     }
 
     #[test]
@@ -176,17 +167,5 @@ mod tests {
             vec![StatsEffect::Load { fiscal_year: 2025, today: today() }],
             "the user can try another year"
         );
-    }
-
-    #[test]
-    fn stats_screen_80x24() {
-        let (_s, m) = stats_screen(80, 24);
-        insta::assert_snapshot!(screen(&m));
-    }
-
-    #[test]
-    fn stats_screen_160x45() {
-        let (_s, m) = stats_screen(160, 45);
-        insta::assert_snapshot!(screen(&m));
     }
 }

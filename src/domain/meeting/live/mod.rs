@@ -626,6 +626,17 @@ pub fn session_clock(session: &Session, items: &[AgendaItem], budget: &Budget, n
 pub struct Move {
     pub item_id: Id,
     pub to_session: Id,
+    /// Where in the session; None: after its last item.
+    pub position: Option<i64>,
+}
+
+/// The moves that put `moves`' items back where they are in `items` (undoing a re-plan).
+pub fn moves_back(items: &[AgendaItem], moves: &[Move]) -> Vec<Move> {
+    moves
+        .iter()
+        .filter_map(|m| items.iter().find(|i| i.id == m.item_id))
+        .filter_map(|i| Some(Move { item_id: i.id, to_session: i.session_id?, position: Some(i.position) }))
+        .collect()
 }
 
 /// Re-plans an overrunning session: moves its least urgent deep items still to discuss to the
@@ -674,7 +685,7 @@ pub fn replan(
         }
         for i in block {
             left.retain(|x| x.id != i.id);
-            moves.push(Move { item_id: i.id, to_session: target.id });
+            moves.push(Move { item_id: i.id, to_session: target.id, position: None });
         }
     }
     moves
@@ -692,3 +703,28 @@ pub fn clock_text(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// An item's reasons as they stand during the meeting: a reason about an earlier action that
+/// this meeting has since reviewed says what the review found (the agenda was built before).
+pub fn reasons_now(
+    reasons: &[String],
+    reviewed: &[crate::domain::Action],
+    meeting_id: Id,
+    agency: impl Fn(Option<Id>) -> String,
+) -> Vec<String> {
+    use crate::domain::triage::{overdue_action_reason, undone_action_reason};
+    reasons
+        .iter()
+        .map(|r| {
+            let found = reviewed.iter().filter(|a| a.reviewed_in == Some(meeting_id)).find(|a| {
+                let name = agency(a.agency_id);
+                *r == undone_action_reason(&a.what, &name)
+                    || a.due.is_some_and(|due| *r == overdue_action_reason(&a.what, due, &name))
+            });
+            match found {
+                Some(a) => format!("{r} → この会議で確認: {}", a.status.label()),
+                None => r.clone(),
+            }
+        })
+        .collect()
+}

@@ -290,7 +290,10 @@ fn replan_moves_the_least_urgent_deep_blocks_to_the_next_session_of_the_same_sec
     let urgency = |i: &AgendaItem| if i.id == 1 { 5 } else { 1 };
     let moves = replan(&items, &sessions, 1, Some(4), &b, t(13, 30), urgency);
     // 4 is current and 5 locked; the latest least urgent block (2+3) goes to session 3.
-    assert_eq!(moves, vec![Move { item_id: 2, to_session: 3 }, Move { item_id: 3, to_session: 3 }]);
+    assert_eq!(
+        moves,
+        vec![Move { item_id: 2, to_session: 3, position: None }, Move { item_id: 3, to_session: 3, position: None }]
+    );
     // A session that fits is left alone; the last session has nowhere to go.
     assert!(replan(&items[..1], &sessions, 1, None, &b, t(13, 30), urgency).is_empty());
     assert!(replan(&items, &sessions, 3, None, &b, t(13, 30), urgency).is_empty());
@@ -320,4 +323,31 @@ fn a_next_review_on_a_closed_day_is_moved_at_decision_time_and_said() {
     quick.draft.next_review = Some(d(2026, 11, 1));
     let dec = accept_as_proposed(1, &quick, &c, &cfg, d(2026, 9, 22));
     assert_eq!(dec.next_review, Some(d(2026, 11, 2)));
+}
+
+#[test]
+fn a_reason_about_an_action_reviewed_in_this_meeting_says_what_the_review_found() {
+    use crate::domain::triage::overdue_action_reason;
+    use crate::domain::{Action, ActionStatus};
+    let due = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+    let mut a = Action {
+        id: 5,
+        case_id: 1,
+        meeting_id: Some(2),
+        agency_id: Some(3),
+        owner: String::new(),
+        what: "家庭訪問".into(),
+        due: Some(due),
+        status: ActionStatus::Open,
+        review_note: String::new(),
+        reviewed_in: None,
+    };
+    let reasons = vec![overdue_action_reason("家庭訪問", due, "東小学校"), "別の理由".to_string()];
+    let name = |_: Option<Id>| "東小学校".to_string();
+    assert_eq!(reasons_now(&reasons, std::slice::from_ref(&a), 9, name), reasons, "not reviewed yet");
+    a.status = ActionStatus::Done;
+    a.reviewed_in = Some(9);
+    let now = reasons_now(&reasons, &[a], 9, name);
+    assert_eq!(now[0], format!("{} → この会議で確認: {}", reasons[0], ActionStatus::Done.label()));
+    assert_eq!(now[1], "別の理由");
 }
