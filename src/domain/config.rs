@@ -189,15 +189,22 @@ pub enum Paper {
 impl TryFrom<String> for Paper {
     type Error = String;
 
-    /// 「A4」「ａ３」 as well as "a4".
+    /// 「A4」「Ａ３」 as well as "a4".
     fn try_from(s: String) -> Result<Self, String> {
-        use unicode_normalization::UnicodeNormalization;
-        match s.trim().nfkc().collect::<String>().to_lowercase().as_str() {
-            "a4" => Ok(Paper::A4),
-            "a3" => Ok(Paper::A3),
-            _ => Err(format!("paper の「{s}」は使えません。\"a4\" か \"a3\" を指定してください")),
-        }
+        choose("paper", &s, &[(&["a4"], Paper::A4), (&["a3"], Paper::A3)], "\"a4\" か \"a3\"")
     }
+}
+
+/// A setting's value among `options` (each with the spellings people use, in lower case), read
+/// whatever its width or case; else a Japanese refusal ending in `hint`.
+pub fn choose<T: Copy>(key: &str, s: &str, options: &[(&[&str], T)], hint: &str) -> Result<T, String> {
+    use unicode_normalization::UnicodeNormalization;
+    let t = s.trim().nfkc().collect::<String>().to_lowercase();
+    options
+        .iter()
+        .find(|(names, _)| names.contains(&t.as_str()))
+        .map(|(_, v)| *v)
+        .ok_or_else(|| format!("{key} の「{s}」は使えません。{hint}を指定してください"))
 }
 
 /// One item on the assessment sheet.

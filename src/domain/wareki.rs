@@ -48,13 +48,9 @@ impl TryFrom<String> for DateStyle {
 
     /// Also as people write it: 和暦, 西暦, upper case.
     fn try_from(s: String) -> Result<Self, String> {
-        match s.trim().to_lowercase().as_str() {
-            "wareki" | "和暦" => Ok(DateStyle::Wareki),
-            "seireki" | "西暦" => Ok(DateStyle::Seireki),
-            _ => Err(format!(
-                "date_style の「{s}」は使えません。\"wareki\"（和暦）か \"seireki\"（西暦）を指定してください"
-            )),
-        }
+        let options: [(&[&str], _); 2] =
+            [(&["wareki", "和暦"], DateStyle::Wareki), (&["seireki", "西暦"], DateStyle::Seireki)];
+        super::config::choose("date_style", &s, &options, "\"wareki\"（和暦）か \"seireki\"（西暦）")
     }
 }
 
