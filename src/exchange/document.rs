@@ -384,6 +384,9 @@ fn core_properties(core: Vec<u8>, title: &str) -> Vec<u8> {
                     "</cp:coreProperties>",
                     &format!("<dc:title>{}</dc:title></cp:coreProperties>", xml_escape(title)),
                 )
+                // Without a time passed in, no date rather than docx-rs's 1970-01-01.
+                .replace(r#"<dcterms:created xsi:type="dcterms:W3CDTF">1970-01-01T00:00:00Z</dcterms:created>"#, "")
+                .replace(r#"<dcterms:modified xsi:type="dcterms:W3CDTF">1970-01-01T00:00:00Z</dcterms:modified>"#, "")
                 .into_bytes()
         })
         .unwrap_or_else(|e| e.into_bytes())
@@ -594,10 +597,23 @@ mod tests {
         assert!(md.contains(NONE));
     }
 
+    fn core_xml(docx: &[u8]) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(Cursor::new(docx)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("docProps/core.xml").unwrap().read_to_string(&mut xml).unwrap();
+        xml
+    }
+
     #[test]
     fn docx_and_xlsx_are_zip_packages() {
         let d = to_docx(&sample()).unwrap();
         assert!(d.starts_with(b"PK"));
+        let core = core_xml(&d);
+        assert!(core.contains("<dc:creator>shinko</dc:creator>") && !core.contains("1970"), "{core}");
+        let mut dated = sample();
+        dated.created = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).unwrap().and_hms_opt(6, 30, 0);
+        assert!(core_xml(&to_docx(&dated).unwrap()).contains("2026-12-08T06:30:00Z"));
         let x = to_xlsx(&sample(), "会議録").unwrap();
         assert!(x.starts_with(b"PK"));
     }
