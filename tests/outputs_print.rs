@@ -247,3 +247,42 @@ fn statistics_carry_the_notice_the_breakdowns_and_the_previous_year() {
         assert!(md.contains(heading), "{heading} missing");
     }
 }
+
+/// The page sizes (width, height in points) of a PDF, as LibreOffice writes them.
+fn pdf_pages(pdf: &Path) -> Vec<(f64, f64)> {
+    let bytes = std::fs::read(pdf).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    text.split("/MediaBox[")
+        .skip(1)
+        .filter_map(|b| {
+            let n: Vec<f64> = b.split(']').next()?.split_whitespace().filter_map(|x| x.parse().ok()).collect();
+            (n.len() == 4).then(|| (n[2] - n[0], n[3] - n[1]))
+        })
+        .collect()
+}
+
+/// Where LibreOffice is installed (not in CI), the files convert to PDF: the minutes on A4
+/// portrait, the schedule (a wide table) on A4 landscape.
+#[test]
+fn renders_through_libreoffice_where_it_is_installed() {
+    let Ok(soffice) = std::process::Command::new("soffice").arg("--version").output() else { return };
+    if !soffice.status.success() {
+        return;
+    }
+    let env = Demo::new();
+    let docx = make(&env, "minutes.docx", &["minutes", "--meeting", "1", "--format", "docx"]);
+    let xlsx = make(&env, "schedule.xlsx", &["schedule", "--format", "xlsx"]);
+    let profile = format!("file://{}", env.path("lo-profile").display());
+    let out = std::process::Command::new("soffice")
+        .args([&format!("-env:UserInstallation={profile}"), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(env.dir.path())
+        .args([&docx, &xlsx])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let a4 = |(w, h): (f64, f64)| (w.min(h) - 595.3).abs() < 1.0 && (w.max(h) - 841.9).abs() < 1.0;
+    let minutes = pdf_pages(&env.path("minutes.pdf"));
+    assert!(!minutes.is_empty() && minutes.iter().all(|p| a4(*p) && p.0 < p.1), "{minutes:?}");
+    let schedule = pdf_pages(&env.path("schedule.pdf"));
+    assert!(!schedule.is_empty() && schedule.iter().all(|p| a4(*p) && p.0 > p.1), "{schedule:?}");
+}
