@@ -131,8 +131,11 @@ fn municipality(ctx: &Ctx, store: &crate::store::Store) -> Result<String> {
 /// The moment stamped in document properties (UTC). With `--today` (a test, a demo), that day
 /// at midnight, so the same data gives the same file.
 fn created(ctx: &Ctx) -> chrono::NaiveDateTime {
-    let now = chrono::Utc::now();
-    if now.date_naive() == ctx.today { now.naive_utc() } else { ctx.today.and_time(chrono::NaiveTime::MIN) }
+    if chrono::Local::now().date_naive() == ctx.today {
+        chrono::Utc::now().naive_utc()
+    } else {
+        ctx.today.and_time(chrono::NaiveTime::MIN)
+    }
 }
 
 pub fn minutes(ctx: &Ctx, a: MinutesArgs) -> Result<()> {
