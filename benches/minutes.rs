@@ -58,24 +58,24 @@ fn read_meeting_from_store() -> MeetingRecord {
 
 #[divan::bench]
 fn markdown_100_cases() -> String {
-    let doc = minutes::build(record(), &Config::default(), false, today());
+    let doc = minutes::build(record(), &Config::default(), "しんこう町", false, today());
     document::to_markdown(&doc)
 }
 
 #[divan::bench]
 fn docx_100_cases() -> Vec<u8> {
-    let doc = minutes::build(record(), &Config::default(), false, today());
+    let doc = minutes::build(record(), &Config::default(), "しんこう町", false, today());
     document::to_docx(&doc).unwrap()
 }
 
 #[divan::bench]
 fn docx_100_cases_masked() -> Vec<u8> {
-    let doc = minutes::build(record(), &Config::default(), true, today());
+    let doc = minutes::build(record(), &Config::default(), "しんこう町", true, today());
     document::to_docx(&doc).unwrap()
 }
 
 #[divan::bench]
 fn xlsx_100_cases() -> Vec<u8> {
-    let doc = minutes::build(record(), &Config::default(), false, today());
+    let doc = minutes::build(record(), &Config::default(), "しんこう町", false, today());
     document::to_xlsx(&doc, "会議録").unwrap()
 }

@@ -486,7 +486,7 @@ impl Town<'_> {
                         });
                         // A few reviews are overdue: the ledger shows them.
                         if g.chance(0.04) {
-                            c.next_review = Some(today - g.days(3, 40));
+                            c.next_review = Some(cal.on_or_after(today - g.days(3, 40)));
                         }
                         // Some cases were closed in earlier years.
                         if g.chance(0.07) && accepted < today - Duration::days(400) {

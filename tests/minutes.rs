@@ -161,7 +161,7 @@ fn run_next_meeting(s: &mut Store, sum: &demo::DemoSummary) {
 fn demo_meeting_minutes_in_markdown() {
     let (s, sum) = demo_store();
     let record = s.meeting_record(sum.past_meeting).unwrap();
-    let doc = minutes::build(&record, &Config::default(), false, today());
+    let doc = minutes::build(&record, &Config::default(), "しんこう町", false, today());
     insta::assert_snapshot!("demo_minutes_md", document::to_markdown(&doc));
 }
 
@@ -170,7 +170,7 @@ fn demo_meeting_minutes_docx_text_and_notice_on_every_page() {
     let (s, sum) = demo_store();
     let record = s.meeting_record(sum.past_meeting).unwrap();
     let cfg = Config::default();
-    let bytes = document::to_docx(&minutes::build(&record, &cfg, false, today())).unwrap();
+    let bytes = document::to_docx(&minutes::build(&record, &cfg, "しんこう町", false, today())).unwrap();
     insta::assert_snapshot!("demo_minutes_docx_text", docx_text(&bytes, "word/document.xml"));
     // Header and footer repeat on every page of a Word section.
     assert!(docx_text(&bytes, "word/header1.xml").contains(&cfg.confidentiality.notice));
@@ -182,7 +182,7 @@ fn a_meeting_with_reviews_rank_change_actions_and_closing() {
     let (mut s, sum) = demo_store();
     run_next_meeting(&mut s, &sum);
     let record = s.meeting_record(sum.next_meeting).unwrap();
-    let md = document::to_markdown(&minutes::build(&record, &Config::default(), false, today()));
+    let md = document::to_markdown(&minutes::build(&record, &Config::default(), "しんこう町", false, today()));
     for expected in [
         "実施済",
         "実施不可（状況変化）",
@@ -221,9 +221,9 @@ fn masked_minutes_hold_no_name_from_the_ledger() {
     let mut concerns = 0;
     for meeting in [sum.past_meeting, sum.next_meeting] {
         let record = s.meeting_record(meeting).unwrap();
-        let plain = document::to_markdown(&minutes::build(&record, &cfg, false, today()));
+        let plain = document::to_markdown(&minutes::build(&record, &cfg, "しんこう町", false, today()));
         assert!(names.iter().any(|n| plain.contains(n.as_str())), "the plain minutes do name children");
-        let doc = minutes::build(&record, &cfg, true, today());
+        let doc = minutes::build(&record, &cfg, "しんこう町", true, today());
         let outputs = [
             ("md", document::to_markdown(&doc)),
             ("docx", docx_text(&document::to_docx(&doc).unwrap(), "word/document.xml")),

@@ -122,6 +122,22 @@ fn done(path: &Path, what: &str) {
     eprintln!("{what}を出力しました → {}", path.display());
 }
 
+/// The municipality the database belongs to (set at `init`), which names the council in every
+/// output; the configuration's only for a database that has none.
+fn municipality(ctx: &Ctx, store: &crate::store::Store) -> Result<String> {
+    Ok(store.setting("municipality")?.unwrap_or_else(|| ctx.config.municipality.name.clone()))
+}
+
+/// The moment stamped in document properties (UTC). With `--today` (a test, a demo), that day
+/// at midnight, so the same data gives the same file.
+fn created(ctx: &Ctx) -> chrono::NaiveDateTime {
+    if chrono::Local::now().date_naive() == ctx.today {
+        chrono::Utc::now().naive_utc()
+    } else {
+        ctx.today.and_time(chrono::NaiveTime::MIN)
+    }
+}
+
 pub fn minutes(ctx: &Ctx, a: MinutesArgs) -> Result<()> {
     // Markdown may go to standard output (a pipe, a pager): only when no file, or `-`, is named.
     let out = a.out.as_ref().filter(|p| p.as_os_str() != "-");
@@ -133,7 +149,8 @@ pub fn minutes(ctx: &Ctx, a: MinutesArgs) -> Result<()> {
     }
     let store = ctx.open_store()?;
     let record = store.meeting_record(a.meeting)?;
-    let doc = minutes::build(&record, &ctx.config, a.masked, ctx.today);
+    let mut doc = minutes::build(&record, &ctx.config, &municipality(ctx, &store)?, a.masked, ctx.today);
+    doc.created = Some(created(ctx));
     let bytes = match a.format {
         MinutesFormat::Md => document::to_markdown(&doc).into_bytes(),
         MinutesFormat::Docx => document::to_docx(&doc)?,
@@ -163,17 +180,25 @@ pub fn schedule(ctx: &Ctx, a: ScheduleArgs) -> Result<()> {
     let sessions = store.upcoming_sessions(from, to)?;
     let agencies = store.agencies()?.into_iter().map(|x| (x.id, x)).collect();
     let cal = ctx.config.business_calendar();
-    let entries = schedule::entries(&reviews, &sessions, &agencies, &cal, from, to);
+    let entries = schedule::entries(&reviews, &sessions, &agencies, &cal, (from, to), ctx.today);
+    let notice = &ctx.config.confidentiality.notice;
     let bytes = match a.format {
         ScheduleFormat::Ics => {
-            let name = format!("{} 次回確認予定", ctx.config.municipality.name);
-            schedule::to_ics(&entries, &name, ctx.today.and_hms_opt(0, 0, 0).unwrap_or_default()).into_bytes()
+            let name = format!("{} 次回確認予定", municipality(ctx, &store)?);
+            schedule::to_ics(&entries, &name, notice, ctx.today.and_time(chrono::NaiveTime::MIN)).into_bytes()
         }
-        ScheduleFormat::Csv => schedule::to_csv(&entries),
-        ScheduleFormat::Xlsx => schedule::to_xlsx_bytes(&entries, &ctx.config.confidentiality.notice, from, to)?,
+        ScheduleFormat::Csv => schedule::to_csv(&entries, notice),
+        ScheduleFormat::Xlsx => schedule::to_xlsx_bytes(&entries, notice, (from, to), &ctx.config.output)?,
     };
     output::write_file(&a.out, &bytes, a.force)?;
-    eprintln!("{from}〜{to}: 次回確認 {} 件・会議 {} 件", entries.len() - sessions.len(), sessions.len());
+    let overdue = entries.iter().filter(|e| e.overdue).count();
+    eprintln!("{from}〜{to}: 次回確認 {} 件・会議 {} 件", entries.len() - sessions.len() - overdue, sessions.len());
+    if overdue > 0 {
+        eprintln!(
+            "注意: 次回確認日を過ぎた継続ケースが {overdue} 件あります（{}として先頭に載せています）",
+            schedule::OVERDUE
+        );
+    }
     if missing > 0 {
         eprintln!("注意: 次回確認日が未設定の継続ケースが {missing} 件あります（台帳で設定してください）");
     }
@@ -209,10 +234,11 @@ pub fn actions(ctx: &Ctx, a: ActionsArgs) -> Result<()> {
                     &ctx.config.confidentiality.notice,
                     &ctx.config.municipality.secretariat,
                     ctx.today,
+                    &ctx.config.output,
                 ),
                 "役割分担",
             )?,
-            TableFormat::Csv => document::to_csv(&l.grid),
+            TableFormat::Csv => document::to_csv(&l.grid, &ctx.config.confidentiality.notice),
         };
         output::write_file(p, &bytes, a.force)?;
     }
@@ -233,11 +259,12 @@ pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<()> {
     }
     let store = ctx.open_store()?;
     let year = store.year_stats(fy, ctx.today)?;
-    let municipality = store.setting("municipality")?.unwrap_or_else(|| ctx.config.municipality.name.clone());
-    let doc = || stats_out::document(&year, &municipality, &ctx.config.confidentiality.notice);
+    let municipality = municipality(ctx, &store)?;
+    let notice = &ctx.config.confidentiality.notice;
+    let doc = || stats_out::document(&year, &municipality, notice, &ctx.config.output);
     let bytes = match a.format {
         StatsFormat::Md => document::to_markdown(&doc()).into_bytes(),
-        StatsFormat::Json => (stats_out::to_json(&year) + "\n").into_bytes(),
+        StatsFormat::Json => (stats_out::to_json(&year, &municipality, notice) + "\n").into_bytes(),
         StatsFormat::Xlsx => document::to_xlsx(&doc(), "年度統計")?,
     };
     match &a.out {

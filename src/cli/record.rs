@@ -166,6 +166,9 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
         RecordCmd::Status(a) => status(&store, meeting, a.format)?,
         RecordCmd::Close(_) => {
             let s = store.close_meeting(meeting)?;
+            if let Some(note) = crate::domain::meeting::closed_ahead_note(&store.sessions(meeting)?, ctx.today) {
+                eprintln!("{note}");
+            }
             outln!(
                 "会議 {meeting} を終了しました。台帳に反映 {} 件（うち終結・移管 {} 件）、次回へ延期 {} 件",
                 s.updated,
@@ -266,6 +269,9 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     f.propose_review_when_continuing(&ctx.config, &case, on);
     f.actions = a.actions.join("\n");
     let mut rec = f.check(&ctx.config, &case, on).map_err(|e| eyre!("ケース {}: {e}", a.case))?;
+    if let Some(moved) = &rec.review_moved {
+        eprintln!("ケース {}: {moved}", a.case);
+    }
     rec.new_agencies = a.new_agency;
     let next = live::walk_on(&store.agenda(a.meeting)?, item.id);
     let d = store.record_item(item.id, &rec, next).map_err(super::ledger::agency_hint)?;

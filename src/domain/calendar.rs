@@ -58,6 +58,31 @@ impl BusinessCalendar {
         d
     }
 
+    /// Why `d` is not a business day (土曜日, 日曜日, the holiday's name, 年末年始, 休業日), or
+    /// None if it is one.
+    pub fn closed_reason(&self, d: NaiveDate) -> Option<String> {
+        if self.is_business_day(d) {
+            return None;
+        }
+        Some(match d.weekday() {
+            Weekday::Sat => "土曜日".into(),
+            Weekday::Sun => "日曜日".into(),
+            _ => match holiday(d) {
+                Some(name) => name,
+                None if self.closed.contains(&d) => "休業日".into(),
+                None => "年末年始".into(),
+            },
+        })
+    }
+
+    /// A next review decided for `d`: on `d` if it is a business day, else moved to the next
+    /// one (so the ledger, the minutes and the calendar show the same day), saying why.
+    pub fn review_day(&self, d: NaiveDate) -> ReviewDay {
+        let date = self.on_or_after(d);
+        let moved = (date != d).then(|| (d, self.closed_reason(d).unwrap_or_default()));
+        ReviewDay { date, moved }
+    }
+
     /// Adds `n` business days.
     pub fn add_business_days(&self, mut d: NaiveDate, n: u32) -> NaiveDate {
         let mut left = n;
@@ -68,6 +93,22 @@ impl BusinessCalendar {
             }
         }
         d
+    }
+}
+
+/// The day a next review is recorded for, and the day asked for if it had to move (with why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewDay {
+    pub date: NaiveDate,
+    pub moved: Option<(NaiveDate, String)>,
+}
+
+impl ReviewDay {
+    /// 「次回確認日 2027-01-09 は土曜日のため、翌開庁日の 2027-01-12 にしました」
+    pub fn note(&self) -> Option<String> {
+        self.moved
+            .as_ref()
+            .map(|(asked, why)| format!("次回確認日 {asked} は{why}のため、翌開庁日の {} にしました", self.date))
     }
 }
 
@@ -98,6 +139,20 @@ mod tests {
         assert_eq!(cal.on_or_after(d(2026, 12, 28)), d(2026, 12, 28));
         assert_eq!(cal.on_or_after(d(2026, 12, 29)), d(2027, 1, 4));
         assert_eq!(cal.add_business_days(d(2026, 11, 20), 1), d(2026, 11, 24)); // Mon 23rd is 勤労感謝の日
+    }
+
+    #[test]
+    fn a_review_decided_on_a_closed_day_moves_to_the_next_business_day_saying_why() {
+        let cal = BusinessCalendar::new(true, [d(2027, 2, 1)]);
+        let sat = cal.review_day(d(2027, 1, 9));
+        // Monday 2027-01-11 is 成人の日.
+        assert_eq!(sat.date, d(2027, 1, 12));
+        assert_eq!(sat.note().unwrap(), "次回確認日 2027-01-09 は土曜日のため、翌開庁日の 2027-01-12 にしました");
+        assert_eq!(cal.review_day(d(2027, 1, 1)).moved, Some((d(2027, 1, 1), "元日".to_string())));
+        assert_eq!(cal.review_day(d(2027, 1, 1)).date, d(2027, 1, 4));
+        assert_eq!(cal.review_day(d(2026, 12, 30)).moved.unwrap().1, "年末年始");
+        assert_eq!(cal.review_day(d(2027, 2, 1)).moved.unwrap().1, "休業日");
+        assert_eq!(cal.review_day(d(2027, 1, 12)), ReviewDay { date: d(2027, 1, 12), moved: None });
     }
 
     proptest! {

@@ -21,6 +21,7 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// Items on the assessment sheet (虐待防止進行管理アセスメントシート).
     pub sheet_items: Vec<SheetItem>,
+    pub output: OutputConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -165,6 +166,47 @@ impl Default for CalendarConfig {
     }
 }
 
+/// How documents are written (minutes, statistics, lists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// 日付の書き方: "wareki"（令和8年9月1日）or "seireki"（2026年9月1日）.
+    pub date_style: super::wareki::DateStyle,
+    /// 決裁欄 on the minutes, its boxes left to right (e.g. ["課長", "係長", "担当"]); empty = none.
+    pub approval: Vec<String>,
+    /// Paper for wide Excel sheets: "a4" or "a3".
+    pub paper: Paper,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum Paper {
+    #[default]
+    A4,
+    A3,
+}
+
+impl TryFrom<String> for Paper {
+    type Error = String;
+
+    /// 「A4」「Ａ３」 as well as "a4".
+    fn try_from(s: String) -> Result<Self, String> {
+        choose("paper", &s, &[(&["a4"], Paper::A4), (&["a3"], Paper::A3)], "\"a4\" か \"a3\"")
+    }
+}
+
+/// A setting's value among `options` (each with the spellings people use, in lower case), read
+/// whatever its width or case; else a Japanese refusal ending in `hint`.
+pub fn choose<T: Copy>(key: &str, s: &str, options: &[(&[&str], T)], hint: &str) -> Result<T, String> {
+    use unicode_normalization::UnicodeNormalization;
+    let t = s.trim().nfkc().collect::<String>().to_lowercase();
+    options
+        .iter()
+        .find(|(names, _)| names.contains(&t.as_str()))
+        .map(|(_, v)| *v)
+        .ok_or_else(|| format!("{key} の「{s}」は使えません。{hint}を指定してください"))
+}
+
 /// One item on the assessment sheet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -234,6 +276,7 @@ impl Default for Config {
                 t("worries", "気になること"),
                 t("strengths", "良い変化・強み"),
             ],
+            output: OutputConfig::default(),
         }
     }
 }
@@ -244,7 +287,10 @@ pub const PRIVATE_FIELDS: [&str; 4] = ["presenting_concern", "town", "birth_date
 /// serde's English for a TOML mistake, in Japanese (the key names stay as written).
 fn japanese(message: &str) -> String {
     let quoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_string();
-    if message.starts_with("unknown field") {
+    if !message.is_ascii() {
+        // Already said in Japanese (a value's own check, e.g. [output] date_style).
+        message.to_string()
+    } else if message.starts_with("unknown field") {
         let expected: Vec<&str> =
             message.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).collect();
         format!("不明な項目「{}」です（書ける項目: {}）", quoted(message), expected.join("・"))

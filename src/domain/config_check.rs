@@ -27,7 +27,16 @@ pub fn problems(cfg: &Config) -> Vec<Problem> {
     sections(cfg, &mut out);
     confidentiality(cfg, &mut out);
     sheet_items(cfg, &mut out);
+    output(cfg, &mut out);
     out
+}
+
+fn output(cfg: &Config, out: &mut Vec<Problem>) {
+    for (i, label) in cfg.output.approval.iter().enumerate() {
+        if let Err(e) = super::text::check(label, super::text::Kind::Line) {
+            out.push(p(format!("output.approval[{}]", i + 1), e.to_string()));
+        }
+    }
 }
 
 fn municipality(cfg: &Config, out: &mut Vec<Problem>) {

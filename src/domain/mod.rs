@@ -17,6 +17,7 @@ pub mod search;
 pub mod sheet;
 pub mod sheet_merge;
 pub mod stats;
+pub mod stats_breakdown;
 pub mod text;
 pub mod time_of_day;
 pub mod triage;

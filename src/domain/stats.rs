@@ -6,7 +6,11 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{AbuseType, Action, ActionStatus, Case, Decision, Id, Meeting, MeetingKind, MeetingStatus, Registration};
+use super::stats_breakdown::{Breakdowns, breakdowns};
+use super::{
+    AbuseType, Action, ActionStatus, Case, Decision, DecisionKind, Id, Meeting, MeetingKind, MeetingStatus,
+    Registration,
+};
 
 /// Age bands of the registered-cases table, as on the reference date.
 pub const AGE_BANDS: [&str; 6] = ["0〜2歳", "3歳〜就学前", "小学生", "中学生", "高校生以上", "特定妊婦"];
@@ -41,6 +45,8 @@ pub struct StatsInput<'a> {
     pub meetings: &'a [MeetingFacts],
     pub decisions: &'a [Decision],
     pub actions: &'a [ActionFacts],
+    /// 関係機関 names by id, for the breakdown by 主担当機関.
+    pub agency_names: &'a BTreeMap<Id, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,7 +122,13 @@ pub struct YearStats {
     pub meetings: Vec<MeetingRow>,
     pub quick_total: usize,
     pub deep_total: usize,
+    /// 個別ケース検討会議 decided in the year's meetings.
+    pub case_conferences: usize,
     pub actions: ActionOutcomes,
+    pub breakdown: Breakdowns,
+    /// The fiscal year before, for the side-by-side columns ([`compute_with_previous`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<Box<YearStats>>,
 }
 
 impl YearStats {
@@ -154,6 +166,9 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
     let (from, to) = fiscal_year_bounds(fy);
     let as_of = to.min(today).max(from);
     let in_year = |d: NaiveDate| from <= d && d <= to;
+    // What happened by the reference day: a meeting closed ahead of its date dates its closings
+    // on that date, and they count once the day has come.
+    let happened = |d: NaiveDate| from <= d && d <= as_of;
 
     let mut registered: Vec<TypeRow> = Registration::ALL
         .iter()
@@ -164,10 +179,12 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
     let mut closed: BTreeMap<String, usize> = BTreeMap::new();
     // The figures go to the wider 代表者会議: a reason written with a name never carries it.
     let masker = crate::domain::mask::Masker::for_cases(input.cases);
+    let mut on_ledger: Vec<&Case> = Vec::new();
     for c in input.cases {
         let ri = Registration::ALL.iter().position(|r| *r == c.registration).unwrap_or(0);
         let ended_before = c.closure.as_ref().is_some_and(|cl| cl.on < from);
         if c.accepted_on <= as_of && !ended_before {
+            on_ledger.push(c);
             let row = &mut registered[ri];
             row.bands[band(c, as_of)] += 1;
             row.total += 1;
@@ -177,10 +194,10 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
                 }
             }
         }
-        if in_year(c.accepted_on) {
+        if happened(c.accepted_on) {
             new_by_type[ri] += 1;
         }
-        if let Some(cl) = c.closure.as_ref().filter(|cl| in_year(cl.on)) {
+        if let Some(cl) = c.closure.as_ref().filter(|cl| happened(cl.on)) {
             let reason = if cl.reason.trim().is_empty() {
                 "（理由未記入）".to_string()
             } else {
@@ -211,6 +228,11 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
         });
     }
     meetings.sort_by(|a, b| a.date.cmp(&b.date).then(a.id.cmp(&b.id)));
+    let case_conferences = input
+        .decisions
+        .iter()
+        .filter(|d| d.kind == DecisionKind::CaseConference && meetings.iter().any(|m| m.id == d.meeting_id))
+        .count();
 
     let mut actions = ActionOutcomes::default();
     for af in input.actions {
@@ -256,8 +278,18 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
         meetings,
         quick_total,
         deep_total,
+        case_conferences,
         actions,
+        breakdown: breakdowns(input.cases, &on_ledger, input.agency_names, (from, to, as_of), |c| band(c, as_of)),
+        previous: None,
     }
+}
+
+/// [`compute`] with the year before alongside, as the 代表者会議 compares them.
+pub fn compute_with_previous(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
+    let mut s = compute(fy, input, today);
+    s.previous = Some(Box::new(compute(fy - 1, input, today)));
+    s
 }
 
 #[cfg(test)]
@@ -347,11 +379,58 @@ mod tests {
             reason: "律くんは祖母（ナカジマ トメ）宅へ転居".into(),
             meeting_id: None,
         });
-        let input = StatsInput { cases: &[c], meetings: &[], decisions: &[], actions: &[] };
+        let input =
+            StatsInput { cases: &[c], meetings: &[], decisions: &[], actions: &[], agency_names: &BTreeMap::new() };
         let s = compute(2025, input, d(2026, 5, 1));
         let label = &s.closed_by_reason[0].label;
         assert!(label.starts_with("〇〇は祖母（〇〇"), "the child and the family name, in any spelling: {label}");
         assert!(!label.contains('律') && !label.contains("ナカジマ"), "{label}");
+    }
+
+    #[test]
+    fn breakdowns_the_previous_year_and_closings_not_yet_happened() {
+        let today = d(2025, 10, 15);
+        let names: BTreeMap<Id, String> = [(7, "東小学校".to_string())].into();
+        let mut a = case(1, Registration::NeedsProtection, d(2016, 6, 1), d(2024, 5, 10));
+        a.lead_agency = Some(7);
+        a.sex = crate::domain::Sex::Female;
+        a.abuse_types = vec![AbuseType::Neglect];
+        let mut moved = case(2, Registration::NeedsSupport, d(2020, 6, 1), d(2025, 5, 20));
+        moved.status = CaseStatus::Transferred;
+        moved.closure = Some(Closure { on: d(2025, 8, 1), reason: "県外へ".into(), meeting_id: None });
+        // Closed by a meeting held ahead of its date: counted once 2025-11-20 has come.
+        let mut early = case(3, Registration::NeedsSupport, d(2019, 6, 1), d(2023, 5, 1));
+        early.status = CaseStatus::Closed;
+        early.closure = Some(Closure { on: d(2025, 11, 20), reason: "状況安定".into(), meeting_id: Some(1) });
+        let cases = vec![a, moved, early];
+        let meetings = vec![MeetingFacts { meeting: meeting(1, MeetingStatus::Closed), date: Some(d(2025, 6, 10)) }];
+        let mut conference = decision(1, 1, false);
+        conference.kind = DecisionKind::CaseConference;
+        let input = StatsInput {
+            cases: &cases,
+            meetings: &meetings,
+            decisions: &[conference],
+            actions: &[],
+            agency_names: &names,
+        };
+        let s = compute_with_previous(2025, input, today);
+        assert_eq!(s.closed_total, 1, "the closing dated after today is not counted yet");
+        assert_eq!(s.case_conferences, 1);
+        let b = &s.breakdown;
+        assert_eq!(
+            b.by_lead_agency.iter().map(|c| (c.label.as_str(), c.count)).collect::<Vec<_>>(),
+            [("（未設定）", 2), ("東小学校", 1)]
+        );
+        assert_eq!(b.by_sex.iter().map(|c| c.count).collect::<Vec<_>>(), vec![0, 1, 2]);
+        assert_eq!(b.closed_by_category.iter().find(|c| c.label == "転出・移管").unwrap().count, 1);
+        assert_eq!(b.open_at_end_total, 2);
+        assert_eq!(b.abuse_by_age[1].bands, vec![0, 0, 1, 0, 0, 0], "ネグレクト, 小学生");
+        assert_eq!(b.by_month.len(), 12);
+        assert_eq!((b.by_month[1].month.as_str(), b.by_month[1].new), ("5月", 1));
+        assert_eq!(b.by_month[4].closed, 1, "8月");
+        let prev = s.previous.as_deref().unwrap();
+        assert_eq!((prev.fiscal_year, prev.new_total, prev.registered_total), (2024, 1, 2));
+        assert!(prev.previous.is_none());
     }
 
     #[test]
@@ -390,7 +469,13 @@ mod tests {
         ];
         let s = compute(
             2025,
-            StatsInput { cases: &cases, meetings: &meetings, decisions: &decisions, actions: &actions },
+            StatsInput {
+                cases: &cases,
+                meetings: &meetings,
+                decisions: &decisions,
+                actions: &actions,
+                agency_names: &BTreeMap::new(),
+            },
             today,
         );
         assert_eq!(s.as_of, d(2026, 3, 31));

@@ -33,6 +33,44 @@ pub fn format(d: NaiveDate) -> String {
     }
 }
 
+/// How documents write a date: 和暦 (令和8年9月1日) or 西暦 (2026年9月1日), one style per
+/// document (`[output] date_style`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum DateStyle {
+    #[default]
+    Wareki,
+    Seireki,
+}
+
+impl TryFrom<String> for DateStyle {
+    type Error = String;
+
+    /// Also as people write it: 和暦, 西暦, upper case.
+    fn try_from(s: String) -> Result<Self, String> {
+        let options: [(&[&str], _); 2] =
+            [(&["wareki", "和暦"], DateStyle::Wareki), (&["seireki", "西暦"], DateStyle::Seireki)];
+        super::config::choose("date_style", &s, &options, "\"wareki\"（和暦）か \"seireki\"（西暦）")
+    }
+}
+
+impl DateStyle {
+    pub fn format(self, d: NaiveDate) -> String {
+        match self {
+            DateStyle::Wareki => format(d),
+            DateStyle::Seireki => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        }
+    }
+
+    /// The same as an Excel number format, so a date cell reads as the document does.
+    pub fn excel_format(self) -> &'static str {
+        match self {
+            DateStyle::Wareki => "[$-411]ggge\"年\"m\"月\"d\"日\"",
+            DateStyle::Seireki => "yyyy\"年\"m\"月\"d\"日\"",
+        }
+    }
+}
+
 /// 「R6.4.1」: short form for tables.
 pub fn format_short(d: NaiveDate) -> String {
     match ERAS.iter().find(|e| d >= era_start(e)) {

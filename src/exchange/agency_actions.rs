@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::document::{Block, Document, Grid};
+use super::document::{Block, Cell, Document, Grid};
+use crate::domain::config::OutputConfig;
 use crate::domain::mask;
 use crate::domain::{Action, Agency, Case, Id};
 
@@ -67,14 +68,14 @@ pub fn lists(
             let late = a.overdue(today);
             overdue += late as usize;
             grid.row(vec![
-                c.number.clone(),
-                if opts.masked { mask::case_label(c) } else { c.name.clone() },
-                c.grade.clone(),
-                text(&a.what),
-                a.owner.clone(),
-                a.due.map(|d| d.to_string()).unwrap_or_default(),
-                if late { "期限超過".to_string() } else { a.status.label().to_string() },
-                a.meeting_id.and_then(|m| meeting_titles.get(&m)).cloned().unwrap_or_default(),
+                c.number.clone().into(),
+                if opts.masked { mask::case_label(c) } else { c.name.clone() }.into(),
+                c.grade.clone().into(),
+                text(&a.what).into(),
+                a.owner.clone().into(),
+                a.due.map(Cell::Date).unwrap_or_else(|| "".into()),
+                if late { "期限超過" } else { a.status.label() }.into(),
+                a.meeting_id.and_then(|m| meeting_titles.get(&m)).cloned().unwrap_or_default().into(),
             ]);
         }
         out.push(AgencyList { agency: agency.clone(), grid, overdue });
@@ -83,14 +84,15 @@ pub fn lists(
 }
 
 /// The list as a printable document.
-pub fn document(list: &AgencyList, notice: &str, secretariat: &str, today: NaiveDate) -> Document {
-    Document {
-        title: format!("役割分担一覧　{}", list.agency.name),
-        notice: notice.to_string(),
-        blocks: vec![
+pub fn document(list: &AgencyList, notice: &str, secretariat: &str, today: NaiveDate, out: &OutputConfig) -> Document {
+    let dates = out.date_style;
+    Document::new(
+        format!("役割分担一覧　{}", list.agency.name),
+        notice,
+        vec![
             Block::Fields(vec![
                 ("機関".into(), list.agency.name.clone()),
-                ("作成日".into(), today.to_string()),
+                ("作成日".into(), dates.format(today)),
                 ("作成".into(), secretariat.to_string()),
                 ("件数".into(), format!("{}件（うち期限超過 {}件）", list.grid.rows.len(), list.overdue)),
             ]),
@@ -99,7 +101,8 @@ pub fn document(list: &AgencyList, notice: &str, secretariat: &str, today: Naive
                 "実施状況は次回の進行管理会議で確認します。状況が変わった場合は事務局へご連絡ください。".into(),
             ),
         ],
-    }
+    )
+    .styled(out)
 }
 
 /// The file name for an institution's list: its code and name, made safe for every OS.

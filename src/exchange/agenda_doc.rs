@@ -92,7 +92,7 @@ pub fn document(doc: &AgendaDoc<'_>) -> Document {
         blocks.push(Block::Heading("日程未定".into()));
         items(&p.unassigned, &mut blocks);
     }
-    Document { title: format!("{} 議事次第", doc.meeting.title), notice: doc.notice.to_string(), blocks }
+    Document::new(format!("{} 議事次第", doc.meeting.title), doc.notice, blocks)
 }
 
 /// The agenda as Markdown.

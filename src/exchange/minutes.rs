@@ -4,9 +4,10 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::document::{Block, Document, Grid};
+use super::document::{Block, Cell, Document, Grid};
 use crate::domain::mask::{self, Masker};
-use crate::domain::{ActionStatus, AttendanceStatus, Case, Config, Decision, DecisionKind, Id, ItemState, wareki};
+use crate::domain::wareki::DateStyle;
+use crate::domain::{ActionStatus, AttendanceStatus, Case, Config, Decision, DecisionKind, Id, ItemState};
 use crate::store::reports::MeetingRecord;
 
 const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
@@ -16,13 +17,19 @@ pub fn weekday(d: NaiveDate) -> &'static str {
     WEEKDAYS[d.weekday().num_days_from_monday() as usize]
 }
 
-/// 「令和8年9月1日（火）」
-pub fn long_date(d: NaiveDate) -> String {
-    format!("{}（{}）", wareki::format(d), weekday(d))
+/// 「令和8年9月1日（火）」 (or 「2026年9月1日（火）」).
+pub fn long_date(d: NaiveDate, style: DateStyle) -> String {
+    format!("{}（{}）", style.format(d), weekday(d))
 }
 
-fn iso(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_else(|| "-".into())
+/// A date cell, 「-」 when there is none.
+fn day(d: Option<NaiveDate>) -> Cell {
+    d.map(Cell::Date).unwrap_or_else(|| "-".into())
+}
+
+/// The council's name, for titles: 「しんこう町要保護児童対策地域協議会」.
+pub fn council_name(municipality: &str) -> String {
+    format!("{municipality}要保護児童対策地域協議会")
 }
 
 /// How the minutes speak of people and free text: plainly, or masked.
@@ -99,8 +106,10 @@ fn ordered_decisions(r: &MeetingRecord) -> Vec<&Decision> {
     v
 }
 
-/// Builds the minutes. `masked` names children by initials and scrubs their names from text.
-pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDate) -> Document {
+/// Builds the minutes. `masked` names children by initials and scrubs their names from text;
+/// `municipality` (the database's) names the council in the title.
+pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, written_on: NaiveDate) -> Document {
+    let style = cfg.output.date_style;
     let people = r.people.iter().map(|(n, k)| (n.as_str(), k.as_str()));
     let voice =
         Voice { masker: masked.then(|| Masker::new(people)), private: cfg.confidentiality.private_fields.clone() };
@@ -108,6 +117,9 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     let number = |id: Id| case(id).map(|c| c.number.clone()).unwrap_or_else(|| format!("(ID {id})"));
     let m = &r.meeting;
     let mut blocks = Vec::new();
+    if !cfg.output.approval.is_empty() {
+        blocks.push(Block::Approval(cfg.output.approval.clone()));
+    }
     let decisions = ordered_decisions(r);
     let quick: Vec<&&Decision> = decisions.iter().filter(|d| d.as_proposed).collect();
     let deep: Vec<&&Decision> = decisions.iter().filter(|d| !d.as_proposed).collect();
@@ -120,7 +132,13 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
         r.sessions
             .iter()
             .map(|s| {
-                format!("{} {}〜{}　{}", long_date(s.date), s.start.format("%H:%M"), s.end.format("%H:%M"), s.label)
+                format!(
+                    "{} {}〜{}　{}",
+                    long_date(s.date, style),
+                    s.start.format("%H:%M"),
+                    s.end.format("%H:%M"),
+                    s.label
+                )
             })
             .collect::<Vec<_>>()
             .join("\n")
@@ -150,7 +168,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
             r.agency_name(Some(id)).to_string(),
             a.map_or("未記録", |a| a.status.label()).to_string(),
             a.map(|a| a.person.clone()).unwrap_or_default(),
-            a.and_then(|a| a.info_received_on).map(|d| format!("あり（{d} 受領）")).unwrap_or_default(),
+            a.and_then(|a| a.info_received_on).map(|d| format!("あり（{} 受領）", style.format(d))).unwrap_or_default(),
         ]);
     }
     blocks.push(Block::Table(att));
@@ -179,14 +197,14 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     for a in &r.reviewed_actions {
         outcome[ActionStatus::ALL.iter().position(|s| *s == a.status).unwrap_or(0)] += 1;
         rev.row(vec![
-            number(a.case_id),
-            voice.name(case(a.case_id)),
-            r.agency_name(a.agency_id).to_string(),
-            a.owner.clone(),
-            voice.text(&a.what),
-            iso(a.due),
+            number(a.case_id).into(),
+            voice.name(case(a.case_id)).into(),
+            r.agency_name(a.agency_id).into(),
+            a.owner.clone().into(),
+            voice.text(&a.what).into(),
+            day(a.due),
             a.status.label().into(),
-            voice.text(&a.review_note),
+            voice.text(&a.review_note).into(),
         ]);
     }
     blocks.push(Block::Table(rev));
@@ -216,14 +234,15 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     ]);
     for d in &quick {
         let c = case(d.case_id);
+        let ends = d.kind.ends_support();
         q.row(vec![
-            number(d.case_id),
-            voice.name(c),
+            number(d.case_id).into(),
+            voice.name(c).into(),
             c.map(|c| c.registration.short()).unwrap_or("").into(),
-            rank_short(d),
-            decision_text(d, r),
-            voice.text(&d.support_policy),
-            iso(d.next_review),
+            rank_short(d).into(),
+            decision_text(d, r).into(),
+            if ends { "-".into() } else { voice.text(&d.support_policy).into() },
+            if ends { "-".into() } else { day(d.next_review) },
         ]);
     }
     blocks.push(Block::Table(q));
@@ -235,28 +254,40 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     }
     for (i, d) in deep.iter().enumerate() {
         let c = case(d.case_id);
-        blocks.push(Block::SubHeading(format!(
+        let mut item = Vec::new();
+        item.push(Block::SubHeading(format!(
             "5-{} {}　{}（{}）",
             i + 1,
             number(d.case_id),
             voice.name(c),
             c.map(|c| c.registration.label()).unwrap_or("")
         )));
-        blocks.push(Block::Fields(vec![
+        let mut fields = vec![
             ("状況".into(), voice.text(&d.status_summary)),
             ("評価".into(), rank_change(d)),
             ("決定".into(), voice.text(&decision_text(d, r))),
-            ("援助方針".into(), voice.text(&d.support_policy)),
-            ("次回確認日".into(), iso(d.next_review)),
-        ]));
+        ];
+        // A closed or transferred case has no policy or review ahead of it.
+        if !d.kind.ends_support() {
+            fields.push(("援助方針".into(), voice.text(&d.support_policy)));
+            fields.push(("次回確認日".into(), d.next_review.map(|n| style.format(n)).unwrap_or_else(|| "-".into())));
+        }
+        item.push(Block::Fields(fields));
         if !d.notes.trim().is_empty() {
-            blocks.push(Block::Text(format!("備考: {}", voice.text(&d.notes))));
+            item.push(Block::Text(format!("備考: {}", voice.text(&d.notes))));
         }
-        let mut roles = Grid::new(&[("役割分担（機関）", 13), ("担当者", 7), ("内容", 27), ("期限", 7)]);
+        let mut roles =
+            Grid::new(&[("役割分担（機関）", 13), ("担当者", 7), ("内容", 27), ("期限", 7)]).titled("役割分担");
         for a in r.new_actions.iter().filter(|a| a.case_id == d.case_id) {
-            roles.row(vec![r.agency_name(a.agency_id).into(), a.owner.clone(), voice.text(&a.what), iso(a.due)]);
+            roles.row(vec![
+                r.agency_name(a.agency_id).into(),
+                a.owner.clone().into(),
+                voice.text(&a.what).into(),
+                day(a.due),
+            ]);
         }
-        blocks.push(Block::Table(roles));
+        item.push(Block::Table(roles));
+        blocks.push(Block::Together(item));
     }
     let not_decided: Vec<_> = r
         .agenda
@@ -274,8 +305,10 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     }
 
     // 6. 新規登録
-    let since =
-        r.previous_date.map(|d| format!("（前回 {d} 以降の受理）")).unwrap_or_else(|| "（直近3か月の受理）".into());
+    let since = r
+        .previous_date
+        .map(|d| format!("（前回 {} 以降の受理）", style.format(d)))
+        .unwrap_or_else(|| "（直近3か月の受理）".into());
     blocks.push(Block::Heading(format!("6. 新規登録{since}")));
     let mut new = Grid::new(&[
         ("ケース番号", 7),
@@ -289,12 +322,12 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
     for id in &r.new_registrations {
         let Some(c) = case(*id) else { continue };
         new.row(vec![
-            c.number.clone(),
-            voice.name(Some(c)),
+            Cell::from(c.number.clone()),
+            voice.name(Some(c)).into(),
             c.registration.short().into(),
-            c.accepted_on.to_string(),
-            voice.private_text("presenting_concern", &c.presenting_concern),
-            c.rank.clone(),
+            c.accepted_on.into(),
+            voice.private_text("presenting_concern", &c.presenting_concern).into(),
+            c.rank.clone().into(),
             r.agency_name(c.lead_agency).into(),
         ]);
     }
@@ -311,24 +344,25 @@ pub fn build(r: &MeetingRecord, cfg: &Config, masked: bool, written_on: NaiveDat
         let reason =
             c.closure.as_ref().map(|cl| cl.reason.clone()).or(dec.map(|d| d.reason.clone())).unwrap_or_default();
         closed.row(vec![
-            c.number.clone(),
-            voice.name(Some(c)),
+            c.number.clone().into(),
+            voice.name(Some(c)).into(),
             c.registration.short().into(),
             how.into(),
-            iso(c.closure.as_ref().map(|cl| cl.on).or(r.date)),
-            voice.text(&reason),
+            day(c.closure.as_ref().map(|cl| cl.on).or(r.date)),
+            voice.text(&reason).into(),
         ]);
     }
     blocks.push(Block::Table(closed));
 
     blocks.push(Block::Text(format!(
         "作成日: {}　作成: {}{}",
-        written_on,
+        style.format(written_on),
         cfg.municipality.secretariat,
         if masked { "　（配布用: 児童の氏名は頭文字に置き換えています）" } else { "" }
     )));
     blocks.push(Block::Text("以上".into()));
 
-    let title = format!("会議録　{}{}", m.title, if masked { "（配布用）" } else { "" });
-    Document { title, notice: cfg.confidentiality.notice.clone(), blocks }
+    let title =
+        format!("{}　{}　会議録{}", council_name(municipality), m.title, if masked { "（配布用）" } else { "" });
+    Document::new(title, cfg.confidentiality.notice.clone(), blocks).styled(&cfg.output)
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::document::{self, Block, Document, Grid};
+use super::document::{self, Block, Cell, Document, Grid};
 use super::output::{self, OutputError};
 use crate::domain::{Action, Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track, wareki};
 use crate::store::{Store, StoreError};
@@ -279,7 +279,7 @@ pub fn document(p: &Packet, config: &Config) -> Document {
             ]));
         }
     }
-    Document { title: title(p), notice: config.confidentiality.notice.clone(), blocks }
+    Document::new(title(p), config.confidentiality.notice.clone(), blocks)
 }
 
 /// The packet as a Word document.
@@ -307,26 +307,27 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
     for c in &p.cases {
         let quick = c.item.track == Track::Quick;
         let d = &c.item.draft;
-        let draft = |v: String| if quick { v } else { String::new() };
+        let draft = |v: String| Cell::from(if quick { v } else { String::new() });
         grid.row(vec![
-            c.item.track.label().to_string(),
-            case_session(c),
-            c.case.number.clone(),
-            c.case.name.clone(),
-            c.case.kana.clone(),
-            c.roles.join("・"),
+            c.item.track.label().into(),
+            case_session(c).into(),
+            c.case.number.clone().into(),
+            c.case.name.clone().into(),
+            c.case.kana.clone().into(),
+            c.roles.join("・").into(),
             draft(d.summary.clone()),
             draft(d.policy.clone()),
             draft(d.rank.clone().unwrap_or_else(|| format!("{}（変更なし）", c.case.rank))),
-            draft(date_or_blank(d.next_review)),
+            // A date cell in Excel (和暦 format), so the institution can sort and filter by it.
+            d.next_review.filter(|_| quick).map(Cell::Date).unwrap_or_else(|| "".into()),
             draft(d.close_reason.clone().unwrap_or_default()),
-            c.questions_for(p.agency.id).join("\n"),
-            String::new(),
+            c.questions_for(p.agency.id).join("\n").into(),
+            "".into(),
         ]);
     }
     for a in &p.actions {
         let due = a.action.due.map(|d| format!("（期限 {}）", wareki::format(d))).unwrap_or_default();
-        grid.row(vec![
+        grid.row::<String>(vec![
             "役割分担の確認".to_string(),
             a.session.as_ref().map(session_text).unwrap_or_else(|| "日程未定".into()),
             a.case.number.clone(),
@@ -342,11 +343,11 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
             String::new(),
         ]);
     }
-    let doc = Document {
-        title: title(p),
-        notice: config.confidentiality.notice.clone(),
-        blocks: vec![Block::Fields(meeting_fields(p)), Block::Table(grid)],
-    };
+    let doc = Document::new(
+        title(p),
+        config.confidentiality.notice.clone(),
+        vec![Block::Fields(meeting_fields(p)), Block::Table(grid)],
+    );
     document::to_xlsx(&doc, "事前送付資料").map_err(|e| e.to_string())
 }
 

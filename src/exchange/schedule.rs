@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use icalendar::{Calendar, Class, Component, EventLike};
 
-use super::document::{Block, Document, Grid, RenderError, to_xlsx};
+use super::document::{Block, Cell, Document, Grid, RenderError, to_xlsx};
 use crate::domain::calendar::BusinessCalendar;
-use crate::domain::{Agency, Id, wareki};
+use crate::domain::config::OutputConfig;
+use crate::domain::{Agency, Id};
 use crate::store::reports::{ReviewDue, UpcomingSession};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,33 +25,44 @@ pub enum EntryKind {
 pub struct Entry {
     pub date: NaiveDate,
     pub kind: EntryKind,
+    /// A review whose day has passed without the case being reviewed (期限超過).
+    pub overdue: bool,
 }
+
+/// Said of a review whose day has passed.
+pub const OVERDUE: &str = "期限超過";
 
 impl Entry {
     pub fn summary(&self) -> String {
         match &self.kind {
+            EntryKind::Review { number, rank, .. } if self.overdue => {
+                format!("【{OVERDUE}】次回確認 {number}（ランク{rank}）")
+            }
             EntryKind::Review { number, rank, .. } => format!("次回確認 {number}（ランク{rank}）"),
             EntryKind::Session { title, label, .. } => format!("{title} {label}"),
         }
     }
 }
 
-/// Entries dated `from..=to`, reviews first then sessions on each day. A stored review date
-/// that falls on a holiday or closed day is moved to the next business day.
+/// Entries dated `from..=to`, reviews first then sessions on each day, after every review
+/// already overdue on `today` (期限超過, oldest first: they must not drop out of sight). A
+/// stored review date that falls on a holiday or closed day is moved to the next business day.
 pub fn entries(
     reviews: &[ReviewDue],
     sessions: &[UpcomingSession],
     agencies: &BTreeMap<Id, Agency>,
     cal: &BusinessCalendar,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    today: NaiveDate,
 ) -> Vec<Entry> {
     let mut out: Vec<Entry> = reviews
         .iter()
         .filter_map(|r| {
             let date = cal.on_or_after(r.next_review);
-            (from <= date && date <= to).then(|| Entry {
+            let overdue = date < today;
+            (overdue || (from <= date && date <= to)).then(|| Entry {
                 date,
+                overdue,
                 kind: EntryKind::Review {
                     case_id: r.case_id,
                     number: r.number.clone(),
@@ -63,6 +75,7 @@ pub fn entries(
         .collect();
     out.extend(sessions.iter().filter(|u| from <= u.session.date && u.session.date <= to).map(|u| Entry {
         date: u.session.date,
+        overdue: false,
         kind: EntryKind::Session {
             session_id: u.session.id,
             title: u.meeting.title.clone(),
@@ -74,8 +87,8 @@ pub fn entries(
     }));
     out.sort_by(|a, b| {
         let key = |e: &Entry| match &e.kind {
-            EntryKind::Review { number, .. } => (e.date, 0, number.clone()),
-            EntryKind::Session { start, .. } => (e.date, 1, start.to_string()),
+            EntryKind::Review { number, .. } => (!e.overdue, e.date, 0, number.clone()),
+            EntryKind::Session { start, .. } => (true, e.date, 1, start.to_string()),
         };
         key(a).cmp(&key(b))
     });
@@ -87,12 +100,20 @@ fn jst_to_utc(d: NaiveDate, t: NaiveTime) -> chrono::DateTime<chrono::Utc> {
     (NaiveDateTime::new(d, t) - Duration::hours(9)).and_utc()
 }
 
+/// Names shinko as the calendar's producer (RFC 5545 §3.7.3).
+pub const PRODID: &str = "-//shinko//要保護児童対策地域協議会 次回確認予定//JA";
+
 /// An iCalendar file. `stamp` is the DTSTAMP of every event (the time of export), passed in so
 /// the output is reproducible. UIDs stay the same per case and per session, so importing a
-/// newer file moves the events instead of duplicating them.
-pub fn to_ics(entries: &[Entry], calendar_name: &str, stamp: NaiveDateTime) -> String {
-    let mut cal = Calendar::new();
-    cal.name(calendar_name);
+/// newer file moves the events instead of duplicating them. The confidentiality notice is the
+/// calendar's description and closes every event's description (events are synced one by one).
+pub fn to_ics(entries: &[Entry], calendar_name: &str, notice: &str, stamp: NaiveDateTime) -> String {
+    let mut cal = Calendar::empty();
+    cal.append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", PRODID))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .name(calendar_name)
+        .description(notice);
     for e in entries {
         let mut ev = icalendar::Event::new();
         ev.timestamp(stamp.and_utc()).summary(&e.summary()).class(Class::Confidential);
@@ -102,13 +123,16 @@ pub fn to_ics(entries: &[Entry], calendar_name: &str, stamp: NaiveDateTime) -> S
                 ev.uid(&format!("shinko-review-{case_id}@shinko"))
                     .starts(e.date)
                     .ends(e.date + Duration::days(1))
-                    .description(&format!("ケース番号 {number}／{registration}／ランク{rank}／主担当 {lead}"));
+                    .description(&format!(
+                        "ケース番号 {number}／{registration}／ランク{rank}／主担当 {lead}\n{notice}"
+                    ));
             }
             EntryKind::Session { session_id, place, start, end, .. } => {
                 ev.uid(&format!("shinko-session-{session_id}@shinko"))
                     .starts(jst_to_utc(e.date, *start))
                     .ends(jst_to_utc(e.date, *end))
-                    .location(place);
+                    .location(place)
+                    .description(notice);
             }
         }
         cal.push(ev.done());
@@ -119,8 +143,8 @@ pub fn to_ics(entries: &[Entry], calendar_name: &str, stamp: NaiveDateTime) -> S
 fn grid(entries: &[Entry]) -> Grid {
     let mut g = Grid::new(&[
         ("日付", 6),
-        ("和暦", 6),
         ("曜日", 2),
+        ("状態", 4),
         ("種別", 4),
         ("ケース番号", 7),
         ("登録区分", 6),
@@ -131,44 +155,43 @@ fn grid(entries: &[Entry]) -> Grid {
         ("場所", 10),
     ]);
     for e in entries {
-        let mut row = vec![e.date.to_string(), wareki::format_short(e.date), super::minutes::weekday(e.date).into()];
+        let mut row: Vec<Cell> =
+            vec![e.date.into(), super::minutes::weekday(e.date).into(), if e.overdue { OVERDUE } else { "" }.into()];
         match &e.kind {
-            EntryKind::Review { number, registration, rank, lead, .. } => row.extend([
-                "次回確認".into(),
-                number.clone(),
-                registration.clone(),
-                rank.clone(),
-                lead.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]),
-            EntryKind::Session { title, label, place, start, end, .. } => row.extend([
-                "会議".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                format!("{title} {label}"),
-                format!("{}〜{}", start.format("%H:%M"), end.format("%H:%M")),
-                place.clone(),
-            ]),
+            EntryKind::Review { number, registration, rank, lead, .. } => row
+                .extend(["次回確認", number, registration, rank, lead, "", "", ""].map(|t| Cell::from(t.to_string()))),
+            EntryKind::Session { title, label, place, start, end, .. } => row.extend(
+                [
+                    "会議".into(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    format!("{title} {label}"),
+                    format!("{}〜{}", start.format("%H:%M"), end.format("%H:%M")),
+                    place.clone(),
+                ]
+                .map(Cell::from),
+            ),
         }
         g.row(row);
     }
     g
 }
 
-/// CSV for Excel: UTF-8 with a byte-order mark (Excel reads BOM-less CSV as Shift_JIS).
-pub fn to_csv(entries: &[Entry]) -> Vec<u8> {
-    super::document::to_csv(&grid(entries))
+/// CSV for Excel: UTF-8 with a byte-order mark (Excel reads BOM-less CSV as Shift_JIS), the
+/// notice on the first line.
+pub fn to_csv(entries: &[Entry], notice: &str) -> Vec<u8> {
+    super::document::to_csv(&grid(entries), notice)
 }
 
-pub fn to_xlsx_bytes(entries: &[Entry], notice: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<u8>, RenderError> {
-    let doc = Document {
-        title: format!("次回確認予定表（{from}〜{to}）"),
-        notice: notice.to_string(),
-        blocks: vec![Block::Table(grid(entries))],
-    };
-    to_xlsx(&doc, "予定表")
+pub fn to_xlsx_bytes(
+    entries: &[Entry],
+    notice: &str,
+    (from, to): (NaiveDate, NaiveDate),
+    out: &OutputConfig,
+) -> Result<Vec<u8>, RenderError> {
+    let dates = out.date_style;
+    let title = format!("次回確認予定表（{}〜{}）", dates.format(from), dates.format(to));
+    to_xlsx(&Document::new(title, notice, vec![Block::Table(grid(entries))]).styled(out), "予定表")
 }

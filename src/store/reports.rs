@@ -239,8 +239,15 @@ impl Store {
     pub fn year_stats(&self, fy: i32, today: NaiveDate) -> Result<YearStats> {
         let cases = self.cases(true)?;
         let (meetings, decisions, actions) = self.stats_facts()?;
-        let input = StatsInput { cases: &cases, meetings: &meetings, decisions: &decisions, actions: &actions };
-        Ok(stats::compute(fy, input, today))
+        let agency_names = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let input = StatsInput {
+            cases: &cases,
+            meetings: &meetings,
+            decisions: &decisions,
+            actions: &actions,
+            agency_names: &agency_names,
+        };
+        Ok(stats::compute_with_previous(fy, input, today))
     }
 }
 

@@ -62,3 +62,34 @@ pub fn shinko_ok(dir: &Path, db: &Path, args: &[&str]) -> String {
     assert!(out.status.success(), "shinko {args:?}: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// A fresh folder holding the demo database; data and config folders are inside it too.
+pub struct Demo {
+    pub dir: tempfile::TempDir,
+}
+
+impl Demo {
+    pub fn new() -> Demo {
+        let demo = Demo { dir: tempfile::tempdir().unwrap() };
+        demo.ok(&["demo", "--no-tui"]);
+        demo
+    }
+
+    pub fn db(&self) -> std::path::PathBuf {
+        self.path("demo.db")
+    }
+
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// [`shinko`] on the demo.
+    pub fn run(&self, args: &[&str]) -> Output {
+        shinko(self.dir.path(), &self.db(), args)
+    }
+
+    /// [`shinko_ok`] on the demo.
+    pub fn ok(&self, args: &[&str]) -> String {
+        shinko_ok(self.dir.path(), &self.db(), args)
+    }
+}

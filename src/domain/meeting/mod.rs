@@ -113,6 +113,15 @@ pub fn item_date(item: &AgendaItem, sessions: &[Session], fallback: NaiveDate) -
         .unwrap_or(fallback)
 }
 
+/// Said when a meeting is closed before its first day: its closings are dated on the meeting
+/// days (see [`item_date`]), so the ledger and the statistics count them from then.
+pub fn closed_ahead_note(sessions: &[Session], today: NaiveDate) -> Option<String> {
+    let first = sessions.iter().map(|s| s.date).min().filter(|d| *d > today)?;
+    Some(format!(
+        "注意: 開催日 {first} より前に閉会しました。決定と終結・移管は開催日の日付で台帳に記録され、年度統計には開催日から数えます"
+    ))
+}
+
 impl Session {
     pub fn budget_minutes(&self) -> i64 {
         (self.end - self.start).num_minutes()
@@ -284,6 +293,11 @@ impl DecisionKind {
     }
     pub fn from_code(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// 終結 and 移管: the case leaves the council, so it has no next review and no policy ahead.
+    pub fn ends_support(self) -> bool {
+        matches!(self, DecisionKind::Close | DecisionKind::Transfer)
     }
 }
 

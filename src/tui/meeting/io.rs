@@ -105,7 +105,8 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>
                 other => other?,
             };
             let number = store.case(d.case_id)?.number;
-            meeting::saved(format!("ケース {number} の協議結果を記録しました"))
+            let moved = record.review_moved.as_deref().map(|m| format!("（{m}）")).unwrap_or_default();
+            meeting::saved(format!("ケース {number} の協議結果を記録しました{moved}"))
         }
         MeetingEffect::UpdateItem { item, current, message } => {
             store.update_item(&item, current)?;

@@ -158,7 +158,12 @@ pub fn accept_as_proposed(meeting_id: Id, item: &AgendaItem, case: &Case, config
         next_review: if closing.is_some() {
             None
         } else {
-            Some(d.next_review.unwrap_or_else(|| proposed_next_review(config, case, &rank, on)))
+            // A draft date on a closed day is moved like a decided one (`DeepForm::check`).
+            Some(
+                d.next_review
+                    .map(|n| config.business_calendar().on_or_after(n))
+                    .unwrap_or_else(|| proposed_next_review(config, case, &rank, on)),
+            )
         },
         rank_after: rank,
         new_lead_agency: None,
@@ -323,6 +328,9 @@ pub struct DeepRecord {
     pub policy: String,
     pub actions: Vec<ActionLine>,
     pub next_review: Option<NaiveDate>,
+    /// Said to the user when the next review asked for fell on a closed day and was moved.
+    #[serde(default)]
+    pub review_moved: Option<String>,
     pub notes: String,
     /// Agency names that fit no registered agency are registered as new ones (asked first);
     /// otherwise they are refused.
@@ -398,6 +406,7 @@ impl DeepForm {
         if next_review.is_none() && !matches!(kind, DecisionKind::Close | DecisionKind::Transfer) {
             return Err("次回確認日: 継続するケースには次回確認日が必要です".into());
         }
+        let review = next_review.map(|d| config.business_calendar().review_day(d));
         Ok(DeepRecord {
             summary: self.summary.trim_end().to_string(),
             rank,
@@ -406,7 +415,8 @@ impl DeepForm {
             new_lead,
             policy: self.policy.trim_end().to_string(),
             actions: parse_action_lines(&self.actions, near)?,
-            next_review,
+            next_review: review.as_ref().map(|r| r.date),
+            review_moved: review.and_then(|r| r.note()),
             notes: self.notes.trim_end().to_string(),
             new_agencies: false,
         })

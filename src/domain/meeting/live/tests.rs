@@ -200,6 +200,7 @@ fn applying_decisions_updates_the_ledger_fields_and_closes() {
         policy: "週1回の家庭訪問".into(),
         actions: vec![],
         next_review: Some(d(2026, 12, 22)),
+        review_moved: None,
         notes: String::new(),
         new_agencies: false,
     };
@@ -230,6 +231,7 @@ fn a_decision_changes_only_what_it_decided_relative_to_what_it_saw() {
         policy: seen_case.support_policy.clone(),
         actions: vec![],
         next_review: Some(d(2026, 12, 22)),
+        review_moved: None,
         notes: String::new(),
         new_agencies: false,
     };
@@ -295,6 +297,32 @@ fn replan_moves_the_least_urgent_deep_blocks_to_the_next_session_of_the_same_sec
     // A session that fits is left alone; the last session has nowhere to go.
     assert!(replan(&items[..1], &sessions, 1, None, &b, t(13, 30), urgency).is_empty());
     assert!(replan(&items, &sessions, 3, None, &b, t(13, 30), urgency).is_empty());
+}
+
+#[test]
+fn a_next_review_on_a_closed_day_is_moved_at_decision_time_and_said() {
+    let cfg = Config::default();
+    let c = case();
+    let i = item(1, Track::Deep, 1, 1);
+    let mut f = DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22));
+    for (typed, recorded, why) in [
+        ("2027/1/9", d(2027, 1, 12), "土曜日"),
+        ("R9.1.1", d(2027, 1, 4), "元日"),
+        ("12/29", d(2027, 1, 4), "年末年始"),
+    ] {
+        f.next_review = typed.into();
+        let rec = f.check(&cfg, &c, d(2026, 9, 22)).unwrap();
+        assert_eq!(rec.next_review, Some(recorded), "{typed}");
+        let note = rec.review_moved.unwrap();
+        assert!(note.contains(why) && note.contains(&recorded.to_string()), "{note}");
+    }
+    f.next_review = "2027/1/12".into();
+    assert_eq!(f.check(&cfg, &c, d(2026, 9, 22)).unwrap().review_moved, None);
+    // A 事務局案 dated on a Sunday is confirmed as proposed on the next business day.
+    let mut quick = item(2, Track::Quick, 1, 1);
+    quick.draft.next_review = Some(d(2026, 11, 1));
+    let dec = accept_as_proposed(1, &quick, &c, &cfg, d(2026, 9, 22));
+    assert_eq!(dec.next_review, Some(d(2026, 11, 2)));
 }
 
 #[test]
