@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 #![cfg(unix)]
 
+mod common;
 mod trust_support;
 
 use std::os::unix::fs::PermissionsExt;
@@ -104,10 +105,12 @@ fn passphrase_change_and_encrypt() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("既に暗号化"));
     let list = plain.cmd().env("SHINKO_PASSPHRASE", PASS).args(["audit", "verify"]).output().unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("正常です"));
-    // The plaintext original is gone from the folder (its blocks were overwritten).
+    // The plaintext original is gone from the folder (its blocks were overwritten); the empty
+    // open lock stays.
     let data = plain.db.parent().unwrap();
-    let names: Vec<_> = std::fs::read_dir(data).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("shinko.db")]);
+    let mut names: Vec<_> = std::fs::read_dir(data).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["shinko.db", "shinko.db.open-lock"]);
 }
 
 #[test]
@@ -259,4 +262,74 @@ fn restore_into_a_fresh_place() {
     assert_eq!(mode(fresh.parent().unwrap()), 0o700);
     let s = shinko::store::Store::open(&fresh, None).unwrap();
     assert!(s.case_by_number("R6-001").unwrap().is_some());
+}
+
+/// The scenario: `restore --force` while a TUI has the database open. The restore is
+/// refused (an OS lock every shinko holds while the file is open) and changes nothing; once the
+/// window is closed it goes ahead.
+#[test]
+fn restore_is_refused_while_a_window_has_the_database_open() {
+    if !common::tmux::tmux_or_skip() {
+        return;
+    }
+    let env = Env::new(false);
+    add_case(&env, "R6-001");
+    let bk = env.root.join("b.db");
+    env.ok(&["backup", "--out", bk.to_str().unwrap()]);
+    add_case(&env, "R6-002");
+    let t = common::tmux::Tmux { socket: format!("shinko-restore-{}", std::process::id()) };
+    let out =
+        t.cmd(&["new-session", "-d", "-s", "j", "-x", "160", "-y", "40", &common::tui_script(&env.root, &env.db)]);
+    assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+    t.wait_text("進行管理台帳");
+    let before = env.fingerprint();
+
+    let err = env.fails(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
+    assert!(err.contains("別の shinko（画面かコマンド）がこのデータベースを開いています"), "{err}");
+    assert!(err.contains("何も変更していません"), "{err}");
+    assert!(!err.contains(NAME), "{err}");
+    assert_eq!(env.fingerprint(), before);
+    let names: Vec<_> = std::fs::read_dir(env.db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".restore")), "nothing set aside: {names:?}");
+
+    t.keys(&["q"]);
+    t.wait_text("SHINKO_EXIT=0");
+    env.ok(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
+    let s = env.open();
+    assert!(s.case_by_number("R6-001").unwrap().is_some());
+    assert!(s.case_by_number("R6-002").unwrap().is_none());
+}
+
+/// A backup made before `passphrase change`: restoring it with today's passphrase says the
+/// backup is under another one; with the backup's own it restores and says how to re-key.
+#[test]
+fn a_backup_under_an_older_passphrase_says_so_and_offers_a_re_key() {
+    let env = Env::new(true);
+    add_case(&env, "R6-001");
+    let bk = env.root.join("b.db");
+    env.ok(&["backup", "--out", bk.to_str().unwrap()]);
+    let new = "新しい合言葉ですよ";
+    let out = env.cmd().env("SHINKO_NEW_PASSPHRASE", new).args(["passphrase", "change"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let today = |c: &mut std::process::Command| {
+        c.env("SHINKO_PASSPHRASE", new);
+    };
+
+    let mut c = env.cmd();
+    today(&mut c);
+    let out = c.args(["restore", "--from", bk.to_str().unwrap(), "--force"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("今のデータベースとは違うパスフレーズ（変更する前のものなど）で暗号化されています"), "{err}");
+    assert!(err.contains("何も変更していません"), "{err}");
+
+    let out = env.run(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("バックアップを作成した時のものです"), "{err}");
+    assert!(err.contains("shinko passphrase change"), "{err}");
+    assert!(env.open().case_by_number("R6-001").unwrap().is_some(), "opens under the backup's passphrase");
 }
