@@ -137,7 +137,12 @@ fn audit_verify_names_the_first_broken_entry_and_anchors_the_head() {
     assert!(err.contains("異常"), "{err}");
     // An insider who also rewrites the head is still caught by the anchor kept on paper.
     c.execute("UPDATE audit_head SET count = count - 1, last_seq = last_seq - 1, last_hash = (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)", []).unwrap();
-    assert!(env.ok(&["audit", "verify"]).contains("正常です"));
+    // The chain is whole again, but the data still holds the edit the log no longer explains,
+    // and the protective triggers are gone.
+    let err = env.fails(&["audit", "verify"]);
+    assert!(err.contains("連鎖（3 件）は正常ですが"), "{err}");
+    assert!(err.contains("ケース R6-001: 監査ログと一致しない項目: support_policy"), "{err}");
+    assert!(err.contains("トリガー audit_log_no_update がありません"), "{err}");
     let err = env.fails(&["audit", "verify", "--check", &anchor]);
     assert!(err.contains("削除された疑い"), "{err}");
     // Editing an entry in the middle names that entry, without showing its content.
@@ -332,4 +337,61 @@ fn a_backup_under_an_older_passphrase_says_so_and_offers_a_re_key() {
     assert!(err.contains("バックアップを作成した時のものです"), "{err}");
     assert!(err.contains("shinko passphrase change"), "{err}");
     assert!(env.open().case_by_number("R6-001").unwrap().is_some(), "opens under the backup's passphrase");
+}
+
+/// The scenario: with `sqlite3` and the file, an insider changes a child's name and rank;
+/// another appends an audit entry with a correctly computed hash that no change in the data
+/// matches. The chain verifies both times; comparing the data with the log names each case by
+/// number (never the name) and the forged entry by its number.
+#[test]
+fn audit_verify_names_rows_the_log_does_not_explain_and_a_forged_entry() {
+    let env = Env::new(false);
+    for n in ["R6-001", "R6-002"] {
+        add_case(&env, n);
+    }
+    let ok = env.ok(&["audit", "verify"]);
+    assert!(ok.contains("データ 2 行は監査ログと一致し"), "{ok}");
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute("UPDATE cases SET name = '書き換え 太郎', rank = 'A' WHERE number = 'R6-001'", []).unwrap();
+    let err = env.fails(&["audit", "verify"]);
+    assert!(err.contains("連鎖（2 件）は正常ですが、監査ログで説明できない行が 1 件"), "{err}");
+    assert!(
+        err.contains("ケース R6-001: 監査ログと一致しない項目: name（最後の記録 1 番）、rank（最後の記録 1 番）"),
+        "{err}"
+    );
+    assert!(!err.contains("R6-002"), "{err}");
+    assert!(!err.contains(NAME) && !err.contains("書き換え 太郎"), "{err}");
+
+    let env = Env::new(false);
+    for n in ["R6-001", "R6-002"] {
+        add_case(&env, n);
+    }
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    let (id, seq, prev): (i64, i64, String) = c
+        .query_row(
+            "SELECT (SELECT id FROM cases WHERE number = 'R6-002'), max(seq) + 1, (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) FROM audit_log",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let mut e = shinko::store::AuditEntry {
+        seq,
+        at: "2026-11-24T10:00:00".into(),
+        actor: "事務局".into(),
+        entity: "case".into(),
+        entity_id: Some(id),
+        field: "rank".into(),
+        before: Some(String::new()),
+        after: Some("A".into()),
+        prev_hash: prev,
+        hash: String::new(),
+    };
+    e.hash = shinko::store::audit::entry_hash(&e);
+    c.execute(
+        "INSERT INTO audit_log(seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![e.seq, e.at, e.actor, e.entity, e.entity_id, e.field, e.before, e.after, e.prev_hash, e.hash],
+    )
+    .unwrap();
+    let err = env.fails(&["audit", "verify"]);
+    assert!(err.contains(&format!("ケース R6-002: 監査ログと一致しない項目: rank（最後の記録 {seq} 番）")), "{err}");
 }

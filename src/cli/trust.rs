@@ -31,7 +31,7 @@ pub struct InitArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// 監査ログの連鎖を検証する（異常があれば最初の記録の番号を示す）
+    /// 監査ログの連鎖を検証し、データとスキーマを監査ログと照合する（異常があれば記録の番号とケース番号を示す）
     Verify {
         /// 末尾の記録の番号とハッシュ（控え用のアンカー）を表示する
         #[arg(long)]
@@ -199,7 +199,32 @@ fn verify(store: &Store, anchor: bool, check: Option<&str>) -> Result<()> {
             None => bail!("監査ログに {seq} 番目の記録がありません（控えた後に削除された疑い）"),
         }
     }
+    let data = store.audit_explains_data()?;
+    if !data.is_clean() {
+        const SHOWN: usize = 100;
+        let lines: Vec<String> = data
+            .unexplained
+            .iter()
+            .map(|u| format!("  {} {}: {}", u.table, u.row, u.reason))
+            .chain(data.schema.iter().map(|c| format!("  {} {} {}", c.kind, c.name, c.what)))
+            .collect();
+        for l in lines.iter().take(SHOWN) {
+            eprintln!("{l}");
+        }
+        if lines.len() > SHOWN {
+            eprintln!("  ほか {} 件", lines.len() - SHOWN);
+        }
+        bail!(
+            "監査ログの連鎖（{n} 件）は正常ですが、監査ログで説明できない行が {} 件、スキーマの変更が {} 件あります（SQLite ツールなどで shinko を通さずに変更された疑い）",
+            data.unexplained.len(),
+            data.schema.len()
+        );
+    }
     outln!("監査ログは正常です（{n} 件）");
+    outln!(
+        "データ {} 行は監査ログと一致し、スキーマ（保護用のトリガーを含む）は shinko が作ったままです",
+        data.rows_checked
+    );
     if anchor {
         let h = store.audit_head()?;
         outln!("アンカー（紙などに控えてください）: {}:{}", h.last_seq, h.last_hash);

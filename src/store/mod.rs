@@ -8,6 +8,7 @@ pub mod actions;
 pub mod agencies;
 pub mod agenda;
 pub mod audit;
+pub mod audit_data;
 pub mod backup;
 pub mod cases;
 pub mod crypto;
