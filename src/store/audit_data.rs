@@ -343,22 +343,14 @@ impl Store {
 mod tests {
     use super::*;
 
-    fn demo() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("a.db"), None).unwrap();
-        crate::demo::generate(
-            &mut s,
-            crate::demo::Scale::Takahama,
-            2024,
-            chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap(),
-        )
-        .unwrap();
-        (dir, s)
+    /// The demo municipality, its next meeting running.
+    fn demo() -> Store {
+        crate::store::meeting_live::tests::running_demo().0
     }
 
     #[test]
     fn the_demo_ledger_is_explained_by_its_log() {
-        let (_d, s) = demo();
+        let s = demo();
         let r = s.audit_explains_data().unwrap();
         assert!(r.is_clean(), "{:?} {:?}", &r.unexplained[..r.unexplained.len().min(5)], r.schema);
         assert!(r.rows_checked > 100, "{}", r.rows_checked);
@@ -366,7 +358,7 @@ mod tests {
 
     #[test]
     fn edits_past_the_log_are_named_by_case_number() {
-        let (_d, s) = demo();
+        let s = demo();
         let number: String = s.conn().query_row("SELECT number FROM cases WHERE id = 3", [], |r| r.get(0)).unwrap();
         s.conn()
             .execute_batch(
@@ -386,7 +378,7 @@ mod tests {
 
     #[test]
     fn dropped_or_altered_triggers_are_reported() {
-        let (_d, s) = demo();
+        let s = demo();
         s.conn()
             .execute_batch(
                 "DROP TRIGGER audit_log_no_update;
