@@ -384,26 +384,42 @@ fn judge(env: &Env, acked: u32) -> Result<Outcome, String> {
     Ok(Outcome::New)
 }
 
+/// A database whose WAL holds committed steps of a writer killed mid-stream (a restore must
+/// never separate them from their database), and a backup taken before them. Returns the
+/// backup and the number of acknowledged steps.
+fn restore_setup(env: &Env) -> (std::path::PathBuf, u32) {
+    let mut w = env.writer("B", 0, 3);
+    assert_eq!(read_acks(&mut acks_of(&mut w), None), 3);
+    assert!(w.wait().unwrap().success());
+    let bk = env.root.join("b.db");
+    env.ok(&["backup", "--out", bk.to_str().unwrap()]);
+    let mut w = env.writer("K", 0, 30);
+    let mut lines = acks_of(&mut w);
+    let acked = read_acks(&mut lines, Some(10));
+    w.kill().unwrap();
+    w.wait().unwrap();
+    drop(lines);
+    let wal = trust_support::sidecar(&env.db, "-wal");
+    assert!(std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0), "the killed writer leaves a WAL");
+    (bk, acked)
+}
+
+/// After an interrupted restore, a later one goes through and leaves no `.restore-*` file.
+fn restore_again_cleanly(env: &Env, bk: &Path) -> Result<(), Vec<String>> {
+    env.ok(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
+    let names: Vec<_> = std::fs::read_dir(env.db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".restore-"))
+        .collect();
+    if names.is_empty() { Ok(()) } else { Err(names) }
+}
+
 fn kill_restore_at_each_step(encrypted: bool) -> (u32, u32) {
     let (mut runs, mut bad) = (0, 0);
     for (n, step) in RESTORE_STEPS.iter().enumerate() {
         let env = Env::new(encrypted);
-        let mut w = env.writer("B", 0, 3);
-        assert_eq!(read_acks(&mut acks_of(&mut w), None), 3);
-        assert!(w.wait().unwrap().success());
-        let bk = env.root.join("b.db");
-        env.ok(&["backup", "--out", bk.to_str().unwrap()]);
-        // Committed steps left in the WAL by a writer killed mid-stream: a restore must never
-        // separate them from their database.
-        let mut w = env.writer("K", 0, 30);
-        let mut lines = acks_of(&mut w);
-        let acked = read_acks(&mut lines, Some(10));
-        w.kill().unwrap();
-        w.wait().unwrap();
-        drop(lines);
-        let wal = trust_support::sidecar(&env.db, "-wal");
-        assert!(std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0), "the killed writer leaves a WAL");
-
+        let (bk, acked) = restore_setup(&env);
         let out = env
             .cmd()
             .env("SHINKO_RESTORE_FAIL_AT", step)
@@ -420,16 +436,9 @@ fn kill_restore_at_each_step(encrypted: bool) -> (u32, u32) {
                 eprintln!("restore stopped at {step}: {other:?}, expected {expected:?}");
             }
         }
-        // Whatever was left, a later restore goes through and leaves nothing behind.
-        env.ok(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
-        let names: Vec<_> = std::fs::read_dir(env.db.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".restore-"))
-            .collect();
-        if !names.is_empty() {
+        if let Err(left) = restore_again_cleanly(&env, &bk) {
             bad += 1;
-            eprintln!("left after a restore that followed a crash at {step}: {names:?}");
+            eprintln!("left after a restore that followed a crash at {step}: {left:?}");
         }
     }
     eprintln!(
@@ -438,6 +447,60 @@ fn kill_restore_at_each_step(encrypted: bool) -> (u32, u32) {
         RESTORE_STEPS.len()
     );
     (runs, bad)
+}
+
+/// `restore` killed with SIGKILL at a random moment within one uninterrupted run's duration.
+fn kill_restore_at_random(encrypted: bool) -> [u32; 3] {
+    let mut rng = fastrand::Rng::with_seed(if encrypted { 19 } else { 17 });
+    let mut tally = [0; 3]; // old, new, bad
+    let mut full = None;
+    for _ in 0..(iterations() / 4).max(4) {
+        let env = Env::new(encrypted);
+        let (bk, acked) = restore_setup(&env);
+        let mut c = env.cmd();
+        c.args(["restore", "--from", bk.to_str().unwrap(), "--force"]).stdout(Stdio::null()).stderr(Stdio::null());
+        let started = Instant::now();
+        let mut child = c.spawn().unwrap();
+        match full {
+            None => {
+                assert!(child.wait().unwrap().success());
+                full = Some(started.elapsed().as_micros() as u64);
+            }
+            Some(f) => {
+                std::thread::sleep(Duration::from_micros(rng.u64(0..f + f / 4)));
+                let _ = child.kill();
+                child.wait().unwrap();
+            }
+        }
+        match judge(&env, acked) {
+            Ok(Outcome::Old) => tally[0] += 1,
+            Ok(Outcome::New) => tally[1] += 1,
+            Err(e) => {
+                tally[2] += 1;
+                eprintln!("restore killed at random: {e}");
+            }
+        }
+        if let Err(left) = restore_again_cleanly(&env, &bk) {
+            tally[2] += 1;
+            eprintln!("left after a killed restore: {left:?}");
+        }
+    }
+    eprintln!(
+        "restore ({}) killed at random within {} ms: {} old, {} new, {} bad outcomes",
+        if encrypted { "encrypted" } else { "plaintext" },
+        full.unwrap_or(0) / 1000,
+        tally[0],
+        tally[1],
+        tally[2]
+    );
+    tally
+}
+
+#[test]
+fn restore_killed_at_random_leaves_the_old_or_the_new_database_whole() {
+    for encrypted in [false, true] {
+        assert_eq!(kill_restore_at_random(encrypted)[2], 0);
+    }
 }
 
 #[test]

@@ -66,7 +66,7 @@ impl Store {
 /// is renamed over `target`. The target therefore always has a database, and the old one keeps
 /// every committed page, WAL included.
 pub fn restore(from: &Path, target: &Path, passphrase: Option<&str>, keep: Option<&Path>) -> Result<BackupSummary> {
-    let _lock = open_lock::exclusive(target)?;
+    let _lock = open_lock::exclusive(target, open_lock::PATIENCE)?;
     finish_swap(target)?;
     let staged = staged_path(target);
     discard(&staged);
@@ -154,7 +154,7 @@ pub(crate) fn recover(target: &Path) -> Result<()> {
     if !journal_path(target).exists() {
         return Ok(());
     }
-    let _lock = open_lock::exclusive(target).map_err(|e| match e {
+    let _lock = open_lock::exclusive(target, open_lock::PATIENCE).map_err(|e| match e {
         StoreError::OpenElsewhere => StoreError::Restoring,
         e => e,
     })?;
@@ -335,7 +335,7 @@ mod tests {
             let mut s = Store::open(&db, None).unwrap();
             s.write(|t| t.set_setting("k", "新しい方の古い")).unwrap();
             drop(s);
-            let _lock = open_lock::exclusive(&db).unwrap();
+            let _lock = open_lock::exclusive(&db, std::time::Duration::ZERO).unwrap();
             prepare(&bk, &staged_path(&db), None).unwrap();
             write_journal(&db, &keep).unwrap();
             if stopped_after >= 1 {

@@ -8,6 +8,7 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use super::StoreError;
 
@@ -31,24 +32,43 @@ fn open_file(db: &Path) -> Result<File, StoreError> {
     Ok(f)
 }
 
-/// Held while a store has the database open. Refused while a restore holds it exclusively.
-pub(crate) fn shared(db: &Path) -> Result<File, StoreError> {
-    let f = open_file(db)?;
-    match f.try_lock_shared() {
-        Ok(()) => Ok(f),
-        Err(TryLockError::WouldBlock) => Err(StoreError::Restoring),
-        Err(TryLockError::Error(e)) => Err(StoreError::io("データベースの使用中ロック")(e)),
+/// How long opening waits for a restore (or a finished restore's lock) to go away. A process
+/// that forks while holding the lock (a spawned program, before it starts) keeps the lock for
+/// that moment too, so a refusal at the first try would be wrong.
+pub(crate) const PATIENCE: Duration = Duration::from_secs(3);
+
+/// Tries `lock` until it is free or `patience` has passed.
+fn take(
+    f: File,
+    patience: Duration,
+    lock: impl Fn(&File) -> Result<(), TryLockError>,
+) -> std::io::Result<Option<File>> {
+    let started = Instant::now();
+    loop {
+        match lock(&f) {
+            Ok(()) => return Ok(Some(f)),
+            Err(TryLockError::WouldBlock) if started.elapsed() < patience => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(TryLockError::WouldBlock) => return Ok(None),
+            Err(TryLockError::Error(e)) => return Err(e),
+        }
     }
 }
 
+/// Held while a store has the database open. Refused while a restore holds it exclusively.
+pub(crate) fn shared(db: &Path) -> Result<File, StoreError> {
+    take(open_file(db)?, PATIENCE, File::try_lock_shared)
+        .map_err(StoreError::io("データベースの使用中ロック"))?
+        .ok_or(StoreError::Restoring)
+}
+
 /// Held by a restore: refused while any shinko (this process included) has the database open.
-pub(crate) fn exclusive(db: &Path) -> Result<File, StoreError> {
-    let f = open_file(db)?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(TryLockError::WouldBlock) => Err(StoreError::OpenElsewhere),
-        Err(TryLockError::Error(e)) => Err(StoreError::io("データベースの使用中ロック")(e)),
-    }
+/// `patience`: how long to wait for it (a restore asks at once; finishing one waits).
+pub(crate) fn exclusive(db: &Path, patience: Duration) -> Result<File, StoreError> {
+    take(open_file(db)?, patience, File::try_lock)
+        .map_err(StoreError::io("データベースの使用中ロック"))?
+        .ok_or(StoreError::OpenElsewhere)
 }
 
 #[cfg(test)]
@@ -61,11 +81,11 @@ mod tests {
         let db = dir.path().join("a.db");
         let a = shared(&db).unwrap();
         let b = shared(&db).unwrap();
-        assert!(matches!(exclusive(&db), Err(StoreError::OpenElsewhere)));
+        assert!(matches!(exclusive(&db, Duration::ZERO), Err(StoreError::OpenElsewhere)));
         drop(a);
-        assert!(matches!(exclusive(&db), Err(StoreError::OpenElsewhere)));
+        assert!(matches!(exclusive(&db, Duration::ZERO), Err(StoreError::OpenElsewhere)));
         drop(b);
-        let x = exclusive(&db).unwrap();
+        let x = exclusive(&db, Duration::ZERO).unwrap();
         assert!(matches!(shared(&db), Err(StoreError::Restoring)));
         drop(x);
         shared(&db).unwrap();
