@@ -361,6 +361,14 @@ fn audit_verify_names_rows_the_log_does_not_explain_and_a_forged_entry() {
     );
     assert!(!err.contains("R6-002"), "{err}");
     assert!(!err.contains(NAME) && !err.contains("書き換え 太郎"), "{err}");
+    // A backup taken after the change restores, and says what it carries.
+    let bk = env.root.join("tampered.db");
+    env.ok(&["backup", "--out", bk.to_str().unwrap()]);
+    let fresh = env.root.join("elsewhere.db");
+    let out = env.cmd_for(&fresh).args(["restore", "--from", bk.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("監査ログで説明できない行かスキーマの変更が 1 件あります"), "{said}");
 
     let env = Env::new(false);
     for n in ["R6-001", "R6-002"] {

@@ -328,6 +328,12 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
     if keep.exists() {
         eprintln!("置き換える前のデータベースは {} に残しました", keep.display());
     }
+    if sum.unexplained > 0 {
+        eprintln!(
+            "注意: このバックアップには、監査ログで説明できない行かスキーマの変更が {} 件あります（shinko を通さずに変更された疑い）。`shinko audit verify` で一覧を確かめてください",
+            sum.unexplained
+        );
+    }
     if sum.key_differs {
         offer_rekey(ctx)?;
     }

@@ -20,6 +20,9 @@ pub struct BackupSummary {
     /// The database it replaced was under another passphrase than the backup (the backup was
     /// made before a passphrase change): the restored file keeps the backup's.
     pub key_differs: bool,
+    /// Rows the backup's audit log does not explain, and schema changes (`audit verify` lists
+    /// them): a backup taken after tampering restores, but says so.
+    pub unexplained: usize,
 }
 
 impl Store {
@@ -30,7 +33,8 @@ impl Store {
         Ok(())
     }
 
-    /// Counts and checks this database as a restore does: integrity and the audit chain.
+    /// Counts and checks this database as a restore does: integrity, the audit chain, and
+    /// whether the log explains the data.
     pub fn check_whole(&self) -> Result<BackupSummary> {
         let ok = self.integrity_check()?;
         if ok != "ok" {
@@ -42,11 +46,13 @@ impl Store {
                 return Err(StoreError::Corrupt(format!("監査ログの {} 番目の記録: {}", b.seq, b.reason)));
             }
         };
+        let data = self.audit_explains_data()?;
         Ok(BackupSummary {
             cases: self.case_count(true)?,
             audit_entries,
             encrypted: self.is_encrypted()?,
             key_differs: false,
+            unexplained: data.unexplained.len() + data.schema.len(),
         })
     }
 }
@@ -312,7 +318,10 @@ mod tests {
             assert!(!kept_path(&db, "x").exists());
         }
         let sum = restore(bk.path(), &db, Some(pass), Some(&kept_path(&db, "x"))).unwrap();
-        assert_eq!(sum, BackupSummary { cases: 0, audit_entries: 1, encrypted: true, key_differs: false });
+        assert_eq!(
+            sum,
+            BackupSummary { cases: 0, audit_entries: 1, encrypted: true, key_differs: false, unexplained: 0 }
+        );
         let s = Store::open(&db, Some(pass)).unwrap();
         assert_eq!(s.setting("k").unwrap().as_deref(), Some("一"));
         let kept = Store::open(&kept_path(&db, "x"), Some(pass)).unwrap();
