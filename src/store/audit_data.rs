@@ -7,6 +7,9 @@
 //! shinko (e.g. `UPDATE cases SET name = …` with an SQLite tool), and an entry appended with a
 //! correct hash but no matching change in the data differs the same way. Rows are named by case
 //! number (or a record's id), fields by column name, never by their values.
+//!
+//! So a field added to one of the `fields` functions later must not hold values the log never
+//! saw: rows written before would be flagged (a migration cannot write audit entries).
 
 use std::collections::{BTreeMap, HashMap};
 

@@ -180,7 +180,7 @@ fn finish_swap(target: &Path) -> Result<()> {
 
 /// The journaled part of a restore; each step can be repeated after a crash.
 fn swap(target: &Path, keep: &Path) -> Result<()> {
-    if !keep.exists() {
+    if !keep.exists() && target.exists() {
         keep_old(target, keep)?;
     }
     fail_point("kept");
