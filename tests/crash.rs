@@ -342,3 +342,172 @@ fn held_lock_helper_does_not_leave_a_journal() {
     assert_eq!(env.open().setting("lock").unwrap(), None);
     assert!(Path::new(&env.db).exists());
 }
+
+/// Where `restore` can be stopped (`SHINKO_RESTORE_FAIL_AT`, debug builds only), in order; from
+/// `journaled` on, the next open finishes the restore.
+const RESTORE_STEPS: [&str; 6] = ["copied", "prepared", "journaled", "kept", "sidecars", "renamed"];
+
+/// What the target holds after a restore stopped at a step and the next open.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Old,
+    New,
+}
+
+/// Judges the target (and the kept file) after an interrupted restore: it opens, is whole, and
+/// holds either the replaced database with every acknowledged step or the backup — with the
+/// replaced one then kept whole beside it.
+fn judge(env: &Env, acked: u32) -> Result<Outcome, String> {
+    let caught = |f: &dyn Fn() -> u32| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|e| {
+            e.downcast_ref::<String>().cloned().or(e.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default()
+        })
+    };
+    let store = Store::open(&env.db, env.pass).map_err(|e| format!("target does not open: {e}"))?;
+    caught(&|| check(&store, "B", 3, 3))?;
+    let k = caught(&|| check(&store, "K", 0, 30))?;
+    if k > 0 {
+        return if k >= acked { Ok(Outcome::Old) } else { Err(format!("{k} steps of {acked} acknowledged")) };
+    }
+    drop(store);
+    let kept: Vec<_> = std::fs::read_dir(env.db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            n.contains(".restore前-") && !n.ends_with("-wal") && !n.ends_with("-shm") && !n.ends_with(".open-lock")
+        })
+        .collect();
+    let [kept] = kept.as_slice() else { return Err(format!("kept files: {kept:?}")) };
+    let old = Store::open(kept, env.pass).map_err(|e| format!("kept file does not open: {e}"))?;
+    caught(&|| check(&old, "K", acked, 30))?;
+    Ok(Outcome::New)
+}
+
+/// A database whose WAL holds committed steps of a writer killed mid-stream (a restore must
+/// never separate them from their database), and a backup taken before them. Returns the
+/// backup and the number of acknowledged steps.
+fn restore_setup(env: &Env) -> (std::path::PathBuf, u32) {
+    let mut w = env.writer("B", 0, 3);
+    assert_eq!(read_acks(&mut acks_of(&mut w), None), 3);
+    assert!(w.wait().unwrap().success());
+    let bk = env.root.join("b.db");
+    env.ok(&["backup", "--out", bk.to_str().unwrap()]);
+    let mut w = env.writer("K", 0, 30);
+    let mut lines = acks_of(&mut w);
+    let acked = read_acks(&mut lines, Some(10));
+    w.kill().unwrap();
+    w.wait().unwrap();
+    drop(lines);
+    let wal = trust_support::sidecar(&env.db, "-wal");
+    assert!(std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0), "the killed writer leaves a WAL");
+    (bk, acked)
+}
+
+/// After an interrupted restore, a later one goes through and leaves no `.restore-*` file.
+fn restore_again_cleanly(env: &Env, bk: &Path) -> Result<(), Vec<String>> {
+    env.ok(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
+    let names: Vec<_> = std::fs::read_dir(env.db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".restore-"))
+        .collect();
+    if names.is_empty() { Ok(()) } else { Err(names) }
+}
+
+fn kill_restore_at_each_step(encrypted: bool) -> (u32, u32) {
+    let (mut runs, mut bad) = (0, 0);
+    for (n, step) in RESTORE_STEPS.iter().enumerate() {
+        let env = Env::new(encrypted);
+        let (bk, acked) = restore_setup(&env);
+        let out = env
+            .cmd()
+            .env("SHINKO_RESTORE_FAIL_AT", step)
+            .args(["restore", "--from", bk.to_str().unwrap(), "--force"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "stopped at {step}: {}", String::from_utf8_lossy(&out.stderr));
+        runs += 1;
+        let expected = if n < 2 { Outcome::Old } else { Outcome::New };
+        match judge(&env, acked) {
+            Ok(o) if o == expected => {}
+            other => {
+                bad += 1;
+                eprintln!("restore stopped at {step}: {other:?}, expected {expected:?}");
+            }
+        }
+        if let Err(left) = restore_again_cleanly(&env, &bk) {
+            bad += 1;
+            eprintln!("left after a restore that followed a crash at {step}: {left:?}");
+        }
+    }
+    eprintln!(
+        "restore ({}) stopped at each of {} steps: {runs} runs, {bad} bad outcomes",
+        if encrypted { "encrypted" } else { "plaintext" },
+        RESTORE_STEPS.len()
+    );
+    (runs, bad)
+}
+
+/// `restore` killed with SIGKILL at a random moment within one uninterrupted run's duration.
+fn kill_restore_at_random(encrypted: bool) -> [u32; 3] {
+    let mut rng = fastrand::Rng::with_seed(if encrypted { 19 } else { 17 });
+    let mut tally = [0; 3]; // old, new, bad
+    let mut full = None;
+    for _ in 0..(iterations() / 4).max(4) {
+        let env = Env::new(encrypted);
+        let (bk, acked) = restore_setup(&env);
+        let mut c = env.cmd();
+        c.args(["restore", "--from", bk.to_str().unwrap(), "--force"]).stdout(Stdio::null()).stderr(Stdio::null());
+        let started = Instant::now();
+        let mut child = c.spawn().unwrap();
+        match full {
+            None => {
+                assert!(child.wait().unwrap().success());
+                full = Some(started.elapsed().as_micros() as u64);
+            }
+            Some(f) => {
+                std::thread::sleep(Duration::from_micros(rng.u64(0..f + f / 4)));
+                let _ = child.kill();
+                child.wait().unwrap();
+            }
+        }
+        match judge(&env, acked) {
+            Ok(Outcome::Old) => tally[0] += 1,
+            Ok(Outcome::New) => tally[1] += 1,
+            Err(e) => {
+                tally[2] += 1;
+                eprintln!("restore killed at random: {e}");
+            }
+        }
+        if let Err(left) = restore_again_cleanly(&env, &bk) {
+            tally[2] += 1;
+            eprintln!("left after a killed restore: {left:?}");
+        }
+    }
+    eprintln!(
+        "restore ({}) killed at random within {} ms: {} old, {} new, {} bad outcomes",
+        if encrypted { "encrypted" } else { "plaintext" },
+        full.unwrap_or(0) / 1000,
+        tally[0],
+        tally[1],
+        tally[2]
+    );
+    tally
+}
+
+#[test]
+fn restore_killed_at_random_leaves_the_old_or_the_new_database_whole() {
+    for encrypted in [false, true] {
+        assert_eq!(kill_restore_at_random(encrypted)[2], 0);
+    }
+}
+
+#[test]
+fn restore_stopped_at_any_step_leaves_the_old_or_the_new_database_whole() {
+    for encrypted in [false, true] {
+        let (runs, bad) = kill_restore_at_each_step(encrypted);
+        assert_eq!(runs, RESTORE_STEPS.len() as u32);
+        assert_eq!(bad, 0);
+    }
+}

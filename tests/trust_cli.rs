@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // tests may unwrap
 #![cfg(unix)]
 
+mod common;
 mod trust_support;
 
 use std::os::unix::fs::PermissionsExt;
@@ -104,10 +105,12 @@ fn passphrase_change_and_encrypt() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("既に暗号化"));
     let list = plain.cmd().env("SHINKO_PASSPHRASE", PASS).args(["audit", "verify"]).output().unwrap();
     assert!(String::from_utf8_lossy(&list.stdout).contains("正常です"));
-    // The plaintext original is gone from the folder (its blocks were overwritten).
+    // The plaintext original is gone from the folder (its blocks were overwritten); the empty
+    // open lock stays.
     let data = plain.db.parent().unwrap();
-    let names: Vec<_> = std::fs::read_dir(data).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names, vec![std::ffi::OsString::from("shinko.db")]);
+    let mut names: Vec<_> = std::fs::read_dir(data).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["shinko.db", "shinko.db.open-lock"]);
 }
 
 #[test]
@@ -134,7 +137,12 @@ fn audit_verify_names_the_first_broken_entry_and_anchors_the_head() {
     assert!(err.contains("異常"), "{err}");
     // An insider who also rewrites the head is still caught by the anchor kept on paper.
     c.execute("UPDATE audit_head SET count = count - 1, last_seq = last_seq - 1, last_hash = (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1)", []).unwrap();
-    assert!(env.ok(&["audit", "verify"]).contains("正常です"));
+    // The chain is whole again, but the data still holds the edit the log no longer explains,
+    // and the protective triggers are gone.
+    let err = env.fails(&["audit", "verify"]);
+    assert!(err.contains("連鎖（3 件）は正常ですが"), "{err}");
+    assert!(err.contains("ケース R6-001: 監査ログと一致しない項目: support_policy"), "{err}");
+    assert!(err.contains("トリガー audit_log_no_update がありません"), "{err}");
     let err = env.fails(&["audit", "verify", "--check", &anchor]);
     assert!(err.contains("削除された疑い"), "{err}");
     // Editing an entry in the middle names that entry, without showing its content.
@@ -259,4 +267,139 @@ fn restore_into_a_fresh_place() {
     assert_eq!(mode(fresh.parent().unwrap()), 0o700);
     let s = shinko::store::Store::open(&fresh, None).unwrap();
     assert!(s.case_by_number("R6-001").unwrap().is_some());
+}
+
+/// The scenario: `restore --force` while a TUI has the database open. The restore is
+/// refused (an OS lock every shinko holds while the file is open) and changes nothing; once the
+/// window is closed it goes ahead.
+#[test]
+fn restore_is_refused_while_a_window_has_the_database_open() {
+    if !common::tmux::tmux_or_skip() {
+        return;
+    }
+    let env = Env::new(false);
+    add_case(&env, "R6-001");
+    let bk = env.root.join("b.db");
+    env.ok(&["backup", "--out", bk.to_str().unwrap()]);
+    add_case(&env, "R6-002");
+    let t = common::tmux::Tmux { socket: format!("shinko-restore-{}", std::process::id()) };
+    let out =
+        t.cmd(&["new-session", "-d", "-s", "j", "-x", "160", "-y", "40", &common::tui_script(&env.root, &env.db)]);
+    assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+    t.wait_text("進行管理台帳");
+    let before = env.fingerprint();
+
+    let err = env.fails(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
+    assert!(err.contains("別の shinko（画面かコマンド）がこのデータベースを開いています"), "{err}");
+    assert!(err.contains("何も変更していません"), "{err}");
+    assert!(!err.contains(NAME), "{err}");
+    assert_eq!(env.fingerprint(), before);
+    let names: Vec<_> = std::fs::read_dir(env.db.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".restore")), "nothing set aside: {names:?}");
+
+    t.keys(&["q"]);
+    t.wait_text("SHINKO_EXIT=0");
+    env.ok(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
+    let s = env.open();
+    assert!(s.case_by_number("R6-001").unwrap().is_some());
+    assert!(s.case_by_number("R6-002").unwrap().is_none());
+}
+
+/// A backup made before `passphrase change`: restoring it with today's passphrase says the
+/// backup is under another one; with the backup's own it restores and says how to re-key.
+#[test]
+fn a_backup_under_an_older_passphrase_says_so_and_offers_a_re_key() {
+    let env = Env::new(true);
+    add_case(&env, "R6-001");
+    let bk = env.root.join("b.db");
+    env.ok(&["backup", "--out", bk.to_str().unwrap()]);
+    let new = "新しい合言葉ですよ";
+    let out = env.cmd().env("SHINKO_NEW_PASSPHRASE", new).args(["passphrase", "change"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let today = |c: &mut std::process::Command| {
+        c.env("SHINKO_PASSPHRASE", new);
+    };
+
+    let mut c = env.cmd();
+    today(&mut c);
+    let out = c.args(["restore", "--from", bk.to_str().unwrap(), "--force"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("今のデータベースとは違うパスフレーズ（変更する前のものなど）で暗号化されています"), "{err}");
+    assert!(err.contains("何も変更していません"), "{err}");
+
+    let out = env.run(&["restore", "--from", bk.to_str().unwrap(), "--force"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("バックアップを作成した時のものです"), "{err}");
+    assert!(err.contains("shinko passphrase change"), "{err}");
+    assert!(env.open().case_by_number("R6-001").unwrap().is_some(), "opens under the backup's passphrase");
+}
+
+/// The scenario: with `sqlite3` and the file, an insider changes a child's name and rank;
+/// another appends an audit entry with a correctly computed hash that no change in the data
+/// matches. The chain verifies both times; comparing the data with the log names each case by
+/// number (never the name) and the forged entry by its number.
+#[test]
+fn audit_verify_names_rows_the_log_does_not_explain_and_a_forged_entry() {
+    let env = Env::new(false);
+    for n in ["R6-001", "R6-002"] {
+        add_case(&env, n);
+    }
+    let ok = env.ok(&["audit", "verify"]);
+    assert!(ok.contains("データ 2 行は監査ログと一致し"), "{ok}");
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    c.execute("UPDATE cases SET name = '書き換え 太郎', rank = 'A' WHERE number = 'R6-001'", []).unwrap();
+    let err = env.fails(&["audit", "verify"]);
+    assert!(err.contains("連鎖（2 件）は正常ですが、監査ログで説明できない行が 1 件"), "{err}");
+    assert!(
+        err.contains("ケース R6-001: 監査ログと一致しない項目: name（最後の記録 1 番）、rank（最後の記録 1 番）"),
+        "{err}"
+    );
+    assert!(!err.contains("R6-002"), "{err}");
+    assert!(!err.contains(NAME) && !err.contains("書き換え 太郎"), "{err}");
+    // A backup taken after the change restores, and says what it carries.
+    let bk = env.root.join("tampered.db");
+    env.ok(&["backup", "--out", bk.to_str().unwrap()]);
+    let fresh = env.root.join("elsewhere.db");
+    let out = env.cmd_for(&fresh).args(["restore", "--from", bk.to_str().unwrap()]).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("監査ログで説明できない行かスキーマの変更が 1 件あります"), "{said}");
+
+    let env = Env::new(false);
+    for n in ["R6-001", "R6-002"] {
+        add_case(&env, n);
+    }
+    let c = rusqlite::Connection::open(&env.db).unwrap();
+    let (id, seq, prev): (i64, i64, String) = c
+        .query_row(
+            "SELECT (SELECT id FROM cases WHERE number = 'R6-002'), max(seq) + 1, (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1) FROM audit_log",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    let mut e = shinko::store::AuditEntry {
+        seq,
+        at: "2026-11-24T10:00:00".into(),
+        actor: "事務局".into(),
+        entity: "case".into(),
+        entity_id: Some(id),
+        field: "rank".into(),
+        before: Some(String::new()),
+        after: Some("A".into()),
+        prev_hash: prev,
+        hash: String::new(),
+    };
+    e.hash = shinko::store::audit::entry_hash(&e);
+    c.execute(
+        "INSERT INTO audit_log(seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        rusqlite::params![e.seq, e.at, e.actor, e.entity, e.entity_id, e.field, e.before, e.after, e.prev_hash, e.hash],
+    )
+    .unwrap();
+    let err = env.fails(&["audit", "verify"]);
+    assert!(err.contains(&format!("ケース R6-002: 監査ログと一致しない項目: rank（最後の記録 {seq} 番）")), "{err}");
 }

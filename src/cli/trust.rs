@@ -31,7 +31,7 @@ pub struct InitArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// 監査ログの連鎖を検証する（異常があれば最初の記録の番号を示す）
+    /// 監査ログの連鎖を検証し、データとスキーマを監査ログと照合する（異常があれば記録の番号とケース番号を示す）
     Verify {
         /// 末尾の記録の番号とハッシュ（控え用のアンカー）を表示する
         #[arg(long)]
@@ -199,7 +199,32 @@ fn verify(store: &Store, anchor: bool, check: Option<&str>) -> Result<()> {
             None => bail!("監査ログに {seq} 番目の記録がありません（控えた後に削除された疑い）"),
         }
     }
+    let data = store.audit_explains_data()?;
+    if !data.is_clean() {
+        const SHOWN: usize = 100;
+        let lines: Vec<String> = data
+            .unexplained
+            .iter()
+            .map(|u| format!("  {} {}: {}", u.table, u.row, u.reason))
+            .chain(data.schema.iter().map(|c| format!("  {} {} {}", c.kind, c.name, c.what)))
+            .collect();
+        for l in lines.iter().take(SHOWN) {
+            eprintln!("{l}");
+        }
+        if lines.len() > SHOWN {
+            eprintln!("  ほか {} 件", lines.len() - SHOWN);
+        }
+        bail!(
+            "監査ログの連鎖（{n} 件）は正常ですが、監査ログで説明できない行が {} 件、スキーマの変更が {} 件あります（SQLite ツールなどで shinko を通さずに変更された疑い）",
+            data.unexplained.len(),
+            data.schema.len()
+        );
+    }
     outln!("監査ログは正常です（{n} 件）");
+    outln!(
+        "データ {} 行は監査ログと一致し、スキーマ（保護用のトリガーを含む）は shinko が作ったままです",
+        data.rows_checked
+    );
     if anchor {
         let h = store.audit_head()?;
         outln!("アンカー（紙などに控えてください）: {}:{}", h.last_seq, h.last_hash);
@@ -274,9 +299,26 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
         None
     };
     let stamp = chrono::Local::now().format("%Y%m%d%H%M%S").to_string();
-    let keep = backup::kept_path(&ctx.db, &stamp);
-    let sum = backup::restore(&a.from, &ctx.db, pass.as_ref().map(|p| p.as_str()), Some(&keep))
-        .map_err(|e| eyre!("{e}。何も変更していません"))?;
+    let keep = (1..)
+        .map(|n| backup::kept_path(&ctx.db, &if n == 1 { stamp.clone() } else { format!("{stamp}-{n}") }))
+        .find(|p| !p.exists())
+        .expect("a free name");
+    let run = |p: Option<&str>| backup::restore(&a.from, &ctx.db, p, Some(&keep));
+    let sum = match run(pass.as_ref().map(|p| p.as_str())) {
+        Err(StoreError::WrongPassphrase) if pass.is_some() && opens_under(&ctx.db, pass.as_ref().map(|p| p.as_str())) => {
+            // The passphrase of today's database: the backup was made before a change.
+            if !std::io::stdin().is_terminal() {
+                bail!(
+                    "このバックアップは、今のデータベースとは違うパスフレーズ（変更する前のものなど）で暗号化されています。バックアップを作成した時のパスフレーズを SHINKO_PASSPHRASE に指定してください（復元の後 `shinko passphrase change` で今のパスフレーズに変えられます）。何も変更していません"
+                );
+            }
+            eprintln!("このバックアップは、今のデータベースとは違うパスフレーズ（変更する前のものなど）で暗号化されています");
+            let older = prompt_password("バックアップを作成した時のパスフレーズ: ")?;
+            run(Some(older.as_str()))
+        }
+        other => other,
+    }
+    .map_err(|e| eyre!("{e}。何も変更していません"))?;
     eprintln!(
         "復元しました: ケース {} 件、監査ログ {} 件（検証済み）→ {}",
         sum.cases,
@@ -286,7 +328,42 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
     if keep.exists() {
         eprintln!("置き換える前のデータベースは {} に残しました", keep.display());
     }
+    if sum.unexplained > 0 {
+        eprintln!(
+            "注意: このバックアップには、監査ログで説明できない行かスキーマの変更が {} 件あります（shinko を通さずに変更された疑い）。`shinko audit verify` で一覧を確かめてください",
+            sum.unexplained
+        );
+    }
+    if sum.key_differs {
+        offer_rekey(ctx)?;
+    }
     Ok(())
+}
+
+/// Whether the database at `db` opens under `pass` (false for a missing file).
+fn opens_under(db: &Path, pass: Option<&str>) -> bool {
+    db.exists() && Store::open(db, pass).is_ok()
+}
+
+/// The restored database keeps the passphrase the backup was made under; offers to change it
+/// to today's (on a terminal), or says how.
+fn offer_rekey(ctx: &Ctx) -> Result<()> {
+    eprintln!(
+        "復元したデータベースのパスフレーズは、バックアップを作成した時のものです（置き換える前のデータベースとは違います）"
+    );
+    if !std::io::stdin().is_terminal() {
+        eprintln!("今のパスフレーズに揃えるには `shinko passphrase change` を実行してください");
+        return Ok(());
+    }
+    eprint!("今のパスフレーズに変更しますか？ [y/N]: ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if !matches!(answer.trim(), "y" | "Y" | "はい") {
+        eprintln!("変更していません。後で `shinko passphrase change` で変更できます");
+        return Ok(());
+    }
+    passphrase(ctx, PassphraseCmd::Change)
 }
 
 pub fn passphrase(ctx: &Ctx, c: PassphraseCmd) -> Result<()> {

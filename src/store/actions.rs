@@ -5,9 +5,9 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Reader, Result, Store, StoreError, Tx, date_col};
 use crate::domain::{Action, ActionStatus, Id, MeetingStatus};
 
-const COLS: &str = "id, case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in";
+pub(crate) const COLS: &str = "id, case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in";
 
-fn row_action(r: &Row<'_>) -> rusqlite::Result<Action> {
+pub(crate) fn row_action(r: &Row<'_>) -> rusqlite::Result<Action> {
     Ok(Action {
         id: r.get(0)?,
         case_id: r.get(1)?,
@@ -22,7 +22,7 @@ fn row_action(r: &Row<'_>) -> rusqlite::Result<Action> {
     })
 }
 
-fn fields(a: &Action) -> Vec<(&'static str, String)> {
+pub(crate) fn fields(a: &Action) -> Vec<(&'static str, String)> {
     vec![
         ("case_id", a.case_id.to_string()),
         ("agency_id", a.agency_id.map(|x| x.to_string()).unwrap_or_default()),

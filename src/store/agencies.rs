@@ -6,7 +6,7 @@ use super::{Result, Store, StoreError, Tx};
 use crate::domain::agency::AgencyMatch;
 use crate::domain::{Agency, AgencyKind, Id};
 
-fn row_agency(r: &Row<'_>) -> rusqlite::Result<Agency> {
+pub(crate) fn row_agency(r: &Row<'_>) -> rusqlite::Result<Agency> {
     let kind: String = r.get(3)?;
     Ok(Agency {
         id: r.get(0)?,
@@ -17,7 +17,7 @@ fn row_agency(r: &Row<'_>) -> rusqlite::Result<Agency> {
     })
 }
 
-fn fields(a: &Agency) -> Vec<(&'static str, String)> {
+pub(crate) fn fields(a: &Agency) -> Vec<(&'static str, String)> {
     vec![
         ("code", a.code.clone()),
         ("name", a.name.clone()),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{Result, Store, StoreError, Tx, date_col};
 use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Registration, Sex, search};
 
-const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
+pub(crate) const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
     presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
     support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version, notes";
 
@@ -56,7 +56,7 @@ fn bad(col: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.to_string().into())
 }
 
-fn row_case(r: &Row<'_>) -> rusqlite::Result<Case> {
+pub(crate) fn row_case(r: &Row<'_>) -> rusqlite::Result<Case> {
     let abuse: String = r.get(12)?;
     let closed_on = date_col(r.get(23)?)?;
     let closure = closed_on.map(|on| -> rusqlite::Result<Closure> {

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{Result, Store, StoreError, Tx};
 use crate::domain::{Household, Id};
 
-fn fields(h: &Household) -> Vec<(&'static str, String)> {
+pub(crate) fn fields(h: &Household) -> Vec<(&'static str, String)> {
     vec![("name", h.name.clone()), ("town", h.town.clone()), ("note", h.note.clone())]
 }
 

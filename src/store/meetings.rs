@@ -21,9 +21,9 @@ fn time_col(col: usize, s: String) -> rusqlite::Result<NaiveTime> {
         .map_err(|_| bad(col, "time"))
 }
 
-const MEETING_COLS: &str = "id, kind, title, place, chair, recorder, status, current_item";
+pub(crate) const MEETING_COLS: &str = "id, kind, title, place, chair, recorder, status, current_item";
 
-fn row_meeting(r: &Row<'_>) -> rusqlite::Result<Meeting> {
+pub(crate) fn row_meeting(r: &Row<'_>) -> rusqlite::Result<Meeting> {
     Ok(Meeting {
         id: r.get(0)?,
         kind: MeetingKind::from_code(&r.get::<_, String>(1)?).ok_or_else(|| bad(1, "kind"))?,
@@ -36,7 +36,7 @@ fn row_meeting(r: &Row<'_>) -> rusqlite::Result<Meeting> {
     })
 }
 
-fn meeting_fields(m: &Meeting) -> Vec<(&'static str, String)> {
+pub(crate) fn meeting_fields(m: &Meeting) -> Vec<(&'static str, String)> {
     vec![
         ("kind", m.kind.code().into()),
         ("title", m.title.clone()),
@@ -82,7 +82,7 @@ pub(super) fn row_item(r: &Row<'_>) -> rusqlite::Result<AgendaItem> {
     })
 }
 
-fn item_fields(i: &AgendaItem) -> Vec<(&'static str, String)> {
+pub(crate) fn item_fields(i: &AgendaItem) -> Vec<(&'static str, String)> {
     vec![
         ("session_id", i.session_id.map(|x| x.to_string()).unwrap_or_default()),
         ("case_id", i.case_id.to_string()),
@@ -97,11 +97,11 @@ fn item_fields(i: &AgendaItem) -> Vec<(&'static str, String)> {
     ]
 }
 
-const DECISION_COLS: &str =
+pub(crate) const DECISION_COLS: &str =
     "id, meeting_id, case_id, agenda_item_id, as_proposed, status_summary, rank_before, rank_after,
     kind, reason, support_policy, next_review, new_lead_agency, notes";
 
-fn row_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
+pub(crate) fn row_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
     Ok(Decision {
         id: r.get(0)?,
         meeting_id: r.get(1)?,
@@ -120,7 +120,7 @@ fn row_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
     })
 }
 
-fn decision_fields(d: &Decision) -> Vec<(&'static str, String)> {
+pub(crate) fn decision_fields(d: &Decision) -> Vec<(&'static str, String)> {
     vec![
         ("case_id", d.case_id.to_string()),
         ("as_proposed", d.as_proposed.to_string()),

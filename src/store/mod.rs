@@ -8,6 +8,7 @@ pub mod actions;
 pub mod agencies;
 pub mod agenda;
 pub mod audit;
+pub mod audit_data;
 pub mod backup;
 pub mod cases;
 pub mod config_data;
@@ -17,6 +18,7 @@ pub mod lease_lock;
 pub mod meeting_live;
 pub mod meetings;
 pub mod migrations;
+pub mod open_lock;
 
 pub mod reports;
 pub mod sheets;
@@ -80,6 +82,14 @@ pub enum StoreError {
         "{what}: ほかの shinko（または別のプログラム）がこのファイルを開いています。すべての shinko の画面を閉じてから、もう一度実行してください"
     )]
     InUse { what: String },
+    /// Another shinko (a window or a command) has the database open, so it cannot be replaced.
+    #[error(
+        "別の shinko（画面かコマンド）がこのデータベースを開いています。すべての shinko を閉じてから、もう一度実行してください"
+    )]
+    OpenElsewhere,
+    /// A restore is replacing the database right now.
+    #[error("このデータベースは別の shinko が復元している最中です。終わってからもう一度開いてください")]
+    Restoring,
     /// A file operation failed; names the operation, never the data.
     #[error("{what}に失敗しました: {cause}")]
     Io { what: String, cause: std::io::Error },
@@ -126,6 +136,9 @@ pub struct Store {
     lease_locks: lease_lock::LeaseLocks,
     /// SQLite's `data_version` when last looked at, to notice other writers' commits.
     seen_version: std::cell::Cell<Option<i64>>,
+    /// The shared lock held while the file is open (see [`open_lock`]); None in memory and
+    /// for a restore's own connections.
+    _open_lock: Option<std::fs::File>,
 }
 
 /// Reads over a connection: the store's own, or an open write transaction's (which sees its
@@ -177,6 +190,15 @@ impl Store {
     /// Opens (creating if needed) the database at `path`. With a passphrase the file is
     /// encrypted with SQLCipher; a wrong one is reported without changing anything.
     pub fn open(path: &Path, passphrase: Option<&str>) -> Result<Store> {
+        backup::recover(path)?;
+        let lock = open_lock::shared(path)?;
+        let mut store = Self::open_unlocked(path, passphrase)?;
+        store._open_lock = Some(lock);
+        Ok(store)
+    }
+
+    /// As [`Store::open`] without the open lock: for a restore, which holds it exclusively.
+    pub(crate) fn open_unlocked(path: &Path, passphrase: Option<&str>) -> Result<Store> {
         let fresh = !path.exists();
         let conn = Connection::open_with_flags(
             path,
@@ -214,6 +236,7 @@ impl Store {
             clock: None,
             lease_locks: Default::default(),
             seen_version: Default::default(),
+            _open_lock: None,
         })
     }
 

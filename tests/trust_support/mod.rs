@@ -102,3 +102,10 @@ impl Env {
         (h.count, h.last_hash, s.case_count(true).unwrap())
     }
 }
+
+/// The file SQLite keeps beside `db` with `suffix` (`-wal`, `-shm`).
+pub fn sidecar(db: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
+}

@@ -157,6 +157,8 @@ fn closing_writes_the_decisions_into_the_ledger_in_one_audited_transaction() {
     assert_eq!(s.meeting(m).unwrap().status, MeetingStatus::Closed);
     assert!(s.agenda(m).unwrap().iter().all(|i| i.state != ItemState::Pending));
     assert!(s.audit_verify().unwrap().is_ok());
+    let data = s.audit_explains_data().unwrap();
+    assert!(data.is_clean(), "the log explains a closed meeting's ledger: {:?}", data.unexplained);
 }
 
 #[test]
@@ -336,4 +338,5 @@ fn closing_keeps_edits_made_meanwhile_and_reports_conflicts() {
     assert_eq!((after_y.rank.as_str(), after_y.town.as_str()), ("A", "新町"), "edits made meanwhile stay");
     assert_eq!(after_y.support_policy, "会議で決めた方針");
     assert!(s.audit_verify().unwrap().is_ok());
+    assert!(s.audit_explains_data().unwrap().is_clean());
 }
