@@ -9,92 +9,44 @@
 
 mod common;
 
-use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
+use common::tmux::{Tmux, tmux_or_skip};
 use common::{shinko, tui_script};
 use shinko::domain::{ItemState, Track};
 use shinko::store::Store;
 
-/// A tmux server of our own (its own socket), killed when the test ends.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> Output {
-        Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().expect("tmux runs")
-    }
-
-    fn keys(&self, target: &str, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", target];
-        args.extend_from_slice(keys);
-        assert!(self.cmd(&args).status.success(), "send-keys {keys:?}");
-    }
-
-    /// Types text literally (Japanese included), as an IME would commit it.
-    fn type_text(&self, target: &str, text: &str) {
-        assert!(self.cmd(&["send-keys", "-t", target, "-l", text]).status.success());
-    }
-
-    fn screen(&self, target: &str) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", target]).stdout).into_owned()
-    }
-
-    /// Polls the screen until `pred` holds; no fixed sleeps. Fails with the last screen.
-    fn wait_for(&self, target: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen(target);
-            if pred(&s) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(30) {
-                panic!("timed out waiting for {what}; the screen was:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn wait_text(&self, target: &str, text: &str) -> String {
-        self.wait_for(target, text, |s| s.contains(text))
-    }
-
-    fn pane_pid(&self, target: &str) -> u32 {
-        let out = self.cmd(&["display-message", "-p", "-t", target, "#{pane_pid}"]);
-        String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").arg("-L").arg(&self.socket).arg("kill-server").output();
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
-}
-
 /// The shinko process under the pane's shell (found by parent pid, not by name).
-/// Whether tmux is here; without it the test fails, unless SHINKO_SKIP_TMUX=1 says to skip.
-fn tmux_or_skip() -> bool {
-    if tmux_available() {
-        return true;
-    }
-    if std::env::var("SHINKO_SKIP_TMUX").as_deref() == Ok("1") {
-        eprintln!("tmux がないため SHINKO_SKIP_TMUX=1 によりスキップしました");
-        return false;
-    }
-    panic!(
-        "このテストには tmux が必要です（apt-get install tmux）。使えない環境では SHINKO_SKIP_TMUX=1 を設定してください"
-    );
-}
-
 fn shinko_pid(t: &Tmux, target: &str) -> u32 {
     let shell = t.pane_pid(target);
     let out = Command::new("pgrep").arg("-P").arg(shell.to_string()).output().expect("pgrep runs");
     String::from_utf8_lossy(&out.stdout).lines().next().and_then(|l| l.trim().parse().ok()).expect("shinko runs")
+}
+
+/// The demo in a fresh folder: (folder, database, its next meeting, that meeting's agenda).
+fn demo() -> (tempfile::TempDir, std::path::PathBuf, i64, Vec<shinko::domain::AgendaItem>) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(shinko(dir.path(), &db, &["demo", "--no-tui"]).status.success());
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let s = Store::open(&db, None).unwrap();
+    let m = s.meeting_to_run(today).unwrap().expect("the demo plans a next meeting");
+    let agenda = s.agenda(m).unwrap();
+    (dir, db, m, agenda)
+}
+
+/// The TUI on `db` in a tmux server of its own (session `name`, w x h), the meeting started.
+fn meeting_started(dir: &std::path::Path, db: &std::path::Path, name: &str, w: u16, h: u16) -> (Tmux, String) {
+    let t = Tmux { socket: format!("shinko-{name}-{}", std::process::id()) };
+    let script = tui_script(dir, db);
+    let out = t.cmd(&["new-session", "-d", "-s", name, "-x", &w.to_string(), "-y", &h.to_string(), &script]);
+    assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
+    t.wait_text_on(name, "進行管理台帳");
+    t.keys_on(name, &["M-3"]);
+    t.wait_text_on(name, "Enter で会議を開始します");
+    t.keys_on(name, &["Enter"]);
+    t.wait_text_on(name, "まず出欠を記録してください");
+    (t, script)
 }
 
 /// " 済 n/" on the timer line: how many items are done.
@@ -108,122 +60,107 @@ fn the_demo_meeting_run_end_to_end_survives_kill_9() {
     if !tmux_or_skip() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    assert!(shinko(dir.path(), &db, &["demo", "--no-tui"]).status.success());
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-    let (meeting, agenda) = {
+    let (dir, db, meeting, items) = demo();
+    let agenda: Vec<(Track, String)> = {
         let s = Store::open(&db, None).unwrap();
-        let m = s.meeting_to_run(today).unwrap().expect("the demo plans a next meeting");
-        let agenda: Vec<(Track, String)> =
-            s.agenda(m).unwrap().into_iter().map(|i| (i.track, s.case(i.case_id).unwrap().number)).collect();
-        (m, agenda)
+        items.iter().map(|i| (i.track, s.case(i.case_id).unwrap().number)).collect()
     };
     let deep_at = agenda.iter().position(|(t, _)| *t == Track::Deep).expect("a deep item");
     let deep_number = agenda[deep_at].1.clone();
     assert!(agenda[..deep_at].iter().all(|(t, _)| *t == Track::Quick));
 
-    let t = Tmux { socket: format!("shinko-meeting-{}", std::process::id()) };
-    let script = tui_script(dir.path(), &db);
-    let out = t.cmd(&["new-session", "-d", "-s", "j", "-x", "120", "-y", "35", &script]);
-    assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
-    t.wait_text("j", "進行管理台帳");
-
     // Open the meeting screen and start the meeting.
-    t.keys("j", &["M-3"]);
-    t.wait_text("j", "Enter で会議を開始します");
-    t.keys("j", &["Enter"]);
-    t.wait_text("j", "まず出欠を記録してください");
+    let (t, script) = meeting_started(dir.path(), &db, "j", 120, 35);
     // Attendance: two present (Enter each), the third apologises (Right twice).
-    t.keys("j", &["Enter"]);
-    t.wait_text("j", "出欠 1/");
-    t.keys("j", &["Enter"]);
-    t.wait_text("j", "出欠 2/");
-    t.keys("j", &["Right"]);
-    t.wait_text("j", "出欠 3/");
-    t.keys("j", &["Right"]);
-    t.wait_text("j", "欠席 を記録しました");
+    t.keys_on("j", &["Enter"]);
+    t.wait_text_on("j", "出欠 1/");
+    t.keys_on("j", &["Enter"]);
+    t.wait_text_on("j", "出欠 2/");
+    t.keys_on("j", &["Right"]);
+    t.wait_text_on("j", "出欠 3/");
+    t.keys_on("j", &["Right"]);
+    t.wait_text_on("j", "欠席 を記録しました");
 
     // Last meeting's actions: the first done, the second not possible with a note.
-    t.keys("j", &["Tab"]);
-    t.wait_text("j", "前回の役割分担 確認 0/");
-    t.keys("j", &["Enter"]);
-    t.wait_text("j", "前回の役割分担 確認 1/");
-    t.keys("j", &["Right", "Right"]);
-    t.wait_text("j", "実施不可（状況変化）」にしました");
-    t.keys("j", &["e"]);
-    t.wait_text("j", "の役割分担の確認");
-    t.keys("j", &["Tab"]);
-    t.type_text("j", "転居のため実施できず");
-    t.wait_text("j", "転居のため実施できず");
-    t.keys("j", &["F10"]);
-    t.wait_text("j", "前回の役割分担 確認 2/");
+    t.keys_on("j", &["Tab"]);
+    t.wait_text_on("j", "前回の役割分担 確認 0/");
+    t.keys_on("j", &["Enter"]);
+    t.wait_text_on("j", "前回の役割分担 確認 1/");
+    t.keys_on("j", &["Right", "Right"]);
+    t.wait_text_on("j", "実施不可（状況変化）」にしました");
+    t.keys_on("j", &["e"]);
+    t.wait_text_on("j", "の役割分担の確認");
+    t.keys_on("j", &["Tab"]);
+    t.type_on("j", "転居のため実施できず");
+    t.wait_text_on("j", "転居のため実施できず");
+    t.keys_on("j", &["F10"]);
+    t.wait_text_on("j", "前回の役割分担 確認 2/");
 
     // The agenda: quick items accepted with ONE key each.
-    t.keys("j", &["Tab"]);
-    t.wait_for("j", "the agenda", |s| s.contains(&format!("┌ {} ", agenda[0].1)));
+    t.keys_on("j", &["Tab"]);
+    t.wait_for_on("j", "the agenda", |s| s.contains(&format!("┌ {} ", agenda[0].1)));
     let mut keys_per_quick = Vec::new();
     for (i, (_, number)) in agenda[..deep_at].iter().enumerate() {
-        let before = t.wait_text("j", &format!("┌ {number} "));
+        let before = t.wait_text_on("j", &format!("┌ {number} "));
         assert_eq!(done_count(&before), Some(i), "{before}");
-        t.keys("j", &["Enter"]);
+        t.keys_on("j", &["Enter"]);
         keys_per_quick.push(1);
-        t.wait_for("j", "the next item", |s| done_count(s) == Some(i + 1));
+        t.wait_for_on("j", "the next item", |s| done_count(s) == Some(i + 1));
     }
     assert!(keys_per_quick.iter().all(|k| *k == 1));
 
     // The deep item: its form, Japanese typed through the terminal, then kill -9 mid-way.
-    let s = t.wait_text("j", &format!("┌ {deep_number} "));
+    let s = t.wait_text_on("j", &format!("┌ {deep_number} "));
     assert!(s.contains("重点協議"), "{s}");
-    t.keys("j", &["Enter"]);
-    t.wait_text("j", &format!("ケース {deep_number} の協議結果"));
-    t.keys("j", &["Enter"]);
-    t.type_text("j", "学校から欠席増加の報告。母は就労で不在がち");
-    t.wait_text("j", "母は就労で不在がち");
+    t.keys_on("j", &["Enter"]);
+    t.wait_text_on("j", &format!("ケース {deep_number} の協議結果"));
+    t.keys_on("j", &["Enter"]);
+    t.type_on("j", "学校から欠席増加の報告。母は就労で不在がち");
+    t.wait_text_on("j", "母は就労で不在がち");
     let pid = shinko_pid(&t, "j");
     assert!(Command::new("kill").arg("-9").arg(pid.to_string()).status().unwrap().success());
-    t.wait_text("j", "SHINKO_EXIT=137");
+    t.wait_text_on("j", "SHINKO_EXIT=137");
 
     // Restart: the app opens on the meeting (no key needed) at the same item, the form and its text.
     assert!(t.cmd(&["respawn-pane", "-k", "-t", "j", &script]).status.success());
-    let s = t.wait_text("j", "前回入力中だった内容を復元しました");
+    let s = t.wait_text_on("j", "前回入力中だった内容を復元しました");
     assert!(s.contains("母は就労で不在がち") && s.contains(&format!("ケース {deep_number} の協議結果")), "{s}");
 
     // A second instance on the same meeting is read-only; the CLI is refused.
     assert!(t.cmd(&["new-window", "-t", "j", "-n", "second", &script]).status.success());
-    t.wait_for("j:second", "read-only with the reason", |s| s.contains("閲覧のみ") && s.contains("別の shinko"));
-    t.keys("j:second", &["q"]);
-    t.wait_text("j:second", "SHINKO_EXIT=0");
+    t.wait_for_on("j:second", "read-only with the reason", |s| s.contains("閲覧のみ") && s.contains("別の shinko"));
+    t.keys_on("j:second", &["q"]);
+    t.wait_text_on("j:second", "SHINKO_EXIT=0");
     let out = shinko(dir.path(), &db, &["record", "accept", "--meeting", &meeting.to_string(), "--case", &agenda[0].1]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("で進行中のため、議事次第と記録は変更できません"));
 
     // Finish the deep item: another rank (its proposed review follows), 援助方針, one action, F10.
     // Tab passes over 理由 and 新主担当機関 (they do not apply to 継続): 決定 → 援助方針.
-    t.keys("j:0", &["Tab", "Left", "Tab", "Tab"]);
-    t.keys("j:0", &["C-e"]);
-    t.type_text("j:0", "児相と情報共有し見守りを強化する");
-    t.keys("j:0", &["Tab"]);
-    t.type_text("j:0", "こども家庭センター／家庭相談員／週1回の家庭訪問／2026/12/15");
-    t.wait_text("j:0", "週1回の家庭訪問");
-    t.keys("j:0", &["F10"]);
-    t.wait_text("j:0", &format!("ケース {deep_number} の協議結果を記録しました"));
+    t.keys_on("j:0", &["Tab", "Left", "Tab", "Tab"]);
+    t.keys_on("j:0", &["C-e"]);
+    t.type_on("j:0", "児相と情報共有し見守りを強化する");
+    t.keys_on("j:0", &["Tab"]);
+    t.type_on("j:0", "こども家庭センター／家庭相談員／週1回の家庭訪問／2026/12/15");
+    t.wait_text_on("j:0", "週1回の家庭訪問");
+    t.keys_on("j:0", &["F10"]);
+    t.wait_text_on("j:0", &format!("ケース {deep_number} の協議結果を記録しました"));
 
     // One more quick item with one key, if there is one after the deep item.
     if let Some((Track::Quick, number)) = agenda.get(deep_at + 1) {
-        let s = t.wait_text("j:0", &format!("┌ {number} "));
+        let s = t.wait_text_on("j:0", &format!("┌ {number} "));
         let done = done_count(&s).unwrap();
-        t.keys("j:0", &["Enter"]);
-        t.wait_for("j:0", "accepted", |s| done_count(s) == Some(done + 1));
+        t.keys_on("j:0", &["Enter"]);
+        t.wait_for_on("j:0", "accepted", |s| done_count(s) == Some(done + 1));
     }
 
     // Close: F12 twice; the ledger is updated.
-    t.keys("j:0", &["F12"]);
-    t.wait_text("j:0", "もう一度 F12 で確定");
-    t.keys("j:0", &["F12"]);
-    t.wait_text("j:0", "会議を終了しました");
-    t.keys("j:0", &["q"]);
-    t.wait_text("j:0", "SHINKO_EXIT=0");
+    t.keys_on("j:0", &["F12"]);
+    t.wait_text_on("j:0", "もう一度 F12 で確定");
+    t.keys_on("j:0", &["F12"]);
+    t.wait_text_on("j:0", "会議を終了しました");
+    t.keys_on("j:0", &["q"]);
+    t.wait_text_on("j:0", "SHINKO_EXIT=0");
 
     let shown = shinko(dir.path(), &db, &["ledger", "show", &deep_number, "--format", "json"]);
     assert!(shown.status.success());
@@ -253,70 +190,58 @@ fn a_whole_session_by_keyboard_on_a_projector() {
     if !tmux_or_skip() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    assert!(shinko(dir.path(), &db, &["demo", "--no-tui"]).status.success());
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-    let (meeting, session, agencies_before) = {
+    let (dir, db, meeting, agenda) = demo();
+    let (session, agencies_before) = {
         let s = Store::open(&db, None).unwrap();
-        let m = s.meeting_to_run(today).unwrap().unwrap();
-        let agenda = s.agenda(m).unwrap();
         let first = agenda[0].session_id;
         let session: Vec<(Track, String, bool)> = agenda
             .iter()
             .filter(|i| i.session_id == first)
             .map(|i| (i.track, s.case(i.case_id).unwrap().number, i.draft.close_reason.is_some()))
             .collect();
-        (m, session, s.agencies().unwrap().len())
+        (session, s.agencies().unwrap().len())
     };
     assert!(session.iter().filter(|(t, ..)| *t == Track::Deep).count() >= 3, "{session:?}");
 
-    let t = Tmux { socket: format!("shinko-session-{}", std::process::id()) };
-    let script = tui_script(dir.path(), &db);
-    assert!(t.cmd(&["new-session", "-d", "-s", "p", "-x", "100", "-y", "30", &script]).status.success());
-    t.wait_text("p", "進行管理台帳");
-    t.keys("p", &["M-3"]);
-    t.wait_text("p", "Enter で会議を開始します");
-    t.keys("p", &["Enter"]);
-    t.wait_text("p", "まず出欠を記録してください");
-    t.keys("p", &["Tab"]);
-    t.wait_text("p", "前回の役割分担 確認 0/");
-    t.keys("p", &["Tab"]);
+    let (t, _) = meeting_started(dir.path(), &db, "p", 100, 30);
+    t.keys_on("p", &["Tab"]);
+    t.wait_text_on("p", "前回の役割分担 確認 0/");
+    t.keys_on("p", &["Tab"]);
 
     let (mut quick_keys, mut deep_keys) = (Vec::new(), Vec::new());
     let mut roles_typed = false;
     for (i, (track, number, closing)) in session.iter().enumerate() {
-        let s = t.wait_text("p", &format!("┌ {number} "));
+        let s = t.wait_text_on("p", &format!("┌ {number} "));
         assert_eq!(done_count(&s), Some(i), "{s}");
         if *track == Track::Quick {
-            t.keys("p", &["Enter"]);
+            t.keys_on("p", &["Enter"]);
             quick_keys.push(1);
         } else {
-            t.keys("p", &["Enter"]);
-            t.wait_text("p", &format!("ケース {number} の協議結果"));
+            t.keys_on("p", &["Enter"]);
+            t.wait_text_on("p", &format!("ケース {number} の協議結果"));
             let said = format!("学校から{}件目の報告。登校は安定", i + 1);
-            t.type_text("p", &said);
-            t.wait_text("p", &said);
+            t.type_on("p", &said);
+            t.wait_text_on("p", &said);
             let mut keys = 2;
             if !closing && !roles_typed {
                 // 状況 → 評価 → 決定 → (理由, 新主担当機関 pass) 援助方針 → 役割分担.
-                t.keys("p", &["Tab", "Tab", "Tab", "Tab"]);
-                t.type_text("p", "保健セ／");
-                t.wait_text("p", "保健センター（母子保健）／");
-                t.type_text("p", "地区担当保健師／家庭訪問で様子を確認／1/15");
-                t.wait_text("p", "地区担当保健師");
+                t.keys_on("p", &["Tab", "Tab", "Tab", "Tab"]);
+                t.type_on("p", "保健セ／");
+                t.wait_text_on("p", "保健センター（母子保健）／");
+                t.type_on("p", "地区担当保健師／家庭訪問で様子を確認／1/15");
+                t.wait_text_on("p", "地区担当保健師");
                 keys += 4;
                 roles_typed = true;
             }
-            t.keys("p", &["F10"]);
-            t.wait_text("p", &format!("ケース {number} の協議結果を記録しました"));
+            t.keys_on("p", &["F10"]);
+            t.wait_text_on("p", &format!("ケース {number} の協議結果を記録しました"));
             deep_keys.push(keys);
         }
         if i + 1 < session.len() {
-            t.wait_for("p", "the next item", |s| done_count(s) == Some(i + 1));
+            t.wait_for_on("p", "the next item", |s| done_count(s) == Some(i + 1));
         }
     }
-    let end = t.wait_text("p", "の議題はすべて終わりました。次は");
+    let end = t.wait_text_on("p", "の議題はすべて終わりました。次は");
     assert_eq!(done_count(&end), Some(session.len()), "{end}");
     assert!(roles_typed, "a continuing deep item in the first session");
     eprintln!(
@@ -327,10 +252,10 @@ fn a_whole_session_by_keyboard_on_a_projector() {
         deep_keys
     );
     // Leaving while the meeting runs asks first.
-    t.keys("p", &["q"]);
-    t.wait_text("p", "会議の進行中です。もう一度押すと終了します");
-    t.keys("p", &["q"]);
-    t.wait_text("p", "SHINKO_EXIT=0");
+    t.keys_on("p", &["q"]);
+    t.wait_text_on("p", "会議の進行中です。もう一度押すと終了します");
+    t.keys_on("p", &["q"]);
+    t.wait_text_on("p", "SHINKO_EXIT=0");
 
     let s = Store::open(&db, None).unwrap();
     let agenda = s.agenda(meeting).unwrap();

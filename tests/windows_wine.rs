@@ -268,10 +268,10 @@ fn tui_under_wine(w: &Wine) {
     let out = t.cmd(&["new-session", "-d", "-s", "j", "-x", "160", "-y", "45", &script]);
     assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
     // The classic console (no WT_SESSION) gets ASCII lines: rows start with | and borders with +-.
-    t.wait_for("the ledger under wine", |s| s.contains("|R4-00") && s.contains("+---"));
+    t.wait_redrawing("the ledger under wine", |s| s.contains("|R4-00") && s.contains("+---"));
     t.keys(&["/"]);
     t.type_text("やまざき");
-    t.wait_for("the search under wine", |s| s.contains("件/1562件"));
+    t.wait_redrawing("the search under wine", |s| s.contains("件/1562件"));
     // While the screen has the database open, a restore over it is refused for what it is.
     let before = std::fs::read(w.path("府中.db")).unwrap();
     let o =

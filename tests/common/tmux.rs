@@ -15,29 +15,52 @@ impl Tmux {
     }
 
     pub fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "j"];
+        self.keys_on("j", keys)
+    }
+
+    /// Keys to one pane (`"j"`, `"j:second"`) of the server.
+    pub fn keys_on(&self, target: &str, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", target];
         args.extend_from_slice(keys);
         assert!(self.cmd(&args).status.success(), "send-keys {keys:?}");
     }
 
     /// Types text literally (Japanese included), as an IME would commit it.
     pub fn type_text(&self, text: &str) {
-        assert!(self.cmd(&["send-keys", "-t", "j", "-l", text]).status.success());
+        self.type_on("j", text)
+    }
+
+    pub fn type_on(&self, target: &str, text: &str) {
+        assert!(self.cmd(&["send-keys", "-t", target, "-l", text]).status.success());
     }
 
     pub fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", "j"]).stdout).into_owned()
+        self.screen_on("j")
+    }
+
+    pub fn screen_on(&self, target: &str) -> String {
+        String::from_utf8_lossy(&self.cmd(&["capture-pane", "-p", "-t", target]).stdout).into_owned()
     }
 
     pub fn display(&self, format: &str) -> String {
         String::from_utf8_lossy(&self.cmd(&["display-message", "-p", "-t", "j", format]).stdout).trim().to_string()
     }
 
+    /// The pid of the shell in a pane.
+    pub fn pane_pid(&self, target: &str) -> u32 {
+        let out = self.cmd(&["display-message", "-p", "-t", target, "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
+    }
+
     /// Polls the screen until `pred` holds; no fixed sleeps. Fails with the last screen.
     pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        self.wait_for_on("j", what, pred)
+    }
+
+    pub fn wait_for_on(&self, target: &str, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
-            let s = self.screen();
+            let s = self.screen_on(target);
             if pred(&s) {
                 return s;
             }
@@ -48,8 +71,38 @@ impl Tmux {
         }
     }
 
+    pub fn wait_text_on(&self, target: &str, text: &str) -> String {
+        self.wait_for_on(target, text, |s| s.contains(text))
+    }
+
     pub fn wait_text(&self, text: &str) -> String {
         self.wait_for(text, |s| s.contains(text))
+    }
+
+    /// Like [`Tmux::wait_for`], for a console that can lose its place in the escape sequences
+    /// under load (wine's): every 10 s without the awaited screen, the window is made one
+    /// column narrower and back, so the app redraws everything. Fails after 60 s.
+    pub fn wait_redrawing(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        let mut nudged = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(60) {
+                panic!("timed out waiting for {what}; the screen was:\n{s}");
+            }
+            if nudged.elapsed() > Duration::from_secs(10) {
+                let w: u16 = self.display("#{window_width}").parse().unwrap_or(160);
+                for width in [w - 1, w] {
+                    self.cmd(&["resize-window", "-t", "j", "-x", &width.to_string()]);
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+                nudged = Instant::now();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
