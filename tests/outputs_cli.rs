@@ -260,3 +260,58 @@ fn stats_as_json_markdown_and_excel() {
     assert!(ok, "{err}");
     assert!(fs::read(&out).unwrap().starts_with(b"PK"));
 }
+
+/// A guardian recorded in the ledger (保護者・同居人, through the CLI) is masked in shared
+/// outputs however the name was typed: kanji with a space, given name with an honorific,
+/// katakana.
+#[test]
+fn a_guardian_recorded_in_the_ledger_is_masked_in_every_spelling() {
+    let env = Env::new();
+    let (number, agency) = {
+        let store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
+        (store.cases(false).unwrap()[0].clone(), store.agencies().unwrap()[1].clone())
+    };
+    let (ok, _, err) = env.out(&[
+        "ledger",
+        "edit",
+        "--number",
+        &number.number,
+        "--person",
+        "祖母：中島 トメ（なかじま とめ）",
+        "--person",
+        "母の交際相手：ジョン・スミス",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, _, err) = env.out(&["ledger", "edit", "--number", &number.number, "--person", "：（かな）"]);
+    assert!(!ok && err.contains("保護者・同居人: 1行目: 氏名がありません"), "{err}");
+    {
+        let mut store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
+        let c = store.case(number.id).unwrap();
+        assert_eq!(c.people().len(), 2);
+        store
+            .write(|t| {
+                t.save_action(&shinko::domain::Action {
+                    id: 0,
+                    case_id: c.id,
+                    meeting_id: None,
+                    agency_id: Some(agency.id),
+                    owner: "担任".into(),
+                    what: "祖母（中島 トメ）宅で見守り。トメさんとナカジマトメ様、スミスさんに連絡".into(),
+                    due: None,
+                    status: shinko::domain::ActionStatus::Open,
+                    review_note: String::new(),
+                    reviewed_in: None,
+                })
+            })
+            .unwrap();
+    }
+    let dir = env.path("配布用");
+    let (ok, _, err) =
+        env.out(&["actions", "--by-agency", "--masked", "--format", "csv", "--out", dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let text = fs::read_to_string(dir.join(shinko::exchange::agency_actions::file_name(&agency, "csv"))).unwrap();
+    assert!(text.contains("宅で見守り"), "{text}");
+    for part in ["中島", "トメ", "とめ", "ナカジマ", "スミス", "ジョン"] {
+        assert!(!text.contains(part), "{part} leaked:\n{text}");
+    }
+}

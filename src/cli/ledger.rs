@@ -114,6 +114,9 @@ pub struct CaseFields {
     /// 援助方針
     #[arg(long)]
     pub policy: Option<String>,
+    /// 保護者・同居人（「続柄：氏名（ふりがな）」、1人ずつ繰り返し指定。指定すると置き換え。"-" で消す）
+    #[arg(long = "person")]
+    pub people: Vec<String>,
     /// 次回確認日
     #[arg(long)]
     pub next_review: Option<String>,
@@ -325,6 +328,11 @@ fn apply(ctx: &Ctx, c: &mut Case, f: &CaseFields, refs: &Refs, new: bool) -> Res
     }
     if let Some(v) = &f.policy {
         c.support_policy = v.clone();
+    }
+    if !f.people.is_empty() {
+        let listed: Vec<&str> = f.people.iter().map(|p| p.trim()).filter(|p| *p != "-").collect();
+        c.people = listed.join("\n");
+        crate::domain::case::parse_people(&c.people).map_err(|e| eyre!("保護者・同居人: {e}"))?;
     }
     if let Some(v) = &f.next_review {
         c.next_review = Some(date("次回確認日", v)?);

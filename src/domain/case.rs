@@ -334,6 +334,9 @@ pub struct Case {
     /// 備考 (the remarks column of a town's own ledger)
     #[serde(default)]
     pub notes: String,
+    /// 保護者・同居人, one per line as 「続柄：氏名（ふりがな）」 (see [`Case::people`]).
+    #[serde(default)]
+    pub people: String,
     /// How many times the stored case was written when this copy was read (0 for a new one).
     /// Saving a copy whose version is no longer the stored one is refused: someone else
     /// changed the case in between.
@@ -341,7 +344,42 @@ pub struct Case {
     pub version: i64,
 }
 
+/// A guardian or someone living with the child (保護者・同居人).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// 続柄 (母, 父, 祖母, 母の交際相手…); may be empty.
+    pub relation: String,
+    pub name: String,
+    pub kana: String,
+}
+
+/// 「続柄：氏名（ふりがな）」 per line; 続柄 and ふりがな may be left out (「山田 花子」,
+/// 「母：山田 花子」, 「母:山田 花子(やまだ はなこ)」). A line without a name is refused, naming it.
+pub fn parse_people(text: &str) -> Result<Vec<Person>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let (relation, rest) = match line.split_once(['：', ':']) {
+            Some((r, rest)) => (r.trim(), rest.trim()),
+            None => ("", line.trim()),
+        };
+        let (name, kana) = match rest.split_once(['（', '(']) {
+            Some((name, k)) => (name.trim(), k.trim_end().trim_end_matches(['）', ')']).trim()),
+            None => (rest, ""),
+        };
+        if name.is_empty() {
+            return Err(format!("{}行目: 氏名がありません（「続柄：氏名（ふりがな）」の形で書いてください）", n + 1));
+        }
+        out.push(Person { relation: relation.into(), name: name.into(), kana: kana.into() });
+    }
+    Ok(out)
+}
+
 impl Case {
+    /// 保護者・同居人 as written (lines that cannot be read are left out; saving refuses them).
+    pub fn people(&self) -> Vec<Person> {
+        parse_people(&self.people).unwrap_or_default()
+    }
+
     /// A blank case for forms and importers; every required field still has to be filled.
     pub fn blank(accepted_on: NaiveDate) -> Self {
         Case {
@@ -371,6 +409,7 @@ impl Case {
             closure: None,
             previous_case: None,
             notes: String::new(),
+            people: String::new(),
             version: 0,
         }
     }
@@ -443,7 +482,11 @@ impl Case {
             ("援助方針", &self.support_policy, Text),
             ("終結理由", self.closure.as_ref().map_or("", |c| c.reason.as_str()), Text),
             ("備考", &self.notes, Text),
+            ("保護者・同居人", &self.people, Text),
         ]));
+        if let Err(e) = parse_people(&self.people) {
+            errs.push(("保護者・同居人", e));
+        }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 }
@@ -454,6 +497,26 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn people_are_read_as_typed_and_a_line_without_a_name_is_named() {
+        let p = parse_people("母：山田 花子（やまだ はなこ）\n\n祖母:山田 トメ\n同居人 佐藤 一郎(さとう いちろう)")
+            .unwrap();
+        assert_eq!(p.len(), 3);
+        assert_eq!(
+            (p[0].relation.as_str(), p[0].name.as_str(), p[0].kana.as_str()),
+            ("母", "山田 花子", "やまだ はなこ")
+        );
+        assert_eq!((p[1].relation.as_str(), p[1].kana.as_str()), ("祖母", ""));
+        assert_eq!(
+            (p[2].relation.as_str(), p[2].name.as_str(), p[2].kana.as_str()),
+            ("", "同居人 佐藤 一郎", "さとう いちろう")
+        );
+        assert_eq!(
+            parse_people("母：山田 花子\n父：").unwrap_err(),
+            "2行目: 氏名がありません（「続柄：氏名（ふりがな）」の形で書いてください）"
+        );
     }
 
     #[test]

@@ -105,9 +105,17 @@ impl Masker {
         Masker { by_first }
     }
 
-    /// A masker for the names and readings of `cases`.
+    /// A masker for the names and readings of `cases` and of the guardians and household
+    /// members their ledger records (保護者・同居人).
     pub fn for_cases<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Self {
-        Self::new(cases.into_iter().map(|c| (c.name.as_str(), c.kana.as_str())))
+        let people: Vec<(String, String)> = cases
+            .into_iter()
+            .flat_map(|c| {
+                std::iter::once((c.name.clone(), c.kana.clone()))
+                    .chain(c.people().into_iter().map(|p| (p.name, p.kana)))
+            })
+            .collect();
+        Self::new(people.iter().map(|(n, k)| (n.as_str(), k.as_str())))
     }
 
     /// `text` with every known name, in any spelling, replaced by [`BLOT`] (one blot for a run

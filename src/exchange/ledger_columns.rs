@@ -39,13 +39,14 @@ pub enum LedgerField {
     CloseReason,
     Notes,
     Household,
+    People,
 }
 
 use LedgerField as F;
 
 impl LedgerField {
     /// Export order.
-    pub const ALL: [LedgerField; 25] = [
+    pub const ALL: [LedgerField; 26] = [
         F::Number,
         F::Name,
         F::Kana,
@@ -71,6 +72,7 @@ impl LedgerField {
         F::CloseReason,
         F::Notes,
         F::Household,
+        F::People,
     ];
 
     /// The header shinko writes.
@@ -105,6 +107,7 @@ impl LedgerField {
             F::ClosedOn => "closed_on",
             F::CloseReason => "close_reason",
             F::Notes => "notes",
+            F::People => "people",
             F::Household => "household",
         }
     }
@@ -136,6 +139,7 @@ impl LedgerField {
             F::ClosedOn => &["終結日", "終結年月日", "終結・移管日"],
             F::CloseReason => &["終結理由", "終結・移管理由"],
             F::Notes => &["備考", "メモ", "特記事項"],
+            F::People => &["保護者・同居人", "保護者", "同居人", "保護者氏名", "家族"],
             F::Household => &["世帯番号", "世帯", "世帯No", "世帯ID"],
         }
     }

@@ -352,6 +352,12 @@ impl RowParser<'_> {
         if let Some(v) = self.text(F::Notes, true) {
             c.notes = v;
         }
+        if let Some(v) = self.text(F::People, true) {
+            match crate::domain::case::parse_people(&v) {
+                Ok(_) => c.people = v,
+                Err(e) => self.problem(F::People, e),
+            }
+        }
         if let Some(v) = self.date(F::LastReview) {
             c.last_review = Some(v);
         }

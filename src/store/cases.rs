@@ -9,7 +9,7 @@ use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Re
 
 pub(crate) const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
     presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
-    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version, notes";
+    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version, notes, people";
 
 fn d(x: Option<NaiveDate>) -> String {
     x.map(|d| d.to_string()).unwrap_or_default()
@@ -49,6 +49,7 @@ pub fn case_fields(c: &Case) -> Vec<(&'static str, String)> {
         ("close_meeting", i(cl.and_then(|c| c.meeting_id))),
         ("previous_case", i(c.previous_case)),
         ("notes", c.notes.clone()),
+        ("people", c.people.clone()),
     ]
 }
 
@@ -90,6 +91,7 @@ pub(crate) fn row_case(r: &Row<'_>) -> rusqlite::Result<Case> {
         previous_case: r.get(26)?,
         version: r.get(27)?,
         notes: r.get(28)?,
+        people: r.get(29)?,
     })
 }
 
@@ -123,6 +125,7 @@ fn field_label(field: &str) -> &'static str {
         "close_meeting" => "終結を決めた会議",
         "previous_case" => "以前のケース",
         "notes" => "備考",
+        "people" => "保護者・同居人",
         _ => "その他",
     }
 }
@@ -201,13 +204,14 @@ impl Tx<'_> {
             case.previous_case,
             key,
             case.notes,
+            case.people,
         ];
         let id = if case.id == 0 {
             self.tx.execute(
                 "INSERT INTO cases(number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
                  presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
                  support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case,
-                 search_key, notes) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)",
+                 search_key, notes, people) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)",
                 p,
             )?;
             self.tx.last_insert_rowid()
@@ -219,7 +223,7 @@ impl Tx<'_> {
                  town=?8, accepted_on=?9, presenting_concern=?10, registration=?11, abuse_types=?12, rank=?13,
                  lead_agency=?14, key_worker=?15, affiliation=?16, grade=?17, cgc=?18, support_policy=?19,
                  last_review=?20, next_review=?21, status=?22, closed_on=?23, close_reason=?24, close_meeting=?25,
-                 previous_case=?26, search_key=?27, notes=?28, version = version + 1 WHERE id=?29",
+                 previous_case=?26, search_key=?27, notes=?28, people=?29, version = version + 1 WHERE id=?30",
                 v.as_slice(),
             )?;
             case.id

@@ -75,10 +75,20 @@ fn ids(store: &Store, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Id
 impl Store {
     /// The minutes' facts for `meeting_id`.
     /// (name, kana) of every case, closed ones included.
+    /// Every person the ledger names, as (name, reading): each child, and the guardians and
+    /// household members recorded with them (保護者・同居人), for the masker.
     pub fn case_names(&self) -> Result<Vec<(String, String)>> {
-        let mut st = self.conn.prepare("SELECT name, kana FROM cases")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut st = self.conn.prepare("SELECT name, kana, people FROM cases")?;
+        let rows =
+            st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, kana, people) = row?;
+            out.push((name, kana));
+            let listed = crate::domain::case::parse_people(&people).unwrap_or_default();
+            out.extend(listed.into_iter().map(|p| (p.name, p.kana)));
+        }
+        Ok(out)
     }
 
     pub fn meeting_record(&self, meeting_id: Id) -> Result<MeetingRecord> {

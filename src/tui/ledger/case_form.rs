@@ -28,6 +28,7 @@ pub enum CaseField {
     Cgc,
     NextReview,
     Policy,
+    People,
     CloseReason,
     CloseOn,
     CloseKind,
@@ -95,6 +96,7 @@ impl CaseForm {
             Field::text(K::KeyWorker, "主たる援助者", false, &case.key_worker),
             Field::choice(K::Cgc, "児相の関与", cgcs, case.cgc.label()),
             Field::text(K::NextReview, "次回確認日", false, &date_text(case.next_review)),
+            Field::multi(K::People, "保護者・同居人", &case.people, "1行に1人: 続柄：氏名（ふりがな）"),
             Field::multi(K::Policy, "援助方針", &case.support_policy, "援助方針（Enter で改行）"),
         ];
         let title = match &kind {
@@ -185,6 +187,7 @@ impl CaseForm {
         c.key_worker = f.get(K::KeyWorker).trim().to_string();
         c.cgc = f.chosen(K::Cgc).and_then(|i| CgcInvolvement::ALL.get(i).copied()).unwrap_or_default();
         c.support_policy = f.get(K::Policy).trim_end().to_string();
+        c.people = f.get(K::People).trim_end().to_string();
         c.next_review = f.date_near(K::NextReview, "次回確認日", today)?;
         crate::domain::rank::next_review_after_edit(&mut c, before.as_ref(), today, config);
         if let Err(errs) = c.validate() {

@@ -89,6 +89,17 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     if let Some(cl) = &c.closure {
         out.push(kv("終結", format!("{} {}", date(Some(cl.on)), mask(&cl.reason))));
     }
+    let people = c.people();
+    if !people.is_empty() {
+        let shown: Vec<String> = people
+            .iter()
+            .map(|p| {
+                let name = shown_name(present, &p.name, &p.kana, "—");
+                if p.relation.is_empty() { name } else { format!("{}：{name}", p.relation) }
+            })
+            .collect();
+        out.push(kv("保護者・同居人", shown.join("、")));
+    }
     out.push(kv("援助方針", String::new()));
     for l in c.support_policy.lines() {
         out.push(Line::from(format!("  {}", mask(l))));
