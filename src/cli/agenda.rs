@@ -430,7 +430,7 @@ fn draft(ctx: &Ctx, a: DraftArgs) -> Result<()> {
     if let Some(c) = a.close_reason {
         d.close_reason = if c.is_empty() { None } else { Some(c) };
     }
-    store.write(|t| t.set_item_draft(it.id, &d))?;
+    store.write(|t| t.set_item_draft(it.id, &d, Some(&it.draft)))?;
     outln!("ケース {} の事務局案を更新しました", a.item.case);
     Ok(())
 }

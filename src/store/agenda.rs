@@ -577,9 +577,32 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Replaces the 事務局案 of an item; re-planning keeps it.
-    pub fn set_item_draft(&mut self, item_id: Id, draft: &SecretariatDraft) -> Result<()> {
+    /// Replaces the 事務局案 of an item; re-planning keeps it. `based_on`: the 事務局案 the
+    /// edit started from; if the stored one is no longer it (another window or command saved
+    /// one in between), nothing is saved and the differing fields are named (never values).
+    pub fn set_item_draft(
+        &mut self,
+        item_id: Id,
+        draft: &SecretariatDraft,
+        based_on: Option<&SecretariatDraft>,
+    ) -> Result<()> {
         let mut it = self.editable_item(item_id)?;
+        if let Some(b) = based_on.filter(|b| **b != it.draft) {
+            let s = &it.draft;
+            let fields = [
+                ("状況", s.summary != b.summary),
+                ("援助方針", s.policy != b.policy),
+                ("ランク", s.rank != b.rank),
+                ("次回確認日", s.next_review != b.next_review),
+                ("終結の提案", s.close_reason != b.close_reason),
+            ];
+            let number = self.case(it.case_id)?.number;
+            return Err(StoreError::Stale {
+                entity: "事務局案 ケース",
+                number,
+                fields: fields.iter().filter(|(_, d)| *d).map(|(f, _)| *f).collect(),
+            });
+        }
         it.draft = draft.clone();
         self.save_agenda_item(&it)?;
         self.mark(it.meeting_id, it.case_id, MARK_DRAFT)
@@ -624,7 +647,11 @@ mod tests {
             t.set_item_session(first.id, target)?;
             t.reorder_item(first.id, 0)?;
             t.set_item_track(quick.id, Track::Deep)?;
-            t.set_item_draft(quick.id, &SecretariatDraft { policy: "手で書いた案".into(), ..Default::default() })?;
+            t.set_item_draft(
+                quick.id,
+                &SecretariatDraft { policy: "手で書いた案".into(), ..Default::default() },
+                None,
+            )?;
             t.add_question(quick.id, &Question { agency_id: 1, text: "登校状況をご説明ください".into() })
         })
         .unwrap();
@@ -787,7 +814,7 @@ mod tests {
         assert!(refused(other.write(|t| t.set_item_session(it.id, session))));
         assert!(refused(other.write(|t| t.reorder_item(it.id, 3))));
         assert!(refused(other.write(|t| t.set_item_locked(it.id, true))));
-        assert!(refused(other.write(|t| t.set_item_draft(it.id, &SecretariatDraft::default()))));
+        assert!(refused(other.write(|t| t.set_item_draft(it.id, &SecretariatDraft::default(), None))));
         assert!(refused(
             other.write(|t| t.add_question(it.id, &Question { agency_id: 1, text: "ご説明ください".into() }))
         ));
@@ -799,5 +826,30 @@ mod tests {
         // Once the holder is closed, its lock goes with it and the other window may edit.
         drop(holder);
         other.write(|t| t.set_item_locked(it.id, false)).unwrap();
+    }
+
+    /// Two windows open the same 事務局案; the second save, based on what it read before the
+    /// first was saved, is refused and names the fields that changed.
+    #[test]
+    fn a_draft_saved_on_a_stale_read_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("a.db");
+        let m = {
+            let mut s = Store::open(&db, None).unwrap();
+            demo::generate(&mut s, Scale::Takahama, 7, today()).unwrap().next_meeting
+        };
+        let mut a = Store::open(&db, None).unwrap();
+        let mut b = Store::open(&db, None).unwrap();
+        let it = a.agenda(m).unwrap()[0].clone();
+        let mine = SecretariatDraft { policy: "Aの案".into(), ..it.draft.clone() };
+        let theirs = SecretariatDraft { summary: "Bの状況".into(), ..it.draft.clone() };
+        b.write(|t| t.set_item_draft(it.id, &theirs, Some(&it.draft))).unwrap();
+        match a.write(|t| t.set_item_draft(it.id, &mine, Some(&it.draft))) {
+            Err(StoreError::Stale { fields, .. }) => assert_eq!(fields, vec!["状況"]),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(a.agenda_item(it.id).unwrap().draft, theirs, "B's save is kept");
+        // Based on what is stored now, it goes through.
+        a.write(|t| t.set_item_draft(it.id, &mine, Some(&theirs))).unwrap();
     }
 }

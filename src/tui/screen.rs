@@ -35,6 +35,12 @@ pub fn agency_name(agencies: &[Agency], id: Option<Id>) -> &str {
     id.and_then(|i| agencies.iter().find(|a| a.id == i)).map(|a| a.name.as_str()).unwrap_or("")
 }
 
+/// What a form adds to a refusal because the record changed since it was opened: the screen
+/// has read the record again, so closing and reopening the form starts from what is stored.
+pub fn stale_hint(e: &impl std::fmt::Display) -> String {
+    format!("{e}（画面は最新の内容を読み直しました。Esc で閉じて開き直してください）")
+}
+
 /// A name as every screen shows it: initials (or the case number) in 投影モード, the same rule
 /// as the masked minutes (`domain::mask`).
 pub fn shown_name(present: bool, name: &str, kana: &str, number: &str) -> String {

@@ -738,3 +738,26 @@ fn presentation_mode_covers_every_screen_and_is_remembered() {
     pump(&mut s, &mut m, Msg::Key(KeyEvent::new(KeyCode::Char('p'), KeyModifiers::ALT)));
     assert!(!m.present && !crate::tui::runtime::starts_presenting(&s, &m.config));
 }
+
+/// An edit form opened before another window saved the case refuses to save over it, says
+/// which fields changed and reads the case again: reopening the form shows what is stored.
+#[test]
+fn a_stale_edit_is_refused_and_reopening_shows_the_stored_case() {
+    let (mut s, mut m) = demo_at(100, 30);
+    pump(&mut s, &mut m, key(KeyCode::F(4)));
+    let id = m.ledger.selected_id().unwrap();
+    assert!(ledger_form(&m).is_some());
+    // Another window changes the 援助方針 meanwhile.
+    let mut c = s.case(id).unwrap();
+    c.support_policy = "別の画面で書いた方針".into();
+    s.write(|t| t.save_case(&c)).unwrap();
+    typ(&mut s, &mut m, "追記");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    let err = ledger_form(&m).expect("still open").error.clone().unwrap();
+    assert!(err.contains("援助方針") && err.contains("Esc で閉じて開き直してください"), "{err}");
+    assert_eq!(s.case(id).unwrap().support_policy, "別の画面で書いた方針", "nothing was saved over it");
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    pump(&mut s, &mut m, key(KeyCode::Esc));
+    pump(&mut s, &mut m, key(KeyCode::F(4)));
+    assert_eq!(ledger_form(&m).unwrap().get(CaseField::Policy), "別の画面で書いた方針");
+}

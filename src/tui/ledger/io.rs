@@ -24,6 +24,7 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
             Err(e @ StoreError::UnknownAgency { .. }) => {
                 Ok(LedgerMsg::AskAgain(crate::tui::screen::ask_new_agency(&e)))
             }
+            Err(e @ StoreError::Stale { .. }) => Ok(LedgerMsg::Stale(crate::tui::screen::stale_hint(&e))),
             other => other,
         },
         LedgerEffect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),

@@ -38,6 +38,8 @@ pub enum LedgerMsg {
     },
     /// The store asks for a yes before going on (a typed agency is not registered).
     AskAgain(String),
+    /// The case changed since the form was opened; nothing was saved.
+    Stale(String),
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
 }

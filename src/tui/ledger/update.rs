@@ -89,6 +89,13 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
             }
             vec![]
         }
+        LedgerMsg::Stale(text) => {
+            match &mut s.form {
+                Some(f) => f.form.refuse(text),
+                None => out.error(text),
+            }
+            s.selected_id().map(LedgerEffect::LoadDetail).into_iter().collect()
+        }
     }
 }
 

@@ -23,7 +23,10 @@ pub fn execute(store: &mut Store, e: PrepEffect) -> Result<PrepMsg, StoreError> 
         PrepEffect::Load { meeting, select, today, config } => {
             load(store, meeting, select, today, &config).map(|d| PrepMsg::Loaded(Box::new(d)))
         }
-        PrepEffect::Edit { edit, message, select } => edit_agenda(store, edit, message, select),
+        PrepEffect::Edit { edit, message, select } => match edit_agenda(store, edit, message, select) {
+            Err(e @ StoreError::Stale { .. }) => Ok(PrepMsg::Stale(crate::tui::screen::stale_hint(&e))),
+            other => other,
+        },
         PrepEffect::Rebuild { meeting, today, config } => rebuild_agenda(store, meeting, today, &config),
         PrepEffect::ExportPackets { meeting, dir, config } => export_packets(store, meeting, &dir, &config),
     }
@@ -89,7 +92,7 @@ fn edit_agenda(store: &mut Store, edit: AgendaEdit, message: String, select: Id)
         AgendaEdit::Session(id, session) => t.set_item_session(*id, *session),
         AgendaEdit::Position(id, position) => t.reorder_item(*id, *position),
         AgendaEdit::Lock(id, locked) => t.set_item_locked(*id, *locked),
-        AgendaEdit::Draft(id, draft) => t.set_item_draft(*id, draft),
+        AgendaEdit::Draft { id, draft, based_on } => t.set_item_draft(*id, draft, Some(based_on)),
         AgendaEdit::Ask(id, q) => t.add_question(*id, q),
     })?;
     tracing::info!(item = select, "agenda edited from the tui");

@@ -36,6 +36,8 @@ pub enum PrepMsg {
         select: Option<Id>,
         message: String,
     },
+    /// The 事務局案 changed since the form was opened; nothing was saved.
+    Stale(String),
     /// An effect failed; the message is Japanese and holds no personal data.
     Failed(String),
 }
@@ -62,7 +64,12 @@ pub enum AgendaEdit {
     /// To this index among all items of its session.
     Position(Id, i64),
     Lock(Id, bool),
-    Draft(Id, crate::domain::meeting::SecretariatDraft),
+    /// A new 事務局案 and the one the form opened with (a save on a stale read is refused).
+    Draft {
+        id: Id,
+        draft: crate::domain::meeting::SecretariatDraft,
+        based_on: crate::domain::meeting::SecretariatDraft,
+    },
     /// A question addressed to an institution (「この点についてご説明ください」).
     Ask(Id, crate::domain::meeting::Question),
 }
@@ -475,6 +482,13 @@ pub fn update(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, msg: PrepMsg) -> V
                 None => out.error(text),
             }
             vec![]
+        }
+        PrepMsg::Stale(text) => {
+            match &mut s.form {
+                Some(f) => f.form.refuse(text),
+                None => out.error(text),
+            }
+            s.refresh(cx)
         }
     }
 }
