@@ -92,7 +92,11 @@ impl PrepForm {
                     close_reason: f.text(K::Close),
                 };
                 Ok(PrepEffect::Edit {
-                    edit: AgendaEdit::Draft { id: item.id, draft, based_on: item.draft.clone() },
+                    edit: AgendaEdit::Draft {
+                        id: item.id,
+                        draft: Box::new(draft),
+                        based_on: Box::new(item.draft.clone()),
+                    },
                     message: format!("ケース {number} の事務局案を保存しました"),
                     select: item.id,
                 })

@@ -67,8 +67,8 @@ pub enum AgendaEdit {
     /// A new 事務局案 and the one the form opened with (a save on a stale read is refused).
     Draft {
         id: Id,
-        draft: crate::domain::meeting::SecretariatDraft,
-        based_on: crate::domain::meeting::SecretariatDraft,
+        draft: Box<crate::domain::meeting::SecretariatDraft>,
+        based_on: Box<crate::domain::meeting::SecretariatDraft>,
     },
     /// A question addressed to an institution (「この点についてご説明ください」).
     Ask(Id, crate::domain::meeting::Question),
