@@ -509,6 +509,7 @@ fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
         cases: &cases,
         agencies: &agencies,
         notice: &ctx.config.confidentiality.notice,
+        date_style: ctx.config.output.date_style,
     };
     let bytes = match ext.as_deref() {
         Some("docx") => agenda_doc::docx(&doc).map_err(|e| eyre!(e))?,

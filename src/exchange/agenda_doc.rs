@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::document::{self, Block, Document, Grid};
 use crate::domain::agenda::AgendaPlan;
+use crate::domain::wareki::DateStyle;
 use crate::domain::{AgendaItem, Case, Id, Meeting, Track};
 
 /// What the document is made of.
@@ -15,6 +16,8 @@ pub struct AgendaDoc<'a> {
     pub agencies: &'a BTreeMap<Id, String>,
     /// Confidentiality notice, on every page.
     pub notice: &'a str,
+    /// How dates are written (`[output] date_style`), as in the minutes.
+    pub date_style: DateStyle,
 }
 
 pub fn document(doc: &AgendaDoc<'_>) -> Document {
@@ -45,7 +48,7 @@ pub fn document(doc: &AgendaDoc<'_>) -> Document {
                 let d = &i.draft;
                 let mut draft = d.policy.clone();
                 if let Some(n) = d.next_review {
-                    draft.push_str(&format!("（次回確認 {n}）"));
+                    draft.push_str(&format!("（次回確認 {}）", doc.date_style.format(n)));
                 }
                 if let Some(r) = &d.close_reason {
                     draft.push_str(&format!("（終結案: {r}）"));
@@ -62,7 +65,7 @@ pub fn document(doc: &AgendaDoc<'_>) -> Document {
         blocks.push(Block::Heading(format!(
             "{}（{} {}〜{}）",
             ss.label,
-            ss.date,
+            doc.date_style.format(ss.date),
             ss.start.format("%H:%M"),
             ss.end.format("%H:%M")
         )));
@@ -81,7 +84,7 @@ pub fn document(doc: &AgendaDoc<'_>) -> Document {
                     case(a.case_id),
                     a.what.clone(),
                     agency(a.agency_id),
-                    a.due.map(|d| d.to_string()).unwrap_or_default(),
+                    a.due.map(|d| doc.date_style.format(d)).unwrap_or_default(),
                 ]);
             }
             blocks.push(Block::Table(g));
@@ -169,15 +172,19 @@ mod tests {
             cases.insert(id, c);
         }
         let agencies: BTreeMap<Id, String> = [(5, "東小学校".to_string())].into_iter().collect();
-        let doc =
-            AgendaDoc {
-                meeting: &meeting, plan: &plan, cases: &cases, agencies: &agencies, notice: "【取扱注意】"
-            };
+        let doc = AgendaDoc {
+            meeting: &meeting,
+            plan: &plan,
+            cases: &cases,
+            agencies: &agencies,
+            notice: "【取扱注意】",
+            date_style: DateStyle::Wareki,
+        };
         let md = markdown(&doc);
         assert!(md.starts_with("# 第3回 進行管理会議 議事次第\n\n> 【取扱注意】"), "{md}");
-        assert!(md.contains("## 1日目 午前（2026-12-08 09:30〜12:00）"));
+        assert!(md.contains("## 1日目 午前（令和8年12月8日 09:30〜12:00）"), "{md}");
         assert!(md.contains("一括確認 1件・重点協議 1件／予定終了 09:48"));
-        assert!(md.contains("| R6-001 氏名1 | 理由1 | 現状維持・見守り継続（次回確認 2027-03-08） |  |"), "{md}");
+        assert!(md.contains("| R6-001 氏名1 | 理由1 | 現状維持・見守り継続（次回確認 令和9年3月8日） |  |"), "{md}");
         assert!(md.contains("| R6-002 氏名2 | 理由2 |  | 東小学校へ: 登校状況をご説明ください |"), "{md}");
         let bytes = docx(&doc).unwrap();
         assert!(bytes.starts_with(b"PK"));

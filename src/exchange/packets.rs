@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use super::document::{self, Block, Cell, Document, Grid};
 use super::output::{self, OutputError};
-use crate::domain::{Action, Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track, wareki};
+use crate::domain::wareki::DateStyle;
+use crate::domain::{Action, Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track};
 use crate::store::{Store, StoreError};
 
 /// The sentence every question to an institution ends with.
@@ -72,6 +73,8 @@ pub struct Packet {
     pub sessions: Vec<Session>,
     pub cases: Vec<PacketCase>,
     pub actions: Vec<PacketAction>,
+    /// How dates are written (`[output] date_style`).
+    pub date_style: DateStyle,
 }
 
 /// The agenda of `meeting_id` split per involved institution (the secretariat excluded: it has
@@ -139,7 +142,14 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
             })
             .cloned()
             .collect();
-        out.push(Packet { agency: agency.clone(), meeting: meeting.clone(), sessions: used, cases, actions });
+        out.push(Packet {
+            agency: agency.clone(),
+            meeting: meeting.clone(),
+            sessions: used,
+            cases,
+            actions,
+            date_style: config.output.date_style,
+        });
     }
     Ok(out)
 }
@@ -167,24 +177,24 @@ pub fn unsent_questions(store: &Store, meeting_id: Id) -> Result<Vec<(String, St
     Ok(out)
 }
 
-fn session_text(s: &Session) -> String {
-    format!("{} {}〜{} {}", wareki::format(s.date), s.start.format("%H:%M"), s.end.format("%H:%M"), s.label)
+fn session_text(s: &Session, style: DateStyle) -> String {
+    format!("{} {}〜{} {}", style.format(s.date), s.start.format("%H:%M"), s.end.format("%H:%M"), s.label)
 }
 
-fn case_session(c: &PacketCase) -> String {
-    c.session.as_ref().map(session_text).unwrap_or_else(|| "日程未定".into())
+fn case_session(c: &PacketCase, style: DateStyle) -> String {
+    c.session.as_ref().map(|s| session_text(s, style)).unwrap_or_else(|| "日程未定".into())
 }
 
 fn person(c: &Case) -> String {
     if c.kana.is_empty() { c.name.clone() } else { format!("{}（{}）", c.name, c.kana) }
 }
 
-fn date_or_blank(d: Option<chrono::NaiveDate>) -> String {
-    d.map(wareki::format).unwrap_or_default()
+fn date_or_blank(d: Option<chrono::NaiveDate>, style: DateStyle) -> String {
+    d.map(|d| style.format(d)).unwrap_or_default()
 }
 
 /// The 事務局案 as label/value pairs (quick items only).
-fn draft_rows(c: &PacketCase) -> Vec<(&'static str, String)> {
+fn draft_rows(c: &PacketCase, style: DateStyle) -> Vec<(&'static str, String)> {
     let d = &c.item.draft;
     let mut rows = vec![
         ("状況（事務局案）", d.summary.clone()),
@@ -193,7 +203,7 @@ fn draft_rows(c: &PacketCase) -> Vec<(&'static str, String)> {
             "ランク",
             d.rank.clone().map(|r| format!("{r} に変更")).unwrap_or_else(|| format!("{}（変更なし）", c.case.rank)),
         ),
-        ("次回確認日", date_or_blank(d.next_review)),
+        ("次回確認日", date_or_blank(d.next_review, style)),
     ];
     if let Some(reason) = &d.close_reason {
         rows.push(("終結の提案", reason.clone()));
@@ -208,7 +218,7 @@ fn title(p: &Packet) -> String {
 fn meeting_fields(p: &Packet) -> Vec<(String, String)> {
     let quick = p.cases.iter().filter(|c| c.item.track == Track::Quick).count();
     let deep = p.cases.len() - quick;
-    let dates = p.sessions.iter().map(session_text).collect::<Vec<_>>().join("\n");
+    let dates = p.sessions.iter().map(|s| session_text(s, p.date_style)).collect::<Vec<_>>().join("\n");
     vec![
         ("会議".into(), p.meeting.title.clone()),
         ("場所".into(), p.meeting.place.clone()),
@@ -237,7 +247,7 @@ pub fn document(p: &Packet, config: &Config) -> Document {
         for c in asked {
             blocks.push(owned(vec![
                 ("ケース", format!("{} {}", c.case.number, person(&c.case))),
-                ("日程", case_session(c)),
+                ("日程", case_session(c, p.date_style)),
                 ("ご説明いただきたいこと", c.questions_for(p.agency.id).join("\n")),
             ]));
         }
@@ -249,9 +259,9 @@ pub fn document(p: &Packet, config: &Config) -> Document {
             let mut rows = vec![
                 ("ケース", format!("{} {}", c.case.number, person(&c.case))),
                 ("関わり", c.roles.join("・")),
-                ("日程", case_session(c)),
+                ("日程", case_session(c, p.date_style)),
             ];
-            rows.extend(draft_rows(c));
+            rows.extend(draft_rows(c, p.date_style));
             blocks.push(owned(rows));
         }
     }
@@ -263,7 +273,7 @@ pub fn document(p: &Packet, config: &Config) -> Document {
             blocks.push(owned(vec![
                 ("ケース", format!("{} {}", c.case.number, person(&c.case))),
                 ("関わり", c.roles.join("・")),
-                ("日程", case_session(c)),
+                ("日程", case_session(c, p.date_style)),
             ]));
         }
     }
@@ -272,10 +282,13 @@ pub fn document(p: &Packet, config: &Config) -> Document {
         for a in &p.actions {
             blocks.push(owned(vec![
                 ("ケース", format!("{} {}", a.case.number, person(&a.case))),
-                ("日程", a.session.as_ref().map(session_text).unwrap_or_else(|| "日程未定".into())),
+                (
+                    "日程",
+                    a.session.as_ref().map(|s| session_text(s, p.date_style)).unwrap_or_else(|| "日程未定".into()),
+                ),
                 ("内容", a.action.what.clone()),
                 ("担当者", a.action.owner.clone()),
-                ("期限", date_or_blank(a.action.due)),
+                ("期限", date_or_blank(a.action.due, p.date_style)),
             ]));
         }
     }
@@ -310,7 +323,7 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
         let draft = |v: String| Cell::from(if quick { v } else { String::new() });
         grid.row(vec![
             c.item.track.label().into(),
-            case_session(c).into(),
+            case_session(c, p.date_style).into(),
             c.case.number.clone().into(),
             c.case.name.clone().into(),
             c.case.kana.clone().into(),
@@ -326,10 +339,10 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
         ]);
     }
     for a in &p.actions {
-        let due = a.action.due.map(|d| format!("（期限 {}）", wareki::format(d))).unwrap_or_default();
+        let due = a.action.due.map(|d| format!("（期限 {}）", p.date_style.format(d))).unwrap_or_default();
         grid.row::<String>(vec![
             "役割分担の確認".to_string(),
-            a.session.as_ref().map(session_text).unwrap_or_else(|| "日程未定".into()),
+            a.session.as_ref().map(|s| session_text(s, p.date_style)).unwrap_or_else(|| "日程未定".into()),
             a.case.number.clone(),
             a.case.name.clone(),
             a.case.kana.clone(),
