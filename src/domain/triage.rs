@@ -98,7 +98,36 @@ pub fn evaluate(
     cfg: &Config,
 ) -> Vec<(&'static Rule, Vec<String>)> {
     let inputs = rules::Inputs::new(case, frame, facts, cfg);
-    RULES.iter().map(|r| (r, (r.find)(&inputs))).collect()
+    run_rules(&inputs)
+}
+
+fn run_rules(inputs: &rules::Inputs<'_>) -> Vec<(&'static Rule, Vec<String>)> {
+    RULES.iter().map(|r| (r, (r.find)(inputs))).collect()
+}
+
+/// What an agenda build needs of one case, from one evaluation of the rules: None when it
+/// does not belong on the agenda, else its proposal and the signals (empty when its review is
+/// due anyway or it was added by hand, i.e. it was not brought in by them).
+pub fn triage_case(
+    case: &Case,
+    frame: &MeetingFrame<'_>,
+    facts: &CaseFacts<'_>,
+    cfg: &Config,
+    keep: bool,
+) -> Option<(Proposal, Vec<String>)> {
+    if !case.is_open() && !keep {
+        return None;
+    }
+    let inputs = rules::Inputs::new(case, frame, facts, cfg);
+    let found = run_rules(&inputs);
+    let signals: Vec<String> = found.iter().filter(|(r, _)| r.signal).flat_map(|(_, f)| f.clone()).collect();
+    let by_review = keep || facts.added || case.next_review.is_none_or(|d| d <= frame.last_day);
+    if !(by_review || (case.is_open() && !signals.is_empty())) {
+        return None;
+    }
+    let deep: Vec<String> = found.into_iter().flat_map(|(_, f)| f).collect();
+    let proposal = propose_from(&inputs, deep);
+    Some((proposal, if by_review { Vec::new() } else { signals }))
 }
 
 /// The news since the last meeting that brings a case onto the agenda whatever its review
@@ -173,7 +202,14 @@ pub const ADDED: &str = "事務局が議題に追加";
 
 /// The proposal for one due case: deep with its reasons, or quick with a 事務局案.
 pub fn propose(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg: &Config) -> Proposal {
-    let mut deep = deep_reasons(case, frame, facts, cfg);
+    let inputs = rules::Inputs::new(case, frame, facts, cfg);
+    let deep = run_rules(&inputs).into_iter().flat_map(|(_, f)| f).collect();
+    propose_from(&inputs, deep)
+}
+
+/// The proposal from the rules' findings `deep` (empty: quick).
+fn propose_from(inputs: &rules::Inputs<'_>, mut deep: Vec<String>) -> Proposal {
+    let (case, frame, facts, cfg) = (inputs.case, inputs.frame, inputs.facts, inputs.cfg);
     if !deep.is_empty() {
         if facts.added {
             deep.push(ADDED.into());
@@ -187,7 +223,7 @@ pub fn propose(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg
     let stable = months >= cfg.triage.stable_months_to_close && !facts.actions.iter().any(|a| a.is_open());
     let cgc_blocks = cfg.triage.no_close_cgc.iter().any(|code| code == case.cgc.code());
     let closing = stable && !cgc_blocks;
-    let mut reasons = vec![quick_reason(case, frame, facts, cfg)];
+    let mut reasons = vec![quick_reason(inputs)];
     if facts.added {
         reasons.push(ADDED.into());
     }
@@ -220,8 +256,8 @@ pub fn propose(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg
 
 /// Why a case can be confirmed in one go, with the facts it rests on: which institutions
 /// reported since the last meeting and what (scale, ticks), and the actions carried out.
-fn quick_reason(case: &Case, frame: &MeetingFrame<'_>, facts: &CaseFacts<'_>, cfg: &Config) -> String {
-    let inputs = rules::Inputs::new(case, frame, facts, cfg);
+fn quick_reason(inputs: &rules::Inputs<'_>) -> String {
+    let (frame, facts) = (inputs.frame, inputs.facts);
     let mut seen: Vec<String> = inputs
         .news()
         .map(|c| {

@@ -233,12 +233,11 @@ impl Store {
         let mut pulled_in = Vec::new();
         for c in &reading.cases {
             let f = facts.get(&c.id).unwrap_or(&none);
-            if triage::is_due(c, &frame, f, cfg) || kept.contains(&c.id) {
-                let by_review = f.added || kept.contains(&c.id) || c.next_review.is_none_or(|d| d <= frame.last_day);
-                if !by_review {
-                    pulled_in.push((c.id, triage::signals(c, &frame, f, cfg)));
+            if let Some((proposal, signals)) = triage::triage_case(c, &frame, f, cfg, kept.contains(&c.id)) {
+                if !signals.is_empty() {
+                    pulled_in.push((c.id, signals));
                 }
-                proposals.push(triage::propose(c, &frame, f, cfg));
+                proposals.push(proposal);
                 due.insert(c.id, c);
             }
         }
