@@ -203,8 +203,13 @@ fn build(ctx: &Ctx, meeting: Id, add: &[String]) -> Result<()> {
     }
     if !plan.pulled_in.is_empty() {
         outln!("次回確認日の前ですが、前回会議以降の知らせにより加えたケース: {}件", plan.pulled_in.len());
-        for (case, signals) in &plan.pulled_in {
+        // The first ones by name; a large town sees the count and `agenda explain` for any case.
+        const SHOWN: usize = 20;
+        for (case, signals) in plan.pulled_in.iter().take(SHOWN) {
             outln!("  {}: {}", store.case(*case)?.number, signals.join("、"));
+        }
+        if plan.pulled_in.len() > SHOWN {
+            outln!("  ほか {}件（agenda show または agenda explain で確認できます）", plan.pulled_in.len() - SHOWN);
         }
     }
     Ok(())
