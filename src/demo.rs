@@ -497,6 +497,7 @@ impl Town<'_> {
                                 on: accepted + Duration::days(300),
                                 reason: reason.into(),
                                 meeting_id: None,
+                                category: String::new(),
                             });
                         }
                         let id = t.save_case(&c)?;

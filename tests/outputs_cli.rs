@@ -315,3 +315,30 @@ fn a_guardian_recorded_in_the_ledger_is_masked_in_every_spelling() {
         assert!(!text.contains(part), "{part} leaked:\n{text}");
     }
 }
+
+/// A closing's 終結理由区分 is chosen when it is closed; the yearly statistics count that and
+/// carry no reason as written (it names the family).
+#[test]
+fn statistics_count_the_closing_category_and_hold_no_reason_text() {
+    let env = Env::new();
+    let number = {
+        let store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
+        store.cases(false).unwrap()[1].number.clone()
+    };
+    let reason = "祖母（中島 トメ）宅へ転居し、本児の生活は安定";
+    let args = ["ledger", "close", &number, "--reason", reason, "--on", "2026-11-20", "--category", "転出"];
+    let (ok, _, err) = env.out(&args);
+    assert!(!ok && err.contains("終結理由区分「転出」はありません（状況改善・転出・移管・"), "{err}");
+    let args = ["ledger", "close", &number, "--reason", reason, "--on", "2026-11-20", "--category", "児相・施設へ"];
+    let (ok, _, err) = env.out(&args);
+    assert!(ok, "{err}");
+    let (ok, json, err) = env.out(&["stats", "--fiscal-year", "2026", "--format", "json"]);
+    assert!(ok, "{err}");
+    assert!(!json.contains("トメ") && !json.contains("転居し"), "no reason text in the statistics");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cats = v["breakdown"]["closed_by_category"].as_array().unwrap();
+    let n = |label: &str| cats.iter().find(|c| c["label"] == label).map_or(0, |c| c["count"].as_u64().unwrap());
+    assert!(n("児相・施設へ") >= 1, "the chosen category, not the one the words suggest: {cats:?}");
+    let (ok, md, _) = env.out(&["stats", "--fiscal-year", "2026"]);
+    assert!(ok && !md.contains("トメ") && !md.contains("理由（記載のとおり）"), "{md}");
+}

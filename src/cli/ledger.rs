@@ -144,6 +144,9 @@ pub struct CloseArgs {
     /// 終結ではなく移管・転出として記録する
     #[arg(long)]
     pub transfer: bool,
+    /// 終結理由区分（統計で数える分類: 状況改善・転出・移管・年齢到達・成長・児相・施設へ・その他）。省略すると理由から判断
+    #[arg(long)]
+    pub category: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, cmd: LedgerCmd) -> Result<()> {
@@ -430,7 +433,14 @@ fn close(ctx: &Ctx, a: CloseArgs) -> Result<()> {
         store.meeting(m)?;
     }
     let status = if a.transfer { CaseStatus::Transferred } else { CaseStatus::Closed };
-    store.write(|t| t.close_case(c.id, status, on, &a.reason, a.meeting))?;
+    let categories = crate::domain::stats_breakdown::CLOSING_CATEGORIES;
+    let category = match a.category.as_deref().map(str::trim) {
+        Some(k) if !categories.contains(&k) => {
+            bail!("終結理由区分「{k}」はありません（{} のどれか）", categories.join("・"))
+        }
+        other => other.unwrap_or_default(),
+    };
+    store.write(|t| t.close_case_as(c.id, status, on, &a.reason, category, a.meeting))?;
     tracing::info!(case_id = c.id, "case closed");
     eprintln!("ケース {} を{}しました", c.number, status.label());
     Ok(())

@@ -267,6 +267,10 @@ pub struct Closure {
     pub on: NaiveDate,
     pub reason: String,
     pub meeting_id: Option<Id>,
+    /// 終結理由区分 (one of the configured `closing_categories`); empty when none was chosen
+    /// (closings recorded before categories, or in a meeting): statistics then derive one.
+    #[serde(default)]
+    pub category: String,
 }
 
 /// School year for a child born on `birth` (see [`Case::school_year_on`]).

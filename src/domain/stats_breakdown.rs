@@ -40,6 +40,16 @@ pub struct Breakdowns {
 /// The closing categories, in report order.
 pub const CLOSING_CATEGORIES: [&str; 5] = ["状況改善", "転出・移管", "年齢到達・成長", "児相・施設へ", "その他"];
 
+/// The category a closing counts under: the one chosen when it was closed, else one read from
+/// how it ended and what its reason says ([`closing_category`]).
+pub fn category_of(status: CaseStatus, closure: &crate::domain::Closure) -> String {
+    if closure.category.is_empty() {
+        closing_category(status, &closure.reason).to_string()
+    } else {
+        closure.category.clone()
+    }
+}
+
 /// The category of a closing, from how it ended and what its reason says.
 pub fn closing_category(status: CaseStatus, reason: &str) -> &'static str {
     let has = |words: &[&str]| words.iter().any(|w| reason.contains(w));
@@ -103,8 +113,8 @@ pub fn breakdowns(
 
     let in_year = |d: NaiveDate| from <= d && d <= as_of;
     let closed = cases.iter().filter_map(|c| c.closure.as_ref().filter(|cl| in_year(cl.on)).map(|cl| (c, cl)));
-    let closed_by_category =
-        ordered(tally(closed.clone().map(|(c, cl)| closing_category(c.status, &cl.reason))), &CLOSING_CATEGORIES);
+    let labels: Vec<String> = closed.clone().map(|(c, cl)| category_of(c.status, cl)).collect();
+    let closed_by_category = ordered(tally(labels.iter().map(String::as_str)), &CLOSING_CATEGORIES);
 
     let open_now = |c: &&Case| c.accepted_on <= as_of && c.closure.as_ref().is_none_or(|cl| cl.on > as_of);
     let open: Vec<&Case> = registered.iter().copied().filter(open_now).collect();

@@ -389,6 +389,7 @@ impl RowParser<'_> {
             c.closure = Some(Closure {
                 on: closed_on.or(old.as_ref().map(|o| o.on)).unwrap_or(today),
                 reason: reason.or(old.as_ref().map(|o| o.reason.clone())).unwrap_or_default(),
+                category: old.as_ref().map(|o| o.category.clone()).unwrap_or_default(),
                 meeting_id: old.and_then(|o| o.meeting_id),
             });
         } else if c.status == CaseStatus::Open {

@@ -107,8 +107,6 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
     blocks.push(Block::Heading("3. 終結・移管".into()));
     let by_category = pb.map(|p| p.closed_by_category.as_slice());
     blocks.push(Block::Table(count_grid("分類", &b.closed_by_category, by_category).charted("終結・移管の分類")));
-    blocks.push(Block::SubHeading("理由（記載のとおり）".into()));
-    blocks.push(Block::Table(count_grid("理由", &s.closed_by_reason, None)));
     blocks.push(Block::SubHeading("年度末の継続ケース".into()));
     blocks.push(Block::Table(count_grid("登録区分", &b.open_at_end, pb.map(|p| p.open_at_end.as_slice()))));
 

@@ -9,7 +9,7 @@ use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Re
 
 pub(crate) const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
     presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
-    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version, notes, people";
+    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version, notes, people, close_category";
 
 fn d(x: Option<NaiveDate>) -> String {
     x.map(|d| d.to_string()).unwrap_or_default()
@@ -50,6 +50,7 @@ pub fn case_fields(c: &Case) -> Vec<(&'static str, String)> {
         ("previous_case", i(c.previous_case)),
         ("notes", c.notes.clone()),
         ("people", c.people.clone()),
+        ("close_category", cl.map(|c| c.category.clone()).unwrap_or_default()),
     ]
 }
 
@@ -61,7 +62,12 @@ pub(crate) fn row_case(r: &Row<'_>) -> rusqlite::Result<Case> {
     let abuse: String = r.get(12)?;
     let closed_on = date_col(r.get(23)?)?;
     let closure = closed_on.map(|on| -> rusqlite::Result<Closure> {
-        Ok(Closure { on, reason: r.get::<_, Option<String>>(24)?.unwrap_or_default(), meeting_id: r.get(25)? })
+        Ok(Closure {
+            on,
+            reason: r.get::<_, Option<String>>(24)?.unwrap_or_default(),
+            meeting_id: r.get(25)?,
+            category: r.get(30)?,
+        })
     });
     Ok(Case {
         id: r.get(0)?,
@@ -126,6 +132,7 @@ fn field_label(field: &str) -> &'static str {
         "previous_case" => "以前のケース",
         "notes" => "備考",
         "people" => "保護者・同居人",
+        "close_category" => "終結理由区分",
         _ => "その他",
     }
 }
@@ -205,13 +212,14 @@ impl Tx<'_> {
             key,
             case.notes,
             case.people,
+            cl.map(|c| c.category.clone()).unwrap_or_default(),
         ];
         let id = if case.id == 0 {
             self.tx.execute(
                 "INSERT INTO cases(number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
                  presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
                  support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case,
-                 search_key, notes, people) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)",
+                 search_key, notes, people, close_category) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30)",
                 p,
             )?;
             self.tx.last_insert_rowid()
@@ -223,7 +231,7 @@ impl Tx<'_> {
                  town=?8, accepted_on=?9, presenting_concern=?10, registration=?11, abuse_types=?12, rank=?13,
                  lead_agency=?14, key_worker=?15, affiliation=?16, grade=?17, cgc=?18, support_policy=?19,
                  last_review=?20, next_review=?21, status=?22, closed_on=?23, close_reason=?24, close_meeting=?25,
-                 previous_case=?26, search_key=?27, notes=?28, people=?29, version = version + 1 WHERE id=?30",
+                 previous_case=?26, search_key=?27, notes=?28, people=?29, close_category=?30, version = version + 1 WHERE id=?31",
                 v.as_slice(),
             )?;
             case.id
@@ -242,6 +250,20 @@ impl Tx<'_> {
         reason: &str,
         meeting_id: Option<Id>,
     ) -> Result<()> {
+        self.close_case_as(id, status, on, reason, "", meeting_id)
+    }
+
+    /// [`Tx::close_case`] with the 終結理由区分 chosen (checked against the configuration by
+    /// the caller; empty: none chosen).
+    pub fn close_case_as(
+        &mut self,
+        id: Id,
+        status: CaseStatus,
+        on: NaiveDate,
+        reason: &str,
+        category: &str,
+        meeting_id: Option<Id>,
+    ) -> Result<()> {
         if reason.trim().is_empty() {
             return Err(StoreError::invalid("終結理由", "終結・移管には理由が必要です"));
         }
@@ -256,7 +278,7 @@ impl Tx<'_> {
             ));
         }
         c.status = status;
-        c.closure = Some(Closure { on, reason: reason.trim().to_string(), meeting_id });
+        c.closure = Some(Closure { on, reason: reason.trim().to_string(), meeting_id, category: category.to_string() });
         // A closed or transferred case is reviewed no more: no date is left to show or schedule.
         c.next_review = None;
         self.save_case(&c)?;

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/006_versions.sql"),
     include_str!("sql/007_case_notes.sql"),
     include_str!("sql/008_case_people.sql"),
+    include_str!("sql/009_close_category.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {

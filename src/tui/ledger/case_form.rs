@@ -3,8 +3,12 @@
 use chrono::NaiveDate;
 
 use super::{LedgerEffect, SaveCase};
+use crate::domain::stats_breakdown::CLOSING_CATEGORIES;
 use crate::domain::{AbuseType, Agency, Case, CaseStatus, CgcInvolvement, Config, Id, Registration, Sex};
 use crate::tui::form::{Field, Form, date_text};
+
+/// The first choice of 終結理由区分: none chosen, the statistics read one from the reason.
+const FROM_REASON: &str = "理由から判断";
 
 /// The fields of the ledger's forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +36,7 @@ pub enum CaseField {
     CloseReason,
     CloseOn,
     CloseKind,
+    CloseCategory,
 }
 
 /// Which form, with what it needs to finish.
@@ -109,10 +114,13 @@ impl CaseForm {
     pub fn for_close(id: Id, number: &str, today: NaiveDate) -> CaseForm {
         use CaseField as K;
         let kinds = CLOSE_KINDS.iter().map(|s| s.label().to_string()).collect();
+        // The category the yearly statistics count (the reason itself stays in the ledger).
+        let categories = std::iter::once(FROM_REASON).chain(CLOSING_CATEGORIES).map(str::to_string).collect();
         let fields = vec![
             Field::text(K::CloseReason, "理由", true, ""),
             Field::text(K::CloseOn, "終結日", true, &date_text(Some(today))),
             Field::choice(K::CloseKind, "区分", kinds, CaseStatus::Closed.label()),
+            Field::choice(K::CloseCategory, "終結理由区分", categories, ""),
         ];
         CaseForm {
             kind: CaseFormKind::Close { id, number: number.to_string() },
@@ -150,7 +158,9 @@ impl CaseForm {
                     .and_then(|i| CLOSE_KINDS.get(i).copied())
                     .unwrap_or(CaseStatus::Closed);
                 let reason = self.form.get(CaseField::CloseReason).trim().to_string();
-                Ok(LedgerEffect::CloseCase { id: *id, status, on, reason })
+                let category =
+                    Some(self.form.get(CaseField::CloseCategory)).filter(|c| c != FROM_REASON).unwrap_or_default();
+                Ok(LedgerEffect::CloseCase { id: *id, status, on, reason, category })
             }
             CaseFormKind::New => self.case_effect(Case::blank(today), true, config, today, new_agencies),
             CaseFormKind::Edit(c) => self.case_effect((**c).clone(), false, config, today, new_agencies),

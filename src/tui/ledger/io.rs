@@ -27,7 +27,9 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
             Err(e @ StoreError::Stale { .. }) => Ok(LedgerMsg::Stale(crate::tui::screen::stale_hint(&e))),
             other => other,
         },
-        LedgerEffect::CloseCase { id, status, on, reason } => close_case(store, id, status, on, &reason),
+        LedgerEffect::CloseCase { id, status, on, reason, category } => {
+            close_case(store, id, status, on, &reason, &category)
+        }
     }
 }
 
@@ -88,8 +90,9 @@ fn close_case(
     status: CaseStatus,
     on: NaiveDate,
     reason: &str,
+    category: &str,
 ) -> Result<LedgerMsg, StoreError> {
-    store.write(|t| t.close_case(id, status, on, reason, None))?;
+    store.write(|t| t.close_case_as(id, status, on, reason, category, None))?;
     let number = store.case(id)?.number;
     tracing::info!(case_id = id, "case closed from the tui");
     Ok(LedgerMsg::Saved { case_id: id, message: format!("ケース {number} を{}しました", status.label()) })

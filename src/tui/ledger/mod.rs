@@ -50,7 +50,7 @@ pub enum LedgerEffect {
     Load { select: Option<Id> },
     LoadDetail(Id),
     SaveCase(Box<SaveCase>),
-    CloseCase { id: Id, status: CaseStatus, on: NaiveDate, reason: String },
+    CloseCase { id: Id, status: CaseStatus, on: NaiveDate, reason: String, category: String },
 }
 
 #[derive(Debug, Clone, Default)]
