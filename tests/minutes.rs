@@ -52,6 +52,20 @@ fn docx_text(bytes: &[u8], part: &str) -> String {
     out
 }
 
+/// Every part of a .docx or .xlsx (document, headers, footers, properties, shared strings),
+/// as raw text: what anyone opening the zip could read.
+fn every_part(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            let _ = f.read_to_string(&mut text);
+            (f.name().map(|n| n.to_string()).unwrap_or_default(), unescape(&text))
+        })
+        .collect()
+}
+
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
@@ -234,6 +248,13 @@ fn masked_minutes_hold_no_name_from_the_ledger() {
                 assert!(!text.contains(n.as_str()), "masked {format} of meeting {meeting} holds a ledger name");
             }
             assert!(text.contains("R"), "case numbers stay");
+        }
+        // Every XML part of the files too: headers, footers, document properties.
+        let files = [document::to_docx(&doc).unwrap(), document::to_xlsx(&doc, "会議録").unwrap()];
+        for (part, text) in files.iter().flat_map(|f| every_part(f)) {
+            for n in &names {
+                assert!(!text.contains(n.as_str()), "{part} of meeting {meeting} holds a ledger name");
+            }
         }
         // What presentation mode hides, the masked minutes leave out too (主訴 by default).
         let md = document::to_markdown(&doc);
