@@ -197,6 +197,10 @@ fn build(ctx: &Ctx, meeting: Id, add: &[String]) -> Result<()> {
         store.write(|t| ids.iter().try_for_each(|id| t.add_case_to_agenda(meeting, *id)))?;
     }
     let plan = store.build_agenda(meeting, ctx.today, &ctx.config)?;
+    for s in crate::domain::agenda::shortfalls(&plan) {
+        let label = crate::domain::agenda::section_label(&ctx.config, s.section.as_deref());
+        outln!("【日程が足りません】{}", s.message(&label));
+    }
     outln!("議事次第を作成しました: 一括確認 {}件・重点協議 {}件", plan.count(Track::Quick), plan.count(Track::Deep));
     for s in &plan.sessions {
         outln!("  {}", session_line(s));

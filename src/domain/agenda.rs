@@ -282,6 +282,59 @@ impl AgendaPlan {
     }
 }
 
+/// Sessions of one 部会 that cannot hold what is planned for them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shortfall {
+    /// The 部会's sessions' label (the first session's), e.g. 「児童生徒会」.
+    pub section: Option<String>,
+    pub sessions: usize,
+    pub over_minutes: i64,
+    /// More sessions of the same length needed to hold everything planned.
+    pub more_sessions: i64,
+}
+
+impl Shortfall {
+    /// 「児童生徒会の2日程で1929分超過: 同じ長さの日程があと10回必要です」
+    pub fn message(&self, label: &str) -> String {
+        format!(
+            "{label}の{}日程で{}分超過: 同じ長さの日程があと{}回必要です（日程を足すか、次回へ回せる確認を減らしてください）",
+            self.sessions, self.over_minutes, self.more_sessions
+        )
+    }
+}
+
+/// The name a town gives a 部会 (its code when unknown; 全体 for sessions without one).
+pub fn section_label(cfg: &Config, section: Option<&str>) -> String {
+    match section {
+        Some(code) => cfg.sections.iter().find(|s| s.code == code).map_or(code.to_string(), |s| s.name.clone()),
+        None => "全体会".to_string(),
+    }
+}
+
+/// Whether the planned sessions hold the agenda, per 部会: for each one that does not, how much
+/// it runs over and how many more sessions of the same length it needs. Said before anything
+/// else, so a town the size of 府中市 sees at once that one meeting cannot review everything due.
+pub fn shortfalls(plan: &AgendaPlan) -> Vec<Shortfall> {
+    let mut by_section: BTreeMap<Option<String>, (usize, f64, i64)> = BTreeMap::new();
+    for s in &plan.sessions {
+        let e = by_section.entry(s.session.section.clone()).or_default();
+        e.0 += 1;
+        e.1 += s.minutes;
+        e.2 += s.session.budget_minutes();
+    }
+    by_section
+        .into_iter()
+        .filter_map(|(section, (sessions, planned, budget))| {
+            let over = (planned - budget as f64).ceil() as i64;
+            if over <= 0 || budget <= 0 {
+                return None;
+            }
+            let per = budget as f64 / sessions as f64;
+            Some(Shortfall { section, sessions, over_minutes: over, more_sessions: (over as f64 / per).ceil() as i64 })
+        })
+        .collect()
+}
+
 /// The session where an open action of a case not on the agenda is reviewed: one its agency
 /// attends — a school's in the sessions of the 部会 schools attend — else one of the case's
 /// 部会, else the first.
@@ -397,6 +450,37 @@ mod tests {
 
     fn sessions() -> Vec<Session> {
         vec![session(1, Some("infant"), t(9, 30), t(12, 0)), session(2, Some("school"), t(13, 30), t(17, 0))]
+    }
+
+    #[test]
+    fn a_plan_that_does_not_fit_says_how_many_more_sessions_it_needs() {
+        let cfg = Config::default();
+        let ss = sessions();
+        let deep = |id| AgendaItem {
+            id,
+            meeting_id: 1,
+            session_id: Some(2),
+            case_id: id,
+            block: id,
+            position: id,
+            track: Track::Deep,
+            reasons: vec![],
+            draft: SecretariatDraft::default(),
+            questions: vec![],
+            locked: false,
+            state: ItemState::Pending,
+            elapsed_secs: 0,
+        };
+        let items: Vec<AgendaItem> = (1..=60).map(deep).collect();
+        let plan = summarise(1, &ss, items, vec![], &cfg.budget);
+        let short = shortfalls(&plan);
+        // 60 deep items × 7 min + 10 min review = 430 min in a 210-minute session: 220 over, 2 more.
+        assert_eq!(
+            short,
+            vec![Shortfall { section: Some("school".into()), sessions: 1, over_minutes: 220, more_sessions: 2 }]
+        );
+        assert!(short[0].message("児童生徒会").starts_with("児童生徒会の1日程で220分超過: 同じ長さの日程があと2回"));
+        assert!(shortfalls(&summarise(1, &ss, vec![], vec![], &cfg.budget)).is_empty());
     }
 
     /// An action of a case not on the agenda is reviewed where its agency attends: a school's

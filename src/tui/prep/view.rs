@@ -25,7 +25,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
         return;
     };
     let a = prep::areas(body, d.sessions.len());
-    render_title(d, f, a.title);
+    render_title(m, d, f, a.title);
     render_plan(d, f, a.plan);
     for c in [Column::Quick, Column::Deep] {
         render_track(m, d, c, f, if c == Column::Quick { a.quick } else { a.deep });
@@ -33,8 +33,23 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
     render_detail(m, d, f, a.detail);
 }
 
-fn render_title(d: &PrepData, f: &mut Frame<'_>, area: Rect) {
+fn render_title(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
+    // A plan that cannot fit its sessions says so first, with how many more it needs.
+    let short: Vec<String> = crate::domain::agenda::shortfalls(&d.plan)
+        .iter()
+        .map(|s| {
+            format!(
+                "{} あと{}日程",
+                crate::domain::agenda::section_label(&m.config, s.section.as_deref()),
+                s.more_sessions
+            )
+        })
+        .collect();
     let line = match &d.meeting {
+        Some(mt) if !short.is_empty() => Line::from(vec![
+            Span::raw(format!(" {} ", mt.title)).bold(),
+            Span::raw(format!(" 日程が足りません: {} ", short.join("、"))).white().on_red(),
+        ]),
         Some(mt) => Line::from(vec![
             Span::raw(format!(" {} ", mt.title)).bold(),
             Span::raw(format!("［{}］", mt.status.label())),
