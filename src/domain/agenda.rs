@@ -456,22 +456,7 @@ mod tests {
     fn a_plan_that_does_not_fit_says_how_many_more_sessions_it_needs() {
         let cfg = Config::default();
         let ss = sessions();
-        let deep = |id| AgendaItem {
-            id,
-            meeting_id: 1,
-            session_id: Some(2),
-            case_id: id,
-            block: id,
-            position: id,
-            track: Track::Deep,
-            reasons: vec![],
-            draft: SecretariatDraft::default(),
-            questions: vec![],
-            locked: false,
-            state: ItemState::Pending,
-            elapsed_secs: 0,
-        };
-        let items: Vec<AgendaItem> = (1..=60).map(deep).collect();
+        let items: Vec<AgendaItem> = (1..=60).map(|id| AgendaItem::pending(id, Track::Deep, 2, id)).collect();
         let plan = summarise(1, &ss, items, vec![], &cfg.budget);
         let short = shortfalls(&plan);
         // 60 deep items × 7 min + 10 min review = 430 min in a 210-minute session: 220 over, 2 more.

@@ -785,16 +785,20 @@ mod tests {
         assert!(s.agenda_marks(m).unwrap().iter().all(|(c, _)| *c != off.id), "no mark was left behind");
     }
 
+    /// The demo in a database file (so two stores can open it), and its next meeting.
+    fn demo_file(dir: &std::path::Path) -> (std::path::PathBuf, Id) {
+        let db = dir.join("a.db");
+        let mut s = Store::open(&db, None).unwrap();
+        let m = demo::generate(&mut s, Scale::Takahama, 7, today()).unwrap().next_meeting;
+        (db, m)
+    }
+
     /// The preparation screen or `shinko agenda …` in a second window, while the first runs
     /// the meeting: every hand edit of the agenda is refused inside its write transaction.
     #[test]
     fn agenda_edits_of_a_meeting_run_elsewhere_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("a.db");
-        let m = {
-            let mut s = Store::open(&db, None).unwrap();
-            demo::generate(&mut s, Scale::Takahama, 7, today()).unwrap().next_meeting
-        };
+        let (db, m) = demo_file(dir.path());
         let mut holder = Store::open(&db, None).unwrap();
         let mut other = Store::open(&db, None).unwrap();
         holder.start_meeting(m).unwrap();
@@ -832,11 +836,7 @@ mod tests {
     #[test]
     fn a_draft_saved_on_a_stale_read_is_refused() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("a.db");
-        let m = {
-            let mut s = Store::open(&db, None).unwrap();
-            demo::generate(&mut s, Scale::Takahama, 7, today()).unwrap().next_meeting
-        };
+        let (db, m) = demo_file(dir.path());
         let mut a = Store::open(&db, None).unwrap();
         let mut b = Store::open(&db, None).unwrap();
         let it = a.agenda(m).unwrap()[0].clone();

@@ -240,6 +240,28 @@ pub struct AgendaItem {
     pub elapsed_secs: i64,
 }
 
+#[cfg(test)]
+impl AgendaItem {
+    /// A pending item of case `id` (its own block) in `session`, for tests.
+    pub fn pending(id: Id, track: Track, session: Id, block: i64) -> AgendaItem {
+        AgendaItem {
+            id,
+            meeting_id: 1,
+            session_id: Some(session),
+            case_id: id,
+            block,
+            position: id,
+            track,
+            reasons: vec![],
+            draft: SecretariatDraft::default(),
+            questions: vec![],
+            locked: false,
+            state: ItemState::Pending,
+            elapsed_secs: 0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DecisionKind {
     /// 継続

@@ -12,21 +12,7 @@ fn t(h: u32, m: u32) -> NaiveTime {
 }
 
 fn item(id: Id, track: Track, session: Id, block: i64) -> AgendaItem {
-    AgendaItem {
-        id,
-        meeting_id: 1,
-        session_id: Some(session),
-        case_id: id,
-        block,
-        position: id,
-        track,
-        reasons: vec![],
-        draft: SecretariatDraft::default(),
-        questions: vec![],
-        locked: false,
-        state: ItemState::Pending,
-        elapsed_secs: 0,
-    }
+    AgendaItem::pending(id, track, session, block)
 }
 
 fn session(id: Id, section: Option<&str>, start: NaiveTime, end: NaiveTime) -> Session {
