@@ -12,6 +12,7 @@ mod meeting;
 mod outputs;
 mod packets;
 mod record;
+mod replies;
 mod sheets;
 mod trust;
 mod wildcard;

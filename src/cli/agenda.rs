@@ -55,6 +55,9 @@ pub enum AgendaCmd {
     /// 議事次第（全体）を .md / .docx に出力する
     Export(ExportArgs),
     Packets(super::packets::PacketsArgs),
+    /// 返送された事前送付資料の事前確認（了承・要協議・修正あり）を取り込む・回答状況を見る
+    #[command(subcommand)]
+    Replies(super::replies::RepliesCmd),
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +177,7 @@ pub fn run_agenda(ctx: &Ctx, c: AgendaCmd) -> Result<()> {
         AgendaCmd::Moving(a) => moving(ctx, a),
         AgendaCmd::Export(a) => export(ctx, a),
         AgendaCmd::Packets(a) => super::packets::run(ctx, a),
+        AgendaCmd::Replies(c) => super::replies::run(ctx, c),
     }
 }
 

@@ -145,7 +145,7 @@ fn sheets_import(ctx: &Ctx, a: SheetsImportArgs) -> Result<()> {
 }
 
 /// A file's modification time in seconds, the tie-break between two versions of one sheet.
-fn file_time(path: &std::path::Path) -> Option<i64> {
+pub(super) fn file_time(path: &std::path::Path) -> Option<i64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
     t.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
 }

@@ -13,6 +13,7 @@ pub mod config_check;
 pub mod mask;
 pub mod meeting;
 pub mod rank;
+pub mod reply;
 pub mod search;
 pub mod sheet;
 pub mod sheet_merge;

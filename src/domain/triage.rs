@@ -74,6 +74,8 @@ pub struct CaseFacts<'a> {
     pub move_on: Option<NaiveDate>,
     /// Put on the agenda by the secretariat by hand.
     pub added: bool,
+    /// Institutions' replies to this meeting's 事務局案 (事前確認).
+    pub replies: Vec<&'a crate::domain::reply::Reply>,
 }
 
 /// The proposal for one case.

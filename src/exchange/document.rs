@@ -69,6 +69,8 @@ pub struct Grid {
     pub caption: String,
     /// Also drawn as a column chart in Excel (on a 「グラフ」 sheet).
     pub chart: bool,
+    /// Columns whose cells Excel lets the reader fill only from a list: (column, choices).
+    pub choices: Vec<(usize, Vec<String>)>,
 }
 
 impl Grid {
@@ -90,6 +92,12 @@ impl Grid {
     pub fn charted(mut self, caption: &str) -> Self {
         self.chart = true;
         self.titled(caption)
+    }
+
+    /// Cells of column `col` are filled from `choices` in Excel (a drop-down, refused otherwise).
+    pub fn choice_column(mut self, col: usize, choices: &[&str]) -> Self {
+        self.choices.push((col, choices.iter().map(|c| c.to_string()).collect()));
+        self
     }
 
     /// What an empty table says instead.
@@ -472,6 +480,12 @@ fn xlsx_block<'a>(s: &mut Sheet, b: &'a Block, row: &mut u32, tables: &mut Vec<P
                 for (i, c) in r.iter().enumerate() {
                     s.put(*row, i as u16, c, &body)?;
                 }
+            }
+            for (col, list) in &g.choices {
+                let rule = rust_xlsxwriter::DataValidation::new()
+                    .allow_list_strings(list)?
+                    .set_error_message(format!("{} のいずれかを選んでください", list.join("・")))?;
+                s.worksheet().add_data_validation(first + 1, *col as u16, *row, *col as u16, &rule)?;
             }
             tables.push((first, *row, g));
             *row += 2;

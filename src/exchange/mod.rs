@@ -12,6 +12,7 @@ pub mod minutes;
 pub mod output;
 pub mod packets;
 pub mod problem;
+pub mod reply_import;
 pub mod schedule;
 pub mod settings_file;
 pub mod sheet_import;

@@ -19,6 +19,16 @@ use crate::store::{Store, StoreError};
 /// The sentence every question to an institution ends with.
 pub const ASK: &str = "この点についてご説明ください";
 
+/// Labels of the packet's Excel form that `reply_import` reads back.
+pub const MEETING_NO: &str = "会議番号";
+pub use super::sheet_template::{AGENCY_CODE, NAME, NUMBER, WRITER, WRITTEN_ON};
+pub const KIND: &str = "区分";
+pub const KANA: &str = "ふりがな";
+pub const REPLY: &str = "事前確認（了承・要協議・修正あり）";
+pub const COMMENT: &str = "ご意見・修正";
+/// What the 区分 column says of an earlier meeting's action.
+pub const ACTION_ROW: &str = "役割分担の確認";
+
 #[derive(Debug, thiserror::Error)]
 pub enum PacketError {
     #[error(transparent)]
@@ -303,11 +313,11 @@ pub fn to_docx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
 /// The packet as one worksheet, a row per case, with a column for the institution's reply.
 pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
     let mut grid = Grid::new(&[
-        ("区分", 5),
+        (KIND, 5),
         ("日程", 12),
-        ("ケース番号", 6),
-        ("氏名", 7),
-        ("ふりがな", 8),
+        (NUMBER, 6),
+        (NAME, 7),
+        (KANA, 8),
         ("関わり", 6),
         ("状況（事務局案）", 14),
         ("援助方針（事務局案）", 14),
@@ -315,8 +325,10 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
         ("次回確認日", 8),
         ("終結の提案", 10),
         ("ご説明いただきたいこと", 14),
-        ("ご意見・修正", 14),
-    ]);
+        (REPLY, 8),
+        (COMMENT, 14),
+    ])
+    .choice_column(12, &crate::domain::reply::Answer::ALL.map(|a| a.label()));
     for c in &p.cases {
         let quick = c.item.track == Track::Quick;
         let d = &c.item.draft;
@@ -336,12 +348,13 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
             draft(d.close_reason.clone().unwrap_or_default()),
             c.questions_for(p.agency.id).join("\n").into(),
             "".into(),
+            "".into(),
         ]);
     }
     for a in &p.actions {
         let due = a.action.due.map(|d| format!("（期限 {}）", p.date_style.format(d))).unwrap_or_default();
         grid.row::<String>(vec![
-            "役割分担の確認".to_string(),
+            ACTION_ROW.to_string(),
             a.session.as_ref().map(|s| session_text(s, p.date_style)).unwrap_or_else(|| "日程未定".into()),
             a.case.number.clone(),
             a.case.name.clone(),
@@ -354,12 +367,26 @@ pub fn to_xlsx(p: &Packet, config: &Config) -> Result<Vec<u8>, String> {
             String::new(),
             format!("前回の役割分担「{}」{due}の実施状況をご報告ください", a.action.what),
             String::new(),
+            String::new(),
         ]);
     }
+    let mut fields = meeting_fields(p);
+    fields.splice(
+        0..0,
+        [(MEETING_NO.to_string(), p.meeting.id.to_string()), (AGENCY_CODE.to_string(), p.agency.code.clone())],
+    );
+    fields.extend([(WRITER.to_string(), String::new()), (WRITTEN_ON.to_string(), String::new())]);
+    let how = format!(
+        "各行の「事前確認」欄で {} のいずれかを選び、修正ありの場合は「{COMMENT}」欄に修正の内容を書いてください。\
+         記入者・記入日を書いて、このファイルのまま会議の前日までに{}へ返送してください。\
+         会議番号・機関コード・ケース番号の欄は変更しないでください。",
+        crate::domain::reply::Answer::labels(),
+        config.municipality.secretariat
+    );
     let doc = Document::new(
         title(p),
         config.confidentiality.notice.clone(),
-        vec![Block::Fields(meeting_fields(p)), Block::Table(grid)],
+        vec![Block::Fields(fields), Block::Text(how), Block::Table(grid)],
     );
     document::to_xlsx(&doc, "事前送付資料").map_err(|e| e.to_string())
 }

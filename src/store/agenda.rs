@@ -38,6 +38,7 @@ struct TriageReading {
     marks: Vec<(Id, String)>,
     ranks: BTreeMap<Id, String>,
     cgc: BTreeMap<Id, String>,
+    replies: Vec<crate::domain::reply::Reply>,
 }
 
 impl TriageReading {
@@ -76,6 +77,9 @@ impl TriageReading {
         }
         for (case, (on, _)) in &self.moves {
             facts.entry(*case).or_default().move_on = Some(*on);
+        }
+        for r in &self.replies {
+            facts.entry(r.case_id).or_default().replies.push(r);
         }
         let mut pinned_tracks = BTreeSet::new();
         let mut edited_drafts = BTreeSet::new();
@@ -172,6 +176,7 @@ impl Store {
             marks: self.agenda_marks(meeting_id)?,
             ranks,
             cgc: self.before_changes("cgc", since)?,
+            replies: self.replies(meeting_id)?,
         })
     }
 
@@ -460,7 +465,7 @@ impl Tx<'_> {
     }
 
     /// A meeting's items in (session, position) order, read inside the transaction.
-    fn items_of(&self, meeting_id: Id) -> Result<Vec<AgendaItem>> {
+    pub(super) fn items_of(&self, meeting_id: Id) -> Result<Vec<AgendaItem>> {
         let cols = ITEM_COLS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
         let mut st = self.tx.prepare_cached(&format!(
             "SELECT {cols} FROM agenda_items a LEFT JOIN sessions s ON s.id = a.session_id

@@ -181,6 +181,19 @@ const TABLES: &[Table] = &[
             )
         },
     },
+    Table {
+        entity: "item_reply",
+        label: "事前確認の回答",
+        removals_logged: true,
+        rows: |c| {
+            all(
+                c,
+                &format!("SELECT {} FROM item_replies", super::replies::COLS),
+                super::replies::row_reply,
+                |(id, x)| Current { id, case_id: Some(x.case_id), label: None, fields: super::replies::fields(&x) },
+            )
+        },
+    },
 ];
 
 /// A record as the log leaves it: each field's value and the entry that set it last.
@@ -196,7 +209,7 @@ fn replay(conn: &Connection) -> Result<HashMap<(String, Id), Replayed>> {
     let mut out: HashMap<(String, Id), Replayed> = HashMap::new();
     let mut st = conn.prepare(
         "SELECT seq, entity, entity_id, field, after FROM audit_log
-         WHERE entity IN ('case', 'agency', 'household', 'action', 'meeting', 'agenda_item', 'decision')
+         WHERE entity IN ('case', 'agency', 'household', 'action', 'meeting', 'agenda_item', 'decision', 'item_reply')
            AND entity_id IS NOT NULL ORDER BY seq",
     )?;
     let mut rows = st.query([])?;

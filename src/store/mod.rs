@@ -20,6 +20,7 @@ pub mod meetings;
 pub mod migrations;
 pub mod open_lock;
 
+pub mod replies;
 pub mod reports;
 pub mod sheets;
 

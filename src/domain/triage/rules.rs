@@ -47,7 +47,7 @@ pub struct Rule {
     pub(super) find: fn(&Inputs<'_>) -> Vec<String>,
 }
 
-pub const RULES: [Rule; 18] = [
+pub const RULES: [Rule; 19] = [
     Rule { name: "ランクが設定にない", signal: false, find: unknown_rank },
     Rule { name: "前回会議以降の新規登録", signal: true, find: new_registration },
     Rule { name: "ランクの上昇", signal: true, find: rank_raised },
@@ -70,6 +70,7 @@ pub const RULES: [Rule; 18] = [
     Rule { name: "進学・入学の節目", signal: false, find: transition },
     Rule { name: "転居・転出予定", signal: false, find: planned_move },
     Rule { name: "機関からの協議の依頼", signal: true, find: discussion },
+    Rule { name: "事前確認で要協議の回答", signal: true, find: discuss_reply },
 ];
 
 fn one(r: Option<String>) -> Vec<String> {
@@ -259,4 +260,10 @@ fn planned_move(i: &Inputs<'_>) -> Vec<String> {
 
 fn discussion(i: &Inputs<'_>) -> Vec<String> {
     i.facts.discussion.iter().map(|r| format!("{}から協議の依頼: {}", i.frame.agency(r.agency_id), r.reason)).collect()
+}
+
+/// An institution answered 要協議 to the 事務局案 it was sent: it goes to 重点協議, saying who
+/// asked and why.
+fn discuss_reply(i: &Inputs<'_>) -> Vec<String> {
+    i.facts.replies.iter().filter_map(|r| r.deep_reason(&i.frame.agency(Some(r.agency_id)))).collect()
 }
