@@ -747,8 +747,39 @@ impl Town<'_> {
         let plan = store.build_agenda(next, today, cfg)?;
         summary.quick = plan.count(Track::Quick);
         summary.deep = plan.count(Track::Deep);
-        Ok(())
+        returned_packets(store, inst, next, today)
     }
+}
+
+/// Packets already returned (事前確認): 教育委員会 agrees with every 一括確認 item it was sent;
+/// 児相 agrees too but asks for one change. The rest have not replied yet.
+fn returned_packets(store: &mut Store, inst: &Institutions, next: Id, today: NaiveDate) -> Result<()> {
+    use crate::domain::reply::{Answer, Reply};
+    let items: Vec<AgendaItem> = store.agenda(next)?.into_iter().filter(|i| i.track == Track::Quick).collect();
+    let mut replies = Vec::new();
+    for it in &items {
+        let c = store.case(it.case_id)?;
+        let linked: Vec<Id> = store.case_agencies(c.id)?.into_iter().map(|(a, _)| a).collect();
+        for agency in [inst.boe, inst.cgc] {
+            if c.lead_agency == Some(agency) || c.affiliation == Some(agency) || linked.contains(&agency) {
+                let amend = agency == inst.cgc && !replies.iter().any(|r: &Reply| r.answer == Answer::Amend);
+                replies.push(Reply {
+                    meeting_id: next,
+                    case_id: c.id,
+                    agency_id: agency,
+                    answer: if amend { Answer::Amend } else { Answer::Agree },
+                    comment: if amend {
+                        "次回確認を1か月早めてください（家庭訪問の結果を確認したい）".into()
+                    } else {
+                        String::new()
+                    },
+                    writer: if agency == inst.cgc { "児童福祉司" } else { "指導主事" }.into(),
+                    written: crate::domain::sheet::Written { on: Some(today - Duration::days(1)), file_time: None },
+                });
+            }
+        }
+    }
+    store.write(|t| replies.iter().try_for_each(|r| t.save_reply(r, None).map(|_| ())))
 }
 
 /// What happened since the past meeting that the secretariat's triage should pick up: a

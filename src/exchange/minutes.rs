@@ -97,6 +97,17 @@ fn decision_text(d: &Decision, r: &MeetingRecord) -> String {
 }
 
 /// Decisions in agenda order; any without an agenda item follow in the order recorded.
+/// 事前確認の結果 of one case: 「中央児童相談所: 了承／教育委員会: 修正あり（…）」.
+fn replies_text(r: &MeetingRecord, case_id: Id, voice: &Voice) -> String {
+    let of: Vec<String> = r
+        .replies
+        .iter()
+        .filter(|x| x.case_id == case_id)
+        .map(|x| voice.text(&x.summary(r.agency_name(Some(x.agency_id)))))
+        .collect();
+    of.join("／")
+}
+
 fn ordered_decisions(r: &MeetingRecord) -> Vec<&Decision> {
     let pos = |d: &Decision| {
         r.agenda.iter().position(|i| Some(i.id) == d.agenda_item_id || i.case_id == d.case_id).unwrap_or(usize::MAX)
@@ -231,6 +242,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
         ("決定", 4),
         ("援助方針", 18),
         ("次回確認日", 7),
+        ("事前確認", 10),
     ]);
     for d in &quick {
         let c = case(d.case_id);
@@ -243,6 +255,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
             decision_text(d, r).into(),
             if ends { "-".into() } else { voice.text(&d.support_policy).into() },
             if ends { "-".into() } else { day(d.next_review) },
+            replies_text(r, d.case_id, &voice).into(),
         ]);
     }
     blocks.push(Block::Table(q));
@@ -271,6 +284,10 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
         if !d.kind.ends_support() {
             fields.push(("援助方針".into(), voice.text(&d.support_policy)));
             fields.push(("次回確認日".into(), d.next_review.map(|n| style.format(n)).unwrap_or_else(|| "-".into())));
+        }
+        let replied = replies_text(r, d.case_id, &voice);
+        if !replied.is_empty() {
+            fields.push(("事前確認".into(), replied));
         }
         item.push(Block::Fields(fields));
         if !d.notes.trim().is_empty() {

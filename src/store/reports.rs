@@ -40,6 +40,8 @@ pub struct MeetingRecord {
     /// Name and reading of every case in the ledger, for masking: free text may name a
     /// sibling or a closed case that the minutes do not list.
     pub people: Vec<(String, String)>,
+    /// Institutions' replies to the 事務局案 (事前確認の結果).
+    pub replies: Vec<crate::domain::reply::Reply>,
 }
 
 impl MeetingRecord {
@@ -164,6 +166,7 @@ impl Store {
             closings,
             cases,
             people: self.case_names()?,
+            replies: self.replies(meeting_id)?,
         })
     }
 

@@ -67,6 +67,28 @@ pub fn kv(k: &str, v: String) -> Line<'static> {
     Line::from(vec![Span::raw(format!("{k}: ")).dark_gray(), Span::raw(v)])
 }
 
+/// 事前確認の結果: one line per institution that replied, 修正あり and 要協議 in colour so the
+/// facilitator sees them before confirming the 事務局案.
+pub fn replies(
+    replies: &[crate::domain::reply::Reply],
+    agency: impl Fn(crate::domain::Id) -> String,
+    mask: &dyn Fn(&str) -> String,
+) -> Vec<Line<'static>> {
+    use crate::domain::reply::Answer;
+    replies
+        .iter()
+        .map(|r| {
+            let text = Span::raw(mask(&r.summary(&agency(r.agency_id))));
+            let text = match r.answer {
+                Answer::Agree => text.green(),
+                Answer::Amend => text.yellow().bold(),
+                Answer::Discuss => text.red().bold(),
+            };
+            Line::from(vec![Span::raw("  事前確認 ").dark_gray(), text])
+        })
+        .collect()
+}
+
 /// How much of each institution's sheet the merged view shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SheetDetail {

@@ -168,6 +168,7 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
     let sheets_of = store.sheets_of_cases(&ids)?;
     let requests_of = store.sheet_requests_of_cases(&ids)?;
     let history_of = store.decisions_of_cases(&ids)?;
+    let replies = store.replies(id)?;
     let mut items = Vec::new();
     for item in agenda {
         let case =
@@ -192,6 +193,7 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
             .filter(|d| d.kind == DecisionKind::ChangeLead)
             .and_then(|d| agency_name(d.new_lead_agency));
         items.push(ItemView {
+            replies: replies.iter().filter(|r| r.case_id == case.id).cloned().collect(),
             merged: sheet_merge::merge(case.id, &sheets, &requests),
             item,
             case,

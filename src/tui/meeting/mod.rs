@@ -57,6 +57,8 @@ pub struct ItemView {
     pub actions: Vec<ActionLine>,
     /// Name of the new lead when the decision changes it.
     pub new_lead: Option<String>,
+    /// Institutions' replies to its 事務局案 (事前確認の結果).
+    pub replies: Vec<crate::domain::reply::Reply>,
 }
 
 /// An institution expected at (or recorded in) the meeting.

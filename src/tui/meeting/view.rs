@@ -369,6 +369,7 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
         let who = m.agency_name(Some(q.agency_id)).to_string();
         out.push(Line::from(format!("  {who} へ: {}", mask(&q.text))));
     }
+    out.extend(crate::tui::lines::replies(&iv.replies, |id| m.agency_name(Some(id)).to_string(), &mask));
 
     if let Some(dec) = &iv.decision {
         out.push(heading("協議結果"));

@@ -80,9 +80,25 @@ pub fn load(
         sheets,
         requests,
         links,
+        replies: store.replies(id)?,
+        reply_status: reply_status(store, id, config)?,
         out_dir: out_dir.display().to_string(),
         select,
     })
+}
+
+/// Who has replied to the packets; none before there is an agenda to send.
+fn reply_status(
+    store: &Store,
+    meeting: Id,
+    config: &Config,
+) -> Result<Vec<crate::exchange::reply_import::AgencyReplies>, StoreError> {
+    use crate::exchange::packets::PacketError;
+    match crate::exchange::reply_import::reply_status(store, meeting, config) {
+        Ok(r) => Ok(r),
+        Err(PacketError::Store(e)) => Err(e),
+        Err(_) => Ok(Vec::new()),
+    }
 }
 
 /// One hand edit through the store's agenda edits (audited; rebuilding keeps it).

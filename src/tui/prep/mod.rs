@@ -100,6 +100,9 @@ pub struct PrepData {
     pub requests: Vec<(Id, Id, NaiveDate)>,
     /// Linked 関係機関 of those cases, as (case, agency).
     pub links: Vec<(Id, Id)>,
+    /// Institutions' replies to the 事務局案 (事前確認), and who has replied.
+    pub replies: Vec<crate::domain::reply::Reply>,
+    pub reply_status: Vec<crate::exchange::reply_import::AgencyReplies>,
     /// Folder proposed for the packets.
     pub out_dir: String,
     /// Item to select after loading.

@@ -220,3 +220,17 @@ fn packets_are_exported_to_the_folder_in_the_form() {
     pump(&mut s, &mut m, key(KeyCode::F(10)));
     assert!(m.prep.form.as_ref().map(|f| &f.form).unwrap().error.as_ref().unwrap().contains("既に存在します"));
 }
+
+#[test]
+fn the_detail_shows_each_institutions_reply_and_who_has_not_replied() {
+    let (_s, mut m) = prep_at(160, 45);
+    let d = m.prep.data.as_ref().unwrap();
+    let amended = d.replies.iter().find(|r| r.answer == crate::domain::reply::Answer::Amend).unwrap().case_id;
+    let it = select_where(&mut m, Column::Quick, |_, i| i.case_id == amended);
+    let text: Vec<String> = view::detail_lines(&m, &it, None).iter().map(|l| l.to_string()).collect();
+    let text = text.join("\n");
+    assert!(text.contains("[事前確認]"), "{text}");
+    assert!(text.contains("中央児童相談所: 修正あり（次回確認を1か月早めてください"), "{text}");
+    assert!(text.contains("未回答: "), "the case's other institutions are waited for: {text}");
+    assert!(screen(&m).contains("事前確認 回答2/"), "{}", screen(&m));
+}

@@ -50,11 +50,21 @@ fn render_title(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
             Span::raw(format!(" {} ", mt.title)).bold(),
             Span::raw(format!(" 日程が足りません: {} ", short.join("、"))).white().on_red(),
         ]),
-        Some(mt) => Line::from(vec![
-            Span::raw(format!(" {} ", mt.title)).bold(),
-            Span::raw(format!("［{}］", mt.status.label())),
-            Span::raw(format!(" 場所 {}", mt.place)).dark_gray(),
-        ]),
+        Some(mt) => {
+            let mut spans =
+                vec![Span::raw(format!(" {} ", mt.title)).bold(), Span::raw(format!("［{}］", mt.status.label()))];
+            if !d.reply_status.is_empty() {
+                let done = d.reply_status.iter().filter(|r| r.is_complete()).count();
+                let text = format!(" 事前確認 回答{done}/{}機関", d.reply_status.len());
+                spans.push(if done == d.reply_status.len() {
+                    Span::raw(text).green()
+                } else {
+                    Span::raw(text).yellow()
+                });
+            }
+            spans.push(Span::raw(format!(" 場所 {}", mt.place)).dark_gray());
+            Line::from(spans)
+        }
         None => Line::from(" 会議がありません。shinko meeting new で作成してください").yellow(),
     };
     f.render_widget(Paragraph::new(line), area);
@@ -193,6 +203,9 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     if let Some(r) = &dr.close_reason {
         out.push(kv("終結の提案", mask(r)));
     }
+    if item.track == crate::domain::Track::Quick || d.is_some_and(|d| d.replies.iter().any(|r| r.case_id == c.id)) {
+        out.extend(reply_lines(m, item, &mask));
+    }
     if !item.questions.is_empty() {
         out.push(heading("機関への質問"));
         for q in &item.questions {
@@ -202,6 +215,25 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     out.push(heading("アセスメントシート"));
     if let Some(ms) = merged {
         out.extend(merged_sheets(&ms, &m.config, &m.agencies, SheetDetail::Full, &mask));
+    }
+    out
+}
+
+/// 事前確認: each involved institution's reply, and which have not replied yet.
+fn reply_lines(m: &Model, item: &AgendaItem, mask: &dyn Fn(&str) -> String) -> Vec<Line<'static>> {
+    let Some(d) = m.prep.data.as_ref() else { return vec![] };
+    let mine: Vec<_> = d.replies.iter().filter(|r| r.case_id == item.case_id).cloned().collect();
+    let mut out = vec![heading("事前確認")];
+    out.extend(crate::tui::lines::replies(&mine, |id| m.agency_name(Some(id)).to_string(), mask));
+    let waiting: Vec<String> = d
+        .involved(item.case_id)
+        .into_iter()
+        .filter(|a| !mine.iter().any(|r| r.agency_id == *a))
+        .filter(|a| m.agencies.iter().any(|x| x.id == *a && x.kind != crate::domain::AgencyKind::Secretariat))
+        .map(|a| m.agency_name(Some(a)).to_string())
+        .collect();
+    if !waiting.is_empty() {
+        out.push(Line::from(format!("  未回答: {}", waiting.join("、"))).dark_gray());
     }
     out
 }
