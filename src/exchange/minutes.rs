@@ -234,7 +234,9 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
 
     // 4. 一括確認
     blocks.push(Block::Heading("4. 一括確認（事務局案のとおり確認）".into()));
-    let mut q = Grid::new(&[
+    // The 事前確認 column only where institutions replied (older meetings had no round trip).
+    let replied = !r.replies.is_empty();
+    let mut columns = vec![
         ("ケース番号", 7),
         ("氏名", 7),
         ("区分", 5),
@@ -242,12 +244,15 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
         ("決定", 4),
         ("援助方針", 18),
         ("次回確認日", 7),
-        ("事前確認", 10),
-    ]);
+    ];
+    if replied {
+        columns.push(("事前確認", 10));
+    }
+    let mut q = Grid::new(&columns);
     for d in &quick {
         let c = case(d.case_id);
         let ends = d.kind.ends_support();
-        q.row(vec![
+        let mut row: Vec<Cell> = vec![
             number(d.case_id).into(),
             voice.name(c).into(),
             c.map(|c| c.registration.short()).unwrap_or("").into(),
@@ -255,8 +260,11 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
             decision_text(d, r).into(),
             if ends { "-".into() } else { voice.text(&d.support_policy).into() },
             if ends { "-".into() } else { day(d.next_review) },
-            replies_text(r, d.case_id, &voice).into(),
-        ]);
+        ];
+        if replied {
+            row.push(replies_text(r, d.case_id, &voice).into());
+        }
+        q.row(row);
     }
     blocks.push(Block::Table(q));
 
