@@ -36,6 +36,16 @@ pub enum AgendaCmd {
         #[arg(long, value_enum, default_value = "table")]
         format: ListFormat,
     },
+    /// 日程に収まらないとき、次回へ回せる確認と足りない日程を示す（--accept で適用）
+    Capacity {
+        #[arg(long)]
+        meeting: Id,
+        /// 提案を適用する: 次回へ回す確認を議事次第から外し、次回確認日を次の会議の日にする
+        #[arg(long)]
+        accept: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: ListFormat,
+    },
     /// ケースの振り分けの理由を示す（評価したすべての規則とその結果）
     Explain(ItemRef),
     /// 項目を移す（一括確認/重点協議、日程、順番）。日程・順番を動かした項目は固定される
@@ -167,6 +177,7 @@ pub fn run_agenda(ctx: &Ctx, c: AgendaCmd) -> Result<()> {
     match c {
         AgendaCmd::Build { meeting, add } => build(ctx, meeting, &add),
         AgendaCmd::Show { meeting, format } => show_agenda(ctx, meeting, format),
+        AgendaCmd::Capacity { meeting, accept, format } => capacity(ctx, meeting, accept, format),
         AgendaCmd::Explain(r) => explain(ctx, r),
         AgendaCmd::Move(a) => move_item(ctx, a),
         AgendaCmd::Lock(r) => lock(ctx, r, true),
@@ -205,6 +216,14 @@ fn build(ctx: &Ctx, meeting: Id, add: &[String]) -> Result<()> {
         let label = crate::domain::agenda::section_label(&ctx.config, s.section.as_deref());
         outln!("【日程が足りません】{}", s.message(&label));
     }
+    let proposal = store.capacity_proposal(meeting, ctx.today, &ctx.config)?;
+    for p in &proposal {
+        let label = crate::domain::agenda::section_label(&ctx.config, p.section.as_deref());
+        outln!("【収まる案】{}", p.message(&label));
+    }
+    if proposal.iter().any(|p| !p.deferrals.is_empty()) {
+        outln!("  （一覧: shinko agenda capacity --meeting {meeting}、適用: --accept）");
+    }
     outln!("議事次第を作成しました: 一括確認 {}件・重点協議 {}件", plan.count(Track::Quick), plan.count(Track::Deep));
     for s in &plan.sessions {
         outln!("  {}", session_line(s));
@@ -219,6 +238,38 @@ fn build(ctx: &Ctx, meeting: Id, add: &[String]) -> Result<()> {
         if plan.pulled_in.len() > SHOWN {
             outln!("  ほか {}件（agenda show または agenda explain で確認できます）", plan.pulled_in.len() - SHOWN);
         }
+    }
+    Ok(())
+}
+
+/// The capacity proposal, or accepting it in one step; reviews are named by case number only.
+fn capacity(ctx: &Ctx, meeting: Id, accept: bool, format: ListFormat) -> Result<()> {
+    let mut store = ctx.open_store()?;
+    store.meeting(meeting)?;
+    let plans = if accept {
+        store.accept_capacity(meeting, ctx.today, &ctx.config)?
+    } else {
+        store.capacity_proposal(meeting, ctx.today, &ctx.config)?
+    };
+    if format == ListFormat::Json {
+        outln!("{}", serde_json::to_string_pretty(&plans)?);
+        return Ok(());
+    }
+    if plans.is_empty() {
+        outln!("どの日程も時間内に収まっています");
+        return Ok(());
+    }
+    for p in &plans {
+        let label = crate::domain::agenda::section_label(&ctx.config, p.section.as_deref());
+        outln!("{}", p.message(&label));
+        for d in &p.deferrals {
+            outln!("  {} ランク{} 次回確認日 {} → 次回の会議へ", d.number, d.rank, d.review);
+        }
+    }
+    if accept {
+        let n: usize = plans.iter().map(|p| p.deferrals.len()).sum();
+        tracing::info!(meeting, moved = n, "capacity proposal accepted");
+        outln!("適用しました: {n}件の確認を次回の会議へ回しました（監査ログに記録）");
     }
     Ok(())
 }

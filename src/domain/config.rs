@@ -94,11 +94,14 @@ pub struct Budget {
     pub deep_minutes: f64,
     /// Minutes reserved at the start of each session for the review of open actions.
     pub action_review_minutes: f64,
+    /// When the sessions cannot hold the agenda, a stable review may move to the next meeting
+    /// if that meeting is at most this many days after the review date (capacity proposal).
+    pub defer_days: i64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { quick_minutes: 1.2, deep_minutes: 7.0, action_review_minutes: 10.0 }
+        Budget { quick_minutes: 1.2, deep_minutes: 7.0, action_review_minutes: 10.0, defer_days: 31 }
     }
 }
 

@@ -123,6 +123,9 @@ fn budget(cfg: &Config, out: &mut Vec<Problem>) {
             out.push(p(format!("budget.{key}"), format!("分数は{min}〜240で指定してください（{v}）")));
         }
     }
+    if !(0..=92).contains(&b.defer_days) {
+        out.push(p("budget.defer_days", format!("日数は0〜92で指定してください（{}）", b.defer_days)));
+    }
 }
 
 fn sections(cfg: &Config, out: &mut Vec<Problem>) {

@@ -7,6 +7,7 @@ pub mod action;
 pub mod agency;
 pub mod agenda;
 pub mod calendar;
+pub mod capacity;
 pub mod case;
 pub mod config;
 pub mod config_check;

@@ -20,7 +20,7 @@ const MARK_TRACK: &str = "track";
 const MARK_DRAFT: &str = "draft";
 
 /// What one agenda build reads (see [`Store::triage_reading`]).
-struct TriageReading {
+pub(super) struct TriageReading {
     meeting_id: Id,
     sessions: Vec<crate::domain::Session>,
     first_day: NaiveDate,
@@ -42,7 +42,7 @@ struct TriageReading {
 }
 
 impl TriageReading {
-    fn frame(&self) -> MeetingFrame<'_> {
+    pub(super) fn frame(&self) -> MeetingFrame<'_> {
         MeetingFrame {
             meeting_id: self.meeting_id,
             first_day: self.first_day,
@@ -54,8 +54,24 @@ impl TriageReading {
         }
     }
 
+    /// The cases with news since the last meeting (any signal rule found something).
+    pub(super) fn signalled(&self, cfg: &Config) -> BTreeSet<Id> {
+        let frame = self.frame();
+        let (facts, _, _) = self.facts();
+        let none = CaseFacts::default();
+        self.cases
+            .iter()
+            .filter(|c| !triage::signals(c, &frame, facts.get(&c.id).unwrap_or(&none), cfg).is_empty())
+            .map(|c| c.id)
+            .collect()
+    }
+
+    pub(super) fn last_day(&self) -> NaiveDate {
+        self.last_day
+    }
+
     /// Each case's facts, and the cases whose track or draft the secretariat set by hand.
-    fn facts(&self) -> (BTreeMap<Id, CaseFacts<'_>>, BTreeSet<Id>, BTreeSet<Id>) {
+    pub(super) fn facts(&self) -> (BTreeMap<Id, CaseFacts<'_>>, BTreeSet<Id>, BTreeSet<Id>) {
         let mut facts: BTreeMap<Id, CaseFacts<'_>> = BTreeMap::new();
         for s in &self.sheets {
             facts.entry(s.case_id).or_default().sheets.push(s);
@@ -133,7 +149,7 @@ const REQUEST_COLS: &str = "id, case_id, agency_id, meeting_id, reason, requeste
 impl Store {
     /// Everything triage reads for `meeting_id`, read once (the meeting's days and neighbours,
     /// every open case with its sheets, actions, requests, rank and 児相 history, marks).
-    fn triage_reading(&self, meeting_id: Id, today: NaiveDate) -> Result<TriageReading> {
+    pub(super) fn triage_reading(&self, meeting_id: Id, today: NaiveDate) -> Result<TriageReading> {
         let sessions = self.sessions(meeting_id)?;
         let (Some(first_day), Some(last_day)) =
             (sessions.iter().map(|s| s.date).min(), sessions.iter().map(|s| s.date).max())
@@ -335,7 +351,12 @@ impl Store {
     }
 
     /// The closest meeting before (`before` = true) or after `day`, as (id, first day).
-    fn neighbour_meeting(&self, meeting_id: Id, day: NaiveDate, before: bool) -> Result<Option<(Id, NaiveDate)>> {
+    pub(super) fn neighbour_meeting(
+        &self,
+        meeting_id: Id,
+        day: NaiveDate,
+        before: bool,
+    ) -> Result<Option<(Id, NaiveDate)>> {
         let sql = if before {
             "SELECT meeting_id, min(date) d FROM sessions WHERE meeting_id != ?1 GROUP BY meeting_id HAVING d < ?2 ORDER BY d DESC LIMIT 1"
         } else {

@@ -11,6 +11,8 @@ pub enum Confirmable {
     CloseMeeting,
     /// Rebuild the agenda (locked items stay).
     RebuildAgenda,
+    /// Move the reviews the capacity proposal lists to the next meeting.
+    AcceptCapacity,
     /// F6: move the deep items that no longer fit to later sessions.
     Replan,
     /// Leaving the app while this window runs a meeting.

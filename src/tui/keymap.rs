@@ -163,6 +163,7 @@ actions! {
     EditDraft = "edit_draft", "事務局案";
     AskAgency = "ask_agency", "機関への質問";
     Rebuild = "rebuild", "作り直す";
+    AcceptCapacity = "accept_capacity", "収まる案を適用";
     ExportPackets = "export_packets", "事前送付資料";
     NextMeeting = "next_meeting", "会議の切替";
 }

@@ -13,6 +13,7 @@ pub fn effect_name(e: &PrepEffect) -> &'static str {
         PrepEffect::Load { .. } => "load_prep",
         PrepEffect::Edit { .. } => "edit_agenda",
         PrepEffect::Rebuild { .. } => "rebuild_agenda",
+        PrepEffect::AcceptCapacity { .. } => "accept_capacity",
         PrepEffect::ExportPackets { .. } => "export_packets",
     }
 }
@@ -28,6 +29,11 @@ pub fn execute(store: &mut Store, e: PrepEffect) -> Result<PrepMsg, StoreError> 
             other => other,
         },
         PrepEffect::Rebuild { meeting, today, config } => rebuild_agenda(store, meeting, today, &config),
+        PrepEffect::AcceptCapacity { meeting, today, config } => {
+            let n: usize = store.accept_capacity(meeting, today, &config)?.iter().map(|p| p.deferrals.len()).sum();
+            tracing::info!(meeting, moved = n, "capacity proposal accepted from the tui");
+            Ok(PrepMsg::Saved { select: None, message: format!("{n}件の確認を次回の会議へ回しました") })
+        }
         PrepEffect::ExportPackets { meeting, dir, config } => export_packets(store, meeting, &dir, &config),
     }
 }
@@ -82,6 +88,7 @@ pub fn load(
         links,
         replies: store.replies(id)?,
         reply_status: reply_status(store, id, config)?,
+        capacity: store.capacity_proposal(id, today, config)?,
         out_dir: out_dir.display().to_string(),
         select,
     })

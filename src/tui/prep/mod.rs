@@ -51,6 +51,8 @@ pub enum PrepEffect {
     Edit { edit: AgendaEdit, message: String, select: Id },
     /// Rebuilds the agenda; locked items stay.
     Rebuild { meeting: Id, today: NaiveDate, config: Box<Config> },
+    /// Accepts the capacity proposal (its reviews move to the next meeting).
+    AcceptCapacity { meeting: Id, today: NaiveDate, config: Box<Config> },
     /// Writes the pre-send packets into `dir`.
     ExportPackets { meeting: Id, dir: std::path::PathBuf, config: Box<Config> },
 }
@@ -103,6 +105,8 @@ pub struct PrepData {
     /// Institutions' replies to the 事務局案 (事前確認), and who has replied.
     pub replies: Vec<crate::domain::reply::Reply>,
     pub reply_status: Vec<crate::exchange::reply_import::AgencyReplies>,
+    /// What fits when the sessions cannot hold the agenda (empty when they can).
+    pub capacity: Vec<crate::domain::capacity::CapacityPlan>,
     /// Folder proposed for the packets.
     pub out_dir: String,
     /// Item to select after loading.
@@ -110,6 +114,11 @@ pub struct PrepData {
 }
 
 impl PrepData {
+    /// Lines of the plan above the lists: one per session and one per capacity proposal.
+    pub fn plan_rows(&self) -> usize {
+        self.sessions.len() + self.capacity.len()
+    }
+
     pub fn case(&self, id: Id) -> Option<&Case> {
         self.cases.iter().find(|c| c.id == id)
     }
@@ -295,9 +304,10 @@ fn siblings_note(block: &[AgendaItem]) -> String {
 
 /// Keys of the preparation screen that do not open a form.
 fn on_action(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Command) -> Vec<PrepEffect> {
-    let rebuild = s.confirm.confirms(Confirmable::RebuildAgenda);
-    let sessions = s.data.as_ref().map(|d| d.sessions.len()).unwrap_or(0);
-    let rows = list_rows(areas(cx.body, sessions).quick);
+    let armed = s.confirm.take();
+    let rebuild = armed == Some(Confirmable::RebuildAgenda);
+    let plan_rows = s.data.as_ref().map(PrepData::plan_rows).unwrap_or(0);
+    let rows = list_rows(areas(cx.body, plan_rows).quick);
     let (config, today) = (cx.config, cx.today);
     let none = vec![];
     match action {
@@ -340,6 +350,29 @@ fn on_action(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Command) ->
                 return none;
             }
             vec![PrepEffect::Rebuild { meeting, today, config: Box::new(config.clone()) }]
+        }
+        Command::AcceptCapacity => {
+            let Some((meeting, d)) = s.meeting_id().zip(s.data.as_ref()) else {
+                out.error("会議を選んでください");
+                return none;
+            };
+            let n: usize = d.capacity.iter().map(|p| p.deferrals.len()).sum();
+            if n == 0 {
+                out.info(if d.capacity.is_empty() {
+                    "どの日程も時間内に収まっています"
+                } else {
+                    "次回へ回せる確認がありません（日程を追加してください）"
+                });
+                return none;
+            }
+            if armed != Some(Confirmable::AcceptCapacity) {
+                s.confirm.arm(Confirmable::AcceptCapacity);
+                out.info(format!(
+                    "もう一度押すと {n}件の確認を次回の会議へ回します（次回確認日を次の会議の日にします）"
+                ));
+                return none;
+            }
+            vec![PrepEffect::AcceptCapacity { meeting, today, config: Box::new(config.clone()) }]
         }
         Command::OtherTrack
         | Command::PrevSession
@@ -459,8 +492,8 @@ pub fn update(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, msg: PrepMsg) -> V
         PrepMsg::Key(action, k) => on_key(s, cx, out, action, k),
         PrepMsg::Mouse(me) => {
             if s.form.is_none() {
-                let sessions = s.data.as_ref().map(|d| d.sessions.len()).unwrap_or(0);
-                on_mouse(s, &me, areas(cx.body, sessions));
+                let plan_rows = s.data.as_ref().map(PrepData::plan_rows).unwrap_or(0);
+                on_mouse(s, &me, areas(cx.body, plan_rows));
             }
             vec![]
         }
@@ -515,7 +548,7 @@ fn on_key(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command
         };
     }
     let Some(action) = action else { return vec![] };
-    if action != Command::Rebuild {
+    if !matches!(action, Command::Rebuild | Command::AcceptCapacity) {
         s.confirm.clear();
     }
     let item = s.selected_item().cloned();

@@ -161,7 +161,7 @@ fn the_draft_is_edited_in_a_form_and_saved() {
 #[test]
 fn a_click_selects_the_row_in_either_track() {
     let (mut s, mut m) = prep_at(160, 45);
-    let a = areas(crate::tui::layout::frame(m.size).body, m.prep.data.as_ref().unwrap().sessions.len());
+    let a = areas(crate::tui::layout::frame(m.size).body, m.prep.data.as_ref().unwrap().plan_rows());
     let click = |x: u16, y: u16| {
         Msg::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -233,4 +233,46 @@ fn the_detail_shows_each_institutions_reply_and_who_has_not_replied() {
     assert!(text.contains("中央児童相談所: 修正あり（次回確認を1か月早めてください"), "{text}");
     assert!(text.contains("未回答: "), "the case's other institutions are waited for: {text}");
     assert!(screen(&m).contains("事前確認 回答2/"), "{}", screen(&m));
+}
+
+#[test]
+fn an_overfull_agenda_shows_what_fits_and_c_twice_moves_the_reviews() {
+    let (mut s, mut m) = prep_at(160, 45);
+    let meeting = m.prep.meeting_id().unwrap();
+    // A slow 一括確認 overfills the sessions; a later meeting is registered to move reviews to.
+    m.config.budget.quick_minutes = 15.0;
+    s.write(|t| {
+        let mut later = t.meeting(meeting)?;
+        (later.id, later.title) = (0, "第4回".into());
+        let id = t.save_meeting(&later)?;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 22).unwrap();
+        let t1330 = chrono::NaiveTime::from_hms_opt(13, 30, 0).unwrap();
+        let t1700 = chrono::NaiveTime::from_hms_opt(17, 0, 0).unwrap();
+        t.save_session(&Session {
+            id: 0,
+            meeting_id: id,
+            label: "午後".into(),
+            date: day,
+            start: t1330,
+            end: t1700,
+            section: Some("school".into()),
+            position: 0,
+        })
+        .map(|_| ())
+    })
+    .unwrap();
+    let config = Box::new(m.config.clone());
+    let load = PrepEffect::Load { meeting: Some(meeting), select: None, today: m.today, config };
+    let loaded = io::execute(&mut s, load).unwrap();
+    pump(&mut s, &mut m, Msg::Prep(loaded));
+    let text = screen(&m);
+    assert!(text.contains("収まる案") && text.contains("（c で適用）"), "{text}");
+    let before = m.prep.items().len();
+    let moving: usize = m.prep.data.as_ref().unwrap().capacity.iter().map(|p| p.deferrals.len()).sum();
+    assert!(moving > 0);
+    pump(&mut s, &mut m, ch('c'));
+    assert!(status(&m).contains(&format!("もう一度押すと {moving}件の確認を次回の会議へ回します")), "{}", status(&m));
+    pump(&mut s, &mut m, ch('c'));
+    assert!(status(&m).contains(&format!("{moving}件の確認を次回の会議へ回しました")), "{}", status(&m));
+    assert_eq!(m.prep.items().len(), before - moving);
 }

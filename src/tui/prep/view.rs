@@ -24,9 +24,9 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
         );
         return;
     };
-    let a = prep::areas(body, d.sessions.len());
+    let a = prep::areas(body, d.plan_rows());
     render_title(m, d, f, a.title);
-    render_plan(d, f, a.plan);
+    render_plan(d, &m.config, f, a.plan);
     for c in [Column::Quick, Column::Deep] {
         render_track(m, d, c, f, if c == Column::Quick { a.quick } else { a.deep });
     }
@@ -71,7 +71,7 @@ fn render_title(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
 }
 
 /// One line per session; narrow terminals get the short form so the end time stays visible.
-fn render_plan(d: &PrepData, f: &mut Frame<'_>, area: Rect) {
+fn render_plan(d: &PrepData, cfg: &crate::domain::Config, f: &mut Frame<'_>, area: Rect) {
     let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
     let wide = area.width >= 100;
     let mut lines: Vec<Line> = d
@@ -104,6 +104,11 @@ fn render_plan(d: &PrepData, f: &mut Frame<'_>, area: Rect) {
         .collect();
     if !d.plan.unassigned.is_empty() {
         lines.push(Line::from(format!(" 日程未定 {}件", d.plan.unassigned.len())).yellow());
+    }
+    for p in &d.capacity {
+        let label = crate::domain::agenda::section_label(cfg, p.section.as_deref());
+        let key = if p.deferrals.is_empty() { "" } else { "（c で適用）" };
+        lines.push(Line::from(format!(" 収まる案 {}{key}", p.message(&label))).yellow());
     }
     f.render_widget(Paragraph::new(lines), area);
 }

@@ -1,0 +1,70 @@
+//! The capacity proposal against the stored agenda, and accepting it in one audited step.
+
+use chrono::NaiveDate;
+
+use super::{Result, Store, StoreError};
+use crate::domain::capacity::{self, CapacityInputs, CapacityPlan};
+use crate::domain::{Config, Id, ItemState};
+
+impl Store {
+    /// For each 部会 whose sessions cannot hold the stored agenda: the reviews that can move
+    /// to the next registered meeting, and the sessions still needed.
+    pub fn capacity_proposal(&self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<Vec<CapacityPlan>> {
+        let plan = self.agenda_plan(meeting_id, cfg)?;
+        if crate::domain::agenda::shortfalls(&plan).is_empty() {
+            return Ok(Vec::new());
+        }
+        let reading = self.triage_reading(meeting_id, today)?;
+        let mut signalled = reading.signalled(cfg);
+        signalled.extend(
+            self.replies(meeting_id)?
+                .iter()
+                .filter(|r| r.answer == crate::domain::reply::Answer::Discuss)
+                .map(|r| r.case_id),
+        );
+        let ids: Vec<Id> = plan.items().map(|i| i.case_id).collect();
+        let cases = self.cases_by_id(&ids)?.into_iter().collect();
+        let next_meeting = self.neighbour_meeting(meeting_id, reading.last_day(), false)?.map(|m| m.1);
+        Ok(capacity::propose(&plan, &CapacityInputs { cases: &cases, signalled: &signalled, next_meeting }, cfg))
+    }
+
+    /// Accepts the proposal: every review it moves leaves this agenda and the case's next
+    /// review becomes the next meeting's first day, in one transaction (audited per item and
+    /// case). Returns what was moved; refused for a meeting that is not planned.
+    pub fn accept_capacity(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<Vec<CapacityPlan>> {
+        let plans = self.capacity_proposal(meeting_id, today, cfg)?;
+        let reading = self.triage_reading(meeting_id, today)?;
+        let Some((_, next_day)) = self.neighbour_meeting(meeting_id, reading.last_day(), false)? else {
+            return Err(StoreError::invalid(
+                "次回の会議",
+                "次の会議が登録されていないため、確認を次回へ回せません（shinko meeting new で次の会議を登録してください）",
+            ));
+        };
+        self.write(|t| {
+            let m = t.meeting(meeting_id)?;
+            if m.status != crate::domain::MeetingStatus::Planned {
+                return Err(StoreError::invalid(
+                    "会議",
+                    format!("会議 {meeting_id} は準備中ではないため、議題を次回へ回せません"),
+                ));
+            }
+            t.ensure_meeting_writable(meeting_id)?;
+            let items = t.items_of(meeting_id)?;
+            for d in plans.iter().flat_map(|p| p.deferrals.iter()) {
+                // Read again in the transaction: an item started or edited since is left alone.
+                let Some(it) = items.iter().find(|i| i.id == d.item_id) else { continue };
+                if it.state != ItemState::Pending || it.locked || it.elapsed_secs > 0 {
+                    continue;
+                }
+                t.tx.execute("DELETE FROM agenda_items WHERE id = ?1", [it.id])?;
+                t.audit("agenda_item", Some(it.id), "deleted", Some(&it.case_id.to_string()), None)?;
+                let mut c = t.case(it.case_id)?;
+                c.next_review = Some(next_day);
+                t.save_case(&c)?;
+            }
+            t.audit("meeting", Some(meeting_id), "capacity_accepted", None, Some(&next_day.to_string()))?;
+            Ok(())
+        })?;
+        Ok(plans)
+    }
+}

@@ -1,0 +1,95 @@
+//! Capacity: when the sessions cannot hold the agenda, `agenda capacity` proposes which
+//! stable reviews wait for the next meeting (never a case with news, never half a household)
+//! and how many sessions the rest still needs; `--accept` applies it in one audited step.
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::Demo;
+use shinko::store::Store;
+
+/// The demo with a slow 一括確認 (15 minutes each), so its sessions overflow.
+fn overfull() -> (Demo, Vec<String>) {
+    let demo = Demo::new();
+    let cfg = demo.path("config.toml");
+    std::fs::write(&cfg, "[budget]\nquick_minutes = 15.0\n").unwrap();
+    let with = vec!["--config".to_string(), cfg.to_str().unwrap().to_string()];
+    (demo, with)
+}
+
+fn run(demo: &Demo, with: &[String], args: &[&str]) -> String {
+    let all: Vec<&str> = with.iter().map(String::as_str).chain(args.iter().copied()).collect();
+    demo.ok(&all)
+}
+
+#[test]
+fn stable_reviews_move_to_the_next_meeting_in_one_audited_step() {
+    let (demo, with) = overfull();
+    let out = run(&demo, &with, &["agenda", "capacity", "--meeting", "2"]);
+    assert!(out.contains("次の会議が未登録のため、次回へ回す案はありません"), "{out}");
+
+    run(&demo, &with, &["meeting", "new", "--title", "第4回", "--session", "2026-12-22 13:30-17:00 school"]);
+    let out = run(&demo, &with, &["agenda", "capacity", "--meeting", "2"]);
+    assert!(out.contains("次回へ回せる確認"), "{out}");
+    let listed: Vec<String> = out
+        .lines()
+        .filter(|l| l.ends_with("→ 次回の会議へ"))
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert!(!listed.is_empty(), "{out}");
+
+    // Never a case with news since the last meeting, never an A, never half a household.
+    let (signalled, blocks) = {
+        let store = Store::open(&demo.db(), None).unwrap();
+        let cfg = shinko::domain::Config::default();
+        let signalled: BTreeSet<String> = store
+            .agenda(2)
+            .unwrap()
+            .iter()
+            .filter(|i| {
+                let e = store.explain_case(2, i.case_id, common_today(), &cfg).unwrap();
+                e.rules.iter().any(|(_, signal, found)| *signal && !found.is_empty())
+            })
+            .map(|i| store.case(i.case_id).unwrap().number)
+            .collect();
+        let items = store.agenda(2).unwrap();
+        let number = |id| store.case(id).unwrap().number;
+        let blocks: Vec<Vec<String>> = items
+            .iter()
+            .map(|i| items.iter().filter(|x| x.block == i.block).map(|x| number(x.case_id)).collect())
+            .collect();
+        (signalled, blocks)
+    };
+    for n in &listed {
+        assert!(!signalled.contains(n), "{n} has news and must not wait");
+    }
+    for b in blocks.iter().filter(|b| b.iter().any(|n| listed.contains(n))) {
+        assert!(b.iter().all(|n| listed.contains(n)), "a household moves together: {b:?}");
+    }
+
+    let out = run(&demo, &with, &["agenda", "capacity", "--meeting", "2", "--accept"]);
+    assert!(out.contains(&format!("{}件の確認を次回の会議へ回しました", listed.len())), "{out}");
+    let store = Store::open(&demo.db(), None).unwrap();
+    let on_agenda: BTreeSet<String> =
+        store.agenda(2).unwrap().iter().map(|i| store.case(i.case_id).unwrap().number).collect();
+    for n in &listed {
+        assert!(!on_agenda.contains(n), "{n} left this agenda");
+        let c = store.case_by_number(n).unwrap().unwrap();
+        assert_eq!(c.next_review.unwrap().to_string(), "2026-12-22", "{n} is reviewed at the next meeting");
+    }
+    drop(store);
+    let audit = demo.ok(&["audit", "verify"]);
+    assert!(audit.contains("正常"), "{audit}");
+    // Rebuilding does not bring them back.
+    run(&demo, &with, &["agenda", "build", "--meeting", "2"]);
+    let store = Store::open(&demo.db(), None).unwrap();
+    let again: BTreeSet<String> =
+        store.agenda(2).unwrap().iter().map(|i| store.case(i.case_id).unwrap().number).collect();
+    assert!(listed.iter().all(|n| !again.contains(n)));
+}
+
+fn common_today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
