@@ -64,6 +64,9 @@ pub struct Triage {
     pub never_quick_cgc: Vec<String>,
     /// 児相 involvement (codes) under which no 終結案 is proposed, however stable the sheets.
     pub no_close_cgc: Vec<String>,
+    /// Nor within this many months after such an involvement ended (a child back home from
+    /// 一時保護 is watched before the case is closed).
+    pub no_close_months_after_cgc: u32,
     /// A child attending no institution with no sheet since the last meeting goes deep
     /// (「所属機関からの情報がなく、直近の目視確認がない」).
     pub unseen_is_deep: bool,
@@ -81,6 +84,7 @@ impl Default for Triage {
             transition_days: 90,
             never_quick_cgc: vec!["custody".into(), "placement".into()],
             no_close_cgc: ["consultation", "guidance", "custody", "placement", "returned"].map(String::from).to_vec(),
+            no_close_months_after_cgc: 6,
             unseen_is_deep: true,
         }
     }

@@ -107,6 +107,12 @@ fn triage(cfg: &Config, out: &mut Vec<Problem>) {
             format!("妊娠週数は12〜41で指定してください（{}）", t.pregnancy_review_week),
         ));
     }
+    if t.no_close_months_after_cgc > 36 {
+        out.push(p(
+            "triage.no_close_months_after_cgc",
+            format!("月数は0〜36で指定してください（{}）", t.no_close_months_after_cgc),
+        ));
+    }
     if !(0..=365).contains(&t.transition_days) {
         out.push(p("triage.transition_days", format!("日数は0〜365で指定してください（{}）", t.transition_days)));
     }

@@ -56,6 +56,9 @@ impl MeetingFrame<'_> {
     }
 }
 
+/// A change of 児相 involvement: (date, from, to).
+pub type CgcChange = (NaiveDate, CgcInvolvement, CgcInvolvement);
+
 /// Everything known about one case that the rules read.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFacts<'a> {
@@ -69,6 +72,8 @@ pub struct CaseFacts<'a> {
     pub rank_at_previous: Option<String>,
     /// 児相 involvement before its first change since the previous meeting (None = no change).
     pub cgc_before: Option<CgcInvolvement>,
+    /// Every change of 児相 involvement, oldest first.
+    pub cgc_history: Vec<CgcChange>,
     pub discussion: Vec<&'a DiscussionRequest>,
     /// A planned move (転居・転出予定).
     pub move_on: Option<NaiveDate>,
@@ -223,14 +228,31 @@ fn propose_from(inputs: &rules::Inputs<'_>, mut deep: Vec<String>) -> Proposal {
     let next = scheme.next_review(&case.rank, frame.first_day, &cal);
     let months = stable_months(&facts.sheets, frame.first_day, cfg);
     let stable = months >= cfg.triage.stable_months_to_close && !facts.actions.iter().any(|a| a.is_open());
-    let cgc_blocks = cfg.triage.no_close_cgc.iter().any(|code| code == case.cgc.code());
-    let closing = stable && !cgc_blocks;
+    let blocks = |c: &CgcInvolvement| cfg.triage.no_close_cgc.iter().any(|code| code == c.code());
+    let cgc_blocks = blocks(&case.cgc);
+    let watched = cfg.triage.no_close_months_after_cgc;
+    // The last time an involvement that blocks closing gave way to one that does not.
+    let ended_lately = facts
+        .cgc_history
+        .iter()
+        .rev()
+        .find(|(_, from, to)| blocks(from) && !blocks(to))
+        .map(|(on, from, _)| (*on, *from))
+        .filter(|(on, _)| {
+            on.checked_add_months(chrono::Months::new(watched)).is_some_and(|until| until > frame.first_day)
+        });
+    let closing = stable && !cgc_blocks && ended_lately.is_none();
     let mut reasons = vec![quick_reason(inputs)];
     if facts.added {
         reasons.push(ADDED.into());
     }
     if stable && cgc_blocks {
         reasons.push(format!("{months}か月安定だが、児相の関与（{}）があるため終結案にしない", case.cgc.label()));
+    } else if let Some((on, what)) = ended_lately.filter(|_| stable) {
+        reasons.push(format!(
+            "{months}か月安定だが、児相の関与（{}）が{on}に終わってから{watched}か月たっていないため終結案にしない",
+            what.label()
+        ));
     }
     let draft = if closing {
         reasons.push(format!(
@@ -547,6 +569,34 @@ mod tests {
         let c2 = sheet(d(2026, 11, 30), &[], 6);
         let f = CaseFacts { sheets: vec![&a, &c2], ..Default::default() };
         assert_eq!(stable_months(&f.sheets, d(2026, 12, 8), &Config::default()), 0);
+    }
+
+    #[test]
+    fn no_closing_within_the_watch_after_a_measure_ended() {
+        use CgcInvolvement::*;
+        let n = names();
+        let (a, b) = (sheet(d(2026, 8, 31), &[], 9), sheet(d(2026, 11, 30), &[], 9));
+        let back_home = vec![(d(2026, 9, 15), TemporaryCustody, None)];
+        let f = CaseFacts { sheets: vec![&a, &b], cgc_history: back_home, ..Default::default() };
+        let p = propose(&case(), &frame(&n), &f, &Config::default());
+        assert!(p.draft.close_reason.is_none());
+        assert!(
+            p.reasons[1].contains("が2026-09-15に終わってから6か月たっていないため終結案にしない"),
+            "{:?}",
+            p.reasons
+        );
+        // The watch runs from the end of the last blocking involvement (家庭復帰 after 一時保護).
+        let stepped = vec![(d(2026, 3, 1), TemporaryCustody, ReturnedHome), (d(2026, 10, 1), ReturnedHome, None)];
+        let f = CaseFacts { sheets: vec![&a, &b], cgc_history: stepped, ..Default::default() };
+        let p = propose(&case(), &frame(&n), &f, &Config::default());
+        assert!(p.reasons[1].contains("2026-10-01に終わってから"), "{:?}", p.reasons);
+        // Long enough ago: closing is proposed.
+        let f = CaseFacts {
+            sheets: vec![&a, &b],
+            cgc_history: vec![(d(2025, 12, 1), TemporaryCustody, None)],
+            ..Default::default()
+        };
+        assert!(propose(&case(), &frame(&n), &f, &Config::default()).draft.close_reason.is_some());
     }
 
     #[test]

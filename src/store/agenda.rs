@@ -39,6 +39,8 @@ pub(super) struct TriageReading {
     ranks: BTreeMap<Id, String>,
     cgc: BTreeMap<Id, String>,
     replies: Vec<crate::domain::reply::Reply>,
+    /// Every change of each case's 児相 involvement, oldest first.
+    cgc_history: BTreeMap<Id, Vec<triage::CgcChange>>,
 }
 
 impl TriageReading {
@@ -96,6 +98,9 @@ impl TriageReading {
         }
         for r in &self.replies {
             facts.entry(r.case_id).or_default().replies.push(r);
+        }
+        for (case, changes) in &self.cgc_history {
+            facts.entry(*case).or_default().cgc_history = changes.clone();
         }
         let mut pinned_tracks = BTreeSet::new();
         let mut edited_drafts = BTreeSet::new();
@@ -193,6 +198,7 @@ impl Store {
             ranks,
             cgc: self.before_changes("cgc", since)?,
             replies: self.replies(meeting_id)?,
+            cgc_history: self.cgc_history()?,
         })
     }
 
@@ -398,6 +404,30 @@ impl Store {
         for row in rows {
             let (id, before) = row?;
             out.entry(id).or_insert(before.unwrap_or_default());
+        }
+        Ok(out)
+    }
+
+    /// Every recorded change of 児相 involvement, per case, oldest first: (date, from, to).
+    fn cgc_history(&self) -> Result<BTreeMap<Id, Vec<triage::CgcChange>>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT entity_id, substr(at, 1, 10), before, after FROM audit_log
+             WHERE entity = 'case' AND field = 'cgc' AND before IS NOT NULL ORDER BY seq",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        let mut out: BTreeMap<Id, Vec<_>> = BTreeMap::new();
+        for row in rows {
+            let (id, at, before, after) = row?;
+            let (Ok(on), Some(from), Some(to)) = (
+                NaiveDate::parse_from_str(&at, "%Y-%m-%d"),
+                CgcInvolvement::from_code(&before),
+                CgcInvolvement::from_code(after.as_deref().unwrap_or_default()),
+            ) else {
+                continue;
+            };
+            out.entry(id).or_default().push((on, from, to));
         }
         Ok(out)
     }
