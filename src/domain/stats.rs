@@ -93,10 +93,11 @@ pub struct ActionOutcomes {
 }
 
 impl ActionOutcomes {
-    /// Share done on time of those whose outcome is known (open, not yet due excluded), in %.
+    /// Share done on time of those whose outcome was reviewed (done, not possible or not done),
+    /// in %. Open actions, overdue or not, have no outcome yet and are counted apart.
     pub fn on_time_percent(&self) -> Option<f64> {
-        let decided = self.due - self.open_not_due;
-        (decided > 0).then(|| 100.0 * self.done_on_time as f64 / decided as f64)
+        let reviewed = self.done_on_time + self.done_late + self.not_possible + self.not_done;
+        (reviewed > 0).then(|| 100.0 * self.done_on_time as f64 / reviewed as f64)
     }
 }
 
@@ -139,6 +140,12 @@ impl YearStats {
         (!progress.is_empty())
             .then(|| progress.iter().map(|m| m.reviewed).sum::<usize>() as f64 / progress.len() as f64)
     }
+
+    /// Share of the year's reviews that were discussed (重点協議), in %.
+    pub fn deep_percent(&self) -> Option<f64> {
+        let reviewed = self.quick_total + self.deep_total;
+        (reviewed > 0).then(|| 100.0 * self.deep_total as f64 / reviewed as f64)
+    }
 }
 
 fn band(case: &Case, on: NaiveDate) -> usize {
@@ -172,10 +179,13 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
     let mut new_by_type = [0usize; Registration::ALL.len()];
     let mut closed = 0;
     let mut on_ledger: Vec<&Case> = Vec::new();
+    let counted = |c: &Case| c.accepted_on <= as_of && c.closure.as_ref().is_none_or(|cl| cl.on >= from);
+    // A child referred again is one child: counted under the later registration only.
+    let re_referred: std::collections::BTreeSet<Id> =
+        input.cases.iter().filter(|c| counted(c)).filter_map(|c| c.previous_case).collect();
     for c in input.cases {
         let ri = Registration::ALL.iter().position(|r| *r == c.registration).unwrap_or(0);
-        let ended_before = c.closure.as_ref().is_some_and(|cl| cl.on < from);
-        if c.accepted_on <= as_of && !ended_before {
+        if counted(c) && !re_referred.contains(&c.id) {
             on_ledger.push(c);
             let row = &mut registered[ri];
             row.bands[band(c, as_of)] += 1;
@@ -495,6 +505,21 @@ mod tests {
         assert_eq!(s.reviewed_per_meeting(), Some(3.0));
         let a = &s.actions;
         assert_eq!((a.due, a.done_on_time, a.done_late, a.not_possible, a.open_overdue), (4, 1, 1, 1, 1));
-        assert_eq!(a.on_time_percent(), Some(25.0));
+        assert_eq!(a.on_time_percent(), Some(100.0 / 3.0), "of the three reviewed, one on time; the open one apart");
+    }
+    #[test]
+    fn a_child_referred_again_in_the_year_is_registered_once() {
+        let mut first = case(1, Registration::NeedsSupport, d(2016, 6, 1), d(2024, 5, 1));
+        first.status = CaseStatus::Closed;
+        first.closure =
+            Some(Closure { on: d(2025, 6, 1), reason: "安定".into(), meeting_id: None, category: String::new() });
+        let mut again = case(2, Registration::NeedsSupport, d(2016, 6, 1), d(2025, 11, 1));
+        again.previous_case = Some(1);
+        let names = BTreeMap::new();
+        let input =
+            StatsInput { cases: &[first, again], meetings: &[], decisions: &[], actions: &[], agency_names: &names };
+        let s = compute(2025, input, d(2026, 3, 31));
+        assert_eq!(s.registered_total, 1, "one child on the ledger");
+        assert_eq!((s.new_total, s.closed_total), (1, 1), "the year still saw a closing and a new referral");
     }
 }

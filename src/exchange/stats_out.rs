@@ -77,7 +77,7 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
     let b = &s.breakdown;
     let pb = p.map(|p| &p.breakdown);
 
-    blocks.push(Block::Heading("1. 登録ケース（登録区分・年齢別）".into()));
+    blocks.push(Block::Heading("1. 登録ケース（年度中に台帳にあったケース。年度中の終結を含む。年齢は基準日）".into()));
     blocks.push(Block::Table(band_grid("登録区分", &s.registered, p.map(|p| p.registered.as_slice()))));
     blocks.push(Block::SubHeading("要保護児童の虐待種別（重複あり）".into()));
     let abuse = count_grid("虐待種別", &s.abuse_types, p.map(|p| p.abuse_types.as_slice()));
@@ -118,7 +118,6 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
         m.row(vec![Cell::Date(r.date), r.title.clone().into(), r.reviewed.into(), r.quick.into(), r.deep.into()]);
     }
     blocks.push(Block::Table(m));
-    let reviewed = s.quick_total + s.deep_total;
     blocks.push(Block::Fields(vec![
         (
             "1回あたり協議件数".into(),
@@ -126,12 +125,7 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
         ),
         (
             "一括確認／重点協議".into(),
-            format!(
-                "{}件／{}件（重点協議の割合 {}）",
-                s.quick_total,
-                s.deep_total,
-                percent((reviewed > 0).then(|| 100.0 * s.deep_total as f64 / reviewed as f64))
-            ),
+            format!("{}件／{}件（重点協議の割合 {}）", s.quick_total, s.deep_total, percent(s.deep_percent())),
         ),
         (
             "個別ケース検討会議の開催決定".into(),
@@ -158,7 +152,10 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
     };
     let before = p.map(|p| outcomes(&p.actions));
     blocks.push(Block::Table(count_grid("結果", &outcomes(&s.actions), before.as_deref())));
-    blocks.push(Block::Fields(vec![("期限内実施率".into(), percent(s.actions.on_time_percent()))]));
+    blocks.push(Block::Fields(vec![(
+        "期限内実施率（結果を確認したもののうち。未確認は含まない）".into(),
+        percent(s.actions.on_time_percent()),
+    )]));
 
     Document::new(format!("{} {} 統計", super::minutes::council_name(municipality), fiscal_label(s)), notice, blocks)
         .styled(out)
@@ -173,5 +170,9 @@ pub fn to_json(s: &YearStats, municipality: &str, notice: &str) -> String {
     if let Ok(serde_json::Value::Object(figures)) = serde_json::to_value(s) {
         out.extend(figures);
     }
+    // The rates the document prints, so JSON carries every figure the md and xlsx show.
+    out.insert("on_time_percent".into(), s.actions.on_time_percent().into());
+    out.insert("reviewed_per_meeting".into(), s.reviewed_per_meeting().into());
+    out.insert("deep_percent".into(), s.deep_percent().into());
     serde_json::to_string_pretty(&out).expect("plain data serialises")
 }
