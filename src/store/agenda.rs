@@ -8,7 +8,7 @@ use chrono::{Duration, Months, NaiveDate};
 use rusqlite::{OptionalExtension, params};
 
 use super::meetings::{ITEM_COLS, row_item};
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Cached, Result, Store, StoreError, Tx, date_col};
 use crate::domain::agenda::{self, AgendaPlan, Existing};
 use crate::domain::meeting::{Question, SecretariatDraft};
 use crate::domain::triage::{self, CaseFacts, DiscussionRequest, MeetingFrame};
@@ -129,7 +129,9 @@ const REQUEST_COLS: &str = "id, case_id, agency_id, meeting_id, reason, requeste
 impl Store {
     /// Everything triage reads for `meeting_id`, read once (the meeting's days and neighbours,
     /// every open case with its sheets, actions, requests, rank and 児相 history, marks).
-    fn triage_reading(&self, meeting_id: Id, today: NaiveDate) -> Result<TriageReading> {
+    /// Only the cases that may be due are read in full (see [`Store::triage_candidates`]);
+    /// `also` are read whatever they are (the case `agenda explain` asks about, kept items).
+    fn triage_reading(&self, meeting_id: Id, today: NaiveDate, also: &BTreeSet<Id>) -> Result<TriageReading> {
         let sessions = self.sessions(meeting_id)?;
         let (Some(first_day), Some(last_day)) =
             (sessions.iter().map(|s| s.date).min(), sessions.iter().map(|s| s.date).max())
@@ -154,6 +156,20 @@ impl Store {
         for (case, rank) in self.before_changes("rank", since)? {
             ranks.entry(case).or_insert(rank);
         }
+        let cgc = self.before_changes("cgc", since)?;
+        let marks = self.agenda_marks(meeting_id)?;
+        let extra: BTreeSet<Id> = also
+            .iter()
+            .copied()
+            .chain(discussion.iter().map(|r| r.case_id))
+            .chain(cgc.keys().copied())
+            .chain(marks.iter().map(|m| m.0))
+            .collect();
+        let ids = self.triage_candidates(last_day, since, &ranks, &extra)?;
+        let mut cases: Vec<Case> = self.cases_by_id(&ids)?.into_values().filter(Case::is_open).collect();
+        cases.sort_by(|a, b| a.number.cmp(&b.number));
+        let mut sheets = self.sheets_of_cases(&ids)?;
+        let mut requests = self.sheet_requests_of_cases(&ids)?;
         Ok(TriageReading {
             meeting_id,
             sessions,
@@ -163,22 +179,55 @@ impl Store {
             next_meeting,
             today,
             agency_names,
-            cases: self.cases(false)?,
-            sheets: self.all_sheets()?,
-            requests: self.sheet_requests()?,
+            sheets: ids.iter().flat_map(|id| sheets.remove(id).unwrap_or_default()).collect(),
+            requests: ids.iter().flat_map(|id| requests.remove(id).unwrap_or_default()).collect(),
+            cases,
             actions: self.all_actions()?,
             discussion,
             moves: self.planned_moves()?,
-            marks: self.agenda_marks(meeting_id)?,
+            marks,
             ranks,
-            cgc: self.before_changes("cgc", since)?,
+            cgc,
         })
+    }
+
+    /// The open cases [`triage::triage_case`] can put on the agenda, found through the review
+    /// and sheet indexes before anything else is read: those due by their review date (or with
+    /// none), and those with a fact a signal rule reads (registered since the last meeting, a
+    /// sheet since then, a rank other than the one agreed, or one of `extra`: a request, a
+    /// change of 児相 involvement, a mark, a kept item). A superset: triage decides.
+    fn triage_candidates(
+        &self,
+        last_day: NaiveDate,
+        since: NaiveDate,
+        ranks: &BTreeMap<Id, String>,
+        extra: &BTreeSet<Id>,
+    ) -> Result<Vec<Id>> {
+        let mut ids: BTreeSet<Id> = extra.clone();
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, rank, next_review IS NULL OR next_review <= ?1 OR accepted_on > ?2 FROM cases
+             WHERE status = 'open'",
+        )?;
+        let rows = st.query_map(params![last_day, since], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?))
+        })?;
+        for row in rows {
+            let (id, rank, due) = row?;
+            if due || ranks.get(&id).is_some_and(|before| *before != rank) {
+                ids.insert(id);
+            }
+        }
+        let mut st = self.conn.prepare_cached("SELECT DISTINCT case_id FROM sheets WHERE period > ?1")?;
+        for id in st.query_map([since], |r| r.get::<_, Id>(0))? {
+            ids.insert(id?);
+        }
+        Ok(ids.into_iter().collect())
     }
 
     /// Every triage rule evaluated for one case against `meeting_id`, for `agenda explain`:
     /// whether its review is due, what each rule found, and the proposal that follows.
     pub fn explain_case(&self, meeting_id: Id, case_id: Id, today: NaiveDate, cfg: &Config) -> Result<Explanation> {
-        let r = self.triage_reading(meeting_id, today)?;
+        let r = self.triage_reading(meeting_id, today, &BTreeSet::from([case_id]))?;
         let frame = r.frame();
         let (facts, _, _) = r.facts();
         let case = r.cases.iter().find(|c| c.id == case_id).cloned().map_or_else(|| self.case(case_id), Ok)?;
@@ -206,11 +255,6 @@ impl Store {
     /// (checked again inside the write transaction).
     pub fn build_agenda(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
         not_buildable(&self.meeting(meeting_id)?)?;
-        let reading = self.triage_reading(meeting_id, today)?;
-        let frame = reading.frame();
-        let (first_day, previous, sessions, actions) =
-            (reading.first_day, reading.previous, &reading.sessions, &reading.actions);
-        let (facts, pinned_tracks, edited_drafts) = reading.facts();
         let existing_items = self.agenda(meeting_id)?;
         // Items the secretariat placed or asked about, and items already discussed (a decision
         // may point at them), stay on the agenda even if the case is no longer due.
@@ -226,6 +270,12 @@ impl Store {
             })
             .map(|i| i.case_id)
             .collect();
+
+        let reading = self.triage_reading(meeting_id, today, &kept)?;
+        let frame = reading.frame();
+        let (first_day, previous, sessions, actions) =
+            (reading.first_day, reading.previous, &reading.sessions, &reading.actions);
+        let (facts, pinned_tracks, edited_drafts) = reading.facts();
 
         let none = CaseFacts::default();
         let mut due: BTreeMap<Id, &Case> = BTreeMap::new();
@@ -267,7 +317,7 @@ impl Store {
                 out.push(it);
             }
             for old in existing_items.iter().filter(|i| !still.contains(&i.id)) {
-                t.tx.execute("DELETE FROM agenda_items WHERE id = ?1", [old.id])?;
+                t.tx.exec_cached("DELETE FROM agenda_items WHERE id = ?1", [old.id])?;
                 t.audit("agenda_item", Some(old.id), "deleted", Some(&old.case_id.to_string()), None)?;
             }
             t.audit("meeting", Some(meeting_id), "agenda_built", None, Some(&out.len().to_string()))?;
@@ -337,7 +387,7 @@ impl Store {
             "SELECT meeting_id, min(date) d FROM sessions WHERE meeting_id != ?1 GROUP BY meeting_id HAVING d > ?2 ORDER BY d LIMIT 1"
         };
         let row: Option<(Id, String)> =
-            self.conn.query_row(sql, params![meeting_id, day], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            self.conn.row_cached(sql, params![meeting_id, day], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         Ok(match row {
             Some((id, d)) => date_col(Some(d))?.map(|d| (id, d)),
             None => None,
@@ -434,7 +484,7 @@ impl Tx<'_> {
     }
 
     fn mark(&mut self, meeting_id: Id, case_id: Id, mark: &str) -> Result<()> {
-        let n = self.tx.execute(
+        let n = self.tx.exec_cached(
             "INSERT OR IGNORE INTO agenda_marks(meeting_id, case_id, mark) VALUES (?1, ?2, ?3)",
             params![meeting_id, case_id, mark],
         )?;
@@ -454,7 +504,7 @@ impl Tx<'_> {
 
     fn item(&self, id: Id) -> Result<AgendaItem> {
         let meeting: Option<Id> =
-            self.tx.query_row("SELECT meeting_id FROM agenda_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            self.tx.row_cached("SELECT meeting_id FROM agenda_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         let m = meeting.ok_or(StoreError::NotFound { entity: "議題", id })?;
         self.items_of(m)?.into_iter().find(|i| i.id == id).ok_or(StoreError::NotFound { entity: "議題", id })
     }
@@ -475,7 +525,7 @@ impl Tx<'_> {
         if r.reason.trim().is_empty() {
             return Err(StoreError::invalid("理由", "協議依頼の理由が空です"));
         }
-        self.tx.execute(
+        self.tx.exec_cached(
             &format!("INSERT INTO discussion_requests({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5)", REQUEST_COLS),
             params![r.case_id, r.agency_id, r.meeting_id, r.reason, r.requested_on],
         )?;
@@ -489,15 +539,15 @@ impl Tx<'_> {
     pub fn set_planned_move(&mut self, case_id: Id, on: Option<NaiveDate>, note: &str) -> Result<()> {
         let before: Option<String> = self
             .tx
-            .query_row("SELECT move_on FROM planned_moves WHERE case_id = ?1", [case_id], |r| r.get(0))
+            .row_cached("SELECT move_on FROM planned_moves WHERE case_id = ?1", [case_id], |r| r.get(0))
             .optional()?;
         match on {
-            Some(d) => self.tx.execute(
+            Some(d) => self.tx.exec_cached(
                 "INSERT INTO planned_moves(case_id, move_on, note) VALUES (?1, ?2, ?3)
                  ON CONFLICT(case_id) DO UPDATE SET move_on = excluded.move_on, note = excluded.note",
                 params![case_id, d, note],
             )?,
-            None => self.tx.execute("DELETE FROM planned_moves WHERE case_id = ?1", [case_id])?,
+            None => self.tx.exec_cached("DELETE FROM planned_moves WHERE case_id = ?1", [case_id])?,
         };
         let after = on.map(|d| d.to_string());
         self.audit("planned_move", Some(case_id), "move_on", before.as_deref(), after.as_deref())?;
@@ -522,7 +572,7 @@ impl Tx<'_> {
     /// Moves an item's block to another session (at its end) and locks it there.
     pub fn set_item_session(&mut self, item_id: Id, session_id: Id) -> Result<()> {
         let it = self.editable_item(item_id)?;
-        let ok: bool = self.tx.query_row(
+        let ok: bool = self.tx.row_cached(
             "SELECT count(*) FROM sessions WHERE id = ?1 AND meeting_id = ?2",
             [session_id, it.meeting_id],
             |r| r.get::<_, i64>(0).map(|n| n > 0),
