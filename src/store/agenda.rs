@@ -14,6 +14,9 @@ use crate::domain::meeting::{Question, SecretariatDraft};
 use crate::domain::triage::{self, CaseFacts, DiscussionRequest, MeetingFrame};
 use crate::domain::{ActionStatus, AgendaItem, Case, CgcInvolvement, Config, Id, ItemState, MeetingStatus, Track};
 
+/// Cases whose sheets one statement of an agenda build reads.
+const TRIAGE_CHUNK: usize = 1000;
+
 /// Marks kept per (meeting, case) so re-planning respects what the secretariat did by hand.
 const MARK_ADDED: &str = "added";
 const MARK_TRACK: &str = "track";
@@ -30,8 +33,6 @@ struct TriageReading {
     today: NaiveDate,
     agency_names: BTreeMap<Id, String>,
     cases: Vec<Case>,
-    sheets: Vec<crate::domain::AssessmentSheet>,
-    requests: Vec<(Id, Id, NaiveDate)>,
     actions: Vec<crate::domain::Action>,
     discussion: Vec<DiscussionRequest>,
     moves: BTreeMap<Id, (NaiveDate, String)>,
@@ -53,15 +54,11 @@ impl TriageReading {
         }
     }
 
-    /// Each case's facts, and the cases whose track or draft the secretariat set by hand.
+    /// Each case's facts but its sheets and sheet requests (read a chunk of cases at a time,
+    /// see [`Store::triage_each`]), and the cases whose track or draft the secretariat set by
+    /// hand.
     fn facts(&self) -> (BTreeMap<Id, CaseFacts<'_>>, BTreeSet<Id>, BTreeSet<Id>) {
         let mut facts: BTreeMap<Id, CaseFacts<'_>> = BTreeMap::new();
-        for s in &self.sheets {
-            facts.entry(s.case_id).or_default().sheets.push(s);
-        }
-        for r in &self.requests {
-            facts.entry(r.0).or_default().requests.push(*r);
-        }
         for a in &self.actions {
             facts.entry(a.case_id).or_default().actions.push(a);
         }
@@ -111,6 +108,22 @@ pub struct Explanation {
     pub proposal: triage::Proposal,
     /// It is on the stored agenda now.
     pub on_agenda: bool,
+}
+
+/// What every rule finds for `case` (on_agenda left for the caller).
+fn explanation(case: &Case, frame: &MeetingFrame<'_>, f: &CaseFacts<'_>, cfg: &Config) -> Explanation {
+    Explanation {
+        review_due: case.next_review.is_none_or(|d| d <= frame.last_day),
+        added: f.added,
+        rules: triage::evaluate(case, frame, f, cfg)
+            .into_iter()
+            .map(|(rule, found)| (rule.name, rule.signal, found))
+            .collect(),
+        due: triage::is_due(case, frame, f, cfg),
+        proposal: triage::propose(case, frame, f, cfg),
+        on_agenda: false,
+        case: case.clone(),
+    }
 }
 
 fn request_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DiscussionRequest> {
@@ -168,8 +181,6 @@ impl Store {
         let ids = self.triage_candidates(last_day, since, &ranks, &extra)?;
         let mut cases: Vec<Case> = self.cases_by_id(&ids)?.into_values().filter(Case::is_open).collect();
         cases.sort_by(|a, b| a.number.cmp(&b.number));
-        let mut sheets = self.sheets_of_cases(&ids)?;
-        let mut requests = self.sheet_requests_of_cases(&ids)?;
         Ok(TriageReading {
             meeting_id,
             sessions,
@@ -179,8 +190,6 @@ impl Store {
             next_meeting,
             today,
             agency_names,
-            sheets: ids.iter().flat_map(|id| sheets.remove(id).unwrap_or_default()).collect(),
-            requests: ids.iter().flat_map(|id| requests.remove(id).unwrap_or_default()).collect(),
             cases,
             actions: self.all_actions()?,
             discussion,
@@ -189,6 +198,29 @@ impl Store {
             ranks,
             cgc,
         })
+    }
+
+    /// Calls `each` with every case of `cases` and its facts, its sheets and sheet requests
+    /// read a chunk of cases at a time and dropped after: all the sheets of a large ledger,
+    /// notes and all, were most of an agenda build's memory.
+    fn triage_each<'c>(
+        &self,
+        cases: &'c [Case],
+        base: &BTreeMap<Id, CaseFacts<'_>>,
+        mut each: impl FnMut(&'c Case, &CaseFacts<'_>),
+    ) -> Result<()> {
+        for chunk in cases.chunks(TRIAGE_CHUNK) {
+            let ids: Vec<Id> = chunk.iter().map(|c| c.id).collect();
+            let sheets = self.sheets_of_cases(&ids)?;
+            let mut requests = self.sheet_requests_of_cases(&ids)?;
+            for c in chunk {
+                let mut f = base.get(&c.id).cloned().unwrap_or_default();
+                f.sheets = sheets.get(&c.id).map(|v| v.iter().collect()).unwrap_or_default();
+                f.requests = requests.remove(&c.id).unwrap_or_default();
+                each(c, &f);
+            }
+        }
+        Ok(())
     }
 
     /// The open cases [`triage::triage_case`] can put on the agenda, found through the review
@@ -231,21 +263,12 @@ impl Store {
         let frame = r.frame();
         let (facts, _, _) = r.facts();
         let case = r.cases.iter().find(|c| c.id == case_id).cloned().map_or_else(|| self.case(case_id), Ok)?;
-        let none = CaseFacts::default();
-        let f = facts.get(&case_id).unwrap_or(&none);
         let on_agenda = self.agenda(meeting_id)?.iter().any(|i| i.case_id == case_id);
-        Ok(Explanation {
-            review_due: case.next_review.is_none_or(|d| d <= frame.last_day),
-            added: f.added,
-            rules: triage::evaluate(&case, &frame, f, cfg)
-                .into_iter()
-                .map(|(rule, found)| (rule.name, rule.signal, found))
-                .collect(),
-            due: triage::is_due(&case, &frame, f, cfg),
-            proposal: triage::propose(&case, &frame, f, cfg),
-            on_agenda,
-            case,
-        })
+        let mut out = None;
+        self.triage_each(std::slice::from_ref(&case), &facts, |case, f| out = Some(explanation(case, &frame, f, cfg)))?;
+        let mut e = out.ok_or(StoreError::NotFound { entity: "ケース", id: case_id })?;
+        e.on_agenda = on_agenda;
+        Ok(e)
     }
 
     /// Proposes a track with reasons for every due case, plans blocks and sessions, and writes
@@ -277,12 +300,10 @@ impl Store {
             (reading.first_day, reading.previous, &reading.sessions, &reading.actions);
         let (facts, pinned_tracks, edited_drafts) = reading.facts();
 
-        let none = CaseFacts::default();
         let mut due: BTreeMap<Id, &Case> = BTreeMap::new();
         let mut proposals = Vec::new();
         let mut pulled_in = Vec::new();
-        for c in &reading.cases {
-            let f = facts.get(&c.id).unwrap_or(&none);
+        self.triage_each(&reading.cases, &facts, |c, f| {
             if let Some((proposal, signals)) = triage::triage_case(c, &frame, f, cfg, kept.contains(&c.id)) {
                 if !signals.is_empty() {
                     pulled_in.push((c.id, signals));
@@ -290,7 +311,7 @@ impl Store {
                 proposals.push(proposal);
                 due.insert(c.id, c);
             }
-        }
+        })?;
         let open_actions: Vec<crate::domain::Action> = actions
             .iter()
             .filter(|a| a.status == ActionStatus::Open && previous.is_some_and(|p| a.meeting_id == Some(p.0)))
