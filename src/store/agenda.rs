@@ -705,6 +705,25 @@ mod tests {
         (s, sum.next_meeting)
     }
 
+    /// The build triages only the cases that may be due; `agenda explain` reads each case in
+    /// full whatever it is. They agree on every open case: none is left out by the first read.
+    #[test]
+    fn the_cases_read_for_triage_are_every_case_triage_would_put_on_the_agenda() {
+        let (mut s, m) = demo_store();
+        let cfg = Config::default();
+        s.write(|t| t.delete_agenda(m)).unwrap();
+        let plan = s.build_agenda(m, today(), &cfg).unwrap();
+        let on: BTreeSet<Id> = plan.items().map(|i| i.case_id).collect();
+        let mut due = BTreeSet::new();
+        for c in s.cases(false).unwrap() {
+            if s.explain_case(m, c.id, today(), &cfg).unwrap().due {
+                due.insert(c.id);
+            }
+        }
+        assert_eq!(on, due);
+        assert!(!plan.pulled_in.is_empty(), "the demo has cases brought in by a signal");
+    }
+
     #[test]
     fn rebuilding_keeps_locks_tracks_drafts_and_questions() {
         let (mut s, m) = demo_store();
