@@ -267,3 +267,61 @@ fn masked_minutes_hold_no_name_from_the_ledger() {
     }
     assert!(concerns > 0, "the demo's minutes list new registrations with a 主訴");
 }
+
+/// The demo's past meeting `k` times over: every case, item, decision and action copied with
+/// fresh ids, as a joint meeting of many municipalities' cases would be.
+fn scaled(r: &shinko::store::reports::MeetingRecord, k: i64) -> shinko::store::reports::MeetingRecord {
+    let step = 1_000_000;
+    let mut out = r.clone();
+    out.agenda.clear();
+    out.decisions.clear();
+    out.new_actions.clear();
+    out.cases.clear();
+    for j in 0..k {
+        let o = j * step;
+        out.cases.extend(r.cases.values().map(|c| (c.id + o, shinko::domain::Case { id: c.id + o, ..c.clone() })));
+        out.agenda.extend(r.agenda.iter().map(|i| shinko::domain::AgendaItem {
+            id: i.id + o,
+            case_id: i.case_id + o,
+            ..i.clone()
+        }));
+        out.decisions.extend(r.decisions.iter().map(|d| Decision {
+            id: d.id + o,
+            case_id: d.case_id + o,
+            agenda_item_id: d.agenda_item_id.map(|i| i + o),
+            ..d.clone()
+        }));
+        out.new_actions.extend(r.new_actions.iter().map(|a| shinko::domain::Action {
+            id: a.id + o,
+            case_id: a.case_id + o,
+            ..a.clone()
+        }));
+    }
+    out
+}
+
+/// The fastest of three builds of the minutes (document and Markdown) of `r`.
+fn build_time(r: &shinko::store::reports::MeetingRecord) -> std::time::Duration {
+    (0..3)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            let doc = minutes::build(r, &Config::default(), "しんこう町", false, today());
+            std::hint::black_box(document::to_markdown(&doc));
+            start.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+/// Every item is matched to its decision and every decision to its actions by id, not by
+/// searching the others: twice the meeting takes about twice the time, not four times.
+#[test]
+fn minutes_grow_linearly_with_the_meeting() {
+    let (s, sum) = demo_store();
+    let record = s.meeting_record(sum.past_meeting).unwrap();
+    assert!(record.decisions.len() >= 50 && !record.new_actions.is_empty());
+    let (small, large) = (scaled(&record, 20), scaled(&record, 40));
+    assert_eq!(large.decisions.len(), 2 * small.decisions.len());
+    let (t1, t2) = (build_time(&small), build_time(&large));
+    assert!(t2 < t1 * 3, "{} decisions: {t1:?}, {}: {t2:?}", small.decisions.len(), large.decisions.len());
+}

@@ -41,3 +41,73 @@ macro_rules! out {
 }
 
 pub(crate) use {out, outln};
+
+/// A JSON array written to standard output one element at a time, exactly as
+/// `serde_json::to_string_pretty` writes the whole array: a listing of 100,000 entries is
+/// never held in memory at once.
+pub(crate) struct JsonArray {
+    empty: bool,
+}
+
+impl JsonArray {
+    pub fn new() -> Self {
+        JsonArray { empty: true }
+    }
+
+    pub fn push<T: serde::Serialize>(&mut self, v: &T) -> serde_json::Result<()> {
+        let s = self.piece(v)?;
+        write_out(format_args!("{s}"));
+        Ok(())
+    }
+
+    pub fn finish(self) {
+        write_out(format_args!("{}", self.end()));
+    }
+
+    /// The text that adds `v` to the array.
+    fn piece<T: serde::Serialize>(&mut self, v: &T) -> serde_json::Result<String> {
+        let one = serde_json::to_string_pretty(v)?;
+        let mut s = String::with_capacity(one.len() + one.len() / 8 + 4);
+        s.push_str(if self.empty { "[\n" } else { ",\n" });
+        // Strings are escaped, so every newline is the formatter's: each line moves in one level.
+        for (i, line) in one.split('\n').enumerate() {
+            if i > 0 {
+                s.push('\n');
+            }
+            s.push_str("  ");
+            s.push_str(line);
+        }
+        self.empty = false;
+        Ok(s)
+    }
+
+    fn end(&self) -> &'static str {
+        if self.empty { "[]\n" } else { "\n]\n" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Serialize)]
+    struct Row {
+        n: u32,
+        list: Vec<&'static str>,
+        text: &'static str,
+    }
+
+    fn pieces(rows: &[Row]) -> String {
+        let mut a = JsonArray::new();
+        let mut s: String = rows.iter().map(|r| a.piece(r).unwrap()).collect();
+        s += a.end();
+        s
+    }
+
+    #[test]
+    fn a_json_array_written_in_parts_is_the_whole_array() {
+        let rows = vec![Row { n: 1, list: vec!["a", "b"], text: "改行\nあり" }, Row { n: 2, list: vec![], text: "" }];
+        assert_eq!(pieces(&rows), serde_json::to_string_pretty(&rows).unwrap() + "\n");
+        assert_eq!(pieces(&[]), serde_json::to_string_pretty(&Vec::<Row>::new()).unwrap() + "\n");
+    }
+}

@@ -150,6 +150,9 @@ pub(super) fn file_time(path: &std::path::Path) -> Option<i64> {
     t.duration_since(std::time::UNIX_EPOCH).ok().and_then(|d| i64::try_from(d.as_secs()).ok())
 }
 
+/// Cases whose sheets `sheets merged` reads in one statement.
+const MERGED_CHUNK: usize = 500;
+
 fn merged(ctx: &Ctx, a: MergedArgs) -> Result<()> {
     let store = ctx.open_store()?;
     let agencies: HashMap<_, _> = store.agencies()?.into_iter().map(|a| (a.id, a)).collect();
@@ -167,29 +170,30 @@ fn merged(ctx: &Ctx, a: MergedArgs) -> Result<()> {
             all
         }
     };
-    let sheets = store.all_sheets()?;
-    let requests = store.sheet_requests()?;
-    let mut reports = Vec::new();
-    for c in &cases {
-        let m = sheet_merge::merge(c.id, &sheets, &requests);
-        if a.case.is_none() && m.is_empty() {
-            continue;
+    // Sheets and requests are read a chunk of cases at a time, through the case index: all of
+    // them at once with their notes would be most of the memory at 100,000 cases.
+    let mut json = super::console::JsonArray::new();
+    for chunk in cases.chunks(MERGED_CHUNK) {
+        let ids: Vec<_> = chunk.iter().map(|c| c.id).collect();
+        let mut sheets = store.sheets_of_cases(&ids)?;
+        let mut requests = store.sheet_requests_of_cases(&ids)?;
+        for c in chunk {
+            let sheets = sheets.remove(&c.id).unwrap_or_default();
+            let requests = requests.remove(&c.id).unwrap_or_default();
+            let m = sheet_merge::merge(c.id, &sheets, &requests);
+            if a.case.is_none() && m.is_empty() {
+                continue;
+            }
+            let report = sheet_merged::report(&c.number, &m, &agencies, &ctx.config.sheet_items);
+            match a.format {
+                super::ListFormat::Json if a.case.is_some() => outln!("{}", serde_json::to_string_pretty(&report)?),
+                super::ListFormat::Json => json.push(&report)?,
+                super::ListFormat::Table => out!("{}", sheet_merged::text(&report)),
+            }
         }
-        reports.push(sheet_merged::report(&c.number, &m, &agencies, &ctx.config.sheet_items));
     }
-    match a.format {
-        super::ListFormat::Json => {
-            if a.case.is_some() {
-                outln!("{}", serde_json::to_string_pretty(&reports[0])?);
-            } else {
-                outln!("{}", serde_json::to_string_pretty(&reports)?);
-            }
-        }
-        super::ListFormat::Table => {
-            for r in &reports {
-                out!("{}", sheet_merged::text(r));
-            }
-        }
+    if a.case.is_none() && matches!(a.format, super::ListFormat::Json) {
+        json.finish();
     }
     Ok(())
 }

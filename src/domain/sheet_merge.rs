@@ -94,7 +94,7 @@ impl MergedSheets {
 /// Merges one case's sheets. `sheets` may hold other cases' sheets (they are skipped);
 /// `requests` are (case_id, agency_id, period) triples as stored in `sheet_requests`.
 pub fn merge(case_id: Id, sheets: &[AssessmentSheet], requests: &[(Id, Id, NaiveDate)]) -> MergedSheets {
-    merge_with(case_id, sheets, requests, None)
+    merge_with(case_id, &sheets.iter().collect::<Vec<_>>(), requests, None)
 }
 
 /// Like [`merge`], but each institution's latest sheet is compared with the sheet the last
@@ -107,17 +107,28 @@ pub fn merge_since(
     requests: &[(Id, Id, NaiveDate)],
     seen: NaiveDate,
 ) -> MergedSheets {
+    merge_with(case_id, &sheets.iter().collect::<Vec<_>>(), requests, Some(seen))
+}
+
+/// [`merge_since`] over borrowed sheets: triage holds each case's sheets by reference and
+/// need not copy them, notes and all, for every case.
+pub fn merge_since_of(
+    case_id: Id,
+    sheets: &[&AssessmentSheet],
+    requests: &[(Id, Id, NaiveDate)],
+    seen: NaiveDate,
+) -> MergedSheets {
     merge_with(case_id, sheets, requests, Some(seen))
 }
 
 fn merge_with(
     case_id: Id,
-    sheets: &[AssessmentSheet],
+    sheets: &[&AssessmentSheet],
     requests: &[(Id, Id, NaiveDate)],
     seen: Option<NaiveDate>,
 ) -> MergedSheets {
     let mut by_agency: BTreeMap<Id, Vec<&AssessmentSheet>> = BTreeMap::new();
-    for s in sheets.iter().filter(|s| s.case_id == case_id) {
+    for s in sheets.iter().copied().filter(|s| s.case_id == case_id) {
         by_agency.entry(s.agency_id).or_default().push(s);
     }
     let columns = by_agency

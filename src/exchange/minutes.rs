@@ -2,6 +2,8 @@
 //! rendered to Markdown, Word or Excel. The masked variant (for wider distribution) names
 //! children by initials and blots their names out of free text.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{Datelike, NaiveDate};
 
 use super::document::{Block, Cell, Document, Grid};
@@ -96,25 +98,30 @@ fn decision_text(d: &Decision, r: &MeetingRecord) -> String {
     s
 }
 
-/// Decisions in agenda order; any without an agenda item follow in the order recorded.
 /// 事前確認の結果 of one case: 「中央児童相談所: 了承／教育委員会: 修正あり（…）」.
-fn replies_text(r: &MeetingRecord, case_id: Id, voice: &Voice) -> String {
-    let of: Vec<String> = r
-        .replies
-        .iter()
-        .filter(|x| x.case_id == case_id)
-        .map(|x| voice.text(&x.summary(r.agency_name(Some(x.agency_id)))))
-        .collect();
+fn replies_text(r: &MeetingRecord, replies: &[&crate::domain::reply::Reply], voice: &Voice) -> String {
+    let of: Vec<String> = replies.iter().map(|x| voice.text(&x.summary(r.agency_name(Some(x.agency_id))))).collect();
     of.join("／")
 }
 
+/// Decisions in agenda order; any without an agenda item follow in the order recorded. Each
+/// decision's place is looked up by item and by case, not searched for (a joint meeting has
+/// tens of thousands of items).
 fn ordered_decisions(r: &MeetingRecord) -> Vec<&Decision> {
+    let mut by_item: HashMap<Id, usize> = HashMap::new();
+    let mut by_case: HashMap<Id, usize> = HashMap::new();
+    for (p, i) in r.agenda.iter().enumerate() {
+        by_item.insert(i.id, p);
+        by_case.entry(i.case_id).or_insert(p);
+    }
+    // The first item that is the decision's own or of its case.
     let pos = |d: &Decision| {
-        r.agenda.iter().position(|i| Some(i.id) == d.agenda_item_id || i.case_id == d.case_id).unwrap_or(usize::MAX)
+        let own = d.agenda_item_id.and_then(|id| by_item.get(&id).copied());
+        own.into_iter().chain(by_case.get(&d.case_id).copied()).min().unwrap_or(usize::MAX)
     };
-    let mut v: Vec<&Decision> = r.decisions.iter().collect();
-    v.sort_by_key(|d| (pos(d), d.id));
-    v
+    let mut v: Vec<(usize, &Decision)> = r.decisions.iter().map(|d| (pos(d), d)).collect();
+    v.sort_by_key(|(p, d)| (*p, d.id));
+    v.into_iter().map(|(_, d)| d).collect()
 }
 
 /// Builds the minutes. `masked` names children by initials and scrubs their names from text;
@@ -168,10 +175,15 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
     blocks.push(Block::Heading("2. 出欠".into()));
     let mut att = Grid::new(&[("機関", 16), ("出欠", 9), ("出席者", 8), ("事前の情報提供", 10)]);
     let mut tally = [0usize; AttendanceStatus::ALL.len()];
+    let expected: HashSet<Id> = r.expected.iter().copied().collect();
     let mut agencies: Vec<Id> = r.expected.clone();
-    agencies.extend(r.attendance.iter().map(|a| a.agency_id).filter(|id| !r.expected.contains(id)));
+    agencies.extend(r.attendance.iter().map(|a| a.agency_id).filter(|id| !expected.contains(id)));
+    let mut attendance = HashMap::new();
+    for a in r.attendance.iter().rev() {
+        attendance.insert(a.agency_id, a);
+    }
     for id in agencies {
-        let a = r.attendance.iter().find(|a| a.agency_id == id);
+        let a = attendance.get(&id).copied();
         if let Some(a) = a {
             tally[AttendanceStatus::ALL.iter().position(|s| *s == a.status).unwrap_or(0)] += 1;
         }
@@ -236,6 +248,11 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
     blocks.push(Block::Heading("4. 一括確認（事務局案のとおり確認）".into()));
     // The 事前確認 column only where institutions replied (older meetings had no round trip).
     let replied = !r.replies.is_empty();
+    let mut replies_of: HashMap<Id, Vec<&crate::domain::reply::Reply>> = HashMap::new();
+    for x in &r.replies {
+        replies_of.entry(x.case_id).or_default().push(x);
+    }
+    let replies_of = |case: Id| replies_of.get(&case).map(Vec::as_slice).unwrap_or_default();
     let mut columns = vec![
         ("ケース番号", 7),
         ("氏名", 7),
@@ -262,7 +279,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
             if ends { "-".into() } else { day(d.next_review) },
         ];
         if replied {
-            row.push(replies_text(r, d.case_id, &voice).into());
+            row.push(replies_text(r, replies_of(d.case_id), &voice).into());
         }
         q.row(row);
     }
@@ -270,6 +287,10 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
 
     // 5. 重点協議
     blocks.push(Block::Heading("5. 重点協議".into()));
+    let mut roles_of: HashMap<Id, Vec<&crate::domain::Action>> = HashMap::new();
+    for a in &r.new_actions {
+        roles_of.entry(a.case_id).or_default().push(a);
+    }
     if deep.is_empty() {
         blocks.push(Block::Text(super::document::NONE.into()));
     }
@@ -293,7 +314,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
             fields.push(("援助方針".into(), voice.text(&d.support_policy)));
             fields.push(("次回確認日".into(), d.next_review.map(|n| style.format(n)).unwrap_or_else(|| "-".into())));
         }
-        let replied = replies_text(r, d.case_id, &voice);
+        let replied = replies_text(r, replies_of(d.case_id), &voice);
         if !replied.is_empty() {
             fields.push(("事前確認".into(), replied));
         }
@@ -303,7 +324,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
         }
         let mut roles =
             Grid::new(&[("役割分担（機関）", 13), ("担当者", 7), ("内容", 27), ("期限", 7)]).titled("役割分担");
-        for a in r.new_actions.iter().filter(|a| a.case_id == d.case_id) {
+        for a in roles_of.get(&d.case_id).into_iter().flatten() {
             roles.row(vec![
                 r.agency_name(a.agency_id).into(),
                 a.owner.clone().into(),
@@ -314,11 +335,9 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
         item.push(Block::Table(roles));
         blocks.push(Block::Together(item));
     }
-    let not_decided: Vec<_> = r
-        .agenda
-        .iter()
-        .filter(|i| i.state != ItemState::Done && !r.decisions.iter().any(|d| d.case_id == i.case_id))
-        .collect();
+    let decided: HashSet<Id> = r.decisions.iter().map(|d| d.case_id).collect();
+    let not_decided: Vec<_> =
+        r.agenda.iter().filter(|i| i.state != ItemState::Done && !decided.contains(&i.case_id)).collect();
     if !not_decided.is_empty() {
         blocks.push(Block::SubHeading("協議できなかったケース".into()));
         let mut g = Grid::new(&[("ケース番号", 7), ("氏名", 6), ("扱い", 8)]);
@@ -362,9 +381,13 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
     blocks.push(Block::Heading("7. 終結・移管".into()));
     let mut closed =
         Grid::new(&[("ケース番号", 7), ("氏名", 7), ("区分", 5), ("扱い", 6), ("終結日", 7), ("理由", 24)]);
+    let mut decision_of: HashMap<Id, &Decision> = HashMap::new();
+    for d in r.decisions.iter().rev() {
+        decision_of.insert(d.case_id, d);
+    }
     for id in &r.closings {
         let Some(c) = case(*id) else { continue };
-        let dec = r.decisions.iter().find(|d| d.case_id == *id);
+        let dec = decision_of.get(id).copied();
         let how = dec.map(|d| d.kind.label()).unwrap_or(c.status.label());
         let reason =
             c.closure.as_ref().map(|cl| cl.reason.clone()).or(dec.map(|d| d.reason.clone())).unwrap_or_default();

@@ -165,6 +165,23 @@ struct Lookup<'s> {
 }
 
 impl Lookup<'_> {
+    /// Reads every case the files' rows name, and their 関係機関, in two statements instead
+    /// of two per row.
+    fn preload(&mut self, files: &[SheetFile]) -> Result<(), StoreError> {
+        let numbers: Vec<&str> = files.iter().flat_map(|f| f.rows.iter().map(|r| r.number.as_str())).collect();
+        let found = self.store.cases_by_numbers(&numbers)?;
+        let ids: Vec<Id> = found.values().map(|c| c.id).collect();
+        let mut links = self.store.case_agencies_of_cases(&ids)?;
+        for id in ids {
+            let l = links.remove(&id).unwrap_or_default();
+            self.links.insert(id, l.into_iter().map(|(a, _)| a).collect());
+        }
+        for n in numbers {
+            self.cases.insert(n.to_string(), found.get(n).cloned());
+        }
+        Ok(())
+    }
+
     fn case(&mut self, number: &str) -> Result<Option<Case>, StoreError> {
         if !self.cases.contains_key(number) {
             let c = self.store.case_by_number(number)?;
@@ -272,6 +289,7 @@ pub fn plan(store: &Store, files: &[SheetFile], prefer: Option<Prefer>) -> Resul
     let mut chosen: HashMap<(Id, Id, NaiveDate), usize> = HashMap::new();
     let mut look =
         Lookup { store, cases: HashMap::new(), links: HashMap::new(), agencies: store.agencies()?, everyone: None };
+    look.preload(files)?;
     let mut outcomes: Vec<FileOutcome> = files
         .iter()
         .map(|f| FileOutcome {

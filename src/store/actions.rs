@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Reader, Result, Store, StoreError, Tx, date_col};
+use super::{Cached, Reader, Result, Store, StoreError, Tx, date_col};
 use crate::domain::{Action, ActionStatus, Id, MeetingStatus};
 
 pub(crate) const COLS: &str = "id, case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in";
@@ -52,7 +52,7 @@ impl Tx<'_> {
         let before: Option<Action> = if a.id == 0 {
             None
         } else {
-            self.tx.query_row(&format!("SELECT {COLS} FROM actions WHERE id = ?1"), [a.id], row_action).optional()?
+            self.tx.row_cached(&format!("SELECT {COLS} FROM actions WHERE id = ?1"), [a.id], row_action).optional()?
         };
         let p = params![
             a.case_id,
@@ -66,7 +66,7 @@ impl Tx<'_> {
             a.reviewed_in
         ];
         let id = if a.id == 0 {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT INTO actions(case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in)
                  VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
                 p,
@@ -75,7 +75,7 @@ impl Tx<'_> {
         } else {
             let mut v: Vec<&dyn rusqlite::ToSql> = p.to_vec();
             v.push(&a.id);
-            self.tx.execute(
+            self.tx.exec_cached(
                 "UPDATE actions SET case_id=?1, meeting_id=?2, agency_id=?3, owner=?4, what=?5, due=?6, status=?7,
                  review_note=?8, reviewed_in=?9 WHERE id=?10",
                 v.as_slice(),
@@ -88,7 +88,7 @@ impl Tx<'_> {
     }
 
     pub fn delete_action(&mut self, id: Id) -> Result<()> {
-        let n = self.tx.execute("DELETE FROM actions WHERE id = ?1", [id])?;
+        let n = self.tx.exec_cached("DELETE FROM actions WHERE id = ?1", [id])?;
         if n == 0 {
             return Err(StoreError::NotFound { entity: "役割分担", id });
         }
@@ -144,8 +144,13 @@ impl Store {
             },
         };
         let open_here = meeting.status != MeetingStatus::Closed;
-        let mut out: Vec<Action> = self
-            .all_actions()?
+        // Only the rows that can qualify, not every action of the ledger.
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM actions WHERE reviewed_in = ?1 OR (?2 AND status = ?3) ORDER BY id"
+        ))?;
+        let rows = st.query_map(params![meeting_id, open_here, ActionStatus::Open.code()], row_action)?;
+        let mut out: Vec<Action> = rows
+            .collect::<rusqlite::Result<Vec<_>>>()?
             .into_iter()
             .filter(|a| {
                 a.reviewed_in == Some(meeting_id)

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, Tx};
+use super::{Cached, Result, Store, StoreError, Tx};
 use crate::domain::agency::AgencyMatch;
 use crate::domain::{Agency, AgencyKind, Id};
 
@@ -39,17 +39,17 @@ impl Tx<'_> {
             None
         } else {
             self.tx
-                .query_row("SELECT id, code, name, kind, contact FROM agencies WHERE id = ?1", [a.id], row_agency)
+                .row_cached("SELECT id, code, name, kind, contact FROM agencies WHERE id = ?1", [a.id], row_agency)
                 .optional()?
         };
         let id = if a.id == 0 {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT INTO agencies(code, name, kind, contact) VALUES (?1, ?2, ?3, ?4)",
                 params![a.code, a.name, a.kind.code(), a.contact],
             )?;
             self.tx.last_insert_rowid()
         } else {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "UPDATE agencies SET code = ?1, name = ?2, kind = ?3, contact = ?4 WHERE id = ?5",
                 params![a.code, a.name, a.kind.code(), a.contact, a.id],
             )?;
@@ -87,11 +87,11 @@ impl Tx<'_> {
     pub fn agency_by_name_or_create(&mut self, name: &str) -> Result<Id> {
         let name = name.trim();
         if let Some(id) =
-            self.tx.query_row("SELECT id FROM agencies WHERE name = ?1", [name], |r| r.get(0)).optional()?
+            self.tx.row_cached("SELECT id FROM agencies WHERE name = ?1", [name], |r| r.get(0)).optional()?
         {
             return Ok(id);
         }
-        let n: i64 = self.tx.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0))?;
+        let n: i64 = self.tx.row_cached("SELECT count(*) FROM agencies", [], |r| r.get(0))?;
         let a = Agency {
             id: 0,
             code: format!("AG{:03}", n + 1),
@@ -113,7 +113,7 @@ impl Store {
 
     pub fn agency(&self, id: Id) -> Result<Agency> {
         self.conn
-            .query_row("SELECT id, code, name, kind, contact FROM agencies WHERE id = ?1", [id], row_agency)
+            .row_cached("SELECT id, code, name, kind, contact FROM agencies WHERE id = ?1", [id], row_agency)
             .optional()?
             .ok_or(StoreError::NotFound { entity: "機関", id })
     }

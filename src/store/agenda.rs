@@ -8,11 +8,14 @@ use chrono::{Duration, Months, NaiveDate};
 use rusqlite::{OptionalExtension, params};
 
 use super::meetings::{ITEM_COLS, row_item};
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Cached, Result, Store, StoreError, Tx, date_col};
 use crate::domain::agenda::{self, AgendaPlan, Existing};
 use crate::domain::meeting::{Question, SecretariatDraft};
 use crate::domain::triage::{self, CaseFacts, DiscussionRequest, MeetingFrame};
 use crate::domain::{ActionStatus, AgendaItem, Case, CgcInvolvement, Config, Id, ItemState, MeetingStatus, Track};
+
+/// Cases whose sheets one statement of an agenda build reads.
+const TRIAGE_CHUNK: usize = 1000;
 
 /// Marks kept per (meeting, case) so re-planning respects what the secretariat did by hand.
 const MARK_ADDED: &str = "added";
@@ -30,8 +33,6 @@ pub(super) struct TriageReading {
     today: NaiveDate,
     agency_names: BTreeMap<Id, String>,
     cases: Vec<Case>,
-    sheets: Vec<crate::domain::AssessmentSheet>,
-    requests: Vec<(Id, Id, NaiveDate)>,
     actions: Vec<crate::domain::Action>,
     discussion: Vec<DiscussionRequest>,
     moves: BTreeMap<Id, (NaiveDate, String)>,
@@ -56,31 +57,15 @@ impl TriageReading {
         }
     }
 
-    /// The cases with news since the last meeting (any signal rule found something).
-    pub(super) fn signalled(&self, cfg: &Config) -> BTreeSet<Id> {
-        let frame = self.frame();
-        let (facts, _, _) = self.facts();
-        let none = CaseFacts::default();
-        self.cases
-            .iter()
-            .filter(|c| !triage::signals(c, &frame, facts.get(&c.id).unwrap_or(&none), cfg).is_empty())
-            .map(|c| c.id)
-            .collect()
-    }
-
     pub(super) fn last_day(&self) -> NaiveDate {
         self.last_day
     }
 
-    /// Each case's facts, and the cases whose track or draft the secretariat set by hand.
+    /// Each case's facts but its sheets and sheet requests (read a chunk of cases at a time,
+    /// see [`Store::triage_each`]), and the cases whose track or draft the secretariat set by
+    /// hand.
     pub(super) fn facts(&self) -> (BTreeMap<Id, CaseFacts<'_>>, BTreeSet<Id>, BTreeSet<Id>) {
         let mut facts: BTreeMap<Id, CaseFacts<'_>> = BTreeMap::new();
-        for s in &self.sheets {
-            facts.entry(s.case_id).or_default().sheets.push(s);
-        }
-        for r in &self.requests {
-            facts.entry(r.0).or_default().requests.push(*r);
-        }
         for a in &self.actions {
             facts.entry(a.case_id).or_default().actions.push(a);
         }
@@ -138,6 +123,22 @@ pub struct Explanation {
     pub on_agenda: bool,
 }
 
+/// What every rule finds for `case` (on_agenda left for the caller).
+fn explanation(case: &Case, frame: &MeetingFrame<'_>, f: &CaseFacts<'_>, cfg: &Config) -> Explanation {
+    Explanation {
+        review_due: case.next_review.is_none_or(|d| d <= frame.last_day),
+        added: f.added,
+        rules: triage::evaluate(case, frame, f, cfg)
+            .into_iter()
+            .map(|(rule, found)| (rule.name, rule.signal, found))
+            .collect(),
+        due: triage::is_due(case, frame, f, cfg),
+        proposal: triage::propose(case, frame, f, cfg),
+        on_agenda: false,
+        case: case.clone(),
+    }
+}
+
 fn request_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DiscussionRequest> {
     Ok(DiscussionRequest {
         id: r.get(0)?,
@@ -154,7 +155,14 @@ const REQUEST_COLS: &str = "id, case_id, agency_id, meeting_id, reason, requeste
 impl Store {
     /// Everything triage reads for `meeting_id`, read once (the meeting's days and neighbours,
     /// every open case with its sheets, actions, requests, rank and 児相 history, marks).
-    pub(super) fn triage_reading(&self, meeting_id: Id, today: NaiveDate) -> Result<TriageReading> {
+    /// Only the cases that may be due are read in full (see [`Store::triage_candidates`]);
+    /// `also` are read whatever they are (the case `agenda explain` asks about, kept items).
+    pub(super) fn triage_reading(
+        &self,
+        meeting_id: Id,
+        today: NaiveDate,
+        also: &BTreeSet<Id>,
+    ) -> Result<TriageReading> {
         let sessions = self.sessions(meeting_id)?;
         let (Some(first_day), Some(last_day)) =
             (sessions.iter().map(|s| s.date).min(), sessions.iter().map(|s| s.date).max())
@@ -179,6 +187,20 @@ impl Store {
         for (case, rank) in self.before_changes("rank", since)? {
             ranks.entry(case).or_insert(rank);
         }
+        let cgc = self.before_changes("cgc", since)?;
+        let marks = self.agenda_marks(meeting_id)?;
+        let replies = self.replies(meeting_id)?;
+        let extra: BTreeSet<Id> = also
+            .iter()
+            .copied()
+            .chain(discussion.iter().map(|r| r.case_id))
+            .chain(replies.iter().filter(|r| r.answer == crate::domain::reply::Answer::Discuss).map(|r| r.case_id))
+            .chain(cgc.keys().copied())
+            .chain(marks.iter().map(|m| m.0))
+            .collect();
+        let ids = self.triage_candidates(last_day, since, &ranks, &extra)?;
+        let mut cases: Vec<Case> = self.cases_by_id(&ids)?.into_values().filter(Case::is_open).collect();
+        cases.sort_by(|a, b| a.number.cmp(&b.number));
         Ok(TriageReading {
             meeting_id,
             sessions,
@@ -188,42 +210,100 @@ impl Store {
             next_meeting,
             today,
             agency_names,
-            cases: self.cases(false)?,
-            sheets: self.all_sheets()?,
-            requests: self.sheet_requests()?,
+            cases,
             actions: self.all_actions()?,
             discussion,
             moves: self.planned_moves()?,
-            marks: self.agenda_marks(meeting_id)?,
+            marks,
             ranks,
-            cgc: self.before_changes("cgc", since)?,
-            replies: self.replies(meeting_id)?,
+            cgc,
+            replies,
             cgc_history: self.cgc_history()?,
         })
+    }
+
+    /// The cases of `reading` with news since the last meeting (a signal rule found something).
+    pub(super) fn signalled(&self, reading: &TriageReading, cfg: &Config) -> Result<BTreeSet<Id>> {
+        let frame = reading.frame();
+        let (facts, _, _) = reading.facts();
+        let mut out = BTreeSet::new();
+        self.triage_each(&reading.cases, &facts, |c, f| {
+            if !triage::signals(c, &frame, f, cfg).is_empty() {
+                out.insert(c.id);
+            }
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `each` with every case of `cases` and its facts, its sheets and sheet requests
+    /// read a chunk of cases at a time and dropped after: all the sheets of a large ledger,
+    /// notes and all, were most of an agenda build's memory.
+    fn triage_each<'c>(
+        &self,
+        cases: &'c [Case],
+        base: &BTreeMap<Id, CaseFacts<'_>>,
+        mut each: impl FnMut(&'c Case, &CaseFacts<'_>),
+    ) -> Result<()> {
+        for chunk in cases.chunks(TRIAGE_CHUNK) {
+            let ids: Vec<Id> = chunk.iter().map(|c| c.id).collect();
+            let sheets = self.sheets_of_cases(&ids)?;
+            let mut requests = self.sheet_requests_of_cases(&ids)?;
+            for c in chunk {
+                let mut f = base.get(&c.id).cloned().unwrap_or_default();
+                f.sheets = sheets.get(&c.id).map(|v| v.iter().collect()).unwrap_or_default();
+                f.requests = requests.remove(&c.id).unwrap_or_default();
+                each(c, &f);
+            }
+        }
+        Ok(())
+    }
+
+    /// The open cases [`triage::triage_case`] can put on the agenda, found through the review
+    /// and sheet indexes before anything else is read: those due by their review date (or with
+    /// none), and those with a fact a signal rule reads (registered since the last meeting, a
+    /// sheet since then, a rank other than the one agreed, or one of `extra`: a request, a
+    /// change of 児相 involvement, a mark, a kept item). A superset: triage decides.
+    fn triage_candidates(
+        &self,
+        last_day: NaiveDate,
+        since: NaiveDate,
+        ranks: &BTreeMap<Id, String>,
+        extra: &BTreeSet<Id>,
+    ) -> Result<Vec<Id>> {
+        let mut ids: BTreeSet<Id> = extra.clone();
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, rank, next_review IS NULL OR next_review <= ?1 OR accepted_on > ?2 FROM cases
+             WHERE status = 'open'",
+        )?;
+        let rows = st.query_map(params![last_day, since], |r| {
+            Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?))
+        })?;
+        for row in rows {
+            let (id, rank, due) = row?;
+            if due || ranks.get(&id).is_some_and(|before| *before != rank) {
+                ids.insert(id);
+            }
+        }
+        let mut st = self.conn.prepare_cached("SELECT DISTINCT case_id FROM sheets WHERE period > ?1")?;
+        for id in st.query_map([since], |r| r.get::<_, Id>(0))? {
+            ids.insert(id?);
+        }
+        Ok(ids.into_iter().collect())
     }
 
     /// Every triage rule evaluated for one case against `meeting_id`, for `agenda explain`:
     /// whether its review is due, what each rule found, and the proposal that follows.
     pub fn explain_case(&self, meeting_id: Id, case_id: Id, today: NaiveDate, cfg: &Config) -> Result<Explanation> {
-        let r = self.triage_reading(meeting_id, today)?;
+        let r = self.triage_reading(meeting_id, today, &BTreeSet::from([case_id]))?;
         let frame = r.frame();
         let (facts, _, _) = r.facts();
         let case = r.cases.iter().find(|c| c.id == case_id).cloned().map_or_else(|| self.case(case_id), Ok)?;
-        let none = CaseFacts::default();
-        let f = facts.get(&case_id).unwrap_or(&none);
         let on_agenda = self.agenda(meeting_id)?.iter().any(|i| i.case_id == case_id);
-        Ok(Explanation {
-            review_due: case.next_review.is_none_or(|d| d <= frame.last_day),
-            added: f.added,
-            rules: triage::evaluate(&case, &frame, f, cfg)
-                .into_iter()
-                .map(|(rule, found)| (rule.name, rule.signal, found))
-                .collect(),
-            due: triage::is_due(&case, &frame, f, cfg),
-            proposal: triage::propose(&case, &frame, f, cfg),
-            on_agenda,
-            case,
-        })
+        let mut out = None;
+        self.triage_each(std::slice::from_ref(&case), &facts, |case, f| out = Some(explanation(case, &frame, f, cfg)))?;
+        let mut e = out.ok_or(StoreError::NotFound { entity: "ケース", id: case_id })?;
+        e.on_agenda = on_agenda;
+        Ok(e)
     }
 
     /// Proposes a track with reasons for every due case, plans blocks and sessions, and writes
@@ -233,11 +313,6 @@ impl Store {
     /// (checked again inside the write transaction).
     pub fn build_agenda(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<AgendaPlan> {
         not_buildable(&self.meeting(meeting_id)?)?;
-        let reading = self.triage_reading(meeting_id, today)?;
-        let frame = reading.frame();
-        let (first_day, previous, sessions, actions) =
-            (reading.first_day, reading.previous, &reading.sessions, &reading.actions);
-        let (facts, pinned_tracks, edited_drafts) = reading.facts();
         let existing_items = self.agenda(meeting_id)?;
         // Items the secretariat placed or asked about, and items already discussed (a decision
         // may point at them), stay on the agenda even if the case is no longer due.
@@ -254,12 +329,16 @@ impl Store {
             .map(|i| i.case_id)
             .collect();
 
-        let none = CaseFacts::default();
+        let reading = self.triage_reading(meeting_id, today, &kept)?;
+        let frame = reading.frame();
+        let (first_day, previous, sessions, actions) =
+            (reading.first_day, reading.previous, &reading.sessions, &reading.actions);
+        let (facts, pinned_tracks, edited_drafts) = reading.facts();
+
         let mut due: BTreeMap<Id, &Case> = BTreeMap::new();
         let mut proposals = Vec::new();
         let mut pulled_in = Vec::new();
-        for c in &reading.cases {
-            let f = facts.get(&c.id).unwrap_or(&none);
+        self.triage_each(&reading.cases, &facts, |c, f| {
             if let Some((proposal, signals)) = triage::triage_case(c, &frame, f, cfg, kept.contains(&c.id)) {
                 if !signals.is_empty() {
                     pulled_in.push((c.id, signals));
@@ -267,7 +346,7 @@ impl Store {
                 proposals.push(proposal);
                 due.insert(c.id, c);
             }
-        }
+        })?;
         let open_actions: Vec<crate::domain::Action> = actions
             .iter()
             .filter(|a| a.status == ActionStatus::Open && previous.is_some_and(|p| a.meeting_id == Some(p.0)))
@@ -294,7 +373,7 @@ impl Store {
                 out.push(it);
             }
             for old in existing_items.iter().filter(|i| !still.contains(&i.id)) {
-                t.tx.execute("DELETE FROM agenda_items WHERE id = ?1", [old.id])?;
+                t.tx.exec_cached("DELETE FROM agenda_items WHERE id = ?1", [old.id])?;
                 t.audit("agenda_item", Some(old.id), "deleted", Some(&old.case_id.to_string()), None)?;
             }
             t.audit("meeting", Some(meeting_id), "agenda_built", None, Some(&out.len().to_string()))?;
@@ -369,7 +448,7 @@ impl Store {
             "SELECT meeting_id, min(date) d FROM sessions WHERE meeting_id != ?1 GROUP BY meeting_id HAVING d > ?2 ORDER BY d LIMIT 1"
         };
         let row: Option<(Id, String)> =
-            self.conn.query_row(sql, params![meeting_id, day], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            self.conn.row_cached(sql, params![meeting_id, day], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         Ok(match row {
             Some((id, d)) => date_col(Some(d))?.map(|d| (id, d)),
             None => None,
@@ -490,7 +569,7 @@ impl Tx<'_> {
     }
 
     fn mark(&mut self, meeting_id: Id, case_id: Id, mark: &str) -> Result<()> {
-        let n = self.tx.execute(
+        let n = self.tx.exec_cached(
             "INSERT OR IGNORE INTO agenda_marks(meeting_id, case_id, mark) VALUES (?1, ?2, ?3)",
             params![meeting_id, case_id, mark],
         )?;
@@ -510,7 +589,7 @@ impl Tx<'_> {
 
     fn item(&self, id: Id) -> Result<AgendaItem> {
         let meeting: Option<Id> =
-            self.tx.query_row("SELECT meeting_id FROM agenda_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            self.tx.row_cached("SELECT meeting_id FROM agenda_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
         let m = meeting.ok_or(StoreError::NotFound { entity: "議題", id })?;
         self.items_of(m)?.into_iter().find(|i| i.id == id).ok_or(StoreError::NotFound { entity: "議題", id })
     }
@@ -531,7 +610,7 @@ impl Tx<'_> {
         if r.reason.trim().is_empty() {
             return Err(StoreError::invalid("理由", "協議依頼の理由が空です"));
         }
-        self.tx.execute(
+        self.tx.exec_cached(
             &format!("INSERT INTO discussion_requests({}) VALUES (NULL, ?1, ?2, ?3, ?4, ?5)", REQUEST_COLS),
             params![r.case_id, r.agency_id, r.meeting_id, r.reason, r.requested_on],
         )?;
@@ -545,15 +624,15 @@ impl Tx<'_> {
     pub fn set_planned_move(&mut self, case_id: Id, on: Option<NaiveDate>, note: &str) -> Result<()> {
         let before: Option<String> = self
             .tx
-            .query_row("SELECT move_on FROM planned_moves WHERE case_id = ?1", [case_id], |r| r.get(0))
+            .row_cached("SELECT move_on FROM planned_moves WHERE case_id = ?1", [case_id], |r| r.get(0))
             .optional()?;
         match on {
-            Some(d) => self.tx.execute(
+            Some(d) => self.tx.exec_cached(
                 "INSERT INTO planned_moves(case_id, move_on, note) VALUES (?1, ?2, ?3)
                  ON CONFLICT(case_id) DO UPDATE SET move_on = excluded.move_on, note = excluded.note",
                 params![case_id, d, note],
             )?,
-            None => self.tx.execute("DELETE FROM planned_moves WHERE case_id = ?1", [case_id])?,
+            None => self.tx.exec_cached("DELETE FROM planned_moves WHERE case_id = ?1", [case_id])?,
         };
         let after = on.map(|d| d.to_string());
         self.audit("planned_move", Some(case_id), "move_on", before.as_deref(), after.as_deref())?;
@@ -578,7 +657,7 @@ impl Tx<'_> {
     /// Moves an item's block to another session (at its end) and locks it there.
     pub fn set_item_session(&mut self, item_id: Id, session_id: Id) -> Result<()> {
         let it = self.editable_item(item_id)?;
-        let ok: bool = self.tx.query_row(
+        let ok: bool = self.tx.row_cached(
             "SELECT count(*) FROM sessions WHERE id = ?1 AND meeting_id = ?2",
             [session_id, it.meeting_id],
             |r| r.get::<_, i64>(0).map(|n| n > 0),
@@ -688,6 +767,25 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         let sum = demo::generate(&mut s, Scale::Takahama, 7, today()).unwrap();
         (s, sum.next_meeting)
+    }
+
+    /// The build triages only the cases that may be due; `agenda explain` reads each case in
+    /// full whatever it is. They agree on every open case: none is left out by the first read.
+    #[test]
+    fn the_cases_read_for_triage_are_every_case_triage_would_put_on_the_agenda() {
+        let (mut s, m) = demo_store();
+        let cfg = Config::default();
+        s.write(|t| t.delete_agenda(m)).unwrap();
+        let plan = s.build_agenda(m, today(), &cfg).unwrap();
+        let on: BTreeSet<Id> = plan.items().map(|i| i.case_id).collect();
+        let mut due = BTreeSet::new();
+        for c in s.cases(false).unwrap() {
+            if s.explain_case(m, c.id, today(), &cfg).unwrap().due {
+                due.insert(c.id);
+            }
+        }
+        assert_eq!(on, due);
+        assert!(!plan.pulled_in.is_empty(), "the demo has cases brought in by a signal");
     }
 
     #[test]

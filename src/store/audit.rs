@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Result, Store, Tx};
+use super::{Cached, Result, Store, Tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -53,14 +53,20 @@ impl Tx<'_> {
         before: Option<&str>,
         after: Option<&str>,
     ) -> Result<()> {
-        use rusqlite::OptionalExtension;
-        let last: Option<(i64, String)> = self
-            .tx
-            .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let (seq, prev_hash) = match last {
+        let (seq, prev_hash) = match self.audit_last.take() {
             Some((s, h)) => (s + 1, h),
-            None => (1, GENESIS.to_string()),
+            None => {
+                use rusqlite::OptionalExtension;
+                let last: Option<(i64, String)> = self
+                    .tx
+                    .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+                    .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                match last {
+                    Some((s, h)) => (s + 1, h),
+                    None => (1, GENESIS.to_string()),
+                }
+            }
         };
         let mut e = AuditEntry {
             seq,
@@ -75,10 +81,12 @@ impl Tx<'_> {
             hash: String::new(),
         };
         e.hash = entry_hash(&e);
-        self.tx.execute(
-            "INSERT INTO audit_log(seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            rusqlite::params![
+        self.tx
+            .prepare_cached(
+                "INSERT INTO audit_log(seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(rusqlite::params![
                 e.seq,
                 e.at,
                 e.actor,
@@ -89,8 +97,10 @@ impl Tx<'_> {
                 e.after,
                 e.prev_hash,
                 e.hash
-            ],
-        )?;
+            ])?;
+        // Kept only once written: a failed insert leaves nothing cached, and the next entry
+        // reads the chain again.
+        self.audit_last = Some((e.seq, e.hash));
         Ok(())
     }
 
@@ -142,7 +152,7 @@ pub struct AuditHead {
 
 impl Store {
     pub fn audit_head(&self) -> Result<AuditHead> {
-        Ok(self.conn.query_row("SELECT count, last_seq, last_hash FROM audit_head WHERE id = 1", [], |r| {
+        Ok(self.conn.row_cached("SELECT count, last_seq, last_hash FROM audit_head WHERE id = 1", [], |r| {
             Ok(AuditHead { count: r.get(0)?, last_seq: r.get(1)?, last_hash: r.get(2)? })
         })?)
     }

@@ -14,15 +14,15 @@ impl Store {
         if crate::domain::agenda::shortfalls(&plan).is_empty() {
             return Ok(Vec::new());
         }
-        let reading = self.triage_reading(meeting_id, today)?;
-        let mut signalled = reading.signalled(cfg);
+        let ids: Vec<Id> = plan.items().map(|i| i.case_id).collect();
+        let reading = self.triage_reading(meeting_id, today, &ids.iter().copied().collect())?;
+        let mut signalled = self.signalled(&reading, cfg)?;
         signalled.extend(
             self.replies(meeting_id)?
                 .iter()
                 .filter(|r| r.answer == crate::domain::reply::Answer::Discuss)
                 .map(|r| r.case_id),
         );
-        let ids: Vec<Id> = plan.items().map(|i| i.case_id).collect();
         let cases = self.cases_by_id(&ids)?.into_iter().collect();
         let next_meeting = self.neighbour_meeting(meeting_id, reading.last_day(), false)?.map(|m| m.1);
         Ok(capacity::propose(&plan, &CapacityInputs { cases: &cases, signalled: &signalled, next_meeting }, cfg))
@@ -33,8 +33,8 @@ impl Store {
     /// case). Returns what was moved; refused for a meeting that is not planned.
     pub fn accept_capacity(&mut self, meeting_id: Id, today: NaiveDate, cfg: &Config) -> Result<Vec<CapacityPlan>> {
         let plans = self.capacity_proposal(meeting_id, today, cfg)?;
-        let reading = self.triage_reading(meeting_id, today)?;
-        let Some((_, next_day)) = self.neighbour_meeting(meeting_id, reading.last_day(), false)? else {
+        let last_day = self.sessions(meeting_id)?.iter().map(|s| s.date).max().unwrap_or(today);
+        let Some((_, next_day)) = self.neighbour_meeting(meeting_id, last_day, false)? else {
             return Err(StoreError::invalid(
                 "次回の会議",
                 "次の会議が登録されていないため、確認を次回へ回せません（shinko meeting new で次の会議を登録してください）",

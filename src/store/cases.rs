@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Cached, Result, Store, StoreError, Tx, date_col};
 use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Registration, Sex, search};
 
 pub(crate) const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
@@ -169,7 +169,7 @@ impl Tx<'_> {
         }
         if let Some(other) = self
             .tx
-            .query_row("SELECT id FROM cases WHERE number = ?1 AND id != ?2", params![case.number, case.id], |r| {
+            .row_cached("SELECT id FROM cases WHERE number = ?1 AND id != ?2", params![case.number, case.id], |r| {
                 r.get::<_, Id>(0)
             })
             .optional()?
@@ -215,7 +215,7 @@ impl Tx<'_> {
             cl.map(|c| c.category.clone()).unwrap_or_default(),
         ];
         let id = if case.id == 0 {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT INTO cases(number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
                  presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
                  support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case,
@@ -226,7 +226,7 @@ impl Tx<'_> {
         } else {
             let mut v: Vec<&dyn rusqlite::ToSql> = p.to_vec();
             v.push(&case.id);
-            self.tx.execute(
+            self.tx.exec_cached(
                 "UPDATE cases SET number=?1, name=?2, kana=?3, sex=?4, birth_date=?5, due_date=?6, household_id=?7,
                  town=?8, accepted_on=?9, presenting_concern=?10, registration=?11, abuse_types=?12, rank=?13,
                  lead_agency=?14, key_worker=?15, affiliation=?16, grade=?17, cgc=?18, support_policy=?19,
@@ -287,13 +287,13 @@ impl Tx<'_> {
 
     pub fn case(&self, id: Id) -> Result<Case> {
         self.tx
-            .query_row(&format!("SELECT {COLUMNS} FROM cases WHERE id = ?1"), [id], row_case)
+            .row_cached(&format!("SELECT {COLUMNS} FROM cases WHERE id = ?1"), [id], row_case)
             .optional()?
             .ok_or(StoreError::NotFound { entity: "ケース", id })
     }
 
     pub fn case_id_by_number(&self, number: &str) -> Result<Option<Id>> {
-        Ok(self.tx.query_row("SELECT id FROM cases WHERE number = ?1", [number], |r| r.get(0)).optional()?)
+        Ok(self.tx.row_cached("SELECT id FROM cases WHERE number = ?1", [number], |r| r.get(0)).optional()?)
     }
 
     /// Gives a case a new ケース番号 (a ledger imported with 取込-0001… numbered the town's way),
@@ -310,7 +310,7 @@ impl Tx<'_> {
 
     /// Links an extra 関係機関 to a case.
     pub fn link_case_agency(&mut self, case_id: Id, agency_id: Id, role: &str) -> Result<()> {
-        let n = self.tx.execute(
+        let n = self.tx.exec_cached(
             "INSERT OR IGNORE INTO case_agencies(case_id, agency_id, role) VALUES (?1, ?2, ?3)",
             params![case_id, agency_id, role],
         )?;
@@ -423,7 +423,7 @@ impl CaseRow {
 impl Store {
     pub fn case(&self, id: Id) -> Result<Case> {
         self.conn
-            .query_row(&format!("SELECT {COLUMNS} FROM cases WHERE id = ?1"), [id], row_case)
+            .row_cached(&format!("SELECT {COLUMNS} FROM cases WHERE id = ?1"), [id], row_case)
             .optional()?
             .ok_or(StoreError::NotFound { entity: "ケース", id })
     }
@@ -552,6 +552,20 @@ impl Store {
         for c in rows {
             let c = c?;
             out.insert(c.id, c);
+        }
+        Ok(out)
+    }
+
+    /// The cases with these numbers, by number, in one statement (an import's rows).
+    pub fn cases_by_numbers(&self, numbers: &[&str]) -> Result<std::collections::HashMap<String, Case>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM cases WHERE number IN (SELECT value FROM json_each(?1))"
+        ))?;
+        let rows = st.query_map([super::to_json(&numbers)], row_case)?;
+        let mut out = std::collections::HashMap::new();
+        for c in rows {
+            let c = c?;
+            out.insert(c.number.clone(), c);
         }
         Ok(out)
     }

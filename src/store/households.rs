@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Result, Store, StoreError, Tx};
+use super::{Cached, Result, Store, StoreError, Tx};
 use crate::domain::{Household, Id};
 
 pub(crate) fn fields(h: &Household) -> Vec<(&'static str, String)> {
@@ -21,19 +21,19 @@ impl Tx<'_> {
             None
         } else {
             self.tx
-                .query_row("SELECT id, name, town, note FROM households WHERE id = ?1", [h.id], |r| {
+                .row_cached("SELECT id, name, town, note FROM households WHERE id = ?1", [h.id], |r| {
                     Ok(Household { id: r.get(0)?, name: r.get(1)?, town: r.get(2)?, note: r.get(3)? })
                 })
                 .optional()?
         };
         let id = if h.id == 0 {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT INTO households(name, town, note) VALUES (?1, ?2, ?3)",
                 params![h.name, h.town, h.note],
             )?;
             self.tx.last_insert_rowid()
         } else {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "UPDATE households SET name = ?1, town = ?2, note = ?3 WHERE id = ?4",
                 params![h.name, h.town, h.note, h.id],
             )?;
@@ -48,7 +48,7 @@ impl Tx<'_> {
 impl Store {
     pub fn household(&self, id: Id) -> Result<Household> {
         self.conn
-            .query_row("SELECT id, name, town, note FROM households WHERE id = ?1", [id], |r| {
+            .row_cached("SELECT id, name, town, note FROM households WHERE id = ?1", [id], |r| {
                 Ok(Household { id: r.get(0)?, name: r.get(1)?, town: r.get(2)?, note: r.get(3)? })
             })
             .optional()?

@@ -3,7 +3,7 @@
 use chrono::NaiveTime;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Reader, Result, Store, StoreError, Tx, date_col, json_col, to_json};
+use super::{Cached, Reader, Result, Store, StoreError, Tx, date_col, json_col, to_json};
 use crate::domain::meeting::live::DecidedFields;
 use crate::domain::meeting::{Question, SecretariatDraft};
 use crate::domain::{
@@ -144,14 +144,14 @@ impl Tx<'_> {
         let before = if m.id == 0 { None } else { Some(self.meeting(m.id)?) };
         let id = if m.id == 0 {
             let at = self.at().to_string();
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT INTO meetings(kind, title, place, chair, recorder, status, current_item, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![m.kind.code(), m.title, m.place, m.chair, m.recorder, m.status.code(), m.current_item, at],
             )?;
             self.tx.last_insert_rowid()
         } else {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "UPDATE meetings SET kind=?1, title=?2, place=?3, chair=?4, recorder=?5, status=?6, current_item=?7 WHERE id=?8",
                 params![m.kind.code(), m.title, m.place, m.chair, m.recorder, m.status.code(), m.current_item, m.id],
             )?;
@@ -164,13 +164,13 @@ impl Tx<'_> {
 
     /// Moves the meeting screen's cursor; not audited (navigation, not a change of record).
     pub fn set_current_item(&mut self, meeting_id: Id, item: Option<Id>) -> Result<()> {
-        self.tx.execute("UPDATE meetings SET current_item = ?1 WHERE id = ?2", params![item, meeting_id])?;
+        self.tx.exec_cached("UPDATE meetings SET current_item = ?1 WHERE id = ?2", params![item, meeting_id])?;
         Ok(())
     }
 
     pub fn meeting(&self, id: Id) -> Result<Meeting> {
         self.tx
-            .query_row(&format!("SELECT {MEETING_COLS} FROM meetings WHERE id = ?1"), [id], row_meeting)
+            .row_cached(&format!("SELECT {MEETING_COLS} FROM meetings WHERE id = ?1"), [id], row_meeting)
             .optional()?
             .ok_or(StoreError::NotFound { entity: "会議", id })
     }
@@ -181,13 +181,13 @@ impl Tx<'_> {
         }
         let (start, end) = (s.start.format("%H:%M").to_string(), s.end.format("%H:%M").to_string());
         let id = if s.id == 0 {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT INTO sessions(meeting_id, label, date, start, end, section, position) VALUES (?1,?2,?3,?4,?5,?6,?7)",
                 params![s.meeting_id, s.label, s.date, start, end, s.section, s.position],
             )?;
             self.tx.last_insert_rowid()
         } else {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "UPDATE sessions SET label=?1, date=?2, start=?3, end=?4, section=?5, position=?6 WHERE id=?7",
                 params![s.label, s.date, start, end, s.section, s.position, s.id],
             )?;
@@ -199,9 +199,9 @@ impl Tx<'_> {
     }
 
     pub fn set_meeting_agencies(&mut self, meeting_id: Id, agencies: &[Id]) -> Result<()> {
-        self.tx.execute("DELETE FROM meeting_agencies WHERE meeting_id = ?1", [meeting_id])?;
+        self.tx.exec_cached("DELETE FROM meeting_agencies WHERE meeting_id = ?1", [meeting_id])?;
         for a in agencies {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT OR IGNORE INTO meeting_agencies(meeting_id, agency_id) VALUES (?1, ?2)",
                 [meeting_id, *a],
             )?;
@@ -217,7 +217,7 @@ impl Tx<'_> {
             None
         } else {
             self.tx
-                .query_row(&format!("SELECT {ITEM_COLS} FROM agenda_items WHERE id = ?1"), [i.id], row_item)
+                .row_cached(&format!("SELECT {ITEM_COLS} FROM agenda_items WHERE id = ?1"), [i.id], row_item)
                 .optional()?
         };
         let p = params![
@@ -235,7 +235,7 @@ impl Tx<'_> {
             i.elapsed_secs
         ];
         let id = if i.id == 0 {
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT INTO agenda_items(meeting_id, session_id, case_id, block, position, track, reasons, draft, questions,
                  locked, state, elapsed_secs) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
                 p,
@@ -244,7 +244,7 @@ impl Tx<'_> {
         } else {
             let mut v: Vec<&dyn rusqlite::ToSql> = p.to_vec();
             v.push(&i.id);
-            self.tx.execute(
+            self.tx.exec_cached(
                 "UPDATE agenda_items SET meeting_id=?1, session_id=?2, case_id=?3, block=?4, position=?5, track=?6, reasons=?7,
                  draft=?8, questions=?9, locked=?10, state=?11, elapsed_secs=?12 WHERE id=?13",
                 v.as_slice(),
@@ -258,12 +258,12 @@ impl Tx<'_> {
 
     /// Timers tick every few seconds: stored without an audit entry each time.
     pub fn set_item_elapsed(&mut self, item_id: Id, secs: i64) -> Result<()> {
-        self.tx.execute("UPDATE agenda_items SET elapsed_secs = ?1 WHERE id = ?2", params![secs, item_id])?;
+        self.tx.exec_cached("UPDATE agenda_items SET elapsed_secs = ?1 WHERE id = ?2", params![secs, item_id])?;
         Ok(())
     }
 
     pub fn delete_agenda(&mut self, meeting_id: Id) -> Result<usize> {
-        let n = self.tx.execute("DELETE FROM agenda_items WHERE meeting_id = ?1 AND locked = 0", [meeting_id])?;
+        let n = self.tx.exec_cached("DELETE FROM agenda_items WHERE meeting_id = ?1 AND locked = 0", [meeting_id])?;
         self.audit("meeting", Some(meeting_id), "agenda_cleared", None, Some(&n.to_string()))?;
         Ok(n)
     }
@@ -272,7 +272,7 @@ impl Tx<'_> {
     pub fn save_decision(&mut self, d: &Decision) -> Result<Id> {
         let before: Option<Decision> = self
             .tx
-            .query_row(
+            .row_cached(
                 &format!("SELECT {DECISION_COLS} FROM decisions WHERE meeting_id = ?1 AND case_id = ?2"),
                 [d.meeting_id, d.case_id],
                 row_decision,
@@ -300,21 +300,21 @@ impl Tx<'_> {
         let seen = to_json(&DecidedFields::of(&self.case(d.case_id)?));
         let id = match &before {
             None => {
-                self.tx.execute(
+                self.tx.exec_cached(
                     "INSERT INTO decisions(meeting_id, case_id, agenda_item_id, as_proposed, status_summary, rank_before,
                      rank_after, kind, reason, support_policy, next_review, new_lead_agency, notes, decided_at)
                      VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
                     p,
                 )?;
                 let id = self.tx.last_insert_rowid();
-                self.tx.execute("UPDATE decisions SET case_seen = ?1 WHERE id = ?2", params![seen, id])?;
+                self.tx.exec_cached("UPDATE decisions SET case_seen = ?1 WHERE id = ?2", params![seen, id])?;
                 id
             }
             Some(b) => {
                 let mut v: Vec<&dyn rusqlite::ToSql> = p.to_vec();
                 v.push(&b.id);
-                self.tx.execute("UPDATE decisions SET case_seen = ?1 WHERE id = ?2", params![seen, b.id])?;
-                self.tx.execute(
+                self.tx.exec_cached("UPDATE decisions SET case_seen = ?1 WHERE id = ?2", params![seen, b.id])?;
+                self.tx.exec_cached(
                     "UPDATE decisions SET meeting_id=?1, case_id=?2, agenda_item_id=?3, as_proposed=?4, status_summary=?5,
                      rank_before=?6, rank_after=?7, kind=?8, reason=?9, support_policy=?10, next_review=?11,
                      new_lead_agency=?12, notes=?13, decided_at=?14 WHERE id=?15",
@@ -339,7 +339,7 @@ impl Tx<'_> {
     }
 
     pub fn save_attendance(&mut self, a: &Attendance) -> Result<()> {
-        self.tx.execute(
+        self.tx.exec_cached(
             "INSERT INTO attendance(meeting_id, agency_id, status, person, info_received_on) VALUES (?1,?2,?3,?4,?5)
              ON CONFLICT(meeting_id, agency_id) DO UPDATE SET status=excluded.status, person=excluded.person,
              info_received_on=excluded.info_received_on",
@@ -391,7 +391,7 @@ impl Reader<'_> {
 impl Store {
     pub fn meeting(&self, id: Id) -> Result<Meeting> {
         self.conn
-            .query_row(&format!("SELECT {MEETING_COLS} FROM meetings WHERE id = ?1"), [id], row_meeting)
+            .row_cached(&format!("SELECT {MEETING_COLS} FROM meetings WHERE id = ?1"), [id], row_meeting)
             .optional()?
             .ok_or(StoreError::NotFound { entity: "会議", id })
     }
@@ -458,7 +458,7 @@ impl Store {
     /// The first session date of a meeting (its 開催日).
     pub fn meeting_date(&self, meeting_id: Id) -> Result<Option<chrono::NaiveDate>> {
         let s: Option<String> =
-            self.conn.query_row("SELECT min(date) FROM sessions WHERE meeting_id = ?1", [meeting_id], |r| r.get(0))?;
+            self.conn.row_cached("SELECT min(date) FROM sessions WHERE meeting_id = ?1", [meeting_id], |r| r.get(0))?;
         Ok(date_col(s)?)
     }
 

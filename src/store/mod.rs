@@ -156,6 +156,9 @@ pub struct Tx<'a> {
     now: NaiveDateTime,
     lease_locks: &'a lease_lock::LeaseLocks,
     db: Option<std::path::PathBuf>,
+    /// The chain's last (seq, hash), read once and then kept as entries are appended, so a
+    /// transaction of many entries does not re-read it per entry.
+    audit_last: Option<(i64, String)>,
 }
 
 /// Search keys are derived from the name, reading and number by `search::fold`; when the
@@ -179,7 +182,7 @@ fn rekey_if_folding_changed(conn: &mut Connection) -> Result<()> {
         for (id, number, name, kana) in rows {
             up.execute(rusqlite::params![crate::domain::search::case_key(&number, &name, &kana), id])?;
         }
-        tx.execute(
+        tx.exec_cached(
             "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, crate::domain::search::FOLD_VERSION],
         )?;
@@ -225,6 +228,7 @@ impl Store {
         // A wrong key (or a plaintext/encrypted mismatch) only shows at the first read.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).map_err(busy_aware)?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(busy_aware)?;
         // Sorts and temporary tables stay in memory, never in a plaintext temp file; freed pages
@@ -274,7 +278,7 @@ impl Store {
     /// Whether another connection (another window, a command) committed since the last call;
     /// this store's own commits do not count. The first call only takes the mark.
     pub fn changed_elsewhere(&self) -> Result<bool> {
-        let v: i64 = self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let v: i64 = self.conn.row_cached("PRAGMA data_version", [], |r| r.get(0))?;
         Ok(self.seen_version.replace(Some(v)).is_some_and(|old| old != v))
     }
 
@@ -289,7 +293,7 @@ impl Store {
         let at = now.format("%Y-%m-%dT%H:%M:%S").to_string();
         let db = self.db_path();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(busy_aware)?;
-        let mut t = Tx { tx, actor: &self.actor, at, now, lease_locks: &self.lease_locks, db };
+        let mut t = Tx { tx, actor: &self.actor, at, now, lease_locks: &self.lease_locks, db, audit_last: None };
         let out = f(&mut t)?;
         t.tx.commit().map_err(busy_aware)?;
         Ok(out)
@@ -297,13 +301,41 @@ impl Store {
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;
-        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self.conn.row_cached("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self.conn.row_cached("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
+
+/// Statements run once per row (an import, an agenda build, the audit entry of each change)
+/// are prepared once per connection and then taken from rusqlite's statement cache: parsing
+/// the SQL again for every row cost more than the writes.
+pub(crate) trait Cached {
+    fn exec_cached<P: rusqlite::Params>(&self, sql: &str, p: P) -> rusqlite::Result<usize>;
+    fn row_cached<T, P, F>(&self, sql: &str, p: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn exec_cached<P: rusqlite::Params>(&self, sql: &str, p: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(p)
+    }
+
+    fn row_cached<T, P, F>(&self, sql: &str, p: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(p, f)
+    }
+}
+
+/// Enough cached statements for the widest write (a case with its 関係機関, sheets and audit).
+const STATEMENT_CACHE: usize = 64;
 
 impl Tx<'_> {
     /// The transaction's connection, for tests only (see [`Store::conn`]).
@@ -324,9 +356,9 @@ impl Tx<'_> {
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         let before: Option<String> = {
             use rusqlite::OptionalExtension;
-            self.tx.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?
+            self.tx.row_cached("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?
         };
-        self.tx.execute(
+        self.tx.exec_cached(
             "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [key, value],
         )?;

@@ -1,11 +1,11 @@
 //! Reads for the outputs (minutes, schedule, per-agency action lists, yearly statistics): each
 //! gathers the domain values one output needs, so the converters in `exchange` stay pure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Months, NaiveDate};
 
-use super::{Result, Store, date_col};
+use super::{Result, Store, StoreError, date_col};
 use crate::domain::stats::{self, ActionFacts, MeetingFacts, StatsInput, YearStats};
 use crate::domain::{
     Action, Agency, AgendaItem, Attendance, Case, Decision, DecisionKind, Id, Meeting, MeetingStatus, Session,
@@ -129,14 +129,14 @@ impl Store {
             }
         };
         let mut closings = ids(self, "SELECT id FROM cases WHERE close_meeting = ?1 ORDER BY number", [meeting_id])?;
+        let mut closed: std::collections::HashSet<Id> = closings.iter().copied().collect();
         for d in &decisions {
-            if matches!(d.kind, DecisionKind::Close | DecisionKind::Transfer) && !closings.contains(&d.case_id) {
+            if matches!(d.kind, DecisionKind::Close | DecisionKind::Transfer) && closed.insert(d.case_id) {
                 closings.push(d.case_id);
             }
         }
-        let mut cases = BTreeMap::new();
-        let wanted = self
-            .agenda(meeting_id)?
+        let agenda = self.agenda(meeting_id)?;
+        let wanted: BTreeSet<Id> = agenda
             .iter()
             .map(|i| i.case_id)
             .chain(decisions.iter().map(|d| d.case_id))
@@ -144,14 +144,17 @@ impl Store {
             .chain(new_actions.iter().map(|a| a.case_id))
             .chain(new_registrations.iter().copied())
             .chain(closings.iter().copied())
-            .collect::<Vec<_>>();
+            .collect();
+        let wanted: Vec<Id> = wanted.into_iter().collect();
+        // In one statement: a joint meeting names tens of thousands of cases.
+        let mut found = self.cases_by_id(&wanted)?;
+        let mut cases = BTreeMap::new();
         for id in wanted {
-            if let std::collections::btree_map::Entry::Vacant(e) = cases.entry(id) {
-                e.insert(self.case(id)?);
-            }
+            let c = found.remove(&id).ok_or(StoreError::NotFound { entity: "ケース", id })?;
+            cases.insert(id, c);
         }
         Ok(MeetingRecord {
-            agenda: self.agenda(meeting_id)?,
+            agenda,
             expected: self.meeting_agencies(meeting_id)?,
             attendance: self.attendance(meeting_id)?,
             meeting,

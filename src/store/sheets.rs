@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, Tx, date_col, json_col, to_json};
+use super::{Cached, Result, Store, Tx, date_col, json_col, to_json};
 use crate::domain::{AssessmentSheet, Id};
 
 const COLS: &str = "id, case_id, agency_id, period, written_on, checks, notes, safety_scale, writer, source";
@@ -29,18 +29,18 @@ impl Tx<'_> {
     pub fn save_sheet(&mut self, s: &AssessmentSheet) -> Result<Id> {
         let old: Option<Id> = self
             .tx
-            .query_row(
+            .row_cached(
                 "SELECT id FROM sheets WHERE case_id = ?1 AND agency_id = ?2 AND period = ?3",
                 params![s.case_id, s.agency_id, s.period],
                 |r| r.get(0),
             )
             .optional()?;
         if let Some(id) = old {
-            self.tx.execute("DELETE FROM sheets WHERE id = ?1", [id])?;
+            self.tx.exec_cached("DELETE FROM sheets WHERE id = ?1", [id])?;
             self.audit("sheet", Some(id), "replaced", Some(&id.to_string()), None)?;
         }
         let at = self.at().to_string();
-        self.tx.execute(
+        self.tx.exec_cached(
             "INSERT INTO sheets(case_id, agency_id, period, written_on, checks, notes, safety_scale, writer, source, imported_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
@@ -70,7 +70,7 @@ impl Tx<'_> {
 
     /// Records that a sheet was asked of `agency_id` for `case_id` and `period`.
     pub fn request_sheet(&mut self, case_id: Id, agency_id: Id, period: NaiveDate) -> Result<()> {
-        self.tx.execute(
+        self.tx.exec_cached(
             "INSERT OR IGNORE INTO sheet_requests(case_id, agency_id, period) VALUES (?1, ?2, ?3)",
             params![case_id, agency_id, period],
         )?;
@@ -99,7 +99,7 @@ impl Store {
     pub fn sheet_for(&self, case_id: Id, agency_id: Id, period: NaiveDate) -> Result<Option<AssessmentSheet>> {
         Ok(self
             .conn
-            .query_row(
+            .row_cached(
                 &format!("SELECT {COLS} FROM sheets WHERE case_id = ?1 AND agency_id = ?2 AND period = ?3"),
                 params![case_id, agency_id, period],
                 row_sheet,

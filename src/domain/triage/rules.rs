@@ -18,8 +18,7 @@ pub(super) struct Inputs<'a> {
 
 impl<'a> Inputs<'a> {
     pub fn new(case: &'a Case, frame: &'a MeetingFrame<'a>, facts: &'a CaseFacts<'a>, cfg: &'a Config) -> Self {
-        let owned: Vec<AssessmentSheet> = facts.sheets.iter().map(|s| (*s).clone()).collect();
-        let merged = sheet_merge::merge_since(case.id, &owned, &facts.requests, frame.since());
+        let merged = sheet_merge::merge_since_of(case.id, &facts.sheets, &facts.requests, frame.since());
         Inputs { case, frame, facts, cfg, merged }
     }
 

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{OptionalExtension, params};
 
 use super::lease_lock::Probe;
-use super::{Result, Store, StoreError, Tx};
+use super::{Cached, Result, Store, StoreError, Tx};
 use crate::domain::meeting::live::{self, DecidedFields, DeepRecord, DraftKey, Move};
 use crate::domain::{
     Action, ActionStatus, AgendaItem, Attendance, Config, Decision, Id, ItemState, Meeting, MeetingStatus,
@@ -152,7 +152,7 @@ impl Tx<'_> {
     }
 
     fn clear_draft(&mut self, meeting_id: Id, key: DraftKey) -> Result<()> {
-        self.tx.execute(
+        self.tx.exec_cached(
             "DELETE FROM meeting_drafts WHERE meeting_id = ?1 AND key = ?2",
             params![meeting_id, key.code()],
         )?;
@@ -201,7 +201,7 @@ impl Store {
             };
             let at = t.at().to_string();
             // The same holder opening again keeps the time it took the meeting.
-            t.tx.execute(
+            t.tx.exec_cached(
                 "INSERT INTO meeting_leases(meeting_id, pid, host, heartbeat, since) VALUES (?1, ?2, ?3, ?4, ?4)
                  ON CONFLICT(meeting_id) DO UPDATE SET pid = excluded.pid, host = excluded.host,
                    heartbeat = excluded.heartbeat,
@@ -222,7 +222,7 @@ impl Store {
         let host = this_host();
         let kept = self.write(|t| {
             let at = t.at().to_string();
-            let n = t.tx.execute(
+            let n = t.tx.exec_cached(
                 "UPDATE meeting_leases SET heartbeat = ?1 WHERE meeting_id = ?2 AND pid = ?3 AND host = ?4",
                 params![at, meeting_id, pid as i64, host],
             )?;
@@ -243,7 +243,7 @@ impl Store {
 
     pub fn release_lease(&mut self, meeting_id: Id, pid: u32) -> Result<()> {
         self.write(|t| {
-            let n = t.tx.execute(
+            let n = t.tx.exec_cached(
                 "DELETE FROM meeting_leases WHERE meeting_id = ?1 AND pid = ?2",
                 params![meeting_id, pid as i64],
             )?;
@@ -315,7 +315,7 @@ impl Store {
     pub fn save_draft(&mut self, meeting_id: Id, key: DraftKey, body: &str) -> Result<()> {
         self.write(|t| {
             let at = t.at().to_string();
-            t.tx.execute(
+            t.tx.exec_cached(
                 "INSERT INTO meeting_drafts(meeting_id, key, body, saved_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT(meeting_id, key) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at",
                 params![meeting_id, key.code(), body, at],
@@ -536,8 +536,8 @@ impl Store {
             m.status = MeetingStatus::Closed;
             m.current_item = None;
             t.save_meeting(&m)?;
-            t.tx.execute("DELETE FROM meeting_drafts WHERE meeting_id = ?1", [meeting_id])?;
-            t.tx.execute("DELETE FROM meeting_leases WHERE meeting_id = ?1", [meeting_id])?;
+            t.tx.exec_cached("DELETE FROM meeting_drafts WHERE meeting_id = ?1", [meeting_id])?;
+            t.tx.exec_cached("DELETE FROM meeting_leases WHERE meeting_id = ?1", [meeting_id])?;
             Ok(sum)
         })?;
         // A closed meeting never runs again: its lock file goes with it.
