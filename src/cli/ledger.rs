@@ -52,6 +52,9 @@ pub struct ListArgs {
     /// 次回確認日を過ぎたものだけ
     #[arg(long)]
     pub overdue: bool,
+    /// 目視確認が設定の日数（triage.unseen_days、既定90日）を超えてない子どもだけ（特定妊婦を除く）
+    #[arg(long)]
+    pub unseen: bool,
     /// 終結・移管も含める
     #[arg(long)]
     pub all: bool,
@@ -190,6 +193,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         lead_agency: agency_filter(&store, a.lead.as_deref())?,
         affiliation: agency_filter(&store, a.affiliation.as_deref())?,
         overdue_on: a.overdue.then_some(ctx.today),
+        unseen_before: a.unseen.then(|| crate::domain::contact::seen_cutoff(ctx.today, ctx.config.triage.unseen_days)),
         include_closed: a.all,
     };
     let mut rows = Vec::new();

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod case;
 pub mod config;
 pub mod config_check;
+pub mod contact;
 pub mod mask;
 pub mod meeting;
 pub mod rank;

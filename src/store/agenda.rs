@@ -35,6 +35,7 @@ struct TriageReading {
     actions: Vec<crate::domain::Action>,
     discussion: Vec<DiscussionRequest>,
     moves: BTreeMap<Id, (NaiveDate, String)>,
+    seen_contacts: BTreeMap<Id, (NaiveDate, crate::domain::contact::ContactKind)>,
     marks: Vec<(Id, String)>,
     ranks: BTreeMap<Id, String>,
     cgc: BTreeMap<Id, String>,
@@ -76,6 +77,9 @@ impl TriageReading {
         }
         for (case, (on, _)) in &self.moves {
             facts.entry(*case).or_default().move_on = Some(*on);
+        }
+        for (case, seen) in &self.seen_contacts {
+            facts.entry(*case).or_default().seen_contact = Some(*seen);
         }
         let mut pinned_tracks = BTreeSet::new();
         let mut edited_drafts = BTreeSet::new();
@@ -169,6 +173,7 @@ impl Store {
             actions: self.all_actions()?,
             discussion,
             moves: self.planned_moves()?,
+            seen_contacts: self.last_seen_contacts()?,
             marks: self.agenda_marks(meeting_id)?,
             ranks,
             cgc: self.before_changes("cgc", since)?,

@@ -12,6 +12,7 @@ pub mod audit_data;
 pub mod backup;
 pub mod cases;
 pub mod config_data;
+pub mod contacts;
 pub mod crypto;
 pub mod households;
 pub mod lease_lock;

@@ -12,6 +12,7 @@ pub fn effect_name(e: &LedgerEffect) -> &'static str {
         LedgerEffect::LoadDetail(_) => "load_detail",
         LedgerEffect::SaveCase(_) => "save_case",
         LedgerEffect::CloseCase { .. } => "close_case",
+        LedgerEffect::AddContact { .. } => "add_contact",
     }
 }
 
@@ -29,6 +30,10 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
         },
         LedgerEffect::CloseCase { id, status, on, reason, category } => {
             close_case(store, id, status, on, &reason, &category)
+        }
+        LedgerEffect::AddContact { contact, number, today } => {
+            let message = crate::tui::screen::record_contact(store, &contact, &number, today)?;
+            Ok(LedgerMsg::Saved { case_id: contact.case_id, message })
         }
     }
 }
@@ -66,6 +71,7 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         actions: store.actions_of_case(id)?,
         sheets: store.sheets_of_case(id)?,
         sheet_requests: store.sheet_requests_of_case(id)?,
+        contacts: store.contacts_of_case(id)?,
         case,
     })
 }

@@ -18,6 +18,9 @@ impl LedgerState {
         if let Some(f) = &self.form {
             return f.form.mode();
         }
+        if let Some(f) = &self.contact {
+            return f.form.mode();
+        }
         match self.focus {
             LedgerFocus::Table => Mode::Ledger,
             LedgerFocus::Search => Mode::Search,
@@ -42,7 +45,7 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
     let rows = table_rows(s, cx);
     match msg {
         LedgerMsg::Key(action, k) => on_key(s, cx, out, action, k),
-        LedgerMsg::Mouse(_) if s.form.is_some() => vec![],
+        LedgerMsg::Mouse(_) if s.form.is_some() || s.contact.is_some() => vec![],
         LedgerMsg::Mouse(me) => {
             let a = areas(s, cx.body);
             on_mouse(s, &me, &a, rows)
@@ -71,6 +74,7 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
         }
         LedgerMsg::Saved { case_id, message } => {
             s.form = None;
+            s.contact = None;
             out.info(message);
             s.detail = None;
             vec![LedgerEffect::Load { select: Some(case_id) }]
@@ -83,9 +87,10 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
             vec![]
         }
         LedgerMsg::Failed(text) => {
-            match &mut s.form {
-                Some(f) => f.form.refuse(text),
-                None => out.error(text),
+            match (&mut s.form, &mut s.contact) {
+                (Some(f), _) => f.form.refuse(text),
+                (None, Some(f)) => f.form.refuse(text),
+                (None, None) => out.error(text),
             }
             vec![]
         }
@@ -121,10 +126,31 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
             },
         };
     }
+    if let Some(f) = &mut s.contact {
+        return match f.form.on_key(action, k) {
+            FormReply::Stay | FormReply::Chose(_) => vec![],
+            FormReply::Cancel => {
+                s.contact = None;
+                out.info("入力を取り消しました");
+                vec![]
+            }
+            FormReply::Submit { .. } => match f.submit(cx.today) {
+                Ok(c) => {
+                    vec![LedgerEffect::AddContact { contact: Box::new(c), number: f.number.clone(), today: cx.today }]
+                }
+                Err(e) => {
+                    f.form.refuse(e);
+                    vec![]
+                }
+            },
+        };
+    }
     let rows = table_rows(s, cx);
     // Case-level actions work from the table and the detail alike. A projected screen opens
-    // no form: each shows the child's name and details.
-    if cx.present && matches!(action, Some(Command::NewCase | Command::EditCase | Command::CloseCase)) {
+    // no form: each shows the child's name and details, or what is typed about the child.
+    if cx.present
+        && matches!(action, Some(Command::NewCase | Command::EditCase | Command::CloseCase | Command::AddContact))
+    {
         out.error(crate::tui::screen::NOT_WHILE_PRESENTING);
         return vec![];
     }
@@ -151,6 +177,21 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
                         Some(CaseForm::for_case(CaseFormKind::Edit(Box::new(c.clone())), &c, cx.agencies, cx.config));
                 }
                 None => out.error("編集するケースを選んでください"),
+            }
+            return vec![];
+        }
+        Some(Command::AddContact) => {
+            match s.selected_row() {
+                Some(r) if r.status == CaseStatus::Open => {
+                    let lead = crate::tui::screen::agency_name(cx.agencies, r.lead_agency).to_string();
+                    s.contact = Some(ContactForm::new(r.id, &r.number, &lead, cx.agencies, cx.today));
+                }
+                Some(r) => out.error(format!(
+                    "ケース {} は{}しています。その後の接触は再受理のケースに記録してください",
+                    r.number,
+                    r.status.label()
+                )),
+                None => out.error("経過記録を付けるケースを選んでください"),
             }
             return vec![];
         }
@@ -184,6 +225,10 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
 /// Pasted text goes into the open form, else into the search.
 fn on_paste(s: &mut LedgerState, cx: &Ctx<'_>, text: &str) -> Vec<LedgerEffect> {
     if let Some(f) = &mut s.form {
+        f.form.paste(text);
+        return vec![];
+    }
+    if let Some(f) = &mut s.contact {
         f.form.paste(text);
         return vec![];
     }

@@ -45,7 +45,10 @@ fn render_form(m: &Model, f: &mut Frame<'_>, body: Rect) {
         _ => popup(body, 76, 30),
     };
     match m.screen {
-        Screen::Ledger => m.ledger.form.iter().for_each(|x| render(&x.form, f, area)),
+        Screen::Ledger => {
+            m.ledger.form.iter().for_each(|x| render(&x.form, f, area));
+            m.ledger.contact.iter().for_each(|x| render(&x.form, f, popup(body, 76, 16)));
+        }
         Screen::Prep => m.prep.form.iter().for_each(|x| render(&x.form, f, area)),
         Screen::Meeting => m.meeting.form.iter().for_each(|x| render(&x.form, f, area)),
         Screen::Stats => {}
