@@ -7,6 +7,7 @@ mod console;
 mod contacts;
 pub mod japanese;
 mod ledger;
+mod ledger_birth;
 mod ledger_import;
 mod ledger_renumber;
 mod meeting;

@@ -72,6 +72,8 @@ pub struct CaseFacts<'a> {
     pub discussion: Vec<&'a DiscussionRequest>,
     /// A planned move (転居・転出予定).
     pub move_on: Option<NaiveDate>,
+    /// Born at a birth recorded on a 特定妊婦 case: (birth day, the mother's case number).
+    pub born: Option<(NaiveDate, String)>,
     /// The newest contact with 目視確認 (経過記録).
     pub seen_contact: Option<(NaiveDate, super::contact::ContactKind)>,
     /// Put on the agenda by the secretariat by hand.
@@ -380,6 +382,23 @@ mod tests {
         let mut c = case();
         c.accepted_on = d(2026, 10, 2);
         assert_eq!(reasons(&c, &CaseFacts::default()), vec!["前回会議以降の新規登録（受理日 2026-10-02）"]);
+    }
+
+    /// 新生児: a named signal that brings the newborn to the next meeting, once.
+    #[test]
+    fn a_newborn_since_the_last_meeting_is_a_signal() {
+        let n = names();
+        let mut c = case();
+        c.birth_date = Some(d(2026, 11, 20));
+        c.accepted_on = d(2026, 11, 20);
+        c.next_review = Some(d(2027, 2, 22));
+        let f = CaseFacts { born: Some((d(2026, 11, 20), "R8-010".into())), ..Default::default() };
+        let found = signals(&c, &frame(&n), &f, &Config::default());
+        assert!(found.contains(&"新生児（R8.11.20 出生、特定妊婦 R8-010 から）".to_string()), "{found:?}");
+        assert!(is_due(&c, &frame(&n), &f, &Config::default()), "brought to the meeting before its review");
+        let older = CaseFacts { born: Some((d(2026, 8, 1), "R8-010".into())), ..Default::default() };
+        c.accepted_on = d(2026, 8, 1);
+        assert!(signals(&c, &frame(&n), &older, &Config::default()).is_empty(), "born before the last meeting");
     }
 
     #[test]

@@ -36,6 +36,8 @@ struct TriageReading {
     discussion: Vec<DiscussionRequest>,
     moves: BTreeMap<Id, (NaiveDate, String)>,
     seen_contacts: BTreeMap<Id, (NaiveDate, crate::domain::contact::ContactKind)>,
+    /// Newborns: child case → (birth day, mother's case number).
+    born: BTreeMap<Id, (NaiveDate, String)>,
     marks: Vec<(Id, String)>,
     ranks: BTreeMap<Id, String>,
     cgc: BTreeMap<Id, String>,
@@ -80,6 +82,9 @@ impl TriageReading {
         }
         for (case, seen) in &self.seen_contacts {
             facts.entry(*case).or_default().seen_contact = Some(*seen);
+        }
+        for (case, born) in &self.born {
+            facts.entry(*case).or_default().born = Some(born.clone());
         }
         let mut pinned_tracks = BTreeSet::new();
         let mut edited_drafts = BTreeSet::new();
@@ -174,6 +179,7 @@ impl Store {
             discussion,
             moves: self.planned_moves()?,
             seen_contacts: self.last_seen_contacts()?,
+            born: self.newborns_with_mothers()?,
             marks: self.agenda_marks(meeting_id)?,
             ranks,
             cgc: self.before_changes("cgc", since)?,

@@ -10,6 +10,7 @@ pub mod agenda;
 pub mod audit;
 pub mod audit_data;
 pub mod backup;
+pub mod births;
 pub mod cases;
 pub mod config_data;
 pub mod contacts;

@@ -47,9 +47,10 @@ pub struct Rule {
     pub(super) find: fn(&Inputs<'_>) -> Vec<String>,
 }
 
-pub const RULES: [Rule; 18] = [
+pub const RULES: [Rule; 19] = [
     Rule { name: "ランクが設定にない", signal: false, find: unknown_rank },
     Rule { name: "前回会議以降の新規登録", signal: true, find: new_registration },
+    Rule { name: "新生児（特定妊婦のケースからの出生）", signal: true, find: newborn },
     Rule { name: "ランクの上昇", signal: true, find: rank_raised },
     Rule { name: "重点協議の対象ランク", signal: false, find: deep_rank },
     Rule {
@@ -87,6 +88,13 @@ fn unknown_rank(i: &Inputs<'_>) -> Vec<String> {
 fn new_registration(i: &Inputs<'_>) -> Vec<String> {
     one((i.case.accepted_on > i.frame.since())
         .then(|| format!("前回会議以降の新規登録（受理日 {}）", i.case.accepted_on)))
+}
+
+/// 新生児: born since the last meeting at a birth recorded on a 特定妊婦 case. The meeting
+/// checks the newborn visit (府中市: the C rank's 新生児訪問) and the support that follows.
+fn newborn(i: &Inputs<'_>) -> Vec<String> {
+    let born = i.facts.born.as_ref().filter(|(on, _)| *on > i.frame.since());
+    one(born.map(|(on, mother)| crate::domain::birth::newborn_reason(*on, mother)))
 }
 
 fn rank_raised(i: &Inputs<'_>) -> Vec<String> {

@@ -14,3 +14,14 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_by_case ON contacts(case_id, date);
 -- The ledger's 最終目視確認日 per row: the newest seen contact of a case.
 CREATE INDEX contacts_seen_by_case ON contacts(case_id, seen, date);
+
+-- 出生: a 特定妊婦 case's recorded birth, one row per newborn (twins: two rows of one birth),
+-- linking the mother's case to the newborn's. A case records one birth.
+CREATE TABLE births (
+    id          INTEGER PRIMARY KEY,
+    mother_case INTEGER NOT NULL REFERENCES cases(id),
+    child_case  INTEGER NOT NULL UNIQUE REFERENCES cases(id),
+    born_on     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX births_by_mother ON births(mother_case);
