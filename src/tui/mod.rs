@@ -24,7 +24,7 @@ pub mod update;
 pub mod view;
 
 #[cfg(test)]
-mod contact_tests;
+mod record_tests;
 #[cfg(test)]
 mod screen_tests;
 #[cfg(test)]

@@ -125,7 +125,7 @@ impl Model {
         match self.screen {
             Screen::Ledger => {
                 self.ledger.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value))
-                    || self.ledger.contact.as_ref().is_some_and(|f| on_text(&f.form.focused().value))
+                    || self.ledger.record.as_ref().is_some_and(|f| f.on_text())
             }
             Screen::Prep => self.prep.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
             Screen::Meeting => self.meeting.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),

@@ -2,10 +2,12 @@
 //! type, filters, sort, selection, the visible window, and the case forms. Rows come from
 //! `Store::case_rows()` once; every keystroke filters them in memory.
 
+pub mod birth_form;
 pub mod case_form;
 pub mod contact_form;
 pub mod detail_view;
 pub mod io;
+pub mod record_form;
 pub mod view;
 
 use chrono::NaiveDate;
@@ -17,8 +19,10 @@ use super::layout;
 use super::screen::{Ctx, Out};
 use crate::domain::{Action, Agency, AssessmentSheet, Case, CaseStatus, Config, Decision, Id, Registration, search};
 use crate::store::{CaseFilter, CaseRow};
+pub use birth_form::{BirthField, BirthForm};
 pub use case_form::{CaseField, CaseForm, CaseFormKind};
 pub use contact_form::{ContactField, ContactForm};
+pub use record_form::RecordForm;
 pub use update::{areas, update};
 
 /// What the ledger screen is told: keys (already named by the keymap), mouse, paste, and the
@@ -66,6 +70,13 @@ pub enum LedgerEffect {
         contact: Box<crate::store::contacts::NewContact>,
         number: String,
         today: NaiveDate,
+    },
+    /// 出生: the birth on a 特定妊婦 case, checked by the store against `today`.
+    RecordBirth {
+        birth: Box<crate::domain::birth::Birth>,
+        number: String,
+        today: NaiveDate,
+        config: Box<Config>,
     },
 }
 
@@ -215,8 +226,8 @@ pub struct LedgerState {
     pub detail_scroll: u16,
     /// A case form open over the screen.
     pub form: Option<CaseForm>,
-    /// The contact form open over the screen.
-    pub contact: Option<ContactForm>,
+    /// A contact or birth form open over the screen.
+    pub record: Option<RecordForm>,
 }
 
 impl LedgerState {

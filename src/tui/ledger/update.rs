@@ -6,6 +6,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::*;
 use crate::tui::form::FormReply;
+use crate::tui::ledger::record_form::RecordReply;
 
 impl LedgerState {
     /// What to read again after another writer's commit (the selection stays).
@@ -18,8 +19,8 @@ impl LedgerState {
         if let Some(f) = &self.form {
             return f.form.mode();
         }
-        if let Some(f) = &self.contact {
-            return f.form.mode();
+        if let Some(f) = &self.record {
+            return f.mode();
         }
         match self.focus {
             LedgerFocus::Table => Mode::Ledger,
@@ -45,7 +46,7 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
     let rows = table_rows(s, cx);
     match msg {
         LedgerMsg::Key(action, k) => on_key(s, cx, out, action, k),
-        LedgerMsg::Mouse(_) if s.form.is_some() || s.contact.is_some() => vec![],
+        LedgerMsg::Mouse(_) if s.form.is_some() || s.record.is_some() => vec![],
         LedgerMsg::Mouse(me) => {
             let a = areas(s, cx.body);
             on_mouse(s, &me, &a, rows)
@@ -74,7 +75,7 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
         }
         LedgerMsg::Saved { case_id, message } => {
             s.form = None;
-            s.contact = None;
+            s.record = None;
             out.info(message);
             s.detail = None;
             vec![LedgerEffect::Load { select: Some(case_id) }]
@@ -87,9 +88,9 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
             vec![]
         }
         LedgerMsg::Failed(text) => {
-            match (&mut s.form, &mut s.contact) {
+            match (&mut s.form, &mut s.record) {
                 (Some(f), _) => f.form.refuse(text),
-                (None, Some(f)) => f.form.refuse(text),
+                (None, Some(f)) => f.refuse(text),
                 (None, None) => out.error(text),
             }
             vec![]
@@ -126,30 +127,27 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
             },
         };
     }
-    if let Some(f) = &mut s.contact {
-        return match f.form.on_key(action, k) {
-            FormReply::Stay | FormReply::Chose(_) => vec![],
-            FormReply::Cancel => {
-                s.contact = None;
+    if let Some(f) = &mut s.record {
+        return match f.on_key(action, k, cx.today, cx.config) {
+            RecordReply::Stay => vec![],
+            RecordReply::Cancel => {
+                s.record = None;
                 out.info("入力を取り消しました");
                 vec![]
             }
-            FormReply::Submit { .. } => match f.submit(cx.today) {
-                Ok(c) => {
-                    vec![LedgerEffect::AddContact { contact: Box::new(c), number: f.number.clone(), today: cx.today }]
-                }
-                Err(e) => {
-                    f.form.refuse(e);
-                    vec![]
-                }
-            },
+            RecordReply::Save(effect) => vec![effect],
         };
     }
     let rows = table_rows(s, cx);
     // Case-level actions work from the table and the detail alike. A projected screen opens
     // no form: each shows the child's name and details, or what is typed about the child.
     if cx.present
-        && matches!(action, Some(Command::NewCase | Command::EditCase | Command::CloseCase | Command::AddContact))
+        && matches!(
+            action,
+            Some(
+                Command::NewCase | Command::EditCase | Command::CloseCase | Command::AddContact | Command::RecordBirth
+            )
+        )
     {
         out.error(crate::tui::screen::NOT_WHILE_PRESENTING);
         return vec![];
@@ -184,7 +182,8 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
             match s.selected_row() {
                 Some(r) if r.status == CaseStatus::Open => {
                     let lead = crate::tui::screen::agency_name(cx.agencies, r.lead_agency).to_string();
-                    s.contact = Some(ContactForm::new(r.id, &r.number, &lead, cx.agencies, cx.today));
+                    s.record =
+                        Some(RecordForm::Contact(ContactForm::new(r.id, &r.number, &lead, cx.agencies, cx.today)));
                 }
                 Some(r) => out.error(format!(
                     "ケース {} は{}しています。その後の接触は再受理のケースに記録してください",
@@ -192,6 +191,19 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
                     r.status.label()
                 )),
                 None => out.error("経過記録を付けるケースを選んでください"),
+            }
+            return vec![];
+        }
+        Some(Command::RecordBirth) => {
+            match s.selected_row() {
+                Some(r) if r.registration == Registration::ExpectantMother && r.status == CaseStatus::Open => {
+                    s.record = Some(RecordForm::Birth(BirthForm::new(r.id, &r.number, cx.today)))
+                }
+                Some(r) => out.error(format!(
+                    "ケース {} は特定妊婦の継続中のケースではありません。出生は母のケースで記録してください",
+                    r.number
+                )),
+                None => out.error("出生を記録するケースを選んでください"),
             }
             return vec![];
         }
@@ -228,8 +240,8 @@ fn on_paste(s: &mut LedgerState, cx: &Ctx<'_>, text: &str) -> Vec<LedgerEffect> 
         f.form.paste(text);
         return vec![];
     }
-    if let Some(f) = &mut s.contact {
-        f.form.paste(text);
+    if let Some(f) = &mut s.record {
+        f.paste(text);
         return vec![];
     }
     s.focus = LedgerFocus::Search;

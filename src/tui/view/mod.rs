@@ -47,7 +47,7 @@ fn render_form(m: &Model, f: &mut Frame<'_>, body: Rect) {
     match m.screen {
         Screen::Ledger => {
             m.ledger.form.iter().for_each(|x| render(&x.form, f, area));
-            m.ledger.contact.iter().for_each(|x| render(&x.form, f, popup(body, 76, 16)));
+            m.ledger.record.iter().for_each(|x| x.render(f, popup(body, 76, 18)));
         }
         Screen::Prep => m.prep.form.iter().for_each(|x| render(&x.form, f, area)),
         Screen::Meeting => m.meeting.form.iter().for_each(|x| render(&x.form, f, area)),
