@@ -134,6 +134,45 @@ pub fn check(contact: &Contact, case: &Case, today: NaiveDate) -> Result<(), (&'
     Ok(())
 }
 
+/// The contacts with a case since the last meeting, as the meeting screen and the minutes say
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct ContactSummary {
+    pub count: usize,
+    /// Of which with 目視確認.
+    pub seen: usize,
+    /// The newest contact: (date, kind).
+    pub last: Option<(NaiveDate, ContactKind)>,
+}
+
+impl ContactSummary {
+    pub fn of<'a>(contacts: impl IntoIterator<Item = &'a Contact>) -> ContactSummary {
+        let mut s = ContactSummary::default();
+        for c in contacts {
+            s.count += 1;
+            s.seen += usize::from(c.seen);
+            if s.last.is_none_or(|(on, _)| c.date >= on) {
+                s.last = Some((c.date, c.kind));
+            }
+        }
+        s
+    }
+
+    /// 「前回以降の接触 3件（目視 2件、最終 R8.11.20 家庭訪問）」, or 「前回以降の接触 なし」.
+    pub fn line(&self) -> String {
+        match self.last {
+            None => "前回以降の接触 なし".to_string(),
+            Some((on, kind)) => format!(
+                "前回以降の接触 {}件（目視 {}件、最終 {} {}）",
+                self.count,
+                self.seen,
+                super::wareki::format_short(on),
+                kind.label()
+            ),
+        }
+    }
+}
+
 /// Who last saw the child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum SeenBy {
@@ -298,6 +337,16 @@ mod tests {
             "最終目視確認 R8.9.2（東小のシート）から90日"
         );
         assert_eq!(sighting_fact(None, d(2026, 12, 1), |_| String::new()), "目視確認の記録なし");
+    }
+
+    #[test]
+    fn the_summary_line_counts_and_names_the_newest() {
+        let a = contact(d(2026, 10, 1));
+        let b =
+            Contact { id: 2, date: d(2026, 11, 20), seen: false, kind: ContactKind::Phone, ..contact(d(2026, 11, 20)) };
+        let c = Contact { id: 3, ..contact(d(2026, 11, 2)) };
+        assert_eq!(ContactSummary::of([&a, &b, &c]).line(), "前回以降の接触 3件（目視 2件、最終 R8.11.20 電話）");
+        assert_eq!(ContactSummary::of([]).line(), "前回以降の接触 なし");
     }
 
     #[test]

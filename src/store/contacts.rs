@@ -110,6 +110,23 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Each of `ids`' contacts after `since` (all with None) up to and including `until`,
+    /// summarised (cases without any are left out).
+    pub fn contact_summaries(
+        &self,
+        ids: &[Id],
+        since: Option<NaiveDate>,
+        until: NaiveDate,
+    ) -> Result<BTreeMap<Id, contact::ContactSummary>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM contacts WHERE case_id IN (SELECT value FROM json_each(?1))
+               AND (?2 IS NULL OR date > ?2) AND date <= ?3 ORDER BY case_id, date, id"
+        ))?;
+        let rows = st.query_map(params![super::id_list(ids), since, until], row_contact)?;
+        let by_case = super::by_case(rows.map(|r| r.map(|c| (c.case_id, c))).collect::<rusqlite::Result<Vec<_>>>()?);
+        Ok(by_case.into_iter().map(|(id, cs)| (id, contact::ContactSummary::of(&cs))).collect())
+    }
+
     /// The newest contact with 目視確認 of every case that has one: (date, kind).
     pub fn last_seen_contacts(&self) -> Result<BTreeMap<Id, (NaiveDate, ContactKind)>> {
         let mut st = self

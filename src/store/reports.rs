@@ -40,6 +40,8 @@ pub struct MeetingRecord {
     /// Name and reading of every case in the ledger, for masking: free text may name a
     /// sibling or a closed case that the minutes do not list.
     pub people: Vec<(String, String)>,
+    /// 経過記録 of the agenda's cases since the previous meeting, up to this one's day.
+    pub contacts: BTreeMap<Id, crate::domain::contact::ContactSummary>,
 }
 
 impl MeetingRecord {
@@ -91,26 +93,38 @@ impl Store {
         Ok(out)
     }
 
+    /// 開催日 of the meeting of the same kind before `meeting_id` (by first session), if any.
+    pub fn previous_meeting_date(&self, meeting_id: Id) -> Result<Option<NaiveDate>> {
+        let meeting = self.meeting(meeting_id)?;
+        let Some(d) = self.sessions(meeting_id)?.first().map(|s| s.date) else { return Ok(None) };
+        let dates = self.meeting_dates()?;
+        let mut best = None;
+        for m in self.meetings()? {
+            if m.id == meeting_id || m.kind != meeting.kind {
+                continue;
+            }
+            if let Some(md) = dates.get(&m.id).copied().filter(|md| *md < d) {
+                best = best.max(Some(md));
+            }
+        }
+        Ok(best)
+    }
+
+    /// Each agenda case's contacts since the previous meeting up to `day` (the meeting's).
+    pub fn contacts_for_meeting(
+        &self,
+        meeting_id: Id,
+        ids: &[Id],
+        day: NaiveDate,
+    ) -> Result<BTreeMap<Id, crate::domain::contact::ContactSummary>> {
+        self.contact_summaries(ids, self.previous_meeting_date(meeting_id)?, day)
+    }
+
     pub fn meeting_record(&self, meeting_id: Id) -> Result<MeetingRecord> {
         let meeting = self.meeting(meeting_id)?;
         let sessions = self.sessions(meeting_id)?;
         let date = sessions.first().map(|s| s.date);
-        let previous_date = match date {
-            None => None,
-            Some(d) => {
-                let dates = self.meeting_dates()?;
-                let mut best = None;
-                for m in self.meetings()? {
-                    if m.id == meeting_id || m.kind != meeting.kind {
-                        continue;
-                    }
-                    if let Some(md) = dates.get(&m.id).copied().filter(|md| *md < d) {
-                        best = best.max(Some(md));
-                    }
-                }
-                best
-            }
-        };
+        let previous_date = self.previous_meeting_date(meeting_id)?;
         let agencies = self.agencies()?.into_iter().map(|a| (a.id, a)).collect();
         let decisions = self.decisions(meeting_id)?;
         let reviewed_actions = self.actions_to_review(meeting_id)?;
@@ -148,8 +162,17 @@ impl Store {
                 e.insert(self.case(id)?);
             }
         }
+        let agenda = self.agenda(meeting_id)?;
+        let contacts = match date {
+            Some(d) => {
+                let ids: Vec<Id> = agenda.iter().map(|i| i.case_id).collect();
+                self.contact_summaries(&ids, previous_date, d)?
+            }
+            None => BTreeMap::new(),
+        };
         Ok(MeetingRecord {
-            agenda: self.agenda(meeting_id)?,
+            agenda,
+            contacts,
             expected: self.meeting_agencies(meeting_id)?,
             attendance: self.attendance(meeting_id)?,
             meeting,

@@ -128,7 +128,10 @@ impl Model {
                     || self.ledger.record.as_ref().is_some_and(|f| f.on_text())
             }
             Screen::Prep => self.prep.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
-            Screen::Meeting => self.meeting.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
+            Screen::Meeting => {
+                self.meeting.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value))
+                    || self.meeting.record.as_ref().is_some_and(|f| f.on_text())
+            }
             Screen::Stats => false,
         }
     }

@@ -4,10 +4,8 @@
 use chrono::NaiveDate;
 use ratatui::crossterm::event::KeyEvent;
 
-use super::LedgerEffect;
 use super::birth_form::BirthForm;
 use super::contact_form::ContactForm;
-use crate::domain::Config;
 use crate::tui::form::{FieldValue, FormReply};
 use crate::tui::keymap::{Command, Mode};
 
@@ -21,7 +19,13 @@ pub enum RecordForm {
 pub enum RecordReply {
     Stay,
     Cancel,
-    Save(LedgerEffect),
+    Save(RecordSave),
+}
+
+/// A record to store, for the screen to turn into its own effect.
+pub enum RecordSave {
+    Contact { contact: Box<crate::store::contacts::NewContact>, number: String },
+    Birth { birth: Box<crate::domain::birth::Birth>, number: String },
 }
 
 impl RecordForm {
@@ -63,7 +67,7 @@ impl RecordForm {
         }
     }
 
-    pub fn on_key(&mut self, action: Option<Command>, k: KeyEvent, today: NaiveDate, config: &Config) -> RecordReply {
+    pub fn on_key(&mut self, action: Option<Command>, k: KeyEvent, today: NaiveDate) -> RecordReply {
         let reply = match self {
             RecordForm::Contact(f) => f.form.on_key(action, k).map_key(),
             RecordForm::Birth(f) => f.form.on_key(action, k).map_key(),
@@ -74,17 +78,12 @@ impl RecordForm {
             Some(true) => {}
         }
         let effect = match self {
-            RecordForm::Contact(f) => f.submit(today).map(|c| LedgerEffect::AddContact {
-                contact: Box::new(c),
-                number: f.number.clone(),
-                today,
-            }),
-            RecordForm::Birth(f) => f.submit(today).map(|b| LedgerEffect::RecordBirth {
-                birth: Box::new(b),
-                number: f.number.clone(),
-                today,
-                config: Box::new(config.clone()),
-            }),
+            RecordForm::Contact(f) => {
+                f.submit(today).map(|c| RecordSave::Contact { contact: Box::new(c), number: f.number.clone() })
+            }
+            RecordForm::Birth(f) => {
+                f.submit(today).map(|b| RecordSave::Birth { birth: Box::new(b), number: f.number.clone() })
+            }
         };
         match effect {
             Ok(e) => RecordReply::Save(e),
