@@ -173,6 +173,36 @@ impl ContactSummary {
     }
 }
 
+/// The year's contacts for the statistics: how many of each kind, and with 目視確認.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct ContactCounts {
+    pub total: usize,
+    pub seen: usize,
+    /// (kind label, count) in the form's order.
+    pub by_kind: Vec<(String, usize)>,
+}
+
+impl ContactCounts {
+    /// The contacts dated within `from..=to`.
+    pub fn of<'a>(contacts: impl IntoIterator<Item = &'a Contact>, from: NaiveDate, to: NaiveDate) -> ContactCounts {
+        let mut n = [0usize; ContactKind::ALL.len()];
+        let mut out = ContactCounts::default();
+        for c in contacts.into_iter().filter(|c| from <= c.date && c.date <= to) {
+            n[ContactKind::ALL.iter().position(|k| *k == c.kind).unwrap_or(0)] += 1;
+            out.total += 1;
+            out.seen += usize::from(c.seen);
+        }
+        out.by_kind = ContactKind::ALL.iter().zip(n).map(|(k, c)| (k.label().to_string(), c)).collect();
+        out
+    }
+
+    /// 「42件（家庭訪問 20・面接 5・…、目視確認 25件）」.
+    pub fn text(&self) -> String {
+        let kinds: Vec<String> = self.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        format!("{}件（{}、目視確認 {}件）", self.total, kinds.join("・"), self.seen)
+    }
+}
+
 /// Who last saw the child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum SeenBy {
@@ -347,6 +377,19 @@ mod tests {
         let c = Contact { id: 3, ..contact(d(2026, 11, 2)) };
         assert_eq!(ContactSummary::of([&a, &b, &c]).line(), "前回以降の接触 3件（目視 2件、最終 R8.11.20 電話）");
         assert_eq!(ContactSummary::of([]).line(), "前回以降の接触 なし");
+    }
+
+    #[test]
+    fn the_year_counts_contacts_by_kind_within_its_days() {
+        let a = contact(d(2026, 4, 1));
+        let b = Contact { kind: ContactKind::Phone, seen: false, ..contact(d(2027, 3, 31)) };
+        let outside = contact(d(2026, 3, 31));
+        let counts = ContactCounts::of([&a, &b, &outside], d(2026, 4, 1), d(2027, 3, 31));
+        assert_eq!((counts.total, counts.seen), (2, 1));
+        assert_eq!(
+            counts.text(),
+            "2件（家庭訪問 1・面接 0・電話 1・所属機関への確認 0・関係機関からの連絡 0、目視確認 1件）"
+        );
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub struct StatsInput<'a> {
     pub actions: &'a [ActionFacts],
     /// 関係機関 names by id, for the breakdown by 主担当機関.
     pub agency_names: &'a BTreeMap<Id, String>,
+    /// 経過記録.
+    pub contacts: &'a [super::contact::Contact],
+    /// The birth day of every newborn registered at a recorded birth (twins: twice).
+    pub births: &'a [NaiveDate],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,6 +129,10 @@ pub struct YearStats {
     /// 個別ケース検討会議 decided in the year's meetings.
     pub case_conferences: usize,
     pub actions: ActionOutcomes,
+    /// 経過記録 dated within the year (to the reference day).
+    pub contacts: super::contact::ContactCounts,
+    /// Newborns registered from 特定妊婦 cases, born within the year.
+    pub newborns: usize,
     pub breakdown: Breakdowns,
     /// The fiscal year before, for the side-by-side columns ([`compute_with_previous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -266,6 +274,8 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
         deep_total,
         case_conferences,
         actions,
+        contacts: super::contact::ContactCounts::of(input.contacts, from, as_of),
+        newborns: input.births.iter().filter(|d| happened(**d)).count(),
         breakdown: breakdowns(input.cases, &on_ledger, input.agency_names, (from, to, as_of), |c| band(c, as_of)),
         previous: None,
     }
@@ -366,8 +376,15 @@ mod tests {
             meeting_id: None,
             category: String::new(),
         });
-        let input =
-            StatsInput { cases: &[c], meetings: &[], decisions: &[], actions: &[], agency_names: &BTreeMap::new() };
+        let input = StatsInput {
+            cases: &[c],
+            meetings: &[],
+            decisions: &[],
+            actions: &[],
+            agency_names: &BTreeMap::new(),
+            contacts: &[],
+            births: &[],
+        };
         let s = compute(2025, input, d(2026, 5, 1));
         let json = serde_json::to_string(&s).unwrap();
         assert!(!json.contains("祖母") && !json.contains('律') && !json.contains("ナカジマ"), "no free text: {json}");
@@ -410,6 +427,8 @@ mod tests {
             decisions: &[conference],
             actions: &[],
             agency_names: &names,
+            contacts: &[],
+            births: &[],
         };
         let s = compute_with_previous(2025, input, today);
         assert_eq!(s.closed_total, 1, "the closing dated after today is not counted yet");
@@ -479,6 +498,8 @@ mod tests {
                 decisions: &decisions,
                 actions: &actions,
                 agency_names: &BTreeMap::new(),
+                contacts: &[],
+                births: &[],
             },
             today,
         );

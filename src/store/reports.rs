@@ -273,12 +273,16 @@ impl Store {
         let cases = self.cases(true)?;
         let (meetings, decisions, actions) = self.stats_facts()?;
         let agency_names = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let contacts = self.contacts_since(None)?;
+        let births: Vec<NaiveDate> = self.newborns()?.into_values().map(|(on, _)| on).collect();
         let input = StatsInput {
             cases: &cases,
             meetings: &meetings,
             decisions: &decisions,
             actions: &actions,
             agency_names: &agency_names,
+            contacts: &contacts,
+            births: &births,
         };
         Ok(stats::compute_with_previous(fy, input, today))
     }
