@@ -103,6 +103,26 @@ impl RecordForm {
     }
 }
 
+/// Passes a key to the record form open in `slot`: typing stays, Esc closes it (saying so),
+/// a save returns what to store for the screen to turn into its effect.
+pub fn on_record_key(
+    slot: &mut Option<RecordForm>,
+    action: Option<Command>,
+    k: KeyEvent,
+    today: NaiveDate,
+    out: &mut crate::tui::screen::Out,
+) -> Option<RecordSave> {
+    match slot.as_mut()?.on_key(action, k, today) {
+        RecordReply::Stay => None,
+        RecordReply::Cancel => {
+            *slot = None;
+            out.info("入力を取り消しました");
+            None
+        }
+        RecordReply::Save(save) => Some(save),
+    }
+}
+
 trait SaveOrCancel {
     /// Some(true): save; Some(false): cancel; None: stay.
     fn map_key(self) -> Option<bool>;

@@ -6,7 +6,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::*;
 use crate::tui::form::FormReply;
-use crate::tui::ledger::record_form::{RecordReply, RecordSave};
+use crate::tui::ledger::record_form::{RecordSave, on_record_key};
 
 impl LedgerState {
     /// What to read again after another writer's commit (the selection stays).
@@ -127,19 +127,12 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
             },
         };
     }
-    if let Some(f) = &mut s.record {
+    if s.record.is_some() {
         let today = cx.today;
-        return match f.on_key(action, k, today) {
-            RecordReply::Stay => vec![],
-            RecordReply::Cancel => {
-                s.record = None;
-                out.info("入力を取り消しました");
-                vec![]
-            }
-            RecordReply::Save(RecordSave::Contact { contact, number }) => {
-                vec![LedgerEffect::AddContact { contact, number, today }]
-            }
-            RecordReply::Save(RecordSave::Birth { birth, number }) => {
+        return match on_record_key(&mut s.record, action, k, today, out) {
+            None => vec![],
+            Some(RecordSave::Contact { contact, number }) => vec![LedgerEffect::AddContact { contact, number, today }],
+            Some(RecordSave::Birth { birth, number }) => {
                 vec![LedgerEffect::RecordBirth { birth, number, today, config: Box::new(cx.config.clone()) }]
             }
         };

@@ -218,21 +218,15 @@ fn on_contact_key(
     action: Option<Command>,
     k: KeyEvent,
 ) -> Vec<MeetingEffect> {
-    use crate::tui::ledger::record_form::{RecordReply, RecordSave};
+    use crate::tui::ledger::record_form::{RecordSave, on_record_key};
     use crate::tui::ledger::{ContactForm, RecordForm};
-    if let Some(r) = &mut s.record {
-        return match r.on_key(action, k, cx.today) {
-            RecordReply::Stay => vec![],
-            RecordReply::Cancel => {
-                s.record = None;
-                out.info("入力を取り消しました");
-                vec![]
-            }
-            RecordReply::Save(RecordSave::Contact { contact, number }) => {
+    if s.record.is_some() {
+        return match on_record_key(&mut s.record, action, k, cx.today, out) {
+            Some(RecordSave::Contact { contact, number }) => {
                 vec![MeetingEffect::AddContact { contact, number, today: cx.today }]
             }
             // The meeting screen opens no birth form.
-            RecordReply::Save(RecordSave::Birth { .. }) => vec![],
+            Some(RecordSave::Birth { .. }) | None => vec![],
         };
     }
     if cx.present {
