@@ -4,8 +4,10 @@
 mod agenda;
 mod config;
 mod console;
+mod contacts;
 pub mod japanese;
 mod ledger;
+mod ledger_birth;
 mod ledger_import;
 mod ledger_renumber;
 mod meeting;
@@ -71,6 +73,9 @@ pub enum Command {
     /// 進行管理台帳（ケースの一覧・登録・編集・終結・取込・出力）
     #[command(subcommand)]
     Ledger(ledger::LedgerCmd),
+    /// 経過記録（家庭訪問・面接・電話などの接触と目視確認）
+    #[command(subcommand)]
+    Contacts(contacts::ContactsCmd),
     /// アセスメントシート（様式の作成・取込・集約）
     #[command(subcommand)]
     Sheets(sheets::SheetsCmd),
@@ -227,6 +232,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Demo(args)) => run_demo(ctx, explicit_db, args),
         Some(Command::Init(a)) => trust::init(&ctx, a),
         Some(Command::Ledger(c)) => ledger::run(&ctx, c),
+        Some(Command::Contacts(c)) => contacts::run(&ctx, c),
         Some(Command::Sheets(c)) => sheets::run_sheets(&ctx, c),
         Some(Command::Meeting(c)) => meeting::run_meeting(&ctx, c),
         Some(Command::Agenda(c)) => agenda::run_agenda(&ctx, c),
@@ -250,6 +256,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Demo(_) => "demo",
         Command::Init(_) => "init",
         Command::Ledger(_) => "ledger",
+        Command::Contacts(_) => "contacts",
         Command::Sheets(_) => "sheets",
         Command::Meeting(_) => "meeting",
         Command::Agenda(_) => "agenda",

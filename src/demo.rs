@@ -193,6 +193,9 @@ struct Gen {
     rng: fastrand::Rng,
 }
 
+/// Mixed into the seed for the contacts' own generator.
+const CONTACTS_SEED: u64 = 0xC0_47AC7;
+
 impl Gen {
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.rng.usize(..xs.len())]
@@ -212,6 +215,8 @@ pub struct DemoSummary {
     pub households: usize,
     pub agencies: usize,
     pub sheets: usize,
+    /// 経過記録 entries.
+    pub contacts: usize,
     pub past_meeting: Id,
     pub next_meeting: Id,
     /// The next meeting's agenda: 一括確認 and 重点協議 items.
@@ -334,6 +339,8 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
     town.cases(n)?;
     town.past_meeting()?;
     town.sheets()?;
+    // Contacts draw from their own generator, so adding them left the rest of the town as it was.
+    town.contacts(&mut Gen { rng: fastrand::Rng::with_seed(seed ^ CONTACTS_SEED) })?;
     town.next_meeting()?;
     town.store.set_clock(None);
     Ok(town.summary)
@@ -700,6 +707,86 @@ impl Town<'_> {
             })?;
         }
         summary.sheets = sheets;
+        Ok(())
+    }
+
+    /// 経過記録 since the past meeting: visits to most children who attend nothing (some not
+    /// seen for months, a few never), checks with schools and nurseries, interviews and calls
+    /// with expectant mothers.
+    fn contacts(&mut self, g: &mut Gen) -> Result<()> {
+        use crate::domain::contact::{Contact, ContactKind as K};
+        let Town { store, inst, today, case_ids, summary, .. } = self;
+        let today = *today;
+        store.set_clock(Some(today.and_hms_opt(9, 0, 0).expect("valid time") - Duration::days(1)));
+        let mut n = 0;
+        for chunk in case_ids.chunks(1000) {
+            store.write(|t| {
+                for (id, reg) in chunk {
+                    let c = t.case(*id)?;
+                    let mut add = |on: NaiveDate, kind: K, agency_id: Id, seen: bool, note: &str| -> Result<()> {
+                        let date = on.max(c.accepted_on).min(today);
+                        let note = note.to_string();
+                        t.add_contact(&Contact { id: 0, case_id: *id, date, kind, agency_id, seen, note }, today)?;
+                        n += 1;
+                        Ok(())
+                    };
+                    if *reg == Registration::ExpectantMother {
+                        add(
+                            today - g.days(3, 40),
+                            K::Interview,
+                            inst.health,
+                            false,
+                            "妊婦健診の受診状況を確認。体調は安定",
+                        )?;
+                        continue;
+                    }
+                    match c.affiliation {
+                        None => match g.rng.u32(0..100) {
+                            0..60 => add(
+                                today - g.days(5, 80),
+                                K::HomeVisit,
+                                inst.health,
+                                true,
+                                "母子と面談。子どもの表情は明るい",
+                            )?,
+                            60..85 => {
+                                add(
+                                    today - g.days(100, 200),
+                                    K::HomeVisit,
+                                    inst.health,
+                                    true,
+                                    "母子と面談。室内は片付いていた",
+                                )?;
+                                add(
+                                    today - g.days(10, 60),
+                                    K::Phone,
+                                    inst.secretariat,
+                                    false,
+                                    "電話で近況を確認。訪問は断られた",
+                                )?;
+                            }
+                            _ => add(
+                                today - g.days(20, 70),
+                                K::HomeVisit,
+                                inst.secretariat,
+                                false,
+                                "不在。連絡票を投函",
+                            )?,
+                        },
+                        Some(_) if g.chance(0.2) => add(
+                            today - g.days(3, 60),
+                            K::AffiliationCheck,
+                            inst.secretariat,
+                            false,
+                            "所属機関に登校・登園の様子を確認",
+                        )?,
+                        Some(_) => {}
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        summary.contacts = n;
         Ok(())
     }
 

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use color_eyre::eyre::{Result, bail, eyre};
 
 use super::{Ctx, ListFormat, ledger_import};
-use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Household, Id, Registration, Sex, wareki};
+use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Id, Registration, Sex, wareki};
 use crate::store::{CaseFilter, CaseSort, Store, StoreError};
 
 #[derive(Debug, Subcommand)]
@@ -31,6 +31,8 @@ pub enum LedgerCmd {
     Export(ledger_import::LedgerExportArgs),
     /// ケース番号を付け替える（取込-0001 → R001 など。監査記録に残る）
     Renumber(super::ledger_renumber::RenumberArgs),
+    /// 特定妊婦のケースに出生を記録する（新生児を同じ世帯の要支援児童として登録し、母の登録を継続か終結に）
+    Birth(super::ledger_birth::BirthArgs),
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +54,9 @@ pub struct ListArgs {
     /// 次回確認日を過ぎたものだけ
     #[arg(long)]
     pub overdue: bool,
+    /// 目視確認が設定の日数（triage.unseen_days、既定90日）を超えてない子どもだけ（特定妊婦を除く）
+    #[arg(long)]
+    pub unseen: bool,
     /// 終結・移管も含める
     #[arg(long)]
     pub all: bool,
@@ -159,6 +164,7 @@ pub fn run(ctx: &Ctx, cmd: LedgerCmd) -> Result<()> {
         LedgerCmd::Import(a) => ledger_import::ledger_import(ctx, a),
         LedgerCmd::Export(a) => ledger_import::ledger_export(ctx, a),
         LedgerCmd::Renumber(a) => super::ledger_renumber::renumber(ctx, a),
+        LedgerCmd::Birth(a) => super::ledger_birth::birth(ctx, a),
     }
 }
 
@@ -190,6 +196,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         lead_agency: agency_filter(&store, a.lead.as_deref())?,
         affiliation: agency_filter(&store, a.affiliation.as_deref())?,
         overdue_on: a.overdue.then_some(ctx.today),
+        unseen_before: a.unseen.then(|| crate::domain::contact::seen_cutoff(ctx.today, ctx.config.triage.unseen_days)),
         include_closed: a.all,
     };
     let mut rows = Vec::new();
@@ -388,26 +395,11 @@ fn save(ctx: &Ctx, f: CaseFields, new: bool) -> Result<()> {
                 c.lead_agency = Some(t.agency_for(n, f.new_agency)?);
             }
             if let Some(sib) = &refs.sibling {
-                let s = t.case(sib.id)?;
-                c.household_id = match s.household_id {
-                    Some(h) => Some(h),
-                    None => {
-                        let fam = s.name.split([' ', '\u{3000}']).next().unwrap_or("").to_string();
-                        let h = t.save_household(&Household {
-                            id: 0,
-                            name: format!("{fam}家"),
-                            town: s.town.clone(),
-                            note: String::new(),
-                        })?;
-                        let mut s2 = s.clone();
-                        s2.household_id = Some(h);
-                        t.save_case(&s2)?;
-                        if s2.id == c.id {
-                            c.version = t.case(c.id)?.version;
-                        }
-                        Some(h)
-                    }
-                };
+                let had = t.case(sib.id)?.household_id;
+                c.household_id = Some(t.household_of(sib.id)?);
+                if had.is_none() && sib.id == c.id {
+                    c.version = t.case(c.id)?.version;
+                }
             }
             t.save_case(&c)
         })

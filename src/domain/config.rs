@@ -70,6 +70,9 @@ pub struct Triage {
     /// A child attending no institution with no sheet since the last meeting goes deep
     /// (「所属機関からの情報がなく、直近の目視確認がない」).
     pub unseen_is_deep: bool,
+    /// A child seen by nobody (no contact with 目視確認, no sheet) for more than this many days
+    /// is "unseen": the triage rule above and the ledger's filter 目視確認なし.
+    pub unseen_days: i64,
 }
 
 impl Default for Triage {
@@ -86,6 +89,7 @@ impl Default for Triage {
             no_close_cgc: ["consultation", "guidance", "custody", "placement", "returned"].map(String::from).to_vec(),
             no_close_months_after_cgc: 6,
             unseen_is_deep: true,
+            unseen_days: 90,
         }
     }
 }

@@ -116,6 +116,9 @@ fn triage(cfg: &Config, out: &mut Vec<Problem>) {
     if !(0..=365).contains(&t.transition_days) {
         out.push(p("triage.transition_days", format!("日数は0〜365で指定してください（{}）", t.transition_days)));
     }
+    if !(1..=730).contains(&t.unseen_days) {
+        out.push(p("triage.unseen_days", format!("目視確認の間隔は1〜730日で指定してください（{}）", t.unseen_days)));
+    }
 }
 
 fn budget(cfg: &Config, out: &mut Vec<Problem>) {
@@ -231,7 +234,8 @@ mod tests {
     /// One test per mistake a town makes in its file; all are reported in one go.
     #[test]
     fn every_mistake_is_named_by_its_key() {
-        let cases: [(&str, &str); 12] = [
+        let cases: [(&str, &str); 13] = [
+            ("[triage]\nunseen_days = 0\n", "triage.unseen_days"),
             ("[triage]\ndeep_ranks = [\"S\"]\n", "triage.deep_ranks"),
             ("[triage]\nnever_quick_cgc = [\"jail\"]\n", "triage.never_quick_cgc"),
             ("[triage]\npregnancy_review_week = 99\n", "triage.pregnancy_review_week"),

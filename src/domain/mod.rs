@@ -6,11 +6,13 @@
 pub mod action;
 pub mod agency;
 pub mod agenda;
+pub mod birth;
 pub mod calendar;
 pub mod capacity;
 pub mod case;
 pub mod config;
 pub mod config_check;
+pub mod contact;
 pub mod mask;
 pub mod meeting;
 pub mod rank;

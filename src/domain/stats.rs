@@ -47,6 +47,10 @@ pub struct StatsInput<'a> {
     pub actions: &'a [ActionFacts],
     /// 関係機関 names by id, for the breakdown by 主担当機関.
     pub agency_names: &'a BTreeMap<Id, String>,
+    /// 経過記録.
+    pub contacts: &'a [super::contact::Contact],
+    /// The birth day of every newborn registered at a recorded birth (twins: twice).
+    pub births: &'a [NaiveDate],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -126,6 +130,10 @@ pub struct YearStats {
     /// 個別ケース検討会議 decided in the year's meetings.
     pub case_conferences: usize,
     pub actions: ActionOutcomes,
+    /// 経過記録 dated within the year (to the reference day).
+    pub contacts: super::contact::ContactCounts,
+    /// Newborns registered from 特定妊婦 cases, born within the year.
+    pub newborns: usize,
     pub breakdown: Breakdowns,
     /// The fiscal year before, for the side-by-side columns ([`compute_with_previous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -276,6 +284,8 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
         deep_total,
         case_conferences,
         actions,
+        contacts: super::contact::ContactCounts::of(input.contacts, from, as_of),
+        newborns: input.births.iter().filter(|d| happened(**d)).count(),
         breakdown: breakdowns(input.cases, &on_ledger, input.agency_names, (from, to, as_of), |c| band(c, as_of)),
         previous: None,
     }
@@ -376,8 +386,15 @@ mod tests {
             meeting_id: None,
             category: String::new(),
         });
-        let input =
-            StatsInput { cases: &[c], meetings: &[], decisions: &[], actions: &[], agency_names: &BTreeMap::new() };
+        let input = StatsInput {
+            cases: &[c],
+            meetings: &[],
+            decisions: &[],
+            actions: &[],
+            agency_names: &BTreeMap::new(),
+            contacts: &[],
+            births: &[],
+        };
         let s = compute(2025, input, d(2026, 5, 1));
         let json = serde_json::to_string(&s).unwrap();
         assert!(!json.contains("祖母") && !json.contains('律') && !json.contains("ナカジマ"), "no free text: {json}");
@@ -420,6 +437,8 @@ mod tests {
             decisions: &[conference],
             actions: &[],
             agency_names: &names,
+            contacts: &[],
+            births: &[],
         };
         let s = compute_with_previous(2025, input, today);
         assert_eq!(s.closed_total, 1, "the closing dated after today is not counted yet");
@@ -489,6 +508,8 @@ mod tests {
                 decisions: &decisions,
                 actions: &actions,
                 agency_names: &BTreeMap::new(),
+                contacts: &[],
+                births: &[],
             },
             today,
         );
@@ -516,8 +537,15 @@ mod tests {
         let mut again = case(2, Registration::NeedsSupport, d(2016, 6, 1), d(2025, 11, 1));
         again.previous_case = Some(1);
         let names = BTreeMap::new();
-        let input =
-            StatsInput { cases: &[first, again], meetings: &[], decisions: &[], actions: &[], agency_names: &names };
+        let input = StatsInput {
+            cases: &[first, again],
+            meetings: &[],
+            decisions: &[],
+            actions: &[],
+            agency_names: &names,
+            contacts: &[],
+            births: &[],
+        };
         let s = compute(2025, input, d(2026, 3, 31));
         assert_eq!(s.registered_total, 1, "one child on the ledger");
         assert_eq!((s.new_total, s.closed_total), (1, 1), "the year still saw a closing and a new referral");

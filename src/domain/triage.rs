@@ -77,6 +77,10 @@ pub struct CaseFacts<'a> {
     pub discussion: Vec<&'a DiscussionRequest>,
     /// A planned move (転居・転出予定).
     pub move_on: Option<NaiveDate>,
+    /// Born at a birth recorded on a 特定妊婦 case: (birth day, the mother's case number).
+    pub born: Option<(NaiveDate, String)>,
+    /// The newest contact with 目視確認 (経過記録).
+    pub seen_contact: Option<(NaiveDate, super::contact::ContactKind)>,
     /// Put on the agenda by the secretariat by hand.
     pub added: bool,
     /// Institutions' replies to this meeting's 事務局案 (事前確認).
@@ -94,7 +98,7 @@ pub struct Proposal {
 
 mod rules;
 
-pub use rules::{RULES, Rule, UNSEEN, is_active_measure};
+pub use rules::{RULES, Rule, is_active_measure};
 
 /// Every rule evaluated for a case, with what each found (empty: it did not apply), in the
 /// order the reasons are written. What `agenda explain` prints.
@@ -404,6 +408,23 @@ mod tests {
         assert_eq!(reasons(&c, &CaseFacts::default()), vec!["前回会議以降の新規登録（受理日 2026-10-02）"]);
     }
 
+    /// 新生児: a named signal that brings the newborn to the next meeting, once.
+    #[test]
+    fn a_newborn_since_the_last_meeting_is_a_signal() {
+        let n = names();
+        let mut c = case();
+        c.birth_date = Some(d(2026, 11, 20));
+        c.accepted_on = d(2026, 11, 20);
+        c.next_review = Some(d(2027, 2, 22));
+        let f = CaseFacts { born: Some((d(2026, 11, 20), "R8-010".into())), ..Default::default() };
+        let found = signals(&c, &frame(&n), &f, &Config::default());
+        assert!(found.contains(&"新生児（R8.11.20 出生、特定妊婦 R8-010 から）".to_string()), "{found:?}");
+        assert!(is_due(&c, &frame(&n), &f, &Config::default()), "brought to the meeting before its review");
+        let older = CaseFacts { born: Some((d(2026, 8, 1), "R8-010".into())), ..Default::default() };
+        c.accepted_on = d(2026, 8, 1);
+        assert!(signals(&c, &frame(&n), &older, &Config::default()).is_empty(), "born before the last meeting");
+    }
+
     #[test]
     fn rank_raised_and_top_rank() {
         let mut c = case();
@@ -675,11 +696,41 @@ mod tests {
         let p = propose(&c, &frame(&n), &f, &cfg);
         assert_eq!(p.track, Track::Deep);
         assert_eq!(p.reasons, vec!["児相の一時保護のため一括確認にしない"]);
-        // A child attending nothing, with no sheet since the last meeting: nobody has seen them.
+        // A child attending nothing, with no sheet and no contact: nobody has seen them.
         let mut c = case();
         c.affiliation = None;
         let p = propose(&c, &frame(&n), &CaseFacts::default(), &cfg);
-        assert_eq!((p.track, p.reasons.clone()), (Track::Deep, vec![UNSEEN.to_string()]));
+        assert_eq!((p.track, p.reasons.clone()), (Track::Deep, vec!["目視確認の記録なし".to_string()]));
+    }
+
+    /// 「nobody has seen this child」 reads the 経過記録's 目視確認 as well as the sheets.
+    #[test]
+    fn the_unseen_rule_reads_the_contacts_and_states_the_last_sighting() {
+        use crate::domain::contact::ContactKind;
+        let n = names();
+        let cfg = Config::default();
+        let mut c = case();
+        c.affiliation = None;
+        let unseen = |f: &CaseFacts<'_>| -> Vec<String> {
+            evaluate(&c, &frame(&n), f, &cfg).into_iter().find(|(r, _)| r.name.contains("目視確認")).unwrap().1
+        };
+        // 98 days before the meeting's first day (2026-12-08).
+        let old = CaseFacts { seen_contact: Some((d(2026, 9, 1), ContactKind::HomeVisit)), ..Default::default() };
+        assert_eq!(unseen(&old), vec!["最終目視確認 R8.9.1（家庭訪問）から98日"]);
+        let recent = CaseFacts { seen_contact: Some((d(2026, 11, 20), ContactKind::Interview)), ..Default::default() };
+        assert!(unseen(&recent).is_empty(), "seen 18 days before the meeting");
+        // A sheet newer than the contact is the last sighting.
+        let s = sheet(d(2026, 9, 30), &[], 8);
+        let with_sheet = CaseFacts { sheets: vec![&s], ..old.clone() };
+        assert!(unseen(&with_sheet).is_empty(), "a sheet 69 days before the meeting");
+        let strict =
+            Config { triage: crate::domain::config::Triage { unseen_days: 60, ..cfg.triage.clone() }, ..cfg.clone() };
+        let found = evaluate(&c, &frame(&n), &with_sheet, &strict).into_iter().flat_map(|(_, f)| f).collect::<Vec<_>>();
+        assert!(found.contains(&"最終目視確認 R8.9.30（東小学校のシート）から69日".to_string()), "{found:?}");
+        // A child at school is seen there: the rule is the missing sheet's business.
+        let at_school = case();
+        let found = evaluate(&at_school, &frame(&n), &old, &cfg).into_iter().flat_map(|(_, f)| f).collect::<Vec<_>>();
+        assert!(!found.iter().any(|r| r.contains("目視確認")), "{found:?}");
     }
 
     #[test]

@@ -304,7 +304,9 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
             voice.name(c),
             c.map(|c| c.registration.label()).unwrap_or("")
         )));
+        let contacts = r.contacts.get(&d.case_id).copied().unwrap_or_default();
         let mut fields = vec![
+            ("経過記録".into(), contacts.line()),
             ("状況".into(), voice.text(&d.status_summary)),
             ("評価".into(), rank_change(d)),
             ("決定".into(), voice.text(&decision_text(d, r))),

@@ -135,6 +135,11 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
                 p.map(|p| format!("（前年度 {}件）", p.case_conferences)).unwrap_or_default()
             ),
         ),
+        ("経過記録（会議と会議の間の接触）".into(), s.contacts.text()),
+        (
+            "出生（特定妊婦のケースからの新生児）".into(),
+            format!("{}人{}", s.newborns, p.map(|p| format!("（前年度 {}人）", p.newborns)).unwrap_or_default()),
+        ),
     ]));
 
     blocks.push(Block::Heading("5. 役割分担の実施状況（期限が年度内のもの）".into()));

@@ -36,6 +36,9 @@ pub(super) struct TriageReading {
     actions: Vec<crate::domain::Action>,
     discussion: Vec<DiscussionRequest>,
     moves: BTreeMap<Id, (NaiveDate, String)>,
+    seen_contacts: BTreeMap<Id, (NaiveDate, crate::domain::contact::ContactKind)>,
+    /// Newborns: child case → (birth day, mother's case number).
+    born: BTreeMap<Id, (NaiveDate, String)>,
     marks: Vec<(Id, String)>,
     ranks: BTreeMap<Id, String>,
     cgc: BTreeMap<Id, String>,
@@ -86,6 +89,12 @@ impl TriageReading {
         }
         for (case, changes) in &self.cgc_history {
             facts.entry(*case).or_default().cgc_history = changes.clone();
+        }
+        for (case, seen) in &self.seen_contacts {
+            facts.entry(*case).or_default().seen_contact = Some(*seen);
+        }
+        for (case, born) in &self.born {
+            facts.entry(*case).or_default().born = Some(born.clone());
         }
         let mut pinned_tracks = BTreeSet::new();
         let mut edited_drafts = BTreeSet::new();
@@ -190,11 +199,13 @@ impl Store {
         let cgc = self.before_changes("cgc", since)?;
         let marks = self.agenda_marks(meeting_id)?;
         let replies = self.replies(meeting_id)?;
+        let born = self.newborns_with_mothers()?;
         let extra: BTreeSet<Id> = also
             .iter()
             .copied()
             .chain(discussion.iter().map(|r| r.case_id))
             .chain(replies.iter().filter(|r| r.answer == crate::domain::reply::Answer::Discuss).map(|r| r.case_id))
+            .chain(born.keys().copied())
             .chain(cgc.keys().copied())
             .chain(marks.iter().map(|m| m.0))
             .collect();
@@ -215,6 +226,8 @@ impl Store {
             discussion,
             moves: self.planned_moves()?,
             marks,
+            seen_contacts: self.last_seen_contacts()?,
+            born,
             ranks,
             cgc,
             replies,

@@ -331,6 +331,8 @@ pub struct CaseFilter {
     pub affiliation: Option<Id>,
     /// Only open cases whose next review is before this date.
     pub overdue_on: Option<NaiveDate>,
+    /// Only children last seen before this day, or never (`domain::contact::seen_cutoff`).
+    pub unseen_before: Option<NaiveDate>,
     pub include_closed: bool,
 }
 
@@ -381,12 +383,23 @@ pub struct CaseRow {
     pub affiliation: Option<Id>,
     pub next_review: Option<NaiveDate>,
     pub status: CaseStatus,
+    /// 最終目視確認日: the later of the newest contact with 目視確認 and the newest sheet (the
+    /// rule of `domain::contact::last_sighting`).
+    pub last_seen: Option<NaiveDate>,
     #[serde(skip)]
     pub search_key: String,
 }
 
-const ROW_COLUMNS: &str = "id, number, name, kana, registration, rank, birth_date, due_date, household_id, lead_agency,
-    affiliation, next_review, status, search_key";
+/// The newest seen contact and the newest sheet of the row's case (indexed lookups).
+const SEEN_CONTACT: &str = "(SELECT max(date) FROM contacts WHERE contacts.case_id = cases.id AND seen = 1)";
+const SEEN_SHEET: &str = "(SELECT max(coalesce(written_on, period)) FROM sheets WHERE sheets.case_id = cases.id)";
+
+fn row_columns() -> String {
+    format!(
+        "id, number, name, kana, registration, rank, birth_date, due_date, household_id, lead_agency,
+    affiliation, next_review, status, search_key, {SEEN_CONTACT}, {SEEN_SHEET}"
+    )
+}
 
 fn row_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
@@ -404,6 +417,7 @@ fn row_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
         next_review: date_col(r.get(11)?)?,
         status: CaseStatus::from_code(&r.get::<_, String>(12)?).ok_or_else(|| bad(12, "status"))?,
         search_key: r.get(13)?,
+        last_seen: date_col(r.get(14)?)?.max(date_col(r.get(15)?)?),
     })
 }
 
@@ -416,6 +430,11 @@ impl CaseRow {
             && f.lead_agency.is_none_or(|a| Some(a) == self.lead_agency)
             && f.affiliation.is_none_or(|a| Some(a) == self.affiliation)
             && f.overdue_on.is_none_or(|t| self.status == CaseStatus::Open && self.next_review.is_some_and(|d| d < t))
+            && f.unseen_before.is_none_or(|t| {
+                self.status == CaseStatus::Open
+                    && crate::domain::contact::has_child(self.registration)
+                    && self.last_seen.is_none_or(|d| d < t)
+            })
             && search::matches(&self.search_key, words)
     }
 }
@@ -454,7 +473,7 @@ impl Store {
 
     /// Light rows of every case for the in-memory index the TUI searches as the user types.
     pub fn case_rows(&self) -> Result<Vec<CaseRow>> {
-        let mut st = self.conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM cases ORDER BY number"))?;
+        let mut st = self.conn.prepare_cached(&format!("SELECT {} FROM cases ORDER BY number", row_columns()))?;
         let rows = st.query_map([], row_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -470,7 +489,7 @@ impl Store {
     ) -> Result<Vec<CaseRow>> {
         let col = sort.column();
         let words = search::query_words(&f.query);
-        let mut sql = format!("SELECT {ROW_COLUMNS} FROM cases WHERE 1=1");
+        let mut sql = format!("SELECT {} FROM cases WHERE 1=1", row_columns());
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         let mut arg = |sql: &mut String, cond: &str, v: Box<dyn rusqlite::ToSql>| {
             args.push(v);
@@ -493,6 +512,13 @@ impl Store {
         }
         if let Some(t) = f.overdue_on {
             arg(&mut sql, " AND status = 'open' AND next_review < ?", Box::new(t));
+        }
+        if let Some(t) = f.unseen_before {
+            let cond = format!(
+                " AND status = 'open' AND registration != '{}' AND coalesce(max(coalesce({SEEN_CONTACT}, ''), coalesce({SEEN_SHEET}, '')), '') < ?",
+                Registration::ExpectantMother.code()
+            );
+            arg(&mut sql, &cond, Box::new(t));
         }
         for w in words {
             let pat = format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));

@@ -45,6 +45,27 @@ impl Tx<'_> {
     }
 }
 
+impl Tx<'_> {
+    /// The household of case `case_id`, created from its surname (「山田家」) and saved on the
+    /// case if it has none yet: for a sibling or newborn joining it.
+    pub fn household_of(&mut self, case_id: Id) -> Result<Id> {
+        let mut c = self.case(case_id)?;
+        if let Some(h) = c.household_id {
+            return Ok(h);
+        }
+        let fam = c.name.split([' ', '\u{3000}']).next().unwrap_or("").to_string();
+        let h = self.save_household(&Household {
+            id: 0,
+            name: format!("{fam}家"),
+            town: c.town.clone(),
+            note: String::new(),
+        })?;
+        c.household_id = Some(h);
+        self.save_case(&c)?;
+        Ok(h)
+    }
+}
+
 impl Store {
     pub fn household(&self, id: Id) -> Result<Household> {
         self.conn

@@ -42,6 +42,8 @@ pub struct MeetingRecord {
     pub people: Vec<(String, String)>,
     /// Institutions' replies to the 事務局案 (事前確認の結果).
     pub replies: Vec<crate::domain::reply::Reply>,
+    /// 経過記録 of the agenda's cases since the previous meeting, up to this one's day.
+    pub contacts: BTreeMap<Id, crate::domain::contact::ContactSummary>,
 }
 
 impl MeetingRecord {
@@ -93,26 +95,38 @@ impl Store {
         Ok(out)
     }
 
+    /// 開催日 of the meeting of the same kind before `meeting_id` (by first session), if any.
+    pub fn previous_meeting_date(&self, meeting_id: Id) -> Result<Option<NaiveDate>> {
+        let meeting = self.meeting(meeting_id)?;
+        let Some(d) = self.sessions(meeting_id)?.first().map(|s| s.date) else { return Ok(None) };
+        let dates = self.meeting_dates()?;
+        let mut best = None;
+        for m in self.meetings()? {
+            if m.id == meeting_id || m.kind != meeting.kind {
+                continue;
+            }
+            if let Some(md) = dates.get(&m.id).copied().filter(|md| *md < d) {
+                best = best.max(Some(md));
+            }
+        }
+        Ok(best)
+    }
+
+    /// Each agenda case's contacts since the previous meeting up to `day` (the meeting's).
+    pub fn contacts_for_meeting(
+        &self,
+        meeting_id: Id,
+        ids: &[Id],
+        day: NaiveDate,
+    ) -> Result<BTreeMap<Id, crate::domain::contact::ContactSummary>> {
+        self.contact_summaries(ids, self.previous_meeting_date(meeting_id)?, day)
+    }
+
     pub fn meeting_record(&self, meeting_id: Id) -> Result<MeetingRecord> {
         let meeting = self.meeting(meeting_id)?;
         let sessions = self.sessions(meeting_id)?;
         let date = sessions.first().map(|s| s.date);
-        let previous_date = match date {
-            None => None,
-            Some(d) => {
-                let dates = self.meeting_dates()?;
-                let mut best = None;
-                for m in self.meetings()? {
-                    if m.id == meeting_id || m.kind != meeting.kind {
-                        continue;
-                    }
-                    if let Some(md) = dates.get(&m.id).copied().filter(|md| *md < d) {
-                        best = best.max(Some(md));
-                    }
-                }
-                best
-            }
-        };
+        let previous_date = self.previous_meeting_date(meeting_id)?;
         let agencies = self.agencies()?.into_iter().map(|a| (a.id, a)).collect();
         let decisions = self.decisions(meeting_id)?;
         let reviewed_actions = self.actions_to_review(meeting_id)?;
@@ -153,8 +167,17 @@ impl Store {
             let c = found.remove(&id).ok_or(StoreError::NotFound { entity: "ケース", id })?;
             cases.insert(id, c);
         }
+        let agenda = self.agenda(meeting_id)?;
+        let contacts = match date {
+            Some(d) => {
+                let ids: Vec<Id> = agenda.iter().map(|i| i.case_id).collect();
+                self.contact_summaries(&ids, previous_date, d)?
+            }
+            None => BTreeMap::new(),
+        };
         Ok(MeetingRecord {
             agenda,
+            contacts,
             expected: self.meeting_agencies(meeting_id)?,
             attendance: self.attendance(meeting_id)?,
             meeting,
@@ -256,12 +279,16 @@ impl Store {
         let cases = self.cases(true)?;
         let (meetings, decisions, actions) = self.stats_facts()?;
         let agency_names = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
+        let contacts = self.contacts_since(None)?;
+        let births: Vec<NaiveDate> = self.newborns()?.into_values().map(|(on, _)| on).collect();
         let input = StatsInput {
             cases: &cases,
             meetings: &meetings,
             decisions: &decisions,
             actions: &actions,
             agency_names: &agency_names,
+            contacts: &contacts,
+            births: &births,
         };
         Ok(stats::compute_with_previous(fy, input, today))
     }

@@ -120,6 +120,8 @@ actions! {
     NewCase = "new_case", "新規登録";
     EditCase = "edit_case", "編集";
     CloseCase = "close_case", "終結";
+    AddContact = "add_contact", "経過記録";
+    RecordBirth = "record_birth", "出生の記録";
     Filter = "filter", "絞り込み";
     ToggleOverdue = "toggle_overdue", "期限超過のみ";
     Sort = "sort", "並び替え";

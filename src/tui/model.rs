@@ -123,9 +123,15 @@ impl Model {
         use super::form::FieldValue;
         let on_text = |v: &FieldValue| !matches!(v, FieldValue::Choice { .. });
         match self.screen {
-            Screen::Ledger => self.ledger.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
+            Screen::Ledger => {
+                self.ledger.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value))
+                    || self.ledger.record.as_ref().is_some_and(|f| f.on_text())
+            }
             Screen::Prep => self.prep.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
-            Screen::Meeting => self.meeting.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value)),
+            Screen::Meeting => {
+                self.meeting.form.as_ref().is_some_and(|f| on_text(&f.form.focused().value))
+                    || self.meeting.record.as_ref().is_some_and(|f| f.on_text())
+            }
             Screen::Stats => false,
         }
     }

@@ -52,6 +52,24 @@ pub fn ask_new_agency(e: &impl std::fmt::Display) -> String {
     format!("{e}。新しい機関として登録するには、そのままもう一度 F10 で保存してください（名前を直すこともできます）")
 }
 
+/// Records a contact typed in a contact form (the ledger's or the meeting screen's) and says
+/// what was recorded, by case number and never by name.
+pub fn record_contact(
+    store: &mut crate::store::Store,
+    c: &crate::store::contacts::NewContact,
+    number: &str,
+    today: chrono::NaiveDate,
+) -> Result<String, crate::store::StoreError> {
+    let id = store.write(|t| t.record_contact(c, today))?;
+    tracing::info!(contact_id = id, case_id = c.case_id, "contact recorded from the tui");
+    Ok(format!(
+        "ケース {number} に経過記録を追加しました（{} {}、目視確認{}）",
+        crate::domain::wareki::format_short(c.date),
+        c.kind.label(),
+        if c.seen { "あり" } else { "なし" }
+    ))
+}
+
 /// The status line's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {

@@ -172,7 +172,15 @@ fn filters_narrow_the_rows_and_reset() {
     // 終結も表示 shows the closed cases as well.
     pump(&mut s, &mut m, key(KeyCode::Delete));
     assert_eq!(m.ledger.visible.len(), all);
+    // 目視確認なし: children seen by nobody within the configured days.
     pump(&mut s, &mut m, key(KeyCode::Down));
+    pump(&mut s, &mut m, key(KeyCode::Down));
+    pump(&mut s, &mut m, key(KeyCode::Char(' ')));
+    assert!(m.ledger.filter.unseen);
+    let cutoff = crate::domain::contact::seen_cutoff(today(), m.config.triage.unseen_days);
+    assert!(m.ledger.visible.iter().all(|&i| m.ledger.rows[i].last_seen.is_none_or(|d| d < cutoff)));
+    assert!(m.ledger.visible.iter().all(|&i| m.ledger.rows[i].registration != Registration::ExpectantMother));
+    pump(&mut s, &mut m, key(KeyCode::Char(' ')));
     pump(&mut s, &mut m, key(KeyCode::Down));
     pump(&mut s, &mut m, key(KeyCode::Char(' ')));
     assert!(m.ledger.filter.include_closed);

@@ -46,9 +46,10 @@ pub struct Rule {
     pub(super) find: fn(&Inputs<'_>) -> Vec<String>,
 }
 
-pub const RULES: [Rule; 19] = [
+pub const RULES: [Rule; 20] = [
     Rule { name: "ランクが設定にない", signal: false, find: unknown_rank },
     Rule { name: "前回会議以降の新規登録", signal: true, find: new_registration },
+    Rule { name: "新生児（特定妊婦のケースからの出生）", signal: true, find: newborn },
     Rule { name: "ランクの上昇", signal: true, find: rank_raised },
     Rule { name: "重点協議の対象ランク", signal: false, find: deep_rank },
     Rule {
@@ -59,7 +60,7 @@ pub const RULES: [Rule; 19] = [
     },
     Rule { name: "セーフティスケールが低い", signal: false, find: scale_low },
     Rule { name: "シートの未提出", signal: false, find: missing_sheets },
-    Rule { name: "所属機関からの情報も目視確認もない", signal: false, find: unseen },
+    Rule { name: "所属機関がなく、目視確認が途絶えている", signal: false, find: unseen },
     Rule { name: "役割分担の未実施・期限超過", signal: false, find: actions },
     Rule { name: "児相の関与が措置・指導に強まった", signal: true, find: cgc_stronger },
     Rule { name: "児相の関与のその他の変化", signal: false, find: cgc_other_change },
@@ -87,6 +88,13 @@ fn unknown_rank(i: &Inputs<'_>) -> Vec<String> {
 fn new_registration(i: &Inputs<'_>) -> Vec<String> {
     one((i.case.accepted_on > i.frame.since())
         .then(|| format!("前回会議以降の新規登録（受理日 {}）", i.case.accepted_on)))
+}
+
+/// 新生児: born since the last meeting at a birth recorded on a 特定妊婦 case. The meeting
+/// checks the newborn visit (府中市: the C rank's 新生児訪問) and the support that follows.
+fn newborn(i: &Inputs<'_>) -> Vec<String> {
+    let born = i.facts.born.as_ref().filter(|(on, _)| *on > i.frame.since());
+    one(born.map(|(on, mother)| crate::domain::birth::newborn_reason(*on, mother)))
 }
 
 fn rank_raised(i: &Inputs<'_>) -> Vec<String> {
@@ -153,19 +161,22 @@ fn missing_sheets(i: &Inputs<'_>) -> Vec<String> {
         .collect()
 }
 
-/// The reason given for a child nobody has reported on.
-pub const UNSEEN: &str = "所属機関からの情報がなく、直近の目視確認がない";
-
-/// A child who attends no institution and of whom no sheet came since the last meeting:
-/// nobody outside the family has seen the child (typically 未就園). An expectant mother's case
-/// is about the mother and has no institution to report.
+/// A child who attends no institution and whom nobody outside the family has seen (no
+/// contact with 目視確認, no sheet) for more than `triage.unseen_days` days before the meeting:
+/// typically 未就園. A child at a school or nursery is seen there every day; its silence is the
+/// missing sheet's rule. An expectant mother's case is about the mother.
 fn unseen(i: &Inputs<'_>) -> Vec<String> {
+    use crate::domain::contact;
     let c = i.case;
-    let applies = i.cfg.triage.unseen_is_deep
-        && c.registration != Registration::ExpectantMother
-        && c.affiliation.is_none()
-        && i.news().next().is_none();
-    one(applies.then(|| UNSEEN.to_string()))
+    if !i.cfg.triage.unseen_is_deep || !contact::has_child(c.registration) || c.affiliation.is_some() {
+        return Vec::new();
+    }
+    let day = i.frame.first_day;
+    let last = contact::last_sighting(i.facts.seen_contact, contact::newest_sheet(i.facts.sheets.iter().copied()));
+    if !contact::unseen(last.map(|s| s.on), day, i.cfg.triage.unseen_days) {
+        return Vec::new();
+    }
+    vec![contact::sighting_fact(last.as_ref(), day, |id| i.frame.agency(Some(id)))]
 }
 
 fn actions(i: &Inputs<'_>) -> Vec<String> {

@@ -136,8 +136,43 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
         ]));
     }
 
+    out.extend(contact_lines(m, d, &mask));
+
     out.push(heading("アセスメントシート（機関ごとの最新・前回からの変化）"));
     let merged = sheet_merge::merge(d.case.id, &d.sheets, &d.sheet_requests);
     out.extend(merged_sheets(&merged, &m.config, &m.agencies, SheetDetail::Full, &mask));
+    out
+}
+
+/// How many of the newest contacts the pane lists.
+const CONTACTS_SHOWN: usize = 5;
+
+/// 経過記録: the last sighting as a fact, then the newest contacts (notes masked as the rest).
+fn contact_lines(m: &Model, d: &CaseDetail, mask: &dyn Fn(&str) -> String) -> Vec<Line<'static>> {
+    use crate::domain::contact;
+    let mut out = vec![heading(&format!("経過記録 {}件", d.contacts.len()))];
+    if contact::has_child(d.case.registration) {
+        let last = contact::last_sighting(contact::newest_seen(&d.contacts), contact::newest_sheet(&d.sheets));
+        let text = contact::sighting_fact(last.as_ref(), m.today, |id| m.agency_name(Some(id)).to_string());
+        let fact = if contact::unseen(last.map(|s| s.on), m.today, m.config.triage.unseen_days) {
+            Span::raw(text).red()
+        } else {
+            Span::raw(text)
+        };
+        out.push(Line::from(vec![Span::raw("  "), fact]));
+    }
+    for c in d.contacts.iter().take(CONTACTS_SHOWN) {
+        let seen = if c.seen { "目視あり" } else { "目視なし" };
+        let head = format!(
+            "  {} {} {} {seen}",
+            wareki::format_short(c.date),
+            c.kind.label(),
+            m.agency_name(Some(c.agency_id))
+        );
+        out.push(Line::from(head));
+        for l in c.note.lines().filter(|l| !l.trim().is_empty()) {
+            out.push(Line::from(format!("    {}", mask(l))).dark_gray());
+        }
+    }
     out
 }

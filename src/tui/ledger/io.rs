@@ -12,6 +12,8 @@ pub fn effect_name(e: &LedgerEffect) -> &'static str {
         LedgerEffect::LoadDetail(_) => "load_detail",
         LedgerEffect::SaveCase(_) => "save_case",
         LedgerEffect::CloseCase { .. } => "close_case",
+        LedgerEffect::AddContact { .. } => "add_contact",
+        LedgerEffect::RecordBirth { .. } => "record_birth",
     }
 }
 
@@ -29,6 +31,21 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
         },
         LedgerEffect::CloseCase { id, status, on, reason, category } => {
             close_case(store, id, status, on, &reason, &category)
+        }
+        LedgerEffect::AddContact { contact, number, today } => {
+            let message = crate::tui::screen::record_contact(store, &contact, &number, today)?;
+            Ok(LedgerMsg::Saved { case_id: contact.case_id, message })
+        }
+        LedgerEffect::RecordBirth { birth, number, today, config } => {
+            let kids = store.write(|t| t.record_birth(&birth, today, &config))?;
+            tracing::info!(case_id = birth.mother_case, newborns = kids.len(), "birth recorded from the tui");
+            let numbers: Vec<&str> = kids.iter().map(|(_, n)| n.as_str()).collect();
+            let message = format!(
+                "ケース {number} の出生を記録しました。新生児のケース: {}（母の登録: {}）",
+                numbers.join("、"),
+                birth.mother.label()
+            );
+            Ok(LedgerMsg::Saved { case_id: kids.first().map_or(birth.mother_case, |k| k.0), message })
         }
     }
 }
@@ -66,6 +83,7 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         actions: store.actions_of_case(id)?,
         sheets: store.sheets_of_case(id)?,
         sheet_requests: store.sheet_requests_of_case(id)?,
+        contacts: store.contacts_of_case(id)?,
         case,
     })
 }

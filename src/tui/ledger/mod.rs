@@ -2,9 +2,12 @@
 //! type, filters, sort, selection, the visible window, and the case forms. Rows come from
 //! `Store::case_rows()` once; every keystroke filters them in memory.
 
+pub mod birth_form;
 pub mod case_form;
+pub mod contact_form;
 pub mod detail_view;
 pub mod io;
+pub mod record_form;
 pub mod view;
 
 use chrono::NaiveDate;
@@ -16,7 +19,10 @@ use super::layout;
 use super::screen::{Ctx, Out};
 use crate::domain::{Action, Agency, AssessmentSheet, Case, CaseStatus, Config, Decision, Id, Registration, search};
 use crate::store::{CaseFilter, CaseRow};
+pub use birth_form::{BirthField, BirthForm};
 pub use case_form::{CaseField, CaseForm, CaseFormKind};
+pub use contact_form::{ContactField, ContactForm};
+pub use record_form::RecordForm;
 pub use update::{areas, update};
 
 /// What the ledger screen is told: keys (already named by the keymap), mouse, paste, and the
@@ -47,10 +53,31 @@ pub enum LedgerMsg {
 /// Store work the ledger asks for (run by `ledger::io`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum LedgerEffect {
-    Load { select: Option<Id> },
+    Load {
+        select: Option<Id>,
+    },
     LoadDetail(Id),
     SaveCase(Box<SaveCase>),
-    CloseCase { id: Id, status: CaseStatus, on: NaiveDate, reason: String, category: String },
+    CloseCase {
+        id: Id,
+        status: CaseStatus,
+        on: NaiveDate,
+        reason: String,
+        category: String,
+    },
+    /// 経過記録: one contact, checked by the store against `today`.
+    AddContact {
+        contact: Box<crate::store::contacts::NewContact>,
+        number: String,
+        today: NaiveDate,
+    },
+    /// 出生: the birth on a 特定妊婦 case, checked by the store against `today`.
+    RecordBirth {
+        birth: Box<crate::domain::birth::Birth>,
+        number: String,
+        today: NaiveDate,
+        config: Box<Config>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -78,6 +105,8 @@ pub struct CaseDetail {
     pub sheets: Vec<AssessmentSheet>,
     /// Sheets asked of institutions for this case: (case, agency, period).
     pub sheet_requests: Vec<(Id, Id, NaiveDate)>,
+    /// 経過記録, newest first.
+    pub contacts: Vec<crate::domain::contact::Contact>,
 }
 
 /// A case to save, with the agencies named in the form (created if new).
@@ -135,6 +164,8 @@ pub struct LedgerFilter {
     pub lead_agency: Option<Id>,
     pub affiliation: Option<Id>,
     pub overdue: bool,
+    /// Only children not seen within `triage.unseen_days` (目視確認なし).
+    pub unseen: bool,
     pub include_closed: bool,
 }
 
@@ -146,16 +177,18 @@ pub enum FilterField {
     LeadAgency,
     Affiliation,
     Overdue,
+    Unseen,
     IncludeClosed,
 }
 
 impl FilterField {
-    pub const ALL: [FilterField; 6] = [
+    pub const ALL: [FilterField; 7] = [
         FilterField::Registration,
         FilterField::Rank,
         FilterField::LeadAgency,
         FilterField::Affiliation,
         FilterField::Overdue,
+        FilterField::Unseen,
         FilterField::IncludeClosed,
     ];
 
@@ -166,6 +199,7 @@ impl FilterField {
             FilterField::LeadAgency => "主担当機関",
             FilterField::Affiliation => "所属機関",
             FilterField::Overdue => "次回確認の期限超過",
+            FilterField::Unseen => "目視確認なし",
             FilterField::IncludeClosed => "終結・移管も表示",
         }
     }
@@ -192,6 +226,8 @@ pub struct LedgerState {
     pub detail_scroll: u16,
     /// A case form open over the screen.
     pub form: Option<CaseForm>,
+    /// A contact or birth form open over the screen.
+    pub record: Option<RecordForm>,
 }
 
 impl LedgerState {
@@ -207,7 +243,7 @@ impl LedgerState {
         self.rows.iter().filter(|r| r.status == crate::domain::CaseStatus::Open).count()
     }
 
-    pub fn case_filter(&self, today: NaiveDate) -> CaseFilter {
+    pub fn case_filter(&self, today: NaiveDate, config: &Config) -> CaseFilter {
         CaseFilter {
             query: self.search.value().to_string(),
             registration: self.filter.registration,
@@ -215,6 +251,10 @@ impl LedgerState {
             lead_agency: self.filter.lead_agency,
             affiliation: self.filter.affiliation,
             overdue_on: self.filter.overdue.then_some(today),
+            unseen_before: self
+                .filter
+                .unseen
+                .then(|| crate::domain::contact::seen_cutoff(today, config.triage.unseen_days)),
             include_closed: self.filter.include_closed,
         }
     }
@@ -222,7 +262,7 @@ impl LedgerState {
     /// Re-applies search, filters and sort, keeping the selected case if it is still shown.
     pub fn refilter(&mut self, config: &Config, today: NaiveDate) {
         let keep = self.selected_id();
-        let f = self.case_filter(today);
+        let f = self.case_filter(today, config);
         let words = search::query_words(&f.query);
         self.visible = (0..self.rows.len()).filter(|&i| self.rows[i].passes(&f, &words)).collect();
         let rows = &self.rows;
@@ -308,6 +348,7 @@ impl LedgerState {
                 self.filter.affiliation = step(&opts, &self.filter.affiliation, forward);
             }
             FilterField::Overdue => self.filter.overdue = !self.filter.overdue,
+            FilterField::Unseen => self.filter.unseen = !self.filter.unseen,
             FilterField::IncludeClosed => self.filter.include_closed = !self.filter.include_closed,
         }
     }

@@ -6,6 +6,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use super::*;
 use crate::tui::form::FormReply;
+use crate::tui::ledger::record_form::{RecordSave, on_record_key};
 
 impl LedgerState {
     /// What to read again after another writer's commit (the selection stays).
@@ -17,6 +18,9 @@ impl LedgerState {
     pub fn mode(&self) -> Mode {
         if let Some(f) = &self.form {
             return f.form.mode();
+        }
+        if let Some(f) = &self.record {
+            return f.mode();
         }
         match self.focus {
             LedgerFocus::Table => Mode::Ledger,
@@ -42,7 +46,7 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
     let rows = table_rows(s, cx);
     match msg {
         LedgerMsg::Key(action, k) => on_key(s, cx, out, action, k),
-        LedgerMsg::Mouse(_) if s.form.is_some() => vec![],
+        LedgerMsg::Mouse(_) if s.form.is_some() || s.record.is_some() => vec![],
         LedgerMsg::Mouse(me) => {
             let a = areas(s, cx.body);
             on_mouse(s, &me, &a, rows)
@@ -71,6 +75,7 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
         }
         LedgerMsg::Saved { case_id, message } => {
             s.form = None;
+            s.record = None;
             out.info(message);
             s.detail = None;
             vec![LedgerEffect::Load { select: Some(case_id) }]
@@ -83,9 +88,10 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
             vec![]
         }
         LedgerMsg::Failed(text) => {
-            match &mut s.form {
-                Some(f) => f.form.refuse(text),
-                None => out.error(text),
+            match (&mut s.form, &mut s.record) {
+                (Some(f), _) => f.form.refuse(text),
+                (None, Some(f)) => f.refuse(text),
+                (None, None) => out.error(text),
             }
             vec![]
         }
@@ -121,10 +127,27 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
             },
         };
     }
+    if s.record.is_some() {
+        let today = cx.today;
+        return match on_record_key(&mut s.record, action, k, today, out) {
+            None => vec![],
+            Some(RecordSave::Contact { contact, number }) => vec![LedgerEffect::AddContact { contact, number, today }],
+            Some(RecordSave::Birth { birth, number }) => {
+                vec![LedgerEffect::RecordBirth { birth, number, today, config: Box::new(cx.config.clone()) }]
+            }
+        };
+    }
     let rows = table_rows(s, cx);
     // Case-level actions work from the table and the detail alike. A projected screen opens
-    // no form: each shows the child's name and details.
-    if cx.present && matches!(action, Some(Command::NewCase | Command::EditCase | Command::CloseCase)) {
+    // no form: each shows the child's name and details, or what is typed about the child.
+    if cx.present
+        && matches!(
+            action,
+            Some(
+                Command::NewCase | Command::EditCase | Command::CloseCase | Command::AddContact | Command::RecordBirth
+            )
+        )
+    {
         out.error(crate::tui::screen::NOT_WHILE_PRESENTING);
         return vec![];
     }
@@ -151,6 +174,35 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
                         Some(CaseForm::for_case(CaseFormKind::Edit(Box::new(c.clone())), &c, cx.agencies, cx.config));
                 }
                 None => out.error("編集するケースを選んでください"),
+            }
+            return vec![];
+        }
+        Some(Command::AddContact) => {
+            match s.selected_row() {
+                Some(r) if r.status == CaseStatus::Open => {
+                    let lead = crate::tui::screen::agency_name(cx.agencies, r.lead_agency).to_string();
+                    s.record =
+                        Some(RecordForm::Contact(ContactForm::new(r.id, &r.number, &lead, cx.agencies, cx.today)));
+                }
+                Some(r) => out.error(format!(
+                    "ケース {} は{}しています。その後の接触は再受理のケースに記録してください",
+                    r.number,
+                    r.status.label()
+                )),
+                None => out.error("経過記録を付けるケースを選んでください"),
+            }
+            return vec![];
+        }
+        Some(Command::RecordBirth) => {
+            match s.selected_row() {
+                Some(r) if r.registration == Registration::ExpectantMother && r.status == CaseStatus::Open => {
+                    s.record = Some(RecordForm::Birth(BirthForm::new(r.id, &r.number, cx.today)))
+                }
+                Some(r) => out.error(format!(
+                    "ケース {} は特定妊婦の継続中のケースではありません。出生は母のケースで記録してください",
+                    r.number
+                )),
+                None => out.error("出生を記録するケースを選んでください"),
             }
             return vec![];
         }
@@ -185,6 +237,10 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
 fn on_paste(s: &mut LedgerState, cx: &Ctx<'_>, text: &str) -> Vec<LedgerEffect> {
     if let Some(f) = &mut s.form {
         f.form.paste(text);
+        return vec![];
+    }
+    if let Some(f) = &mut s.record {
+        f.paste(text);
         return vec![];
     }
     s.focus = LedgerFocus::Search;

@@ -16,6 +16,8 @@ use crate::tui::model::Model;
 use crate::tui::view::fit;
 
 const SEARCH_LABEL: &str = " 検索: ";
+/// The table width from which the 最終目視 column is shown.
+const SEEN_COLUMN_FROM: u16 = 96;
 
 pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
     let s = &m.ledger;
@@ -28,7 +30,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
         detail_view::render(m, f, areas.detail);
     }
     if s.focus == LedgerFocus::Filter {
-        render_filter_panel(m, f, crate::tui::view::popup(body, 56, 8));
+        render_filter_panel(m, f, crate::tui::view::popup(body, 56, 9));
     }
 }
 
@@ -90,6 +92,9 @@ fn filter_summary(m: &Model) -> String {
     if fl.overdue {
         parts.push("期限超過".into());
     }
+    if fl.unseen {
+        parts.push(format!("目視{}日超なし", m.config.triage.unseen_days));
+    }
     if fl.include_closed {
         parts.push("終結含む".into());
     }
@@ -100,6 +105,8 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let s: &LedgerState = &m.ledger;
     let height = layout::table_rows(area);
     let end = (s.offset + height).min(s.visible.len());
+    // 最終目視確認日 only where it fits beside the others (the detail pane always shows it).
+    let wide = area.width >= SEEN_COLUMN_FROM;
     let rows: Vec<Row<'_>> = (s.offset..end)
         .map(|vi| {
             let r = &s.rows[s.visible[vi]];
@@ -120,7 +127,7 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
             } else {
                 (r.name.clone(), r.kana.clone())
             };
-            let mut row = Row::new(vec![
+            let mut cells = vec![
                 Cell::from(r.number.as_str()),
                 Cell::from(name),
                 Cell::from(kana),
@@ -128,7 +135,11 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
                 Cell::from(r.rank.as_str()),
                 Cell::from(m.agency_name(r.affiliation)),
                 review_cell,
-            ]);
+            ];
+            if wide {
+                cells.push(seen_cell(m, r));
+            }
+            let mut row = Row::new(cells);
             if vi == s.selected {
                 row = row.style(Style::default().add_modifier(Modifier::REVERSED));
             } else if r.status != CaseStatus::Open {
@@ -137,8 +148,8 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
             row
         })
         .collect();
-    let header = Row::new(["ケース番号", "氏名", "ふりがな", "区分", "ランク", "所属", "次回確認"]).bold().underlined();
-    let widths = [
+    let mut header = vec!["ケース番号", "氏名", "ふりがな", "区分", "ランク", "所属", "次回確認"];
+    let mut widths = vec![
         Constraint::Length(10),
         Constraint::Length(11),
         Constraint::Length(15),
@@ -147,6 +158,11 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
         Constraint::Min(8),
         Constraint::Length(13),
     ];
+    if wide {
+        header.push("最終目視");
+        widths.push(Constraint::Length(9));
+    }
+    let header = Row::new(header).bold().underlined();
     let title =
         if s.loaded { " ケース一覧 ".to_string() } else { " ケース一覧（読み込み中） ".to_string() };
     let border = if s.focus == LedgerFocus::Table { Style::default().cyan() } else { Style::default() };
@@ -161,6 +177,21 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
         if inner.y < area.bottom() {
             f.render_widget(Paragraph::new("該当するケースはありません").dark_gray(), inner);
         }
+    }
+}
+
+/// 最終目視確認日: なし or red when the child has gone unseen longer than `triage.unseen_days`;
+/// never marked for an expectant mother (no child to see yet) or a closed case.
+fn seen_cell<'a>(m: &Model, r: &crate::store::CaseRow) -> Cell<'a> {
+    use crate::domain::contact;
+    if !contact::has_child(r.registration) || r.status != CaseStatus::Open {
+        return Cell::from(r.last_seen.map(wareki::format_short).unwrap_or_default());
+    }
+    let text = r.last_seen.map(wareki::format_short).unwrap_or_else(|| "なし".into());
+    if contact::unseen(r.last_seen, m.today, m.config.triage.unseen_days) {
+        Cell::from(text).style(Style::default().fg(Color::Red))
+    } else {
+        Cell::from(text)
     }
 }
 
@@ -179,6 +210,8 @@ fn render_filter_panel(m: &Model, f: &mut Frame<'_>, area: Rect) {
                 FilterField::Affiliation if fl.affiliation.is_some() => m.agency_name(fl.affiliation).to_string(),
                 FilterField::LeadAgency | FilterField::Affiliation => any.clone(),
                 FilterField::Overdue => if fl.overdue { "はい" } else { "いいえ" }.to_string(),
+                FilterField::Unseen if fl.unseen => format!("{}日を超えて確認なし", m.config.triage.unseen_days),
+                FilterField::Unseen => "いいえ".to_string(),
                 FilterField::IncludeClosed => if fl.include_closed { "はい" } else { "いいえ" }.to_string(),
             };
             let label = field.label();

@@ -27,6 +27,7 @@ pub fn spawn_ticker(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
 
 pub fn effect_name(e: &MeetingEffect) -> &'static str {
     match e {
+        MeetingEffect::AddContact { .. } => "meeting_add_contact",
         MeetingEffect::Load { .. } => "meeting_load",
         MeetingEffect::Start { .. } => "meeting_start",
         MeetingEffect::Attend(_) => "meeting_attend",
@@ -76,6 +77,9 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>
                 }
             }
             MeetingMsg::Loaded(Some(Box::new(load(store, id, read_only)?)))
+        }
+        MeetingEffect::AddContact { contact, number, today } => {
+            meeting::saved(crate::tui::screen::record_contact(store, &contact, &number, today)?)
         }
         MeetingEffect::Start { id } => {
             store.acquire_lease(id, me())?;
@@ -169,6 +173,10 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
     let requests_of = store.sheet_requests_of_cases(&ids)?;
     let history_of = store.decisions_of_cases(&ids)?;
     let replies = store.replies(id)?;
+    let contacts_of = match sessions.first() {
+        Some(s) => store.contacts_for_meeting(id, &ids, s.date)?,
+        None => Default::default(),
+    };
     let mut items = Vec::new();
     for item in agenda {
         let case =
@@ -192,6 +200,7 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
             .as_ref()
             .filter(|d| d.kind == DecisionKind::ChangeLead)
             .and_then(|d| agency_name(d.new_lead_agency));
+        let contacts = contacts_of.get(&case.id).copied().unwrap_or_default();
         items.push(ItemView {
             replies: replies.iter().filter(|r| r.case_id == case.id).cloned().collect(),
             merged: sheet_merge::merge(case.id, &sheets, &requests),
@@ -201,6 +210,7 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
             decision,
             actions,
             new_lead,
+            contacts,
         });
     }
     let recorded = store.attendance(id)?;

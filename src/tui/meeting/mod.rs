@@ -59,6 +59,8 @@ pub struct ItemView {
     pub new_lead: Option<String>,
     /// Institutions' replies to its 事務局案 (事前確認の結果).
     pub replies: Vec<crate::domain::reply::Reply>,
+    /// 経過記録 since the previous meeting.
+    pub contacts: crate::domain::contact::ContactSummary,
 }
 
 /// An institution expected at (or recorded in) the meeting.
@@ -95,6 +97,12 @@ pub struct MeetingData {
 /// Store work the meeting screen asks for (run by `meeting::io`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MeetingEffect {
+    /// 経過記録 on the case being discussed, checked by the store against `today`.
+    AddContact {
+        contact: Box<crate::store::contacts::NewContact>,
+        number: String,
+        today: NaiveDate,
+    },
     /// Finds the meeting to run (or `id`), takes its lease when it is running.
     Load {
         id: Option<Id>,
@@ -184,6 +192,8 @@ pub struct MeetingState {
     pub opened: bool,
     /// A form open over the screen.
     pub form: Option<MeetingForm>,
+    /// The contact form on the item being discussed.
+    pub record: Option<crate::tui::ledger::RecordForm>,
     /// What puts the last re-plan's items back (Ctrl+Z).
     pub undo: Option<Vec<Move>>,
 }

@@ -648,3 +648,28 @@ fn an_overdue_action_confirmed_in_the_review_shows_in_the_items_reasons() {
     let text = screen(&m);
     assert!(text.contains("→ この会議で確認:") && text.contains("実施済"), "{text}");
 }
+
+/// 経過記録 on the item being discussed: `c`, the same contact form as the ledger's, and the
+/// item's line 「前回以降の接触 …」 counts it.
+#[test]
+fn a_contact_is_recorded_on_the_item_being_discussed() {
+    let (mut s, mut m, _) = on_agenda(120, 40);
+    let iv = current(&m);
+    let before = iv.contacts.count;
+    assert!(screen(&m).contains("前回以降の接触"), "{}", screen(&m));
+    pump(&mut s, &mut m, ch('c'));
+    assert!(m.meeting.record.is_some(), "c opens the contact form");
+    for _ in 0..3 {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "会議中に保健センターから報告");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    assert!(m.meeting.record.is_none(), "{:?}", m.meeting.record.as_ref().and_then(|r| r.error().map(str::to_string)));
+    let stored = s.contacts_of_case(iv.case.id).unwrap();
+    assert_eq!(stored[0].note, "会議中に保健センターから報告");
+    let after = current(&m).contacts;
+    assert_eq!((after.count, after.last.map(|l| l.0)), (before + 1, Some(today())));
+    assert!(screen(&m).contains(&format!("前回以降の接触 {}件", before + 1)), "{}", screen(&m));
+}

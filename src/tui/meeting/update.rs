@@ -18,6 +18,9 @@ pub fn enter(s: &mut MeetingState, cx: &Ctx<'_>) -> Vec<MeetingEffect> {
 impl MeetingState {
     /// The key mode in effect on this screen.
     pub fn mode(&self) -> Mode {
+        if let Some(r) = &self.record {
+            return r.mode();
+        }
         self.form.as_ref().map(|f| f.form.mode()).unwrap_or(Mode::Meeting)
     }
 
@@ -44,6 +47,10 @@ pub fn update(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, msg: MeetingMsg
     match msg {
         MeetingMsg::Key(action, k) => on_key(s, cx, out, action, k),
         MeetingMsg::Paste(text) => {
+            if let Some(r) = &mut s.record {
+                r.paste(&text);
+                return vec![];
+            }
             let Some(f) = &mut s.form else { return vec![] };
             let before = s.data.as_ref().and_then(|d| f.draft(d.meeting.id));
             f.form.paste(&text);
@@ -53,6 +60,7 @@ pub fn update(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, msg: MeetingMsg
         MeetingMsg::Loaded(data) => on_loaded(s, cx, out, data.map(|d| *d)),
         MeetingMsg::Saved { message, reload } => {
             s.form = None;
+            s.record = None;
             out.info(message);
             if reload { s.reload(cx) } else { vec![] }
         }
@@ -65,9 +73,10 @@ pub fn update(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, msg: MeetingMsg
             s.reload(cx)
         }
         MeetingMsg::Failed(text) => {
-            match &mut s.form {
-                Some(f) => f.form.refuse(text),
-                None => out.error(text),
+            match (&mut s.form, &mut s.record) {
+                (Some(f), _) => f.form.refuse(text),
+                (None, Some(r)) => r.refuse(text),
+                (None, None) => out.error(text),
             }
             // The screen shows a change before the store confirms it (fast typing acts on the
             // new state); when the store refused, it reads back what is really stored.
@@ -192,9 +201,48 @@ fn on_key(
     if s.form.is_some() {
         return on_form_key(s, cx, out, action, k);
     }
+    if s.record.is_some() || action == Some(Command::AddContact) {
+        return on_contact_key(s, cx, out, action, k);
+    }
     let effects = on_screen_key(s, cx, out, action);
     apply_locally(s, &effects);
     effects
+}
+
+/// 経過記録 on the item being discussed: `c` opens the contact form on its case (the same form
+/// and store function as the ledger's), keys then go to the form.
+fn on_contact_key(
+    s: &mut MeetingState,
+    cx: &Ctx<'_>,
+    out: &mut Out,
+    action: Option<Command>,
+    k: KeyEvent,
+) -> Vec<MeetingEffect> {
+    use crate::tui::ledger::record_form::{RecordSave, on_record_key};
+    use crate::tui::ledger::{ContactForm, RecordForm};
+    if s.record.is_some() {
+        return match on_record_key(&mut s.record, action, k, cx.today, out) {
+            Some(RecordSave::Contact { contact, number }) => {
+                vec![MeetingEffect::AddContact { contact, number, today: cx.today }]
+            }
+            // The meeting screen opens no birth form.
+            Some(RecordSave::Birth { .. }) | None => vec![],
+        };
+    }
+    if cx.present {
+        out.error(crate::tui::screen::NOT_WHILE_PRESENTING);
+        return vec![];
+    }
+    match s.current() {
+        Some(iv) if iv.case.is_open() => {
+            let lead = crate::tui::screen::agency_name(cx.agencies, iv.case.lead_agency).to_string();
+            let form = ContactForm::new(iv.case.id, &iv.case.number, &lead, cx.agencies, cx.today);
+            s.record = Some(RecordForm::Contact(form));
+        }
+        Some(iv) => out.error(format!("ケース {} は{}しています", iv.case.number, iv.case.status.label())),
+        None => out.error("経過記録を付けるケースを議事次第で選んでください"),
+    }
+    vec![]
 }
 
 /// Applies a change to the screen's copy at once, so keys that arrive before the store's

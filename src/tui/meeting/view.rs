@@ -401,6 +401,9 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
         }
     }
 
+    out.push(heading("経過記録"));
+    out.push(Line::from(format!("  {}", iv.contacts.line())));
+
     out.push(heading("アセスメントシート"));
     out.extend(merged_sheets(&iv.merged, &m.config, &m.agencies, SheetDetail::Brief, &mask));
 

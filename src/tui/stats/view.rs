@@ -28,7 +28,7 @@ pub fn render(m: &Model, f: &mut Frame<'_>, body: Rect) {
         );
         return;
     };
-    let [summary, charts] = Layout::vertical([Constraint::Length(4), Constraint::Min(0)]).areas(body);
+    let [summary, charts] = Layout::vertical([Constraint::Length(5), Constraint::Min(0)]).areas(body);
     render_summary(s, f, summary);
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(charts);
     let [ages, actions] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(left);
@@ -56,6 +56,10 @@ fn render_summary(s: &YearStats, f: &mut Frame<'_>, area: Rect) {
         Line::from(format!(
             "会議 {held}回　1回あたり {per}　一括確認 {}件・重点協議 {}件　期限内実施率 {on_time}",
             s.quick_total, s.deep_total
+        )),
+        Line::from(format!(
+            "経過記録 {}件（目視確認 {}件）　出生 {}人（特定妊婦のケースから）",
+            s.contacts.total, s.contacts.seen, s.newborns
         )),
     ];
     let title =

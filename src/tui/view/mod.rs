@@ -45,9 +45,15 @@ fn render_form(m: &Model, f: &mut Frame<'_>, body: Rect) {
         _ => popup(body, 76, 30),
     };
     match m.screen {
-        Screen::Ledger => m.ledger.form.iter().for_each(|x| render(&x.form, f, area)),
+        Screen::Ledger => {
+            m.ledger.form.iter().for_each(|x| render(&x.form, f, area));
+            m.ledger.record.iter().for_each(|x| x.render(f, popup(body, 76, 18)));
+        }
         Screen::Prep => m.prep.form.iter().for_each(|x| render(&x.form, f, area)),
-        Screen::Meeting => m.meeting.form.iter().for_each(|x| render(&x.form, f, area)),
+        Screen::Meeting => {
+            m.meeting.form.iter().for_each(|x| render(&x.form, f, area));
+            m.meeting.record.iter().for_each(|x| x.render(f, popup(body, 76, 18)));
+        }
         Screen::Stats => {}
     }
 }
