@@ -12,6 +12,7 @@ mod meeting;
 mod outputs;
 mod packets;
 mod record;
+mod reports;
 mod sheets;
 mod trust;
 mod wildcard;
@@ -73,6 +74,9 @@ pub enum Command {
     /// アセスメントシート（様式の作成・取込・集約）
     #[command(subcommand)]
     Sheets(sheets::SheetsCmd),
+    /// 定期的な情報提供（月次報告の様式・取込・一覧・未提出・随時報告）
+    #[command(subcommand)]
+    Reports(reports::ReportsCmd),
     /// 会議の作成と一覧
     #[command(subcommand)]
     Meeting(meeting::MeetingCmd),
@@ -227,6 +231,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Init(a)) => trust::init(&ctx, a),
         Some(Command::Ledger(c)) => ledger::run(&ctx, c),
         Some(Command::Sheets(c)) => sheets::run_sheets(&ctx, c),
+        Some(Command::Reports(c)) => reports::run_reports(&ctx, c),
         Some(Command::Meeting(c)) => meeting::run_meeting(&ctx, c),
         Some(Command::Agenda(c)) => agenda::run_agenda(&ctx, c),
         Some(Command::Record(c)) => record::run(&ctx, c),
@@ -250,6 +255,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Init(_) => "init",
         Command::Ledger(_) => "ledger",
         Command::Sheets(_) => "sheets",
+        Command::Reports(_) => "reports",
         Command::Meeting(_) => "meeting",
         Command::Agenda(_) => "agenda",
         Command::Record(_) => "record",

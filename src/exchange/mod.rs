@@ -12,6 +12,8 @@ pub mod minutes;
 pub mod output;
 pub mod packets;
 pub mod problem;
+pub mod report_import;
+pub mod report_template;
 pub mod schedule;
 pub mod settings_file;
 pub mod sheet_import;

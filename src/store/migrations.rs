@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/007_case_notes.sql"),
     include_str!("sql/008_case_people.sql"),
     include_str!("sql/009_close_category.sql"),
+    include_str!("sql/010_monthly_reports.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {
