@@ -35,6 +35,7 @@ struct TriageReading {
     actions: Vec<crate::domain::Action>,
     discussion: Vec<DiscussionRequest>,
     moves: BTreeMap<Id, (NaiveDate, String)>,
+    report_alerts: Vec<crate::domain::attendance::ReportAlert>,
     marks: Vec<(Id, String)>,
     ranks: BTreeMap<Id, String>,
     cgc: BTreeMap<Id, String>,
@@ -76,6 +77,9 @@ impl TriageReading {
         }
         for (case, (on, _)) in &self.moves {
             facts.entry(*case).or_default().move_on = Some(*on);
+        }
+        for a in &self.report_alerts {
+            facts.entry(a.case_id).or_default().report_alerts.push(a);
         }
         let mut pinned_tracks = BTreeSet::new();
         let mut edited_drafts = BTreeSet::new();
@@ -169,6 +173,7 @@ impl Store {
             actions: self.all_actions()?,
             discussion,
             moves: self.planned_moves()?,
+            report_alerts: self.report_alerts()?.into_iter().filter(|a| a.raised_on > since).collect(),
             marks: self.agenda_marks(meeting_id)?,
             ranks,
             cgc: self.before_changes("cgc", since)?,
