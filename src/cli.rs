@@ -308,11 +308,13 @@ fn run_demo(mut ctx: Ctx, explicit_db: bool, args: DemoArgs) -> Result<()> {
     store.set_actor("デモ生成");
     let sum = demo::generate(&mut store, scale, args.seed, ctx.today)?;
     eprintln!(
-        "デモ自治体を作成しました: {} ケース / {} 世帯 / {} 機関 / シート {} 件 → {}",
+        "デモ自治体を作成しました: {} ケース / {} 世帯 / {} 機関 / シート {} 件 / 月次報告 {} 件（要確認 {} 件） → {}",
         sum.cases,
         sum.households,
         sum.agencies,
         sum.sheets,
+        sum.reports,
+        sum.report_alerts,
         ctx.db.display()
     );
     drop(store);
