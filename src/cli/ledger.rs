@@ -52,6 +52,9 @@ pub struct ListArgs {
     /// 次回確認日を過ぎたものだけ
     #[arg(long)]
     pub overdue: bool,
+    /// 月次報告の要確認（前回の確認以降）があるものだけ
+    #[arg(long)]
+    pub needs_check: bool,
     /// 終結・移管も含める
     #[arg(long)]
     pub all: bool,
@@ -190,6 +193,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         lead_agency: agency_filter(&store, a.lead.as_deref())?,
         affiliation: agency_filter(&store, a.affiliation.as_deref())?,
         overdue_on: a.overdue.then_some(ctx.today),
+        needs_check: a.needs_check,
         include_closed: a.all,
     };
     let mut rows = Vec::new();

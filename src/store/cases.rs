@@ -331,6 +331,8 @@ pub struct CaseFilter {
     pub affiliation: Option<Id>,
     /// Only open cases whose next review is before this date.
     pub overdue_on: Option<NaiveDate>,
+    /// Only cases with an alert from a monthly report since their last review (要確認).
+    pub needs_check: bool,
     pub include_closed: bool,
 }
 
@@ -383,10 +385,23 @@ pub struct CaseRow {
     pub status: CaseStatus,
     #[serde(skip)]
     pub search_key: String,
+    /// 要確認: alerts raised by monthly reports since the case's last review.
+    pub alerts: u32,
 }
 
-const ROW_COLUMNS: &str = "id, number, name, kana, registration, rank, birth_date, due_date, household_id, lead_agency,
-    affiliation, next_review, status, search_key";
+/// How many alerts of a case its last review has not seen (see `Store::open_report_alerts`).
+macro_rules! open_alerts {
+    () => {
+        "(SELECT count(*) FROM report_alerts a WHERE a.case_id = cases.id
+          AND (cases.last_review IS NULL OR a.raised_on > cases.last_review))"
+    };
+}
+
+const ROW_COLUMNS: &str = concat!(
+    "id, number, name, kana, registration, rank, birth_date, due_date, household_id, lead_agency,
+    affiliation, next_review, status, search_key, ",
+    open_alerts!()
+);
 
 fn row_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
     Ok(CaseRow {
@@ -404,6 +419,7 @@ fn row_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
         next_review: date_col(r.get(11)?)?,
         status: CaseStatus::from_code(&r.get::<_, String>(12)?).ok_or_else(|| bad(12, "status"))?,
         search_key: r.get(13)?,
+        alerts: r.get(14)?,
     })
 }
 
@@ -416,6 +432,7 @@ impl CaseRow {
             && f.lead_agency.is_none_or(|a| Some(a) == self.lead_agency)
             && f.affiliation.is_none_or(|a| Some(a) == self.affiliation)
             && f.overdue_on.is_none_or(|t| self.status == CaseStatus::Open && self.next_review.is_some_and(|d| d < t))
+            && (!f.needs_check || self.alerts > 0)
             && search::matches(&self.search_key, words)
     }
 }
@@ -493,6 +510,9 @@ impl Store {
         }
         if let Some(t) = f.overdue_on {
             arg(&mut sql, " AND status = 'open' AND next_review < ?", Box::new(t));
+        }
+        if f.needs_check {
+            sql.push_str(concat!(" AND ", open_alerts!(), " > 0"));
         }
         for w in words {
             let pat = format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));

@@ -191,6 +191,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// One case's alerts, oldest first.
+    pub fn report_alerts_of_case(&self, case_id: Id) -> Result<Vec<ReportAlert>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {ALERT_COLS} FROM report_alerts WHERE case_id = ?1 ORDER BY raised_on, id"
+        ))?;
+        let rows = st.query_map([case_id], row_alert)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     /// Alerts raised since each case's last review, by case: what is 要確認 now (a meeting
     /// that reviews the case has seen them).
     pub fn open_report_alerts(&self) -> Result<std::collections::HashMap<Id, Vec<ReportAlert>>> {

@@ -66,6 +66,8 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         actions: store.actions_of_case(id)?,
         sheets: store.sheets_of_case(id)?,
         sheet_requests: store.sheet_requests_of_case(id)?,
+        monthly_reports: store.monthly_reports_of_case(id)?,
+        report_alerts: store.report_alerts_of_case(id)?,
         case,
     })
 }

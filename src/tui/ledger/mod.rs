@@ -78,6 +78,9 @@ pub struct CaseDetail {
     pub sheets: Vec<AssessmentSheet>,
     /// Sheets asked of institutions for this case: (case, agency, period).
     pub sheet_requests: Vec<(Id, Id, NaiveDate)>,
+    /// 定期的な情報提供: the institutions' monthly reports and the alerts they raised.
+    pub monthly_reports: Vec<crate::domain::attendance::MonthlyReport>,
+    pub report_alerts: Vec<crate::domain::attendance::ReportAlert>,
 }
 
 /// A case to save, with the agencies named in the form (created if new).
@@ -135,6 +138,8 @@ pub struct LedgerFilter {
     pub lead_agency: Option<Id>,
     pub affiliation: Option<Id>,
     pub overdue: bool,
+    /// 要確認: only cases a monthly report raised an alert on since their last review.
+    pub needs_check: bool,
     pub include_closed: bool,
 }
 
@@ -146,16 +151,18 @@ pub enum FilterField {
     LeadAgency,
     Affiliation,
     Overdue,
+    NeedsCheck,
     IncludeClosed,
 }
 
 impl FilterField {
-    pub const ALL: [FilterField; 6] = [
+    pub const ALL: [FilterField; 7] = [
         FilterField::Registration,
         FilterField::Rank,
         FilterField::LeadAgency,
         FilterField::Affiliation,
         FilterField::Overdue,
+        FilterField::NeedsCheck,
         FilterField::IncludeClosed,
     ];
 
@@ -166,6 +173,7 @@ impl FilterField {
             FilterField::LeadAgency => "主担当機関",
             FilterField::Affiliation => "所属機関",
             FilterField::Overdue => "次回確認の期限超過",
+            FilterField::NeedsCheck => "要確認（月次報告）",
             FilterField::IncludeClosed => "終結・移管も表示",
         }
     }
@@ -215,6 +223,7 @@ impl LedgerState {
             lead_agency: self.filter.lead_agency,
             affiliation: self.filter.affiliation,
             overdue_on: self.filter.overdue.then_some(today),
+            needs_check: self.filter.needs_check,
             include_closed: self.filter.include_closed,
         }
     }
@@ -308,6 +317,7 @@ impl LedgerState {
                 self.filter.affiliation = step(&opts, &self.filter.affiliation, forward);
             }
             FilterField::Overdue => self.filter.overdue = !self.filter.overdue,
+            FilterField::NeedsCheck => self.filter.needs_check = !self.filter.needs_check,
             FilterField::IncludeClosed => self.filter.include_closed = !self.filter.include_closed,
         }
     }

@@ -90,6 +90,9 @@ fn filter_summary(m: &Model) -> String {
     if fl.overdue {
         parts.push("期限超過".into());
     }
+    if fl.needs_check {
+        parts.push("要確認".into());
+    }
     if fl.include_closed {
         parts.push("終結含む".into());
     }
@@ -99,6 +102,8 @@ fn filter_summary(m: &Model) -> String {
 fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let s: &LedgerState = &m.ledger;
     let height = layout::table_rows(area);
+    // 要確認 gets its own column where there is room; a narrow table marks the case number.
+    let alert_column = area.width >= 90;
     let end = (s.offset + height).min(s.visible.len());
     let rows: Vec<Row<'_>> = (s.offset..end)
         .map(|vi| {
@@ -120,15 +125,29 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
             } else {
                 (r.name.clone(), r.kana.clone())
             };
-            let mut row = Row::new(vec![
-                Cell::from(r.number.as_str()),
+            let alert = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+            let number = if r.alerts > 0 && !alert_column {
+                Cell::from(Line::from(vec![Span::raw(r.number.clone()), Span::raw("●").style(alert)]))
+            } else {
+                Cell::from(r.number.as_str())
+            };
+            let mut cells = vec![
+                number,
                 Cell::from(name),
                 Cell::from(kana),
                 Cell::from(reg),
                 Cell::from(r.rank.as_str()),
                 Cell::from(m.agency_name(r.affiliation)),
                 review_cell,
-            ]);
+            ];
+            if alert_column {
+                cells.push(if r.alerts > 0 {
+                    Cell::from(format!("●{}", r.alerts)).style(alert)
+                } else {
+                    Cell::from("")
+                });
+            }
+            let mut row = Row::new(cells);
             if vi == s.selected {
                 row = row.style(Style::default().add_modifier(Modifier::REVERSED));
             } else if r.status != CaseStatus::Open {
@@ -137,8 +156,8 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
             row
         })
         .collect();
-    let header = Row::new(["ケース番号", "氏名", "ふりがな", "区分", "ランク", "所属", "次回確認"]).bold().underlined();
-    let widths = [
+    let mut titles = vec!["ケース番号", "氏名", "ふりがな", "区分", "ランク", "所属", "次回確認"];
+    let mut widths = vec![
         Constraint::Length(10),
         Constraint::Length(11),
         Constraint::Length(15),
@@ -147,6 +166,11 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
         Constraint::Min(8),
         Constraint::Length(13),
     ];
+    if alert_column {
+        titles.push("要確認");
+        widths.push(Constraint::Length(6));
+    }
+    let header = Row::new(titles).bold().underlined();
     let title =
         if s.loaded { " ケース一覧 ".to_string() } else { " ケース一覧（読み込み中） ".to_string() };
     let border = if s.focus == LedgerFocus::Table { Style::default().cyan() } else { Style::default() };
@@ -179,6 +203,7 @@ fn render_filter_panel(m: &Model, f: &mut Frame<'_>, area: Rect) {
                 FilterField::Affiliation if fl.affiliation.is_some() => m.agency_name(fl.affiliation).to_string(),
                 FilterField::LeadAgency | FilterField::Affiliation => any.clone(),
                 FilterField::Overdue => if fl.overdue { "はい" } else { "いいえ" }.to_string(),
+                FilterField::NeedsCheck => if fl.needs_check { "はい" } else { "いいえ" }.to_string(),
                 FilterField::IncludeClosed => if fl.include_closed { "はい" } else { "いいえ" }.to_string(),
             };
             let label = field.label();
