@@ -120,6 +120,7 @@ actions! {
     NewCase = "new_case", "新規登録";
     EditCase = "edit_case", "編集";
     CloseCase = "close_case", "終結";
+    UrgentReport = "urgent_report", "随時報告";
     Filter = "filter", "絞り込み";
     ToggleOverdue = "toggle_overdue", "期限超過のみ";
     Sort = "sort", "並び替え";

@@ -12,6 +12,7 @@ pub fn effect_name(e: &LedgerEffect) -> &'static str {
         LedgerEffect::LoadDetail(_) => "load_detail",
         LedgerEffect::SaveCase(_) => "save_case",
         LedgerEffect::CloseCase { .. } => "close_case",
+        LedgerEffect::UrgentReport { .. } => "urgent_report",
     }
 }
 
@@ -29,6 +30,15 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
         },
         LedgerEffect::CloseCase { id, status, on, reason, category } => {
             close_case(store, id, status, on, &reason, &category)
+        }
+        LedgerEffect::UrgentReport { report, rules } => {
+            let (_, raised) = store.write(|t| t.save_monthly_report(&report, &rules))?;
+            tracing::info!(case_id = report.case_id, alerts = raised.len(), "urgent report entered from the tui");
+            let said: Vec<String> = raised.into_iter().map(|(_, d)| d).collect();
+            let alert = if said.is_empty() { String::new() } else { format!("。要確認: {}", said.join("、")) };
+            Ok(LedgerMsg::Saved {
+                case_id: report.case_id, message: format!("随時報告を記録しました{alert}")
+            })
         }
     }
 }

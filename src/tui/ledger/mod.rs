@@ -5,6 +5,7 @@
 pub mod case_form;
 pub mod detail_view;
 pub mod io;
+pub mod urgent_form;
 pub mod view;
 
 use chrono::NaiveDate;
@@ -47,10 +48,23 @@ pub enum LedgerMsg {
 /// Store work the ledger asks for (run by `ledger::io`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum LedgerEffect {
-    Load { select: Option<Id> },
+    Load {
+        select: Option<Id>,
+    },
     LoadDetail(Id),
     SaveCase(Box<SaveCase>),
-    CloseCase { id: Id, status: CaseStatus, on: NaiveDate, reason: String, category: String },
+    CloseCase {
+        id: Id,
+        status: CaseStatus,
+        on: NaiveDate,
+        reason: String,
+        category: String,
+    },
+    /// 随時報告 entered by hand; the store raises its alerts by `rules`.
+    UrgentReport {
+        report: Box<crate::domain::attendance::MonthlyReport>,
+        rules: crate::domain::config::MonthlyReports,
+    },
 }
 
 #[derive(Debug, Clone, Default)]

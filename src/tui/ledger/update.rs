@@ -124,7 +124,9 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
     let rows = table_rows(s, cx);
     // Case-level actions work from the table and the detail alike. A projected screen opens
     // no form: each shows the child's name and details.
-    if cx.present && matches!(action, Some(Command::NewCase | Command::EditCase | Command::CloseCase)) {
+    if cx.present
+        && matches!(action, Some(Command::NewCase | Command::EditCase | Command::CloseCase | Command::UrgentReport))
+    {
         out.error(crate::tui::screen::NOT_WHILE_PRESENTING);
         return vec![];
     }
@@ -151,6 +153,16 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
                         Some(CaseForm::for_case(CaseFormKind::Edit(Box::new(c.clone())), &c, cx.agencies, cx.config));
                 }
                 None => out.error("編集するケースを選んでください"),
+            }
+            return vec![];
+        }
+        Some(Command::UrgentReport) => {
+            match s.detail.as_ref().filter(|d| Some(d.case.id) == s.selected_id()) {
+                Some(d) if d.case.status == CaseStatus::Open => {
+                    s.form = Some(CaseForm::for_urgent(d.case.id, &d.case.number, d.case.affiliation, cx.agencies))
+                }
+                Some(d) => out.error(format!("ケース {} は既に{}しています", d.case.number, d.case.status.label())),
+                None => out.error("随時報告を入力するケースを選んでください"),
             }
             return vec![];
         }
