@@ -1,6 +1,5 @@
 //! 定期的な情報提供 as the screens show it: a case's monthly reports newest first, each with
-//! its attendance as a small bar and the alerts it raised (the case detail), and the months
-//! since a date as one line of bars (the meeting screen).
+//! its attendance as a small bar and the alerts it raised (the case detail).
 
 use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
@@ -64,28 +63,6 @@ pub fn report_history(
         }
     }
     out
-}
-
-/// The months since `since` as bars side by side, oldest first: 「9月 █████████▒ 10月 ████▒▒░░░░」.
-pub fn months_since(reports: &[MonthlyReport], since: chrono::NaiveDate) -> Option<Line<'static>> {
-    use chrono::Datelike;
-    let recent: Vec<&MonthlyReport> = reports
-        .iter()
-        .filter(|r| !r.urgent && r.month.checked_add_months(chrono::Months::new(1)).is_some_and(|end| end > since))
-        .collect();
-    if recent.is_empty() {
-        return None;
-    }
-    let mut spans = vec![Span::raw("月次報告 ").dark_gray()];
-    for r in recent {
-        spans.push(Span::raw(format!("{}月 ", r.month.month())));
-        spans.push(Span::raw(attendance_bar(r, 6)).green());
-        if r.absent_unnotified > 0 || r.longest_absence > 1 {
-            spans.push(Span::raw(format!("（欠{}）", r.absent)).red());
-        }
-        spans.push(Span::raw(" "));
-    }
-    Some(Line::from(spans))
 }
 
 #[cfg(test)]
