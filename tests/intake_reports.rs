@@ -9,53 +9,26 @@ mod intake {
 
 use std::path::{Path, PathBuf};
 
-use intake::common::{fill, first_child, grid, name_in, set_meta, shinko, stderr, stdout, write_csv, write_xlsx};
+use intake::common::{Town, fill, first_child, grid, name_in, set_meta, stderr, stdout, write_csv, write_xlsx};
 
-/// The demo's today is 2026-11-24: October's reports are due on 2026-11-10.
-const MONTH: &str = "2026-10";
-
-struct Town {
-    home: tempfile::TempDir,
-    db: PathBuf,
-    templates: PathBuf,
-}
+/// The demo's today is 2026-11-24 and it holds September's and October's reports: these tests
+/// fill August's, due on 2026-09-10.
+const MONTH: &str = "2026-08";
 
 fn town() -> Town {
-    let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
-    shinko(home.path(), &db).args(["demo", "--no-tui"]).assert().success();
-    let templates = home.path().join("月次様式");
-    let o = shinko(home.path(), &db)
-        .args(["reports", "templates", "--month", "R8.10", "--out"])
-        .arg(&templates)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("2026年10月 の様式を作成しました（提出期限 2026-11-10）"), "{}", stderr(&o));
-    Town { home, db, templates }
+    let (t, said) = Town::with_templates(&["reports", "templates", "--month", "R8.8"], "月次様式");
+    assert!(said.contains("2026年8月 の様式を作成しました（提出期限 2026-09-10）"), "{said}");
+    t
+}
+
+/// The template's cells.
+fn template(t: &Town, code: &str) -> Vec<Vec<String>> {
+    grid(&t.template(code))
 }
 
 impl Town {
-    fn template(&self, code: &str) -> Vec<Vec<String>> {
-        let p = std::fs::read_dir(&self.templates)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.file_name().unwrap().to_string_lossy().contains(&format!("_{code}_")))
-            .unwrap_or_else(|| panic!("no template for {code}"));
-        grid(&p)
-    }
-
-    fn run(&self, args: &[&str], files: &[&Path]) -> std::process::Output {
-        let mut c = shinko(self.home.path(), &self.db);
-        c.args(args);
-        for f in files {
-            c.arg(f);
-        }
-        c.output().unwrap()
-    }
-
     fn list(&self) -> Vec<serde_json::Value> {
-        let o = self.run(&["reports", "list", "--format", "json"], &[]);
+        let o = self.run(&["reports", "list", "--month", MONTH, "--format", "json"], &[]);
         assert!(o.status.success(), "{}", stderr(&o));
         serde_json::from_slice(&o.stdout).unwrap()
     }
@@ -92,10 +65,10 @@ fn ok_row<'a>() -> Vec<(&'a str, &'a str)> {
 }
 
 fn filled(t: &Town, code: &str, values: &[(&str, &str)]) -> (Vec<Vec<String>>, String) {
-    let mut g = t.template(code);
+    let mut g = template(t, code);
     let child = first_child(&g);
     set_meta(&mut g, "記入者", "担任");
-    set_meta(&mut g, "記入日", "2026-11-05");
+    set_meta(&mut g, "記入日", "2026-09-03");
     fill(&mut g, &child, values);
     (g, child)
 }
@@ -103,9 +76,9 @@ fn filled(t: &Town, code: &str, values: &[(&str, &str)]) -> (Vec<Vec<String>>, S
 #[test]
 fn filled_reports_import_raise_alerts_and_leave_the_rest_missing() {
     let t = town();
-    let g = t.template("ES01");
+    let g = template(&t, "ES01");
     assert!(g.iter().any(|r| r.iter().any(|c| c.contains("取扱注意"))), "confidentiality notice");
-    assert!(g.iter().any(|r| r[0] == "提出期限" && r[1] == "2026-11-10"), "the deadline");
+    assert!(g.iter().any(|r| r[0] == "提出期限" && r[1] == "2026-09-10"), "the deadline");
     let h = g.iter().position(|r| r[0] == "ケース番号").unwrap();
     for label in ["出席日数", "うち連絡なし", "連続欠席の最長日数", "家庭・本人の様子", "特記事項"]
     {
@@ -119,7 +92,7 @@ fn filled_reports_import_raise_alerts_and_leave_the_rest_missing() {
     }
 
     let (g1, child) = filled(&t, "ES01", &ok_row());
-    let calm = t.path("本町小_10月.xlsx");
+    let calm = t.path("本町小_8月.xlsx");
     write_xlsx(&g1, &calm);
     let (mut g2, child2) = filled(
         &t,
@@ -135,8 +108,8 @@ fn filled_reports_import_raise_alerts_and_leave_the_rest_missing() {
             ("特記事項", "母と連絡がつかない"),
         ],
     );
-    set_meta(&mut g2, "記入日", "R8.11.6");
-    let worrying = t.path("東小_10月.csv");
+    set_meta(&mut g2, "記入日", "R8.9.4");
+    let worrying = t.path("東小_8月.csv");
     write_csv(&g2, &worrying);
 
     let o = t.run(&["reports", "import", "--dry-run"], &[&calm, &worrying]);
@@ -165,9 +138,9 @@ fn filled_reports_import_raise_alerts_and_leave_the_rest_missing() {
 
     // A correction with a later 記入日 replaces the report.
     let mut g3 = g1.clone();
-    set_meta(&mut g3, "記入日", "2026-11-09");
+    set_meta(&mut g3, "記入日", "2026-09-08");
     fill(&mut g3, &child, &[("出席日数", "17"), ("欠席日数", "3"), ("うち連絡あり", "3")]);
-    let corrected = t.path("本町小_10月_訂正.xlsx");
+    let corrected = t.path("本町小_8月_訂正.xlsx");
     write_xlsx(&g3, &corrected);
     let o = t.run(&["reports", "import"], &[&corrected]);
     assert!(o.status.success() && stderr(&o).contains("置き換え 1 件"), "{}", stderr(&o));
@@ -204,7 +177,7 @@ fn shift_jis_csv_is_read() {
 #[test]
 fn a_wrong_childs_case_number_is_refused() {
     let t = town();
-    let g = t.template("ES01");
+    let g = template(&t, "ES01");
     let h = g.iter().position(|r| r[0] == "ケース番号").unwrap();
     let (first, second) = (g[h + 1][0].clone(), g[h + 2][0].clone());
     let (mut g, _) = filled(&t, "ES01", &ok_row());
@@ -280,7 +253,9 @@ fn an_urgent_report_by_hand_raises_the_alert() {
     let o = t.run(&["reports", "add", "--case", &child, "--absent-since", "2026-11-13", "--unnotified"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("要確認: 理由の確かでない連続欠席 7 日"), "{}", stderr(&o));
-    let r = &t.list()[0];
+    let o = t.run(&["reports", "list", "--month", "2026-11", "--format", "json"], &[]);
+    let listed: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let r = &listed[0];
     assert_eq!(
         (r["urgent"].clone(), r["absent"].clone(), r["month"].clone()),
         (true.into(), 7.into(), "2026-11".into())

@@ -12,9 +12,9 @@ use unicode_normalization::UnicodeNormalization;
 use super::ledger_columns::normalize;
 use super::problem::{Problem, check_text, column_letter};
 use super::report_template::{COLUMNS, Kind};
-use super::sheet_import::{Head, header_row, is_tick, meta, read_head};
+use super::sheet_import::{Fixed, Head, fixed_column, header_row, is_tick, meta, name_cell, read_head};
 use super::sheet_plan::{Choice, FileOutcome, Lookup, Prefer, RowKey, labels, version};
-use super::sheet_template::{CLASS_AGE, DUE, NAME, NUMBER};
+use super::sheet_template::{DUE, NAME, NUMBER};
 use super::table_reader::{Cell, Table, cell_date};
 use crate::domain::Id;
 use crate::domain::attendance::{self as att, MONTH, MonthlyReport, first_of_month, month_label};
@@ -52,14 +52,9 @@ pub fn is_report(table: &Table) -> bool {
 }
 
 enum Col {
-    Number,
-    Name,
-    Kana,
-    Ignored,
+    Fixed(Fixed),
     Field(usize),
 }
-
-const KANA_HEADERS: [&str; 3] = ["ふりがな", "フリガナ", "よみがな"];
 
 fn count_of(c: &Cell, label: &str, max: i32) -> Result<Option<u32>, String> {
     let hint = || format!("{label}は 0〜{max} の整数で記入してください");
@@ -125,14 +120,8 @@ pub fn parse(table: &Table, today: NaiveDate) -> ReportFile {
         if n.is_empty() {
             continue;
         }
-        let col = if n == normalize(NUMBER) {
-            Col::Number
-        } else if n == normalize(NAME) {
-            Col::Name
-        } else if KANA_HEADERS.iter().any(|k| n == normalize(k)) {
-            Col::Kana
-        } else if n == normalize(CLASS_AGE) {
-            Col::Ignored
+        let col = if let Some(f) = fixed_column(&n) {
+            Col::Fixed(f)
         } else if let Some(k) = COLUMNS.iter().position(|(label, _)| normalize(label) == n) {
             Col::Field(k)
         } else {
@@ -161,19 +150,9 @@ pub fn parse(table: &Table, today: NaiveDate) -> ReportFile {
         for (i, col) in &cols {
             let cell = r.get(*i);
             match col {
-                Col::Number | Col::Ignored => {}
-                Col::Name | Col::Kana => {
-                    let t = cell.text();
-                    if let Err(e) = check_text(&t, false) {
-                        problems.push(Problem::cell(
-                            file,
-                            r.number,
-                            if matches!(col, Col::Name) { NAME } else { "ふりがな" },
-                            e,
-                        ));
-                    }
-                    *(if matches!(col, Col::Name) { &mut name } else { &mut kana }) = t;
-                }
+                Col::Fixed(Fixed::Number | Fixed::ClassAge) => {}
+                Col::Fixed(Fixed::Name) => name = name_cell(cell, file, r.number, NAME, problems),
+                Col::Fixed(Fixed::Kana) => kana = name_cell(cell, file, r.number, "ふりがな", problems),
                 Col::Field(k) => {
                     let (label, kind) = &COLUMNS[*k];
                     filled |= !cell.is_empty() && !cell.text().trim().is_empty();

@@ -58,15 +58,46 @@ impl SheetFile {
 }
 
 enum Col {
-    Number,
-    Name,
-    Kana,
-    Ignored,
+    Fixed(Fixed),
     Item(usize),
     Scale,
 }
 
+/// The columns every institution's table starts with, whatever else it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fixed {
+    Number,
+    Name,
+    Kana,
+    /// 学年・年齢: for the institution's eyes only, not read back.
+    ClassAge,
+}
+
 const KANA_HEADERS: [&str; 3] = ["ふりがな", "フリガナ", "よみがな"];
+
+/// Which fixed column the normalised header `n` names, if any.
+pub(crate) fn fixed_column(n: &str) -> Option<Fixed> {
+    if n == normalize(NUMBER) {
+        Some(Fixed::Number)
+    } else if n == normalize(NAME) {
+        Some(Fixed::Name)
+    } else if KANA_HEADERS.iter().any(|k| n == normalize(k)) {
+        Some(Fixed::Kana)
+    } else if n == normalize(CLASS_AGE) {
+        Some(Fixed::ClassAge)
+    } else {
+        None
+    }
+}
+
+/// A 氏名 or ふりがな cell's text, kept even when it is refused (the row is still matched).
+pub(crate) fn name_cell(cell: &Cell, file: &str, row: usize, header: &str, problems: &mut Vec<Problem>) -> String {
+    let t = cell.text();
+    if let Err(e) = check_text(&t, false) {
+        problems.push(Problem::cell(file, row, header, e));
+    }
+    t
+}
 
 pub(crate) fn is_tick(s: &str) -> Option<bool> {
     let t: String = s.nfkc().collect::<String>().trim().to_uppercase();
@@ -204,14 +235,8 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> SheetFile {
         if n.is_empty() {
             continue;
         }
-        let col = if n == normalize(NUMBER) {
-            Col::Number
-        } else if n == normalize(NAME) {
-            Col::Name
-        } else if KANA_HEADERS.iter().any(|k| n == normalize(k)) {
-            Col::Kana
-        } else if n == normalize(CLASS_AGE) {
-            Col::Ignored
+        let col = if let Some(f) = fixed_column(&n) {
+            Col::Fixed(f)
         } else if n == normalize(SCALE) || n.starts_with("セーフティスケール") {
             Col::Scale
         } else if let Some(k) = items.iter().position(|it| normalize(&it.label) == n || it.key == h.trim()) {
@@ -245,14 +270,9 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> SheetFile {
         for (i, col, h) in &cols {
             let cell = r.get(*i);
             match col {
-                Col::Number | Col::Ignored => {}
-                Col::Name | Col::Kana => {
-                    let t = cell.text();
-                    if let Err(e) = check_text(&t, false) {
-                        problems.push(Problem::cell(file, r.number, h, e));
-                    }
-                    *(if matches!(col, Col::Name) { &mut row.name } else { &mut row.kana }) = t;
-                }
+                Col::Fixed(Fixed::Number | Fixed::ClassAge) => {}
+                Col::Fixed(Fixed::Name) => row.name = name_cell(cell, file, r.number, h, problems),
+                Col::Fixed(Fixed::Kana) => row.kana = name_cell(cell, file, r.number, h, problems),
                 Col::Scale => match scale_of(cell) {
                     Ok(v) => {
                         filled |= v.is_some();
