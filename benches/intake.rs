@@ -1,5 +1,6 @@
 //! Intake benchmarks: one institution's file of 10,000 filled sheet rows (DESIGN §5 scale),
-//! read and checked, then stored in one transaction; and a 10,000-row ledger CSV planned.
+//! read and checked, then stored in one transaction; the same for 10,000 monthly report rows
+//! (定期的な情報提供, alerts raised as they are stored); and a 10,000-row ledger CSV planned.
 //!
 //! Run: cargo bench --bench intake
 #![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
@@ -10,6 +11,7 @@ use chrono::NaiveDate;
 use shinko::domain::{Agency, AgencyKind, Case, Config};
 use shinko::exchange::ledger_columns::Mapping;
 use shinko::exchange::ledger_import::{self, Known};
+use shinko::exchange::report_import;
 use shinko::exchange::sheet_import::{self, Prefer};
 use shinko::exchange::table_reader::{Limits, read_bytes};
 use shinko::store::Store;
@@ -78,6 +80,29 @@ fn sheet_csv() -> &'static Vec<u8> {
     })
 }
 
+/// The school's filled monthly report for October as CSV: every 50th child away 7 days
+/// without a word (the alert), the others a day or two.
+fn report_csv() -> &'static Vec<u8> {
+    static CSV: OnceLock<Vec<u8>> = OnceLock::new();
+    CSV.get_or_init(|| {
+        let mut s = String::from("機関コード,ES01\n対象月,2026-10\n提出期限,2026-11-10\n記入者,担任\n記入日,R8.11.5\n");
+        s += "ケース番号,氏名,学年・年齢,授業日数,出席日数,欠席日数,うち連絡あり,うち連絡なし,遅刻・早退（回）,\
+              連続欠席の最長日数,欠席理由,家庭・本人の様子,特記事項,転居・転出\n";
+        for i in 0..ROWS {
+            let (absent, unnotified, longest) = if i % 50 == 0 { (8, 7, 7) } else { (i % 3, 0, (i % 3).min(1)) };
+            s += &format!(
+                "{},児童 {i},小{},21,{},{absent},{},{unnotified},{},{longest},体調不良,元気に登校している,,\n",
+                number(i),
+                1 + i % 6,
+                21 - absent,
+                absent - unnotified,
+                i % 2
+            );
+        }
+        s.into_bytes()
+    })
+}
+
 fn ledger_csv() -> &'static Vec<u8> {
     static CSV: OnceLock<Vec<u8>> = OnceLock::new();
     CSV.get_or_init(|| {
@@ -119,6 +144,28 @@ fn sheet_rows_import(b: divan::Bencher) {
         let plan = sheet_import::plan(&s, &[f], Some(Prefer::New)).unwrap();
         assert!(plan.problems.is_empty(), "{:?}", plan.problems);
         sheet_import::apply(&mut s, &plan).unwrap()
+    });
+}
+
+/// The whole import of 10,000 monthly report rows: read, parse and check every cell, match
+/// every row to its child and institution, and store them with their alerts in one audited
+/// transaction (into a fresh ledger each time, so every run stores all of them).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn report_rows_import(b: divan::Bencher) {
+    let cfg = Config::default();
+    b.with_inputs(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let s = store(dir.path());
+        (dir, s)
+    })
+    .bench_local_values(|(_dir, mut s)| {
+        let t = read_bytes("ES01_月次.csv", report_csv(), Limits::default()).unwrap();
+        let f = report_import::parse(&t, today());
+        let plan = report_import::plan(&s, &[f]).unwrap();
+        assert!(plan.problems.is_empty(), "{:?}", &plan.problems[..3.min(plan.problems.len())]);
+        let done = report_import::apply(&mut s, &plan, &cfg.monthly_reports).unwrap();
+        assert_eq!((done.reports, done.cases_alerted), (ROWS, ROWS / 50));
+        done
     });
 }
 

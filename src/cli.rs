@@ -15,6 +15,7 @@ mod outputs;
 mod packets;
 mod record;
 mod replies;
+mod reports;
 mod sheets;
 mod trust;
 mod wildcard;
@@ -79,6 +80,9 @@ pub enum Command {
     /// アセスメントシート（様式の作成・取込・集約）
     #[command(subcommand)]
     Sheets(sheets::SheetsCmd),
+    /// 定期的な情報提供（月次報告の様式・取込・一覧・未提出・随時報告）
+    #[command(subcommand)]
+    Reports(reports::ReportsCmd),
     /// 会議の作成と一覧
     #[command(subcommand)]
     Meeting(meeting::MeetingCmd),
@@ -234,6 +238,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ledger(c)) => ledger::run(&ctx, c),
         Some(Command::Contacts(c)) => contacts::run(&ctx, c),
         Some(Command::Sheets(c)) => sheets::run_sheets(&ctx, c),
+        Some(Command::Reports(c)) => reports::run_reports(&ctx, c),
         Some(Command::Meeting(c)) => meeting::run_meeting(&ctx, c),
         Some(Command::Agenda(c)) => agenda::run_agenda(&ctx, c),
         Some(Command::Record(c)) => record::run(&ctx, c),
@@ -258,6 +263,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Ledger(_) => "ledger",
         Command::Contacts(_) => "contacts",
         Command::Sheets(_) => "sheets",
+        Command::Reports(_) => "reports",
         Command::Meeting(_) => "meeting",
         Command::Agenda(_) => "agenda",
         Command::Record(_) => "record",
@@ -310,11 +316,13 @@ fn run_demo(mut ctx: Ctx, explicit_db: bool, args: DemoArgs) -> Result<()> {
     store.set_actor("デモ生成");
     let sum = demo::generate(&mut store, scale, args.seed, ctx.today)?;
     eprintln!(
-        "デモ自治体を作成しました: {} ケース / {} 世帯 / {} 機関 / シート {} 件 → {}",
+        "デモ自治体を作成しました: {} ケース / {} 世帯 / {} 機関 / シート {} 件 / 月次報告 {} 件（要確認 {} 件） → {}",
         sum.cases,
         sum.households,
         sum.agencies,
         sum.sheets,
+        sum.reports,
+        sum.report_alerts,
         ctx.db.display()
     );
     drop(store);

@@ -217,6 +217,9 @@ pub struct DemoSummary {
     pub sheets: usize,
     /// 経過記録 entries.
     pub contacts: usize,
+    /// 定期的な情報提供: monthly reports since the past meeting, and the alerts they raised.
+    pub reports: usize,
+    pub report_alerts: usize,
     pub past_meeting: Id,
     pub next_meeting: Id,
     /// The next meeting's agenda: 一括確認 and 重点協議 items.
@@ -341,6 +344,7 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
     town.sheets()?;
     // Contacts draw from their own generator, so adding them left the rest of the town as it was.
     town.contacts(&mut Gen { rng: fastrand::Rng::with_seed(seed ^ CONTACTS_SEED) })?;
+    town.monthly_reports(seed)?;
     town.next_meeting()?;
     town.store.set_clock(None);
     Ok(town.summary)
@@ -790,6 +794,90 @@ impl Town<'_> {
         Ok(())
     }
 
+    /// The institutions' monthly reports on the children they report on, for the two months
+    /// before this one: mostly a day or two of notified absence, some longer, and one child
+    /// (a rank A one, already for deep discussion) away 7 school days without a word: the alert.
+    /// Drawn from a generator of their own, so the rest of the town stays as it was.
+    fn monthly_reports(&mut self, seed: u64) -> Result<()> {
+        use crate::domain::attendance::{MonthlyReport, absence_days, first_of_month, is_designated};
+        let Town { store, cfg, cal, inst, today, summary, .. } = self;
+        let mut rng = fastrand::Rng::with_seed(seed ^ 0x7265_706f_7274);
+        let institutions: std::collections::BTreeSet<Id> =
+            inst.primary.iter().chain(&inst.junior).chain(&inst.high).chain(&inst.nursery).copied().collect();
+        let mut designated: Vec<Case> = store
+            .cases(false)?
+            .into_iter()
+            .filter(|c| {
+                is_designated(c, c.affiliation.is_some_and(|a| institutions.contains(&a)), &cfg.monthly_reports)
+            })
+            .collect();
+        designated.sort_by_key(|c| c.id);
+        let alerted = designated.iter().find(|c| c.rank == "A").or(designated.first()).map(|c| c.id);
+        let this_month = first_of_month(*today);
+        let months: Vec<NaiveDate> =
+            [2, 1].iter().filter_map(|n| this_month.checked_sub_months(Months::new(*n))).collect();
+        let mut reports = 0;
+        let mut alerts = 0;
+        for (k, month) in months.iter().enumerate() {
+            let last = month.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(*month);
+            let days = absence_days(cal, *month, last);
+            let written = cal.add_business_days(last, 3);
+            store.set_clock(Some(written.and_hms_opt(16, 0, 0).expect("valid time")));
+            let latest = k + 1 == months.len();
+            for chunk in designated.chunks(1000) {
+                store.write(|t| {
+                    for c in chunk {
+                        let Some(aff) = c.affiliation else { continue };
+                        let (absent, unnotified, longest) = if latest && Some(c.id) == alerted {
+                            (8, 7, 7)
+                        } else if rng.f64() < 0.15 {
+                            let a = rng.u32(3..=5);
+                            (a, 0, rng.u32(1..=a.min(3)))
+                        } else {
+                            let a = rng.u32(0..=2);
+                            (a, 0, a.min(1))
+                        };
+                        let r = MonthlyReport {
+                            id: 0,
+                            case_id: c.id,
+                            agency_id: aff,
+                            month: *month,
+                            school_days: Some(days),
+                            attended: days.saturating_sub(absent),
+                            absent,
+                            absent_notified: absent - unnotified,
+                            absent_unnotified: unnotified,
+                            late_early: if rng.f64() < 0.2 { rng.u32(1..=3) } else { 0 },
+                            longest_absence: longest,
+                            absence_reason: if absent == 0 {
+                                String::new()
+                            } else if unnotified > 0 {
+                                "不明（家庭と連絡が取れない）".into()
+                            } else {
+                                "体調不良".into()
+                            },
+                            observations: String::new(),
+                            remarks: String::new(),
+                            moved: false,
+                            writer: "担任".into(),
+                            written_on: Some(written),
+                            source: "デモ".into(),
+                            urgent: false,
+                        };
+                        alerts += t.save_monthly_report(&r, &cfg.monthly_reports)?.1.len();
+                        reports += 1;
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        summary.reports = reports;
+        summary.report_alerts = alerts;
+        // The later steps run at the time the sheets step left.
+        store.set_clock(Some(today.and_hms_opt(9, 0, 0).expect("valid time") - Duration::days(5)));
+        Ok(())
+    }
+
     /// The next meeting and its agenda.
     fn next_meeting(&mut self) -> Result<()> {
         let Town { store, cfg, g, inst, today, next_date, next_date2, case_ids, summary, .. } = self;
@@ -946,6 +1034,8 @@ mod tests {
         assert!(!s.decisions(sum.past_meeting).unwrap().is_empty());
         assert!(!s.open_actions().unwrap().is_empty());
         assert!(sum.sheets > 0);
+        assert!(sum.reports > 40, "{}", sum.reports);
+        assert_eq!(sum.report_alerts, 2, "one child away 7 days without a word: long absence, no contact");
         assert_eq!(s.audit_verify().unwrap().map(|n| n > 0), Ok(true));
     }
 

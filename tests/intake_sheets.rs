@@ -8,49 +8,17 @@ mod intake {
 
 use std::path::{Path, PathBuf};
 
-use intake::common::{fill, first_child, grid, name_in, set_meta, shinko, stderr, stdout, write_csv, write_xlsx};
+use intake::common::{Town, fill, first_child, grid, name_in, set_meta, stderr, stdout, write_csv, write_xlsx};
 
 const DUE: &str = "2026-12-10";
 
-struct Town {
-    home: tempfile::TempDir,
-    db: PathBuf,
-    templates: PathBuf,
-}
-
 fn town() -> Town {
-    let home = tempfile::tempdir().unwrap();
-    let db = home.path().join("demo.db");
-    shinko(home.path(), &db).args(["demo", "--no-tui"]).assert().success();
-    let templates = home.path().join("様式");
-    let o = shinko(home.path(), &db)
-        .args(["sheets", "templates", "--due", "R8.12.10", "--out"])
-        .arg(&templates)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert!(stderr(&o).contains("提出依頼を記録しました"));
-    Town { home, db, templates }
+    let (t, said) = Town::with_templates(&["sheets", "templates", "--due", "R8.12.10"], "様式");
+    assert!(said.contains("提出依頼を記録しました"));
+    t
 }
 
 impl Town {
-    fn template(&self, code: &str) -> PathBuf {
-        std::fs::read_dir(&self.templates)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| p.file_name().unwrap().to_string_lossy().contains(&format!("_{code}_")))
-            .unwrap_or_else(|| panic!("no template for {code}"))
-    }
-
-    fn run(&self, args: &[&str], files: &[&Path]) -> std::process::Output {
-        let mut c = shinko(self.home.path(), &self.db);
-        c.args(args);
-        for f in files {
-            c.arg(f);
-        }
-        c.output().unwrap()
-    }
-
     fn merged(&self, number: &str) -> serde_json::Value {
         let o = self.run(&["sheets", "merged", "--case", number, "--format", "json"], &[]);
         assert!(o.status.success(), "{}", stderr(&o));

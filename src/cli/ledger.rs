@@ -57,6 +57,9 @@ pub struct ListArgs {
     /// 目視確認が設定の日数（triage.unseen_days、既定90日）を超えてない子どもだけ（特定妊婦を除く）
     #[arg(long)]
     pub unseen: bool,
+    /// 月次報告の要確認（前回の確認以降）があるものだけ
+    #[arg(long)]
+    pub needs_check: bool,
     /// 終結・移管も含める
     #[arg(long)]
     pub all: bool,
@@ -197,6 +200,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         affiliation: agency_filter(&store, a.affiliation.as_deref())?,
         overdue_on: a.overdue.then_some(ctx.today),
         unseen_before: a.unseen.then(|| crate::domain::contact::seen_cutoff(ctx.today, ctx.config.triage.unseen_days)),
+        needs_check: a.needs_check,
         include_closed: a.all,
     };
     let mut rows = Vec::new();

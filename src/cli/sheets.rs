@@ -94,39 +94,22 @@ fn templates(ctx: &Ctx, a: TemplatesArgs) -> Result<()> {
 }
 
 fn sheets_import(ctx: &Ctx, a: SheetsImportArgs) -> Result<()> {
-    let mut unread = Vec::new();
-    let mut files = Vec::new();
-    for path in &super::wildcard::expand(&a.files)? {
-        match table_reader::read_path_where(path, a.limits.limits(), &sheet_import::is_sheet) {
-            Ok(t) => {
-                for n in [t.sheet_notice(), t.formula_notice()].into_iter().flatten() {
-                    eprintln!("注意: {n}");
-                }
-                let mut f = sheet_import::parse(&t, &ctx.config.sheet_items);
-                f.file_time = file_time(path);
-                files.push(f);
-            }
-            Err(p) => unread.push(p),
-        }
-    }
+    let (tables, unread) = read_tables(&a.files, &a.limits, &sheet_import::is_sheet)?;
+    let files: Vec<_> = tables
+        .iter()
+        .map(|(path, t)| {
+            let mut f = sheet_import::parse(t, &ctx.config.sheet_items);
+            f.file_time = file_time(path);
+            f
+        })
+        .collect();
     let mut store = ctx.open_store()?;
     let prefer = a.prefer.map(|p| match p {
         PreferArg::New => sheet_import::Prefer::New,
         PreferArg::Old => sheet_import::Prefer::Old,
     });
     let plan = sheet_import::plan(&store, &files, prefer)?;
-    let mut table = String::from("ファイルごとの結果:\n");
-    for o in plan.files.iter().cloned().chain(unread.iter().map(|p| FileOutcome::unread(&p.file))) {
-        table += &format!("  {}\n", o.line());
-    }
-    for c in &plan.choices {
-        table += &format!("  {}\n", c.text());
-    }
-    let problems: Vec<_> = unread.into_iter().chain(plan.problems.iter().cloned()).collect();
-    if !problems.is_empty() {
-        bail!("{}{}", Problems(problems), table.trim_end());
-    }
-    eprint!("{table}");
+    say_outcomes(&plan.files, unread, &plan.problems, &plan.choices)?;
     let summary = format!(
         "シート {} 件（うち置き換え {} 件）/ 採用しなかった版 {} 件 / 未記入の行 {} 件",
         plan.sheets.len(),
@@ -142,6 +125,54 @@ fn sheets_import(ctx: &Ctx, a: SheetsImportArgs) -> Result<()> {
     tracing::info!(sheets = n, "sheets imported");
     eprintln!("取り込みました: {summary}");
     Ok(())
+}
+
+/// Prints the per-file table, or stops with every problem and the table when there are any.
+pub(super) fn say_outcomes(
+    files: &[FileOutcome],
+    unread: Vec<crate::exchange::problem::Problem>,
+    problems: &[crate::exchange::problem::Problem],
+    choices: &[crate::exchange::sheet_plan::Choice],
+) -> Result<()> {
+    let mut table = String::from("ファイルごとの結果:\n");
+    for o in files.iter().cloned().chain(unread.iter().map(|p| FileOutcome::unread(&p.file))) {
+        table += &format!("  {}\n", o.line());
+    }
+    for c in choices {
+        table += &format!("  {}\n", c.text());
+    }
+    let problems: Vec<_> = unread.into_iter().chain(problems.iter().cloned()).collect();
+    if !problems.is_empty() {
+        bail!("{}{}", Problems(problems), table.trim_end());
+    }
+    eprint!("{table}");
+    Ok(())
+}
+
+/// The files that read, with their paths, and a problem for each that did not.
+pub(super) type ReadTables = (Vec<(PathBuf, table_reader::Table)>, Vec<crate::exchange::problem::Problem>);
+
+/// Reads every file (wildcards expanded, as Windows' shell does not), saying the workbook's
+/// notices on stderr; a file that cannot be read is a problem, and the others are still read.
+pub(super) fn read_tables(
+    files: &[PathBuf],
+    limits: &LimitArgs,
+    wanted: &dyn Fn(&table_reader::Table) -> bool,
+) -> Result<ReadTables> {
+    let mut unread = Vec::new();
+    let mut tables = Vec::new();
+    for path in &super::wildcard::expand(files)? {
+        match table_reader::read_path_where(path, limits.limits(), wanted) {
+            Ok(t) => {
+                for n in [t.sheet_notice(), t.formula_notice()].into_iter().flatten() {
+                    eprintln!("注意: {n}");
+                }
+                tables.push((path.clone(), t));
+            }
+            Err(p) => unread.push(p),
+        }
+    }
+    Ok((tables, unread))
 }
 
 /// A file's modification time in seconds, the tie-break between two versions of one sheet.

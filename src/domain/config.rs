@@ -21,6 +21,8 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// Items on the assessment sheet (虐待防止進行管理アセスメントシート).
     pub sheet_items: Vec<SheetItem>,
+    /// 定期的な情報提供: monthly reports from the institutions.
+    pub monthly_reports: MonthlyReports,
     pub output: OutputConfig,
 }
 
@@ -177,6 +179,36 @@ impl Default for CalendarConfig {
     }
 }
 
+/// 定期的な情報提供 (the national guideline's monthly reports): who is reported on, when the
+/// reports are due, and the long absence that raises an alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MonthlyReports {
+    /// Every open child attending an institution (school, nursery) is reported on.
+    pub designate_attending: bool,
+    /// Case numbers reported on besides (an expectant mother's older child's nursery…).
+    pub include: Vec<String>,
+    /// Case numbers never reported on (the institution already visits weekly…).
+    pub exclude: Vec<String>,
+    /// Day of the following month by which a month's reports are due.
+    pub deadline_day: u32,
+    /// Consecutive business days absent without a credible reason that raise an alert (the
+    /// guideline's mark: 7, holidays excluded).
+    pub alert_days: u32,
+}
+
+impl Default for MonthlyReports {
+    fn default() -> Self {
+        MonthlyReports {
+            designate_attending: true,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            deadline_day: 10,
+            alert_days: 7,
+        }
+    }
+}
+
 /// How documents are written (minutes, statistics, lists).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -287,6 +319,7 @@ impl Default for Config {
                 t("worries", "気になること"),
                 t("strengths", "良い変化・強み"),
             ],
+            monthly_reports: MonthlyReports::default(),
             output: OutputConfig::default(),
         }
     }

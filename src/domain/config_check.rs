@@ -27,8 +27,34 @@ pub fn problems(cfg: &Config) -> Vec<Problem> {
     sections(cfg, &mut out);
     confidentiality(cfg, &mut out);
     sheet_items(cfg, &mut out);
+    monthly_reports(cfg, &mut out);
     output(cfg, &mut out);
     out
+}
+
+fn monthly_reports(cfg: &Config, out: &mut Vec<Problem>) {
+    let m = &cfg.monthly_reports;
+    if !(1..=31).contains(&m.deadline_day) {
+        out.push(p("monthly_reports.deadline_day", "提出期限の日は 1〜31 で指定してください（翌月の何日か）"));
+    }
+    if !(1..=60).contains(&m.alert_days) {
+        out.push(p(
+            "monthly_reports.alert_days",
+            "要確認とする連続欠席の日数は 1〜60 で指定してください（指針の目安は 7）",
+        ));
+    }
+    for (key, list) in [("include", &m.include), ("exclude", &m.exclude)] {
+        for (i, n) in list.iter().enumerate() {
+            if n.trim().is_empty() {
+                out.push(p(format!("monthly_reports.{key}[{}]", i + 1), "ケース番号が空です"));
+            } else if key == "include" && m.exclude.contains(n) {
+                out.push(p(
+                    format!("monthly_reports.include[{}]", i + 1),
+                    format!("ケース {n} が include と exclude の両方にあります"),
+                ));
+            }
+        }
+    }
 }
 
 fn output(cfg: &Config, out: &mut Vec<Problem>) {
@@ -262,6 +288,18 @@ mod tests {
         // One file with several mistakes reports each.
         let text = "[triage]\ndeep_ranks = [\"S\"]\npregnancy_review_week = 99\n[budget]\ndeep_minutes = -1.0\n";
         assert_eq!(keys(text), ["triage.deep_ranks", "triage.pregnancy_review_week", "budget.deep_minutes"]);
+    }
+
+    #[test]
+    fn monthly_report_mistakes_are_named() {
+        assert_eq!(
+            keys("[monthly_reports]\ndeadline_day = 0\nalert_days = 0\n"),
+            ["monthly_reports.deadline_day", "monthly_reports.alert_days"]
+        );
+        assert_eq!(
+            keys("[monthly_reports]\ninclude = [\"R6-001\"]\nexclude = [\"R6-001\"]\n"),
+            ["monthly_reports.include[1]"]
+        );
     }
 
     #[test]

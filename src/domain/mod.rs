@@ -6,6 +6,7 @@
 pub mod action;
 pub mod agency;
 pub mod agenda;
+pub mod attendance;
 pub mod birth;
 pub mod calendar;
 pub mod capacity;

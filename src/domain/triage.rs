@@ -81,6 +81,8 @@ pub struct CaseFacts<'a> {
     pub born: Option<(NaiveDate, String)>,
     /// The newest contact with 目視確認 (経過記録).
     pub seen_contact: Option<(NaiveDate, super::contact::ContactKind)>,
+    /// Alerts raised by institutions' monthly reports (定期的な情報提供).
+    pub report_alerts: Vec<&'a super::attendance::ReportAlert>,
     /// Put on the agenda by the secretariat by hand.
     pub added: bool,
     /// Institutions' replies to this meeting's 事務局案 (事前確認).
@@ -394,6 +396,35 @@ mod tests {
     fn reasons(c: &Case, facts: &CaseFacts<'_>) -> Vec<String> {
         let n = names();
         deep_reasons(c, &frame(&n), facts, &Config::default())
+    }
+
+    #[test]
+    fn a_monthly_report_alert_brings_the_case_to_the_next_meeting() {
+        use crate::domain::attendance::{AlertKind, ReportAlert};
+        let n = names();
+        let mut c = case();
+        c.next_review = Some(d(2027, 6, 1));
+        let a = ReportAlert {
+            id: 1,
+            case_id: 5,
+            agency_id: 10,
+            report_id: 1,
+            month: d(2026, 10, 1),
+            kind: AlertKind::LongAbsence,
+            detail: "理由の確かでない連続欠席 7 日（基準 7 日）".into(),
+            raised_on: d(2026, 11, 5),
+        };
+        let cfg = Config::default();
+        assert!(!is_due(&c, &frame(&n), &CaseFacts::default(), &cfg), "not due by its review date");
+        let f = CaseFacts { report_alerts: vec![&a], ..Default::default() };
+        assert!(is_due(&c, &frame(&n), &f, &cfg));
+        assert_eq!(
+            deep_reasons(&c, &frame(&n), &f, &cfg),
+            ["東小学校の月次報告（2026年10月・理由の確かでない連続欠席 7 日（基準 7 日））"]
+        );
+        let seen = ReportAlert { raised_on: d(2026, 8, 20), ..a.clone() };
+        let f = CaseFacts { report_alerts: vec![&seen], ..Default::default() };
+        assert!(!is_due(&c, &frame(&n), &f, &cfg), "the last meeting saw it");
     }
 
     #[test]

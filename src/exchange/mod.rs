@@ -13,6 +13,8 @@ pub mod output;
 pub mod packets;
 pub mod problem;
 pub mod reply_import;
+pub mod report_import;
+pub mod report_template;
 pub mod schedule;
 pub mod settings_file;
 pub mod sheet_import;

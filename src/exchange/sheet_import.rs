@@ -58,17 +58,48 @@ impl SheetFile {
 }
 
 enum Col {
-    Number,
-    Name,
-    Kana,
-    Ignored,
+    Fixed(Fixed),
     Item(usize),
     Scale,
 }
 
+/// The columns every institution's table starts with, whatever else it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fixed {
+    Number,
+    Name,
+    Kana,
+    /// 学年・年齢: for the institution's eyes only, not read back.
+    ClassAge,
+}
+
 const KANA_HEADERS: [&str; 3] = ["ふりがな", "フリガナ", "よみがな"];
 
-fn is_tick(s: &str) -> Option<bool> {
+/// Which fixed column the normalised header `n` names, if any.
+pub(crate) fn fixed_column(n: &str) -> Option<Fixed> {
+    if n == normalize(NUMBER) {
+        Some(Fixed::Number)
+    } else if n == normalize(NAME) {
+        Some(Fixed::Name)
+    } else if KANA_HEADERS.iter().any(|k| n == normalize(k)) {
+        Some(Fixed::Kana)
+    } else if n == normalize(CLASS_AGE) {
+        Some(Fixed::ClassAge)
+    } else {
+        None
+    }
+}
+
+/// A 氏名 or ふりがな cell's text, kept even when it is refused (the row is still matched).
+pub(crate) fn name_cell(cell: &Cell, file: &str, row: usize, header: &str, problems: &mut Vec<Problem>) -> String {
+    let t = cell.text();
+    if let Err(e) = check_text(&t, false) {
+        problems.push(Problem::cell(file, row, header, e));
+    }
+    t
+}
+
+pub(crate) fn is_tick(s: &str) -> Option<bool> {
     let t: String = s.nfkc().collect::<String>().trim().to_uppercase();
     match t.as_str() {
         "○" | "〇" | "◯" | "●" | "✓" | "✔" | "レ" | "V" | "1" | "はい" | "あり" | "有" | "TRUE" => {
@@ -99,13 +130,62 @@ fn scale_of(c: &Cell) -> Result<Option<u8>, String> {
 }
 
 /// Row index of the table's 「ケース番号」 header, in the first 40 rows.
-fn header_row(table: &Table) -> Option<usize> {
+pub(crate) fn header_row(table: &Table) -> Option<usize> {
     table.rows.iter().take(40).position(|r| normalize(&r.get(0).text()) == normalize(NUMBER))
 }
 
 /// True when the table holds an assessment sheet (the sheet of a workbook to read).
 pub fn is_sheet(table: &Table) -> bool {
     header_row(table).is_some()
+}
+
+/// The cells of an institution's header block every template has (`sheet_template::write_head`).
+#[derive(Debug, Clone, Default)]
+pub struct Head {
+    pub agency_code: String,
+    /// Row of the 機関コード (0 when absent).
+    pub agency_code_row: usize,
+    /// 機関名 as written, with its row.
+    pub agency_name: Option<(usize, String)>,
+    pub writer: String,
+    pub written_on: Option<NaiveDate>,
+}
+
+/// The value beside `label` (label in column A, value in column B) above the table's header
+/// row `hi`, with its row number.
+pub(crate) fn meta<'t>(table: &'t Table, hi: usize, label: &str) -> Option<(usize, &'t Cell)> {
+    table.rows[..hi].iter().find(|r| normalize(&r.get(0).text()) == normalize(label)).map(|r| (r.number, r.get(1)))
+}
+
+/// Reads 機関コード, 機関名, 記入者 and 記入日, keeping what is wrong with them in `problems`.
+pub(crate) fn read_head(table: &Table, hi: usize, problems: &mut Vec<Problem>) -> Head {
+    let file = table.file.as_str();
+    let mut out = Head::default();
+    match meta(table, hi, AGENCY_CODE) {
+        Some((n, c)) if !c.is_empty() => {
+            out.agency_code = c.text();
+            out.agency_code_row = n;
+        }
+        _ => problems.push(Problem::file(file, format!("「{AGENCY_CODE}」がありません"))),
+    }
+    if let Some((n, c)) = meta(table, hi, AGENCY_NAME) {
+        match check_text(&c.text(), false) {
+            Ok(()) => out.agency_name = Some((n, c.text())),
+            Err(e) => problems.push(Problem::cell(file, n, AGENCY_NAME, e)),
+        }
+    }
+    if let Some((n, c)) = meta(table, hi, WRITER) {
+        out.writer = c.text();
+        if let Err(e) = check_text(&out.writer, false) {
+            problems.push(Problem::cell(file, n, WRITER, e));
+        }
+    }
+    match meta(table, hi, WRITTEN_ON).map(|(n, c)| (n, cell_date(c))) {
+        Some((_, Ok(d))) => out.written_on = d,
+        Some((n, Err(e))) => problems.push(Problem::cell(file, n, WRITTEN_ON, e)),
+        None => {}
+    }
+    out
 }
 
 /// Reads one filled template. Pure: the store is not consulted. Problems are kept in the
@@ -128,39 +208,24 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> SheetFile {
         ));
         return out;
     };
-    // Header block: label in column A, value in column B.
-    let meta = |label: &str| {
-        table.rows[..hi].iter().find(|r| normalize(&r.get(0).text()) == normalize(label)).map(|r| (r.number, r.get(1)))
-    };
-    match meta(AGENCY_CODE) {
-        Some((n, c)) if !c.is_empty() => {
-            out.agency_code = c.text();
-            out.agency_code_row = n;
-        }
-        _ => problems.push(Problem::file(file, format!("「{AGENCY_CODE}」がありません"))),
+    if meta(table, hi, crate::domain::attendance::MONTH).is_some() {
+        problems.push(Problem::file(
+            file,
+            "定期的な情報提供（月次報告）の様式です。shinko reports import で取り込んでください",
+        ));
+        return out;
     }
-    if let Some((n, c)) = meta(AGENCY_NAME) {
-        match check_text(&c.text(), false) {
-            Ok(()) => out.agency_name = Some((n, c.text())),
-            Err(e) => problems.push(Problem::cell(file, n, AGENCY_NAME, e)),
-        }
-    }
-    match meta(DUE).map(|(n, c)| (n, cell_date(c))) {
+    let head = read_head(table, hi, problems);
+    match meta(table, hi, DUE).map(|(n, c)| (n, cell_date(c))) {
         Some((_, Ok(Some(d)))) => out.period = Some(d),
         Some((n, Err(e))) => problems.push(Problem::cell(file, n, DUE, e)),
         _ => problems.push(Problem::file(file, format!("「{DUE}」がありません"))),
     }
-    if let Some((n, c)) = meta(WRITER) {
-        out.writer = c.text();
-        if let Err(e) = check_text(&out.writer, false) {
-            problems.push(Problem::cell(file, n, WRITER, e));
-        }
-    }
-    match meta(WRITTEN_ON).map(|(n, c)| (n, cell_date(c))) {
-        Some((_, Ok(d))) => out.written_on = d,
-        Some((n, Err(e))) => problems.push(Problem::cell(file, n, WRITTEN_ON, e)),
-        None => {}
-    }
+    out.agency_code = head.agency_code;
+    out.agency_code_row = head.agency_code_row;
+    out.agency_name = head.agency_name;
+    out.writer = head.writer;
+    out.written_on = head.written_on;
 
     let header = &table.rows[hi];
     let mut cols: Vec<(usize, Col, String)> = Vec::new();
@@ -170,14 +235,8 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> SheetFile {
         if n.is_empty() {
             continue;
         }
-        let col = if n == normalize(NUMBER) {
-            Col::Number
-        } else if n == normalize(NAME) {
-            Col::Name
-        } else if KANA_HEADERS.iter().any(|k| n == normalize(k)) {
-            Col::Kana
-        } else if n == normalize(CLASS_AGE) {
-            Col::Ignored
+        let col = if let Some(f) = fixed_column(&n) {
+            Col::Fixed(f)
         } else if n == normalize(SCALE) || n.starts_with("セーフティスケール") {
             Col::Scale
         } else if let Some(k) = items.iter().position(|it| normalize(&it.label) == n || it.key == h.trim()) {
@@ -211,14 +270,9 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> SheetFile {
         for (i, col, h) in &cols {
             let cell = r.get(*i);
             match col {
-                Col::Number | Col::Ignored => {}
-                Col::Name | Col::Kana => {
-                    let t = cell.text();
-                    if let Err(e) = check_text(&t, false) {
-                        problems.push(Problem::cell(file, r.number, h, e));
-                    }
-                    *(if matches!(col, Col::Name) { &mut row.name } else { &mut row.kana }) = t;
-                }
+                Col::Fixed(Fixed::Number | Fixed::ClassAge) => {}
+                Col::Fixed(Fixed::Name) => row.name = name_cell(cell, file, r.number, h, problems),
+                Col::Fixed(Fixed::Kana) => row.kana = name_cell(cell, file, r.number, h, problems),
                 Col::Scale => match scale_of(cell) {
                     Ok(v) => {
                         filled |= v.is_some();

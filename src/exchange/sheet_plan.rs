@@ -30,7 +30,7 @@ pub enum Prefer {
 impl Prefer {
     /// Whether the version being imported now wins over `other` (a tie goes to the one
     /// imported now under `New`, to the other under `Old`).
-    fn keeps(self, now: Written, other: Written) -> bool {
+    pub fn keeps(self, now: Written, other: Written) -> bool {
         match self {
             Prefer::New => now >= other,
             Prefer::Old => now < other,
@@ -49,6 +49,8 @@ pub struct FileOutcome {
     /// Its versions that lost to another version of the same sheet.
     pub dropped: usize,
     pub blank: usize,
+    /// Rows the same as what is already stored (a file sent again).
+    pub unchanged: usize,
     /// Nothing at all filled in (the template came back as it was sent).
     pub unfilled: bool,
     pub problems: usize,
@@ -67,12 +69,21 @@ impl FileOutcome {
         if self.unfilled {
             return "未記入の様式（何も記入されていません）".into();
         }
+        if self.unchanged > 0 && self.stored == 0 && self.dropped == 0 {
+            return format!(
+                "取込済みと同じ内容です（{} 件）。前の月のファイルをもう一度送っていないか確かめてください",
+                self.unchanged
+            );
+        }
         let mut s = format!("取込 {} 件", self.stored);
         if self.replacing > 0 {
             s += &format!("（うち置き換え {} 件）", self.replacing);
         }
         if self.dropped > 0 {
             s += &format!(" / 別の版を採用 {} 件", self.dropped);
+        }
+        if self.unchanged > 0 {
+            s += &format!(" / 取込済みと同じ {} 件", self.unchanged);
         }
         if self.blank > 0 {
             s += &format!(" / 未記入の行 {} 件", self.blank);
@@ -125,25 +136,41 @@ pub struct SheetPlan {
     pub problems: Vec<Problem>,
 }
 
-fn version(label: &str, on: Option<NaiveDate>, stored: bool) -> String {
+pub(crate) fn version(label: &str, on: Option<NaiveDate>, stored: bool) -> String {
     let on = on.map(|d| format!("記入日 {d}")).unwrap_or_else(|| "記入日なし".into());
     if stored { format!("取込済みの {label}（{on}）") } else { format!("{label}（{on}）") }
 }
 
 /// File names as told to the user; two files of the same name (two mail folders) get their
 /// place in the argument list.
-fn labels(files: &[SheetFile]) -> Vec<String> {
+pub(crate) fn labels(files: &[&str]) -> Vec<String> {
     files
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            if files.iter().filter(|g| g.file == f.file).count() > 1 {
-                format!("{}（{} 番目のファイル）", f.file, i + 1)
+            if files.iter().filter(|g| *g == f).count() > 1 {
+                format!("{f}（{} 番目のファイル）", i + 1)
             } else {
-                f.file.clone()
+                f.to_string()
             }
         })
         .collect()
+}
+
+/// What identifies a row of an institution's file: its row, the ケース番号 and the names
+/// written, checked against the ledger by [`Lookup::check_row`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowKey<'r> {
+    pub row: usize,
+    pub number: &'r str,
+    pub name: &'r str,
+    pub kana: &'r str,
+}
+
+impl SheetRow {
+    fn key(&self) -> RowKey<'_> {
+        RowKey { row: self.row, number: &self.number, name: &self.name, kana: &self.kana }
+    }
 }
 
 /// A planned sheet and where it came from.
@@ -156,7 +183,7 @@ struct Planned {
 }
 
 /// The store, read once per case and agency as rows ask.
-struct Lookup<'s> {
+pub(crate) struct Lookup<'s> {
     store: &'s Store,
     cases: HashMap<String, Option<Case>>,
     links: HashMap<Id, Vec<Id>>,
@@ -164,7 +191,49 @@ struct Lookup<'s> {
     everyone: Option<Vec<Case>>,
 }
 
-impl Lookup<'_> {
+impl<'s> Lookup<'s> {
+    pub fn new(store: &'s Store) -> Result<Self, StoreError> {
+        Ok(Lookup { store, cases: HashMap::new(), links: HashMap::new(), agencies: store.agencies()?, everyone: None })
+    }
+
+    /// The institution a file's 機関コード names, after checking that the code is registered
+    /// and that the 機関名 written beside it is that institution's; else the problems.
+    pub fn agency(
+        &self,
+        file: &str,
+        code: &str,
+        code_row: usize,
+        name: Option<&(usize, String)>,
+        problems: &mut Vec<Problem>,
+    ) -> Result<Option<Agency>, StoreError> {
+        let agency = if code.is_empty() { None } else { self.store.agency_by_code(code)? };
+        if agency.is_none() && !code.is_empty() {
+            problems.push(Problem::cell(
+                file,
+                code_row,
+                AGENCY_CODE,
+                format!("機関コード「{code}」は登録されていません"),
+            ));
+        }
+        if let (Some(a), Some((row, name))) = (&agency, name)
+            && !name.trim().is_empty()
+            && match_agency(name, &self.agencies) != AgencyMatch::One(a.id)
+        {
+            problems.push(Problem::cell(
+                file,
+                *row,
+                AGENCY_NAME,
+                format!(
+                    "機関名「{}」は機関コード「{}」の機関（{}）ではありません。別の機関の様式を使っていないか確かめてください",
+                    name.trim(),
+                    a.code,
+                    a.name
+                ),
+            ));
+        }
+        Ok(agency)
+    }
+
     /// Reads every case the files' rows name, and their 関係機関, in two statements instead
     /// of two per row.
     fn preload(&mut self, files: &[SheetFile]) -> Result<(), StoreError> {
@@ -207,7 +276,7 @@ impl Lookup<'_> {
 
     /// The case (other than `not`) whose names the row gives, preferring the institution's
     /// own children: the child a mistyped number was meant for.
-    fn named_by(&mut self, r: &SheetRow, not: Option<Id>, agency: Option<Id>) -> Result<Option<Case>, StoreError> {
+    fn named_by(&mut self, r: RowKey<'_>, not: Option<Id>, agency: Option<Id>) -> Result<Option<Case>, StoreError> {
         if self.everyone.is_none() {
             self.everyone = Some(self.store.cases(true)?);
         }
@@ -215,22 +284,22 @@ impl Lookup<'_> {
             .everyone
             .iter()
             .flatten()
-            .filter(|c| Some(c.id) != not && check_names(&r.name, &r.kana, &c.name, &c.kana) == NameCheck::Same)
+            .filter(|c| Some(c.id) != not && check_names(r.name, r.kana, &c.name, &c.kana) == NameCheck::Same)
             .collect();
         Ok(fits.iter().find(|c| agency.is_some() && c.affiliation == agency).or(fits.first()).map(|c| (*c).clone()))
     }
 
     /// The case a row names, when its 氏名/ふりがな are that child's and the child belongs to
     /// the sheet's institution; else the reason, as a problem, and None.
-    fn check_row(
+    pub fn check_row(
         &mut self,
         file: &str,
-        r: &SheetRow,
+        r: RowKey<'_>,
         agency: Option<&Agency>,
         problems: &mut Vec<Problem>,
     ) -> Result<Option<Case>, StoreError> {
         let problem = |reason: String, column: &str| Problem::cell(file, r.row, column, reason);
-        let Some(case) = self.case(&r.number)? else {
+        let Some(case) = self.case(r.number)? else {
             let hint = match self.named_by(r, None, agency.map(|a| a.id))? {
                 Some(c) => format!("（氏名はケース {}（{}）と一致します）", c.number, case_label(&c)),
                 None => String::new(),
@@ -238,7 +307,7 @@ impl Lookup<'_> {
             problems.push(problem(format!("ケース番号「{}」は台帳にありません{hint}", r.number), NUMBER));
             return Ok(None);
         };
-        match check_names(&r.name, &r.kana, &case.name, &case.kana) {
+        match check_names(r.name, r.kana, &case.name, &case.kana) {
             NameCheck::Same => {}
             NameCheck::Missing => {
                 problems.push(problem(
@@ -284,11 +353,10 @@ impl Lookup<'_> {
 /// [`SheetPlan::problems`], all of them at once.
 pub fn plan(store: &Store, files: &[SheetFile], prefer: Option<Prefer>) -> Result<SheetPlan, StoreError> {
     let mut out = SheetPlan::default();
-    let names = labels(files);
+    let names = labels(&files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>());
     let mut planned: Vec<Planned> = Vec::new();
     let mut chosen: HashMap<(Id, Id, NaiveDate), usize> = HashMap::new();
-    let mut look =
-        Lookup { store, cases: HashMap::new(), links: HashMap::new(), agencies: store.agencies()?, everyone: None };
+    let mut look = Lookup::new(store)?;
     look.preload(files)?;
     let mut outcomes: Vec<FileOutcome> = files
         .iter()
@@ -305,39 +373,12 @@ pub fn plan(store: &Store, files: &[SheetFile], prefer: Option<Prefer>) -> Resul
     for (fi, f) in files.iter().enumerate() {
         out.blank_rows += f.blank;
         problems.extend(f.problems.iter().cloned().map(|p| (fi, p)));
-        let agency = if f.agency_code.is_empty() { None } else { store.agency_by_code(&f.agency_code)? };
-        if agency.is_none() && !f.agency_code.is_empty() {
-            problems.push((
-                fi,
-                Problem::cell(
-                    &f.file,
-                    f.agency_code_row,
-                    AGENCY_CODE,
-                    format!("機関コード「{}」は登録されていません", f.agency_code),
-                ),
-            ));
-        }
-        if let (Some(a), Some((row, name))) = (&agency, &f.agency_name)
-            && !name.trim().is_empty()
-            && match_agency(name, &look.agencies) != AgencyMatch::One(a.id)
-        {
-            problems.push((
-                fi,
-                Problem::cell(
-                    &f.file,
-                    *row,
-                    AGENCY_NAME,
-                    format!(
-                        "機関名「{}」は機関コード「{}」の機関（{}）ではありません。別の機関の様式を使っていないか確かめてください",
-                        name.trim(),
-                        a.code,
-                        a.name
-                    ),
-                ),
-            ));
-        }
+        let mut head_problems = Vec::new();
+        let agency =
+            look.agency(&f.file, &f.agency_code, f.agency_code_row, f.agency_name.as_ref(), &mut head_problems)?;
+        problems.extend(head_problems.into_iter().map(|p| (fi, p)));
         for r in &f.rows {
-            let Some(case) = look.check_row(&f.file, r, agency.as_ref(), &mut row_problems)? else {
+            let Some(case) = look.check_row(&f.file, r.key(), agency.as_ref(), &mut row_problems)? else {
                 problems.extend(row_problems.drain(..).map(|p| (fi, p)));
                 continue;
             };

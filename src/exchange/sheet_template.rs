@@ -62,65 +62,17 @@ pub fn template_bytes(
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("アセスメントシート")?;
-    ws.set_landscape();
-    ws.set_header(format!("&L{}", config.confidentiality.notice.replace('&', "&&")));
-    let title = Format::new().set_bold().set_font_size(14);
-    let bold = Format::new().set_bold();
-    let red = Format::new().set_bold().set_font_color("#C00000").set_text_wrap();
-    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_background_color("#DDEBF7")
-        .set_border(FormatBorder::Thin);
-    let given = Format::new().set_background_color("#F2F2F2").set_border(FormatBorder::Thin);
-    let entry = Format::new().set_border(FormatBorder::Thin).set_unlocked().set_text_wrap().set_align(FormatAlign::Top);
-    let tick = Format::new().set_border(FormatBorder::Thin).set_unlocked().set_align(FormatAlign::Center);
+    let f = Formats::new();
     let last_col = (3 + items.len()) as u16;
-
-    ws.write_string_with_format(
-        0,
-        0,
-        format!("虐待防止進行管理アセスメントシート（{}）", config.municipality.name),
-        &title,
-    )?;
-    ws.write_string_with_format(1, 0, AGENCY_CODE, &bold)?;
-    ws.write_string(1, 1, &agency.code)?;
-    ws.write_string_with_format(2, 0, AGENCY_NAME, &bold)?;
-    ws.write_string(2, 1, &agency.name)?;
-    ws.write_string_with_format(3, 0, DUE, &bold)?;
-    ws.write_string(3, 1, due.to_string())?;
-    ws.write_string(3, 2, format!("（{}）までに提出してください", wareki::format(due)))?;
-    ws.write_string_with_format(4, 0, WRITER, &bold)?;
-    ws.write_string_with_format(4, 1, "", &entry)?;
-    ws.write_string_with_format(5, 0, WRITTEN_ON, &bold)?;
-    ws.write_string_with_format(5, 1, "", &entry)?;
-    ws.add_data_validation(
-        5,
-        1,
-        5,
-        1,
-        &DataValidation::new()
-            .allow_date(DataValidationRule::GreaterThan(rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?))
-            .set_error_message("日付（例: 2024/4/1）を入力してください")?,
-    )?;
-    ws.merge_range(
-        6,
-        0,
-        6,
-        last_col,
-        &format!(
-            "記入方法: 該当する項目に「{TICK}」を選び、記述欄には直近の期間に見られたこと・対応したことを書いてください。\
-             セーフティスケールは 0（家庭にいられない）〜10（見守り終了でよい）の整数です。\
-             灰色の欄（ケース番号・氏名・学年）は変更しないでください。行の追加・削除・並べ替えはしないでください。"
-        ),
-        &wrap,
-    )?;
-    ws.set_row_height(6, 48)?;
-    ws.merge_range(7, 0, 7, last_col, &config.confidentiality.notice, &red)?;
-    ws.set_row_height(7, 32)?;
+    let instructions = format!(
+        "記入方法: 該当する項目に「{TICK}」を選び、記述欄には直近の期間に見られたこと・対応したことを書いてください。\
+         セーフティスケールは 0（家庭にいられない）〜10（見守り終了でよい）の整数です。\
+         灰色の欄（ケース番号・氏名・学年）は変更しないでください。行の追加・削除・並べ替えはしないでください。"
+    );
+    let title = format!("虐待防止進行管理アセスメントシート（{}）", config.municipality.name);
+    let due_row = (DUE, due.to_string(), format!("（{}）までに提出してください", wareki::format(due)));
+    write_head(ws, &f, config, agency, &title, &[due_row], &instructions, last_col)?;
+    let Formats { head, given, entry, tick, .. } = f;
 
     let h = HEADER_ROW;
     for (c, label) in [NUMBER, NAME, CLASS_AGE].iter().enumerate() {
@@ -171,6 +123,90 @@ pub fn template_bytes(
     wb.save_to_buffer()
 }
 
+/// The cell formats the institutions' templates share.
+pub(crate) struct Formats {
+    pub head: Format,
+    pub given: Format,
+    pub entry: Format,
+    pub tick: Format,
+    bold: Format,
+}
+
+impl Formats {
+    pub fn new() -> Self {
+        Formats {
+            head: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color("#DDEBF7")
+                .set_border(FormatBorder::Thin),
+            given: Format::new().set_background_color("#F2F2F2").set_border(FormatBorder::Thin),
+            entry: Format::new()
+                .set_border(FormatBorder::Thin)
+                .set_unlocked()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            tick: Format::new().set_border(FormatBorder::Thin).set_unlocked().set_align(FormatAlign::Center),
+            bold: Format::new().set_bold(),
+        }
+    }
+}
+
+/// The block above an institution's table, from row 0: the title; 機関コード and 機関名
+/// (which the importer checks); `rows` (label, value, note), e.g. the period and the due date;
+/// 記入者 and 記入日 (a validated date) to fill in; the instructions and the confidentiality
+/// notice across the table, which is also every printed page's header.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_head(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    f: &Formats,
+    config: &Config,
+    agency: &Agency,
+    title: &str,
+    rows: &[(&str, String, String)],
+    instructions: &str,
+    last_col: u16,
+) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_header(format!("&L{}", config.confidentiality.notice.replace('&', "&&")));
+    let red = Format::new().set_bold().set_font_color("#C00000").set_text_wrap();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    ws.write_string_with_format(0, 0, title, &Format::new().set_bold().set_font_size(14))?;
+    ws.write_string_with_format(1, 0, AGENCY_CODE, &f.bold)?;
+    ws.write_string(1, 1, &agency.code)?;
+    ws.write_string_with_format(2, 0, AGENCY_NAME, &f.bold)?;
+    ws.write_string(2, 1, &agency.name)?;
+    let mut r = 3;
+    for (label, value, note) in rows {
+        ws.write_string_with_format(r, 0, *label, &f.bold)?;
+        ws.write_string(r, 1, value)?;
+        if !note.is_empty() {
+            ws.write_string(r, 2, note)?;
+        }
+        r += 1;
+    }
+    ws.write_string_with_format(r, 0, WRITER, &f.bold)?;
+    ws.write_string_with_format(r, 1, "", &f.entry)?;
+    ws.write_string_with_format(r + 1, 0, WRITTEN_ON, &f.bold)?;
+    ws.write_string_with_format(r + 1, 1, "", &f.entry)?;
+    ws.add_data_validation(
+        r + 1,
+        1,
+        r + 1,
+        1,
+        &DataValidation::new()
+            .allow_date(DataValidationRule::GreaterThan(rust_xlsxwriter::ExcelDateTime::from_ymd(2000, 1, 1)?))
+            .set_error_message("日付（例: 2024/4/1）を入力してください")?,
+    )?;
+    ws.merge_range(r + 2, 0, r + 2, last_col, instructions, &wrap)?;
+    ws.set_row_height(r + 2, 48)?;
+    ws.merge_range(r + 3, 0, r + 3, last_col, &config.confidentiality.notice, &red)?;
+    ws.set_row_height(r + 3, 32)?;
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     #[error(transparent)]
@@ -191,7 +227,16 @@ pub struct Written {
 
 /// Open cases grouped by the institution they attend, institutions in code order.
 pub fn children_by_institution(store: &Store) -> Result<Vec<(Agency, Vec<Case>)>, StoreError> {
-    let cases = store.cases(false)?;
+    children_by_institution_where(store, |_| true)
+}
+
+/// As [`children_by_institution`], only the cases `keep` accepts.
+pub fn children_by_institution_where(
+    store: &Store,
+    keep: impl Fn(&Case) -> bool,
+) -> Result<Vec<(Agency, Vec<Case>)>, StoreError> {
+    let mut cases = store.cases(false)?;
+    cases.retain(|c| keep(c));
     let mut out = Vec::new();
     let mut agencies = store.agencies()?;
     agencies.sort_by(|a, b| a.code.cmp(&b.code));

@@ -39,6 +39,7 @@ pub(super) struct TriageReading {
     seen_contacts: BTreeMap<Id, (NaiveDate, crate::domain::contact::ContactKind)>,
     /// Newborns: child case → (birth day, mother's case number).
     born: BTreeMap<Id, (NaiveDate, String)>,
+    report_alerts: Vec<crate::domain::attendance::ReportAlert>,
     marks: Vec<(Id, String)>,
     ranks: BTreeMap<Id, String>,
     cgc: BTreeMap<Id, String>,
@@ -95,6 +96,9 @@ impl TriageReading {
         }
         for (case, born) in &self.born {
             facts.entry(*case).or_default().born = Some(born.clone());
+        }
+        for a in &self.report_alerts {
+            facts.entry(a.case_id).or_default().report_alerts.push(a);
         }
         let mut pinned_tracks = BTreeSet::new();
         let mut edited_drafts = BTreeSet::new();
@@ -200,12 +204,14 @@ impl Store {
         let marks = self.agenda_marks(meeting_id)?;
         let replies = self.replies(meeting_id)?;
         let born = self.newborns_with_mothers()?;
+        let report_alerts: Vec<_> = self.report_alerts()?.into_iter().filter(|a| a.raised_on > since).collect();
         let extra: BTreeSet<Id> = also
             .iter()
             .copied()
             .chain(discussion.iter().map(|r| r.case_id))
             .chain(replies.iter().filter(|r| r.answer == crate::domain::reply::Answer::Discuss).map(|r| r.case_id))
             .chain(born.keys().copied())
+            .chain(report_alerts.iter().map(|a| a.case_id))
             .chain(cgc.keys().copied())
             .chain(marks.iter().map(|m| m.0))
             .collect();
@@ -228,6 +234,7 @@ impl Store {
             marks,
             seen_contacts: self.last_seen_contacts()?,
             born,
+            report_alerts,
             ranks,
             cgc,
             replies,

@@ -164,6 +164,7 @@ impl Store {
             "SELECT seq, at, actor, entity, entity_id, field, before, after, prev_hash, hash FROM audit_log
              WHERE (entity IN ('case', 'case_agency') AND entity_id = ?1)
                 OR (entity = 'sheet' AND entity_id IN (SELECT id FROM sheets WHERE case_id = ?1))
+                OR (entity = 'monthly_report' AND entity_id IN (SELECT id FROM monthly_reports WHERE case_id = ?1))
                 OR (entity = 'decision' AND entity_id IN (SELECT id FROM decisions WHERE case_id = ?1))
                 OR (entity = 'action' AND entity_id IN (SELECT id FROM actions WHERE case_id = ?1))
                 OR (entity = 'agenda_item' AND entity_id IN (SELECT id FROM agenda_items WHERE case_id = ?1))

@@ -333,6 +333,8 @@ pub struct CaseFilter {
     pub overdue_on: Option<NaiveDate>,
     /// Only children last seen before this day, or never (`domain::contact::seen_cutoff`).
     pub unseen_before: Option<NaiveDate>,
+    /// Only cases with an alert from a monthly report since their last review (要確認).
+    pub needs_check: bool,
     pub include_closed: bool,
 }
 
@@ -388,6 +390,16 @@ pub struct CaseRow {
     pub last_seen: Option<NaiveDate>,
     #[serde(skip)]
     pub search_key: String,
+    /// 要確認: alerts raised by monthly reports since the case's last review.
+    pub alerts: u32,
+}
+
+/// How many alerts of a case its last review has not seen (see `Store::open_report_alerts`).
+macro_rules! open_alerts {
+    () => {
+        "(SELECT count(*) FROM report_alerts a WHERE a.case_id = cases.id
+          AND (cases.last_review IS NULL OR a.raised_on > cases.last_review))"
+    };
 }
 
 /// The newest seen contact and the newest sheet of the row's case (indexed lookups).
@@ -397,7 +409,8 @@ const SEEN_SHEET: &str = "(SELECT max(coalesce(written_on, period)) FROM sheets 
 fn row_columns() -> String {
     format!(
         "id, number, name, kana, registration, rank, birth_date, due_date, household_id, lead_agency,
-    affiliation, next_review, status, search_key, {SEEN_CONTACT}, {SEEN_SHEET}"
+    affiliation, next_review, status, search_key, {SEEN_CONTACT}, {SEEN_SHEET}, {}",
+        open_alerts!()
     )
 }
 
@@ -418,6 +431,7 @@ fn row_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
         status: CaseStatus::from_code(&r.get::<_, String>(12)?).ok_or_else(|| bad(12, "status"))?,
         search_key: r.get(13)?,
         last_seen: date_col(r.get(14)?)?.max(date_col(r.get(15)?)?),
+        alerts: r.get(16)?,
     })
 }
 
@@ -435,6 +449,7 @@ impl CaseRow {
                     && crate::domain::contact::has_child(self.registration)
                     && self.last_seen.is_none_or(|d| d < t)
             })
+            && (!f.needs_check || self.alerts > 0)
             && search::matches(&self.search_key, words)
     }
 }
@@ -519,6 +534,9 @@ impl Store {
                 Registration::ExpectantMother.code()
             );
             arg(&mut sql, &cond, Box::new(t));
+        }
+        if f.needs_check {
+            sql.push_str(concat!(" AND ", open_alerts!(), " > 0"));
         }
         for w in words {
             let pat = format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/007_case_notes.sql"),
     include_str!("sql/008_case_people.sql"),
     include_str!("sql/009_close_category.sql"),
+    include_str!("sql/010_monthly_reports.sql"),
     include_str!("sql/011_contacts_births.sql"),
     include_str!("sql/012_item_replies.sql"),
 ];

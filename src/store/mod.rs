@@ -21,6 +21,7 @@ pub mod lease_lock;
 pub mod meeting_live;
 pub mod meetings;
 pub mod migrations;
+pub mod monthly_reports;
 pub mod open_lock;
 
 pub mod replies;

@@ -122,6 +122,7 @@ actions! {
     CloseCase = "close_case", "終結";
     AddContact = "add_contact", "経過記録";
     RecordBirth = "record_birth", "出生の記録";
+    UrgentReport = "urgent_report", "随時報告";
     Filter = "filter", "絞り込み";
     ToggleOverdue = "toggle_overdue", "期限超過のみ";
     Sort = "sort", "並び替え";

@@ -17,6 +17,7 @@ pub mod meeting;
 pub mod model;
 pub mod msg;
 pub mod prep;
+pub mod report_lines;
 pub mod runtime;
 pub mod screen;
 pub mod stats;

@@ -28,7 +28,7 @@ fn to_agenda(s: &mut Store, m: &mut Model) {
 type Reach = fn(&mut Store, &mut Model);
 
 /// Each screen state and the keys that reach it.
-const STATES: [(&str, Reach); 14] = [
+const STATES: [(&str, Reach); 15] = [
     ("ledger", |_, _| {}),
     ("ledger_detail", |s, m| {
         pump(s, m, key(KeyCode::Down));
@@ -37,6 +37,13 @@ const STATES: [(&str, Reach); 14] = [
     ("ledger_register_form", |s, m| {
         pump(s, m, key(KeyCode::F(2)));
         typ(s, m, "R8-9001");
+    }),
+    ("ledger_urgent_report_form", |s, m| {
+        pump(s, m, key(KeyCode::Down));
+        pump(s, m, key(KeyCode::Enter));
+        pump(s, m, key(KeyCode::F(8)));
+        pump(s, m, key(KeyCode::Tab));
+        typ(s, m, "R8.11.13");
     }),
     ("help_ledger", |s, m| {
         pump(s, m, key(KeyCode::F(1)));

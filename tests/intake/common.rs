@@ -122,3 +122,42 @@ pub fn write_csv(g: &[Vec<String>], path: &Path) {
     }
     w.flush().unwrap();
 }
+
+/// The demo town in a temporary home, with one kind of template written into `templates`.
+pub struct Town {
+    pub home: tempfile::TempDir,
+    pub db: PathBuf,
+    pub templates: PathBuf,
+}
+
+impl Town {
+    /// `shinko demo`, then `shinko ARGS --out FOLDER`; the templates command's stderr is
+    /// returned for the caller to check.
+    pub fn with_templates(args: &[&str], folder: &str) -> (Town, String) {
+        let home = tempfile::tempdir().unwrap();
+        let db = home.path().join("demo.db");
+        shinko(home.path(), &db).args(["demo", "--no-tui"]).assert().success();
+        let templates = home.path().join(folder);
+        let o = shinko(home.path(), &db).args(args).arg("--out").arg(&templates).output().unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        (Town { home, db, templates }, stderr(&o))
+    }
+
+    /// The template written for institution `code`.
+    pub fn template(&self, code: &str) -> PathBuf {
+        std::fs::read_dir(&self.templates)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().contains(&format!("_{code}_")))
+            .unwrap_or_else(|| panic!("no template for {code}"))
+    }
+
+    pub fn run(&self, args: &[&str], files: &[&Path]) -> std::process::Output {
+        let mut c = shinko(self.home.path(), &self.db);
+        c.args(args);
+        for f in files {
+            c.arg(f);
+        }
+        c.output().unwrap()
+    }
+}

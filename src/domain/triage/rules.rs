@@ -46,7 +46,7 @@ pub struct Rule {
     pub(super) find: fn(&Inputs<'_>) -> Vec<String>,
 }
 
-pub const RULES: [Rule; 20] = [
+pub const RULES: [Rule; 21] = [
     Rule { name: "ランクが設定にない", signal: false, find: unknown_rank },
     Rule { name: "前回会議以降の新規登録", signal: true, find: new_registration },
     Rule { name: "新生児（特定妊婦のケースからの出生）", signal: true, find: newborn },
@@ -60,6 +60,7 @@ pub const RULES: [Rule; 20] = [
     },
     Rule { name: "セーフティスケールが低い", signal: false, find: scale_low },
     Rule { name: "シートの未提出", signal: false, find: missing_sheets },
+    Rule { name: "月次報告の要確認（前回会議以降）", signal: true, find: report_alerts },
     Rule { name: "所属機関がなく、目視確認が途絶えている", signal: false, find: unseen },
     Rule { name: "役割分担の未実施・期限超過", signal: false, find: actions },
     Rule { name: "児相の関与が措置・指導に強まった", signal: true, find: cgc_stronger },
@@ -158,6 +159,18 @@ fn missing_sheets(i: &Inputs<'_>) -> Vec<String> {
         .iter()
         .filter(|m| m.period <= day)
         .map(|m| format!("{}のシート（{}分）が未提出", i.frame.agency(Some(m.agency_id)), m.period))
+        .collect()
+}
+
+/// What an institution's monthly report raised since the last meeting (a long unexplained
+/// absence, absence without contact, a move, a written concern): it should not wait.
+fn report_alerts(i: &Inputs<'_>) -> Vec<String> {
+    let since = i.frame.since();
+    i.facts
+        .report_alerts
+        .iter()
+        .filter(|a| a.raised_on > since)
+        .map(|a| format!("{}の月次報告（{}）", i.frame.agency(Some(a.agency_id)), a.text()))
         .collect()
 }
 

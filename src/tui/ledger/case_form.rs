@@ -1,4 +1,5 @@
-//! The ledger's forms: register a case, edit a case, close (or transfer) a case.
+//! The ledger's forms: register a case, edit a case, close (or transfer) a case, and the
+//! urgent report (`urgent_form`).
 
 use chrono::NaiveDate;
 
@@ -37,6 +38,13 @@ pub enum CaseField {
     CloseOn,
     CloseKind,
     CloseCategory,
+    UrgentAgency,
+    UrgentSince,
+    UrgentContact,
+    UrgentMoved,
+    UrgentReason,
+    UrgentRemarks,
+    UrgentWriter,
 }
 
 /// Which form, with what it needs to finish.
@@ -48,6 +56,12 @@ pub enum CaseFormKind {
     Close {
         id: Id,
         number: String,
+    },
+    /// 随時報告 for the case, from the institutions offered (in the order shown).
+    Urgent {
+        id: Id,
+        number: String,
+        agencies: Vec<Id>,
     },
 }
 
@@ -162,6 +176,7 @@ impl CaseForm {
                     Some(self.form.get(CaseField::CloseCategory)).filter(|c| c != FROM_REASON).unwrap_or_default();
                 Ok(LedgerEffect::CloseCase { id: *id, status, on, reason, category })
             }
+            CaseFormKind::Urgent { id, agencies, .. } => self.urgent_effect(*id, agencies, config, today),
             CaseFormKind::New => self.case_effect(Case::blank(today), true, config, today, new_agencies),
             CaseFormKind::Edit(c) => self.case_effect((**c).clone(), false, config, today, new_agencies),
         }

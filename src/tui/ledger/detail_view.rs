@@ -141,6 +141,9 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     out.push(heading("アセスメントシート（機関ごとの最新・前回からの変化）"));
     let merged = sheet_merge::merge(d.case.id, &d.sheets, &d.sheet_requests);
     out.extend(merged_sheets(&merged, &m.config, &m.agencies, SheetDetail::Full, &mask));
+
+    out.push(heading(&format!("月次報告（定期的な情報提供）{}件", d.monthly_reports.len())));
+    out.extend(crate::tui::report_lines::report_history(&d.monthly_reports, &d.report_alerts, &m.agencies, 6, &mask));
     out
 }
 

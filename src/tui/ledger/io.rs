@@ -14,6 +14,7 @@ pub fn effect_name(e: &LedgerEffect) -> &'static str {
         LedgerEffect::CloseCase { .. } => "close_case",
         LedgerEffect::AddContact { .. } => "add_contact",
         LedgerEffect::RecordBirth { .. } => "record_birth",
+        LedgerEffect::UrgentReport { .. } => "urgent_report",
     }
 }
 
@@ -46,6 +47,15 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
                 birth.mother.label()
             );
             Ok(LedgerMsg::Saved { case_id: kids.first().map_or(birth.mother_case, |k| k.0), message })
+        }
+        LedgerEffect::UrgentReport { report, rules } => {
+            let (_, raised) = store.write(|t| t.save_monthly_report(&report, &rules))?;
+            tracing::info!(case_id = report.case_id, alerts = raised.len(), "urgent report entered from the tui");
+            let said: Vec<String> = raised.into_iter().map(|(_, d)| d).collect();
+            let alert = if said.is_empty() { String::new() } else { format!("。要確認: {}", said.join("、")) };
+            Ok(LedgerMsg::Saved {
+                case_id: report.case_id, message: format!("随時報告を記録しました{alert}")
+            })
         }
     }
 }
@@ -84,6 +94,8 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         sheets: store.sheets_of_case(id)?,
         sheet_requests: store.sheet_requests_of_case(id)?,
         contacts: store.contacts_of_case(id)?,
+        monthly_reports: store.monthly_reports_of_case(id)?,
+        report_alerts: store.report_alerts_of_case(id)?,
         case,
     })
 }

@@ -8,6 +8,7 @@ pub mod contact_form;
 pub mod detail_view;
 pub mod io;
 pub mod record_form;
+pub mod urgent_form;
 pub mod view;
 
 use chrono::NaiveDate;
@@ -78,6 +79,11 @@ pub enum LedgerEffect {
         today: NaiveDate,
         config: Box<Config>,
     },
+    /// 随時報告 entered by hand; the store raises its alerts by `rules`.
+    UrgentReport {
+        report: Box<crate::domain::attendance::MonthlyReport>,
+        rules: crate::domain::config::MonthlyReports,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -107,6 +113,9 @@ pub struct CaseDetail {
     pub sheet_requests: Vec<(Id, Id, NaiveDate)>,
     /// 経過記録, newest first.
     pub contacts: Vec<crate::domain::contact::Contact>,
+    /// 定期的な情報提供: the institutions' monthly reports and the alerts they raised.
+    pub monthly_reports: Vec<crate::domain::attendance::MonthlyReport>,
+    pub report_alerts: Vec<crate::domain::attendance::ReportAlert>,
 }
 
 /// A case to save, with the agencies named in the form (created if new).
@@ -166,6 +175,8 @@ pub struct LedgerFilter {
     pub overdue: bool,
     /// Only children not seen within `triage.unseen_days` (目視確認なし).
     pub unseen: bool,
+    /// 要確認: only cases a monthly report raised an alert on since their last review.
+    pub needs_check: bool,
     pub include_closed: bool,
 }
 
@@ -178,17 +189,19 @@ pub enum FilterField {
     Affiliation,
     Overdue,
     Unseen,
+    NeedsCheck,
     IncludeClosed,
 }
 
 impl FilterField {
-    pub const ALL: [FilterField; 7] = [
+    pub const ALL: [FilterField; 8] = [
         FilterField::Registration,
         FilterField::Rank,
         FilterField::LeadAgency,
         FilterField::Affiliation,
         FilterField::Overdue,
         FilterField::Unseen,
+        FilterField::NeedsCheck,
         FilterField::IncludeClosed,
     ];
 
@@ -200,6 +213,7 @@ impl FilterField {
             FilterField::Affiliation => "所属機関",
             FilterField::Overdue => "次回確認の期限超過",
             FilterField::Unseen => "目視確認なし",
+            FilterField::NeedsCheck => "要確認（月次報告）",
             FilterField::IncludeClosed => "終結・移管も表示",
         }
     }
@@ -255,6 +269,7 @@ impl LedgerState {
                 .filter
                 .unseen
                 .then(|| crate::domain::contact::seen_cutoff(today, config.triage.unseen_days)),
+            needs_check: self.filter.needs_check,
             include_closed: self.filter.include_closed,
         }
     }
@@ -349,6 +364,7 @@ impl LedgerState {
             }
             FilterField::Overdue => self.filter.overdue = !self.filter.overdue,
             FilterField::Unseen => self.filter.unseen = !self.filter.unseen,
+            FilterField::NeedsCheck => self.filter.needs_check = !self.filter.needs_check,
             FilterField::IncludeClosed => self.filter.include_closed = !self.filter.include_closed,
         }
     }

@@ -144,7 +144,12 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
         && matches!(
             action,
             Some(
-                Command::NewCase | Command::EditCase | Command::CloseCase | Command::AddContact | Command::RecordBirth
+                Command::NewCase
+                    | Command::EditCase
+                    | Command::CloseCase
+                    | Command::AddContact
+                    | Command::RecordBirth
+                    | Command::UrgentReport
             )
         )
     {
@@ -203,6 +208,16 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
                     r.number
                 )),
                 None => out.error("出生を記録するケースを選んでください"),
+            }
+            return vec![];
+        }
+        Some(Command::UrgentReport) => {
+            match s.detail.as_ref().filter(|d| Some(d.case.id) == s.selected_id()) {
+                Some(d) if d.case.status == CaseStatus::Open => {
+                    s.form = Some(CaseForm::for_urgent(d.case.id, &d.case.number, d.case.affiliation, cx.agencies))
+                }
+                Some(d) => out.error(format!("ケース {} は既に{}しています", d.case.number, d.case.status.label())),
+                None => out.error("随時報告を入力するケースを選んでください"),
             }
             return vec![];
         }

@@ -95,6 +95,9 @@ fn filter_summary(m: &Model) -> String {
     if fl.unseen {
         parts.push(format!("目視{}日超なし", m.config.triage.unseen_days));
     }
+    if fl.needs_check {
+        parts.push("要確認".into());
+    }
     if fl.include_closed {
         parts.push("終結含む".into());
     }
@@ -104,6 +107,8 @@ fn filter_summary(m: &Model) -> String {
 fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
     let s: &LedgerState = &m.ledger;
     let height = layout::table_rows(area);
+    // 要確認 gets its own column where there is room; a narrow table marks the case number.
+    let alert_column = area.width >= 90;
     let end = (s.offset + height).min(s.visible.len());
     // 最終目視確認日 only where it fits beside the others (the detail pane always shows it).
     let wide = area.width >= SEEN_COLUMN_FROM;
@@ -127,8 +132,14 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
             } else {
                 (r.name.clone(), r.kana.clone())
             };
+            let alert = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
+            let number = if r.alerts > 0 && !alert_column {
+                Cell::from(Line::from(vec![Span::raw(r.number.clone()), Span::raw("●").style(alert)]))
+            } else {
+                Cell::from(r.number.as_str())
+            };
             let mut cells = vec![
-                Cell::from(r.number.as_str()),
+                number,
                 Cell::from(name),
                 Cell::from(kana),
                 Cell::from(reg),
@@ -139,6 +150,13 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
             if wide {
                 cells.push(seen_cell(m, r));
             }
+            if alert_column {
+                cells.push(if r.alerts > 0 {
+                    Cell::from(format!("●{}", r.alerts)).style(alert)
+                } else {
+                    Cell::from("")
+                });
+            }
             let mut row = Row::new(cells);
             if vi == s.selected {
                 row = row.style(Style::default().add_modifier(Modifier::REVERSED));
@@ -148,7 +166,7 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
             row
         })
         .collect();
-    let mut header = vec!["ケース番号", "氏名", "ふりがな", "区分", "ランク", "所属", "次回確認"];
+    let mut titles = vec!["ケース番号", "氏名", "ふりがな", "区分", "ランク", "所属", "次回確認"];
     let mut widths = vec![
         Constraint::Length(10),
         Constraint::Length(11),
@@ -159,10 +177,14 @@ fn render_table(m: &Model, f: &mut Frame<'_>, area: Rect) {
         Constraint::Length(13),
     ];
     if wide {
-        header.push("最終目視");
+        titles.push("最終目視");
         widths.push(Constraint::Length(9));
     }
-    let header = Row::new(header).bold().underlined();
+    if alert_column {
+        titles.push("要確認");
+        widths.push(Constraint::Length(6));
+    }
+    let header = Row::new(titles).bold().underlined();
     let title =
         if s.loaded { " ケース一覧 ".to_string() } else { " ケース一覧（読み込み中） ".to_string() };
     let border = if s.focus == LedgerFocus::Table { Style::default().cyan() } else { Style::default() };
@@ -212,6 +234,7 @@ fn render_filter_panel(m: &Model, f: &mut Frame<'_>, area: Rect) {
                 FilterField::Overdue => if fl.overdue { "はい" } else { "いいえ" }.to_string(),
                 FilterField::Unseen if fl.unseen => format!("{}日を超えて確認なし", m.config.triage.unseen_days),
                 FilterField::Unseen => "いいえ".to_string(),
+                FilterField::NeedsCheck => if fl.needs_check { "はい" } else { "いいえ" }.to_string(),
                 FilterField::IncludeClosed => if fl.include_closed { "はい" } else { "いいえ" }.to_string(),
             };
             let label = field.label();
