@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Result, Store, StoreError, Tx, date_col, date_ref};
 use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Registration, Sex, search};
 
 pub(crate) const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
@@ -389,20 +389,22 @@ const ROW_COLUMNS: &str = "id, number, name, kana, registration, rank, birth_dat
     affiliation, next_review, status, search_key";
 
 fn row_row(r: &Row<'_>) -> rusqlite::Result<CaseRow> {
+    // Codes are matched in place: copying each into a String was most of the decoding.
+    let code = |i: usize| r.get_ref(i).and_then(|v| Ok(v.as_str()?));
     Ok(CaseRow {
         id: r.get(0)?,
         number: r.get(1)?,
         name: r.get(2)?,
         kana: r.get(3)?,
-        registration: Registration::from_code(&r.get::<_, String>(4)?).ok_or_else(|| bad(4, "registration"))?,
+        registration: Registration::from_code(code(4)?).ok_or_else(|| bad(4, "registration"))?,
         rank: r.get(5)?,
-        birth_date: date_col(r.get(6)?)?,
-        due_date: date_col(r.get(7)?)?,
+        birth_date: date_ref(r, 6)?,
+        due_date: date_ref(r, 7)?,
         household_id: r.get(8)?,
         lead_agency: r.get(9)?,
         affiliation: r.get(10)?,
-        next_review: date_col(r.get(11)?)?,
-        status: CaseStatus::from_code(&r.get::<_, String>(12)?).ok_or_else(|| bad(12, "status"))?,
+        next_review: date_ref(r, 11)?,
+        status: CaseStatus::from_code(code(12)?).ok_or_else(|| bad(12, "status"))?,
         search_key: r.get(13)?,
     })
 }
@@ -454,9 +456,21 @@ impl Store {
 
     /// Light rows of every case for the in-memory index the TUI searches as the user types.
     pub fn case_rows(&self) -> Result<Vec<CaseRow>> {
+        self.case_rows_telling(usize::MAX, |_| {})
+    }
+
+    /// [`Store::case_rows`], telling `progress` the count read after every `every` rows (the
+    /// ledger's header counts them while the index is built).
+    pub fn case_rows_telling(&self, every: usize, mut progress: impl FnMut(usize)) -> Result<Vec<CaseRow>> {
         let mut st = self.conn.prepare_cached(&format!("SELECT {ROW_COLUMNS} FROM cases ORDER BY number"))?;
-        let rows = st.query_map([], row_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut out = Vec::new();
+        for row in st.query_map([], row_row)? {
+            out.push(row?);
+            if out.len().is_multiple_of(every.max(1)) {
+                progress(out.len());
+            }
+        }
+        Ok(out)
     }
 
     /// One page of the ledger in `sort` order, starting after `after` (the last row of the
@@ -697,22 +711,14 @@ mod tests {
     #[test]
     fn paging_uses_an_index() {
         let s = Store::open_in_memory().unwrap();
-        let plan: Vec<String> = s
-            .conn()
-            .prepare("EXPLAIN QUERY PLAN SELECT id FROM cases WHERE status = 'open' AND (coalesce(next_review, '9999-12-31'), id) > ('2024-01-01', 5) ORDER BY coalesce(next_review, '9999-12-31'), id LIMIT 50")
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
-        let number_plan: Vec<String> = s
-            .conn()
-            .prepare("EXPLAIN QUERY PLAN SELECT id FROM cases WHERE status = 'open' AND (number, id) > ('R6-001', 1) ORDER BY number, id LIMIT 50")
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
+        let plan = crate::store::query_plan(
+            s.conn(),
+            "SELECT id FROM cases WHERE status = 'open' AND (coalesce(next_review, '9999-12-31'), id) > ('2024-01-01', 5) ORDER BY coalesce(next_review, '9999-12-31'), id LIMIT 50",
+        );
+        let number_plan = crate::store::query_plan(
+            s.conn(),
+            "SELECT id FROM cases WHERE status = 'open' AND (number, id) > ('R6-001', 1) ORDER BY number, id LIMIT 50",
+        );
         for p in [&plan, &number_plan] {
             assert!(p.iter().any(|l| l.contains("USING INDEX") || l.contains("USING COVERING INDEX")), "{p:?}");
             assert!(!p.iter().any(|l| l.contains("TEMP B-TREE")), "{p:?}");
