@@ -24,6 +24,8 @@ pub mod update;
 pub mod view;
 
 #[cfg(test)]
+mod runtime_tests;
+#[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
 mod sizes_tests;

@@ -2,7 +2,7 @@
 //! effects it returns. No store, model or terminal: the rows come from the demo once.
 
 use super::*;
-use crate::tui::screen_tests::{any_key, ctx, run, town, typed};
+use crate::tui::screen_tests::{any_key, ctx, run, today, town, typed};
 
 fn loaded() -> (LedgerState, Config, Vec<Agency>) {
     let (store, _, agencies) = town();
@@ -84,4 +84,69 @@ fn quit_clears_a_search_first_and_leaves_only_then() {
     assert!(!out.quit && s.search.value().is_empty(), "the first Esc clears the search");
     let (_, out) = run(&mut s, &cx, key(Command::Quit), update);
     assert!(out.quit);
+}
+
+/// The first page, then the index from another thread: the table moves at once, what is
+/// typed meanwhile waits and applies when the index lands, the selection stays.
+#[test]
+fn the_first_page_moves_at_once_and_a_search_typed_meanwhile_applies_when_the_index_lands() {
+    let (mut store, _, agencies) = town();
+    let config = Config::default();
+    let cx = ctx(&config, &agencies);
+    let mut s = LedgerState::default();
+    let page = io::first_page(&store, 10).unwrap();
+    let counts = page.page_of.unwrap();
+    assert_eq!(counts.all, store.case_count(true).unwrap() as usize);
+    let (effects, _) = run(&mut s, &cx, LedgerMsg::Loaded(Box::new(page)), update);
+    assert_eq!(effects, vec![LedgerEffect::LoadDetail(s.selected_id().unwrap())]);
+    assert_eq!((s.rows.len(), s.visible.len()), (10, 10));
+    assert_eq!(s.open_count(), counts.open, "the header counts every open case, not the page");
+    run(&mut s, &cx, LedgerMsg::IndexProgress(40), update);
+    assert_eq!(s.building.map(|b| b.read), Some(40));
+
+    let (effects, _) = run(&mut s, &cx, key(Command::Down), update);
+    assert_eq!(effects, vec![LedgerEffect::LoadDetail(s.rows[1].id)], "moving works on the page");
+    let second = s.selected_id();
+    s.detail = Some(io::execute(&mut store, LedgerEffect::LoadDetail(second.unwrap())).map(detail).unwrap());
+    run(&mut s, &cx, key(Command::Search), update);
+    let (effects, _) = run(&mut s, &cx, LedgerMsg::Key(None, typed('や')), update);
+    assert!(effects.is_empty(), "the search waits for the index");
+    assert_eq!((s.search.value(), s.visible.len(), s.selected_id()), ("や", 10, second));
+    run(&mut s, &cx, LedgerMsg::Key(Some(Command::Confirm), any_key()), update);
+    run(&mut s, &cx, key(Command::Sort), update);
+    assert_eq!(s.visible, (0..10).collect::<Vec<_>>(), "so does the sort");
+
+    let full = io::load(&store, None).unwrap();
+    let all = full.rows.len();
+    run(&mut s, &cx, LedgerMsg::Loaded(Box::new(full)), update);
+    assert!(s.building.is_none());
+    assert_eq!(s.rows.len(), all);
+    let words = search::query_words("や");
+    let f = s.case_filter(today());
+    assert!(!s.visible.is_empty() && s.visible.iter().all(|&i| s.rows[i].passes(&f, &words)), "the search applied");
+    assert!(s.visible.len() < all);
+    assert_eq!(s.sort, LedgerSort::Kana);
+}
+
+/// Completing the index under the same selection reads no detail again; a refresh does.
+#[test]
+fn the_index_landing_under_the_same_case_reads_no_detail_again() {
+    let (mut store, _, agencies) = town();
+    let config = Config::default();
+    let cx = ctx(&config, &agencies);
+    let mut s = LedgerState::default();
+    run(&mut s, &cx, LedgerMsg::Loaded(Box::new(io::first_page(&store, 10).unwrap())), update);
+    let id = s.selected_id().unwrap();
+    s.detail = Some(io::execute(&mut store, LedgerEffect::LoadDetail(id)).map(detail).unwrap());
+    let (effects, _) = run(&mut s, &cx, LedgerMsg::Loaded(Box::new(io::load(&store, None).unwrap())), update);
+    assert!(effects.is_empty(), "{effects:?}");
+    let (effects, _) = run(&mut s, &cx, LedgerMsg::Loaded(Box::new(io::load(&store, None).unwrap())), update);
+    assert_eq!(effects, vec![LedgerEffect::LoadDetail(id)], "a refresh reads the case again");
+}
+
+fn detail(m: LedgerMsg) -> CaseDetail {
+    match m {
+        LedgerMsg::DetailLoaded(d) => *d,
+        other => panic!("{other:?}"),
+    }
 }
