@@ -21,7 +21,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use rusqlite::Connection;
 use shinko::domain::{Config, search};
-use shinko::store::{CaseFilter, CaseRow, Store, crypto};
+use shinko::store::{CaseFilter, CaseRow, Store};
 use shinko::tui::keymap::Keymap;
 use shinko::tui::model::Model;
 use shinko::tui::msg::Msg;
@@ -34,17 +34,7 @@ const SIZE: (u16, u16) = (160, 45);
 /// The plaintext demo of `cases` cases, or its encrypted copy.
 fn db(cases: usize, encrypted: bool) -> PathBuf {
     let plain = common::cached_demo("scale", cases);
-    if !encrypted {
-        return plain;
-    }
-    let enc = common::dir().join(format!("scale-{cases}-v1-encrypted.db"));
-    if !enc.exists() {
-        let tmp = common::dir().join("scale-encrypting.db");
-        std::fs::copy(&plain, &tmp).unwrap();
-        crypto::encrypt_in_place(&tmp, PASS).unwrap();
-        std::fs::rename(&tmp, &enc).unwrap();
-    }
-    enc
+    if encrypted { common::cached_encrypted(&plain, PASS) } else { plain }
 }
 
 fn pass(encrypted: bool) -> Option<&'static str> {

@@ -548,10 +548,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// How many cases (open only, or all). The open ones are all less the closed and
+    /// transferred, which are few and counted through the status index; counting the open
+    /// ones themselves walked 95,000 index entries at 100,000 cases (the first frame waits).
     pub fn case_count(&self, include_closed: bool) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM cases WHERE (?1 OR status = 'open')", [include_closed], |r| r.get(0))?)
+        let all: i64 = self.conn.query_row("SELECT count(*) FROM cases", [], |r| r.get(0))?;
+        if include_closed {
+            return Ok(all);
+        }
+        let ended: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM cases WHERE status IN ('closed', 'transferred')", [], |r| r.get(0))?;
+        Ok(all - ended)
     }
 }
 
@@ -706,6 +714,23 @@ mod tests {
         let f = CaseFilter { query: "ﾀﾛｳ1".into(), ..Default::default() };
         let page = s.case_page(&f, CaseSort::Number, None, 100).unwrap();
         assert_eq!(page.len(), 11); // 1, 10..19
+    }
+
+    #[test]
+    fn the_open_count_is_all_less_the_ended_and_reads_the_status_index() {
+        let mut s = Store::open_in_memory().unwrap();
+        let ids: Vec<Id> = s.write(|t| (0..6).map(|n| t.save_case(&sample(n))).collect()).unwrap();
+        s.write(|t| t.close_case(ids[0], CaseStatus::Closed, dt(2024, 9, 1), "転出", None)).unwrap();
+        s.write(|t| t.close_case(ids[1], CaseStatus::Transferred, dt(2024, 9, 1), "転居", None)).unwrap();
+        assert_eq!((s.case_count(true).unwrap(), s.case_count(false).unwrap()), (6, 4));
+        // A new status fails to compile here until the count knows it.
+        match CaseStatus::Open {
+            CaseStatus::Open | CaseStatus::Closed | CaseStatus::Transferred => {}
+        }
+        assert_eq!((CaseStatus::Closed.code(), CaseStatus::Transferred.code()), ("closed", "transferred"));
+        let plan =
+            crate::store::query_plan(s.conn(), "SELECT count(*) FROM cases WHERE status IN ('closed', 'transferred')");
+        assert!(plan.iter().all(|l| l.starts_with("SEARCH")), "{plan:?}");
     }
 
     #[test]
