@@ -251,6 +251,7 @@ impl Session {
     }
 
     /// The index thread ended (its connection could not be opened): the ledger is read here.
+    /// Noticed at the next message (the ticker sends one every second).
     fn index_lost(&mut self) {
         self.index = None;
         if self.model.ledger.building.is_some() {

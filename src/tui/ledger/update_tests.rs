@@ -87,19 +87,25 @@ fn quit_clears_a_search_first_and_leaves_only_then() {
     assert!(out.quit);
 }
 
+/// The ledger on its first page of 10 rows, the index not read yet.
+fn paged() -> (crate::store::Store, LedgerState, Config, Vec<Agency>) {
+    let (store, _, agencies) = town();
+    let config = Config::default();
+    let mut s = LedgerState::default();
+    let page = Box::new(io::first_page(&store, 10).unwrap());
+    let (effects, _) = run(&mut s, &ctx(&config, &agencies), LedgerMsg::Loaded(page), update);
+    assert_eq!(effects, vec![LedgerEffect::LoadDetail(s.selected_id().unwrap())]);
+    (store, s, config, agencies)
+}
+
 /// The first page, then the index from another thread: the table moves at once, what is
 /// typed meanwhile waits and applies when the index lands, the selection stays.
 #[test]
 fn the_first_page_moves_at_once_and_a_search_typed_meanwhile_applies_when_the_index_lands() {
-    let (mut store, _, agencies) = town();
-    let config = Config::default();
+    let (mut store, mut s, config, agencies) = paged();
     let cx = ctx(&config, &agencies);
-    let mut s = LedgerState::default();
-    let page = io::first_page(&store, 10).unwrap();
-    let counts = page.page_of.unwrap();
+    let counts = s.building.unwrap().counts;
     assert_eq!(counts.all, store.case_count(true).unwrap() as usize);
-    let (effects, _) = run(&mut s, &cx, LedgerMsg::Loaded(Box::new(page)), update);
-    assert_eq!(effects, vec![LedgerEffect::LoadDetail(s.selected_id().unwrap())]);
     assert_eq!((s.rows.len(), s.visible.len()), (10, 10));
     assert_eq!(s.open_count(), counts.open, "the header counts every open case, not the page");
     run(&mut s, &cx, LedgerMsg::IndexProgress(40), update);
@@ -132,11 +138,8 @@ fn the_first_page_moves_at_once_and_a_search_typed_meanwhile_applies_when_the_in
 /// Completing the index under the same selection reads no detail again; a refresh does.
 #[test]
 fn the_index_landing_under_the_same_case_reads_no_detail_again() {
-    let (mut store, _, agencies) = town();
-    let config = Config::default();
+    let (mut store, mut s, config, agencies) = paged();
     let cx = ctx(&config, &agencies);
-    let mut s = LedgerState::default();
-    run(&mut s, &cx, LedgerMsg::Loaded(Box::new(io::first_page(&store, 10).unwrap())), update);
     let id = s.selected_id().unwrap();
     s.detail = Some(io::execute(&mut store, LedgerEffect::LoadDetail(id)).map(detail).unwrap());
     let (effects, _) = run(&mut s, &cx, LedgerMsg::Loaded(Box::new(io::load(&store, None).unwrap())), update);
