@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use std::sync::OnceLock;
 
-use shinko::store::{Store, crypto};
+use shinko::store::Store;
 
 const CASES: usize = 20_000;
 const PASS: &str = "ベンチマーク用の合言葉";
@@ -21,13 +21,7 @@ fn db(encrypted: bool) -> &'static PathBuf {
     static DBS: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
     let (plain, enc) = DBS.get_or_init(|| {
         let plain = common::cached_demo("trust", CASES);
-        let enc = common::dir().join(format!("trust-{CASES}-v1-encrypted.db"));
-        if !enc.exists() {
-            let tmp = common::dir().join("trust-encrypting.db");
-            std::fs::copy(&plain, &tmp).unwrap();
-            crypto::encrypt_in_place(&tmp, PASS).unwrap();
-            std::fs::rename(&tmp, &enc).unwrap();
-        }
+        let enc = common::cached_encrypted(&plain, PASS);
         (plain, enc)
     });
     if encrypted { enc } else { plain }

@@ -160,15 +160,21 @@ impl Ctx {
     /// Opens the database, asking for the passphrase if it is encrypted. Never creates one:
     /// a mistyped `--db` must not quietly start an empty, unencrypted ledger.
     pub fn open_store(&self) -> Result<Store> {
+        self.open_store_keeping().map(|(s, _)| s)
+    }
+
+    /// [`Ctx::open_store`], handing back the passphrase it was opened with (see
+    /// [`trust::open_store_keeping`]).
+    pub fn open_store_keeping(&self) -> Result<(Store, Option<zeroize::Zeroizing<String>>)> {
         if !self.db.exists() {
             bail!(
                 "データベース {} がありません。`shinko init` で作成するか、`shinko demo` でデモを開いてください",
                 self.db.display()
             );
         }
-        let mut store = trust::open_store(&self.db)?;
+        let (mut store, passphrase) = trust::open_store_keeping(&self.db)?;
         store.set_actor(&self.config.municipality.user);
-        Ok(store)
+        Ok((store, passphrase))
     }
 }
 
@@ -284,8 +290,8 @@ fn open_tui(ctx: &Ctx) -> Result<()> {
     if !std::io::stdout().is_terminal() {
         bail!("TUIは端末でのみ起動できます。スクリプトからはサブコマンドを使ってください（shinko --help）");
     }
-    let store = ctx.open_store()?;
-    crate::tui::run(store, ctx.config.clone(), ctx.today)
+    let (store, passphrase) = ctx.open_store_keeping()?;
+    crate::tui::run(store, ctx.config.clone(), ctx.today, passphrase)
 }
 
 fn run_demo(mut ctx: Ctx, explicit_db: bool, args: DemoArgs) -> Result<()> {

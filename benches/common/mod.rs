@@ -36,3 +36,16 @@ pub fn cached_demo(name: &str, cases: usize) -> PathBuf {
     }
     path
 }
+
+/// An encrypted copy of the cached demo `plain`, made once beside it (`{stem}-encrypted.db`).
+pub fn cached_encrypted(plain: &std::path::Path, passphrase: &str) -> PathBuf {
+    let stem = plain.file_stem().unwrap().to_string_lossy();
+    let enc = dir().join(format!("{stem}-encrypted.db"));
+    if !enc.exists() {
+        let tmp = dir().join(format!("{stem}-encrypting.db"));
+        std::fs::copy(plain, &tmp).unwrap();
+        shinko::store::crypto::encrypt_in_place(&tmp, passphrase).unwrap();
+        std::fs::rename(&tmp, &enc).unwrap();
+    }
+    enc
+}

@@ -144,11 +144,13 @@ fn no_passphrase() -> color_eyre::Report {
     eyre!("データベースは暗号化されています。端末から実行するか SHINKO_PASSPHRASE を設定してください")
 }
 
-pub fn open_store(db: &Path) -> Result<Store> {
+/// Opens the store, asking for the passphrase when the file is encrypted; hands the
+/// passphrase back (the TUI keys a second, read-only connection with it, then wipes it).
+pub fn open_store_keeping(db: &Path) -> Result<(Store, Option<Zeroizing<String>>)> {
     match Store::open(db, None) {
-        Ok(s) => Ok(s),
+        Ok(s) => Ok((s, None)),
         Err(StoreError::WrongPassphrase) => match ask_passphrase("パスフレーズ: ")? {
-            Some(p) => Ok(Store::open(db, Some(p.as_str()))?),
+            Some(p) => Ok((Store::open(db, Some(p.as_str()))?, Some(p))),
             None => Err(no_passphrase()),
         },
         Err(e) => Err(e.into()),

@@ -466,15 +466,35 @@ impl Store {
     /// session are absent.
     pub fn meeting_dates(&self) -> Result<std::collections::HashMap<Id, chrono::NaiveDate>> {
         let mut st = self.conn.prepare_cached("SELECT meeting_id, min(date) FROM sessions GROUP BY meeting_id")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, Id>(0)?, date_col(r.get(1)?)?)))?;
-        let mut out = std::collections::HashMap::new();
-        for row in rows {
-            if let (id, Some(d)) = row? {
-                out.insert(id, d);
-            }
-        }
-        Ok(out)
+        collect_dates(st.query_map([], row_date)?)
     }
+
+    /// [`Store::meeting_dates`] of these meetings only, through the sessions' meeting index
+    /// (the ledger's detail asks for its decisions' meetings on every move).
+    pub fn meeting_dates_of(&self, ids: &[Id]) -> Result<std::collections::HashMap<Id, chrono::NaiveDate>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT meeting_id, min(date) FROM sessions WHERE meeting_id IN (SELECT value FROM json_each(?1))
+             GROUP BY meeting_id",
+        )?;
+        collect_dates(st.query_map([super::id_list(ids)], row_date)?)
+    }
+}
+
+fn row_date(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Id, Option<chrono::NaiveDate>)> {
+    Ok((r.get(0)?, date_col(r.get(1)?)?))
+}
+
+/// (meeting, first day) rows as a map; meetings without a day are left out.
+fn collect_dates(
+    rows: impl Iterator<Item = rusqlite::Result<(Id, Option<chrono::NaiveDate>)>>,
+) -> Result<std::collections::HashMap<Id, chrono::NaiveDate>> {
+    let mut out = std::collections::HashMap::new();
+    for row in rows {
+        if let (id, Some(d)) = row? {
+            out.insert(id, d);
+        }
+    }
+    Ok(out)
 }
 
 impl Store {

@@ -112,13 +112,18 @@ impl Store {
         let mut st = self
             .conn
             .prepare_cached("SELECT case_id, agency_id, period FROM sheet_requests ORDER BY period, case_id")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, date_col(r.get(2)?)?.unwrap_or_default())))?;
+        let rows = st.query_map([], row_request)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
 
 /// A sheet asked for: (case, agency, period).
 pub type SheetRequest = (Id, Id, NaiveDate);
+
+/// `case_id, agency_id, period` of `sheet_requests`.
+fn row_request(r: &rusqlite::Row<'_>) -> rusqlite::Result<SheetRequest> {
+    Ok((r.get(0)?, r.get(1)?, date_col(r.get(2)?)?.unwrap_or_default()))
+}
 
 impl Store {
     /// Each case's sheets by period, in one statement.
@@ -131,9 +136,14 @@ impl Store {
         Ok(super::by_case(sheets.into_iter().map(|s| (s.case_id, s))))
     }
 
-    /// One case's sheet requests (case, agency, period), through the case index.
+    /// One case's sheet requests (case, agency, period): a range of the primary key, no scan
+    /// (the ledger asks on every move of the selection).
     pub fn sheet_requests_of_case(&self, case_id: Id) -> Result<Vec<SheetRequest>> {
-        Ok(self.sheet_requests_of_cases(&[case_id])?.remove(&case_id).unwrap_or_default())
+        let mut st = self.conn.prepare_cached(
+            "SELECT case_id, agency_id, period FROM sheet_requests WHERE case_id = ?1 ORDER BY period, agency_id",
+        )?;
+        let rows = st.query_map([case_id], row_request)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Each case's sheet requests (case, agency, period), in one statement.
@@ -142,10 +152,7 @@ impl Store {
             "SELECT case_id, agency_id, period FROM sheet_requests
              WHERE case_id IN (SELECT value FROM json_each(?1)) ORDER BY period, case_id",
         )?;
-        let rows = st.query_map([super::id_list(ids)], |r| {
-            let case_id: Id = r.get(0)?;
-            Ok((case_id, (case_id, r.get(1)?, date_col(r.get(2)?)?.unwrap_or_default())))
-        })?;
+        let rows = st.query_map([super::id_list(ids)], |r| row_request(r).map(|q| (q.0, q)))?;
         Ok(super::by_case(rows.collect::<rusqlite::Result<Vec<_>>>()?))
     }
 }

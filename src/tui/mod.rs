@@ -27,6 +27,8 @@ pub mod view;
 #[cfg(test)]
 mod record_tests;
 #[cfg(test)]
+mod runtime_tests;
+#[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
 mod sizes_tests;

@@ -26,10 +26,11 @@ use super::update::update;
 use super::view;
 use crate::domain::Config;
 use crate::store::{Store, StoreError};
+use zeroize::Zeroizing;
 
 /// Opens the TUI on `store` until the user quits. The terminal is restored on every exit
 /// path, panics included (ratatui's hook, chained to color-eyre's).
-pub fn run(store: Store, config: Config, today: NaiveDate) -> Result<()> {
+pub fn run(store: Store, config: Config, today: NaiveDate, passphrase: Option<Zeroizing<String>>) -> Result<()> {
     crate::tui::glyphs::init_from_env();
     let keymap = load_keymap()?;
     let db_label = store
@@ -38,13 +39,25 @@ pub fn run(store: Store, config: Config, today: NaiveDate) -> Result<()> {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "メモリ上".into());
     let model = Model::new(config, today, keymap, db_label);
+    // The passphrase goes with the reader's opening and is wiped once it is keyed.
+    let reader = store.db_path().map(|path| -> OpenReader {
+        Box::new(move || Store::open_reader(&path, passphrase.as_ref().map(|p| p.as_str())))
+    });
 
     let mut terminal = ratatui::init();
     install_extra_restore_hook();
     execute!(stdout(), event::EnableMouseCapture)?;
     #[cfg(unix)]
     execute!(stdout(), event::EnableBracketedPaste)?;
-    let result = event_loop(&mut terminal, store, model);
+    let (tx, rx): (Sender<Msg>, Receiver<Msg>) = mpsc::channel();
+    let stop = Arc::new(AtomicBool::new(false));
+    meeting::io::spawn_ticker(tx.clone(), stop.clone());
+    spawn_events(tx.clone(), stop.clone());
+    let result = terminal.size().map_err(Into::into).and_then(|size| {
+        let mut session = Session::start(store, model, (size.width, size.height), reader, tx);
+        event_loop(&mut terminal, &mut session, rx)
+    });
+    stop.store(true, Ordering::Relaxed);
     restore_extras();
     ratatui::restore();
     result
@@ -106,55 +119,177 @@ fn spawn_events(tx: Sender<Msg>, stop: Arc<AtomicBool>) {
     });
 }
 
-fn event_loop(terminal: &mut DefaultTerminal, mut store: Store, mut model: Model) -> Result<()> {
-    let (tx, rx): (Sender<Msg>, Receiver<Msg>) = mpsc::channel();
-    let stop = Arc::new(AtomicBool::new(false));
-    meeting::io::spawn_ticker(tx.clone(), stop.clone());
-    spawn_events(tx, stop.clone());
-    let size = terminal.size()?;
-    let mut queue: VecDeque<Msg> = VecDeque::new();
-    queue.push_back(Msg::Resize(size.width, size.height));
-    // The mark other writers' commits are noticed against, taken before the first read.
-    let _ = store.changed_elsewhere();
-    // Projected when it was left projected (closed, or a crash), or when the town asks for it.
-    model.present = starts_presenting(&store, &model.config);
-    queue.extend(execute(&mut store, Effect::Ledger(LedgerEffect::Load { select: None })));
-    // A meeting left in progress (closed by mistake, a crash) comes back where it was.
-    if meeting_in_progress(&store, model.today) {
-        queue.push_back(Msg::Open(super::model::Screen::Meeting));
-    }
-    let result = loop {
-        while let Some(msg) = queue.pop_front() {
-            for effect in update(&mut model, msg) {
-                if let Some(reply) = execute(&mut store, effect) {
-                    queue.push_back(reply);
-                }
-            }
+fn event_loop(terminal: &mut DefaultTerminal, session: &mut Session, rx: Receiver<Msg>) -> Result<()> {
+    loop {
+        session.settle();
+        if session.model.quit {
+            return Ok(());
         }
-        if model.quit {
-            break Ok(());
-        }
-        if let Err(e) = terminal.draw(|f| view::render(&model, f)) {
-            break Err(e.into());
-        }
+        session.draw(terminal)?;
         match rx.recv() {
             Ok(msg) => {
                 // Once a second: did another window or a command write? Then read again.
                 let tick = matches!(msg, Msg::Tick(_));
-                queue.push_back(msg);
-                if tick && store.changed_elsewhere().unwrap_or(false) {
-                    queue.push_back(Msg::StoreChanged);
+                session.push(msg);
+                if tick && session.store.changed_elsewhere().unwrap_or(false) {
+                    session.push(Msg::StoreChanged);
                 }
             }
-            Err(_) => break Err(eyre!("端末からの入力が途切れました")),
+            Err(_) => return Err(eyre!("端末からの入力が途切れました")),
         }
         // Take everything already waiting before drawing again (fast typing, key repeat).
         while let Ok(msg) = rx.try_recv() {
-            queue.push_back(msg);
+            session.push(msg);
         }
-    };
-    stop.store(true, Ordering::Relaxed);
-    result
+    }
+}
+
+/// Opens the second, read-only connection the ledger's index is read on.
+pub type OpenReader = Box<dyn FnOnce() -> Result<Store, StoreError> + Send>;
+
+/// Rows of the ledger's first page: more than any terminal shows, so the first PageDown
+/// still moves while the index is read.
+const FIRST_PAGE: usize = 200;
+
+/// The runtime without the terminal: the store, the model, the messages waiting and the
+/// thread that reads the ledger's index. The event loop and the benchmarks drive it alike.
+pub struct Session {
+    pub store: Store,
+    pub model: Model,
+    queue: VecDeque<Msg>,
+    /// Asks the index thread to read the ledger (the case to select after); None when there is
+    /// no second connection (in memory) or it failed: then the ledger is read here.
+    index: Option<(Sender<Option<crate::domain::Id>>, std::thread::JoinHandle<()>)>,
+}
+
+impl Session {
+    /// Everything before the first frame: the first page of the ledger in its default view,
+    /// and the index of every case read on another thread (over `reader`) whose answers arrive
+    /// through `tx`, so the first frame does not wait for 100,000 rows.
+    pub fn start(
+        store: Store,
+        mut model: Model,
+        size: (u16, u16),
+        reader: Option<OpenReader>,
+        tx: Sender<Msg>,
+    ) -> Self {
+        // The mark other writers' commits are noticed against, taken before the first read.
+        let _ = store.changed_elsewhere();
+        // Projected when it was left projected (closed, or a crash), or when the town asks for it.
+        model.present = starts_presenting(&store, &model.config);
+        let mut session = Session { store, model, queue: VecDeque::new(), index: reader.map(|r| spawn_index(r, tx)) };
+        session.push(Msg::Resize(size.0, size.1));
+        let first = match &session.index {
+            Some(_) => ledger::io::first_page(&session.store, FIRST_PAGE).map(|d| LedgerMsg::Loaded(Box::new(d))),
+            None => ledger::io::execute(&mut session.store, LedgerEffect::Load { select: None }),
+        };
+        session.push(Msg::Ledger(first.unwrap_or_else(|e| LedgerMsg::Failed(e.to_string()))));
+        if session.index.is_some() {
+            session.run(Effect::Ledger(LedgerEffect::Load { select: None }));
+        }
+        // A meeting left in progress (closed by mistake, a crash) comes back where it was.
+        if meeting_in_progress(&session.store, session.model.today) {
+            session.push(Msg::Open(super::model::Screen::Meeting));
+        }
+        session
+    }
+
+    pub fn push(&mut self, msg: Msg) {
+        self.queue.push_back(msg);
+    }
+
+    /// Runs every waiting message through `update` and its effects through the store. A
+    /// case's detail is read once the queue is empty, for the case selected then: holding ↓
+    /// reads one detail, not thirty.
+    pub fn settle(&mut self) {
+        let mut detail: Option<Effect> = None;
+        loop {
+            if self.index.as_ref().is_some_and(|(_, t)| t.is_finished()) {
+                self.index_lost();
+            }
+            while let Some(msg) = self.queue.pop_front() {
+                for effect in update(&mut self.model, msg) {
+                    match effect {
+                        Effect::Ledger(LedgerEffect::LoadDetail(_)) => detail = Some(effect),
+                        e => self.run(e),
+                    }
+                }
+            }
+            match detail.take() {
+                Some(e) => self.run(e),
+                None => return,
+            }
+        }
+    }
+
+    /// Draws one frame of the model.
+    pub fn draw<B: ratatui::backend::Backend>(&self, terminal: &mut ratatui::Terminal<B>) -> Result<()>
+    where
+        B::Error: Send + Sync + 'static,
+    {
+        terminal.draw(|f| view::render(&self.model, f))?;
+        Ok(())
+    }
+
+    /// Whether the ledger's index is complete (the benchmarks wait for it).
+    pub fn index_complete(&self) -> bool {
+        self.model.ledger.loaded && self.model.ledger.building.is_none()
+    }
+
+    fn run(&mut self, effect: Effect) {
+        if let Effect::Ledger(LedgerEffect::Load { select }) = effect
+            && let Some((ask, _)) = &self.index
+        {
+            if ask.send(select).is_ok() {
+                return;
+            }
+            self.index = None;
+        }
+        if let Some(reply) = execute(&mut self.store, effect) {
+            self.push(reply);
+        }
+    }
+
+    /// The index thread ended (its connection could not be opened): the ledger is read here.
+    /// Noticed at the next message (the ticker sends one every second).
+    fn index_lost(&mut self) {
+        self.index = None;
+        if self.model.ledger.building.is_some() {
+            self.run(Effect::Ledger(LedgerEffect::Load { select: self.model.ledger.selected_id() }));
+        }
+    }
+}
+
+/// The thread that reads the ledger's index on its own connection: once at the start, and
+/// again whenever the ledger asks (after a save, or another writer's commit). Rows are counted
+/// to the header as they come.
+fn spawn_index(open: OpenReader, tx: Sender<Msg>) -> (Sender<Option<crate::domain::Id>>, std::thread::JoinHandle<()>) {
+    let (ask, asked) = mpsc::channel::<Option<crate::domain::Id>>();
+    let thread = std::thread::spawn(move || {
+        let reader = match open() {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "ledger index reader not opened; reading on the main connection");
+                return;
+            }
+        };
+        while let Ok(select) = asked.recv() {
+            let progress = |n| {
+                let _ = tx.send(Msg::Ledger(LedgerMsg::IndexProgress(n)));
+            };
+            let msg = match ledger::io::load_telling(&reader, select, progress) {
+                Ok(d) => LedgerMsg::Loaded(Box::new(d)),
+                Err(e) => {
+                    tracing::warn!(effect = "load_ledger", "tui effect failed");
+                    LedgerMsg::Failed(e.to_string())
+                }
+            };
+            if tx.send(Msg::Ledger(msg)).is_err() {
+                return;
+            }
+        }
+    });
+    (ask, thread)
 }
 
 /// The setting that remembers 投影モード across restarts.

@@ -2,9 +2,9 @@
 
 use chrono::NaiveDate;
 
-use super::{CaseDetail, LedgerData, LedgerEffect, LedgerMsg, SaveCase};
+use super::{CaseCounts, CaseDetail, LedgerData, LedgerEffect, LedgerMsg, SaveCase};
 use crate::domain::{CaseStatus, Id};
-use crate::store::{Store, StoreError};
+use crate::store::{CaseFilter, CaseSort, Store, StoreError};
 
 pub fn effect_name(e: &LedgerEffect) -> &'static str {
     match e {
@@ -61,11 +61,41 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
 }
 
 pub fn load(store: &Store, select: Option<Id>) -> Result<LedgerData, StoreError> {
+    load_telling(store, select, |_| {})
+}
+
+/// [`load`], telling `progress` how many rows are read (every [`PROGRESS_EVERY`]).
+pub fn load_telling(store: &Store, select: Option<Id>, progress: impl FnMut(usize)) -> Result<LedgerData, StoreError> {
     Ok(LedgerData {
-        rows: store.case_rows()?,
+        rows: store.case_rows_telling(PROGRESS_EVERY, progress)?,
+        page_of: None,
+        ..reference_data(store, select)?
+    })
+}
+
+/// Rows between two progress reports while the index is read.
+pub const PROGRESS_EVERY: usize = 10_000;
+
+/// The ledger's first screenful in its default view (open cases by number), with the counts
+/// the header shows: what the first frame is drawn from before the index is read.
+pub fn first_page(store: &Store, rows: usize) -> Result<LedgerData, StoreError> {
+    let page = store.case_page(&CaseFilter::default(), CaseSort::Number, None, rows)?;
+    let count = |closed| store.case_count(closed).map(|n| usize::try_from(n).unwrap_or(0));
+    Ok(LedgerData {
+        rows: page,
+        page_of: Some(CaseCounts { all: count(true)?, open: count(false)? }),
+        ..reference_data(store, None)?
+    })
+}
+
+/// What every load reads besides the rows.
+fn reference_data(store: &Store, select: Option<Id>) -> Result<LedgerData, StoreError> {
+    Ok(LedgerData {
+        rows: Vec::new(),
         agencies: store.agencies()?,
         municipality: store.setting("municipality")?,
         select,
+        page_of: None,
     })
 }
 
@@ -76,7 +106,8 @@ fn load_detail(store: &Store, id: Id) -> Result<CaseDetail, StoreError> {
         None => Vec::new(),
     };
     let decisions = store.decisions_of_case(id)?;
-    let dates = store.meeting_dates()?;
+    let ids: Vec<Id> = decisions.iter().map(|d| d.meeting_id).collect();
+    let dates = if ids.is_empty() { Default::default() } else { store.meeting_dates_of(&ids)? };
     let mut meeting_dates = Vec::new();
     for d in &decisions {
         if !meeting_dates.iter().any(|(m, _)| *m == d.meeting_id)

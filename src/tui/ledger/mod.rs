@@ -1,6 +1,8 @@
 //! 進行管理台帳: the ledger screen's state, messages, effects and pure update: search as you
 //! type, filters, sort, selection, the visible window, and the case forms. Rows come from
-//! `Store::case_rows()` once; every keystroke filters them in memory.
+//! `Store::case_rows()` once; every keystroke filters them in memory. The first frame shows
+//! one keyset page while the runtime builds that index on another thread (see
+//! [`LedgerState::building`]).
 
 pub mod birth_form;
 pub mod case_form;
@@ -37,6 +39,8 @@ pub enum LedgerMsg {
     Resized,
     /// The ledger and its reference data, (re)loaded.
     Loaded(Box<LedgerData>),
+    /// Rows of the index read so far (it is built on another thread).
+    IndexProgress(usize),
     DetailLoaded(Box<CaseDetail>),
     /// A write succeeded; `message` is shown in the status line.
     Saved {
@@ -94,6 +98,22 @@ pub struct LedgerData {
     pub municipality: Option<String>,
     /// Case to select after loading (the one just saved).
     pub select: Option<Id>,
+    /// Some when `rows` is only the ledger's first page: how many cases the index will hold.
+    pub page_of: Option<CaseCounts>,
+}
+
+/// Case counts read with the first page, before the index is complete.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseCounts {
+    pub all: usize,
+    pub open: usize,
+}
+
+/// The index being built: rows read so far of all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Building {
+    pub read: usize,
+    pub counts: CaseCounts,
 }
 
 /// Everything the detail pane shows for one case.
@@ -222,8 +242,15 @@ impl FilterField {
 #[derive(Debug, Clone, Default)]
 pub struct LedgerState {
     pub loaded: bool,
-    /// Every case (open and closed), in case-number order.
+    /// Every case (open and closed), in case-number order; only the first page of open cases
+    /// while [`LedgerState::building`] is set.
     pub rows: Vec<CaseRow>,
+    /// Set while the index is read on another thread: the table shows the first page, and
+    /// search, filters and sort apply when the index is complete (typing is kept meanwhile).
+    pub building: Option<Building>,
+    /// Open cases of the ledger (the header shows it on every frame), counted when the rows
+    /// are replaced.
+    pub open_total: usize,
     /// Indices into `rows` that pass the search and filters, in sort order.
     pub visible: Vec<usize>,
     /// Index into `visible`.
@@ -242,6 +269,16 @@ pub struct LedgerState {
     pub form: Option<CaseForm>,
     /// A contact or birth form open over the screen.
     pub record: Option<RecordForm>,
+    /// What `visible` was computed with (None after the rows were replaced).
+    applied: Option<Applied>,
+}
+
+/// The search, filters and sort `visible` was computed with.
+#[derive(Debug, Clone)]
+struct Applied {
+    filter: CaseFilter,
+    words: Vec<String>,
+    sort: LedgerSort,
 }
 
 impl LedgerState {
@@ -254,7 +291,19 @@ impl LedgerState {
     }
 
     pub fn open_count(&self) -> usize {
-        self.rows.iter().filter(|r| r.status == crate::domain::CaseStatus::Open).count()
+        self.open_total
+    }
+
+    /// Takes freshly read rows: the whole index, or its first page.
+    pub fn set_rows(&mut self, rows: Vec<CaseRow>, page_of: Option<CaseCounts>) {
+        self.open_total = match page_of {
+            Some(c) => c.open,
+            None => rows.iter().filter(|r| r.status == CaseStatus::Open).count(),
+        };
+        self.building = page_of.map(|counts| Building { read: 0, counts });
+        self.applied = None;
+        self.rows = rows;
+        self.loaded = true;
     }
 
     pub fn case_filter(&self, today: NaiveDate, config: &Config) -> CaseFilter {
@@ -277,34 +326,70 @@ impl LedgerState {
     /// Re-applies search, filters and sort, keeping the selected case if it is still shown.
     pub fn refilter(&mut self, config: &Config, today: NaiveDate) {
         let keep = self.selected_id();
+        if self.building.is_some() {
+            // The first page is already the default view (open cases by number).
+            self.visible = (0..self.rows.len()).collect();
+            self.selected = self.position_of(keep).unwrap_or(0);
+            return;
+        }
+        // The selected row by its index, so finding it again reads no row (at 100,000 rows
+        // that pass alone was a millisecond); by id when the rows were replaced.
+        let keep_row = self.visible.get(self.selected).copied().filter(|&i| self.rows.get(i).map(|r| r.id) == keep);
         let f = self.case_filter(today, config);
         let words = search::query_words(&f.query);
-        self.visible = (0..self.rows.len()).filter(|&i| self.rows[i].passes(&f, &words)).collect();
         let rows = &self.rows;
-        match self.sort {
-            // `rows` is already in case-number order.
-            LedgerSort::Number => {}
-            LedgerSort::Kana => self.visible.sort_by(|&a, &b| rows[a].kana.cmp(&rows[b].kana)),
-            LedgerSort::NextReview => {
-                self.visible.sort_by_key(|&i| (rows[i].next_review.is_none(), rows[i].next_review))
-            }
-            LedgerSort::Rank => {
-                self.visible.sort_by_key(|&i| config.rank_scheme(rows[i].registration).severity_index(&rows[i].rank))
+        if self.narrows(&f, &words) {
+            // Filtering the sorted rows keeps their order.
+            self.visible.retain(|&i| rows[i].passes(&f, &words));
+        } else {
+            self.visible = (0..rows.len()).filter(|&i| rows[i].passes(&f, &words)).collect();
+            match self.sort {
+                // `rows` is already in case-number order.
+                LedgerSort::Number => {}
+                LedgerSort::Kana => self.visible.sort_by(|&a, &b| rows[a].kana.cmp(&rows[b].kana)),
+                LedgerSort::NextReview => {
+                    self.visible.sort_by_key(|&i| (rows[i].next_review.is_none(), rows[i].next_review))
+                }
+                LedgerSort::Rank => self
+                    .visible
+                    .sort_by_key(|&i| config.rank_scheme(rows[i].registration).severity_index(&rows[i].rank)),
             }
         }
-        self.selected = keep.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id)).unwrap_or(0);
+        self.applied = Some(Applied { filter: f, words, sort: self.sort });
+        self.selected = match keep_row {
+            Some(row) => self.visible.iter().position(|&i| i == row),
+            None => self.position_of(keep),
+        }
+        .unwrap_or(0);
+    }
+
+    /// Whether `f` and `words` can only hide rows of the current view: the same filters and
+    /// sort, and every word searched before is inside a word searched now (typing on).
+    fn narrows(&self, f: &CaseFilter, words: &[String]) -> bool {
+        self.applied.as_ref().is_some_and(|a| {
+            a.sort == self.sort
+                && CaseFilter { query: String::new(), ..a.filter.clone() }
+                    == CaseFilter { query: String::new(), ..f.clone() }
+                && a.words.iter().all(|w| words.iter().any(|n| n.contains(w.as_str())))
+        })
+    }
+
+    /// Where case `id` is among the visible rows.
+    fn position_of(&self, id: Option<Id>) -> Option<usize> {
+        id.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id == id))
     }
 
     /// Selects case `id`; when the search or filters hide it (a case just registered), they
     /// are cleared so the user sees what was saved. A closed case stays hidden.
     pub fn show_case(&mut self, id: Id, config: &Config, today: NaiveDate) {
-        let find = |s: &LedgerState| s.visible.iter().position(|&i| s.rows[i].id == id);
-        if find(self).is_none() && self.rows.iter().any(|r| r.id == id && r.status == crate::domain::CaseStatus::Open) {
+        if self.position_of(Some(id)).is_none()
+            && self.rows.iter().any(|r| r.id == id && r.status == crate::domain::CaseStatus::Open)
+        {
             self.search.reset();
             self.filter = LedgerFilter { include_closed: self.filter.include_closed, ..LedgerFilter::default() };
             self.refilter(config, today);
         }
-        if let Some(pos) = find(self) {
+        if let Some(pos) = self.position_of(Some(id)) {
             self.selected = pos;
         }
     }

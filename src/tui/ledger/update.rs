@@ -57,14 +57,27 @@ pub fn update(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, msg: LedgerMsg) 
             vec![]
         }
         LedgerMsg::Loaded(data) => {
-            s.rows = data.rows;
-            s.loaded = true;
+            let before = s.selected_id();
+            let completing = s.building.is_some() && data.page_of.is_none();
+            s.set_rows(data.rows, data.page_of);
             s.refilter(cx.config, cx.today);
             if let Some(id) = data.select {
                 s.show_case(id, cx.config, cx.today);
             }
             s.select(s.selected, rows);
-            s.selected_id().map(LedgerEffect::LoadDetail).into_iter().collect()
+            // The index completing under an unchanged selection needs no second detail read
+            // (a refresh does: the case may have changed).
+            let shown = s.detail.as_ref().map(|d| d.case.id);
+            match s.selected_id() {
+                Some(id) if completing && before == Some(id) && shown == Some(id) => vec![],
+                id => id.map(LedgerEffect::LoadDetail).into_iter().collect(),
+            }
+        }
+        LedgerMsg::IndexProgress(read) => {
+            if let Some(b) = &mut s.building {
+                b.read = read;
+            }
+            vec![]
         }
         LedgerMsg::DetailLoaded(d) => {
             // A late answer for a case no longer selected is dropped.

@@ -2,7 +2,8 @@
 //! effects it returns. No store, model or terminal: the rows come from the demo once.
 
 use super::*;
-use crate::tui::screen_tests::{any_key, ctx, run, town, typed};
+use crate::tui::screen_tests::{any_key, ctx, run, today, town, typed};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 fn loaded() -> (LedgerState, Config, Vec<Agency>) {
     let (store, _, agencies) = town();
@@ -84,4 +85,97 @@ fn quit_clears_a_search_first_and_leaves_only_then() {
     assert!(!out.quit && s.search.value().is_empty(), "the first Esc clears the search");
     let (_, out) = run(&mut s, &cx, key(Command::Quit), update);
     assert!(out.quit);
+}
+
+/// The ledger on its first page of 10 rows, the index not read yet.
+fn paged() -> (crate::store::Store, LedgerState, Config, Vec<Agency>) {
+    let (store, _, agencies) = town();
+    let config = Config::default();
+    let mut s = LedgerState::default();
+    let page = Box::new(io::first_page(&store, 10).unwrap());
+    let (effects, _) = run(&mut s, &ctx(&config, &agencies), LedgerMsg::Loaded(page), update);
+    assert_eq!(effects, vec![LedgerEffect::LoadDetail(s.selected_id().unwrap())]);
+    (store, s, config, agencies)
+}
+
+/// The first page, then the index from another thread: the table moves at once, what is
+/// typed meanwhile waits and applies when the index lands, the selection stays.
+#[test]
+fn the_first_page_moves_at_once_and_a_search_typed_meanwhile_applies_when_the_index_lands() {
+    let (mut store, mut s, config, agencies) = paged();
+    let cx = ctx(&config, &agencies);
+    let counts = s.building.unwrap().counts;
+    assert_eq!(counts.all, store.case_count(true).unwrap() as usize);
+    assert_eq!((s.rows.len(), s.visible.len()), (10, 10));
+    assert_eq!(s.open_count(), counts.open, "the header counts every open case, not the page");
+    run(&mut s, &cx, LedgerMsg::IndexProgress(40), update);
+    assert_eq!(s.building.map(|b| b.read), Some(40));
+
+    let (effects, _) = run(&mut s, &cx, key(Command::Down), update);
+    assert_eq!(effects, vec![LedgerEffect::LoadDetail(s.rows[1].id)], "moving works on the page");
+    let second = s.selected_id();
+    s.detail = Some(io::execute(&mut store, LedgerEffect::LoadDetail(second.unwrap())).map(detail).unwrap());
+    run(&mut s, &cx, key(Command::Search), update);
+    let (effects, _) = run(&mut s, &cx, LedgerMsg::Key(None, typed('や')), update);
+    assert!(effects.is_empty(), "the search waits for the index");
+    assert_eq!((s.search.value(), s.visible.len(), s.selected_id()), ("や", 10, second));
+    run(&mut s, &cx, LedgerMsg::Key(Some(Command::Confirm), any_key()), update);
+    run(&mut s, &cx, key(Command::Sort), update);
+    assert_eq!(s.visible, (0..10).collect::<Vec<_>>(), "so does the sort");
+
+    let full = io::load(&store, None).unwrap();
+    let all = full.rows.len();
+    run(&mut s, &cx, LedgerMsg::Loaded(Box::new(full)), update);
+    assert!(s.building.is_none());
+    assert_eq!(s.rows.len(), all);
+    let words = search::query_words("や");
+    let f = s.case_filter(today(), &crate::domain::Config::default());
+    assert!(!s.visible.is_empty() && s.visible.iter().all(|&i| s.rows[i].passes(&f, &words)), "the search applied");
+    assert!(s.visible.len() < all);
+    assert_eq!(s.sort, LedgerSort::Kana);
+}
+
+/// Completing the index under the same selection reads no detail again; a refresh does.
+#[test]
+fn the_index_landing_under_the_same_case_reads_no_detail_again() {
+    let (mut store, mut s, config, agencies) = paged();
+    let cx = ctx(&config, &agencies);
+    let id = s.selected_id().unwrap();
+    s.detail = Some(io::execute(&mut store, LedgerEffect::LoadDetail(id)).map(detail).unwrap());
+    let (effects, _) = run(&mut s, &cx, LedgerMsg::Loaded(Box::new(io::load(&store, None).unwrap())), update);
+    assert!(effects.is_empty(), "{effects:?}");
+    let (effects, _) = run(&mut s, &cx, LedgerMsg::Loaded(Box::new(io::load(&store, None).unwrap())), update);
+    assert_eq!(effects, vec![LedgerEffect::LoadDetail(id)], "a refresh reads the case again");
+}
+
+fn detail(m: LedgerMsg) -> CaseDetail {
+    match m {
+        LedgerMsg::DetailLoaded(d) => *d,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Typing on only narrows what is shown, so it is filtered from the rows shown; the result is
+/// the one a search from scratch gives, in every sort, half-width kana (whose voiced mark
+/// changes the letter before it) and deleting included.
+#[test]
+fn typing_on_shows_what_a_search_from_scratch_shows() {
+    let (mut s, config, agencies) = loaded();
+    let cx = ctx(&config, &agencies);
+    for sort in LedgerSort::ALL {
+        while s.sort != sort {
+            run(&mut s, &cx, key(Command::Sort), update);
+        }
+        run(&mut s, &cx, key(Command::Search), update);
+        for c in "ﾔﾏﾀﾞ ﾀ\u{8}\u{8}\u{8}\u{8}やま だ".chars() {
+            let k = if c == '\u{8}' { KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE) } else { typed(c) };
+            run(&mut s, &cx, LedgerMsg::Key(None, k), update);
+            let mut fresh = s.clone();
+            fresh.applied = None;
+            fresh.refilter(&config, today());
+            assert_eq!(s.visible, fresh.visible, "{sort:?} after {:?}", s.search.value());
+            assert_eq!(s.selected_id(), fresh.selected_id());
+        }
+        run(&mut s, &cx, LedgerMsg::Key(Some(Command::Clear), any_key()), update);
+    }
 }

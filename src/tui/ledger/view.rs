@@ -13,7 +13,7 @@ use crate::domain::{CaseStatus, wareki};
 use crate::tui::layout;
 use crate::tui::ledger::{FilterField, LedgerFocus, LedgerState};
 use crate::tui::model::Model;
-use crate::tui::view::fit;
+use crate::tui::view::{fit, thousands};
 
 const SEARCH_LABEL: &str = " 検索: ";
 /// The table width from which the 最終目視 column is shown.
@@ -48,6 +48,14 @@ fn render_bar(m: &Model, f: &mut Frame<'_>, area: Rect) {
         Span::raw(format!(" {}件/{}件 ", s.visible.len(), s.rows.len())),
         Span::raw(s.sort.label()).dark_gray(),
     ];
+    if let Some(b) = s.building {
+        // Until the index is read the table is its first page; what is typed waits for it.
+        let waiting = !s.search.value().is_empty() || s.filter != Default::default() || s.sort != Default::default();
+        spans[2] = Span::raw(format!(" 読み込み中 {}/{}件 ", thousands(b.read), thousands(b.counts.all))).yellow();
+        if waiting {
+            spans.push(Span::raw(" 検索・絞り込み・並び順は読み込み後に反映").yellow());
+        }
+    }
     let filters = filter_summary(m);
     if !filters.is_empty() {
         spans.push(Span::raw(format!(" 絞り込み: {filters}")).yellow());

@@ -58,6 +58,19 @@ fn render_form(m: &Model, f: &mut Frame<'_>, body: Rect) {
     }
 }
 
+/// `n` with a comma every three digits (100,000).
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A centred box of at most `w`×`h`, never larger than `area`.
 pub(crate) fn popup(area: Rect, w: u16, h: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(area);
@@ -94,6 +107,14 @@ pub(crate) fn fit(s: &str, w: usize) -> String {
 #[cfg(test)]
 mod tests {
     use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn thousands_are_grouped() {
+        let cases = [(0, "0"), (999, "999"), (1_000, "1,000"), (12_000, "12,000"), (100_000, "100,000")];
+        for (n, text) in cases {
+            assert_eq!(super::thousands(n), text);
+        }
+    }
 
     #[test]
     fn a_cut_text_says_so_and_every_result_has_the_width_asked() {
