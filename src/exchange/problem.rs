@@ -27,6 +27,16 @@ impl Problem {
     pub fn row(file: &str, row: usize, reason: impl Into<String>) -> Self {
         Problem { file: file.into(), row: Some(row), column: None, reason: reason.into() }
     }
+
+    /// A header cell (0-based column `col`) the template `form` has no column for.
+    pub fn unknown_header(file: &str, row: usize, col: usize, header: &str, form: &str) -> Self {
+        Problem::cell(
+            file,
+            row,
+            &column_letter(col),
+            format!("見出し「{}」は{form}にありません（様式を作り直してください）", header.trim()),
+        )
+    }
 }
 
 impl fmt::Display for Problem {

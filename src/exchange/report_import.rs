@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
 use super::ledger_columns::normalize;
-use super::problem::{Problem, check_text, column_letter};
+use super::problem::{Problem, check_text};
 use super::report_template::{COLUMNS, Kind};
 use super::sheet_import::{Fixed, Head, fixed_column, header_row, is_tick, meta, name_cell, read_head};
 use super::sheet_plan::{Choice, FileOutcome, Lookup, Prefer, RowKey, labels, version};
@@ -125,12 +125,7 @@ pub fn parse(table: &Table, today: NaiveDate) -> ReportFile {
         } else if let Some(k) = COLUMNS.iter().position(|(label, _)| normalize(label) == n) {
             Col::Field(k)
         } else {
-            problems.push(Problem::cell(
-                file,
-                header.number,
-                &column_letter(i),
-                format!("見出し「{}」は定期的な情報提供の様式にありません（様式を作り直してください）", h.trim()),
-            ));
+            problems.push(Problem::unknown_header(file, header.number, i, &h, "定期的な情報提供の様式"));
             continue;
         };
         cols.push((i, col));

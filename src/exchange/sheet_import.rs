@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
 use super::ledger_columns::normalize;
-use super::problem::{Problem, check_text, column_letter};
+use super::problem::{Problem, check_text};
 use super::sheet_template::{AGENCY_CODE, AGENCY_NAME, CLASS_AGE, DUE, NAME, NUMBER, SCALE, WRITER, WRITTEN_ON};
 use super::table_reader::{Cell, Table, cell_date};
 use crate::domain::config::{SheetItem, SheetItemKind};
@@ -242,12 +242,7 @@ pub fn parse(table: &Table, items: &[SheetItem]) -> SheetFile {
         } else if let Some(k) = items.iter().position(|it| normalize(&it.label) == n || it.key == h.trim()) {
             Col::Item(k)
         } else {
-            problems.push(Problem::cell(
-                file,
-                header.number,
-                &column_letter(i),
-                format!("見出し「{}」は設定のシート項目にありません（様式を作り直してください）", h.trim()),
-            ));
+            problems.push(Problem::unknown_header(file, header.number, i, &h, "設定のシート項目"));
             continue;
         };
         cols.push((i, col, h.trim().to_string()));
