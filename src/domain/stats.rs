@@ -51,6 +51,10 @@ pub struct StatsInput<'a> {
     pub contacts: &'a [super::contact::Contact],
     /// The birth day of every newborn registered at a recorded birth (twins: twice).
     pub births: &'a [NaiveDate],
+    /// 定期的な情報提供: the month of each monthly report received, and the day each alert
+    /// was raised.
+    pub reports: &'a [NaiveDate],
+    pub alerts: &'a [NaiveDate],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -134,6 +138,10 @@ pub struct YearStats {
     pub contacts: super::contact::ContactCounts,
     /// Newborns registered from 特定妊婦 cases, born within the year.
     pub newborns: usize,
+    /// Monthly reports received for the year's months (to the reference day), and the alerts
+    /// they raised in the year.
+    pub reports_received: usize,
+    pub report_alerts: usize,
     pub breakdown: Breakdowns,
     /// The fiscal year before, for the side-by-side columns ([`compute_with_previous`]).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -286,6 +294,8 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
         actions,
         contacts: super::contact::ContactCounts::of(input.contacts, from, as_of),
         newborns: input.births.iter().filter(|d| happened(**d)).count(),
+        reports_received: input.reports.iter().filter(|d| happened(**d)).count(),
+        report_alerts: input.alerts.iter().filter(|d| happened(**d)).count(),
         breakdown: breakdowns(input.cases, &on_ledger, input.agency_names, (from, to, as_of), |c| band(c, as_of)),
         previous: None,
     }
@@ -394,6 +404,8 @@ mod tests {
             agency_names: &BTreeMap::new(),
             contacts: &[],
             births: &[],
+            reports: &[],
+            alerts: &[],
         };
         let s = compute(2025, input, d(2026, 5, 1));
         let json = serde_json::to_string(&s).unwrap();
@@ -439,6 +451,8 @@ mod tests {
             agency_names: &names,
             contacts: &[],
             births: &[],
+            reports: &[],
+            alerts: &[],
         };
         let s = compute_with_previous(2025, input, today);
         assert_eq!(s.closed_total, 1, "the closing dated after today is not counted yet");
@@ -510,6 +524,8 @@ mod tests {
                 agency_names: &BTreeMap::new(),
                 contacts: &[],
                 births: &[],
+                reports: &[],
+                alerts: &[],
             },
             today,
         );
@@ -545,9 +561,30 @@ mod tests {
             agency_names: &names,
             contacts: &[],
             births: &[],
+            reports: &[],
+            alerts: &[],
         };
         let s = compute(2025, input, d(2026, 3, 31));
         assert_eq!(s.registered_total, 1, "one child on the ledger");
         assert_eq!((s.new_total, s.closed_total), (1, 1), "the year still saw a closing and a new referral");
+    }
+    #[test]
+    fn monthly_reports_and_their_alerts_count_in_the_year_they_belong_to() {
+        let names = BTreeMap::new();
+        let reports = [d(2025, 3, 1), d(2025, 4, 1), d(2025, 10, 1), d(2026, 3, 1)];
+        let alerts = [d(2025, 11, 5), d(2026, 4, 8)];
+        let input = StatsInput {
+            cases: &[],
+            meetings: &[],
+            decisions: &[],
+            actions: &[],
+            agency_names: &names,
+            contacts: &[],
+            births: &[],
+            reports: &reports,
+            alerts: &alerts,
+        };
+        let s = compute(2025, input, d(2026, 1, 15));
+        assert_eq!((s.reports_received, s.report_alerts), (2, 1), "April and October; March is not reported yet");
     }
 }

@@ -140,6 +140,16 @@ pub fn document(s: &YearStats, municipality: &str, notice: &str, out: &OutputCon
             "出生（特定妊婦のケースからの新生児）".into(),
             format!("{}人{}", s.newborns, p.map(|p| format!("（前年度 {}人）", p.newborns)).unwrap_or_default()),
         ),
+        (
+            "定期的な情報提供（月次報告）".into(),
+            format!(
+                "受領 {}件・要確認 {}件{}",
+                s.reports_received,
+                s.report_alerts,
+                p.map(|p| format!("（前年度 受領 {}件・要確認 {}件）", p.reports_received, p.report_alerts))
+                    .unwrap_or_default()
+            ),
+        ),
     ]));
 
     blocks.push(Block::Heading("5. 役割分担の実施状況（期限が年度内のもの）".into()));

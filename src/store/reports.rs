@@ -281,6 +281,8 @@ impl Store {
         let agency_names = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
         let contacts = self.contacts_since(None)?;
         let births: Vec<NaiveDate> = self.newborns()?.into_values().map(|(on, _)| on).collect();
+        let reports: Vec<NaiveDate> = self.monthly_reports(None)?.iter().map(|r| r.month).collect();
+        let alerts: Vec<NaiveDate> = self.report_alerts()?.iter().map(|a| a.raised_on).collect();
         let input = StatsInput {
             cases: &cases,
             meetings: &meetings,
@@ -289,6 +291,8 @@ impl Store {
             agency_names: &agency_names,
             contacts: &contacts,
             births: &births,
+            reports: &reports,
+            alerts: &alerts,
         };
         Ok(stats::compute_with_previous(fy, input, today))
     }
