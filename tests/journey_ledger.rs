@@ -94,9 +94,12 @@ fn ledger_journey_in_a_real_terminal() {
     t.keys(&["C-u"]);
     t.type_text("令和8年11月20日");
     t.keys(&["F10"]);
-    // The search that hid the new case is cleared so the saved case shows, selected.
-    let s = t.wait_text("ケース R8-9999 を登録しました");
-    assert!(table_rows(&s).iter().any(|r| r.contains("R8-9999") && r.contains("試験 花子")), "{s}");
+    // The search that hid the new case is cleared so the saved case shows, selected. The rows
+    // are read again on the reader thread, so the message may come a frame before them.
+    let s = t.wait_for("the saved case in the list", |s| {
+        s.contains("ケース R8-9999 を登録しました")
+            && table_rows(s).iter().any(|r| r.contains("R8-9999") && r.contains("試験 花子"))
+    });
     assert!(!s.contains("検索: やまだ"), "{s}");
 
     // A tiny window does not crash it; back to full size it draws again.
