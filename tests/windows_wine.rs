@@ -248,13 +248,19 @@ fn the_windows_build_runs_the_whole_loop_under_wine() {
 }
 
 /// Whether the ledger's count says the search narrowed the 1,562 cases: 「269件/1562件」. Wine
-/// can misplace a wide character under load (「269 /1562件」), so only the digits are read.
+/// can misplace characters under load (「269 /1562件」, or 「269件」 a line away from the rest), so
+/// the digits are read beside either 件: a count between 20 and 1,561 is only ever the
+/// ledger's (the detail pane's counts are small).
 fn narrowed_count(screen: &str) -> bool {
-    screen.match_indices("/1562件").any(|(at, _)| {
-        let back = screen[..at].chars().rev().take(8).skip_while(|c| !c.is_ascii_digit());
-        let digits: String = back.take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
-        digits.parse::<u32>().is_ok_and(|n| n < 1562)
-    })
+    let digits_before = |at: usize, skip: usize| {
+        let back = screen[..at].chars().rev().take(8).skip_while(|c| skip > 0 && !c.is_ascii_digit());
+        let d: String = back.take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+        d.parse::<u32>().ok()
+    };
+    let beside_total = screen.match_indices("/1562件").any(|(at, _)| digits_before(at, 1).is_some_and(|n| n < 1562));
+    let anywhere =
+        screen.match_indices('件').any(|(at, _)| digits_before(at, 0).is_some_and(|n| (20..1562).contains(&n)));
+    beside_total || anywhere
 }
 
 /// The TUI in a terminal (wine's console on a tmux pane, the nearest to Windows Terminal we
@@ -317,4 +323,11 @@ fn tui_under_wine(w: &Wine) {
     assert!(s.contains("LISTED=0") && s.contains("R8-0"), "{s}");
     assert!(!s.contains("つぎの合言葉です"), "the passphrase is not echoed: {s}");
     eprintln!("wine: passphrase prompt (Japanese typed at the console): ok ({:.1} s)", start.elapsed().as_secs_f64());
+}
+
+#[test]
+fn the_narrowed_count_is_read_through_wines_misplaced_characters() {
+    assert!(narrowed_count("|検索: やまざき   269 /1562件 ケース番号順|"));
+    assert!(narrowed_count("|R4-000やまざき  結愛   さいとう  件/1562件 ケース番号順|\n269件護08   村上 蓮|"));
+    assert!(!narrowed_count("|検索:       1562件/1562件 ケース番号順|  [協議の記録 1件] [未確認の役割分担 0件]|"));
 }
