@@ -311,6 +311,21 @@ pub fn compute_with_previous(fy: i32, input: StatsInput<'_>, today: NaiveDate) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nothing to count but what a test sets.
+    fn empty(names: &BTreeMap<Id, String>) -> StatsInput<'_> {
+        StatsInput {
+            cases: &[],
+            meetings: &[],
+            decisions: &[],
+            actions: &[],
+            agency_names: names,
+            contacts: &[],
+            births: &[],
+            reports: &[],
+            alerts: &[],
+        }
+    }
     use crate::domain::{CaseStatus, Closure, DecisionKind};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -396,17 +411,8 @@ mod tests {
             meeting_id: None,
             category: String::new(),
         });
-        let input = StatsInput {
-            cases: &[c],
-            meetings: &[],
-            decisions: &[],
-            actions: &[],
-            agency_names: &BTreeMap::new(),
-            contacts: &[],
-            births: &[],
-            reports: &[],
-            alerts: &[],
-        };
+        let names = BTreeMap::new();
+        let input = StatsInput { cases: &[c], ..empty(&names) };
         let s = compute(2025, input, d(2026, 5, 1));
         let json = serde_json::to_string(&s).unwrap();
         assert!(!json.contains("祖母") && !json.contains('律') && !json.contains("ナカジマ"), "no free text: {json}");
@@ -443,17 +449,7 @@ mod tests {
         let meetings = vec![MeetingFacts { meeting: meeting(1, MeetingStatus::Closed), date: Some(d(2025, 6, 10)) }];
         let mut conference = decision(1, 1, false);
         conference.kind = DecisionKind::CaseConference;
-        let input = StatsInput {
-            cases: &cases,
-            meetings: &meetings,
-            decisions: &[conference],
-            actions: &[],
-            agency_names: &names,
-            contacts: &[],
-            births: &[],
-            reports: &[],
-            alerts: &[],
-        };
+        let input = StatsInput { cases: &cases, meetings: &meetings, decisions: &[conference], ..empty(&names) };
         let s = compute_with_previous(2025, input, today);
         assert_eq!(s.closed_total, 1, "the closing dated after today is not counted yet");
         assert_eq!(s.case_conferences, 1);
@@ -521,11 +517,7 @@ mod tests {
                 meetings: &meetings,
                 decisions: &decisions,
                 actions: &actions,
-                agency_names: &BTreeMap::new(),
-                contacts: &[],
-                births: &[],
-                reports: &[],
-                alerts: &[],
+                ..empty(&BTreeMap::new())
             },
             today,
         );
@@ -573,17 +565,7 @@ mod tests {
         let names = BTreeMap::new();
         let reports = [d(2025, 3, 1), d(2025, 4, 1), d(2025, 10, 1), d(2026, 3, 1)];
         let alerts = [d(2025, 11, 5), d(2026, 4, 8)];
-        let input = StatsInput {
-            cases: &[],
-            meetings: &[],
-            decisions: &[],
-            actions: &[],
-            agency_names: &names,
-            contacts: &[],
-            births: &[],
-            reports: &reports,
-            alerts: &alerts,
-        };
+        let input = StatsInput { reports: &reports, alerts: &alerts, ..empty(&names) };
         let s = compute(2025, input, d(2026, 1, 15));
         assert_eq!((s.reports_received, s.report_alerts), (2, 1), "April and October; March is not reported yet");
     }
