@@ -32,14 +32,16 @@ fn stable_reviews_move_to_the_next_meeting_in_one_audited_step() {
 
     run(&demo, &with, &["meeting", "new", "--title", "第4回", "--session", "2026-12-22 13:30-17:00 school"]);
     let out = run(&demo, &with, &["agenda", "capacity", "--meeting", "2"]);
-    assert!(out.contains("次回へ回せる確認"), "{out}");
+    assert!(out.contains("後の会議へ回せる確認"), "{out}");
     let listed: Vec<String> = out
         .lines()
-        .filter(|l| l.ends_with("→ 次回の会議へ"))
+        .filter(|l| l.ends_with("→ 2026-12-22 の会議へ"))
         .map(|l| l.split_whitespace().next().unwrap().to_string())
         .collect();
     assert!(!listed.is_empty(), "{out}");
 
+    assert!(out.contains("ランクの確認間隔どおりに回すには月"), "{out}");
+    assert!(out.contains("重点協議の目安（"), "{out}");
     // Never a case with news since the last meeting, never an A, never half a household.
     let (signalled, blocks) = {
         let store = Store::open(&demo.db(), None).unwrap();
@@ -70,7 +72,7 @@ fn stable_reviews_move_to_the_next_meeting_in_one_audited_step() {
     }
 
     let out = run(&demo, &with, &["agenda", "capacity", "--meeting", "2", "--accept"]);
-    assert!(out.contains(&format!("{}件の確認を次回の会議へ回しました", listed.len())), "{out}");
+    assert!(out.contains(&format!("{}件の確認を後の会議へ回しました", listed.len())), "{out}");
     let store = Store::open(&demo.db(), None).unwrap();
     let on_agenda: BTreeSet<String> =
         store.agenda(2).unwrap().iter().map(|i| store.case(i.case_id).unwrap().number).collect();

@@ -220,6 +220,8 @@ fn build(ctx: &Ctx, meeting: Id, add: &[String]) -> Result<()> {
     for p in &proposal {
         let label = crate::domain::agenda::section_label(&ctx.config, p.section.as_deref());
         outln!("【収まる案】{}", p.message(&label));
+        outln!("  {}", p.schedule_line(&label));
+        outln!("  {}", p.threshold_line(&label));
     }
     if proposal.iter().any(|p| !p.deferrals.is_empty()) {
         outln!("  （一覧: shinko agenda capacity --meeting {meeting}、適用: --accept）");
@@ -262,14 +264,23 @@ fn capacity(ctx: &Ctx, meeting: Id, accept: bool, format: ListFormat) -> Result<
     for p in &plans {
         let label = crate::domain::agenda::section_label(&ctx.config, p.section.as_deref());
         outln!("{}", p.message(&label));
+        outln!("{}", p.schedule_line(&label));
+        outln!("{}", p.threshold_line(&label));
         for d in &p.deferrals {
-            outln!("  {} ランク{} 次回確認日 {} → 次回の会議へ", d.number, d.rank, d.review);
+            outln!(
+                "  {} ランク{} {} 次回確認日 {} → {} の会議へ",
+                d.number,
+                d.rank,
+                d.track.label(),
+                d.review,
+                d.to_day
+            );
         }
     }
     if accept {
         let n: usize = plans.iter().map(|p| p.deferrals.len()).sum();
         tracing::info!(meeting, moved = n, "capacity proposal accepted");
-        outln!("適用しました: {n}件の確認を次回の会議へ回しました（監査ログに記録）");
+        outln!("適用しました: {n}件の確認を後の会議へ回しました（監査ログに記録）");
     }
     Ok(())
 }

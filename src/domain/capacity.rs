@@ -1,25 +1,46 @@
-//! Capacity: when a 部会's sessions cannot hold the agenda, a plan that fits. First the
-//! reviews that can wait for the next meeting without leaving their interval (stable
-//! 一括確認 items, least urgent first, whole households, never a signalled case); then how
-//! many more sessions of that 部会 the rest still needs.
+//! Capacity: when a 部会's sessions cannot hold the agenda, a plan that fits. The reviews that
+//! can wait are spread over the later registered meetings, each within its rank's review
+//! interval (least urgent first, whole households, quick or deep, never a signalled case);
+//! then how many sessions a month the 部会 needs and how many 重点協議 a month it can hold.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 use serde::Serialize;
 
-use super::agenda::{AgendaPlan, shortfalls};
-use super::{AgendaItem, Case, Config, Id, ItemState, Registration, Track};
+use super::agenda::{AgendaPlan, item_minutes, shortfalls};
+use super::{AgendaItem, Case, Config, Id, ItemState, Registration, Session, Track};
 
-/// A review moved to the next meeting.
+/// A review moved to a later meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Deferral {
     pub item_id: Id,
     pub case_id: Id,
     pub number: String,
     pub rank: String,
-    /// The review date it had (the next meeting is at most `budget.defer_days` after it).
+    pub track: Track,
+    /// The review date it had.
     pub review: NaiveDate,
+    /// The meeting it moves to and that meeting's first day (within the rank's interval of
+    /// `review`, or `budget.defer_days` when that is longer).
+    pub to_meeting: Id,
+    pub to_day: NaiveDate,
+}
+
+/// A meeting after this one that reviews can move to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaterMeeting {
+    pub id: Id,
+    pub first_day: NaiveDate,
+    pub sessions: Vec<Session>,
+    /// Minutes its stored agenda already plans per 部会 (empty when not built yet).
+    pub planned: BTreeMap<Option<String>, f64>,
+}
+
+impl LaterMeeting {
+    fn budget(&self, section: &Option<String>, action_review: f64) -> f64 {
+        self.sessions.iter().filter(|s| &s.section == section).map(|s| s.budget_minutes() as f64 - action_review).sum()
+    }
 }
 
 /// The proposal for one 部会 that does not fit.
@@ -28,24 +49,41 @@ pub struct CapacityPlan {
     pub section: Option<String>,
     pub sessions: usize,
     pub over_minutes: i64,
-    /// Reviews to move to the next meeting, least urgent first.
+    /// Reviews to move to later meetings, least urgent first.
     pub deferrals: Vec<Deferral>,
     pub saved_minutes: f64,
     /// Minutes still over once they are moved, and the sessions of the same length that needs.
     pub still_over: i64,
     pub more_sessions: i64,
-    /// Where the reviews go; None when no later meeting is registered (nothing can move).
+    /// The first later meeting; None when none is registered (nothing can move).
     pub next_meeting: Option<NaiveDate>,
+    /// Where the moved reviews go: (meeting's first day, reviews).
+    pub spread: Vec<(NaiveDate, usize)>,
+    /// Sessions a month this 部会 needs to review each case once per its rank's interval, and
+    /// the most the town holds (`budget.sessions_per_month`).
+    pub sessions_per_month_needed: i64,
+    pub sessions_per_month: u32,
+    /// 重点協議 a month the 部会 holds at `sessions_per_month` sessions, and how many a month
+    /// the present triage sends there.
+    pub deep_per_month_capacity: i64,
+    pub deep_per_month: i64,
 }
 
 impl CapacityPlan {
-    /// 「児童生徒会: 412分超過 → 次回へ回せる確認 23件（28分）、なお384分超過: 同じ長さの日程をあと2回」
+    /// 「児童生徒会: 412分超過 → 後の会議へ回せる確認 23件（28分）で日程内に収まります」
     pub fn message(&self, label: &str) -> String {
         let mut s = format!("{label}: {}分超過", self.over_minutes);
         if self.next_meeting.is_none() {
             s += "（次の会議が未登録のため、次回へ回す案はありません）";
         } else if !self.deferrals.is_empty() {
-            s += &format!(" → 次回へ回せる確認 {}件（{:.0}分）", self.deferrals.len(), self.saved_minutes);
+            let to: Vec<String> =
+                self.spread.iter().map(|(d, n)| format!("{}月{}日 {n}件", d.format("%-m"), d.format("%-d"))).collect();
+            s += &format!(
+                " → 後の会議へ回せる確認 {}件（{:.0}分: {}）",
+                self.deferrals.len(),
+                self.saved_minutes,
+                to.join("・")
+            );
         }
         if self.still_over > 0 {
             s += &format!(
@@ -57,6 +95,31 @@ impl CapacityPlan {
         }
         s
     }
+
+    /// 「乳幼児会: 確認間隔どおりに回すには月3回の日程が必要です（設定は月4回まで）」
+    pub fn schedule_line(&self, label: &str) -> String {
+        let n = self.sessions_per_month_needed;
+        let spm = self.sessions_per_month;
+        let tail = if n > i64::from(spm) {
+            format!("（設定の月{spm}回では足りません: budget.sessions_per_month か日程の長さを見直してください）")
+        } else {
+            format!("（設定は月{spm}回まで）")
+        };
+        format!("{label}: ランクの確認間隔どおりに回すには月{n}回の日程が必要です{tail}")
+    }
+
+    /// 「重点協議の目安（児童生徒会）: 月4回の日程で月92件まで（いまの振り分けでは月130件）」
+    pub fn threshold_line(&self, label: &str) -> String {
+        let (cap, now) = (self.deep_per_month_capacity, self.deep_per_month);
+        let mut s = format!(
+            "重点協議の目安（{label}）: 月{}回の日程で月{cap}件まで（いまの振り分けでは月{now}件）",
+            self.sessions_per_month
+        );
+        if now > cap {
+            s += ": この規模では重点協議の条件（triage.safety_scale_low・unseen_days など）を絞ってください";
+        }
+        s
+    }
 }
 
 /// What the proposal reads besides the plan.
@@ -64,30 +127,72 @@ pub struct CapacityInputs<'a> {
     pub cases: &'a BTreeMap<Id, Case>,
     /// Cases with news since the last meeting (signals, a 要協議 reply): never moved.
     pub signalled: &'a BTreeSet<Id>,
-    /// First day of the next registered meeting; None: nothing can be moved.
-    pub next_meeting: Option<NaiveDate>,
+    /// The meetings after this one, earliest first; empty: nothing can be moved.
+    pub later: &'a [LaterMeeting],
+}
+
+/// The latest day a case's review may move to: its rank's review interval after the review
+/// date, and at least `budget.defer_days`.
+pub fn latest_review(c: &Case, review: NaiveDate, cfg: &Config) -> NaiveDate {
+    let months = cfg.rank_scheme(c.registration).get(&c.rank).map_or(0, |r| r.review_months);
+    let by_rank = review.checked_add_months(Months::new(months)).unwrap_or(review);
+    by_rank.max(review + chrono::Duration::days(cfg.budget.defer_days))
 }
 
 /// One proposal per 部会 whose sessions cannot hold their items.
 pub fn propose(plan: &AgendaPlan, inputs: &CapacityInputs<'_>, cfg: &Config) -> Vec<CapacityPlan> {
-    let per_item = cfg.budget.quick_minutes;
+    let b = &cfg.budget;
+    let this_day = plan.sessions.iter().map(|s| s.session.date).max();
+    let later: Vec<&LaterMeeting> = inputs.later.iter().filter(|m| this_day.is_none_or(|d| m.first_day > d)).collect();
     shortfalls(plan)
         .into_iter()
         .map(|short| {
             let sessions: Vec<_> = plan.sessions.iter().filter(|s| s.session.section == short.section).collect();
             let items: Vec<&AgendaItem> = sessions.iter().flat_map(|s| s.items.iter()).collect();
+            // Minutes already going to each later meeting's sessions of this 部会.
+            let mut load: Vec<f64> =
+                later.iter().map(|m| m.planned.get(&short.section).copied().unwrap_or(0.0)).collect();
+            let room: Vec<f64> = later.iter().map(|m| m.budget(&short.section, b.action_review_minutes)).collect();
             let mut deferrals = Vec::new();
             let mut saved = 0.0;
             for block in deferrable_blocks(&items, inputs, cfg) {
                 if saved >= short.over_minutes as f64 {
                     break;
                 }
-                saved += per_item * block.len() as f64;
-                deferrals.extend(block);
+                let latest = block.iter().map(|(_, _, l)| *l).min();
+                // The later meeting within every member's interval with the least load for its
+                // time: the reviews spread instead of piling on the next meeting.
+                let target = (0..later.len())
+                    .filter(|&k| latest.is_some_and(|l| later[k].first_day <= l) && room[k] > 0.0)
+                    .min_by(|&x, &y| (load[x] / room[x]).total_cmp(&(load[y] / room[y])).then(x.cmp(&y)));
+                let Some(k) = target else { continue };
+                for (it, c, _) in block {
+                    let minutes = item_minutes(it.track, b);
+                    saved += minutes;
+                    load[k] += minutes;
+                    deferrals.push(Deferral {
+                        item_id: it.id,
+                        case_id: c.id,
+                        number: c.number.clone(),
+                        rank: c.rank.clone(),
+                        track: it.track,
+                        review: c.next_review.unwrap_or(later[k].first_day),
+                        to_meeting: later[k].id,
+                        to_day: later[k].first_day,
+                    });
+                }
             }
             let still_over = (short.over_minutes as f64 - saved).ceil().max(0.0) as i64;
             let budget: i64 = sessions.iter().map(|s| s.session.budget_minutes()).sum();
             let per_session = budget as f64 / sessions.len().max(1) as f64;
+            let mut spread: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+            for d in &deferrals {
+                *spread.entry(d.to_day).or_default() += 1;
+            }
+            let monthly = monthly_load(&items, inputs, cfg);
+            let usable = (per_session - b.action_review_minutes).max(1.0);
+            let spm = b.sessions_per_month;
+            let deep_room = (f64::from(spm) * usable - monthly.quick) / b.deep_minutes;
             CapacityPlan {
                 section: short.section,
                 sessions: sessions.len(),
@@ -96,44 +201,76 @@ pub fn propose(plan: &AgendaPlan, inputs: &CapacityInputs<'_>, cfg: &Config) -> 
                 saved_minutes: saved,
                 still_over,
                 more_sessions: if per_session > 0.0 { (still_over as f64 / per_session).ceil() as i64 } else { 0 },
-                next_meeting: inputs.next_meeting,
+                next_meeting: later.first().map(|m| m.first_day),
+                spread: spread.into_iter().collect(),
+                sessions_per_month_needed: ((monthly.quick + monthly.deep) / usable).ceil() as i64,
+                sessions_per_month: spm,
+                deep_per_month_capacity: deep_room.floor().max(0.0) as i64,
+                deep_per_month: monthly.deep_items.ceil() as i64,
             }
         })
         .collect()
 }
 
+/// Minutes a month the 部会's items take when each case is reviewed once per its rank's
+/// interval (a case reviewed every 3 months is a third of an item a month).
+struct Monthly {
+    quick: f64,
+    deep: f64,
+    deep_items: f64,
+}
+
+fn monthly_load(items: &[&AgendaItem], inputs: &CapacityInputs<'_>, cfg: &Config) -> Monthly {
+    let mut m = Monthly { quick: 0.0, deep: 0.0, deep_items: 0.0 };
+    for it in items {
+        let months = inputs
+            .cases
+            .get(&it.case_id)
+            .and_then(|c| cfg.rank_scheme(c.registration).get(&c.rank).map(|r| r.review_months))
+            .unwrap_or(1)
+            .max(1) as f64;
+        let minutes = item_minutes(it.track, &cfg.budget) / months;
+        match it.track {
+            Track::Quick => m.quick += minutes,
+            Track::Deep => {
+                m.deep += minutes;
+                m.deep_items += 1.0 / months;
+            }
+        }
+    }
+    m
+}
+
+/// A deferrable item with its case and the latest day its review may move to.
+type Movable<'a> = (&'a AgendaItem, &'a Case, NaiveDate);
+
 /// Households whose every item can wait, least urgent first: the least severe rank, then the
 /// latest review date.
-fn deferrable_blocks(items: &[&AgendaItem], inputs: &CapacityInputs<'_>, cfg: &Config) -> Vec<Vec<Deferral>> {
-    let mut blocks: BTreeMap<i64, Vec<Option<Deferral>>> = BTreeMap::new();
+fn deferrable_blocks<'a>(items: &[&'a AgendaItem], inputs: &CapacityInputs<'a>, cfg: &Config) -> Vec<Vec<Movable<'a>>> {
+    let mut blocks: BTreeMap<i64, Vec<Option<Movable<'a>>>> = BTreeMap::new();
     for it in items {
-        blocks.entry(it.block).or_default().push(deferral(it, inputs, cfg));
+        blocks.entry(it.block).or_default().push(movable(it, inputs, cfg));
     }
-    let mut out: Vec<Vec<Deferral>> =
+    let mut out: Vec<Vec<Movable<'a>>> =
         blocks.into_values().filter_map(|b| b.into_iter().collect::<Option<Vec<_>>>()).collect();
-    let urgency = |b: &Vec<Deferral>| {
-        let severity = b
-            .iter()
-            .filter_map(|d| inputs.cases.get(&d.case_id))
-            .map(|c| cfg.rank_scheme(c.registration).severity_index(&c.rank))
-            .min()
-            .unwrap_or(0);
-        let review = b.iter().map(|d| d.review).min();
+    let urgency = |b: &Vec<Movable<'a>>| {
+        let severity =
+            b.iter().map(|(_, c, _)| cfg.rank_scheme(c.registration).severity_index(&c.rank)).min().unwrap_or(0);
+        let review = b.iter().filter_map(|(_, c, _)| c.next_review).min();
         (std::cmp::Reverse(severity), std::cmp::Reverse(review))
     };
     out.sort_by_key(urgency);
     out
 }
 
-/// The item as a deferral when its review can wait: a pending, untouched 一括確認 item of an
-/// open child's case with no news, whose review date the next meeting keeps within
-/// `budget.defer_days`. 特定妊婦 are not moved (the birth does not wait).
-fn deferral(it: &AgendaItem, inputs: &CapacityInputs<'_>, cfg: &Config) -> Option<Deferral> {
+/// The item when its review can wait: a pending, untouched item (一括確認 or 重点協議) of an
+/// open child's case with no news since the last meeting, no question, no 終結案, not of a
+/// rank always discussed (`triage.deep_ranks`) and not under a measure that is never 一括確認
+/// (`triage.never_quick_cgc`). 特定妊婦 are not moved (the birth does not wait).
+fn movable<'a>(it: &'a AgendaItem, inputs: &CapacityInputs<'a>, cfg: &Config) -> Option<Movable<'a>> {
     let c = inputs.cases.get(&it.case_id)?;
     let review = c.next_review?;
-    let next = inputs.next_meeting?;
-    let movable = it.track == Track::Quick
-        && it.state == ItemState::Pending
+    let ok = it.state == ItemState::Pending
         && it.elapsed_secs == 0
         && !it.locked
         && it.questions.is_empty()
@@ -141,20 +278,24 @@ fn deferral(it: &AgendaItem, inputs: &CapacityInputs<'_>, cfg: &Config) -> Optio
         && c.is_open()
         && c.registration != Registration::ExpectantMother
         && !cfg.triage.deep_ranks.contains(&c.rank)
-        && !inputs.signalled.contains(&c.id)
-        && (next - review).num_days() <= cfg.budget.defer_days;
-    movable.then(|| Deferral { item_id: it.id, case_id: c.id, number: c.number.clone(), rank: c.rank.clone(), review })
+        && !cfg.triage.never_quick_cgc.iter().any(|code| code == c.cgc.code())
+        && !inputs.signalled.contains(&c.id);
+    ok.then(|| (it, c, latest_review(c, review, cfg)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::agenda::SessionPlan;
-    use crate::domain::{Session, case::Case};
+    use crate::domain::{CgcInvolvement, Session, case::Case};
     use chrono::NaiveTime;
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+    }
+
+    fn d27(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, m, day).unwrap()
     }
 
     fn case(id: Id, rank: &str, review: NaiveDate) -> Case {
@@ -163,24 +304,39 @@ mod tests {
         c
     }
 
-    /// One 150-minute session planned to `minutes`, holding `items`.
-    fn plan(items: Vec<AgendaItem>, minutes: f64) -> AgendaPlan {
-        let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-        let session = Session {
-            id: 1,
-            meeting_id: 1,
+    fn cases(list: Vec<Case>) -> BTreeMap<Id, Case> {
+        list.into_iter().map(|c| (c.id, c)).collect()
+    }
+
+    fn t(h: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, 0, 0).unwrap()
+    }
+
+    /// A 150-minute session (09:00–11:30) on `day`.
+    fn session(id: Id, meeting: Id, day: NaiveDate) -> Session {
+        Session {
+            id,
+            meeting_id: meeting,
             label: "午前".into(),
-            date: d(12, 8),
+            date: day,
             start: t(9),
             end: t(11) + chrono::Duration::minutes(30),
             section: None,
             position: 0,
-        };
+        }
+    }
+
+    fn later(id: Id, day: NaiveDate) -> LaterMeeting {
+        LaterMeeting { id, first_day: day, sessions: vec![session(id * 10, id, day)], planned: BTreeMap::new() }
+    }
+
+    /// One 150-minute session on 12/8 planned to `minutes`, holding `items`.
+    fn plan(items: Vec<AgendaItem>, minutes: f64) -> AgendaPlan {
         let over = (minutes - 150.0).ceil() as i64;
         AgendaPlan {
             meeting_id: 1,
             sessions: vec![SessionPlan {
-                session,
+                session: session(1, 1, d(12, 8)),
                 quick: items.len(),
                 deep: 0,
                 items,
@@ -194,36 +350,113 @@ mod tests {
         }
     }
 
+    fn moved(p: &CapacityPlan) -> Vec<Id> {
+        p.deferrals.iter().map(|x| x.case_id).collect()
+    }
+
     #[test]
     fn stable_reviews_wait_least_urgent_first_and_never_a_signalled_case_or_half_a_household() {
-        let cases: BTreeMap<Id, Case> = [
+        let cases = cases(vec![
             case(1, "D", d(12, 1)),
             case(2, "B", d(12, 1)),
             case(3, "D", d(12, 1)),
             case(4, "D", d(12, 1)),
             case(5, "D", d(12, 1)),
-            case(6, "C", d(10, 1)),
-        ]
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
+            case(6, "C", d(8, 1)),
+        ]);
         let mut items: Vec<AgendaItem> = (1..=6).map(|i| AgendaItem::pending(i, Track::Quick, 1, i)).collect();
         items[4].block = 4; // case 5 shares a household with case 4, which is signalled
         let signalled = BTreeSet::from([4]);
-        let inputs = CapacityInputs { cases: &cases, signalled: &signalled, next_meeting: Some(d(12, 22)) };
+        let next = [later(2, d(12, 22))];
+        let inputs = CapacityInputs { cases: &cases, signalled: &signalled, later: &next };
         let cfg = Config::default();
         let p = &propose(&plan(items.clone(), 153.0), &inputs, &cfg)[0];
         assert_eq!(p.over_minutes, 3);
-        let moved: Vec<Id> = p.deferrals.iter().map(|x| x.case_id).collect();
-        assert_eq!(moved, vec![1, 3, 2], "D before B; 4 signalled, 5 its household, 6 reviewed too long ago");
+        assert_eq!(moved(p), vec![1, 3, 2], "D before B; 4 signalled, 5 its household, 6 due 8/1 + 3 months");
+        assert!(p.deferrals.iter().all(|x| (x.to_meeting, x.to_day) == (2, d(12, 22))));
         assert!(p.still_over == 0 && p.message("全体会").contains("日程内に収まります"), "{}", p.message("全体会"));
+        assert!(p.message("全体会").contains("12月22日 3件"), "{}", p.message("全体会"));
 
         let p = &propose(&plan(items, 400.0), &inputs, &cfg)[0];
         assert_eq!((p.deferrals.len(), p.still_over, p.more_sessions), (3, 247, 2));
         assert!(p.message("乳幼児会").contains("同じ長さの日程をあと2回"), "{}", p.message("乳幼児会"));
 
-        let none = CapacityInputs { next_meeting: None, ..inputs };
+        let none = CapacityInputs { later: &[], ..inputs };
         let p = &propose(&plan(vec![AgendaItem::pending(1, Track::Quick, 1, 1)], 200.0), &none, &cfg)[0];
         assert!(p.deferrals.is_empty() && p.message("全体会").contains("次の会議が未登録"), "{}", p.message("全体会"));
+    }
+
+    /// Reviews spread over the later meetings, each within its rank's interval: a B (3 months)
+    /// due 12/1 may wait until 3/1, a D (6 months) until 6/1; deep items move too; a child under
+    /// 一時保護, an A and a signalled case never wait.
+    #[test]
+    fn reviews_spread_over_later_meetings_within_their_rank_interval() {
+        let mut custody = case(5, "C", d(12, 1));
+        custody.cgc = CgcInvolvement::TemporaryCustody;
+        let cases = cases(vec![
+            case(1, "D", d(12, 1)),
+            case(2, "B", d(12, 1)),
+            case(3, "D", d(12, 1)),
+            case(4, "A", d(12, 1)),
+            custody,
+            case(6, "B", d(12, 1)),
+            case(7, "C", d(12, 1)),
+        ]);
+        let items: Vec<AgendaItem> = (1..=7).map(|i| AgendaItem::pending(i, Track::Deep, 1, i)).collect();
+        let signalled = BTreeSet::from([6]);
+        // 1/12 and 2/9 are within 3 months of 12/1; 4/13 only within a D's 6 months.
+        let next = [later(2, d27(1, 12)), later(3, d27(2, 9)), later(4, d27(4, 13))];
+        let inputs = CapacityInputs { cases: &cases, signalled: &signalled, later: &next };
+        let cfg = Config::default();
+        let p = &propose(&plan(items, 1000.0), &inputs, &cfg)[0];
+        assert_eq!(moved(p), vec![1, 3, 7, 2], "least urgent first: the Ds, then the C, then the B");
+        let to: BTreeMap<Id, Id> = p.deferrals.iter().map(|x| (x.case_id, x.to_meeting)).collect();
+        assert_eq!((to[&1], to[&3]), (2, 3), "the least loaded meeting first, so they spread");
+        assert_eq!((to[&7], to[&2]), (2, 3), "a B or C due 12/1 cannot wait until 4/13");
+        assert!(p.deferrals.iter().filter(|x| x.rank != "D").all(|x| x.to_day <= d27(3, 1)), "{:?}", p.deferrals);
+        assert!(p.deferrals.iter().all(|x| x.track == Track::Deep), "deep items move too");
+        assert!(p.still_over > 0, "A, 一時保護 and the signalled case stay");
+        assert_eq!(p.spread.iter().map(|(_, n)| n).sum::<usize>(), 4);
+
+        // A configured defer_days is a floor: 150 days lets the C wait until 4/13 too.
+        let mut long = Config::default();
+        long.budget.defer_days = 150;
+        let items = (1..=7).map(|i| AgendaItem::pending(i, Track::Deep, 1, i)).collect();
+        let p = &propose(&plan(items, 1000.0), &inputs, &long)[0];
+        assert!(p.deferrals.iter().any(|x| x.rank == "C" && x.to_day == d27(4, 13)), "{:?}", p.deferrals);
+        assert_eq!(latest_review(&cases[&2], d(12, 1), &cfg), d27(3, 1));
+        assert_eq!(
+            latest_review(&cases[&4], d(12, 1), &cfg),
+            d(12, 1) + chrono::Duration::days(31),
+            "A: 1 month, floor 31 days"
+        );
+    }
+
+    #[test]
+    fn the_plan_says_the_sessions_a_month_and_the_deep_items_a_month_it_can_hold() {
+        // 30 C cases (3-monthly), all deep: 210 minutes a 3 months → 70 a month, one session of
+        // 140 usable minutes; at 4 sessions a month 560 minutes → 80 deep items a month.
+        let cs = cases((1..=30).map(|i| case(i, "C", d(12, 1))).collect());
+        let items: Vec<AgendaItem> = (1..=30).map(|i| AgendaItem::pending(i, Track::Deep, 1, i)).collect();
+        let signalled = BTreeSet::new();
+        let inputs = CapacityInputs { cases: &cs, signalled: &signalled, later: &[] };
+        let cfg = Config::default();
+        let p = &propose(&plan(items, 220.0), &inputs, &cfg)[0];
+        assert_eq!((p.sessions_per_month_needed, p.deep_per_month, p.deep_per_month_capacity), (1, 10, 80));
+        assert!(
+            p.schedule_line("乳幼児会").contains("月1回の日程が必要です（設定は月4回まで）"),
+            "{}",
+            p.schedule_line("乳幼児会")
+        );
+        let mut few = Config::default();
+        few.budget.deep_minutes = 60.0;
+        let p = &propose(
+            &plan((1..=30).map(|i| AgendaItem::pending(i, Track::Deep, 1, i)).collect(), 2000.0),
+            &inputs,
+            &few,
+        )[0];
+        assert_eq!((p.sessions_per_month_needed, p.deep_per_month_capacity), (5, 9));
+        assert!(p.schedule_line("乳幼児会").contains("月4回では足りません"), "{}", p.schedule_line("乳幼児会"));
+        assert!(p.threshold_line("乳幼児会").contains("条件"), "{}", p.threshold_line("乳幼児会"));
     }
 }

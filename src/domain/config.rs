@@ -104,14 +104,23 @@ pub struct Budget {
     pub deep_minutes: f64,
     /// Minutes reserved at the start of each session for the review of open actions.
     pub action_review_minutes: f64,
-    /// When the sessions cannot hold the agenda, a stable review may move to the next meeting
-    /// if that meeting is at most this many days after the review date (capacity proposal).
+    /// When the sessions cannot hold the agenda, a review may move to a later meeting within its
+    /// rank's review interval of the review date, and at least this many days (capacity proposal).
     pub defer_days: i64,
+    /// The most sessions a 部会 can hold in a month: the capacity proposal says how many a
+    /// month it needs and how many 重点協議 that many sessions hold.
+    pub sessions_per_month: u32,
 }
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { quick_minutes: 1.2, deep_minutes: 7.0, action_review_minutes: 10.0, defer_days: 31 }
+        Budget {
+            quick_minutes: 1.2,
+            deep_minutes: 7.0,
+            action_review_minutes: 10.0,
+            defer_days: 31,
+            sessions_per_month: 4,
+        }
     }
 }
 
@@ -458,6 +467,17 @@ mod tests {
         assert!(said.contains("2 件の問題があります"), "{said}");
         assert!(said.contains("4行目 triage.deep_ranks: ランク「S」は"), "{said}");
         assert!(said.contains("5行目 triage.pregnancy_review_week"), "{said}");
+    }
+
+    #[test]
+    fn sessions_per_month_out_of_range_names_its_line_in_japanese() {
+        let text = "[municipality]\nname = \"みなと市\"\n[budget]\nquick_minutes = 1.5\nsessions_per_month = 0\n";
+        let said = Config::from_toml(text).unwrap_err().to_string();
+        assert!(said.contains("5行目 budget.sessions_per_month: 1か月に開ける部会の日程の数は1〜40"), "{said}");
+        let said = Config::from_toml("[budget]\nsessions_per_month = -2\n").unwrap_err().to_string();
+        assert!(said.contains("設定ファイル 2行目"), "{said}");
+        assert_eq!(Config::from_toml("[budget]\nsessions_per_month = 40\n").unwrap().budget.sessions_per_month, 40);
+        assert_eq!(Config::default().budget.sessions_per_month, 4);
     }
 
     #[test]

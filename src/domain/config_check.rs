@@ -161,6 +161,12 @@ fn budget(cfg: &Config, out: &mut Vec<Problem>) {
     if !(0..=92).contains(&b.defer_days) {
         out.push(p("budget.defer_days", format!("日数は0〜92で指定してください（{}）", b.defer_days)));
     }
+    if !(1..=40).contains(&b.sessions_per_month) {
+        out.push(p(
+            "budget.sessions_per_month",
+            format!("1か月に開ける部会の日程の数は1〜40で指定してください（{}）", b.sessions_per_month),
+        ));
+    }
 }
 
 fn sections(cfg: &Config, out: &mut Vec<Problem>) {
@@ -260,7 +266,9 @@ mod tests {
     /// One test per mistake a town makes in its file; all are reported in one go.
     #[test]
     fn every_mistake_is_named_by_its_key() {
-        let cases: [(&str, &str); 13] = [
+        let cases: [(&str, &str); 15] = [
+            ("[budget]\nsessions_per_month = 0\n", "budget.sessions_per_month"),
+            ("[budget]\nsessions_per_month = 41\n", "budget.sessions_per_month"),
             ("[triage]\nunseen_days = 0\n", "triage.unseen_days"),
             ("[triage]\ndeep_ranks = [\"S\"]\n", "triage.deep_ranks"),
             ("[triage]\nnever_quick_cgc = [\"jail\"]\n", "triage.never_quick_cgc"),

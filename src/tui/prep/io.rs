@@ -32,7 +32,7 @@ pub fn execute(store: &mut Store, e: PrepEffect) -> Result<PrepMsg, StoreError> 
         PrepEffect::AcceptCapacity { meeting, today, config } => {
             let n: usize = store.accept_capacity(meeting, today, &config)?.iter().map(|p| p.deferrals.len()).sum();
             tracing::info!(meeting, moved = n, "capacity proposal accepted from the tui");
-            Ok(PrepMsg::Saved { select: None, message: format!("{n}件の確認を次回の会議へ回しました") })
+            Ok(PrepMsg::Saved { select: None, message: format!("{n}件の確認を後の会議へ回しました") })
         }
         PrepEffect::ExportPackets { meeting, dir, config } => export_packets(store, meeting, &dir, &config),
     }

@@ -114,9 +114,10 @@ pub struct PrepData {
 }
 
 impl PrepData {
-    /// Lines of the plan above the lists: one per session and one per capacity proposal.
+    /// Lines of the plan above the lists: one per session and three per capacity proposal
+    /// (what moves, the sessions a month, the 重点協議 a month).
     pub fn plan_rows(&self) -> usize {
-        self.sessions.len() + self.capacity.len()
+        self.sessions.len() + 3 * self.capacity.len()
     }
 
     pub fn case(&self, id: Id) -> Option<&Case> {
@@ -361,14 +362,14 @@ fn on_action(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Command) ->
                 out.info(if d.capacity.is_empty() {
                     "どの日程も時間内に収まっています"
                 } else {
-                    "次回へ回せる確認がありません（日程を追加してください）"
+                    "後の会議へ回せる確認がありません（日程を追加してください）"
                 });
                 return none;
             }
             if armed != Some(Confirmable::AcceptCapacity) {
                 s.confirm.arm(Confirmable::AcceptCapacity);
                 out.info(format!(
-                    "もう一度押すと {n}件の確認を次回の会議へ回します（次回確認日を次の会議の日にします）"
+                    "もう一度押すと {n}件の確認を後の会議へ回します（次回確認日を移す先の会議の日にします）"
                 ));
                 return none;
             }

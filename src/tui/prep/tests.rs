@@ -271,8 +271,8 @@ fn an_overfull_agenda_shows_what_fits_and_c_twice_moves_the_reviews() {
     let moving: usize = m.prep.data.as_ref().unwrap().capacity.iter().map(|p| p.deferrals.len()).sum();
     assert!(moving > 0);
     pump(&mut s, &mut m, ch('c'));
-    assert!(status(&m).contains(&format!("もう一度押すと {moving}件の確認を次回の会議へ回します")), "{}", status(&m));
+    assert!(status(&m).contains(&format!("もう一度押すと {moving}件の確認を後の会議へ回します")), "{}", status(&m));
     pump(&mut s, &mut m, ch('c'));
-    assert!(status(&m).contains(&format!("{moving}件の確認を次回の会議へ回しました")), "{}", status(&m));
+    assert!(status(&m).contains(&format!("{moving}件の確認を後の会議へ回しました")), "{}", status(&m));
     assert_eq!(m.prep.items().len(), before - moving);
 }

@@ -74,7 +74,16 @@ fn render_title(m: &Model, d: &PrepData, f: &mut Frame<'_>, area: Rect) {
 fn render_plan(d: &PrepData, cfg: &crate::domain::Config, f: &mut Frame<'_>, area: Rect) {
     let hm = |t: chrono::NaiveTime| t.format("%H:%M").to_string();
     let wide = area.width >= 100;
-    let mut lines: Vec<Line> = d
+    // A plan that runs over draws what fits first, before the sessions it overfills.
+    let mut lines: Vec<Line> = Vec::new();
+    for p in &d.capacity {
+        let label = crate::domain::agenda::section_label(cfg, p.section.as_deref());
+        let key = if p.deferrals.is_empty() { "" } else { "（c で適用）" };
+        lines.push(Line::from(format!(" 収まる案 {}{key}", p.message(&label))).yellow());
+        lines.push(Line::from(format!("   {}", p.schedule_line(&label))).yellow());
+        lines.push(Line::from(format!("   {}", p.threshold_line(&label))).yellow());
+    }
+    let sessions: Vec<Line> = d
         .plan
         .sessions
         .iter()
@@ -102,13 +111,9 @@ fn render_plan(d: &PrepData, cfg: &crate::domain::Config, f: &mut Frame<'_>, are
             if p.over_minutes > 0 { Line::from(Span::raw(text).red().bold()) } else { Line::from(text) }
         })
         .collect();
+    lines.extend(sessions);
     if !d.plan.unassigned.is_empty() {
         lines.push(Line::from(format!(" 日程未定 {}件", d.plan.unassigned.len())).yellow());
-    }
-    for p in &d.capacity {
-        let label = crate::domain::agenda::section_label(cfg, p.section.as_deref());
-        let key = if p.deferrals.is_empty() { "" } else { "（c で適用）" };
-        lines.push(Line::from(format!(" 収まる案 {}{key}", p.message(&label))).yellow());
     }
     f.render_widget(Paragraph::new(lines), area);
 }
