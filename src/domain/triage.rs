@@ -44,16 +44,28 @@ pub struct MeetingFrame<'a> {
 }
 
 impl MeetingFrame<'_> {
-    /// The day "since the last meeting" counts from; without one, three months back.
+    /// The day "since the last meeting" counts from (news is what came after it).
     pub fn since(&self) -> NaiveDate {
-        self.previous
-            .map(|p| p.1)
-            .unwrap_or_else(|| self.first_day.checked_sub_months(Months::new(3)).unwrap_or(self.first_day))
+        news_since(self.previous.map(|p| p.1), self.first_day)
     }
 
     fn agency(&self, id: Option<Id>) -> String {
         id.and_then(|i| self.agency_names.get(&i).cloned()).unwrap_or_else(|| "機関".into())
     }
+}
+
+/// The day news counts from for a meeting that starts on `first_day`: the previous meeting's
+/// day, or three months back without one. News (a new registration, a sheet, a signal) is what
+/// came after it. Triage and the minutes' 新規登録 both count from here.
+pub fn news_since(previous: Option<NaiveDate>, first_day: NaiveDate) -> NaiveDate {
+    previous.unwrap_or_else(|| first_day.checked_sub_months(Months::new(3)).unwrap_or(first_day))
+}
+
+/// The minutes' heading for the new registrations, from the first day the window counts:
+/// 「新規登録（令和8年6月2日 以降の受理）」.
+pub fn news_heading(since: NaiveDate, style: super::wareki::DateStyle) -> String {
+    let first = since.succ_opt().unwrap_or(since);
+    format!("新規登録（{} 以降の受理）", style.format(first))
 }
 
 /// A change of 児相 involvement: (date, from, to).
@@ -430,6 +442,17 @@ mod tests {
     #[test]
     fn a_stable_case_has_no_deep_reason() {
         assert!(reasons(&case(), &CaseFacts::default()).is_empty());
+    }
+
+    /// Triage and the minutes count new registrations from one day: the previous meeting's,
+    /// or three months before the meeting without one; the heading names the first day counted.
+    #[test]
+    fn news_counts_from_the_previous_meeting_or_three_months_back() {
+        use crate::domain::wareki::DateStyle;
+        assert_eq!(news_since(Some(d(2026, 8, 31)), d(2026, 12, 8)), d(2026, 8, 31));
+        assert_eq!(news_since(None, d(2026, 9, 1)), d(2026, 6, 1));
+        assert_eq!(news_heading(d(2026, 5, 31), DateStyle::Wareki), "新規登録（令和8年6月1日 以降の受理）");
+        assert_eq!(news_heading(d(2026, 5, 31), DateStyle::Seireki), "新規登録（2026年6月1日 以降の受理）");
     }
 
     #[test]

@@ -351,11 +351,11 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
     }
 
     // 6. 新規登録
-    let since = r
-        .previous_date
-        .map(|d| format!("（前回 {} 以降の受理）", style.format(d)))
-        .unwrap_or_else(|| "（直近3か月の受理）".into());
-    blocks.push(Block::Heading(format!("6. 新規登録{since}")));
+    let heading = match r.date {
+        Some(d) => crate::domain::triage::news_heading(crate::domain::triage::news_since(r.previous_date, d), style),
+        None => "新規登録".into(),
+    };
+    blocks.push(Block::Heading(format!("6. {heading}")));
     let mut new = Grid::new(&[
         ("ケース番号", 7),
         ("氏名", 7),

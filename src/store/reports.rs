@@ -134,7 +134,7 @@ impl Store {
         let new_registrations = match date {
             None => Vec::new(),
             Some(d) => {
-                let since = previous_date.unwrap_or_else(|| d.checked_sub_months(Months::new(3)).unwrap_or(d));
+                let since = crate::domain::triage::news_since(previous_date, d);
                 ids(
                     self,
                     "SELECT id FROM cases WHERE accepted_on > ?1 AND accepted_on <= ?2 ORDER BY accepted_on, number",
