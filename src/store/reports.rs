@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 
 use super::{Result, Store, StoreError, date_col};
 use crate::domain::stats::{self, ActionFacts, MeetingFacts, StatsInput, YearStats};
