@@ -320,7 +320,7 @@ fn run_demo(mut ctx: Ctx, explicit_db: bool, args: DemoArgs) -> Result<()> {
     }
     let mut store = Store::open(&ctx.db, None)?;
     store.set_actor("デモ生成");
-    let sum = demo::generate(&mut store, scale, args.seed, ctx.today)?;
+    let sum = demo::generate_with(&mut store, scale, args.seed, ctx.today, &ctx.config)?;
     eprintln!(
         "デモ自治体を作成しました: {} ケース / {} 世帯 / {} 機関 / シート {} 件 / 月次報告 {} 件（要確認 {} 件） → {}",
         sum.cases,

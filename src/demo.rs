@@ -305,13 +305,24 @@ fn school_for(g: &mut Gen, inst: &Institutions, school_year: i32) -> (Option<Id>
     }
 }
 
-/// Builds the whole demo municipality into an empty store.
+/// Builds the demo municipality with the default configuration (see [`generate_with`]).
+pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) -> Result<DemoSummary> {
+    generate_with(store, scale, seed, today, &Config::default())
+}
+
 /// Builds the demo municipality, step by step in the order a town's year runs: institutions,
 /// households and cases, the past meeting, the sheets since, the next meeting and its agenda.
 /// The steps draw from one seeded generator in a fixed order, so a seed always gives the same
-/// town.
-pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) -> Result<DemoSummary> {
-    let cfg = Config::default();
+/// town. The town follows `cfg`: its ranks (the demo's four levels mapped onto the town's, most
+/// urgent first), its 部会 (the next meeting's sessions), its budgets and its name.
+pub fn generate_with(
+    store: &mut Store,
+    scale: Scale,
+    seed: u64,
+    today: NaiveDate,
+    cfg: &Config,
+) -> Result<DemoSummary> {
+    let cfg = cfg.clone();
     let cal = cfg.business_calendar();
     let g = Gen { rng: fastrand::Rng::with_seed(seed) };
     let n = scale.case_count();
@@ -319,12 +330,11 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
     let (inst, n_agencies) = make_agencies(store, n)?;
     store.write(|t| {
         t.set_setting("demo", "1")?;
-        t.set_setting("municipality", scale.municipality_name())
+        t.set_setting("municipality", &municipality_name(scale, &cfg))
     })?;
     // The past meeting (about 3 months ago) and the next one (in about 2 weeks).
     let past_date = cal.on_or_after(today - Duration::days(84));
     let next_date = cal.on_or_after(today + Duration::days(14));
-    let next_date2 = cal.add_business_days(next_date, 1);
 
     let mut town = Town {
         store,
@@ -335,7 +345,6 @@ pub fn generate(store: &mut Store, scale: Scale, seed: u64, today: NaiveDate) ->
         today,
         past_date,
         next_date,
-        next_date2,
         case_ids: Vec::with_capacity(n),
         summary: DemoSummary { agencies: n_agencies, ..Default::default() },
     };
@@ -360,9 +369,27 @@ struct Town<'s> {
     today: NaiveDate,
     past_date: NaiveDate,
     next_date: NaiveDate,
-    next_date2: NaiveDate,
     case_ids: Vec<(Id, Registration)>,
     summary: DemoSummary,
+}
+
+/// The demo's name: the configured town's, else the scale's.
+fn municipality_name(scale: Scale, cfg: &Config) -> String {
+    if cfg.municipality.name == crate::domain::config::Municipality::default().name {
+        scale.municipality_name().to_string()
+    } else {
+        format!("{}（デモ）", cfg.municipality.name)
+    }
+}
+
+/// The town's rank for the demo's level 0–3 (A–D in the default configuration): the levels
+/// spread over however many ranks the town has, most urgent first.
+fn rank_at(ranks: &[crate::domain::rank::RankDef], level: usize) -> String {
+    let n = ranks.len();
+    if n == 0 {
+        return String::new();
+    }
+    ranks[((level * (n - 1)) + 1) / 3].code.clone()
 }
 
 fn reiwa(y: i32) -> i32 {
@@ -454,7 +481,7 @@ impl Town<'_> {
                             c.due_date = Some(today + g.days(20, 200));
                             c.lead_agency = Some(inst.health);
                             c.key_worker = "地区担当保健師".into();
-                            c.rank = ["A", "B", "B", "C", "D"][g.rng.usize(..5)].into();
+                            c.rank = rank_at(&cfg.expectant_ranks, [0, 1, 1, 2, 3][g.rng.usize(..5)]);
                         } else {
                             let boy = g.chance(0.5);
                             // Siblings never share a given name.
@@ -475,7 +502,7 @@ impl Town<'_> {
                             c.grade = grade;
                             c.lead_agency = Some(if age < 3 { inst.health } else { inst.secretariat });
                             c.key_worker = if age < 3 { "地区担当保健師" } else { "家庭相談員" }.into();
-                            c.rank = ["A", "B", "B", "C", "C", "C", "D", "D"][g.rng.usize(..8)].into();
+                            c.rank = rank_at(&cfg.ranks, [0, 1, 1, 2, 2, 2, 3, 3][g.rng.usize(..8)]);
                             c.cgc = match g.rng.u32(0..100) {
                                 0..=3 => CgcInvolvement::TemporaryCustody,
                                 4..=7 => CgcInvolvement::Placement,
@@ -812,7 +839,8 @@ impl Town<'_> {
             })
             .collect();
         designated.sort_by_key(|c| c.id);
-        let alerted = designated.iter().find(|c| c.rank == "A").or(designated.first()).map(|c| c.id);
+        let top = rank_at(&cfg.ranks, 0);
+        let alerted = designated.iter().find(|c| c.rank == top).or(designated.first()).map(|c| c.id);
         let this_month = first_of_month(*today);
         let months: Vec<NaiveDate> =
             [2, 1].iter().filter_map(|n| this_month.checked_sub_months(Months::new(*n))).collect();
@@ -880,35 +908,15 @@ impl Town<'_> {
 
     /// The next meeting and its agenda.
     fn next_meeting(&mut self) -> Result<()> {
-        let Town { store, cfg, g, inst, today, next_date, next_date2, case_ids, summary, .. } = self;
-        let (today, next_date, next_date2) = (*today, *next_date, *next_date2);
+        let Town { store, cfg, g, inst, today, next_date, case_ids, summary, .. } = self;
+        let (today, next_date) = (*today, *next_date);
         // The next meeting: planned, two days, with 部会 sessions; its agenda is built by the
         // secretariat (agenda build).
         let meeting = town_meeting(next_date, if next_date.month() >= 10 { 3 } else { 2 }, MeetingStatus::Planned);
         let next = store.write(|t| {
             let m = t.save_meeting(&meeting)?;
-            let t930 = NaiveTime::from_hms_opt(9, 30, 0).expect("valid");
-            let t1200 = NaiveTime::from_hms_opt(12, 0, 0).expect("valid");
-            let t1330 = NaiveTime::from_hms_opt(13, 30, 0).expect("valid");
-            let t1700 = NaiveTime::from_hms_opt(17, 0, 0).expect("valid");
-            for (pos, (label, date, s, e, sec)) in [
-                ("1日目 午前（乳幼児会）", next_date, t930, t1200, Some("infant")),
-                ("1日目 午後（児童生徒会）", next_date, t1330, t1700, Some("school")),
-                ("2日目 午後（児童生徒会）", next_date2, t1330, t1700, Some("school")),
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                t.save_session(&Session {
-                    id: 0,
-                    meeting_id: m,
-                    label: label.into(),
-                    date,
-                    start: s,
-                    end: e,
-                    section: sec.map(str::to_string),
-                    position: pos as i64,
-                })?;
+            for s in section_sessions(cfg, m, next_date) {
+                t.save_session(&s)?;
             }
             let mut expected = vec![inst.cgc, inst.boe, inst.health];
             expected.extend(inst.primary.iter().take(4));
@@ -924,6 +932,50 @@ impl Town<'_> {
         summary.deep = plan.count(Track::Deep);
         returned_packets(store, inst, next, today)
     }
+}
+
+/// The next meeting's sessions from the town's 部会: a 部会 schools attend meets both afternoons
+/// (the children of school age are most), each other 部会 a morning, day 1 first; without 部会
+/// one 全体会. The default town: 1日目 午前（乳幼児会）, 1日目 午後 and 2日目 午後（児童生徒会）.
+fn section_sessions(cfg: &Config, meeting: Id, day1: NaiveDate) -> Vec<Session> {
+    let cal = cfg.business_calendar();
+    let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("valid");
+    let (morning, afternoon) = ((hm(9, 30), hm(12, 0)), (hm(13, 30), hm(17, 0)));
+    // (day, afternoon, label, section)
+    let mut slots: Vec<(u32, bool, String, Option<String>)> = Vec::new();
+    let mut mornings = 0;
+    for sec in &cfg.sections {
+        if sec.schools_attend {
+            for day in [1, 2] {
+                slots.push((day, true, sec.name.clone(), Some(sec.code.clone())));
+            }
+        } else {
+            mornings += 1;
+            slots.push((mornings, false, sec.name.clone(), Some(sec.code.clone())));
+        }
+    }
+    if slots.is_empty() {
+        slots.push((1, true, "全体会".into(), None));
+    }
+    slots.sort_by_key(|(day, pm, _, _)| (*day, *pm));
+    slots
+        .into_iter()
+        .enumerate()
+        .map(|(pos, (day, pm, name, section))| {
+            let (start, end) = if pm { afternoon } else { morning };
+            let date = cal.add_business_days(day1, day - 1);
+            Session {
+                id: 0,
+                meeting_id: meeting,
+                label: format!("{day}日目 {}（{name}）", if pm { "午後" } else { "午前" }),
+                date,
+                start,
+                end,
+                section,
+                position: pos as i64,
+            }
+        })
+        .collect()
 }
 
 /// Packets already returned (事前確認): 教育委員会 agrees with every 一括確認 item it was sent;

@@ -1,0 +1,88 @@
+//! `shinko demo` follows the configuration in force: a town with ranks 高・中・低 and its own
+//! 部会 gets demo cases, an agenda and minutes in its own codes, nothing of the defaults
+//! (ranks A–D, 乳幼児会・児童生徒会).
+#![allow(clippy::unwrap_used)] // tests may unwrap
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use shinko::demo::{self, Scale};
+use shinko::domain::Config;
+use shinko::exchange::{document, minutes};
+use shinko::store::Store;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/minato.toml");
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+fn minato() -> Config {
+    Config::from_toml(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap()
+}
+
+#[test]
+fn the_demo_uses_the_towns_ranks_and_sections_only() {
+    let cfg = minato();
+    let mut s = Store::open_in_memory().unwrap();
+    let sum = demo::generate_with(&mut s, Scale::Takahama, 2024, today(), &cfg).unwrap();
+    let ranks: BTreeSet<String> = cfg.ranks.iter().map(|r| r.code.clone()).collect();
+    let cases = s.cases(true).unwrap();
+    let used: BTreeSet<String> = cases.iter().map(|c| c.rank.clone()).collect();
+    assert!(used.is_subset(&ranks), "ranks used {used:?}");
+    assert_eq!(used.len(), 3, "every one of the town's ranks occurs: {used:?}");
+
+    let sections: BTreeSet<Option<String>> = cfg.sections.iter().map(|x| Some(x.code.clone())).collect();
+    let sessions = s.sessions(sum.next_meeting).unwrap();
+    let of: BTreeSet<Option<String>> = sessions.iter().map(|x| x.section.clone()).collect();
+    assert_eq!(of, sections, "one or more sessions per 部会 of the town");
+    for x in &sessions {
+        assert!(!x.label.contains("乳幼児会") && !x.label.contains("児童生徒会"), "{}", x.label);
+    }
+
+    let plan = s.agenda_plan(sum.next_meeting, &cfg).unwrap();
+    assert!(plan.unassigned.is_empty());
+    assert!(sum.quick + sum.deep > 20, "{} {}", sum.quick, sum.deep);
+    // 特定妊婦 meet in the 特定妊婦部会, school children where schools attend.
+    for p in &plan.sessions {
+        for it in &p.items {
+            let c = cases.iter().find(|c| c.id == it.case_id).unwrap();
+            if c.registration == shinko::domain::Registration::ExpectantMother {
+                assert_eq!(p.session.section.as_deref(), Some("ninpu"), "{}", c.number);
+            }
+        }
+    }
+    assert!(plan.sessions.iter().any(|p| p.session.section.as_deref() == Some("ninpu") && !p.items.is_empty()));
+
+    // The past meeting's minutes speak the town's ranks; the next meeting's agenda its 部会.
+    let record = s.meeting_record(sum.past_meeting).unwrap();
+    let md = document::to_markdown(&minutes::build(&record, &cfg, "みなと市", false, today()));
+    assert!(!record.decisions.is_empty());
+    for d in &record.decisions {
+        assert!(ranks.contains(&d.rank_after), "{}", d.rank_after);
+    }
+    for default in ["乳幼児会", "児童生徒会", "ランク A", "| A |", "| B |", "| C |", "| D |"] {
+        assert!(!md.contains(default), "minutes hold {default}");
+    }
+    assert_eq!(s.audit_verify().unwrap().map(|n| n > 0), Ok(true));
+}
+
+#[test]
+fn shinko_demo_reads_the_config_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let with = ["--config", FIXTURE];
+    let run = |args: &[&str]| {
+        let all: Vec<&str> = with.iter().chain(args).copied().collect();
+        common::shinko_ok(dir.path(), &db, &all)
+    };
+    run(&["demo", "--no-tui"]);
+    let shown = run(&["agenda", "show", "--meeting", "2"]);
+    assert!(shown.contains("特定妊婦部会") && shown.contains("学齢部会"), "{shown}");
+    assert!(!shown.contains("乳幼児会") && !shown.contains("児童生徒会"), "{shown}");
+    let store = Store::open(&db, None).unwrap();
+    assert_eq!(store.setting("municipality").unwrap().as_deref(), Some("みなと市（デモ）"));
+    assert!(store.cases(true).unwrap().iter().all(|c| ["高", "中", "低"].contains(&c.rank.as_str())));
+}
