@@ -345,6 +345,7 @@ pub fn generate_with(
         today,
         past_date,
         next_date,
+        monthly: scale == Scale::Fuchu,
         case_ids: Vec::with_capacity(n),
         summary: DemoSummary { agencies: n_agencies, ..Default::default() },
     };
@@ -369,6 +370,8 @@ struct Town<'s> {
     today: NaiveDate,
     past_date: NaiveDate,
     next_date: NaiveDate,
+    /// A city that meets monthly (府中市): the next meeting's two followers are registered too.
+    monthly: bool,
     case_ids: Vec<(Id, Registration)>,
     summary: DemoSummary,
 }
@@ -908,11 +911,12 @@ impl Town<'_> {
 
     /// The next meeting and its agenda.
     fn next_meeting(&mut self) -> Result<()> {
-        let Town { store, cfg, g, inst, today, next_date, case_ids, summary, .. } = self;
+        let Town { store, cfg, g, inst, today, next_date, case_ids, summary, monthly, .. } = self;
         let (today, next_date) = (*today, *next_date);
         // The next meeting: planned, two days, with 部会 sessions; its agenda is built by the
         // secretariat (agenda build).
-        let meeting = town_meeting(next_date, if next_date.month() >= 10 { 3 } else { 2 }, MeetingStatus::Planned);
+        let number = if next_date.month() >= 10 { 3 } else { 2 };
+        let meeting = town_meeting(next_date, number, MeetingStatus::Planned);
         let next = store.write(|t| {
             let m = t.save_meeting(&meeting)?;
             for s in section_sessions(cfg, m, next_date) {
@@ -926,12 +930,31 @@ impl Town<'_> {
             Ok(m)
         })?;
         summary.next_meeting = next;
+        if *monthly {
+            monthly_meetings(store, cfg, next_date, number)?;
+        }
         prepare_next_meeting(store, g, inst, case_ids, next, today)?;
         let plan = store.build_agenda(next, today, cfg)?;
         summary.quick = plan.count(Track::Quick);
         summary.deep = plan.count(Track::Deep);
         returned_packets(store, inst, next, today)
     }
+}
+
+/// A city's monthly 部会: the two meetings after the next one, a month and two months later
+/// (the next business day), with the same sessions, so a capacity plan has meetings to spread reviews
+/// over (府中市 reviews every three months on a rolling basis).
+fn monthly_meetings(store: &mut Store, cfg: &Config, next_date: NaiveDate, number: u32) -> Result<()> {
+    let cal = cfg.business_calendar();
+    for k in 1..=2u32 {
+        let day = cal.on_or_after(next_date.checked_add_months(Months::new(k)).unwrap_or(next_date));
+        let meeting = town_meeting(day, number + k, MeetingStatus::Planned);
+        store.write(|t| {
+            let m = t.save_meeting(&meeting)?;
+            section_sessions(cfg, m, day).iter().try_for_each(|s| t.save_session(s).map(|_| ()))
+        })?;
+    }
+    Ok(())
 }
 
 /// The next meeting's sessions from the town's 部会: a 部会 schools attend meets both afternoons

@@ -95,3 +95,31 @@ fn stable_reviews_move_to_the_next_meeting_in_one_audited_step() {
 fn common_today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
 }
+
+/// 府中市 meets monthly: the demo registers the two meetings after the next one, and the
+/// proposal spreads the reviews that can wait over both, within their intervals, leaving fewer
+/// minutes over in every session once accepted; the audit chain stays sound.
+#[test]
+fn fuchu_spreads_reviews_over_its_monthly_meetings() {
+    let mut store = Store::open_in_memory().unwrap();
+    let cfg = shinko::domain::Config::default();
+    let sum = shinko::demo::generate(&mut store, shinko::demo::Scale::Fuchu, 2024, common_today()).unwrap();
+    let titles: Vec<String> = store.meetings().unwrap().iter().map(|m| m.title.clone()).collect();
+    for n in ["第3回", "第4回", "第5回"] {
+        assert!(titles.iter().any(|t| t.contains(n)), "{titles:?}");
+    }
+    let before = store.agenda_plan(sum.next_meeting, &cfg).unwrap();
+    let plans = store.capacity_proposal(sum.next_meeting, common_today(), &cfg).unwrap();
+    assert_eq!(plans.len(), 2, "both 部会 run over");
+    for p in &plans {
+        assert_eq!(p.spread.len(), 2, "to both later meetings: {:?}", p.spread);
+        assert!(p.deferrals.iter().any(|d| d.track == shinko::domain::Track::Deep), "deep reviews move too");
+        assert!(p.sessions_per_month_needed > 0 && p.deep_per_month > 0);
+    }
+    store.accept_capacity(sum.next_meeting, common_today(), &cfg).unwrap();
+    let after = store.agenda_plan(sum.next_meeting, &cfg).unwrap();
+    for (b, a) in before.sessions.iter().zip(&after.sessions) {
+        assert!(a.over_minutes < b.over_minutes, "{} → {}", b.over_minutes, a.over_minutes);
+    }
+    assert!(store.audit_verify().unwrap().is_ok());
+}

@@ -139,7 +139,8 @@ pub fn latest_review(c: &Case, review: NaiveDate, cfg: &Config) -> NaiveDate {
     by_rank.max(review + chrono::Duration::days(cfg.budget.defer_days))
 }
 
-/// One proposal per 部会 whose sessions cannot hold their items.
+/// One proposal per 部会 whose sessions cannot hold their items: the reviews each of its
+/// sessions must shed to end within its time.
 pub fn propose(plan: &AgendaPlan, inputs: &CapacityInputs<'_>, cfg: &Config) -> Vec<CapacityPlan> {
     let b = &cfg.budget;
     let this_day = plan.sessions.iter().map(|s| s.session.date).max();
@@ -155,9 +156,15 @@ pub fn propose(plan: &AgendaPlan, inputs: &CapacityInputs<'_>, cfg: &Config) -> 
             let room: Vec<f64> = later.iter().map(|m| m.budget(&short.section, b.action_review_minutes)).collect();
             let mut deferrals = Vec::new();
             let mut saved = 0.0;
+            // What each session of the 部会 must shed: every session ends within its time.
+            let mut need: BTreeMap<Id, f64> = sessions.iter().map(|s| (s.session.id, s.over_minutes as f64)).collect();
             for block in deferrable_blocks(&items, inputs, cfg) {
-                if saved >= short.over_minutes as f64 {
+                if need.values().all(|n| *n <= 0.0) {
                     break;
+                }
+                let Some(sid) = block.first().and_then(|(it, _, _)| it.session_id) else { continue };
+                if need.get(&sid).is_none_or(|n| *n <= 0.0) {
+                    continue;
                 }
                 let latest = block.iter().map(|(_, _, l)| *l).min();
                 // The later meeting within every member's interval with the least load for its
@@ -169,6 +176,7 @@ pub fn propose(plan: &AgendaPlan, inputs: &CapacityInputs<'_>, cfg: &Config) -> 
                 for (it, c, _) in block {
                     let minutes = item_minutes(it.track, b);
                     saved += minutes;
+                    *need.entry(sid).or_default() -= minutes;
                     load[k] += minutes;
                     deferrals.push(Deferral {
                         item_id: it.id,
@@ -182,7 +190,7 @@ pub fn propose(plan: &AgendaPlan, inputs: &CapacityInputs<'_>, cfg: &Config) -> 
                     });
                 }
             }
-            let still_over = (short.over_minutes as f64 - saved).ceil().max(0.0) as i64;
+            let still_over = need.values().map(|n| n.max(0.0)).sum::<f64>().ceil() as i64;
             let budget: i64 = sessions.iter().map(|s| s.session.budget_minutes()).sum();
             let per_session = budget as f64 / sessions.len().max(1) as f64;
             let mut spread: BTreeMap<NaiveDate, usize> = BTreeMap::new();
@@ -263,10 +271,10 @@ fn deferrable_blocks<'a>(items: &[&'a AgendaItem], inputs: &CapacityInputs<'a>, 
     out
 }
 
-/// The item when its review can wait: a pending, untouched item (一括確認 or 重点協議) of an
-/// open child's case with no news since the last meeting, no question, no 終結案, not of a
-/// rank always discussed (`triage.deep_ranks`) and not under a measure that is never 一括確認
-/// (`triage.never_quick_cgc`). 特定妊婦 are not moved (the birth does not wait).
+/// The item when its review can wait: a pending, untouched item (一括確認 or 重点協議, a 終結案
+/// too) of an open child's case with no news since the last meeting, no question, and not under
+/// a measure that is never 一括確認 (`triage.never_quick_cgc`: 一時保護・措置). A rank reviewed
+/// monthly waits at most a month, and goes last. 特定妊婦 are not moved (the birth does not wait).
 fn movable<'a>(it: &'a AgendaItem, inputs: &CapacityInputs<'a>, cfg: &Config) -> Option<Movable<'a>> {
     let c = inputs.cases.get(&it.case_id)?;
     let review = c.next_review?;
@@ -274,10 +282,8 @@ fn movable<'a>(it: &'a AgendaItem, inputs: &CapacityInputs<'a>, cfg: &Config) ->
         && it.elapsed_secs == 0
         && !it.locked
         && it.questions.is_empty()
-        && it.draft.close_reason.is_none()
         && c.is_open()
         && c.registration != Registration::ExpectantMother
-        && !cfg.triage.deep_ranks.contains(&c.rank)
         && !cfg.triage.never_quick_cgc.iter().any(|code| code == c.cgc.code())
         && !inputs.signalled.contains(&c.id);
     ok.then(|| (it, c, latest_review(c, review, cfg)))
@@ -387,8 +393,8 @@ mod tests {
     }
 
     /// Reviews spread over the later meetings, each within its rank's interval: a B (3 months)
-    /// due 12/1 may wait until 3/1, a D (6 months) until 6/1; deep items move too; a child under
-    /// 一時保護, an A and a signalled case never wait.
+    /// due 12/1 may wait until 3/1, a D (6 months) until 6/1, an A (monthly) until 1/1, so not
+    /// to 1/12; deep items move too; a child under 一時保護 and a signalled case never wait.
     #[test]
     fn reviews_spread_over_later_meetings_within_their_rank_interval() {
         let mut custody = case(5, "C", d(12, 1));
@@ -415,7 +421,7 @@ mod tests {
         assert_eq!((to[&7], to[&2]), (2, 3), "a B or C due 12/1 cannot wait until 4/13");
         assert!(p.deferrals.iter().filter(|x| x.rank != "D").all(|x| x.to_day <= d27(3, 1)), "{:?}", p.deferrals);
         assert!(p.deferrals.iter().all(|x| x.track == Track::Deep), "deep items move too");
-        assert!(p.still_over > 0, "A, 一時保護 and the signalled case stay");
+        assert!(p.still_over > 0, "the A (no meeting within a month), 一時保護 and the signalled case stay");
         assert_eq!(p.spread.iter().map(|(_, n)| n).sum::<usize>(), 4);
 
         // A configured defer_days is a floor: 150 days lets the C wait until 4/13 too.
