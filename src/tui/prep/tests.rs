@@ -267,6 +267,10 @@ fn an_overfull_agenda_shows_what_fits_and_c_twice_moves_the_reviews() {
     pump(&mut s, &mut m, Msg::Prep(loaded));
     let text = screen(&m);
     assert!(text.contains("収まる案") && text.contains("（c で適用）"), "{text}");
+    // Drawn first, above the sessions it overfills, with the sessions a month it needs.
+    let plan_at = text.find("収まる案").unwrap();
+    assert!(text.find("1日目 午前").is_none_or(|at| plan_at < at), "{text}");
+    assert!(text.contains("ランクの確認間隔どおりに回すには月"), "{text}");
     let before = m.prep.items().len();
     let moving: usize = m.prep.data.as_ref().unwrap().capacity.iter().map(|p| p.deferrals.len()).sum();
     assert!(moving > 0);
