@@ -364,9 +364,20 @@ fn edit_and_close_a_case() {
     assert!(pump(&mut s, &mut m, key(KeyCode::F(10))).is_empty());
     assert_eq!(ledger_form(&m).unwrap().error.as_deref(), Some("理由: 入力してください"));
     typ(&mut s, &mut m, "転出のため");
+    // The 終結理由区分 is required too: the statistics count it, never the reason.
+    assert!(pump(&mut s, &mut m, key(KeyCode::F(10))).is_empty());
+    let said = ledger_form(&m).unwrap().error.clone().unwrap_or_default();
+    assert!(said.starts_with("終結理由区分を選んでください（状態の安定・転出・"), "{said}");
+    for _ in 0..3 {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    pump(&mut s, &mut m, key(KeyCode::Right));
     let e = pump(&mut s, &mut m, key(KeyCode::F(10)));
     assert!(
-        matches!(&e[0], Effect::Ledger(LedgerEffect::CloseCase { reason, status: CaseStatus::Closed, .. }) if reason == "転出のため")
+        matches!(&e[0], Effect::Ledger(LedgerEffect::CloseCase { reason, category, status: CaseStatus::Closed, .. })
+            if reason == "転出のため" && category == "転出"),
+        "{e:?}"
     );
     let c = s.case(id).unwrap();
     assert_eq!(c.status, CaseStatus::Closed);
