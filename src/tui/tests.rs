@@ -786,3 +786,22 @@ fn a_stale_edit_is_refused_and_reopening_shows_the_stored_case() {
     pump(&mut s, &mut m, key(KeyCode::F(4)));
     assert_eq!(ledger_form(&m).unwrap().get(CaseField::Policy), "別の画面で書いた方針");
 }
+
+/// A ledger form open while projecting shows none of what is in it (a new case's name, a
+/// reason being typed): only that it is hidden.
+#[test]
+fn snapshot_ledger_form_hidden_while_projecting() {
+    let (mut s, mut m) = demo_at(160, 45);
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    typ(&mut s, &mut m, "R8-9001");
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "髙橋 美桜");
+    assert!(screen(&m).contains("髙橋 美桜"));
+    m.present = true;
+    let text = screen(&m);
+    assert!(!text.contains("髙橋") && !text.contains("美桜") && !text.contains("R8-9001"), "{text}");
+    assert!(text.contains("投影中のため入力内容は表示しません"), "{text}");
+    insta::assert_snapshot!("ledger_form_160x45_presentation_hidden", text);
+    m.present = false;
+    assert!(screen(&m).contains("髙橋 美桜"), "the typing is kept");
+}
