@@ -653,6 +653,7 @@ impl Town<'_> {
                         next_review: c.next_review,
                         new_lead_agency: None,
                         notes: String::new(),
+                        category: String::new(),
                     })?;
                     if deep {
                         let agency = c.affiliation.unwrap_or(inst.secretariat);

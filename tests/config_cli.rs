@@ -89,3 +89,38 @@ fn mistakes_in_the_file_are_all_named_with_their_lines_before_anything_runs() {
     assert!(said.contains("2行目") && said.contains("不明な項目「safety_scale_lo」"), "{said}");
     assert!(!said.contains("unknown field"), "{said}");
 }
+
+/// A town drops a 終結理由区分 from its file after closings used it: `config check` names it
+/// with the cases, and the statistics still count those closings under the old name.
+#[test]
+fn a_closing_category_removed_from_the_file_is_reported_and_still_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    assert!(shinko(dir.path(), &db, &["demo", "--no-tui"]).status.success());
+    let number = {
+        let store = shinko::store::Store::open(&db, None).unwrap();
+        store.cases(false).unwrap()[0].number.clone()
+    };
+    let close = ["ledger", "close", &number, "--reason", "市外へ", "--on", "2026-11-20", "--category", "転出"];
+    let out = shinko(dir.path(), &db, &close);
+    assert!(out.status.success(), "{}", text(&out));
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[closing]\ncategories = [\"状態の安定\", \"転居・転出\", \"その他\"]\n").unwrap();
+
+    let checked = run(dir.path(), &db, &cfg, &["config", "check"]);
+    assert!(!checked.status.success());
+    let said = text(&checked);
+    assert!(said.contains(&format!("終結理由区分「転出」は設定にありません: 1件（{number}）")), "{said}");
+
+    let stats = run(dir.path(), &db, &cfg, &["stats", "--fiscal-year", "2026", "--format", "json"]);
+    assert!(stats.status.success(), "{}", text(&stats));
+    let v: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let labels: Vec<(String, u64)> = v["breakdown"]["closed_by_category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["label"].as_str().unwrap().to_string(), c["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(&labels[..3], [("状態の安定".into(), 0), ("転居・転出".into(), 0), ("その他".into(), 0)], "{labels:?}");
+    assert!(labels.contains(&("転出".into(), 1)), "{labels:?}");
+}

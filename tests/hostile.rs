@@ -190,7 +190,7 @@ fn hostile_text_in_ledger_fields_is_refused_and_changes_nothing() {
     }
     let err = env.fails(&["ledger", "edit", "--number", "H-1", "--affiliation", "第一小学校\u{202E}"]);
     assert!(err.contains("機関名") && err.contains("U+202E"), "{err}");
-    let err = env.fails(&["ledger", "close", "H-1", "--reason", "転出\u{202E}"]);
+    let err = env.fails(&["ledger", "close", "H-1", "--reason", "転出\u{202E}", "--category", "転出"]);
     assert!(err.contains("終結理由") && err.contains("U+202E"), "{err}");
     let err = env.fails(&["ledger", "add", "--number", "H-\u{7}", "--name", "試験", "--birth", "2018-04-02"]);
     assert!(err.contains("ケース番号"), "{err}");

@@ -134,6 +134,7 @@ fn run_next_meeting(s: &mut Store, sum: &demo::DemoSummary) {
             next_review: Some(date + chrono::Duration::days(91)),
             new_lead_agency: None,
             notes: String::new(),
+            category: String::new(),
         };
         t.save_decision(&Decision { as_proposed: true, ..base(&quick) })?;
         t.save_decision(&Decision {
@@ -164,7 +165,16 @@ fn run_next_meeting(s: &mut Store, sum: &demo::DemoSummary) {
             next_review: None,
             ..base(&closing)
         })?;
-        t.close_case(closing.id, CaseStatus::Closed, date, "状況が安定し3か月問題なし", Some(next))?;
+        let categories = shinko::domain::Config::default().closing.categories;
+        t.close_case_as(
+            closing.id,
+            CaseStatus::Closed,
+            date,
+            "状況が安定し3か月問題なし",
+            "状態の安定",
+            &categories,
+            Some(next),
+        )?;
         Ok(())
     })
     .unwrap();

@@ -326,10 +326,21 @@ fn statistics_count_the_closing_category_and_hold_no_reason_text() {
         store.cases(false).unwrap()[1].number.clone()
     };
     let reason = "祖母（中島 トメ）宅へ転居し、本児の生活は安定";
-    let args = ["ledger", "close", &number, "--reason", reason, "--on", "2026-11-20", "--category", "転出"];
+    // Without a category, or with one the town does not have (the old wording): refused, in
+    // Japanese, and nothing is closed.
+    let args = ["ledger", "close", &number, "--reason", reason, "--on", "2026-11-20"];
     let (ok, _, err) = env.out(&args);
-    assert!(!ok && err.contains("終結理由区分「転出」はありません（状況改善・転出・移管・"), "{err}");
-    let args = ["ledger", "close", &number, "--reason", reason, "--on", "2026-11-20", "--category", "児相・施設へ"];
+    assert!(!ok && err.contains("--category") && !err.contains("error:"), "{err}");
+    let args = ["ledger", "close", &number, "--reason", reason, "--on", "2026-11-20", "--category", "転居"];
+    let (ok, _, err) = env.out(&args);
+    assert!(!ok && err.contains("終結理由区分「転居」は設定にありません（状態の安定・転出・年齢到達・"), "{err}");
+    let args = ["ledger", "close", &number, "--reason", reason, "--on", "2026-11-20", "--category", " "];
+    let (ok, _, err) = env.out(&args);
+    assert!(!ok && err.contains("終結理由区分を選んでください"), "{err}");
+    let store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
+    assert!(store.case_by_number(&number).unwrap().unwrap().is_open(), "nothing closed by a refusal");
+    drop(store);
+    let args = ["ledger", "close", &number, "--reason", reason, "--on", "2026-11-20", "--category", "児相へ送致・措置"];
     let (ok, _, err) = env.out(&args);
     assert!(ok, "{err}");
     let (ok, json, err) = env.out(&["stats", "--fiscal-year", "2026", "--format", "json"]);
@@ -338,7 +349,8 @@ fn statistics_count_the_closing_category_and_hold_no_reason_text() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let cats = v["breakdown"]["closed_by_category"].as_array().unwrap();
     let n = |label: &str| cats.iter().find(|c| c["label"] == label).map_or(0, |c| c["count"].as_u64().unwrap());
-    assert!(n("児相・施設へ") >= 1, "the chosen category, not the one the words suggest: {cats:?}");
+    assert!(n("児相へ送致・措置") >= 1, "the chosen category, not the one the words suggest: {cats:?}");
+    assert_eq!(n("転出"), 0, "the reason's words are never read: {cats:?}");
     let (ok, md, _) = env.out(&["stats", "--fiscal-year", "2026"]);
     assert!(ok && !md.contains("トメ") && !md.contains("理由（記載のとおり）"), "{md}");
 }

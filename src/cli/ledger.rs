@@ -152,9 +152,10 @@ pub struct CloseArgs {
     /// 終結ではなく移管・転出として記録する
     #[arg(long)]
     pub transfer: bool,
-    /// 終結理由区分（統計で数える分類: 状況改善・転出・移管・年齢到達・成長・児相・施設へ・その他）。省略すると理由から判断
+    /// 終結理由区分（必須。統計で数える分類: 設定の [closing] categories のどれか。既定は
+    /// 状態の安定・転出・年齢到達・児相へ送致・措置・その他）
     #[arg(long)]
-    pub category: Option<String>,
+    pub category: String,
 }
 
 pub fn run(ctx: &Ctx, cmd: LedgerCmd) -> Result<()> {
@@ -429,14 +430,9 @@ fn close(ctx: &Ctx, a: CloseArgs) -> Result<()> {
         store.meeting(m)?;
     }
     let status = if a.transfer { CaseStatus::Transferred } else { CaseStatus::Closed };
-    let categories = crate::domain::stats_breakdown::CLOSING_CATEGORIES;
-    let category = match a.category.as_deref().map(str::trim) {
-        Some(k) if !categories.contains(&k) => {
-            bail!("終結理由区分「{k}」はありません（{} のどれか）", categories.join("・"))
-        }
-        other => other.unwrap_or_default(),
-    };
-    store.write(|t| t.close_case_as(c.id, status, on, &a.reason, category, a.meeting))?;
+    let categories = &ctx.config.closing.categories;
+    let category = crate::domain::config::check_closing_category(categories, &a.category).map_err(|e| eyre!(e))?;
+    store.write(|t| t.close_case_as(c.id, status, on, &a.reason, category, categories, a.meeting))?;
     tracing::info!(case_id = c.id, "case closed");
     eprintln!("ケース {} を{}しました", c.number, status.label());
     Ok(())

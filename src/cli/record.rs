@@ -97,6 +97,9 @@ pub struct DecideArgs {
     /// 終結・移管などの理由
     #[arg(long)]
     pub reason: Option<String>,
+    /// 終結理由区分（終結・移管のとき必須。設定の [closing] categories のどれか）
+    #[arg(long)]
+    pub category: Option<String>,
     /// 新しい主担当機関（主担当機関変更のとき）
     #[arg(long)]
     pub new_lead: Option<String>,
@@ -255,6 +258,7 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     set(&mut f.summary, a.summary);
     set(&mut f.kind, a.kind);
     set(&mut f.reason, a.reason);
+    set(&mut f.category, a.category);
     set(&mut f.new_lead, a.new_lead);
     set(&mut f.policy, a.policy);
     set(&mut f.notes, a.notes);
@@ -274,7 +278,8 @@ fn decide(ctx: &Ctx, store: &mut Store, a: DecideArgs) -> Result<()> {
     }
     rec.new_agencies = a.new_agency;
     let next = live::walk_on(&store.agenda(a.meeting)?, item.id);
-    let d = store.record_item(item.id, &rec, next).map_err(super::ledger::agency_hint)?;
+    let d =
+        store.record_item(item.id, &rec, &ctx.config.closing.categories, next).map_err(super::ledger::agency_hint)?;
     outln!("ケース {} の協議結果を記録しました（{}、役割分担 {} 件）", a.case, d.kind.label(), rec.actions.len());
     Ok(())
 }

@@ -24,6 +24,41 @@ pub struct Config {
     /// 定期的な情報提供: monthly reports from the institutions.
     pub monthly_reports: MonthlyReports,
     pub output: OutputConfig,
+    /// 終結・移管の扱い: the 終結理由区分 the statistics count.
+    pub closing: Closing,
+}
+
+/// 終結理由区分: chosen when a case is closed or transferred (ledger or meeting); the yearly
+/// statistics count these and never the free-text reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Closing {
+    /// In report order.
+    pub categories: Vec<String>,
+}
+
+impl Default for Closing {
+    fn default() -> Self {
+        Closing {
+            categories: ["状態の安定", "転出", "年齢到達", "児相へ送致・措置", "その他"].map(String::from).to_vec(),
+        }
+    }
+}
+
+/// The statistics' label for closings recorded before 終結理由区分 existed (no category).
+pub const NO_CATEGORY: &str = "（区分なし）";
+
+/// `category` (trimmed) when it is one of the configured `categories`, else the Japanese
+/// refusal naming them. One rule for the CLI, the screens and the store.
+pub fn check_closing_category<'a>(categories: &[String], category: &'a str) -> Result<&'a str, String> {
+    let k = category.trim();
+    if k.is_empty() {
+        return Err(format!("終結理由区分を選んでください（{} のどれか）", categories.join("・")));
+    }
+    if !categories.iter().any(|c| c == k) {
+        return Err(format!("終結理由区分「{k}」は設定にありません（{} のどれか）", categories.join("・")));
+    }
+    Ok(k)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -330,6 +365,7 @@ impl Default for Config {
             ],
             monthly_reports: MonthlyReports::default(),
             output: OutputConfig::default(),
+            closing: Closing::default(),
         }
     }
 }

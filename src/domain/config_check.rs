@@ -29,7 +29,27 @@ pub fn problems(cfg: &Config) -> Vec<Problem> {
     sheet_items(cfg, &mut out);
     monthly_reports(cfg, &mut out);
     output(cfg, &mut out);
+    closing(cfg, &mut out);
     out
+}
+
+fn closing(cfg: &Config, out: &mut Vec<Problem>) {
+    let list = &cfg.closing.categories;
+    if list.is_empty() {
+        out.push(p("closing.categories", "終結理由区分が一つもありません（終結・移管のときに選び、統計で数えます）"));
+    }
+    for (i, c) in list.iter().enumerate() {
+        let key = format!("closing.categories[{}]", i + 1);
+        if c.trim().is_empty() {
+            out.push(p(key, "終結理由区分が空です"));
+        } else if c.trim() != c {
+            out.push(p(key, format!("終結理由区分「{}」の前後に空白があります", c.trim())));
+        } else if list[..i].contains(c) {
+            out.push(p(key, format!("終結理由区分「{c}」が重複しています")));
+        } else if let Err(e) = super::text::check(c, super::text::Kind::Line) {
+            out.push(p(key, e.to_string()));
+        }
+    }
 }
 
 fn monthly_reports(cfg: &Config, out: &mut Vec<Problem>) {
@@ -229,7 +249,8 @@ fn sheet_items(cfg: &Config, out: &mut Vec<Problem>) {
 /// part (the n-th `[[sections]]` for `sections[n]`), then the key's own line under it.
 pub fn line_of(text: &str, key: &str) -> Option<usize> {
     let (table, leaf) = match key.split_once('.') {
-        Some((t, l)) => (t, Some(l.split('.').next().unwrap_or(l))),
+        // `include[2]` is on the line of `include`.
+        Some((t, l)) => (t, l.split(['.', '[']).next()),
         None => (key, None),
     };
     let (name, nth) = match table.split_once('[') {
@@ -252,6 +273,7 @@ pub fn line_of(text: &str, key: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::config::check_closing_category;
 
     fn keys(text: &str) -> Vec<String> {
         let cfg: Config = toml::from_str(text).unwrap();
@@ -308,6 +330,21 @@ mod tests {
             keys("[monthly_reports]\ninclude = [\"R6-001\"]\nexclude = [\"R6-001\"]\n"),
             ["monthly_reports.include[1]"]
         );
+    }
+
+    #[test]
+    fn closing_category_mistakes_are_named() {
+        assert_eq!(keys("[closing]\ncategories = []\n"), ["closing.categories"]);
+        assert_eq!(
+            keys("[closing]\ncategories = [\"転出\", \"\", \"転出\", \" その他\"]\n"),
+            ["closing.categories[2]", "closing.categories[3]", "closing.categories[4]"]
+        );
+        let text = "[municipality]\nname = \"みなと市\"\n\n[closing]\ncategories = [\"転出\", \"転出\"]\n";
+        let said = Config::from_toml(text).unwrap_err().to_string();
+        assert!(said.contains("5行目 closing.categories[2]: 終結理由区分「転出」が重複しています"), "{said}");
+        assert!(check_closing_category(&Config::default().closing.categories, " 転出 ").is_ok());
+        let err = check_closing_category(&Config::default().closing.categories, "転居").unwrap_err();
+        assert!(err.contains("終結理由区分「転居」は設定にありません（状態の安定・転出・"), "{err}");
     }
 
     #[test]

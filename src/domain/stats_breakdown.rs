@@ -8,7 +8,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use super::stats::{AGE_BANDS, Count, TypeRow};
-use super::{AbuseType, Case, CaseStatus, CgcInvolvement, Id, Registration};
+use super::{AbuseType, Case, CgcInvolvement, Id, Registration};
 
 /// New and closed cases in one month of the fiscal year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,33 +37,11 @@ pub struct Breakdowns {
     pub by_month: Vec<MonthRow>,
 }
 
-/// The closing categories, in report order.
-pub const CLOSING_CATEGORIES: [&str; 5] = ["状況改善", "転出・移管", "年齢到達・成長", "児相・施設へ", "その他"];
-
-/// The category a closing counts under: the one chosen when it was closed, else one read from
-/// how it ended and what its reason says ([`closing_category`]).
-pub fn category_of(status: CaseStatus, closure: &crate::domain::Closure) -> String {
-    if closure.category.is_empty() {
-        closing_category(status, &closure.reason).to_string()
-    } else {
-        closure.category.clone()
-    }
-}
-
-/// The category of a closing, from how it ended and what its reason says.
-pub fn closing_category(status: CaseStatus, reason: &str) -> &'static str {
-    let has = |words: &[&str]| words.iter().any(|w| reason.contains(w));
-    if status == CaseStatus::Transferred || has(&["転出", "転居", "移管", "引継"]) {
-        "転出・移管"
-    } else if has(&["児相", "児童相談所", "施設", "措置", "里親", "一時保護"]) {
-        "児相・施設へ"
-    } else if has(&["年齢", "成長", "卒業", "18歳", "出産"]) {
-        "年齢到達・成長"
-    } else if has(&["安定", "改善", "解消", "問題なし", "落ち着"]) {
-        "状況改善"
-    } else {
-        "その他"
-    }
+/// The category a closing counts under: the one chosen when it was closed (a category since
+/// removed from the configuration still counts under its own name), or 「（区分なし）」 for
+/// closings recorded before categories existed. Never read from the free-text reason.
+pub fn category_of(closure: &crate::domain::Closure) -> &str {
+    if closure.category.trim().is_empty() { super::config::NO_CATEGORY } else { closure.category.trim() }
 }
 
 fn tally<'a>(labels: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
@@ -89,6 +67,7 @@ pub fn breakdowns(
     registered: &[&Case],
     agency_names: &BTreeMap<Id, String>,
     (from, to, as_of): (NaiveDate, NaiveDate, NaiveDate),
+    categories: &[String],
     band: impl Fn(&Case) -> usize,
 ) -> Breakdowns {
     let lead = |c: &Case| c.lead_agency.and_then(|a| agency_names.get(&a)).map_or("（未設定）", |s| s.as_str());
@@ -113,8 +92,8 @@ pub fn breakdowns(
 
     let in_year = |d: NaiveDate| from <= d && d <= as_of;
     let closed = cases.iter().filter_map(|c| c.closure.as_ref().filter(|cl| in_year(cl.on)).map(|cl| (c, cl)));
-    let labels: Vec<String> = closed.clone().map(|(c, cl)| category_of(c.status, cl)).collect();
-    let closed_by_category = ordered(tally(labels.iter().map(String::as_str)), &CLOSING_CATEGORIES);
+    let order: Vec<&str> = categories.iter().map(String::as_str).collect();
+    let closed_by_category = ordered(tally(closed.clone().map(|(_, cl)| category_of(cl))), &order);
 
     let open_now = |c: &&Case| c.accepted_on <= as_of && c.closure.as_ref().is_none_or(|cl| cl.on > as_of);
     let open: Vec<&Case> = registered.iter().copied().filter(open_now).collect();
@@ -150,18 +129,19 @@ pub fn breakdowns(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Closure;
 
     #[test]
-    fn closing_reasons_fall_into_the_report_categories() {
-        for (status, reason, category) in [
-            (CaseStatus::Closed, "状況が安定し3か月問題なし", "状況改善"),
-            (CaseStatus::Closed, "市外へ転出", "転出・移管"),
-            (CaseStatus::Transferred, "県外の要対協へ", "転出・移管"),
-            (CaseStatus::Closed, "児童の成長により支援終了", "年齢到達・成長"),
-            (CaseStatus::Closed, "施設入所となったため", "児相・施設へ"),
-            (CaseStatus::Closed, "保護者の希望", "その他"),
-        ] {
-            assert_eq!(closing_category(status, reason), category, "{reason}");
-        }
+    fn a_closing_counts_under_its_category_never_its_reason() {
+        let on = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let cl = |reason: &str, category: &str| Closure {
+            on,
+            reason: reason.into(),
+            meeting_id: None,
+            category: category.into(),
+        };
+        assert_eq!(category_of(&cl("中島律くんは祖母（中島 トメ）宅へ転居", "転出")), "転出");
+        assert_eq!(category_of(&cl("市外へ転出", "")), "（区分なし）", "the reason is never read");
+        assert_eq!(category_of(&cl("改善", "状況改善")), "状況改善", "a removed category keeps its name");
     }
 }

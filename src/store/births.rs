@@ -10,7 +10,8 @@ use super::{Result, Store, StoreError, Tx, date_col};
 use crate::domain::birth::{self, Birth, MotherAfter};
 use crate::domain::{CaseStatus, Config, Id};
 
-/// The 終結理由区分 a mother's case closed at the birth counts under.
+/// The 終結理由区分 a mother's case closed at the birth counts under, when configured (else the
+/// last configured one, which towns keep for その他).
 const CLOSED_AT_BIRTH: &str = "その他";
 
 impl Tx<'_> {
@@ -53,7 +54,10 @@ impl Tx<'_> {
         if b.mother == MotherAfter::Close {
             let numbers: Vec<String> = out.iter().map(|(_, n)| n.clone()).collect();
             let reason = birth::closing_reason(&numbers);
-            self.close_case_as(mother.id, CaseStatus::Closed, today, &reason, CLOSED_AT_BIRTH, None)?;
+            let cats = &cfg.closing.categories;
+            let category =
+                cats.iter().find(|c| *c == CLOSED_AT_BIRTH).or(cats.last()).map_or(CLOSED_AT_BIRTH, String::as_str);
+            self.close_case_as(mother.id, CaseStatus::Closed, today, &reason, category, cats, None)?;
         }
         Ok(out)
     }

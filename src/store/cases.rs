@@ -241,8 +241,10 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    /// 終結 (or 移管): needs a reason; records the deciding meeting.
-    pub fn close_case(
+    /// 終結 (or 移管) with no 終結理由区分 (the statistics count it under 「（区分なし）」), for
+    /// the store's own tests.
+    #[cfg(test)]
+    pub(crate) fn close_case(
         &mut self,
         id: Id,
         status: CaseStatus,
@@ -250,12 +252,31 @@ impl Tx<'_> {
         reason: &str,
         meeting_id: Option<Id>,
     ) -> Result<()> {
-        self.close_case_as(id, status, on, reason, "", meeting_id)
+        self.close_unchecked(id, status, on, reason, "", meeting_id)
     }
 
-    /// [`Tx::close_case`] with the 終結理由区分 chosen (checked against the configuration by
-    /// the caller; empty: none chosen).
+    /// 終結 (or 移管): needs a reason and one of the configured 終結理由区分 `categories`
+    /// (checked here, inside the transaction, whatever screen or command asked); records the
+    /// deciding meeting.
+    #[allow(clippy::too_many_arguments)]
     pub fn close_case_as(
+        &mut self,
+        id: Id,
+        status: CaseStatus,
+        on: NaiveDate,
+        reason: &str,
+        category: &str,
+        categories: &[String],
+        meeting_id: Option<Id>,
+    ) -> Result<()> {
+        let category = crate::domain::config::check_closing_category(categories, category)
+            .map_err(|e| StoreError::invalid("終結理由区分", e))?;
+        self.close_unchecked(id, status, on, reason, category, meeting_id)
+    }
+
+    /// [`Tx::close_case_as`] with a category already checked (a meeting's decision, checked
+    /// when it was recorded) or none (a decision accepted as the 事務局案 proposed).
+    pub(crate) fn close_unchecked(
         &mut self,
         id: Id,
         status: CaseStatus,
@@ -739,6 +760,27 @@ mod tests {
         s.write(|t| t.close_case(id, CaseStatus::Closed, dt(2024, 9, 1), "転出", None)).unwrap();
         assert_eq!(s.case(id).unwrap().status, CaseStatus::Closed);
         assert_eq!(s.audit_verify().unwrap().unwrap(), s.audit_entries(None, None, 10000).unwrap().len() as u64);
+    }
+
+    /// Whatever screen or command asks, the store closes a case only with one of the
+    /// configured 終結理由区分.
+    #[test]
+    fn a_closing_without_a_configured_category_is_refused_by_the_store() {
+        let mut s = Store::open_in_memory().unwrap();
+        let id = s.write(|t| t.save_case(&sample(1))).unwrap();
+        let cats = crate::domain::Config::default().closing.categories;
+        for (category, said) in
+            [("", "終結理由区分を選んでください"), ("転居", "終結理由区分「転居」は設定にありません")]
+        {
+            let err = s
+                .write(|t| t.close_case_as(id, CaseStatus::Closed, dt(2024, 9, 1), "転出", category, &cats, None))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(said), "{err}");
+            assert!(s.case(id).unwrap().is_open(), "nothing written");
+        }
+        s.write(|t| t.close_case_as(id, CaseStatus::Closed, dt(2024, 9, 1), "市外へ", " 転出 ", &cats, None)).unwrap();
+        assert_eq!(s.case(id).unwrap().closure.unwrap().category, "転出");
     }
 
     #[test]

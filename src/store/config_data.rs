@@ -10,7 +10,8 @@ use crate::domain::{Config, MeetingStatus, Registration};
 /// One code in the data that the configuration does not have, and where it is used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigMismatch {
-    /// What the code is (「ランク（要保護児童・要支援児童）」, 「部会」, 「事務局案のランク」).
+    /// What the code is (「ランク（要保護児童・要支援児童）」, 「部会」, 「事務局案のランク」,
+    /// 「終結理由区分」).
     pub what: &'static str,
     pub code: String,
     /// Where: case numbers, or session labels.
@@ -37,12 +38,26 @@ impl Store {
                 found.entry((scheme_name(c.registration), c.rank.clone())).or_default().push(c.number.clone());
             }
         }
+        // 終結理由区分 no longer configured: the statistics still count them under their own
+        // names, and the town is told here.
+        let known = |k: &str| k.trim().is_empty() || cfg.closing.categories.iter().any(|c| c == k.trim());
+        for c in &cases {
+            if let Some(cl) = c.closure.as_ref().filter(|cl| !known(&cl.category)) {
+                found.entry(("終結理由区分", cl.category.trim().to_string())).or_default().push(c.number.clone());
+            }
+        }
         let number = |id| cases.iter().find(|c| c.id == id).map(|c| c.number.clone()).unwrap_or_default();
         for m in self.meetings()?.into_iter().filter(|m| m.status != MeetingStatus::Closed) {
             for s in self.sessions(m.id)? {
                 if let Some(code) = s.section.filter(|code| !cfg.sections.iter().any(|x| x.code == *code)) {
                     found.entry(("部会", code)).or_default().push(format!("{} {}", m.title, s.label));
                 }
+            }
+            for d in self.decisions(m.id)?.into_iter().filter(|d| !known(&d.category)) {
+                found
+                    .entry(("終結理由区分（会議の決定）", d.category.trim().to_string()))
+                    .or_default()
+                    .push(number(d.case_id));
             }
             for i in self.agenda(m.id)? {
                 let Some(rank) = &i.draft.rank else { continue };

@@ -99,7 +99,7 @@ pub(crate) fn item_fields(i: &AgendaItem) -> Vec<(&'static str, String)> {
 
 pub(crate) const DECISION_COLS: &str =
     "id, meeting_id, case_id, agenda_item_id, as_proposed, status_summary, rank_before, rank_after,
-    kind, reason, support_policy, next_review, new_lead_agency, notes";
+    kind, reason, support_policy, next_review, new_lead_agency, notes, close_category";
 
 pub(crate) fn row_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
     Ok(Decision {
@@ -117,6 +117,7 @@ pub(crate) fn row_decision(r: &Row<'_>) -> rusqlite::Result<Decision> {
         next_review: date_col(r.get(11)?)?,
         new_lead_agency: r.get(12)?,
         notes: r.get(13)?,
+        category: r.get(14)?,
     })
 }
 
@@ -133,6 +134,7 @@ pub(crate) fn decision_fields(d: &Decision) -> Vec<(&'static str, String)> {
         ("next_review", d.next_review.map(|x| x.to_string()).unwrap_or_default()),
         ("new_lead_agency", d.new_lead_agency.map(|x| x.to_string()).unwrap_or_default()),
         ("notes", d.notes.clone()),
+        ("close_category", d.category.clone()),
     ]
 }
 
@@ -293,7 +295,8 @@ impl Tx<'_> {
             d.next_review,
             d.new_lead_agency,
             d.notes,
-            at
+            at,
+            d.category
         ];
         // What the decision saw of its case, read in this transaction: closing the meeting
         // applies only what the meeting changed relative to it.
@@ -302,8 +305,8 @@ impl Tx<'_> {
             None => {
                 self.tx.exec_cached(
                     "INSERT INTO decisions(meeting_id, case_id, agenda_item_id, as_proposed, status_summary, rank_before,
-                     rank_after, kind, reason, support_policy, next_review, new_lead_agency, notes, decided_at)
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                     rank_after, kind, reason, support_policy, next_review, new_lead_agency, notes, decided_at, close_category)
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
                     p,
                 )?;
                 let id = self.tx.last_insert_rowid();
@@ -317,7 +320,7 @@ impl Tx<'_> {
                 self.tx.exec_cached(
                     "UPDATE decisions SET meeting_id=?1, case_id=?2, agenda_item_id=?3, as_proposed=?4, status_summary=?5,
                      rank_before=?6, rank_after=?7, kind=?8, reason=?9, support_policy=?10, next_review=?11,
-                     new_lead_agency=?12, notes=?13, decided_at=?14 WHERE id=?15",
+                     new_lead_agency=?12, notes=?13, decided_at=?14, close_category=?15 WHERE id=?16",
                     v.as_slice(),
                 )?;
                 b.id

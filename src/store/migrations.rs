@@ -21,6 +21,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/010_monthly_reports.sql"),
     include_str!("sql/011_contacts_births.sql"),
     include_str!("sql/012_item_replies.sql"),
+    // 013 is added by the done-date change
+    include_str!("sql/014_decision_close_category.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {

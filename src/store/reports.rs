@@ -275,7 +275,8 @@ impl Store {
     }
 
     /// The figures of fiscal year `fy` (the CLI's `stats` and the TUI's 年度統計 screen).
-    pub fn year_stats(&self, fy: i32, today: NaiveDate) -> Result<YearStats> {
+    /// `categories`: the configured 終結理由区分, in report order.
+    pub fn year_stats(&self, fy: i32, today: NaiveDate, categories: &[String]) -> Result<YearStats> {
         let cases = self.cases(true)?;
         let (meetings, decisions, actions) = self.stats_facts()?;
         let agency_names = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
@@ -293,6 +294,7 @@ impl Store {
             births: &births,
             reports: &reports,
             alerts: &alerts,
+            closing_categories: categories,
         };
         Ok(stats::compute_with_previous(fy, input, today))
     }

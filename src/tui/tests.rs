@@ -364,9 +364,20 @@ fn edit_and_close_a_case() {
     assert!(pump(&mut s, &mut m, key(KeyCode::F(10))).is_empty());
     assert_eq!(ledger_form(&m).unwrap().error.as_deref(), Some("理由: 入力してください"));
     typ(&mut s, &mut m, "転出のため");
+    // The 終結理由区分 is required too: the statistics count it, never the reason.
+    assert!(pump(&mut s, &mut m, key(KeyCode::F(10))).is_empty());
+    let said = ledger_form(&m).unwrap().error.clone().unwrap_or_default();
+    assert!(said.starts_with("終結理由区分を選んでください（状態の安定・転出・"), "{said}");
+    for _ in 0..3 {
+        pump(&mut s, &mut m, key(KeyCode::Tab));
+    }
+    pump(&mut s, &mut m, key(KeyCode::Right));
+    pump(&mut s, &mut m, key(KeyCode::Right));
     let e = pump(&mut s, &mut m, key(KeyCode::F(10)));
     assert!(
-        matches!(&e[0], Effect::Ledger(LedgerEffect::CloseCase { reason, status: CaseStatus::Closed, .. }) if reason == "転出のため")
+        matches!(&e[0], Effect::Ledger(LedgerEffect::CloseCase { reason, category, status: CaseStatus::Closed, .. })
+            if reason == "転出のため" && category == "転出"),
+        "{e:?}"
     );
     let c = s.case(id).unwrap();
     assert_eq!(c.status, CaseStatus::Closed);
@@ -774,4 +785,23 @@ fn a_stale_edit_is_refused_and_reopening_shows_the_stored_case() {
     pump(&mut s, &mut m, key(KeyCode::Esc));
     pump(&mut s, &mut m, key(KeyCode::F(4)));
     assert_eq!(ledger_form(&m).unwrap().get(CaseField::Policy), "別の画面で書いた方針");
+}
+
+/// A ledger form open while projecting shows none of what is in it (a new case's name, a
+/// reason being typed): only that it is hidden.
+#[test]
+fn snapshot_ledger_form_hidden_while_projecting() {
+    let (mut s, mut m) = demo_at(160, 45);
+    pump(&mut s, &mut m, key(KeyCode::F(2)));
+    typ(&mut s, &mut m, "R8-9001");
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "髙橋 美桜");
+    assert!(screen(&m).contains("髙橋 美桜"));
+    m.present = true;
+    let text = screen(&m);
+    assert!(!text.contains("髙橋") && !text.contains("美桜") && !text.contains("R8-9001"), "{text}");
+    assert!(text.contains("投影中のため入力内容は表示しません"), "{text}");
+    insta::assert_snapshot!("ledger_form_160x45_presentation_hidden", text);
+    m.present = false;
+    assert!(screen(&m).contains("髙橋 美桜"), "the typing is kept");
 }

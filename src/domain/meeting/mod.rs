@@ -340,6 +340,10 @@ pub struct Decision {
     pub kind: DecisionKind,
     /// Reason when closing / transferring / other.
     pub reason: String,
+    /// 終結理由区分 of a 終結/移管 (one of the configured `[closing] categories`); empty for
+    /// other decisions and for a closing accepted as the 事務局案 proposed.
+    #[serde(default)]
+    pub category: String,
     /// 援助方針
     pub support_policy: String,
     pub next_review: Option<NaiveDate>,

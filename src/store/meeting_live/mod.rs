@@ -402,7 +402,18 @@ impl Store {
     /// Records a deep item: its decision and 役割分担 (replacing those recorded for it before),
     /// then moves on to `next`. The draft typed for it is removed in the same transaction.
     /// The item and case are read inside the write transaction.
-    pub fn record_item(&mut self, item_id: Id, rec: &DeepRecord, next: Option<Id>) -> Result<Decision> {
+    /// A 終結/移管 needs one of the configured 終結理由区分 (`categories`), checked here.
+    pub fn record_item(
+        &mut self,
+        item_id: Id,
+        rec: &DeepRecord,
+        categories: &[String],
+        next: Option<Id>,
+    ) -> Result<Decision> {
+        if rec.kind.ends_support() {
+            crate::domain::config::check_closing_category(categories, &rec.category)
+                .map_err(|e| StoreError::invalid("終結理由区分", e))?;
+        }
         self.write(|t| {
             let mut item = t.read().agenda_item(item_id)?;
             let meeting_id = item.meeting_id;
@@ -520,7 +531,8 @@ impl Store {
                                 .map(|field| CloseConflict { case_number: case.number.clone(), field }),
                         );
                         if let Some((status, reason)) = closing {
-                            t.close_case(case.id, status, *on, &reason, Some(meeting_id))?;
+                            // The category was checked when the decision was recorded.
+                            t.close_unchecked(case.id, status, *on, &reason, &d.category, Some(meeting_id))?;
                             sum.closed += 1;
                         }
                     }

@@ -107,13 +107,39 @@ fn drafts_are_kept_until_the_item_is_recorded() {
     f.summary = "欠席が続く".into();
     f.actions = "東小学校／担任／登校確認／2027/1/15".into();
     let rec = f.check(&cfg, &case, today()).unwrap();
-    s.record_item(deep.id, &rec, None).unwrap();
+    s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap();
     assert!(s.drafts(m).unwrap().is_empty());
     let acts = s.actions_of_meeting(m).unwrap();
     assert_eq!(acts.len(), 1);
     // Recording again replaces the item's actions, never doubles them.
-    s.record_item(deep.id, &rec, None).unwrap();
+    s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap();
     assert_eq!(s.actions_of_meeting(m).unwrap().len(), 1);
+}
+
+/// A 終結 decided in the meeting needs a 終結理由区分: the form asks, and the store refuses
+/// a record without one (or with one the configuration does not have).
+#[test]
+fn a_closing_decision_needs_a_configured_category() {
+    let (mut s, m, items) = running_demo();
+    let cfg = Config::default();
+    let deep = items.iter().find(|i| i.track == Track::Deep).unwrap();
+    let case = s.case(deep.case_id).unwrap();
+    let mut f = DeepForm::from_item(deep, &case, &cfg, today());
+    f.kind = DecisionKind::Close.label().into();
+    f.reason = "市外へ転出".into();
+    let err = f.check(&cfg, &case, today()).unwrap_err();
+    assert!(err.contains("終結理由区分を選んでください"), "{err}");
+    f.category = "転出".into();
+    let mut rec = f.check(&cfg, &case, today()).unwrap();
+    rec.category = "転居".into();
+    let err = s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap_err().to_string();
+    assert!(err.contains("終結理由区分「転居」は設定にありません"), "{err}");
+    assert!(s.decisions(m).unwrap().iter().all(|d| d.case_id != case.id), "nothing recorded");
+    rec.category = "転出".into();
+    s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap();
+    s.close_meeting(m).unwrap();
+    let closed = s.case(case.id).unwrap();
+    assert_eq!(closed.closure.unwrap().category, "転出", "the meeting's category reaches the ledger");
 }
 
 #[test]
@@ -142,7 +168,7 @@ fn closing_writes_the_decisions_into_the_ledger_in_one_audited_transaction() {
     f.policy = "一時保護の要否を児相と協議".into();
     f.kind = DecisionKind::ReferToCgc.label().into();
     let rec = f.check(&cfg, &case, today()).unwrap();
-    s.record_item(deep.id, &rec, None).unwrap();
+    s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap();
     let before_audit = s.audit_entries(Some("case"), None, 100_000).unwrap().len();
     let sum = s.close_meeting(m).unwrap();
     assert_eq!((sum.updated, sum.closed), (3, 1));
@@ -218,7 +244,7 @@ fn records_of_a_meeting_run_on_another_computer_are_refused() {
     assert!(text.contains("別の shinko（PID 777）で進行中") && text.contains("コンピューター名 kaigi-pc"), "{text}");
     assert!(text.contains("から進行") && text.contains("変更できません"), "{text}");
     assert!(!text.contains(&case.name) && !text.contains(&case.kana), "no personal data: {text}");
-    assert!(is_live_refusal(s.record_item(deep.id, &rec, None)));
+    assert!(is_live_refusal(s.record_item(deep.id, &rec, &cfg.closing.categories, None)));
     assert!(is_live_refusal(s.update_item(&deferred, None)));
     assert!(is_live_refusal(s.move_items(m, &[Move { item_id: deep.id, to_session: later, position: None }])));
     assert!(is_live_refusal(s.record_attendance(&Attendance {
@@ -307,7 +333,7 @@ fn closing_keeps_edits_made_meanwhile_and_reports_conflicts() {
         f.rank = rank.into();
         f.policy = "会議で決めた方針".into();
         let rec = f.check(&cfg, &case, today()).unwrap();
-        s.record_item(item.id, &rec, None).unwrap();
+        s.record_item(item.id, &rec, &cfg.closing.categories, None).unwrap();
         (case, rec)
     };
     // x: the meeting raises the rank to A; the ledger meanwhile sets it to C.

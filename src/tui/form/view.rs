@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use crate::domain::mask::Masker;
 use crate::tui::form::pick::Offer;
 use crate::tui::form::{FieldValue, Form};
 
@@ -19,11 +20,39 @@ fn height(v: &FieldValue) -> u16 {
     if matches!(v, FieldValue::Multi(_)) { MULTI_H } else { 1 }
 }
 
+/// How a form's contents are shown: as typed, with every known name blotted out (the meeting
+/// screen's forms while projecting), or not at all (other forms while projecting).
+#[derive(Clone, Copy)]
+pub enum Shown<'a> {
+    Plain,
+    Masked(&'a Masker),
+    Hidden,
+}
+
+/// What a form opened while projecting shows instead of its contents.
+pub const HIDDEN_WHILE_PRESENTING: &str = "投影中のため入力内容は表示しません";
+
 pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect) {
+    render_shown(form, f, area, Shown::Plain)
+}
+
+pub fn render_shown<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect, shown: Shown<'_>) {
     f.render_widget(Clear, area);
     let block = crate::tui::glyphs::block().title(format!(" {} （F10 保存 / Esc 取消） ", form.title)).cyan();
     let inner = block.inner(area);
     f.render_widget(block, area);
+    if let Shown::Hidden = shown {
+        // Not even the error: it may quote what was typed.
+        f.render_widget(
+            Paragraph::new(Span::raw(HIDDEN_WHILE_PRESENTING).yellow().bold()).wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let masker = match shown {
+        Shown::Masked(mk) => Some(mk),
+        _ => None,
+    };
     if inner.height < 2 || inner.width <= LABEL_W + 2 {
         return;
     }
@@ -70,9 +99,10 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
             Rect::new(inner.x, y, LABEL_W, 1),
         );
         let value_area = Rect::new(inner.x + LABEL_W + 1, y, value_w, h);
-        render_value(&field.value, focused, f, value_area);
+        render_value(&field.value, focused, f, value_area, masker);
         y += h;
         if offer_at == Some(i) {
+            // Agency names only: no person is offered.
             f.render_widget(
                 Paragraph::new(offer_line(&offer, form.focused().is_multiline())),
                 Rect::new(inner.x + LABEL_W + 1, y, value_w, 1),
@@ -81,7 +111,7 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
         }
         if let (Some(e), true) = (&form.error, err_at == Some(i)) {
             f.render_widget(
-                Paragraph::new(Span::raw(e.as_str()).red().bold()),
+                Paragraph::new(Span::raw(scrub(masker, e)).red().bold()),
                 Rect::new(inner.x + LABEL_W + 1, y, value_w, 1),
             );
             y += 1;
@@ -89,7 +119,7 @@ pub fn render<K: Copy + PartialEq>(form: &Form<K>, f: &mut Frame<'_>, area: Rect
     }
     let long = form.error.as_ref().filter(|e| e.width() > value_w as usize);
     let msg = match long {
-        Some(e) => Line::from(Span::raw(e.as_str()).red().bold()),
+        Some(e) => Line::from(Span::raw(scrub(masker, e)).red().bold()),
         None => Line::from(Span::raw("* は必須。日付は 2024/4/1・令和6年4月1日・R6.4.1 のどれでも可").dark_gray()),
     };
     f.render_widget(
@@ -124,10 +154,80 @@ fn offer_line(offer: &Offer, multi: bool) -> Line<'static> {
     }
 }
 
-fn render_value(v: &FieldValue, focused: bool, f: &mut Frame<'_>, area: Rect) {
+fn scrub(masker: Option<&Masker>, text: &str) -> String {
+    masker.map_or_else(|| text.to_string(), |mk| mk.scrub(text))
+}
+
+/// The cursor's column in the masked rendering of `line`: the width of the masked text
+/// before it (a name being typed under the cursor is blotted whole once it is complete).
+fn masked_column(mk: &Masker, line: &str, cursor_chars: usize) -> usize {
+    let before: String = line.chars().take(cursor_chars).collect();
+    mk.scrub(&before).width()
+}
+
+/// `text` cut into rows of at most `w` columns (at least one row, empty for an empty line).
+fn wrap(text: &str, w: usize) -> Vec<String> {
+    let mut rows = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > w {
+            rows.push(String::new());
+            used = 0;
+        }
+        if let Some(r) = rows.last_mut() {
+            r.push(c);
+        }
+        used += cw;
+    }
+    rows
+}
+
+fn render_value(v: &FieldValue, focused: bool, f: &mut Frame<'_>, area: Rect, masker: Option<&Masker>) {
     let bg = if focused { Style::default().bg(Color::DarkGray) } else { Style::default() };
-    match v {
-        FieldValue::Text(input) => {
+    match (v, masker) {
+        (FieldValue::Text(input), Some(mk)) => {
+            let shown = mk.scrub(input.value());
+            let w = area.width as usize;
+            let col = masked_column(mk, input.value(), input.cursor()).min(shown.width());
+            // Scrolled so the cursor stays on the line.
+            let scroll = col.saturating_sub(w.saturating_sub(1));
+            f.render_widget(Paragraph::new(shown).style(bg).scroll((0, scroll as u16)), area);
+            if focused {
+                let x = area.x + (col - scroll) as u16;
+                if x < area.right() {
+                    f.set_cursor_position(Position::new(x, area.y));
+                }
+            }
+        }
+        (FieldValue::Multi(ta), Some(mk)) => {
+            // Wrapped like the text area (soft wrap at the width), each line masked as a whole.
+            let ratatui_textarea::DataCursor(row, col) = ta.cursor();
+            let w = (area.width as usize).max(2);
+            let mut rows: Vec<String> = Vec::new();
+            let mut cursor = (0usize, 0usize);
+            for (i, line) in ta.lines().iter().enumerate() {
+                if i == row {
+                    let before: String = line.chars().take(col).collect();
+                    let chunks = wrap(&mk.scrub(&before), w);
+                    let last = chunks.last().map_or(0, |c| c.width());
+                    cursor = (rows.len() + chunks.len() - 1, last);
+                }
+                rows.extend(wrap(&mk.scrub(line), w));
+            }
+            let h = area.height as usize;
+            let top = cursor.0.saturating_sub(h.saturating_sub(1));
+            let text: Vec<Line<'static>> = rows.into_iter().skip(top).take(h).map(Line::from).collect();
+            f.render_widget(Paragraph::new(text).style(bg), area);
+            if focused {
+                let x = area.x + cursor.1.min(w - 1) as u16;
+                let y = area.y + (cursor.0 - top) as u16;
+                if y < area.bottom() {
+                    f.set_cursor_position(Position::new(x, y));
+                }
+            }
+        }
+        (FieldValue::Text(input), None) => {
             let w = area.width as usize;
             let scroll = input.visual_scroll(w.saturating_sub(1));
             f.render_widget(Paragraph::new(input.value()).style(bg).scroll((0, scroll as u16)), area);
@@ -138,7 +238,7 @@ fn render_value(v: &FieldValue, focused: bool, f: &mut Frame<'_>, area: Rect) {
                 }
             }
         }
-        FieldValue::Choice { options, index } => {
+        (FieldValue::Choice { options, index }, _) => {
             let text = options.get(*index).map(String::as_str).unwrap_or("");
             let hint = if focused { "  (Left/Right で選択)" } else { "" };
             f.render_widget(
@@ -146,7 +246,7 @@ fn render_value(v: &FieldValue, focused: bool, f: &mut Frame<'_>, area: Rect) {
                 area,
             );
         }
-        FieldValue::Multi(ta) => {
+        (FieldValue::Multi(ta), None) => {
             let mut ta = (**ta).clone();
             ta.set_style(bg);
             ta.set_cursor_style(if focused { cursor_style() } else { bg });

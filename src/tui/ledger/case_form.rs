@@ -4,12 +4,11 @@
 use chrono::NaiveDate;
 
 use super::{LedgerEffect, SaveCase};
-use crate::domain::stats_breakdown::CLOSING_CATEGORIES;
 use crate::domain::{AbuseType, Agency, Case, CaseStatus, CgcInvolvement, Config, Id, Registration, Sex};
 use crate::tui::form::{Field, Form, date_text};
 
-/// The first choice of 終結理由区分: none chosen, the statistics read one from the reason.
-const FROM_REASON: &str = "理由から判断";
+/// The first choice of 終結理由区分: none chosen yet (submitting asks for one).
+const CHOOSE: &str = "（選んでください）";
 
 /// The fields of the ledger's forms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,16 +124,16 @@ impl CaseForm {
         CaseForm { kind, form: Form::new(title, fields) }
     }
 
-    pub fn for_close(id: Id, number: &str, today: NaiveDate) -> CaseForm {
+    pub fn for_close(id: Id, number: &str, today: NaiveDate, config: &Config) -> CaseForm {
         use CaseField as K;
         let kinds = CLOSE_KINDS.iter().map(|s| s.label().to_string()).collect();
         // The category the yearly statistics count (the reason itself stays in the ledger).
-        let categories = std::iter::once(FROM_REASON).chain(CLOSING_CATEGORIES).map(str::to_string).collect();
+        let categories = std::iter::once(CHOOSE.to_string()).chain(config.closing.categories.iter().cloned()).collect();
         let fields = vec![
             Field::text(K::CloseReason, "理由", true, ""),
             Field::text(K::CloseOn, "終結日", true, &date_text(Some(today))),
             Field::choice(K::CloseKind, "区分", kinds, CaseStatus::Closed.label()),
-            Field::choice(K::CloseCategory, "終結理由区分", categories, ""),
+            Field::choice(K::CloseCategory, "終結理由区分", categories, CHOOSE),
         ];
         CaseForm {
             kind: CaseFormKind::Close { id, number: number.to_string() },
@@ -172,9 +171,11 @@ impl CaseForm {
                     .and_then(|i| CLOSE_KINDS.get(i).copied())
                     .unwrap_or(CaseStatus::Closed);
                 let reason = self.form.get(CaseField::CloseReason).trim().to_string();
-                let category =
-                    Some(self.form.get(CaseField::CloseCategory)).filter(|c| c != FROM_REASON).unwrap_or_default();
-                Ok(LedgerEffect::CloseCase { id: *id, status, on, reason, category })
+                let categories = config.closing.categories.clone();
+                let chosen = self.form.get(CaseField::CloseCategory);
+                let chosen = if chosen == CHOOSE { "" } else { chosen.as_str() };
+                let category = crate::domain::config::check_closing_category(&categories, chosen)?.to_string();
+                Ok(LedgerEffect::CloseCase { id: *id, status, on, reason, category, categories })
             }
             CaseFormKind::Urgent { id, agencies, .. } => self.urgent_effect(*id, agencies, config, today),
             CaseFormKind::New => self.case_effect(Case::blank(today), true, config, today, new_agencies),

@@ -30,8 +30,8 @@ pub fn execute(store: &mut Store, e: LedgerEffect) -> Result<LedgerMsg, StoreErr
             Err(e @ StoreError::Stale { .. }) => Ok(LedgerMsg::Stale(crate::tui::screen::stale_hint(&e))),
             other => other,
         },
-        LedgerEffect::CloseCase { id, status, on, reason, category } => {
-            close_case(store, id, status, on, &reason, &category)
+        LedgerEffect::CloseCase { id, status, on, reason, category, categories } => {
+            close_case(store, id, status, on, &reason, (&category, &categories))
         }
         LedgerEffect::AddContact { contact, number, today } => {
             let message = crate::tui::screen::record_contact(store, &contact, &number, today)?;
@@ -151,9 +151,9 @@ fn close_case(
     status: CaseStatus,
     on: NaiveDate,
     reason: &str,
-    category: &str,
+    (category, categories): (&str, &[String]),
 ) -> Result<LedgerMsg, StoreError> {
-    store.write(|t| t.close_case_as(id, status, on, reason, category, None))?;
+    store.write(|t| t.close_case_as(id, status, on, reason, category, categories, None))?;
     let number = store.case(id)?.number;
     tracing::info!(case_id = id, "case closed from the tui");
     Ok(LedgerMsg::Saved { case_id: id, message: format!("ケース {number} を{}しました", status.label()) })

@@ -69,6 +69,8 @@ pub enum LedgerEffect {
         on: NaiveDate,
         reason: String,
         category: String,
+        /// The configured 終結理由区分, which the store checks `category` against.
+        categories: Vec<String>,
     },
     /// 経過記録: one contact, checked by the store against `today`.
     AddContact {

@@ -94,11 +94,16 @@ impl RecordForm {
         }
     }
 
-    pub fn render(&self, f: &mut ratatui::Frame<'_>, area: ratatui::layout::Rect) {
-        use crate::tui::form::view::render;
+    pub fn render(
+        &self,
+        f: &mut ratatui::Frame<'_>,
+        area: ratatui::layout::Rect,
+        shown: crate::tui::form::view::Shown,
+    ) {
+        use crate::tui::form::view::render_shown;
         match self {
-            RecordForm::Contact(x) => render(&x.form, f, area),
-            RecordForm::Birth(x) => render(&x.form, f, area),
+            RecordForm::Contact(x) => render_shown(&x.form, f, area, shown),
+            RecordForm::Birth(x) => render_shown(&x.form, f, area, shown),
         }
     }
 }

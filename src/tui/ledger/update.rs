@@ -237,7 +237,7 @@ fn on_key(s: &mut LedgerState, cx: &Ctx<'_>, out: &mut Out, action: Option<Comma
         Some(Command::CloseCase) => {
             match s.selected_row() {
                 Some(r) if r.status == CaseStatus::Open => {
-                    s.form = Some(CaseForm::for_close(r.id, &r.number, cx.today))
+                    s.form = Some(CaseForm::for_close(r.id, &r.number, cx.today, cx.config))
                 }
                 Some(r) => out.error(format!("ケース {} は既に{}しています", r.number, r.status.label())),
                 None => out.error("終結するケースを選んでください"),

@@ -13,6 +13,8 @@ pub enum MeetingField {
     Rank,
     Decision,
     Reason,
+    /// 終結理由区分 of a 終結/移管.
+    Category,
     NewLead,
     Policy,
     Actions,
@@ -43,6 +45,9 @@ pub struct MeetingForm {
     pub form: Form<MeetingField>,
 }
 
+/// The first choice of 終結理由区分: none chosen yet (recording a closing asks for one).
+const CHOOSE: &str = "（選んでください）";
+
 /// The choices of a review, in the order offered.
 const REVIEW_STATUSES: [ActionStatus; 4] =
     [ActionStatus::Done, ActionStatus::NotPossible, ActionStatus::NotDone, ActionStatus::Open];
@@ -67,11 +72,15 @@ impl MeetingForm {
         let ranks: Vec<String> =
             cx.config.rank_scheme(case.registration).ranks().iter().map(|r| r.code.clone()).collect();
         let kinds: Vec<String> = DecisionKind::ALL.iter().map(|k| k.label().to_string()).collect();
+        let categories: Vec<String> =
+            std::iter::once(CHOOSE.to_string()).chain(cx.config.closing.categories.iter().cloned()).collect();
+        let category = if df.category.trim().is_empty() { CHOOSE } else { df.category.trim() };
         let fields = vec![
             Field::multi(K::Summary, "状況", &df.summary, "状況（各機関からの報告。Enter で改行）").at_end(),
             Field::choice(K::Rank, "評価（ランク）", ranks, &df.rank),
             Field::choice(K::Decision, "決定", kinds, &df.kind),
             Field::text(K::Reason, "理由（終結等）", false, &df.reason),
+            Field::choice(K::Category, "終結理由区分", categories, category),
             Field::text(K::NewLead, "新主担当機関", false, &df.new_lead).picking_agencies(cx.agencies),
             Field::multi(K::Policy, "援助方針", &df.policy, "援助方針（Enter で改行）").at_end(),
             Field::multi(K::Actions, "役割分担", &df.actions, "1行に1件: 機関／担当者／内容／期限")
@@ -94,6 +103,7 @@ impl MeetingForm {
         let kind = self.form.chosen(MeetingField::Decision).and_then(|i| DecisionKind::ALL.get(i).copied());
         let ends = matches!(kind, Some(DecisionKind::Close | DecisionKind::Transfer));
         self.form.set_idle(MeetingField::Reason, !ends);
+        self.form.set_idle(MeetingField::Category, !ends);
         self.form.set_idle(MeetingField::NewLead, kind != Some(DecisionKind::ChangeLead));
     }
 
@@ -157,6 +167,7 @@ impl MeetingForm {
             rank: f.get(K::Rank),
             kind: f.get(K::Decision),
             reason: f.get(K::Reason),
+            category: Some(f.get(K::Category)).filter(|c| c != CHOOSE).unwrap_or_default(),
             new_lead: f.get(K::NewLead),
             policy: f.get(K::Policy),
             actions: f.get(K::Actions),
@@ -214,7 +225,8 @@ impl MeetingForm {
             MeetingFormKind::Item { item_id, case, .. } => {
                 let mut rec = self.deep().check(config, case, near)?;
                 rec.new_agencies = new_agencies;
-                Ok(MeetingEffect::Record { item_id: *item_id, record: Box::new(rec), next: None })
+                let categories = config.closing.categories.clone();
+                Ok(MeetingEffect::Record { item_id: *item_id, record: Box::new(rec), next: None, categories })
             }
             MeetingFormKind::Attendance(rec, _) => {
                 let mut a = (**rec).clone();

@@ -101,8 +101,8 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>
             let number = store.case(decision.case_id)?.number;
             meeting::noted(format!("ケース {number} を事務局案どおり承認しました"))
         }
-        MeetingEffect::Record { item_id, record, next } => {
-            let d = match store.record_item(item_id, &record, next) {
+        MeetingEffect::Record { item_id, record, next, categories } => {
+            let d = match store.record_item(item_id, &record, &categories, next) {
                 Err(e @ StoreError::UnknownAgency { .. }) => {
                     return Ok(Some(MeetingMsg::AskAgain(crate::tui::screen::ask_new_agency(&e))));
                 }

@@ -131,6 +131,8 @@ pub enum MeetingEffect {
         item_id: Id,
         record: Box<DeepRecord>,
         next: Option<Id>,
+        /// The configured 終結理由区分, which the store checks a closing's category against.
+        categories: Vec<String>,
     },
     UpdateItem {
         item: Box<AgendaItem>,

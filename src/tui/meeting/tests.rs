@@ -673,3 +673,41 @@ fn a_contact_is_recorded_on_the_item_being_discussed() {
     assert_eq!((after.count, after.last.map(|l| l.0)), (before + 1, Some(today())));
     assert!(screen(&m).contains(&format!("前回以降の接触 {}件", before + 1)), "{}", screen(&m));
 }
+
+/// While projecting, what the facilitator types in the deep form is shown with every name
+/// blotted out, as it is typed; the cursor follows the masked text.
+#[test]
+fn snapshot_deep_form_masked_as_it_is_typed_while_projecting() {
+    let (mut s, mut m, _) = on_agenda(160, 45);
+    go_to(&mut s, &mut m, Track::Deep);
+    let iv = current(&m);
+    pump(&mut s, &mut m, ch('p'));
+    pump(&mut s, &mut m, ch('e'));
+    let (family, given) = iv.case.name.split_once(' ').unwrap();
+    let kana = iv.case.kana.replace(' ', "");
+    let typed = format!("本日{given}さんは登校。{family}宅へ{kana}の件で電話");
+    typ(&mut s, &mut m, &typed);
+    let form = m.meeting.form.as_ref().unwrap();
+    assert!(form.form.get(MeetingField::Summary).ends_with(&typed), "typed as it is");
+    let text = screen(&m);
+    for part in [family, given, kana.as_str(), iv.case.name.as_str()] {
+        assert!(!text.contains(part), "{part} shown while projecting:\n{text}");
+    }
+    assert!(text.contains("本日〇〇は登校。〇〇宅へ〇〇の件で電話"), "{text}");
+    // The cursor stands just after the masked text.
+    let mut t = Terminal::new(TestBackend::new(160, 45)).unwrap();
+    t.draw(|f| view::render(&m, f)).unwrap();
+    let at = t.get_cursor_position().unwrap();
+    let row = buffer_text(t.backend().buffer()).lines().nth(at.y as usize).unwrap().to_string();
+    let before: String = row
+        .chars()
+        .scan(0u16, |w, c| {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0) as u16;
+            let keep = *w < at.x;
+            *w += cw;
+            keep.then_some(c)
+        })
+        .collect();
+    assert!(before.ends_with("〇〇の件で電話"), "cursor at {at:?} after: {before}");
+    insta::assert_snapshot!("meeting_deep_form_160x45_presentation_typed", text);
+}

@@ -674,10 +674,10 @@ fn after_form_change(
     let items = s.items();
     for e in effects {
         match e {
-            MeetingEffect::Record { item_id, record, .. } => {
+            MeetingEffect::Record { item_id, record, categories, .. } => {
                 all.extend(save_elapsed(s));
                 let next = live::walk_on(&items, item_id);
-                all.push(MeetingEffect::Record { item_id, record, next });
+                all.push(MeetingEffect::Record { item_id, record, next, categories });
             }
             other => all.push(other),
         }

@@ -298,16 +298,21 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     f.render_widget(crate::tui::lines::pane(lines, crate::tui::glyphs::block().title(title).cyan(), main), main);
 }
 
+/// While projecting, the masker of the meeting screen (its text and its forms): free text may
+/// name the child or a sibling, so every case on the agenda is blotted out. None otherwise.
+pub fn masker(m: &Model) -> Option<Masker> {
+    m.present.then(|| {
+        let cases = m.meeting.data.as_ref().map(|d| d.items.iter().map(|i| &i.case).collect::<Vec<_>>());
+        Masker::for_cases(cases.unwrap_or_default())
+    })
+}
+
 /// The current item's text (tests read it too).
 pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let present = m.present;
     let c = &iv.case;
     let hidden = |field: &str| present && m.config.confidentiality.private_fields.iter().any(|p| p == field);
-    // Free text may name the child or a sibling: every case on the agenda is blotted out.
-    let masker = present.then(|| {
-        let cases = m.meeting.data.as_ref().map(|d| d.items.iter().map(|i| &i.case).collect::<Vec<_>>());
-        Masker::for_cases(cases.unwrap_or_default())
-    });
+    let masker = masker(m);
     let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
     let name =
         if present { shown_name(true, &c.name, &c.kana, &c.number) } else { format!("{}（{}）", c.name, c.kana) };

@@ -22,7 +22,8 @@ pub enum StatsMsg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StatsEffect {
     /// The figures of fiscal year `fiscal_year`, counted on `today`.
-    Load { fiscal_year: i32, today: NaiveDate },
+    /// `categories`: the configured 終結理由区分, in report order.
+    Load { fiscal_year: i32, today: NaiveDate, categories: Vec<String> },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -30,6 +31,8 @@ pub struct StatsState {
     /// The fiscal year shown (2025 = 令和7年度); None until the screen is first opened.
     pub fiscal_year: Option<i32>,
     pub data: Option<YearStats>,
+    /// The configured 終結理由区分 (from the configuration when the screen is opened).
+    pub categories: Vec<String>,
 }
 
 /// The statistics screen's pure update.
@@ -54,23 +57,29 @@ pub fn update(s: &mut StatsState, cx: &Ctx<'_>, out: &mut Out, msg: StatsMsg) ->
 /// Runs the screen's one effect against the store.
 pub fn execute(store: &Store, e: StatsEffect) -> Result<StatsMsg, StoreError> {
     match e {
-        StatsEffect::Load { fiscal_year, today } => {
-            store.year_stats(fiscal_year, today).map(|s| StatsMsg::Loaded(Box::new(s)))
+        StatsEffect::Load { fiscal_year, today, categories } => {
+            store.year_stats(fiscal_year, today, &categories).map(|s| StatsMsg::Loaded(Box::new(s)))
         }
     }
 }
 
 impl StatsState {
     /// Opening the screen: this fiscal year the first time, then the one last shown.
-    pub fn enter(&mut self, today: NaiveDate) -> Vec<StatsEffect> {
+    /// `categories`: the configured 終結理由区分 the figures are counted by.
+    pub fn enter(&mut self, today: NaiveDate, categories: &[String]) -> Vec<StatsEffect> {
         let fy = *self.fiscal_year.get_or_insert_with(|| stats::fiscal_year_of(today));
-        vec![StatsEffect::Load { fiscal_year: fy, today }]
+        self.categories = categories.to_vec();
+        vec![self.load(fy, today)]
+    }
+
+    fn load(&self, fiscal_year: i32, today: NaiveDate) -> StatsEffect {
+        StatsEffect::Load { fiscal_year, today, categories: self.categories.clone() }
     }
 
     /// What to read again after another writer's commit.
     pub fn refresh(&self, today: NaiveDate) -> Vec<StatsEffect> {
         match (self.fiscal_year, &self.data) {
-            (Some(fiscal_year), Some(_)) => vec![StatsEffect::Load { fiscal_year, today }],
+            (Some(fiscal_year), Some(_)) => vec![self.load(fiscal_year, today)],
             _ => vec![],
         }
     }
@@ -95,7 +104,7 @@ impl StatsState {
             return vec![];
         }
         self.fiscal_year = Some(fy);
-        vec![StatsEffect::Load { fiscal_year: fy, today }]
+        vec![self.load(fy, today)]
     }
 }
 
@@ -138,14 +147,21 @@ mod tests {
     fn left_and_right_change_the_year_but_not_into_the_future() {
         let (mut s, mut m) = stats_screen(80, 24);
         let effects = pump(&mut s, &mut m, key(KeyCode::Left, KeyModifiers::NONE));
-        assert_eq!(effects, vec![Effect::Stats(StatsEffect::Load { fiscal_year: 2025, today: today() })]);
+        assert_eq!(
+            effects,
+            vec![Effect::Stats(StatsEffect::Load {
+                fiscal_year: 2025,
+                today: today(),
+                categories: m.config.closing.categories.clone()
+            })]
+        );
         assert_eq!(m.stats.data.as_ref().unwrap().fiscal_year, 2025);
         assert!(m.stats.data.as_ref().unwrap().meetings.is_empty());
         pump(&mut s, &mut m, key(KeyCode::Right, KeyModifiers::NONE));
         assert!(pump(&mut s, &mut m, key(KeyCode::Right, KeyModifiers::NONE)).is_empty());
         assert_eq!(m.stats.fiscal_year, Some(2026));
         // A late answer for another year is dropped.
-        let old = s.year_stats(2024, today()).unwrap();
+        let old = s.year_stats(2024, today(), &[]).unwrap();
         pump(&mut s, &mut m, Msg::Stats(StatsMsg::Loaded(Box::new(old))));
         assert_eq!(m.stats.data.as_ref().unwrap().fiscal_year, 2026);
     }
@@ -156,15 +172,26 @@ mod tests {
         let config = Config::default();
         let cx = ctx(&config, &[]);
         let mut st = StatsState::default();
-        let effects = st.enter(today());
-        assert_eq!(effects, vec![StatsEffect::Load { fiscal_year: 2026, today: today() }]);
+        let effects = st.enter(today(), &config.closing.categories);
+        assert_eq!(
+            effects,
+            vec![StatsEffect::Load {
+                fiscal_year: 2026,
+                today: today(),
+                categories: config.closing.categories.clone()
+            }]
+        );
         let (effects, out) = run(&mut st, &cx, StatsMsg::Failed("集計できません".into()), update);
         assert!(effects.is_empty() && st.data.is_none());
         assert!(out.status.is_some_and(|s| s.error && s.text == "集計できません"));
         let (effects, _) = run(&mut st, &cx, StatsMsg::Key(Some(Command::PrevYear)), update);
         assert_eq!(
             effects,
-            vec![StatsEffect::Load { fiscal_year: 2025, today: today() }],
+            vec![StatsEffect::Load {
+                fiscal_year: 2025,
+                today: today(),
+                categories: config.closing.categories.clone()
+            }],
             "the user can try another year"
         );
     }

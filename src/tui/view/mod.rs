@@ -38,21 +38,28 @@ fn render_screen(m: &Model, f: &mut Frame<'_>, body: Rect) {
 
 /// The form of the screen in front, if one is open: a box over the body, or beside the case on
 /// a wide meeting screen.
+///
+/// While projecting, the meeting screen's forms show what is typed with every known name
+/// blotted out (the facilitator types in front of the room); the ledger's and prep's forms show
+/// nothing of their contents.
 fn render_form(m: &Model, f: &mut Frame<'_>, body: Rect) {
-    use crate::tui::form::view::render;
+    use crate::tui::form::view::{Shown, render_shown as render};
     let area = match m.screen {
         Screen::Meeting => crate::tui::meeting::view::form_area(m, body).unwrap_or_else(|| popup(body, 76, 30)),
         _ => popup(body, 76, 30),
     };
+    let hidden = if m.present { Shown::Hidden } else { Shown::Plain };
     match m.screen {
         Screen::Ledger => {
-            m.ledger.form.iter().for_each(|x| render(&x.form, f, area));
-            m.ledger.record.iter().for_each(|x| x.render(f, popup(body, 76, 18)));
+            m.ledger.form.iter().for_each(|x| render(&x.form, f, area, hidden));
+            m.ledger.record.iter().for_each(|x| x.render(f, popup(body, 76, 18), hidden));
         }
-        Screen::Prep => m.prep.form.iter().for_each(|x| render(&x.form, f, area)),
+        Screen::Prep => m.prep.form.iter().for_each(|x| render(&x.form, f, area, hidden)),
         Screen::Meeting => {
-            m.meeting.form.iter().for_each(|x| render(&x.form, f, area));
-            m.meeting.record.iter().for_each(|x| x.render(f, popup(body, 76, 18)));
+            let masker = crate::tui::meeting::view::masker(m);
+            let shown = masker.as_ref().map_or(Shown::Plain, Shown::Masked);
+            m.meeting.form.iter().for_each(|x| render(&x.form, f, area, shown));
+            m.meeting.record.iter().for_each(|x| x.render(f, popup(body, 76, 18), shown));
         }
         Screen::Stats => {}
     }

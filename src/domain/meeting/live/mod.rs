@@ -154,6 +154,9 @@ pub fn accept_as_proposed(meeting_id: Id, item: &AgendaItem, case: &Case, config
         rank_before: case.rank.clone(),
         kind: if closing.is_some() { DecisionKind::Close } else { DecisionKind::Continue },
         reason: closing.cloned().unwrap_or_default(),
+        // The 事務局案 carries no 終結理由区分: a closing accepted as proposed is counted under
+        // 「（区分なし）」 unless it is recorded as a deep item with one.
+        category: String::new(),
         support_policy: policy,
         next_review: if closing.is_some() {
             None
@@ -295,6 +298,8 @@ pub struct DeepForm {
     pub kind: String,
     /// 終結・送致などの理由
     pub reason: String,
+    /// 終結理由区分（終結・移管のとき）
+    pub category: String,
     /// 新しい主担当機関
     pub new_lead: String,
     /// 援助方針
@@ -323,6 +328,9 @@ pub struct DeepRecord {
     pub rank: String,
     pub kind: DecisionKind,
     pub reason: String,
+    /// 終結理由区分 of a 終結/移管 (checked against the configuration); else empty.
+    #[serde(default)]
+    pub category: String,
     /// Agency name of the new lead (主担当機関変更).
     pub new_lead: Option<String>,
     pub policy: String,
@@ -368,6 +376,7 @@ impl DeepForm {
             rank: d.rank_after.clone(),
             kind: d.kind.label().into(),
             reason: d.reason.clone(),
+            category: d.category.clone(),
             new_lead: new_lead.unwrap_or_default(),
             policy: d.support_policy.clone(),
             actions: actions
@@ -395,6 +404,11 @@ impl DeepForm {
         if matches!(kind, DecisionKind::Close | DecisionKind::Transfer) && reason.is_empty() {
             return Err(format!("理由: {}には理由が必要です", kind.label()));
         }
+        let category = if kind.ends_support() {
+            crate::domain::config::check_closing_category(&config.closing.categories, &self.category)?.to_string()
+        } else {
+            String::new()
+        };
         let new_lead = Some(self.new_lead.trim().to_string()).filter(|s| !s.is_empty());
         if kind == DecisionKind::ChangeLead && new_lead.is_none() {
             return Err("新しい主担当機関: 主担当機関変更には新しい機関名が必要です".into());
@@ -412,6 +426,7 @@ impl DeepForm {
             rank,
             kind,
             reason,
+            category,
             new_lead,
             policy: self.policy.trim_end().to_string(),
             actions: parse_action_lines(&self.actions, near)?,
@@ -471,6 +486,7 @@ pub fn decision_from_record(
         rank_after: rec.rank.clone(),
         kind: rec.kind,
         reason: rec.reason.clone(),
+        category: if rec.kind.ends_support() { rec.category.trim().to_string() } else { String::new() },
         support_policy: rec.policy.clone(),
         next_review: rec.next_review,
         new_lead_agency: if rec.kind == DecisionKind::ChangeLead { new_lead_agency } else { None },

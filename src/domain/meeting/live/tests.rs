@@ -112,6 +112,10 @@ fn accepting_a_quick_item_takes_the_draft_and_proposes_the_review_by_rank() {
     // The deep form starts from the same proposal, not from 継続.
     let mut f = DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22));
     assert_eq!((f.kind.as_str(), f.reason.as_str(), f.next_review.as_str()), ("終結", "3か月安定", ""));
+    // The 事務局案 carries no 終結理由区分: recording the closing asks for one.
+    let err = f.check(&cfg, &c, d(2026, 9, 22)).unwrap_err();
+    assert!(err.starts_with("終結理由区分を選んでください"), "{err}");
+    f.category = "状態の安定".into();
     assert_eq!(
         f.check(&cfg, &c, d(2026, 9, 22)).unwrap().kind,
         DecisionKind::Close,
@@ -182,6 +186,7 @@ fn applying_decisions_updates_the_ledger_fields_and_closes() {
         rank: "B".into(),
         kind: DecisionKind::ChangeLead,
         reason: String::new(),
+        category: String::new(),
         new_lead: Some("保健センター".into()),
         policy: "週1回の家庭訪問".into(),
         actions: vec![],
@@ -213,6 +218,7 @@ fn a_decision_changes_only_what_it_decided_relative_to_what_it_saw() {
         rank: "B".into(),
         kind: DecisionKind::Continue,
         reason: String::new(),
+        category: String::new(),
         new_lead: None,
         policy: seen_case.support_policy.clone(),
         actions: vec![],
