@@ -357,14 +357,47 @@ pub struct Person {
     pub kana: String,
 }
 
+/// 続柄 read before a name without a colon when a space follows (「母 山田花子」). Written
+/// together (「母花子」) they are not split: 姉崎, 祖父江 are family names.
+const RELATIONS: [&str; 24] = [
+    "母",
+    "父",
+    "祖母",
+    "祖父",
+    "兄",
+    "姉",
+    "弟",
+    "妹",
+    "継母",
+    "継父",
+    "養母",
+    "養父",
+    "実母",
+    "実父",
+    "叔母",
+    "叔父",
+    "伯母",
+    "伯父",
+    "おば",
+    "おじ",
+    "同居人",
+    "内縁の夫",
+    "内縁の妻",
+    "母の交際相手",
+];
+
 /// 「続柄：氏名（ふりがな）」 per line; 続柄 and ふりがな may be left out (「山田 花子」,
-/// 「母：山田 花子」, 「母:山田 花子(やまだ はなこ)」). A line without a name is refused, naming it.
+/// 「母：山田 花子」, 「母:山田 花子(やまだ はなこ)」), and the colon too when a space follows a
+/// known 続柄 (「母 山田花子」, 「同居人　佐藤 一郎」). A line without a name is refused, naming it.
 pub fn parse_people(text: &str) -> Result<Vec<Person>, String> {
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let (relation, rest) = match line.split_once(['：', ':']) {
             Some((r, rest)) => (r.trim(), rest.trim()),
-            None => ("", line.trim()),
+            None => match line.trim().split_once([' ', '\u{3000}']) {
+                Some((r, rest)) if RELATIONS.contains(&r) && !rest.trim().is_empty() => (r, rest.trim()),
+                _ => ("", line.trim()),
+            },
         };
         let (name, kana) = match rest.split_once(['（', '(']) {
             Some((name, k)) => (name.trim(), k.trim_end().trim_end_matches(['）', ')']).trim()),
@@ -515,8 +548,13 @@ mod tests {
         assert_eq!((p[1].relation.as_str(), p[1].kana.as_str()), ("祖母", ""));
         assert_eq!(
             (p[2].relation.as_str(), p[2].name.as_str(), p[2].kana.as_str()),
-            ("", "同居人 佐藤 一郎", "さとう いちろう")
+            ("同居人", "佐藤 一郎", "さとう いちろう")
         );
+        // A 続柄 without the colon is read when a space follows; a family name that starts
+        // like one (姉崎, 祖父江) is not split.
+        let p = parse_people("母　山田花子\n姉崎 美咲\n祖父江 健\n母の交際相手 田中 翔").unwrap();
+        let got: Vec<(&str, &str)> = p.iter().map(|x| (x.relation.as_str(), x.name.as_str())).collect();
+        assert_eq!(got, [("母", "山田花子"), ("", "姉崎 美咲"), ("", "祖父江 健"), ("母の交際相手", "田中 翔")]);
         assert_eq!(
             parse_people("母：山田 花子\n父：").unwrap_err(),
             "2行目: 氏名がありません（「続柄：氏名（ふりがな）」の形で書いてください）"

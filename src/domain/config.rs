@@ -190,6 +190,9 @@ pub struct Confidentiality {
     pub present_by_default: bool,
     /// Blank the screen after this many minutes without a key (0 = never).
     pub idle_lock_minutes: u32,
+    /// Common words that happen to be a name part (「希望」「大和」「光」): the masker leaves
+    /// them as they are when they stand alone; full names are still masked.
+    pub unmasked_words: Vec<String>,
 }
 
 impl Default for Confidentiality {
@@ -204,6 +207,7 @@ impl Default for Confidentiality {
             ],
             present_by_default: false,
             idle_lock_minutes: 10,
+            unmasked_words: Vec::new(),
         }
     }
 }

@@ -118,6 +118,21 @@ impl Masker {
         Self::new(people.iter().map(|(n, k)| (n.as_str(), k.as_str())))
     }
 
+    /// The masker without the needles that are one of `words` (the configured
+    /// `confidentiality.unmasked_words`: common words that happen to be a name part, like 希望
+    /// or 大和), compared through the same folding. A whole name that contains such a word is
+    /// still masked; the word alone is left as it is.
+    pub fn keeping(mut self, words: &[String]) -> Self {
+        let keep: Vec<String> = words.iter().map(|w| fold(w.trim())).filter(|w| !w.is_empty()).collect();
+        if keep.is_empty() {
+            return self;
+        }
+        for list in self.by_first.values_mut() {
+            list.retain(|n| !keep.contains(n));
+        }
+        self
+    }
+
     /// `text` with every known name, in any spelling, replaced by [`BLOT`] (one blot for a run
     /// of name characters).
     pub fn scrub(&self, text: &str) -> String {
@@ -191,6 +206,23 @@ mod tests {
         assert_eq!(m.scrub("太郎は元気"), "〇〇は元気");
         assert_eq!(m.scrub("蓮くんと林さん、森林公園で"), "〇〇と〇〇、森林公園で");
         assert_eq!(m.scrub("やまだ たろう"), "〇〇");
+    }
+
+    /// Common words that are also someone's given name (希望 のぞみ, 大和 やまと) are
+    /// configurable: alone they stay readable, the person's full name is still masked.
+    #[test]
+    fn unmasked_words_are_left_readable_but_full_names_are_not() {
+        let people = [("佐藤 希望", "さとう のぞみ"), ("大和 健", "やまと けん")];
+        let plain = Masker::new(people);
+        let text = "本人の希望により大和町の施設へ。佐藤希望さんと大和健の件";
+        assert_eq!(plain.scrub(text), "本人の〇〇により〇〇町の施設へ。〇〇さんと〇〇の件", "over-masked by default");
+        let words = vec!["希望".to_string(), " 大和 ".to_string()];
+        let m = Masker::new(people).keeping(&words);
+        assert_eq!(m.scrub(text), "本人の希望により大和町の施設へ。〇〇さんと〇〇の件");
+        // The other spellings of those parts are still names: only the word as configured
+        // (through the search folding) is kept.
+        assert_eq!(m.scrub("のぞみさん、サトウ、やまと"), "〇〇さん、〇〇、〇〇");
+        assert_eq!(m.scrub("ヤマト運輸"), "〇〇運輸", "a reading is not the configured word");
     }
 
     #[test]

@@ -129,8 +129,10 @@ fn ordered_decisions(r: &MeetingRecord) -> Vec<&Decision> {
 pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, written_on: NaiveDate) -> Document {
     let style = cfg.output.date_style;
     let people = r.people.iter().map(|(n, k)| (n.as_str(), k.as_str()));
-    let voice =
-        Voice { masker: masked.then(|| Masker::new(people)), private: cfg.confidentiality.private_fields.clone() };
+    let voice = Voice {
+        masker: masked.then(|| Masker::new(people).keeping(&cfg.confidentiality.unmasked_words)),
+        private: cfg.confidentiality.private_fields.clone(),
+    };
     let case = |id: Id| r.cases.get(&id);
     let number = |id: Id| case(id).map(|c| c.number.clone()).unwrap_or_else(|| format!("(ID {id})"));
     let m = &r.meeting;

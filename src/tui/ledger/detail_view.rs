@@ -38,7 +38,9 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     // blotted out (the child and the siblings are who it is most likely to name).
     let present = m.present;
     let hidden = |field: &str| present && m.config.confidentiality.private_fields.iter().any(|p| p == field);
-    let masker = present.then(|| Masker::for_cases(std::iter::once(c).chain(&d.siblings)));
+    let masker = present.then(|| {
+        Masker::for_cases(std::iter::once(c).chain(&d.siblings)).keeping(&m.config.confidentiality.unmasked_words)
+    });
     let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
     let heading_name = if present {
         Line::from(Span::raw(shown_name(true, &c.name, &c.kana, &c.number)).bold())

@@ -303,7 +303,7 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
 pub fn masker(m: &Model) -> Option<Masker> {
     m.present.then(|| {
         let cases = m.meeting.data.as_ref().map(|d| d.items.iter().map(|i| &i.case).collect::<Vec<_>>());
-        Masker::for_cases(cases.unwrap_or_default())
+        Masker::for_cases(cases.unwrap_or_default()).keeping(&m.config.confidentiality.unmasked_words)
     })
 }
 

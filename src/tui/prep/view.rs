@@ -186,8 +186,10 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     let Some(c) = d.and_then(|d| d.case(item.case_id)) else { return vec![] };
     let date = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_else(|| "-".into());
     // 投影モード: initials, and every agenda case's name blotted out of the free text.
-    let masker =
-        m.present.then(|| Masker::for_cases(d.map(|d| d.cases.iter().collect::<Vec<_>>()).unwrap_or_default()));
+    let masker = m.present.then(|| {
+        Masker::for_cases(d.map(|d| d.cases.iter().collect::<Vec<_>>()).unwrap_or_default())
+            .keeping(&m.config.confidentiality.unmasked_words)
+    });
     let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
     let (name, kana) = if m.present {
         (shown_name(true, &c.name, &c.kana, &c.number), String::new())
