@@ -21,6 +21,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/010_monthly_reports.sql"),
     include_str!("sql/011_contacts_births.sql"),
     include_str!("sql/012_item_replies.sql"),
+    // i20-rest: per-case 月次報告 designation (013/014 come from other branches; order fixed at merge).
+    include_str!("sql/015_case_monthly_report.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {
