@@ -269,7 +269,7 @@ fn a_child_marked_not_designated_gets_no_template_row_and_is_never_missing() {
     let t = town();
     let g = template(&t, "ES01");
     let child = first_child(&g);
-    let o = t.run(&["ledger", "edit", &child, "--monthly-report", "対象外"], &[]);
+    let o = t.run(&["ledger", "edit", "--number", &child, "--monthly-report", "対象外"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let shown = stdout(&t.run(&["ledger", "show", &child], &[]));
     assert!(shown.contains("月次報告: 対象外（対象外）"), "{shown}");
@@ -294,9 +294,9 @@ fn a_child_marked_not_designated_gets_no_template_row_and_is_never_missing() {
     );
 
     // 対象 again from a typo is refused, naming the choices; 対象 is taken back.
-    let o = t.run(&["ledger", "edit", &child, "--monthly-report", "対称"], &[]);
+    let o = t.run(&["ledger", "edit", "--number", &child, "--monthly-report", "対称"], &[]);
     assert!(!o.status.success() && stderr(&o).contains("既定/対象/対象外"), "{}", stderr(&o));
-    let o = t.run(&["ledger", "edit", &child, "--monthly-report", "既定"], &[]);
+    let o = t.run(&["ledger", "edit", "--number", &child, "--monthly-report", "既定"], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = t.run(&["audit", "verify"], &[]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
