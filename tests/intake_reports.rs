@@ -263,3 +263,41 @@ fn an_urgent_report_by_hand_raises_the_alert() {
     let audit = stdout(&t.run(&["audit", "log", "--case", &child], &[]));
     assert!(audit.contains("monthly_report"), "{audit}");
 }
+
+#[test]
+fn a_child_marked_not_designated_gets_no_template_row_and_is_never_missing() {
+    let t = town();
+    let g = template(&t, "ES01");
+    let child = first_child(&g);
+    let o = t.run(&["ledger", "edit", "--number", &child, "--monthly-report", "対象外"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shown = stdout(&t.run(&["ledger", "show", &child], &[]));
+    assert!(shown.contains("月次報告: 対象外（対象外）"), "{shown}");
+
+    let again = t.path("月次様式_再作成");
+    let o = t.run(&["reports", "templates", "--month", "R8.8", "--out"], &[&again]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = std::fs::read_dir(&again)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().contains("_ES01_"))
+        .unwrap();
+    let g2 = grid(&file);
+    assert!(!g2.iter().any(|r| r[0] == child), "{child} is 対象外 and must not be in the template");
+    assert!(g2.iter().filter(|r| r[0] != child).count() > 0);
+
+    let o = t.run(&["reports", "missing", "--month", MONTH, "--format", "json"], &[]);
+    let missing: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        !missing.iter().any(|m| m["cases"].as_array().unwrap().iter().any(|c| c == &serde_json::json!(child))),
+        "{child} is 対象外 and must not be listed as 未提出"
+    );
+
+    // 対象 again from a typo is refused, naming the choices; 対象 is taken back.
+    let o = t.run(&["ledger", "edit", "--number", &child, "--monthly-report", "対称"], &[]);
+    assert!(!o.status.success() && stderr(&o).contains("既定/対象/対象外"), "{}", stderr(&o));
+    let o = t.run(&["ledger", "edit", "--number", &child, "--monthly-report", "既定"], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = t.run(&["audit", "verify"], &[]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+}

@@ -125,6 +125,9 @@ pub struct CaseFields {
     /// 保護者・同居人（「続柄：氏名（ふりがな）」、1人ずつ繰り返し指定。指定すると置き換え。"-" で消す）
     #[arg(long = "person")]
     pub people: Vec<String>,
+    /// 月次報告（定期的な情報提供）の対象: 既定（設定の規則どおり）/対象/対象外
+    #[arg(long, value_name = "既定|対象|対象外")]
+    pub monthly_report: Option<String>,
     /// 次回確認日
     #[arg(long)]
     pub next_review: Option<String>,
@@ -238,10 +241,13 @@ fn show(ctx: &Ctx, number: &str, format: ListFormat) -> Result<()> {
     let store = ctx.open_store()?;
     let c = store.case_by_number(number)?.ok_or_else(|| eyre!("ケース番号「{number}」は台帳にありません"))?;
     let name_of = |id: Option<i64>| id.and_then(|i| store.agency(i).ok()).map(|a| a.name).unwrap_or_default();
+    let institution = c.affiliation.and_then(|i| store.agency(i).ok()).is_some_and(|a| a.kind.is_institution());
+    let designated = crate::domain::attendance::is_designated(&c, institution, &ctx.config.monthly_reports);
     match format {
         ListFormat::Json => {
             let v = serde_json::json!({
                 "case": c,
+                "monthly_report_designated": designated,
                 "affiliation_name": name_of(c.affiliation),
                 "lead_agency_name": name_of(c.lead_agency),
                 "decisions": store.decisions_of_case(c.id)?,
@@ -266,6 +272,7 @@ fn show(ctx: &Ctx, number: &str, format: ListFormat) -> Result<()> {
             outln!("児相: {}  虐待種別: {}", c.cgc.label(), AbuseType::join(&c.abuse_types));
             outln!("援助方針: {}", c.support_policy);
             outln!("前回確認: {}  次回確認: {}", d(c.last_review), d(c.next_review));
+            outln!("月次報告: {}（{}）", c.monthly_report.label(), if designated { "対象" } else { "対象外" });
             if let Some(cl) = &c.closure {
                 outln!("終結: {} {}", wareki::display(cl.on, true), cl.reason);
             }
@@ -348,6 +355,10 @@ fn apply(ctx: &Ctx, c: &mut Case, f: &CaseFields, refs: &Refs, new: bool) -> Res
         let listed: Vec<&str> = f.people.iter().map(|p| p.trim()).filter(|p| *p != "-").collect();
         c.people = listed.join("\n");
         crate::domain::case::parse_people(&c.people).map_err(|e| eyre!("保護者・同居人: {e}"))?;
+    }
+    if let Some(v) = &f.monthly_report {
+        c.monthly_report = crate::domain::ReportDesignation::parse(v)
+            .ok_or_else(|| eyre!("--monthly-report: 「{v}」は 既定/対象/対象外 で指定してください"))?;
     }
     if let Some(v) = &f.next_review {
         c.next_review = Some(date("次回確認日", v)?);

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::BusinessCalendar;
 use super::config::MonthlyReports;
-use super::{Case, CaseStatus, Id, Registration};
+use super::{Case, CaseStatus, Id, Registration, ReportDesignation};
 
 /// One institution's report on one child for one month (or an urgent report phoned in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,15 +225,24 @@ pub fn absence_days(cal: &BusinessCalendar, first: NaiveDate, last: NaiveDate) -
     first.iter_days().take_while(|d| *d <= last).filter(|d| cal.is_business_day(*d)).count() as u32
 }
 
-/// Whether `case` is one the institutions report on monthly: by default every open child
-/// attending an institution (`institution` says whether its 所属機関 is one); the
-/// configuration adds or removes cases by number.
+/// Whether `case` is one the institutions report on monthly — the one rule templates, the
+/// 未提出 list and the demo use. The case's own 月次報告 field decides first (対象外: never;
+/// 対象: always, while open and attending an institution); 既定 follows the configuration: by
+/// default every open child attending an institution (`institution` says whether its 所属機関
+/// is one), with cases added or removed by number.
 pub fn is_designated(case: &Case, institution: bool, cfg: &MonthlyReports) -> bool {
-    if case.status != CaseStatus::Open || !institution || cfg.exclude.contains(&case.number) {
+    if case.status != CaseStatus::Open || !institution {
         return false;
     }
-    cfg.include.contains(&case.number)
-        || (cfg.designate_attending && case.registration != Registration::ExpectantMother)
+    match case.monthly_report {
+        ReportDesignation::Off => false,
+        ReportDesignation::On => true,
+        ReportDesignation::Default => {
+            !cfg.exclude.contains(&case.number)
+                && (cfg.include.contains(&case.number)
+                    || (cfg.designate_attending && case.registration != Registration::ExpectantMother))
+        }
+    }
 }
 
 pub fn first_of_month(d: NaiveDate) -> NaiveDate {
@@ -269,6 +278,39 @@ pub fn parse_month(s: &str) -> Result<NaiveDate, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cases_own_choice_overrides_the_configured_rule() {
+        let cfg = MonthlyReports { exclude: vec!["R6-002".into()], ..MonthlyReports::default() };
+        let mut c = Case::blank(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
+        c.number = "R6-002".into();
+        assert!(!is_designated(&c, true, &cfg), "既定 follows the config's exclude");
+        c.monthly_report = ReportDesignation::On;
+        assert!(is_designated(&c, true, &cfg), "対象 overrides the config");
+        assert!(!is_designated(&c, false, &cfg), "no institution, nobody to report");
+        c.number = "R6-003".into();
+        c.monthly_report = ReportDesignation::Off;
+        assert!(!is_designated(&c, true, &cfg), "対象外 is never reported on");
+        c.monthly_report = ReportDesignation::Default;
+        assert!(is_designated(&c, true, &cfg), "既定: an attending child is");
+        c.registration = Registration::ExpectantMother;
+        assert!(!is_designated(&c, true, &cfg), "既定: an expectant mother is not");
+        c.monthly_report = ReportDesignation::On;
+        assert!(is_designated(&c, true, &cfg));
+        c.status = CaseStatus::Closed;
+        assert!(!is_designated(&c, true, &cfg), "a closed case never is");
+    }
+
+    #[test]
+    fn designation_reads_the_three_words_and_the_marks_export_writes() {
+        for d in ReportDesignation::ALL {
+            assert_eq!(ReportDesignation::parse(d.label()), Some(d));
+            assert_eq!(ReportDesignation::from_code(d.code()), Some(d));
+        }
+        assert_eq!(ReportDesignation::parse("○"), Some(ReportDesignation::On));
+        assert_eq!(ReportDesignation::parse("×"), Some(ReportDesignation::Off));
+        assert_eq!(ReportDesignation::parse("対称"), None);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -187,6 +187,49 @@ impl CgcInvolvement {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportDesignation {
+    /// 既定: the configured rule decides (registered children attending an institution).
+    #[default]
+    Default,
+    /// 対象: reported on monthly whatever the rule says (the child still needs an institution).
+    On,
+    /// 対象外: never reported on (the institution already visits weekly…).
+    Off,
+}
+
+impl ReportDesignation {
+    pub const ALL: [ReportDesignation; 3] = [ReportDesignation::Default, ReportDesignation::On, ReportDesignation::Off];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportDesignation::Default => "default",
+            ReportDesignation::On => "on",
+            ReportDesignation::Off => "off",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.code() == s)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportDesignation::Default => "既定",
+            ReportDesignation::On => "対象",
+            ReportDesignation::Off => "対象外",
+        }
+    }
+    /// The three words, the codes, and ○/× (「○」 = 対象, 「×」 = 対象外; empty = 既定).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "" | "既定" | "default" | "-" => Some(ReportDesignation::Default),
+            "対象" | "on" | "○" | "〇" | "◯" => Some(ReportDesignation::On),
+            "対象外" | "off" | "×" | "✕" | "x" | "X" => Some(ReportDesignation::Off),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub enum Sex {
     #[default]
     Unknown,
@@ -341,6 +384,10 @@ pub struct Case {
     /// 保護者・同居人, one per line as 「続柄：氏名（ふりがな）」 (see [`Case::people`]).
     #[serde(default)]
     pub people: String,
+    /// 月次報告（定期的な情報提供）の対象: 既定 follows the configured rule, 対象/対象外 override it
+    /// (see [`crate::domain::attendance::is_designated`]).
+    #[serde(default)]
+    pub monthly_report: ReportDesignation,
     /// How many times the stored case was written when this copy was read (0 for a new one).
     /// Saving a copy whose version is no longer the stored one is refused: someone else
     /// changed the case in between.
@@ -447,6 +494,7 @@ impl Case {
             previous_case: None,
             notes: String::new(),
             people: String::new(),
+            monthly_report: ReportDesignation::Default,
             version: 0,
         }
     }

@@ -30,7 +30,7 @@ pub mod wareki;
 
 pub use action::{Action, ActionStatus};
 pub use agency::{Agency, AgencyKind};
-pub use case::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Household, Registration, Sex};
+pub use case::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Household, Registration, ReportDesignation, Sex};
 pub use config::Config;
 pub use meeting::{
     AgendaItem, Attendance, AttendanceStatus, Decision, DecisionKind, ItemState, Meeting, MeetingKind, MeetingStatus,

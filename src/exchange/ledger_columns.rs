@@ -40,13 +40,14 @@ pub enum LedgerField {
     Notes,
     Household,
     People,
+    MonthlyReport,
 }
 
 use LedgerField as F;
 
 impl LedgerField {
     /// Export order.
-    pub const ALL: [LedgerField; 26] = [
+    pub const ALL: [LedgerField; 27] = [
         F::Number,
         F::Name,
         F::Kana,
@@ -73,6 +74,7 @@ impl LedgerField {
         F::Notes,
         F::Household,
         F::People,
+        F::MonthlyReport,
     ];
 
     /// The header shinko writes.
@@ -109,6 +111,7 @@ impl LedgerField {
             F::Notes => "notes",
             F::People => "people",
             F::Household => "household",
+            F::MonthlyReport => "monthly_report",
         }
     }
 
@@ -141,6 +144,7 @@ impl LedgerField {
             F::Notes => &["備考", "メモ", "特記事項"],
             F::People => &["保護者・同居人", "保護者", "同居人", "保護者氏名", "家族"],
             F::Household => &["世帯番号", "世帯", "世帯No", "世帯ID"],
+            F::MonthlyReport => &["月次報告", "月次報告対象", "定期的な情報提供", "定期報告"],
         }
     }
 
@@ -150,7 +154,10 @@ impl LedgerField {
 
     /// Columns whose values are personal data (never repeated in a message).
     pub fn is_personal(self) -> bool {
-        !matches!(self, F::Number | F::Sex | F::Registration | F::Rank | F::Cgc | F::Status | F::AbuseTypes)
+        !matches!(
+            self,
+            F::Number | F::Sex | F::Registration | F::Rank | F::Cgc | F::Status | F::AbuseTypes | F::MonthlyReport
+        )
     }
 
     fn parse_name(s: &str) -> Option<Self> {

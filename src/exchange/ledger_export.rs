@@ -59,6 +59,7 @@ pub fn row(c: &Case, agency_name: &impl Fn(Option<Id>) -> String, households: &H
             F::CloseReason => c.closure.as_ref().map(|x| x.reason.clone()).unwrap_or_default(),
             F::Notes => c.notes.clone(),
             F::People => c.people.clone(),
+            F::MonthlyReport => c.monthly_report.label().into(),
             F::Household => c.household_id.and_then(|h| households.get(&h).cloned()).unwrap_or_default(),
         })
         .collect()

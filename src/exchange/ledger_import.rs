@@ -352,6 +352,10 @@ impl RowParser<'_> {
         if let Some(v) = self.text(F::Notes, true) {
             c.notes = v;
         }
+        if let Some(v) = self.code(F::MonthlyReport, crate::domain::ReportDesignation::parse, "既定/対象/対象外（○/×）")
+        {
+            c.monthly_report = v;
+        }
         if let Some(v) = self.text(F::People, true) {
             match crate::domain::case::parse_people(&v) {
                 Ok(_) => c.people = v,

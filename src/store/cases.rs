@@ -5,11 +5,13 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Cached, Result, Store, StoreError, Tx, date_col, date_ref};
-use crate::domain::{AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Registration, Sex, search};
+use crate::domain::{
+    AbuseType, Case, CaseStatus, CgcInvolvement, Closure, Id, Registration, ReportDesignation, Sex, search,
+};
 
 pub(crate) const COLUMNS: &str = "id, number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
     presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
-    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version, notes, people, close_category";
+    support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case, version, notes, people, close_category, monthly_report";
 
 fn d(x: Option<NaiveDate>) -> String {
     x.map(|d| d.to_string()).unwrap_or_default()
@@ -51,6 +53,14 @@ pub fn case_fields(c: &Case) -> Vec<(&'static str, String)> {
         ("notes", c.notes.clone()),
         ("people", c.people.clone()),
         ("close_category", cl.map(|c| c.category.clone()).unwrap_or_default()),
+        // 既定 is logged as empty, so cases written before the column existed stay explained.
+        (
+            "monthly_report",
+            match c.monthly_report {
+                ReportDesignation::Default => String::new(),
+                m => m.code().into(),
+            },
+        ),
     ]
 }
 
@@ -98,6 +108,8 @@ pub(crate) fn row_case(r: &Row<'_>) -> rusqlite::Result<Case> {
         version: r.get(27)?,
         notes: r.get(28)?,
         people: r.get(29)?,
+        monthly_report: ReportDesignation::from_code(&r.get::<_, String>(31)?)
+            .ok_or_else(|| bad(31, "monthly_report"))?,
     })
 }
 
@@ -133,6 +145,7 @@ fn field_label(field: &str) -> &'static str {
         "notes" => "備考",
         "people" => "保護者・同居人",
         "close_category" => "終結理由区分",
+        "monthly_report" => "月次報告",
         _ => "その他",
     }
 }
@@ -213,13 +226,14 @@ impl Tx<'_> {
             case.notes,
             case.people,
             cl.map(|c| c.category.clone()).unwrap_or_default(),
+            case.monthly_report.code(),
         ];
         let id = if case.id == 0 {
             self.tx.exec_cached(
                 "INSERT INTO cases(number, name, kana, sex, birth_date, due_date, household_id, town, accepted_on,
                  presenting_concern, registration, abuse_types, rank, lead_agency, key_worker, affiliation, grade, cgc,
                  support_policy, last_review, next_review, status, closed_on, close_reason, close_meeting, previous_case,
-                 search_key, notes, people, close_category) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30)",
+                 search_key, notes, people, close_category, monthly_report) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31)",
                 p,
             )?;
             self.tx.last_insert_rowid()
@@ -231,7 +245,7 @@ impl Tx<'_> {
                  town=?8, accepted_on=?9, presenting_concern=?10, registration=?11, abuse_types=?12, rank=?13,
                  lead_agency=?14, key_worker=?15, affiliation=?16, grade=?17, cgc=?18, support_policy=?19,
                  last_review=?20, next_review=?21, status=?22, closed_on=?23, close_reason=?24, close_meeting=?25,
-                 previous_case=?26, search_key=?27, notes=?28, people=?29, close_category=?30, version = version + 1 WHERE id=?31",
+                 previous_case=?26, search_key=?27, notes=?28, people=?29, close_category=?30, monthly_report=?31, version = version + 1 WHERE id=?32",
                 v.as_slice(),
             )?;
             case.id

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/012_item_replies.sql"),
     // 013 is added by the done-date change
     include_str!("sql/014_decision_close_category.sql"),
+    include_str!("sql/015_case_monthly_report.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {

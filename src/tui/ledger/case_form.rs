@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 
 use super::{LedgerEffect, SaveCase};
-use crate::domain::{AbuseType, Agency, Case, CaseStatus, CgcInvolvement, Config, Id, Registration, Sex};
+use crate::domain::{
+    AbuseType, Agency, Case, CaseStatus, CgcInvolvement, Config, Id, Registration, ReportDesignation, Sex,
+};
 use crate::tui::form::{Field, Form, date_text};
 
 /// The first choice of 終結理由区分: none chosen yet (submitting asks for one).
@@ -30,6 +32,7 @@ pub enum CaseField {
     Lead,
     KeyWorker,
     Cgc,
+    MonthlyReport,
     NextReview,
     Policy,
     People,
@@ -95,6 +98,7 @@ impl CaseForm {
         let sex_label = |s: Sex| if s == Sex::Unknown { "不明" } else { s.label() };
         let sexes = SEXES.into_iter().map(|s| sex_label(s).to_string()).collect();
         let cgcs = CgcInvolvement::ALL.iter().map(|c| c.label().to_string()).collect();
+        let designations = ReportDesignation::ALL.iter().map(|d| d.label().to_string()).collect();
         let fields = vec![
             Field::text(K::Number, "ケース番号", true, &case.number),
             Field::text(K::Name, "氏名", true, &case.name),
@@ -113,6 +117,7 @@ impl CaseForm {
             Field::text(K::Lead, "主担当機関", false, &name_of(case.lead_agency)).picking_agencies(agencies),
             Field::text(K::KeyWorker, "主たる援助者", false, &case.key_worker),
             Field::choice(K::Cgc, "児相の関与", cgcs, case.cgc.label()),
+            Field::choice(K::MonthlyReport, "月次報告", designations, case.monthly_report.label()),
             Field::text(K::NextReview, "次回確認日", false, &date_text(case.next_review)),
             Field::multi(K::People, "保護者・同居人", &case.people, "1行に1人: 続柄：氏名（ふりがな）"),
             Field::multi(K::Policy, "援助方針", &case.support_policy, "援助方針（Enter で改行）"),
@@ -212,6 +217,8 @@ impl CaseForm {
         c.grade = f.get(K::Grade).trim().to_string();
         c.key_worker = f.get(K::KeyWorker).trim().to_string();
         c.cgc = f.chosen(K::Cgc).and_then(|i| CgcInvolvement::ALL.get(i).copied()).unwrap_or_default();
+        c.monthly_report =
+            f.chosen(K::MonthlyReport).and_then(|i| ReportDesignation::ALL.get(i).copied()).unwrap_or_default();
         c.support_policy = f.get(K::Policy).trim_end().to_string();
         c.people = f.get(K::People).trim_end().to_string();
         c.next_review = f.date_near(K::NextReview, "次回確認日", today)?;
