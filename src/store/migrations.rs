@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/010_monthly_reports.sql"),
     include_str!("sql/011_contacts_births.sql"),
     include_str!("sql/012_item_replies.sql"),
+    include_str!("sql/013_action_done_on.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {
