@@ -371,3 +371,33 @@ fn the_done_date_of_a_review_is_checked_in_the_store_and_audited() {
     let undone = s.review_action(m, action.id, ActionStatus::NotDone, "", None, today()).unwrap();
     assert_eq!(s.action(undone.id).unwrap().done_on, None);
 }
+
+#[test]
+fn a_case_accepted_then_deferred_in_the_same_meeting_keeps_no_decision_or_actions() {
+    let (mut s, m, items) = running_demo();
+    let cfg = Config::default();
+    let quick = items.iter().find(|i| i.track == Track::Quick).unwrap();
+    let deep = items.iter().find(|i| i.track == Track::Deep).unwrap();
+    let other = items.iter().filter(|i| i.track == Track::Quick).nth(1).unwrap();
+    s.accept_item(&cfg, quick.id, None).unwrap();
+    s.accept_item(&cfg, other.id, None).unwrap();
+    let case = s.case(deep.case_id).unwrap();
+    let mut f = DeepForm::from_item(deep, &case, &cfg, today());
+    f.summary = "欠席が続く".into();
+    f.actions = "こども家庭センター／家庭相談員／家庭訪問／2026/12/15".into();
+    let rec = f.check(&cfg, &case, today()).unwrap();
+    s.record_item(deep.id, &rec, None).unwrap();
+    assert!(s.actions_of_meeting(m).unwrap().iter().any(|a| a.case_id == deep.case_id));
+
+    for item in [quick, deep] {
+        let mut deferred = s.agenda(m).unwrap().into_iter().find(|i| i.id == item.id).unwrap();
+        deferred.defer();
+        s.update_item(&deferred, None).unwrap();
+    }
+    let decided: Vec<Id> = s.decisions(m).unwrap().iter().map(|d| d.case_id).collect();
+    assert_eq!(decided, vec![other.case_id], "only the case not deferred counts as reviewed");
+    assert!(s.actions_of_meeting(m).unwrap().iter().all(|a| a.case_id != deep.case_id), "its 役割分担 went too");
+    let log = s.audit_entries(Some("decision"), None, 1000).unwrap();
+    assert_eq!(log.iter().filter(|e| e.field == "deleted").count(), 2, "both deletions audited");
+    assert!(s.audit_verify().unwrap().is_ok());
+}
