@@ -669,6 +669,7 @@ impl Town<'_> {
                             status: if open { ActionStatus::Open } else { ActionStatus::Done },
                             review_note: String::new(),
                             reviewed_in: None,
+                            done_on: None,
                         })?;
                     }
                 }

@@ -158,6 +158,7 @@ fn run_next_meeting(s: &mut Store, sum: &demo::DemoSummary) {
             status: ActionStatus::Open,
             review_note: String::new(),
             reviewed_in: None,
+            done_on: None,
         })?;
         t.save_decision(&Decision {
             kind: DecisionKind::Close,

@@ -222,6 +222,7 @@ fn masked_action_lists_carry_no_name_in_the_action_text_however_it_was_typed() {
                     status: shinko::domain::ActionStatus::Open,
                     review_note: String::new(),
                     reviewed_in: None,
+                    done_on: None,
                 })
             })
             .unwrap();
@@ -301,6 +302,7 @@ fn a_guardian_recorded_in_the_ledger_is_masked_in_every_spelling() {
                     status: shinko::domain::ActionStatus::Open,
                     review_note: String::new(),
                     reviewed_in: None,
+                    done_on: None,
                 })
             })
             .unwrap();

@@ -74,6 +74,28 @@ fn a_meeting_recorded_from_the_command_line_lands_in_the_ledger() {
     assert!(err.contains("「遅刻」は出席・欠席・情報提供・オブザーバーのどれでもありません"), "{err}");
 
     let a = action.id.to_string();
+    // 実施日: not after today (SHINKO_TODAY), only with 実施済; wareki or ISO.
+    let review = |status: &'static str, on: &str| {
+        ["record", "review-action", "--meeting", &m, "--action", &a, "--status", status, "--done-on", on]
+            .map(str::to_string)
+    };
+    let args = review("実施済", "R8.11.25");
+    let err = fails(dir.path(), &db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("実施日") && err.contains("今日"), "{err}");
+    let args = review("未実施", "R8.11.20");
+    let err = fails(dir.path(), &db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("実施済"), "{err}");
+    let agreed = {
+        let s = Store::open(&db, None).unwrap();
+        s.sessions(action.meeting_id.unwrap()).unwrap().iter().map(|x| x.date).min().unwrap()
+    };
+    let args = review("実施済", &agreed.pred_opt().unwrap().to_string());
+    let err = fails(dir.path(), &db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("会議"), "{err}");
+    assert_eq!(Store::open(&db, None).unwrap().action(action.id).unwrap(), action, "refused: nothing written");
+    let args = review("実施済", &agreed.to_string());
+    ok(dir.path(), &db, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(Store::open(&db, None).unwrap().action(action.id).unwrap().done_on, Some(agreed));
     let args =
         ["record", "review-action", "--meeting", &m, "--action", &a, "--status", "実施不可", "--note", "転居のため"];
     ok(dir.path(), &db, &args);
@@ -150,6 +172,7 @@ fn a_meeting_recorded_from_the_command_line_lands_in_the_ledger() {
     let reviewed = s.action(action.id).unwrap();
     assert_eq!((reviewed.status, reviewed.review_note.as_str()), (ActionStatus::NotPossible, "転居のため"));
     assert_eq!(reviewed.reviewed_in, Some(meeting));
+    assert_eq!(reviewed.done_on, None, "found not possible after all: no 実施日");
     assert!(s.agenda(meeting).unwrap().iter().all(|i| i.state != ItemState::Pending));
     assert!(s.audit_verify().unwrap().is_ok());
 }

@@ -77,6 +77,9 @@ pub struct ReviewArgs {
     pub status: String,
     #[arg(long, default_value = "")]
     pub note: String,
+    /// 実施日（実施済のとき。和暦または YYYY-MM-DD。省略時は確認した日で数えます）
+    #[arg(long)]
+    pub done_on: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -148,7 +151,13 @@ pub fn run(ctx: &Ctx, c: RecordCmd) -> Result<()> {
         RecordCmd::Attend(a) => attend(&mut store, a, ctx.today)?,
         RecordCmd::ReviewAction(a) => {
             let status = parse_action_status(&a.status)?;
-            let act = store.review_action(meeting, a.action, status, &a.note)?;
+            let done_on = a
+                .done_on
+                .as_deref()
+                .map(|t| wareki::parse_date_near(t, ctx.today))
+                .transpose()
+                .map_err(|e| eyre!("--done-on: {e}"))?;
+            let act = store.review_action(meeting, a.action, status, &a.note, done_on, ctx.today)?;
             outln!("役割分担 {} を「{}」にしました", act.id, act.status.label());
         }
         RecordCmd::Accept(a) => {

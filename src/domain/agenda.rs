@@ -489,6 +489,7 @@ mod tests {
             status: crate::domain::ActionStatus::Open,
             review_note: String::new(),
             reviewed_in: None,
+            done_on: None,
         };
         let plan = summarise(1, &sessions(), vec![], vec![(a, Some(2))], &cfg.budget);
         assert_eq!((plan.sessions[0].action_review.len(), plan.sessions[1].action_review.len()), (0, 1));

@@ -35,7 +35,9 @@ pub struct MeetingFacts {
 #[derive(Debug, Clone)]
 pub struct ActionFacts {
     pub action: Action,
-    pub done_on: Option<NaiveDate>,
+    /// The day it was recorded done (from the audit log); its own 実施日 comes first
+    /// ([`Action::done_day`]).
+    pub recorded_done: Option<NaiveDate>,
 }
 
 /// Everything the yearly figures are counted from.
@@ -254,7 +256,7 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
         let Some(due) = af.action.due.filter(|d| in_year(*d)) else { continue };
         actions.due += 1;
         match af.action.status {
-            ActionStatus::Done if af.done_on.is_none_or(|d| d <= due) => actions.done_on_time += 1,
+            ActionStatus::Done if af.action.done_on_time(af.recorded_done) => actions.done_on_time += 1,
             ActionStatus::Done => actions.done_late += 1,
             ActionStatus::NotPossible => actions.not_possible += 1,
             ActionStatus::NotDone => actions.not_done += 1,
@@ -385,7 +387,7 @@ mod tests {
         }
     }
 
-    fn action(due: NaiveDate, status: ActionStatus, done_on: Option<NaiveDate>) -> ActionFacts {
+    fn action(due: NaiveDate, status: ActionStatus, recorded_done: Option<NaiveDate>) -> ActionFacts {
         ActionFacts {
             action: Action {
                 id: 0,
@@ -398,8 +400,9 @@ mod tests {
                 status,
                 review_note: String::new(),
                 reviewed_in: None,
+                done_on: None,
             },
-            done_on,
+            recorded_done,
         }
     }
 
@@ -572,6 +575,27 @@ mod tests {
         assert_eq!((a.due, a.done_on_time, a.done_late, a.not_possible, a.open_overdue), (4, 1, 1, 1, 1));
         assert_eq!(a.on_time_percent(), Some(100.0 / 3.0), "of the three reviewed, one on time; the open one apart");
     }
+    #[test]
+    fn on_time_counts_on_the_done_date_the_review_gave() {
+        let due = d(2025, 9, 30);
+        let reviewed_later = d(2025, 10, 20);
+        // Done on 9/25, reviewed at the October meeting: on time by its 実施日.
+        let mut early = action(due, ActionStatus::Done, Some(reviewed_later));
+        early.action.done_on = Some(d(2025, 9, 25));
+        // Done on 10/3 as the review said, though recorded done before the due date: late.
+        let mut late = action(due, ActionStatus::Done, Some(d(2025, 9, 29)));
+        late.action.done_on = Some(d(2025, 10, 3));
+        // No 実施日: the recorded day decides, as before.
+        let recorded_late = action(due, ActionStatus::Done, Some(reviewed_later));
+        // Due on the 実施日 itself is on time.
+        let mut same_day = action(due, ActionStatus::Done, Some(reviewed_later));
+        same_day.action.done_on = Some(due);
+        let actions = [early, late, recorded_late, same_day];
+        let s = compute(2025, StatsInput { actions: &actions, ..empty(&BTreeMap::new()) }, d(2026, 4, 10));
+        assert_eq!((s.actions.due, s.actions.done_on_time, s.actions.done_late), (4, 2, 2));
+        assert_eq!(s.actions.on_time_percent(), Some(50.0));
+    }
+
     #[test]
     fn a_child_referred_again_in_the_year_is_registered_once() {
         let mut first = case(1, Registration::NeedsSupport, d(2016, 6, 1), d(2024, 5, 1));

@@ -402,6 +402,7 @@ mod tests {
             status,
             review_note: String::new(),
             reviewed_in: None,
+            done_on: None,
         }
     }
 

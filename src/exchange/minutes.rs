@@ -211,12 +211,13 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
     let mut rev = Grid::new(&[
         ("ケース番号", 7),
         ("氏名", 6),
-        ("機関", 9),
+        ("機関", 8),
         ("担当者", 5),
-        ("内容", 14),
+        ("内容", 10),
         ("期限", 7),
         ("結果", 6),
-        ("備考", 8),
+        ("実施日", 7),
+        ("備考", 6),
     ]);
     let mut outcome = [0usize; ActionStatus::ALL.len()];
     for a in &r.reviewed_actions {
@@ -229,6 +230,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
             voice.text(&a.what).into(),
             day(a.due),
             a.status.label().into(),
+            day(a.done_on),
             voice.text(&a.review_note).into(),
         ]);
     }

@@ -5,7 +5,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::{Cached, Reader, Result, Store, StoreError, Tx, date_col};
 use crate::domain::{Action, ActionStatus, Id, MeetingStatus};
 
-pub(crate) const COLS: &str = "id, case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in";
+pub(crate) const COLS: &str =
+    "id, case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in, done_on";
 
 pub(crate) fn row_action(r: &Row<'_>) -> rusqlite::Result<Action> {
     Ok(Action {
@@ -19,6 +20,7 @@ pub(crate) fn row_action(r: &Row<'_>) -> rusqlite::Result<Action> {
         status: ActionStatus::from_code(&r.get::<_, String>(7)?).unwrap_or_default(),
         review_note: r.get(8)?,
         reviewed_in: r.get(9)?,
+        done_on: date_col(r.get(10)?)?,
     })
 }
 
@@ -32,6 +34,7 @@ pub(crate) fn fields(a: &Action) -> Vec<(&'static str, String)> {
         ("status", a.status.code().into()),
         ("review_note", a.review_note.clone()),
         ("reviewed_in", a.reviewed_in.map(|x| x.to_string()).unwrap_or_default()),
+        ("done_on", a.done_on.map(|x| x.to_string()).unwrap_or_default()),
     ]
 }
 
@@ -63,12 +66,13 @@ impl Tx<'_> {
             a.due,
             a.status.code(),
             a.review_note,
-            a.reviewed_in
+            a.reviewed_in,
+            a.done_on
         ];
         let id = if a.id == 0 {
             self.tx.exec_cached(
-                "INSERT INTO actions(case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in)
-                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                "INSERT INTO actions(case_id, meeting_id, agency_id, owner, what, due, status, review_note, reviewed_in, done_on)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
                 p,
             )?;
             self.tx.last_insert_rowid()
@@ -77,7 +81,7 @@ impl Tx<'_> {
             v.push(&a.id);
             self.tx.exec_cached(
                 "UPDATE actions SET case_id=?1, meeting_id=?2, agency_id=?3, owner=?4, what=?5, due=?6, status=?7,
-                 review_note=?8, reviewed_in=?9 WHERE id=?10",
+                 review_note=?8, reviewed_in=?9, done_on=?10 WHERE id=?11",
                 v.as_slice(),
             )?;
             a.id

@@ -255,7 +255,31 @@ impl Tx<'_> {
         };
         let old = before.as_ref().map(item_fields).unwrap_or_default();
         self.audit_diff("agenda_item", id, &old, &item_fields(i))?;
+        if i.state == ItemState::Deferred {
+            self.drop_item_outcome(i.meeting_id, i.case_id)?;
+        }
         Ok(id)
+    }
+
+    /// 延期: the case was not reviewed in this meeting after all, so the decision and the
+    /// 役割分担 recorded for it there go (audited), in the transaction that defers it.
+    fn drop_item_outcome(&mut self, meeting_id: Id, case_id: Id) -> Result<()> {
+        let decisions: Vec<Id> = {
+            let mut st = self.tx.prepare_cached("SELECT id FROM decisions WHERE meeting_id = ?1 AND case_id = ?2")?;
+            st.query_map([meeting_id, case_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        for id in decisions {
+            self.tx.exec_cached("DELETE FROM decisions WHERE id = ?1", [id])?;
+            self.audit("decision", Some(id), "deleted", Some(&id.to_string()), None)?;
+        }
+        let actions: Vec<Id> = {
+            let mut st = self.tx.prepare_cached("SELECT id FROM actions WHERE meeting_id = ?1 AND case_id = ?2")?;
+            st.query_map([meeting_id, case_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        for id in actions {
+            self.delete_action(id)?;
+        }
+        Ok(())
     }
 
     /// Timers tick every few seconds: stored without an audit entry each time.

@@ -21,7 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/010_monthly_reports.sql"),
     include_str!("sql/011_contacts_births.sql"),
     include_str!("sql/012_item_replies.sql"),
-    // 013 is added by the done-date change
+    include_str!("sql/013_action_done_on.sql"),
     include_str!("sql/014_decision_close_category.sql"),
     include_str!("sql/015_case_monthly_report.sql"),
 ];

@@ -269,7 +269,7 @@ impl Store {
         let actions = self
             .all_actions()?
             .into_iter()
-            .map(|a| ActionFacts { done_on: done.get(&a.id).copied(), action: a })
+            .map(|a| ActionFacts { recorded_done: done.get(&a.id).copied(), action: a })
             .collect();
         Ok((meetings, decisions, actions))
     }

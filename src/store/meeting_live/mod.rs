@@ -358,14 +358,31 @@ impl Store {
 
     /// Marks an open action of an earlier meeting done / not possible / not done, with a note.
     /// Read and written in one transaction, so a change made meanwhile elsewhere is not undone.
-    pub fn review_action(&mut self, meeting_id: Id, action_id: Id, status: ActionStatus, note: &str) -> Result<Action> {
+    /// `done_on` is its 実施日 ([`Action::check_done_on`], checked here against `today` — the
+    /// app's today, `--today`/SHINKO_TODAY — and the agreeing meeting's first day as read in
+    /// the transaction).
+    pub fn review_action(
+        &mut self,
+        meeting_id: Id,
+        action_id: Id,
+        status: ActionStatus,
+        note: &str,
+        done_on: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Action> {
         self.write(|t| {
             t.running_meeting(meeting_id)?;
             let mut a = t.read().action(action_id)?;
             if a.meeting_id == Some(meeting_id) {
                 return Err(StoreError::invalid("役割分担", "この会議で決めた役割分担は次回の会議で確認します"));
             }
-            a.review(status, note, meeting_id);
+            let agreed_on = match a.meeting_id {
+                Some(m) => t.read().sessions(m)?.iter().map(|s| s.date).min(),
+                None => None,
+            };
+            Action::check_done_on(status, done_on, agreed_on, today)
+                .map_err(|why| StoreError::invalid("実施日", why))?;
+            a.review(status, note, done_on, meeting_id);
             t.save_action(&a)?;
             Ok(a)
         })
@@ -442,6 +459,7 @@ impl Store {
                     status: ActionStatus::Open,
                     review_note: String::new(),
                     reviewed_in: None,
+                    done_on: None,
                 })?;
             }
             t.save_decision(&d)?;

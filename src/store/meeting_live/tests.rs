@@ -254,7 +254,7 @@ fn records_of_a_meeting_run_on_another_computer_are_refused() {
         person: String::new(),
         info_received_on: None,
     })));
-    assert!(is_live_refusal(s.review_action(m, action.id, ActionStatus::Done, "")));
+    assert!(is_live_refusal(s.review_action(m, action.id, ActionStatus::Done, "", None, today())));
     assert!(is_live_refusal(s.set_current(m, Some(quick.id))));
     assert!(is_live_refusal(s.start_meeting(m)));
     assert!(is_live_refusal(s.close_meeting(m)));
@@ -365,4 +365,65 @@ fn closing_keeps_edits_made_meanwhile_and_reports_conflicts() {
     assert_eq!(after_y.support_policy, "会議で決めた方針");
     assert!(s.audit_verify().unwrap().is_ok());
     assert!(s.audit_explains_data().unwrap().is_clean());
+}
+
+#[test]
+fn the_done_date_of_a_review_is_checked_in_the_store_and_audited() {
+    let (mut s, m, _) = running_demo();
+    let action = s.actions_to_review(m).unwrap().into_iter().next().expect("the demo has actions to review");
+    let agreed = s.sessions(action.meeting_id.unwrap()).unwrap().iter().map(|x| x.date).min().unwrap();
+    let invalid = |r: Result<Action>| match r {
+        Err(StoreError::Invalid { field, message }) => {
+            assert_eq!(field, "実施日");
+            message
+        }
+        other => panic!("must be refused: {other:?}"),
+    };
+    let tomorrow = today().succ_opt().unwrap();
+    let msg = invalid(s.review_action(m, action.id, ActionStatus::Done, "", Some(tomorrow), today()));
+    assert!(msg.contains("今日"), "{msg}");
+    let msg = invalid(s.review_action(m, action.id, ActionStatus::Done, "", agreed.pred_opt(), today()));
+    assert!(msg.contains("会議"), "{msg}");
+    let msg = invalid(s.review_action(m, action.id, ActionStatus::NotPossible, "転居", Some(agreed), today()));
+    assert!(msg.contains("実施済"), "{msg}");
+    assert_eq!(s.action(action.id).unwrap(), action, "nothing was written by the refusals");
+
+    let done = s.review_action(m, action.id, ActionStatus::Done, "訪問済", Some(agreed), today()).unwrap();
+    assert_eq!(done.done_on, Some(agreed));
+    assert_eq!(s.action(action.id).unwrap().done_on, Some(agreed), "kept in the row");
+    let log = s.audit_entries(Some("action"), Some(action.id), 100).unwrap();
+    assert!(log.iter().any(|e| e.field == "done_on" && e.after.as_deref() == Some(&agreed.to_string())), "{log:?}");
+    // Found not done after all: the 実施日 goes.
+    let undone = s.review_action(m, action.id, ActionStatus::NotDone, "", None, today()).unwrap();
+    assert_eq!(s.action(undone.id).unwrap().done_on, None);
+}
+
+#[test]
+fn a_case_accepted_then_deferred_in_the_same_meeting_keeps_no_decision_or_actions() {
+    let (mut s, m, items) = running_demo();
+    let cfg = Config::default();
+    let quick = items.iter().find(|i| i.track == Track::Quick).unwrap();
+    let deep = items.iter().find(|i| i.track == Track::Deep).unwrap();
+    let other = items.iter().filter(|i| i.track == Track::Quick).nth(1).unwrap();
+    s.accept_item(&cfg, quick.id, None).unwrap();
+    s.accept_item(&cfg, other.id, None).unwrap();
+    let case = s.case(deep.case_id).unwrap();
+    let mut f = DeepForm::from_item(deep, &case, &cfg, today());
+    f.summary = "欠席が続く".into();
+    f.actions = "こども家庭センター／家庭相談員／家庭訪問／2026/12/15".into();
+    let rec = f.check(&cfg, &case, today()).unwrap();
+    s.record_item(deep.id, &rec, None).unwrap();
+    assert!(s.actions_of_meeting(m).unwrap().iter().any(|a| a.case_id == deep.case_id));
+
+    for item in [quick, deep] {
+        let mut deferred = s.agenda(m).unwrap().into_iter().find(|i| i.id == item.id).unwrap();
+        deferred.defer();
+        s.update_item(&deferred, None).unwrap();
+    }
+    let decided: Vec<Id> = s.decisions(m).unwrap().iter().map(|d| d.case_id).collect();
+    assert_eq!(decided, vec![other.case_id], "only the case not deferred counts as reviewed");
+    assert!(s.actions_of_meeting(m).unwrap().iter().all(|a| a.case_id != deep.case_id), "its 役割分担 went too");
+    let log = s.audit_entries(Some("decision"), None, 1000).unwrap();
+    assert_eq!(log.iter().filter(|e| e.field == "deleted").count(), 2, "both deletions audited");
+    assert!(s.audit_verify().unwrap().is_ok());
 }

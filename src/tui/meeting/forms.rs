@@ -26,6 +26,8 @@ pub enum MeetingField {
     Received,
     /// 実施状況 of an earlier meeting's action.
     ActionStatus,
+    /// 実施日 of an action found done.
+    DoneOn,
     Note,
 }
 
@@ -126,6 +128,7 @@ impl MeetingForm {
         let statuses = REVIEW_STATUSES.iter().map(|s| s.label().to_string()).collect();
         let fields = vec![
             Field::choice(MeetingField::ActionStatus, "実施状況", statuses, a.status.label()),
+            Field::text(MeetingField::DoneOn, "実施日", false, &date_text(a.done_on)),
             Field::multi(MeetingField::Note, "メモ", &a.review_note, "理由・経過（状況の変化など）").at_end(),
         ];
         MeetingForm {
@@ -245,11 +248,21 @@ impl MeetingForm {
             MeetingFormKind::ActionNote { meeting_id, action, .. } => {
                 let status =
                     f.chosen(K::ActionStatus).and_then(|i| REVIEW_STATUSES.get(i).copied()).unwrap_or(action.status);
+                let done_on = match f.get(K::DoneOn).trim() {
+                    "" => None,
+                    t => Some(wareki::parse_date_near(t, near).map_err(|e| format!("実施日: {e}"))?),
+                };
+                if done_on.is_some() && status != ActionStatus::Done {
+                    return Err(format!("実施日: 実施状況が「{}」のときだけ入力できます", ActionStatus::Done.label()));
+                }
                 Ok(MeetingEffect::Review {
                     meeting_id: *meeting_id,
                     action_id: action.id,
                     status,
                     note: f.get(K::Note).trim().to_string(),
+                    done_on,
+                    // A review form's dates are read near today (`update::form_day`).
+                    today: near,
                 })
             }
         }

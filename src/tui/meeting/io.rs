@@ -91,8 +91,8 @@ pub fn execute(store: &mut Store, e: MeetingEffect) -> Result<Option<MeetingMsg>
             store.clear_draft(a.meeting_id, DraftKey::Attendance(a.agency_id))?;
             meeting::noted(format!("{} を記録しました", a.status.label()))
         }
-        MeetingEffect::Review { meeting_id, action_id, status, note } => {
-            let a = store.review_action(meeting_id, action_id, status, &note)?;
+        MeetingEffect::Review { meeting_id, action_id, status, note, done_on, today } => {
+            let a = store.review_action(meeting_id, action_id, status, &note, done_on, today)?;
             store.clear_draft(meeting_id, DraftKey::ActionReview(action_id))?;
             meeting::noted(format!("役割分担を「{}」にしました", a.status.label()))
         }

@@ -118,6 +118,9 @@ pub enum MeetingEffect {
         action_id: Id,
         status: ActionStatus,
         note: String,
+        /// 実施日 (only with 実施済), checked by the store against `today`.
+        done_on: Option<NaiveDate>,
+        today: NaiveDate,
     },
     /// 事務局案どおり: the store decides with [`crate::store::Store::accept_item`], the one rule the CLI uses
     /// too; `preview` is what the same rule gives on the screen's copy, shown until then.

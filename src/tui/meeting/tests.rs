@@ -151,6 +151,15 @@ fn last_meetings_actions_are_reviewed_first_with_a_note() {
     pump(&mut s, &mut m, key(KeyCode::Right));
     assert_eq!(s.action(id).unwrap().status, ActionStatus::NotPossible);
     pump(&mut s, &mut m, ch('e'));
+    // 実施日 only goes with 実施済: refused on the form, nothing saved.
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "R8.11.20");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    assert!(screen(&m).contains("実施日: 実施状況が「実施済」のときだけ"), "{}", screen(&m));
+    assert_eq!(s.action(id).unwrap().done_on, None);
+    for _ in 0.."R8.11.20".chars().count() {
+        pump(&mut s, &mut m, key(KeyCode::Backspace));
+    }
     pump(&mut s, &mut m, key(KeyCode::Tab));
     typ(&mut s, &mut m, "転居のため実施できず");
     pump(&mut s, &mut m, key(KeyCode::F(10)));
@@ -163,6 +172,14 @@ fn last_meetings_actions_are_reviewed_first_with_a_note() {
     pump(&mut s, &mut m, key(KeyCode::Enter));
     assert_eq!(s.action(next).unwrap().status, ActionStatus::Done);
     assert!(screen(&m).contains("前回の役割分担 確認 2/"));
+    // Its 実施日, typed in wareki in the review form.
+    pump(&mut s, &mut m, key(KeyCode::Up));
+    pump(&mut s, &mut m, ch('e'));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
+    typ(&mut s, &mut m, "R8.11.20");
+    pump(&mut s, &mut m, key(KeyCode::F(10)));
+    let a = s.action(next).unwrap();
+    assert_eq!((a.status, a.done_on), (ActionStatus::Done, NaiveDate::from_ymd_opt(2026, 11, 20)), "{}", screen(&m));
 }
 
 #[test]
@@ -293,6 +310,7 @@ fn a_note_typed_before_a_crash_is_there_when_its_form_is_opened_again() {
     pump(&mut s, &mut m, key(KeyCode::Enter));
     pump(&mut s, &mut m, key(KeyCode::Tab));
     pump(&mut s, &mut m, ch('e'));
+    pump(&mut s, &mut m, key(KeyCode::Tab));
     pump(&mut s, &mut m, key(KeyCode::Tab));
     typ(&mut s, &mut m, "家庭訪問は12月に延期");
     let action = m.meeting.data.as_ref().unwrap().reviews[0].action.id;
@@ -556,6 +574,7 @@ fn the_screen_and_the_minutes_review_the_same_actions() {
         status: ActionStatus::Open,
         review_note: String::new(),
         reviewed_in: None,
+        done_on: None,
     };
     let outside = s.write(|t| t.save_action(&action(None, "会議外で決めた確認"))).unwrap();
     let in_later = s.write(|t| t.save_action(&action(Some(later), "次の会議で決めること"))).unwrap();

@@ -259,9 +259,9 @@ fn apply_locally(s: &mut MeetingState, effects: &[MeetingEffect]) {
                 let key = DraftKey::Attendance(a.agency_id);
                 d.drafts.retain(|(k, _)| *k != key);
             }
-            MeetingEffect::Review { action_id, status, note, .. } => {
+            MeetingEffect::Review { action_id, status, note, done_on, .. } => {
                 if let Some(r) = d.reviews.iter_mut().find(|r| r.action.id == *action_id) {
-                    r.action.review(*status, note, meeting_id);
+                    r.action.review(*status, note, *done_on, meeting_id);
                 }
                 let key = DraftKey::ActionReview(*action_id);
                 d.drafts.retain(|(k, _)| *k != key);
@@ -374,7 +374,7 @@ fn on_screen_key(s: &mut MeetingState, cx: &Ctx<'_>, out: &mut Out, action: Opti
         }
         _ => match s.phase {
             Phase::Attendance => on_attendance_key(s, action),
-            Phase::ActionReview => on_review_key(s, action),
+            Phase::ActionReview => on_review_key(s, action, cx.today),
             Phase::Agenda => on_agenda_key(s, cx, out, action, replan),
         },
     }
@@ -427,7 +427,7 @@ fn on_attendance_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect
     }
 }
 
-fn on_review_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect> {
+fn on_review_key(s: &mut MeetingState, action: Command, today: NaiveDate) -> Vec<MeetingEffect> {
     if move_row(s, action) {
         return vec![];
     }
@@ -438,7 +438,15 @@ fn on_review_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect> {
     match action {
         Command::PrevValue | Command::NextValue => {
             let status = live::cycle_action_status(a.status, action == Command::NextValue);
-            vec![MeetingEffect::Review { meeting_id, action_id: a.id, status, note: a.review_note.clone() }]
+            let done_on = a.done_on.filter(|_| status == ActionStatus::Done);
+            vec![MeetingEffect::Review {
+                meeting_id,
+                action_id: a.id,
+                status,
+                note: a.review_note.clone(),
+                done_on,
+                today,
+            }]
         }
         Command::MeetingAccept => {
             let n = d.reviews.len();
@@ -447,6 +455,8 @@ fn on_review_key(s: &mut MeetingState, action: Command) -> Vec<MeetingEffect> {
                 action_id: a.id,
                 status: ActionStatus::Done,
                 note: a.review_note.clone(),
+                done_on: a.done_on,
+                today,
             };
             s.row = (s.row + 1).min(n.saturating_sub(1));
             vec![e]

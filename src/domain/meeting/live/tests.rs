@@ -333,6 +333,7 @@ fn a_reason_about_an_action_reviewed_in_this_meeting_says_what_the_review_found(
         status: ActionStatus::Open,
         review_note: String::new(),
         reviewed_in: None,
+        done_on: None,
     };
     let reasons = vec![overdue_action_reason("家庭訪問", due, "東小学校"), "別の理由".to_string()];
     let name = |_: Option<Id>| "東小学校".to_string();
