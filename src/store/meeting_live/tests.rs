@@ -412,7 +412,7 @@ fn a_case_accepted_then_deferred_in_the_same_meeting_keeps_no_decision_or_action
     f.summary = "欠席が続く".into();
     f.actions = "こども家庭センター／家庭相談員／家庭訪問／2026/12/15".into();
     let rec = f.check(&cfg, &case, today()).unwrap();
-    s.record_item(deep.id, &rec, None).unwrap();
+    s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap();
     assert!(s.actions_of_meeting(m).unwrap().iter().any(|a| a.case_id == deep.case_id));
 
     for item in [quick, deep] {
