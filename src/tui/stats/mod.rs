@@ -172,27 +172,17 @@ mod tests {
         let config = Config::default();
         let cx = ctx(&config, &[]);
         let mut st = StatsState::default();
+        let load = |fiscal_year| StatsEffect::Load {
+            fiscal_year,
+            today: today(),
+            categories: config.closing.categories.clone(),
+        };
         let effects = st.enter(today(), &config.closing.categories);
-        assert_eq!(
-            effects,
-            vec![StatsEffect::Load {
-                fiscal_year: 2026,
-                today: today(),
-                categories: config.closing.categories.clone()
-            }]
-        );
+        assert_eq!(effects, vec![load(2026)]);
         let (effects, out) = run(&mut st, &cx, StatsMsg::Failed("集計できません".into()), update);
         assert!(effects.is_empty() && st.data.is_none());
         assert!(out.status.is_some_and(|s| s.error && s.text == "集計できません"));
         let (effects, _) = run(&mut st, &cx, StatsMsg::Key(Some(Command::PrevYear)), update);
-        assert_eq!(
-            effects,
-            vec![StatsEffect::Load {
-                fiscal_year: 2025,
-                today: today(),
-                categories: config.closing.categories.clone()
-            }],
-            "the user can try another year"
-        );
+        assert_eq!(effects, vec![load(2025)], "the user can try another year");
     }
 }
