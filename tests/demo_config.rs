@@ -86,3 +86,58 @@ fn shinko_demo_reads_the_config_in_force() {
     assert_eq!(store.setting("municipality").unwrap().as_deref(), Some("みなと市（デモ）"));
     assert!(store.cases(true).unwrap().iter().all(|c| ["高", "中", "低"].contains(&c.rank.as_str())));
 }
+
+/// The whole loop as みなと市: a ledger file in the town's ranks (a 6-year-old still at
+/// nursery among them), the agenda, the past meeting's minutes and the year's statistics,
+/// each in the town's codes and labels and none of the defaults'.
+#[test]
+fn the_whole_loop_speaks_the_towns_codes_and_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let with = ["--config", FIXTURE];
+    let run = |args: &[&str]| {
+        let all: Vec<&str> = with.iter().chain(args).copied().collect();
+        common::shinko_ok(dir.path(), &db, &all)
+    };
+    run(&["demo", "--no-tui"]);
+    let file = dir.path().join("台帳.csv");
+    std::fs::write(
+        &file,
+        "ケース番号,氏名,ふりがな,生年月日,登録区分,ランク,受理日\n\
+         M-901,青木 ひなた,あおき ひなた,2020-05-10,要支援,中,2026-11-20\n\
+         M-902,青木 そら,あおき そら,2019-05-10,要支援,低,2026-11-20\n",
+    )
+    .unwrap();
+    run(&["ledger", "import", &file.to_string_lossy()]);
+    let shown = run(&["ledger", "show", "M-901"]);
+    assert!(shown.contains("ランク: 中 積極的支援"), "{shown}");
+    run(&["agenda", "build", "--meeting", "2"]);
+
+    let store = Store::open(&db, None).unwrap();
+    let sessions = store.sessions(2).unwrap();
+    let section_of = |number: &str| {
+        let case = store.case_by_number(number).unwrap().unwrap();
+        let item =
+            store.agenda(2).unwrap().into_iter().find(|i| i.case_id == case.id).expect("new cases are on the agenda");
+        sessions.iter().find(|s| Some(s.id) == item.session_id).and_then(|s| s.section.clone())
+    };
+    // Six and a half, still at nursery: 未就学, the 乳幼児部会. A year older: 小1, 学齢部会.
+    assert_eq!(section_of("M-901").as_deref(), Some("nyuyoji"));
+    assert_eq!(section_of("M-902").as_deref(), Some("gakurei"));
+
+    let out = dir.path().join("会議録.md");
+    run(&["minutes", "--meeting", "1", "--format", "md", "--out", &out.to_string_lossy()]);
+    let md = std::fs::read_to_string(&out).unwrap();
+    let labels = ["高 重度（一時保護等の検討）", "中 積極的支援", "低 見守り"];
+    assert!(md.lines().any(|l| l.contains("**評価**") && labels.iter().any(|x| l.contains(x))), "{md}");
+    let stats = run(&["stats", "--fiscal-year", "2026", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    let by_rank: Vec<&str> =
+        v["breakdown"]["by_rank"].as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
+    assert_eq!(&by_rank[..3], ["高", "中", "低"], "{by_rank:?}");
+    for text in [&md, &stats] {
+        for default in ["乳幼児会", "児童生徒会", "A 重度", "B 中度", "C 軽度", "D 見守り"] {
+            assert!(!text.contains(default), "{default} in {text}");
+        }
+    }
+}

@@ -259,7 +259,8 @@ fn show(ctx: &Ctx, number: &str, format: ListFormat) -> Result<()> {
             let d = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_default();
             outln!("ケース番号: {}", c.number);
             outln!("氏名: {}（{}）", c.name, c.kana);
-            outln!("登録区分: {}  ランク: {}  状態: {}", c.registration.label(), c.rank, c.status.label());
+            let rank = ctx.config.rank_scheme(c.registration).describe(&c.rank);
+            outln!("登録区分: {}  ランク: {rank}  状態: {}", c.registration.label(), c.status.label());
             outln!("生年月日: {}  出産予定日: {}", d(c.birth_date), d(c.due_date));
             outln!("受理日: {}  主訴: {}", wareki::display(c.accepted_on, true), c.presenting_concern);
             outln!(

@@ -258,7 +258,7 @@ pub fn stats(ctx: &Ctx, a: StatsArgs) -> Result<()> {
         output::check_free(p, a.force)?;
     }
     let store = ctx.open_store()?;
-    let year = store.year_stats(fy, ctx.today, &ctx.config.closing.categories)?;
+    let year = store.year_stats(fy, ctx.today, &crate::domain::stats::Order::of(&ctx.config))?;
     let municipality = municipality(ctx, &store)?;
     let notice = &ctx.config.confidentiality.notice;
     let doc = || stats_out::document(&year, &municipality, notice, &ctx.config.output);

@@ -210,7 +210,10 @@ fn candidate_sessions<'c>(
     cfg: &Config,
 ) -> Vec<Id> {
     let members: Vec<&Case> = members.collect();
-    let school_age = members.iter().any(|c| c.school_year_on(day).is_some_and(|y| (1..=12).contains(&y)));
+    use super::school_stage::SchoolStage as S;
+    let school_age = members.iter().any(|c| {
+        matches!(c.school_year_on(day).map(S::of_year), Some(S::Primary | S::LowerSecondary | S::UpperSecondary))
+    });
     let school_section = cfg.sections.iter().find(|s| s.schools_attend).map(|s| s.code.clone());
     let has = |code: &str| sessions.iter().any(|s| s.section.as_deref() == Some(code));
     let section = match (&school_section, school_age) {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::rank::{RankDef, RankScheme};
+use super::school_stage::SchoolStage;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -165,6 +166,10 @@ impl Default for Budget {
 pub struct SectionDef {
     pub code: String,
     pub name: String,
+    /// 就学段階 that belong here (未就学, 小学生, 中学生, 高校生年代, 高校卒業後), by birth cohort;
+    /// when given, ages are not used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<SchoolStage>,
     /// Youngest age (years) that belongs here; None = no lower bound.
     #[serde(default)]
     pub min_age: Option<u32>,
@@ -177,6 +182,18 @@ pub struct SectionDef {
     /// Schools attend this section.
     #[serde(default)]
     pub schools_attend: bool,
+}
+
+impl SectionDef {
+    /// Whether a child of `age` in `stage` belongs here (its stages when it names any, else its
+    /// ages). Expectant mothers are placed by `expectant` alone.
+    pub fn takes(&self, age: u32, stage: SchoolStage) -> bool {
+        if self.stages.is_empty() {
+            self.min_age.is_none_or(|m| age >= m) && self.max_age.is_none_or(|m| age <= m)
+        } else {
+            self.stages.contains(&stage)
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -323,11 +340,12 @@ impl Default for Config {
             label: label.into(),
             review_months: months,
         };
-        let s = |code: &str, name: &str, min: Option<u32>, max: Option<u32>, exp: bool, sch: bool| SectionDef {
+        let s = |code: &str, name: &str, stages: &[SchoolStage], exp: bool, sch: bool| SectionDef {
             code: code.into(),
             name: name.into(),
-            min_age: min,
-            max_age: max,
+            stages: stages.to_vec(),
+            min_age: None,
+            max_age: None,
             expectant: exp,
             schools_attend: sch,
         };
@@ -350,8 +368,8 @@ impl Default for Config {
             triage: Triage::default(),
             budget: Budget::default(),
             sections: vec![
-                s("infant", "乳幼児会", None, Some(5), true, false),
-                s("school", "児童生徒会", Some(6), None, false, true),
+                s("infant", "乳幼児会", &[SchoolStage::Preschool], true, false),
+                s("school", "児童生徒会", &SchoolStage::ALL[1..], false, true),
             ],
             confidentiality: Confidentiality::default(),
             calendar: CalendarConfig::default(),
@@ -380,10 +398,7 @@ pub const PRIVATE_FIELDS: [&str; 4] = ["presenting_concern", "town", "birth_date
 /// serde's English for a TOML mistake, in Japanese (the key names stay as written).
 fn japanese(message: &str) -> String {
     let quoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_string();
-    if !message.is_ascii() {
-        // Already said in Japanese (a value's own check, e.g. [output] date_style).
-        message.to_string()
-    } else if message.starts_with("unknown field") {
+    if message.starts_with("unknown field") {
         let expected: Vec<&str> =
             message.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).collect();
         format!("不明な項目「{}」です（書ける項目: {}）", quoted(message), expected.join("・"))
@@ -398,6 +413,9 @@ fn japanese(message: &str) -> String {
         let expected: Vec<&str> =
             message.split("expected ").nth(1).unwrap_or("").split('`').skip(1).step_by(2).collect();
         format!("「{}」は選べません（{} のどれか）", quoted(message), expected.join("・"))
+    } else if !message.is_ascii() {
+        // Already said in Japanese (a value's own check, e.g. [output] date_style).
+        message.to_string()
     } else {
         format!("TOML として読めません（{message}）")
     }
@@ -452,16 +470,13 @@ impl Config {
         )
     }
 
-    /// The 部会 a case belongs to on `today`, by age and registration (first match wins).
+    /// The 部会 a case belongs to on `today`, by 就学段階 or age, and registration (first match
+    /// wins).
     pub fn section_for(&self, case: &super::Case, today: chrono::NaiveDate) -> Option<&SectionDef> {
-        let age = case.age_on(today);
-        self.sections.iter().find(|s| {
-            if case.registration == super::Registration::ExpectantMother || age.is_none() {
-                return s.expectant;
-            }
-            let a = age.unwrap_or(0);
-            s.min_age.is_none_or(|m| a >= m) && s.max_age.is_none_or(|m| a <= m)
-        })
+        match (case.age_on(today), SchoolStage::of(case, today)) {
+            (Some(age), Some(stage)) => self.sections.iter().find(|s| s.takes(age, stage)),
+            _ => self.sections.iter().find(|s| s.expectant),
+        }
     }
 }
 
@@ -518,6 +533,23 @@ mod tests {
         assert!(said.contains("設定ファイル 2行目"), "{said}");
         assert_eq!(Config::from_toml("[budget]\nsessions_per_month = 40\n").unwrap().budget.sessions_per_month, 40);
         assert_eq!(Config::default().budget.sessions_per_month, 4);
+    }
+
+    #[test]
+    fn a_six_year_old_at_nursery_stays_in_the_infant_section() {
+        let cfg = Config::default();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let mut c = super::super::Case::blank(day);
+        c.registration = super::super::Registration::NeedsSupport;
+        c.birth_date = chrono::NaiveDate::from_ymd_opt(2020, 5, 10);
+        assert_eq!(c.age_on(day), Some(6));
+        assert_eq!(cfg.section_for(&c, day).map(|s| s.name.as_str()), Some("乳幼児会"), "年長: 未就学");
+        c.birth_date = chrono::NaiveDate::from_ymd_opt(2020, 3, 10);
+        assert_eq!(cfg.section_for(&c, day).map(|s| s.name.as_str()), Some("児童生徒会"), "小1");
+        c.birth_date = chrono::NaiveDate::from_ymd_opt(2007, 3, 10);
+        assert_eq!(cfg.section_for(&c, day).map(|s| s.name.as_str()), Some("児童生徒会"), "高校卒業後");
+        c.registration = super::super::Registration::ExpectantMother;
+        assert_eq!(cfg.section_for(&c, day).map(|s| s.name.as_str()), Some("乳幼児会"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::CgcInvolvement;
 use super::config::{Config, PRIVATE_FIELDS};
+use super::school_stage::SchoolStage;
 
 /// One problem: the key as written in the file (`triage.deep_ranks`, `sections[2].min_age`)
 /// and what is wrong, in Japanese.
@@ -206,6 +207,23 @@ fn sections(cfg: &Config, out: &mut Vec<Problem>) {
                 format!("部会「{}」の min_age（{lo}）が max_age（{hi}）より大きい", sec.code),
             ));
         }
+        if !sec.stages.is_empty() && (sec.min_age.is_some() || sec.max_age.is_some()) {
+            out.push(p(
+                format!("{key}.stages"),
+                format!(
+                    "部会「{}」に stages と min_age / max_age の両方があります（どちらか一方で書いてください）",
+                    sec.code
+                ),
+            ));
+        }
+        for (j, st) in sec.stages.iter().enumerate() {
+            if sec.stages[..j].contains(st) {
+                out.push(p(
+                    format!("{key}.stages"),
+                    format!("部会「{}」の stages に「{}」が重複しています", sec.code, st.label()),
+                ));
+            }
+        }
     }
     if s.is_empty() {
         return;
@@ -213,16 +231,36 @@ fn sections(cfg: &Config, out: &mut Vec<Problem>) {
     if !s.iter().any(|x| x.expectant) {
         out.push(p("sections", "特定妊婦の部会がありません（どれかの部会に expectant = true を）"));
     }
-    // Every age a registered child can have (0–17) belongs somewhere.
-    let uncovered: Vec<u32> = (0..18)
-        .filter(|a| !s.iter().any(|x| x.min_age.is_none_or(|m| *a >= m) && x.max_age.is_none_or(|m| *a <= m)))
-        .collect();
-    if let (Some(first), Some(last)) = (uncovered.first(), uncovered.last()) {
+    // Every child a ledger can hold (0–17 years, whatever their 就学段階) belongs somewhere.
+    let uncovered: Vec<(u32, SchoolStage)> =
+        children_0_to_17().filter(|(a, st)| !s.iter().any(|x| x.takes(*a, *st))).collect();
+    if let (Some(first), Some(last)) = (uncovered.iter().map(|u| u.0).min(), uncovered.iter().map(|u| u.0).max()) {
+        let mut stages: Vec<SchoolStage> = uncovered.iter().map(|u| u.1).collect();
+        stages.sort();
+        stages.dedup();
+        let stages: Vec<&str> = stages.iter().map(|st| st.label()).collect();
         out.push(p(
             "sections",
-            format!("{first}〜{last}歳の子どもが入る部会がありません（min_age / max_age を見直してください）"),
+            format!(
+                "{first}〜{last}歳（{}）の子どもが入る部会がありません（stages か min_age / max_age を見直してください）",
+                stages.join("・")
+            ),
         ));
     }
+}
+
+/// (age, 就学段階) of a child born on each day of the 18 years before a fixed day: every pair a
+/// 0–17-year-old can have.
+fn children_0_to_17() -> impl Iterator<Item = (u32, SchoolStage)> {
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 10, 1).expect("a real date");
+    let mut seen = std::collections::BTreeSet::new();
+    for back in 0..(18 * 366) {
+        let born = day - chrono::Duration::days(back);
+        if let Some(age) = day.years_since(born).filter(|a| *a < 18) {
+            seen.insert((age, SchoolStage::of_year(super::case::school_year(born, day))));
+        }
+    }
+    seen.into_iter()
 }
 
 fn confidentiality(cfg: &Config, out: &mut Vec<Problem>) {
@@ -345,6 +383,32 @@ mod tests {
         assert!(check_closing_category(&Config::default().closing.categories, " 転出 ").is_ok());
         let err = check_closing_category(&Config::default().closing.categories, "転居").unwrap_err();
         assert!(err.contains("終結理由区分「転居」は設定にありません（状態の安定・転出・"), "{err}");
+    }
+
+    #[test]
+    fn stage_mistakes_are_named_and_gaps_say_which_children() {
+        let sec = |body: &str| format!("[[sections]]\ncode = \"a\"\nname = \"甲\"\nexpectant = true\n{body}");
+        assert_eq!(keys(&sec("stages = [\"未就学\"]\nmax_age = 5\n"))[0], "sections[1].stages");
+        assert_eq!(keys(&sec("stages = [\"未就学\", \"小学生\", \"未就学\"]\n"))[0], "sections[1].stages");
+        // 未就学 alone leaves every school child without a 部会.
+        let cfg: Config = toml::from_str(&sec("stages = [\"未就学\"]\n")).unwrap();
+        let gap = problems(&cfg).into_iter().find(|p| p.key == "sections").unwrap();
+        assert_eq!(
+            gap.message,
+            "6〜17歳（小学生・中学生・高校生年代）の子どもが入る部会がありません（stages か min_age / max_age を見直してください）"
+        );
+        // 未就学 then an age bound from 6: the 6-year-olds still at nursery are covered by the first.
+        let cfg: Config = toml::from_str(
+            &(sec("stages = [\"未就学\"]\n") + "[[sections]]\ncode = \"b\"\nname = \"乙\"\nmin_age = 6\n"),
+        )
+        .unwrap();
+        assert!(problems(&cfg).is_empty(), "{:?}", problems(&cfg));
+        // A stage that does not exist is named in Japanese with the ones that do.
+        let said = Config::from_toml(&sec("stages = [\"幼児\"]\n")).unwrap_err().to_string();
+        assert!(
+            said.contains("「幼児」は選べません（未就学・小学生・中学生・高校生年代・高校卒業後 のどれか）"),
+            "{said}"
+        );
     }
 
     #[test]

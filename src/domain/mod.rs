@@ -18,6 +18,8 @@ pub mod mask;
 pub mod meeting;
 pub mod rank;
 pub mod reply;
+pub mod report_months;
+pub mod school_stage;
 pub mod search;
 pub mod sheet;
 pub mod sheet_merge;

@@ -33,6 +33,17 @@ impl<'a> RankScheme<'a> {
         self.ranks.iter().find(|r| r.code == code)
     }
 
+    /// The rank as a person reads it: its configured label (「A 重度（一時保護等の検討）」), or the code
+    /// marked as no longer configured.
+    pub fn describe(&self, code: &str) -> String {
+        match self.get(code) {
+            Some(r) if !r.label.trim().is_empty() => r.label.clone(),
+            Some(r) => r.code.clone(),
+            None if code.is_empty() => String::new(),
+            None => format!("{code}（設定にないランク）"),
+        }
+    }
+
     /// 0 = most urgent. Unknown codes sort last.
     pub fn severity_index(&self, code: &str) -> usize {
         self.ranks.iter().position(|r| r.code == code).unwrap_or(self.ranks.len())
@@ -91,6 +102,15 @@ mod tests {
         assert!(s.is_raise("C", "B"));
         assert!(!s.is_raise("B", "D"));
         assert_eq!(s.severity_index("Z"), 4);
+    }
+
+    #[test]
+    fn a_rank_reads_as_its_label() {
+        let cfg = Config::default();
+        let s = RankScheme::new(&cfg.ranks);
+        assert_eq!(s.describe("A"), "A 重度（一時保護等の検討）");
+        assert_eq!(s.describe("低"), "低（設定にないランク）");
+        assert_eq!(s.describe(""), "");
     }
 
     #[test]

@@ -57,8 +57,28 @@ pub struct StatsInput<'a> {
     /// was raised.
     pub reports: &'a [NaiveDate],
     pub alerts: &'a [NaiveDate],
-    /// The configured 終結理由区分, in report order (closings under other names follow).
-    pub closing_categories: &'a [String],
+    /// The configured order of 終結理由区分 and ranks.
+    pub order: &'a Order,
+}
+
+/// What the configuration puts in order in the figures (anything else follows): the 終結理由区分
+/// in report order, and the ranks most urgent first (expectant mothers' ranks after).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Order {
+    pub closing_categories: Vec<String>,
+    pub ranks: Vec<String>,
+}
+
+impl Order {
+    pub fn of(cfg: &super::Config) -> Order {
+        let mut ranks: Vec<String> = Vec::new();
+        for r in cfg.ranks.iter().chain(&cfg.expectant_ranks) {
+            if !ranks.contains(&r.code) {
+                ranks.push(r.code.clone());
+            }
+        }
+        Order { closing_categories: cfg.closing.categories.clone(), ranks }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -172,13 +192,14 @@ fn band(case: &Case, on: NaiveDate) -> usize {
     if case.registration == Registration::ExpectantMother {
         return 5;
     }
+    use super::school_stage::SchoolStage as S;
     let age = case.age_on(on).unwrap_or(0);
-    match case.school_year_on(on).unwrap_or(0) {
-        ..=0 if age < 3 => 0,
-        ..=0 => 1,
-        1..=6 => 2,
-        7..=9 => 3,
-        _ => 4,
+    match S::of(case, on).unwrap_or(S::Preschool) {
+        S::Preschool if age < 3 => 0,
+        S::Preschool => 1,
+        S::Primary => 2,
+        S::LowerSecondary => 3,
+        S::UpperSecondary | S::AfterUpperSecondary => 4,
     }
 }
 
@@ -300,14 +321,9 @@ pub fn compute(fy: i32, input: StatsInput<'_>, today: NaiveDate) -> YearStats {
         newborns: input.births.iter().filter(|d| happened(**d)).count(),
         reports_received: input.reports.iter().filter(|d| happened(**d)).count(),
         report_alerts: input.alerts.iter().filter(|d| happened(**d)).count(),
-        breakdown: breakdowns(
-            input.cases,
-            &on_ledger,
-            input.agency_names,
-            (from, to, as_of),
-            input.closing_categories,
-            |c| band(c, as_of),
-        ),
+        breakdown: breakdowns(input.cases, &on_ledger, input.agency_names, (from, to, as_of), input.order, |c| {
+            band(c, as_of)
+        }),
         previous: None,
     }
 }
@@ -324,6 +340,8 @@ mod tests {
     use super::*;
 
     /// Nothing to count but what a test sets.
+    static EMPTY: Order = Order { closing_categories: Vec::new(), ranks: Vec::new() };
+
     fn empty(names: &BTreeMap<Id, String>) -> StatsInput<'_> {
         StatsInput {
             cases: &[],
@@ -335,7 +353,7 @@ mod tests {
             births: &[],
             reports: &[],
             alerts: &[],
-            closing_categories: &[],
+            order: &EMPTY,
         }
     }
     use crate::domain::{CaseStatus, Closure, DecisionKind};
@@ -439,8 +457,8 @@ mod tests {
         };
         let cases = [c, closed(7, "転出"), closed(8, "転出"), closed(9, "状況改善")];
         let names = BTreeMap::new();
-        let categories = crate::domain::config::Closing::default().categories;
-        let input = StatsInput { cases: &cases, closing_categories: &categories, ..empty(&names) };
+        let order = Order::of(&crate::domain::Config::default());
+        let input = StatsInput { cases: &cases, order: &order, ..empty(&names) };
         let s = compute(2025, input, d(2026, 5, 1));
         let json = serde_json::to_string(&s).unwrap();
         for word in ["祖母", "律", "ナカジマ", "美桜", "花子", "転居"] {
@@ -615,7 +633,7 @@ mod tests {
             births: &[],
             reports: &[],
             alerts: &[],
-            closing_categories: &[],
+            order: &Order::default(),
         };
         let s = compute(2025, input, d(2026, 3, 31));
         assert_eq!(s.registered_total, 1, "one child on the ledger");

@@ -67,7 +67,7 @@ pub fn breakdowns(
     registered: &[&Case],
     agency_names: &BTreeMap<Id, String>,
     (from, to, as_of): (NaiveDate, NaiveDate, NaiveDate),
-    categories: &[String],
+    order: &super::stats::Order,
     band: impl Fn(&Case) -> usize,
 ) -> Breakdowns {
     let lead = |c: &Case| c.lead_agency.and_then(|a| agency_names.get(&a)).map_or("（未設定）", |s| s.as_str());
@@ -75,9 +75,7 @@ pub fn breakdowns(
     by_lead.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
     let sex = |c: &Case| if c.sex.label().is_empty() { "不明" } else { c.sex.label() };
     let cgc_order: Vec<&str> = CgcInvolvement::ALL.iter().map(|c| c.label()).collect();
-    let mut ranks: Vec<&str> = registered.iter().map(|c| c.rank.as_str()).collect();
-    ranks.sort();
-    ranks.dedup();
+    let ranks: Vec<&str> = order.ranks.iter().map(String::as_str).collect();
 
     let abuse_by_age = AbuseType::ALL
         .iter()
@@ -92,8 +90,8 @@ pub fn breakdowns(
 
     let in_year = |d: NaiveDate| from <= d && d <= as_of;
     let closed = cases.iter().filter_map(|c| c.closure.as_ref().filter(|cl| in_year(cl.on)).map(|cl| (c, cl)));
-    let order: Vec<&str> = categories.iter().map(String::as_str).collect();
-    let closed_by_category = ordered(tally(closed.clone().map(|(_, cl)| category_of(cl))), &order);
+    let categories: Vec<&str> = order.closing_categories.iter().map(String::as_str).collect();
+    let closed_by_category = ordered(tally(closed.clone().map(|(_, cl)| category_of(cl))), &categories);
 
     let open_now = |c: &&Case| c.accepted_on <= as_of && c.closure.as_ref().is_none_or(|cl| cl.on > as_of);
     let open: Vec<&Case> = registered.iter().copied().filter(open_now).collect();

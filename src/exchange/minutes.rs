@@ -8,8 +8,11 @@ use chrono::{Datelike, NaiveDate};
 
 use super::document::{Block, Cell, Document, Grid};
 use crate::domain::mask::{self, Masker};
+use crate::domain::report_months::ReportMonths;
 use crate::domain::wareki::DateStyle;
-use crate::domain::{ActionStatus, AttendanceStatus, Case, Config, Decision, DecisionKind, Id, ItemState};
+use crate::domain::{
+    ActionStatus, AttendanceStatus, Case, Config, Decision, DecisionKind, Id, ItemState, Registration,
+};
 use crate::store::reports::MeetingRecord;
 
 const WEEKDAYS: [&str; 7] = ["月", "火", "水", "木", "金", "土", "日"];
@@ -79,11 +82,12 @@ fn rank_short(d: &Decision) -> String {
     }
 }
 
-fn rank_change(d: &Decision) -> String {
+/// The 評価 line, in the ranks' labels (「A 重度（一時保護等の検討）（変更なし）」).
+fn rank_change(d: &Decision, ranks: crate::domain::RankScheme<'_>) -> String {
     if d.rank_before.is_empty() || d.rank_before == d.rank_after {
-        format!("{}（変更なし）", d.rank_after)
+        format!("{}（変更なし）", ranks.describe(&d.rank_after))
     } else {
-        format!("{} → {}（変更）", d.rank_before, d.rank_after)
+        format!("{} → {}（変更）", ranks.describe(&d.rank_before), ranks.describe(&d.rank_after))
     }
 }
 
@@ -266,6 +270,13 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
         ("援助方針", 18),
         ("次回確認日", 7),
     ];
+    let months_of = |case: Id| ReportMonths::of(r.reports.get(&case).into_iter().flatten(), &cfg.monthly_reports);
+    let reported = quick.iter().any(|d| r.reports.contains_key(&d.case_id));
+    if reported {
+        // The policy column gives up the room, so dates and numbers keep theirs.
+        columns[5].1 = 12;
+        columns.push(("月次報告", 6));
+    }
     if replied {
         columns.push(("事前確認", 10));
     }
@@ -282,6 +293,9 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
             if ends { "-".into() } else { voice.text(&d.support_policy).into() },
             if ends { "-".into() } else { day(d.next_review) },
         ];
+        if reported {
+            row.push(months_of(d.case_id).compact().into());
+        }
         if replied {
             row.push(replies_text(r, replies_of(d.case_id), &voice).into());
         }
@@ -312,13 +326,17 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
         let mut fields = vec![
             ("経過記録".into(), contacts.line()),
             ("状況".into(), voice.text(&d.status_summary)),
-            ("評価".into(), rank_change(d)),
+            ("評価".into(), rank_change(d, cfg.rank_scheme(c.map_or(Registration::NeedsSupport, |c| c.registration)))),
             ("決定".into(), voice.text(&decision_text(d, r))),
         ];
         // A closed or transferred case has no policy or review ahead of it.
         if !d.kind.ends_support() {
             fields.push(("援助方針".into(), voice.text(&d.support_policy)));
             fields.push(("次回確認日".into(), d.next_review.map(|n| style.format(n)).unwrap_or_else(|| "-".into())));
+        }
+        let months = months_of(d.case_id);
+        if !months.is_empty() {
+            fields.push(("月次報告（前回以降）".into(), months.month_texts().join(" ／ ")));
         }
         let replied = replies_text(r, replies_of(d.case_id), &voice);
         if !replied.is_empty() {

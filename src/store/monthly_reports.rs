@@ -183,6 +183,33 @@ impl Store {
             .optional()?)
     }
 
+    /// Each case's reports of the months from `from` (a month's first day) to `until`, oldest
+    /// month first; cases without a report are left out.
+    pub fn monthly_reports_of_cases(
+        &self,
+        ids: &[Id],
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<std::collections::HashMap<Id, Vec<MonthlyReport>>> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {COLS} FROM monthly_reports WHERE case_id IN (SELECT value FROM json_each(?1))
+               AND month >= ?2 AND month <= ?3 ORDER BY case_id, month, agency_id, urgent"
+        ))?;
+        let rows = st.query_map(params![super::id_list(ids), from, until], row_report)?;
+        Ok(super::by_case(rows.map(|r| r.map(|x| (x.case_id, x))).collect::<rusqlite::Result<Vec<_>>>()?))
+    }
+
+    /// The reports a meeting on `day` reads for its cases: since the previous meeting's month.
+    pub fn monthly_reports_for_meeting(
+        &self,
+        meeting_id: Id,
+        ids: &[Id],
+        day: NaiveDate,
+    ) -> Result<std::collections::HashMap<Id, Vec<MonthlyReport>>> {
+        let from = crate::domain::report_months::first_month(self.previous_meeting_date(meeting_id)?, day);
+        self.monthly_reports_of_cases(ids, from, day)
+    }
+
     /// Every alert raised, oldest first.
     pub fn report_alerts(&self) -> Result<Vec<ReportAlert>> {
         let mut st =

@@ -44,6 +44,8 @@ pub struct MeetingRecord {
     pub replies: Vec<crate::domain::reply::Reply>,
     /// 経過記録 of the agenda's cases since the previous meeting, up to this one's day.
     pub contacts: BTreeMap<Id, crate::domain::contact::ContactSummary>,
+    /// 月次報告 of the agenda's cases since the previous meeting's month, up to this one's day.
+    pub reports: std::collections::HashMap<Id, Vec<crate::domain::attendance::MonthlyReport>>,
 }
 
 impl MeetingRecord {
@@ -168,16 +170,18 @@ impl Store {
             cases.insert(id, c);
         }
         let agenda = self.agenda(meeting_id)?;
-        let contacts = match date {
+        let (contacts, reports) = match date {
             Some(d) => {
                 let ids: Vec<Id> = agenda.iter().map(|i| i.case_id).collect();
-                self.contact_summaries(&ids, previous_date, d)?
+                let from = crate::domain::report_months::first_month(previous_date, d);
+                (self.contact_summaries(&ids, previous_date, d)?, self.monthly_reports_of_cases(&ids, from, d)?)
             }
-            None => BTreeMap::new(),
+            None => Default::default(),
         };
         Ok(MeetingRecord {
             agenda,
             contacts,
+            reports,
             expected: self.meeting_agencies(meeting_id)?,
             attendance: self.attendance(meeting_id)?,
             meeting,
@@ -275,8 +279,8 @@ impl Store {
     }
 
     /// The figures of fiscal year `fy` (the CLI's `stats` and the TUI's 年度統計 screen).
-    /// `categories`: the configured 終結理由区分, in report order.
-    pub fn year_stats(&self, fy: i32, today: NaiveDate, categories: &[String]) -> Result<YearStats> {
+    /// `order`: the configured order of 終結理由区分 and ranks.
+    pub fn year_stats(&self, fy: i32, today: NaiveDate, order: &stats::Order) -> Result<YearStats> {
         let cases = self.cases(true)?;
         let (meetings, decisions, actions) = self.stats_facts()?;
         let agency_names = self.agencies()?.into_iter().map(|a| (a.id, a.name)).collect();
@@ -294,7 +298,7 @@ impl Store {
             births: &births,
             reports: &reports,
             alerts: &alerts,
-            closing_categories: categories,
+            order,
         };
         Ok(stats::compute_with_previous(fy, input, today))
     }

@@ -21,9 +21,19 @@ pub struct Glyphs {
     pub bar: &'static str,
     /// Something still loading.
     pub ellipsis: &'static str,
+    /// A share from almost none to all (a month's attendance), and a month with no figures.
+    pub levels: [char; 8],
+    pub no_level: char,
 }
 
-pub const UNICODE: Glyphs = Glyphs { border: border::PLAIN, arrow: "→", bar: "│", ellipsis: "…" };
+pub const UNICODE: Glyphs = Glyphs {
+    border: border::PLAIN,
+    arrow: "→",
+    bar: "│",
+    ellipsis: "…",
+    levels: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
+    no_level: '-',
+};
 
 pub const ASCII: Glyphs = Glyphs {
     border: border::Set {
@@ -39,6 +49,8 @@ pub const ASCII: Glyphs = Glyphs {
     arrow: "->",
     bar: "|",
     ellipsis: "...",
+    levels: ['0', '1', '2', '3', '4', '5', '6', '7'],
+    no_level: '-',
 };
 
 static CHOSEN: OnceLock<Glyphs> = OnceLock::new();

@@ -226,6 +226,8 @@ pub fn switch_screen(m: &mut Model, to: Screen) -> Vec<Effect> {
         Screen::Ledger => vec![],
         Screen::Prep => m.prep.enter(&cx).into_iter().map(Effect::Prep).collect(),
         Screen::Meeting => meeting::enter(&mut m.meeting, &cx).into_iter().map(Effect::Meeting).collect(),
-        Screen::Stats => m.stats.enter(m.today, &m.config.closing.categories).into_iter().map(Effect::Stats).collect(),
+        Screen::Stats => {
+            m.stats.enter(m.today, &crate::domain::stats::Order::of(&m.config)).into_iter().map(Effect::Stats).collect()
+        }
     }
 }

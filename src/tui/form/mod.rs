@@ -20,10 +20,12 @@ use crate::domain::wareki;
 #[derive(Debug, Clone)]
 pub enum FieldValue {
     Text(Input),
-    /// A fixed list chosen with ←/→.
+    /// A fixed list chosen with ←/→. `shown` (when not empty) is what each option reads as on
+    /// the screen (a rank's label); the value stays the option itself (its code).
     Choice {
         options: Vec<String>,
         index: usize,
+        shown: Vec<String>,
     },
     Multi(Box<TextArea<'static>>),
 }
@@ -66,13 +68,35 @@ impl<K> Field<K> {
             }
             None => 0,
         };
-        Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false, pick: None }
+        Field {
+            key,
+            label,
+            required: false,
+            value: FieldValue::Choice { options, index, shown: Vec::new() },
+            idle: false,
+            pick: None,
+        }
     }
 
     /// A choice of `options`, starting at position `index`.
     pub fn choice_at(key: K, label: &'static str, options: Vec<String>, index: usize) -> Field<K> {
         let index = index.min(options.len().saturating_sub(1));
-        Field { key, label, required: false, value: FieldValue::Choice { options, index }, idle: false, pick: None }
+        Field {
+            key,
+            label,
+            required: false,
+            value: FieldValue::Choice { options, index, shown: Vec::new() },
+            idle: false,
+            pick: None,
+        }
+    }
+
+    /// A choice whose options read as `describe` makes them (a rank code as its label).
+    pub fn showing(mut self, describe: impl Fn(&str) -> String) -> Field<K> {
+        if let FieldValue::Choice { options, shown, .. } = &mut self.value {
+            *shown = options.iter().map(|o| describe(o)).collect();
+        }
+        self
     }
 
     pub fn multi(key: K, label: &'static str, text: &str, placeholder: &str) -> Field<K> {
@@ -99,7 +123,7 @@ impl<K> Field<K> {
     pub fn value(&self) -> String {
         match &self.value {
             FieldValue::Text(i) => i.value().to_string(),
-            FieldValue::Choice { options, index } => options.get(*index).cloned().unwrap_or_default(),
+            FieldValue::Choice { options, index, .. } => options.get(*index).cloned().unwrap_or_default(),
             FieldValue::Multi(t) => t.lines().join("\n"),
         }
     }
@@ -112,7 +136,9 @@ impl<K> Field<K> {
     fn set(&mut self, v: String) {
         match &mut self.value {
             FieldValue::Text(_) => self.value = FieldValue::Text(Input::new(v)),
-            FieldValue::Choice { options, index } => *index = options.iter().position(|o| *o == v).unwrap_or(*index),
+            FieldValue::Choice { options, index, .. } => {
+                *index = options.iter().position(|o| *o == v).unwrap_or(*index)
+            }
             FieldValue::Multi(t) => {
                 let placeholder = t.placeholder_text().to_string();
                 let mut a = area(&v, &placeholder);
@@ -228,10 +254,11 @@ impl<K: Copy + PartialEq> Form<K> {
         wareki::parse_date_near(&v, near).map(Some).map_err(|e| format!("{label}: {e}"))
     }
 
-    /// Replaces the options of choice `key`, choosing `index`.
-    pub fn set_options(&mut self, key: K, options: Vec<String>, index: usize) {
+    /// Replaces the options of choice `key`, choosing `index`; they read as `describe` makes them.
+    pub fn set_options(&mut self, key: K, options: Vec<String>, index: usize, describe: impl Fn(&str) -> String) {
         if let Some(f) = self.fields.iter_mut().find(|f| f.key == key) {
-            f.value = FieldValue::Choice { options, index };
+            let shown = options.iter().map(|o| describe(o)).collect();
+            f.value = FieldValue::Choice { options, index, shown };
         }
     }
 
@@ -276,7 +303,7 @@ impl<K: Copy + PartialEq> Form<K> {
     /// ←/→ on a choice field; the key of the field when it changed.
     pub fn cycle_choice(&mut self, forward: bool) -> Option<K> {
         let key = self.focused().key;
-        let FieldValue::Choice { options, index } = &mut self.fields[self.focus].value else {
+        let FieldValue::Choice { options, index, .. } = &mut self.fields[self.focus].value else {
             return None;
         };
         let n = options.len().max(1);

@@ -238,8 +238,8 @@ fn render_value(v: &FieldValue, focused: bool, f: &mut Frame<'_>, area: Rect, ma
                 }
             }
         }
-        (FieldValue::Choice { options, index }, _) => {
-            let text = options.get(*index).map(String::as_str).unwrap_or("");
+        (FieldValue::Choice { options, index, shown }, _) => {
+            let text = shown.get(*index).or(options.get(*index)).map(String::as_str).unwrap_or("");
             let hint = if focused { "  (Left/Right で選択)" } else { "" };
             f.render_widget(
                 Paragraph::new(Line::from(vec![Span::styled(format!("< {text} >"), bg), Span::raw(hint).dark_gray()])),

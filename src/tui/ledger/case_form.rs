@@ -86,7 +86,8 @@ fn rank_options(config: &Config, reg: Registration) -> Vec<String> {
 fn rank_field(config: &Config, case: &Case) -> Field<CaseField> {
     let options = rank_options(config, case.registration);
     let current = if case.rank.is_empty() { options.last().cloned().unwrap_or_default() } else { case.rank.clone() };
-    Field::choice(CaseField::Rank, "ランク", options, &current)
+    let scheme = config.rank_scheme(case.registration);
+    Field::choice(CaseField::Rank, "ランク", options, &current).showing(|r| scheme.describe(r))
 }
 
 impl CaseForm {
@@ -162,7 +163,8 @@ impl CaseForm {
         let current = self.form.get(CaseField::Rank);
         let options = rank_options(config, self.registration());
         let index = options.iter().position(|o| *o == current).unwrap_or(options.len().saturating_sub(1));
-        self.form.set_options(CaseField::Rank, options, index);
+        let scheme = config.rank_scheme(self.registration());
+        self.form.set_options(CaseField::Rank, options, index, |r| scheme.describe(r));
     }
 
     /// The effect that stores the form, or the Japanese reason it cannot.

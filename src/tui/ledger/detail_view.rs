@@ -49,7 +49,15 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     };
     let mut out = vec![
         heading_name,
-        kv("登録区分", format!("{}  ランク {}  状態 {}", c.registration.label(), c.rank, c.status.label())),
+        kv(
+            "登録区分",
+            format!(
+                "{}  ランク {}  状態 {}",
+                c.registration.label(),
+                m.config.rank_scheme(c.registration).describe(&c.rank),
+                c.status.label()
+            ),
+        ),
     ];
     if c.birth_date.is_some() && !hidden("birth_date") {
         let age = c.age_on(m.today).map(|a| format!("（{a}歳）")).unwrap_or_default();

@@ -71,15 +71,15 @@ impl MeetingForm {
     /// The deep item form, filled from `df` (a draft, the recorded decision or the 事務局案).
     pub fn item(meeting_id: Id, item_id: Id, case: &Case, df: &DeepForm, cx: &Ctx) -> MeetingForm {
         use MeetingField as K;
-        let ranks: Vec<String> =
-            cx.config.rank_scheme(case.registration).ranks().iter().map(|r| r.code.clone()).collect();
+        let scheme = cx.config.rank_scheme(case.registration);
+        let ranks: Vec<String> = scheme.ranks().iter().map(|r| r.code.clone()).collect();
         let kinds: Vec<String> = DecisionKind::ALL.iter().map(|k| k.label().to_string()).collect();
         let categories: Vec<String> =
             std::iter::once(CHOOSE.to_string()).chain(cx.config.closing.categories.iter().cloned()).collect();
         let category = if df.category.trim().is_empty() { CHOOSE } else { df.category.trim() };
         let fields = vec![
             Field::multi(K::Summary, "状況", &df.summary, "状況（各機関からの報告。Enter で改行）").at_end(),
-            Field::choice(K::Rank, "評価（ランク）", ranks, &df.rank),
+            Field::choice(K::Rank, "評価（ランク）", ranks, &df.rank).showing(|r| scheme.describe(r)),
             Field::choice(K::Decision, "決定", kinds, &df.kind),
             Field::text(K::Reason, "理由（終結等）", false, &df.reason),
             Field::choice(K::Category, "終結理由区分", categories, category),

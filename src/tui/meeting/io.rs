@@ -173,8 +173,10 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
     let requests_of = store.sheet_requests_of_cases(&ids)?;
     let history_of = store.decisions_of_cases(&ids)?;
     let replies = store.replies(id)?;
-    let contacts_of = match sessions.first() {
-        Some(s) => store.contacts_for_meeting(id, &ids, s.date)?,
+    let (contacts_of, mut reports_of) = match sessions.first() {
+        Some(s) => {
+            (store.contacts_for_meeting(id, &ids, s.date)?, store.monthly_reports_for_meeting(id, &ids, s.date)?)
+        }
         None => Default::default(),
     };
     let mut items = Vec::new();
@@ -201,6 +203,7 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
             .filter(|d| d.kind == DecisionKind::ChangeLead)
             .and_then(|d| agency_name(d.new_lead_agency));
         let contacts = contacts_of.get(&case.id).copied().unwrap_or_default();
+        let reports = reports_of.remove(&case.id).unwrap_or_default();
         items.push(ItemView {
             replies: replies.iter().filter(|r| r.case_id == case.id).cloned().collect(),
             merged: sheet_merge::merge(case.id, &sheets, &requests),
@@ -211,6 +214,7 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
             actions,
             new_lead,
             contacts,
+            reports,
         });
     }
     let recorded = store.attendance(id)?;

@@ -61,6 +61,8 @@ pub struct ItemView {
     pub replies: Vec<crate::domain::reply::Reply>,
     /// 経過記録 since the previous meeting.
     pub contacts: crate::domain::contact::ContactSummary,
+    /// 月次報告 since the previous meeting's month, oldest first.
+    pub reports: Vec<crate::domain::attendance::MonthlyReport>,
 }
 
 /// An institution expected at (or recorded in) the meeting.

@@ -12,6 +12,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use crate::domain::mask::Masker;
 use crate::domain::meeting::live::{self, Phase};
+use crate::domain::report_months::ReportMonths;
 use crate::domain::{Id, ItemState, MeetingStatus, Track, wareki};
 use crate::tui::glyphs;
 use crate::tui::meeting::{ItemView, MeetingData, MeetingState, shown_name};
@@ -328,9 +329,10 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let reviewed: Vec<_> = m.meeting.data.iter().flat_map(|d| d.reviews.iter().map(|r| r.action.clone())).collect();
     let meeting_id = m.meeting.data.as_ref().map_or(0, |d| d.meeting.id);
     let reasons = live::reasons_now(&iv.item.reasons, &reviewed, meeting_id, |id| m.agency_name(id).to_string());
+    let ranks = m.config.rank_scheme(c.registration);
     let mut out = vec![
         Line::from(vec![
-            Span::raw(format!("{name}  {} ランク{} ", c.registration.label(), c.rank)).bold(),
+            Span::raw(format!("{name}  {} ランク {} ", c.registration.label(), ranks.describe(&c.rank))).bold(),
             track,
             state,
         ]),
@@ -362,8 +364,10 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let policy = if dr.policy.is_empty() { &c.support_policy } else { &dr.policy };
     out.push(Line::from(format!("  援助方針: {}", mask(policy))));
     let rank = match dr.rank.as_deref() {
-        Some(r) if !r.is_empty() && r != c.rank => format!("{}{}{r}", c.rank, glyphs::get().arrow),
-        _ => format!("{}（据置）", c.rank),
+        Some(r) if !r.is_empty() && r != c.rank => {
+            format!("{}{}{}", ranks.describe(&c.rank), glyphs::get().arrow, ranks.describe(r))
+        }
+        _ => format!("{}（据置）", ranks.describe(&c.rank)),
     };
     let next = dr.next_review.map(wareki::format_short).unwrap_or_else(|| "ランクの間隔で".into());
     out.push(Line::from(format!("  ランク: {rank}  次回確認: {next}")));
@@ -408,6 +412,14 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
 
     out.push(heading("経過記録"));
     out.push(Line::from(format!("  {}", iv.contacts.line())));
+    let months = ReportMonths::of(&iv.reports, &m.config.monthly_reports);
+    if !months.is_empty() {
+        out.push(heading("月次報告（前回以降）"));
+        let g = glyphs::get();
+        let strip = Span::raw(format!("  出席 {} ", months.bars(g.levels, g.no_level)));
+        out.push(Line::from(vec![if months.has_alert() { strip.red().bold() } else { strip.green() }]));
+        out.extend(months.month_texts().into_iter().map(|t| Line::from(format!("  {t}"))));
+    }
 
     out.push(heading("アセスメントシート"));
     out.extend(merged_sheets(&iv.merged, &m.config, &m.agencies, SheetDetail::Brief, &mask));

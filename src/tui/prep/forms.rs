@@ -3,7 +3,7 @@
 
 use super::{AgendaEdit, PrepEffect};
 use crate::domain::meeting::{Question, SecretariatDraft};
-use crate::domain::{AgendaItem, Config, Id};
+use crate::domain::{AgendaItem, Config, Id, RankScheme};
 use crate::tui::form::{Field, Form, date_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,16 +38,17 @@ pub struct PrepForm {
 const UNCHANGED: &str = "（変更なし）";
 
 impl PrepForm {
-    /// The 事務局案 of an agenda item; `ranks` are the case's rank codes.
-    pub fn draft(item: &AgendaItem, number: &str, ranks: Vec<String>) -> PrepForm {
+    /// The 事務局案 of an agenda item; `ranks` are the case's ranks.
+    pub fn draft(item: &AgendaItem, number: &str, ranks: RankScheme<'_>) -> PrepForm {
         use PrepField as K;
         let d = &item.draft;
         let mut rank_options = vec![UNCHANGED.to_string()];
-        rank_options.extend(ranks);
+        rank_options.extend(ranks.ranks().iter().map(|r| r.code.clone()));
         let fields = vec![
             Field::multi(K::Summary, "状況", &d.summary, "状況（Enter で改行）"),
             Field::multi(K::Policy, "援助方針", &d.policy, "援助方針（Enter で改行）"),
-            Field::choice(K::Rank, "ランク", rank_options, d.rank.as_deref().unwrap_or(UNCHANGED)),
+            Field::choice(K::Rank, "ランク", rank_options, d.rank.as_deref().unwrap_or(UNCHANGED))
+                .showing(|o| if o == UNCHANGED { o.to_string() } else { ranks.describe(o) }),
             Field::text(K::NextReview, "次回確認日", false, &date_text(d.next_review)),
             Field::text(K::Close, "終結案（理由）", false, d.close_reason.as_deref().unwrap_or("")),
         ];

@@ -563,8 +563,7 @@ fn on_key(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command
         Command::Quit => out.quit(),
         Command::EditDraft => match (&item, case) {
             (Some(i), Some(c)) => {
-                let ranks = cx.config.rank_scheme(c.registration).ranks().iter().map(|r| r.code.clone()).collect();
-                s.form = Some(PrepForm::draft(i, &c.number, ranks));
+                s.form = Some(PrepForm::draft(i, &c.number, cx.config.rank_scheme(c.registration)));
             }
             _ => out.error("事務局案を書く議題を選んでください"),
         },

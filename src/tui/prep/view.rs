@@ -191,6 +191,7 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
             .keeping(&m.config.confidentiality.unmasked_words)
     });
     let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
+    let ranks = m.config.rank_scheme(c.registration);
     let (name, kana) = if m.present {
         (shown_name(true, &c.name, &c.kana, &c.number), String::new())
     } else {
@@ -199,7 +200,7 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     let mut out = vec![
         Line::from(vec![
             Span::raw(name).bold(),
-            Span::raw(format!("{kana} {} ランク {}", c.registration.label(), c.rank)),
+            Span::raw(format!("{kana} {} ランク {}", c.registration.label(), ranks.describe(&c.rank))),
             Span::raw(if item.locked { " 固定中" } else { "" }).yellow(),
         ]),
         kv("所属", format!("{} {}", m.agency_name(c.affiliation), c.grade)),
@@ -210,7 +211,10 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     out.push(heading("事務局案"));
     out.push(kv("状況", mask(&dr.summary)));
     out.push(kv("援助方針", mask(&dr.policy)));
-    out.push(kv("ランク", dr.rank.clone().unwrap_or_else(|| format!("{}（変更なし）", c.rank))));
+    out.push(kv(
+        "ランク",
+        dr.rank.as_deref().map_or_else(|| format!("{}（変更なし）", ranks.describe(&c.rank)), |r| ranks.describe(r)),
+    ));
     out.push(kv("次回確認", date(dr.next_review)));
     if let Some(r) = &dr.close_reason {
         out.push(kv("終結の提案", mask(r)));

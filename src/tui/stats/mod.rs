@@ -22,8 +22,8 @@ pub enum StatsMsg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StatsEffect {
     /// The figures of fiscal year `fiscal_year`, counted on `today`.
-    /// `categories`: the configured 終結理由区分, in report order.
-    Load { fiscal_year: i32, today: NaiveDate, categories: Vec<String> },
+    /// `order`: the configured order of 終結理由区分 and ranks.
+    Load { fiscal_year: i32, today: NaiveDate, order: stats::Order },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -31,8 +31,9 @@ pub struct StatsState {
     /// The fiscal year shown (2025 = 令和7年度); None until the screen is first opened.
     pub fiscal_year: Option<i32>,
     pub data: Option<YearStats>,
-    /// The configured 終結理由区分 (from the configuration when the screen is opened).
-    pub categories: Vec<String>,
+    /// The configured order of 終結理由区分 and ranks (from the configuration when the screen
+    /// is opened).
+    pub order: stats::Order,
 }
 
 /// The statistics screen's pure update.
@@ -57,23 +58,23 @@ pub fn update(s: &mut StatsState, cx: &Ctx<'_>, out: &mut Out, msg: StatsMsg) ->
 /// Runs the screen's one effect against the store.
 pub fn execute(store: &Store, e: StatsEffect) -> Result<StatsMsg, StoreError> {
     match e {
-        StatsEffect::Load { fiscal_year, today, categories } => {
-            store.year_stats(fiscal_year, today, &categories).map(|s| StatsMsg::Loaded(Box::new(s)))
+        StatsEffect::Load { fiscal_year, today, order } => {
+            store.year_stats(fiscal_year, today, &order).map(|s| StatsMsg::Loaded(Box::new(s)))
         }
     }
 }
 
 impl StatsState {
     /// Opening the screen: this fiscal year the first time, then the one last shown.
-    /// `categories`: the configured 終結理由区分 the figures are counted by.
-    pub fn enter(&mut self, today: NaiveDate, categories: &[String]) -> Vec<StatsEffect> {
+    /// `order`: the configured 終結理由区分 and ranks the figures are counted by.
+    pub fn enter(&mut self, today: NaiveDate, order: &stats::Order) -> Vec<StatsEffect> {
         let fy = *self.fiscal_year.get_or_insert_with(|| stats::fiscal_year_of(today));
-        self.categories = categories.to_vec();
+        self.order = order.clone();
         vec![self.load(fy, today)]
     }
 
     fn load(&self, fiscal_year: i32, today: NaiveDate) -> StatsEffect {
-        StatsEffect::Load { fiscal_year, today, categories: self.categories.clone() }
+        StatsEffect::Load { fiscal_year, today, order: self.order.clone() }
     }
 
     /// What to read again after another writer's commit.
@@ -152,7 +153,7 @@ mod tests {
             vec![Effect::Stats(StatsEffect::Load {
                 fiscal_year: 2025,
                 today: today(),
-                categories: m.config.closing.categories.clone()
+                order: stats::Order::of(&m.config)
             })]
         );
         assert_eq!(m.stats.data.as_ref().unwrap().fiscal_year, 2025);
@@ -161,7 +162,7 @@ mod tests {
         assert!(pump(&mut s, &mut m, key(KeyCode::Right, KeyModifiers::NONE)).is_empty());
         assert_eq!(m.stats.fiscal_year, Some(2026));
         // A late answer for another year is dropped.
-        let old = s.year_stats(2024, today(), &[]).unwrap();
+        let old = s.year_stats(2024, today(), &stats::Order::default()).unwrap();
         pump(&mut s, &mut m, Msg::Stats(StatsMsg::Loaded(Box::new(old))));
         assert_eq!(m.stats.data.as_ref().unwrap().fiscal_year, 2026);
     }
@@ -172,12 +173,8 @@ mod tests {
         let config = Config::default();
         let cx = ctx(&config, &[]);
         let mut st = StatsState::default();
-        let load = |fiscal_year| StatsEffect::Load {
-            fiscal_year,
-            today: today(),
-            categories: config.closing.categories.clone(),
-        };
-        let effects = st.enter(today(), &config.closing.categories);
+        let load = |fiscal_year| StatsEffect::Load { fiscal_year, today: today(), order: stats::Order::of(&config) };
+        let effects = st.enter(today(), &stats::Order::of(&config));
         assert_eq!(effects, vec![load(2026)]);
         let (effects, out) = run(&mut st, &cx, StatsMsg::Failed("集計できません".into()), update);
         assert!(effects.is_empty() && st.data.is_none());
