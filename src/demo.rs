@@ -332,9 +332,15 @@ pub fn generate_with(
         t.set_setting("demo", "1")?;
         t.set_setting("municipality", &municipality_name(scale, &cfg))
     })?;
-    // The past meeting (about 3 months ago) and the next one (in about 2 weeks).
-    let past_date = cal.on_or_after(today - Duration::days(84));
+    // The past meeting (about 3 months ago; a month before the next one in a city that meets
+    // monthly) and the next one (in about 2 weeks).
+    let monthly = scale == Scale::Fuchu;
     let next_date = cal.on_or_after(today + Duration::days(14));
+    let past_date = if monthly {
+        cal.on_or_after(next_date.checked_sub_months(Months::new(1)).unwrap_or(next_date))
+    } else {
+        cal.on_or_after(today - Duration::days(84))
+    };
 
     let mut town = Town {
         store,
@@ -345,7 +351,7 @@ pub fn generate_with(
         today,
         past_date,
         next_date,
-        monthly: scale == Scale::Fuchu,
+        monthly,
         case_ids: Vec::with_capacity(n),
         summary: DemoSummary { agencies: n_agencies, ..Default::default() },
     };
@@ -418,8 +424,8 @@ use crate::domain::calendar::{BusinessCalendar, fiscal_year_of as fy};
 impl Town<'_> {
     /// Households and cases.
     fn cases(&mut self, n: usize) -> Result<()> {
-        let Town { store, cfg, cal, g, inst, today, past_date, next_date, case_ids, summary, .. } = self;
-        let (today, past_date, next_date) = (*today, *past_date, *next_date);
+        let Town { store, cfg, cal, g, inst, today, past_date, next_date, case_ids, summary, monthly, .. } = self;
+        let (today, past_date, next_date, monthly) = (*today, *past_date, *next_date, *monthly);
         // Households and cases, in batches so that 100,000 cases stay quick to build.
         let mut made = 0usize;
         let mut serial = 0usize;
@@ -517,7 +523,13 @@ impl Town<'_> {
                         }
                         c.support_policy = g.pick(POLICIES).to_string();
                         let scheme = cfg.rank_scheme(reg);
-                        let last = if accepted < past_date { Some(past_date) } else { None };
+                        // A city meeting monthly reviews on a rolling basis: a case reviewed every
+                        // three months was last seen at one of the last three meetings.
+                        let every = scheme.get(&c.rank).map_or(1, |r| r.review_months);
+                        let back = if monthly && every > 1 { g.rng.u32(..every.min(3)) } else { 0 };
+                        let last_meeting =
+                            cal.on_or_after(past_date.checked_sub_months(Months::new(back)).unwrap_or(past_date));
+                        let last = if accepted < last_meeting { Some(last_meeting) } else { None };
                         c.last_review = last;
                         // Reviewed at the past meeting: due by rank, but at the latest at the next
                         // meeting (short intervals were followed up between meetings).

@@ -279,8 +279,9 @@ fn capacity(ctx: &Ctx, meeting: Id, accept: bool, format: ListFormat) -> Result<
     }
     if accept {
         let n: usize = plans.iter().map(|p| p.deferrals.len()).sum();
-        tracing::info!(meeting, moved = n, "capacity proposal accepted");
-        outln!("適用しました: {n}件の確認を後の会議へ回しました（監査ログに記録）");
+        let added: usize = plans.iter().map(|p| p.sessions_added.len()).sum();
+        tracing::info!(meeting, moved = n, added, "capacity proposal accepted");
+        outln!("{}", crate::domain::capacity::accepted_message(&plans));
     }
     Ok(())
 }

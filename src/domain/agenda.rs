@@ -105,7 +105,7 @@ pub fn plan(
         let deep = unit.iter().any(|&i| items[i].track == Track::Deep);
         for &i in unit.iter() {
             items[i].block = block;
-            if deep && items[i].track == Track::Quick {
+            if deep && cfg.triage.household_deep && items[i].track == Track::Quick {
                 items[i].track = Track::Deep;
                 items[i].reasons.push(WITH_SIBLINGS.into());
             }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Months, NaiveDate};
+use chrono::{Months, NaiveDate, Timelike};
 use serde::Serialize;
 
 use super::agenda::{AgendaPlan, item_minutes, shortfalls};
@@ -67,6 +67,13 @@ pub struct CapacityPlan {
     /// the present triage sends there.
     pub deep_per_month_capacity: i64,
     pub deep_per_month: i64,
+    /// Of those, a month: 重点協議 only because of the rank (`triage.deep_ranks`), and siblings
+    /// whose own review was 一括確認 (`triage.household_deep`): what narrowing each would save.
+    pub deep_per_month_rank_only: i64,
+    pub deep_per_month_siblings: i64,
+    /// The days of the sessions accepting the proposal added (empty in a proposal).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sessions_added: Vec<NaiveDate>,
 }
 
 impl CapacityPlan {
@@ -116,10 +123,85 @@ impl CapacityPlan {
             self.sessions_per_month
         );
         if now > cap {
-            s += ": この規模では重点協議の条件（triage.safety_scale_low・unseen_days など）を絞ってください";
+            let mut levers = Vec::new();
+            if self.deep_per_month_siblings > 0 {
+                levers.push(format!(
+                    "きょうだいと併せての重点協議 月{}件（triage.household_deep = false で一括確認のまま隣に置く）",
+                    self.deep_per_month_siblings
+                ));
+            }
+            if self.deep_per_month_rank_only > 0 {
+                levers.push(format!(
+                    "ランクだけが理由の重点協議 月{}件（triage.deep_ranks から外す）",
+                    self.deep_per_month_rank_only
+                ));
+            }
+            if levers.is_empty() {
+                s += ": この規模では重点協議の条件（triage.safety_scale_low・unseen_days など）を絞ってください";
+            } else {
+                s += &format!(": 減らせる重点協議 {}", levers.join("、"));
+            }
         }
         s
     }
+}
+
+/// The sessions a 部会 still needs (`count`), each like `like` (its times and 部会), on the
+/// first business days after `after` where no session of the meeting overlaps them. Labels
+/// count the meeting's days (「4日目 午後（児童生徒会）」).
+pub fn added_sessions(
+    sessions: &[Session],
+    like: &Session,
+    section_name: &str,
+    count: usize,
+    after: NaiveDate,
+    cal: &super::calendar::BusinessCalendar,
+) -> Vec<Session> {
+    let mut all: Vec<Session> = sessions.to_vec();
+    let mut out = Vec::new();
+    let mut day = after;
+    while out.len() < count {
+        day = cal.on_or_after(day + chrono::Duration::days(1));
+        let clash = all.iter().any(|s| s.date == day && s.start < like.end && like.start < s.end);
+        if clash {
+            continue;
+        }
+        let mut days: Vec<NaiveDate> = all.iter().map(|s| s.date).chain([day]).collect();
+        days.sort();
+        days.dedup();
+        let n = days.iter().position(|d| *d == day).unwrap_or(0) + 1;
+        let half = if like.start.hour() < 12 { "午前" } else { "午後" };
+        let s = Session {
+            id: 0,
+            meeting_id: like.meeting_id,
+            label: format!("{n}日目 {half}（{section_name}）"),
+            date: day,
+            start: like.start,
+            end: like.end,
+            section: like.section.clone(),
+            position: all.iter().map(|s| s.position).max().unwrap_or(-1) + 1,
+        };
+        all.push(s.clone());
+        out.push(s);
+    }
+    out
+}
+
+/// 「適用しました: 721件の確認を後の会議へ回し、日程を3回追加しました（12月9日・12月10日…）（監査ログに記録）」
+pub fn accepted_message(plans: &[CapacityPlan]) -> String {
+    let moved: usize = plans.iter().map(|p| p.deferrals.len()).sum();
+    let mut days: Vec<NaiveDate> = plans.iter().flat_map(|p| p.sessions_added.iter().copied()).collect();
+    let added = days.len();
+    days.sort();
+    days.dedup();
+    let mut s = format!("適用しました: {moved}件の確認を後の会議へ回し");
+    if added > 0 {
+        let shown: Vec<String> = days.iter().map(|d| format!("{}月{}日", d.format("%-m"), d.format("%-d"))).collect();
+        s += &format!("、日程を{added}回追加しました（{}）", shown.join("・"));
+    } else {
+        s += "ました";
+    }
+    s + "（監査ログに記録）"
 }
 
 /// What the proposal reads besides the plan.
@@ -167,10 +249,12 @@ pub fn propose(plan: &AgendaPlan, inputs: &CapacityInputs<'_>, cfg: &Config) -> 
                     continue;
                 }
                 let latest = block.iter().map(|(_, _, l)| *l).min();
+                let minutes: f64 = block.iter().map(|(it, _, _)| item_minutes(it.track, b)).sum();
                 // The later meeting within every member's interval with the least load for its
-                // time: the reviews spread instead of piling on the next meeting.
+                // time, and time left for the block: the reviews spread instead of piling on a
+                // later meeting (which then runs over itself).
                 let target = (0..later.len())
-                    .filter(|&k| latest.is_some_and(|l| later[k].first_day <= l) && room[k] > 0.0)
+                    .filter(|&k| latest.is_some_and(|l| later[k].first_day <= l) && load[k] + minutes <= room[k])
                     .min_by(|&x, &y| (load[x] / room[x]).total_cmp(&(load[y] / room[y])).then(x.cmp(&y)));
                 let Some(k) = target else { continue };
                 for (it, c, _) in block {
@@ -215,6 +299,9 @@ pub fn propose(plan: &AgendaPlan, inputs: &CapacityInputs<'_>, cfg: &Config) -> 
                 sessions_per_month: spm,
                 deep_per_month_capacity: deep_room.floor().max(0.0) as i64,
                 deep_per_month: monthly.deep_items.ceil() as i64,
+                deep_per_month_rank_only: monthly.rank_only.round() as i64,
+                deep_per_month_siblings: monthly.siblings.round() as i64,
+                sessions_added: Vec::new(),
             }
         })
         .collect()
@@ -226,10 +313,12 @@ struct Monthly {
     quick: f64,
     deep: f64,
     deep_items: f64,
+    rank_only: f64,
+    siblings: f64,
 }
 
 fn monthly_load(items: &[&AgendaItem], inputs: &CapacityInputs<'_>, cfg: &Config) -> Monthly {
-    let mut m = Monthly { quick: 0.0, deep: 0.0, deep_items: 0.0 };
+    let mut m = Monthly { quick: 0.0, deep: 0.0, deep_items: 0.0, rank_only: 0.0, siblings: 0.0 };
     for it in items {
         let months = inputs
             .cases
@@ -243,6 +332,11 @@ fn monthly_load(items: &[&AgendaItem], inputs: &CapacityInputs<'_>, cfg: &Config
             Track::Deep => {
                 m.deep += minutes;
                 m.deep_items += 1.0 / months;
+                if it.reasons.iter().any(|r| r == super::agenda::WITH_SIBLINGS) {
+                    m.siblings += 1.0 / months;
+                } else if !it.reasons.is_empty() && it.reasons.iter().all(|r| r.ends_with(super::triage::DEEP_RANK)) {
+                    m.rank_only += 1.0 / months;
+                }
             }
         }
     }
@@ -464,5 +558,60 @@ mod tests {
         assert_eq!((p.sessions_per_month_needed, p.deep_per_month_capacity), (5, 9));
         assert!(p.schedule_line("乳幼児会").contains("月4回では足りません"), "{}", p.schedule_line("乳幼児会"));
         assert!(p.threshold_line("乳幼児会").contains("条件"), "{}", p.threshold_line("乳幼児会"));
+    }
+
+    /// Which 重点協議 a narrower triage would send to 一括確認, a month: rank alone (C monthly
+    /// = 1 per 3 months each) and siblings pulled in with a 重点協議 case.
+    #[test]
+    fn the_threshold_line_names_what_each_setting_would_save() {
+        let cs = cases((1..=30).map(|i| case(i, "C", d(12, 1))).collect());
+        let items: Vec<AgendaItem> = (1..=30)
+            .map(|i| {
+                let mut it = AgendaItem::pending(i, Track::Deep, 1, i);
+                it.reasons = match i % 3 {
+                    0 => vec![format!("ランクC{}", crate::domain::triage::DEEP_RANK)],
+                    1 => vec!["理由".into(), crate::domain::agenda::WITH_SIBLINGS.into()],
+                    _ => vec!["セーフティスケールが3以下".into()],
+                };
+                it
+            })
+            .collect();
+        let signalled = BTreeSet::new();
+        let inputs = CapacityInputs { cases: &cs, signalled: &signalled, later: &[] };
+        let mut few = Config::default();
+        few.budget.deep_minutes = 60.0;
+        let p = &propose(&plan(items, 2000.0), &inputs, &few)[0];
+        assert_eq!((p.deep_per_month, p.deep_per_month_rank_only, p.deep_per_month_siblings), (10, 3, 3));
+        let line = p.threshold_line("児童生徒会");
+        assert!(line.contains("きょうだいと併せての重点協議 月3件（triage.household_deep = false"), "{line}");
+        assert!(line.contains("ランクだけが理由の重点協議 月3件（triage.deep_ranks から外す）"), "{line}");
+    }
+
+    /// Added sessions take the next business days after the meeting's last, like the 部会's
+    /// last session; a 部会 meeting at another time shares the day.
+    #[test]
+    fn added_sessions_follow_the_meeting_on_business_days() {
+        let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let s = |id, date, start: NaiveTime, end: NaiveTime, sec: &str| Session {
+            id,
+            meeting_id: 1,
+            label: String::new(),
+            date,
+            start,
+            end,
+            section: Some(sec.into()),
+            position: id,
+        };
+        // Friday 12/11: the next business days are Monday 12/14 and Tuesday 12/15.
+        let have =
+            vec![s(1, d(12, 10), hm(9, 30), hm(12, 0), "infant"), s(2, d(12, 11), hm(13, 30), hm(17, 0), "school")];
+        let cal = Config::default().business_calendar();
+        let school = added_sessions(&have, &have[1], "児童生徒会", 2, d(12, 11), &cal);
+        assert_eq!(school.iter().map(|x| x.date).collect::<Vec<_>>(), vec![d(12, 14), d(12, 15)]);
+        assert_eq!(school[0].label, "3日目 午後（児童生徒会）");
+        let all: Vec<Session> = have.iter().chain(&school).cloned().collect();
+        let infant = added_sessions(&all, &have[0], "乳幼児会", 1, d(12, 11), &cal);
+        assert_eq!((infant[0].date, infant[0].label.as_str()), (d(12, 14), "3日目 午前（乳幼児会）"), "shares the day");
+        assert_eq!(infant[0].position, 5);
     }
 }

@@ -111,6 +111,9 @@ pub struct Triage {
     /// A child seen by nobody (no contact with 目視確認, no sheet) for more than this many days
     /// is "unseen": the triage rule above and the ledger's filter 目視確認なし.
     pub unseen_days: i64,
+    /// A household is discussed together: when one child is 重点協議, the siblings are too.
+    /// A city may keep a sibling whose own review is clear in 一括確認 (still beside the others).
+    pub household_deep: bool,
 }
 
 impl Default for Triage {
@@ -128,6 +131,7 @@ impl Default for Triage {
             no_close_months_after_cgc: 6,
             unseen_is_deep: true,
             unseen_days: 90,
+            household_deep: true,
         }
     }
 }

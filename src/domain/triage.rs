@@ -27,6 +27,10 @@ pub struct DiscussionRequest {
     pub requested_on: NaiveDate,
 }
 
+/// How the reason of the rank rule ends (「ランクA（重点協議の対象ランク）」): the capacity
+/// proposal counts the 重点協議 that rank alone sends.
+pub const DEEP_RANK: &str = "（重点協議の対象ランク）";
+
 /// What the rules know about the meeting being prepared.
 #[derive(Debug, Clone)]
 pub struct MeetingFrame<'a> {

@@ -105,12 +105,7 @@ fn rank_raised(i: &Inputs<'_>) -> Vec<String> {
 }
 
 fn deep_rank(i: &Inputs<'_>) -> Vec<String> {
-    one(i
-        .cfg
-        .triage
-        .deep_ranks
-        .contains(&i.case.rank)
-        .then(|| format!("ランク{}（重点協議の対象ランク）", i.case.rank)))
+    one(i.cfg.triage.deep_ranks.contains(&i.case.rank).then(|| format!("ランク{}{DEEP_RANK}", i.case.rank)))
 }
 
 fn new_ticks(i: &Inputs<'_>) -> Vec<String> {

@@ -30,9 +30,11 @@ pub fn execute(store: &mut Store, e: PrepEffect) -> Result<PrepMsg, StoreError> 
         },
         PrepEffect::Rebuild { meeting, today, config } => rebuild_agenda(store, meeting, today, &config),
         PrepEffect::AcceptCapacity { meeting, today, config } => {
-            let n: usize = store.accept_capacity(meeting, today, &config)?.iter().map(|p| p.deferrals.len()).sum();
+            let plans = store.accept_capacity(meeting, today, &config)?;
+            let n: usize = plans.iter().map(|p| p.deferrals.len()).sum();
             tracing::info!(meeting, moved = n, "capacity proposal accepted from the tui");
-            Ok(PrepMsg::Saved { select: None, message: format!("{n}件の確認を後の会議へ回しました") })
+            let message = crate::domain::capacity::accepted_message(&plans);
+            Ok(PrepMsg::Saved { select: None, message })
         }
         PrepEffect::ExportPackets { meeting, dir, config } => export_packets(store, meeting, &dir, &config),
     }
