@@ -370,7 +370,9 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let next = dr.next_review.map(wareki::format_short).unwrap_or_else(|| "ランクの間隔で".into());
     out.push(Line::from(format!("  ランク: {rank}  次回確認: {next}")));
     if let Some(r) = &dr.close_reason {
-        out.push(Line::from(format!("  終結案: {}", mask(r))).yellow());
+        out.push(
+            Line::from(format!("  終結案: {}{}", mask(r), crate::tui::lines::category(&dr.close_category))).yellow(),
+        );
     }
     for q in &iv.item.questions {
         let who = m.agency_name(Some(q.agency_id)).to_string();

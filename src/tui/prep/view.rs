@@ -213,7 +213,7 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     ));
     out.push(kv("次回確認", date(dr.next_review)));
     if let Some(r) = &dr.close_reason {
-        out.push(kv("終結の提案", mask(r)));
+        out.push(kv("終結の提案", format!("{}{}", mask(r), crate::tui::lines::category(&dr.close_category))));
     }
     if item.track == crate::domain::Track::Quick || d.is_some_and(|d| d.replies.iter().any(|r| r.case_id == c.id)) {
         out.extend(reply_lines(m, item, &mask));
