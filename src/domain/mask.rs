@@ -105,17 +105,11 @@ impl Masker {
         Masker { by_first }
     }
 
-    /// A masker for the names and readings of `cases` and of the guardians and household
-    /// members their ledger records (保護者・同居人).
-    pub fn for_cases<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Self {
-        let people: Vec<(String, String)> = cases
-            .into_iter()
-            .flat_map(|c| {
-                std::iter::once((c.name.clone(), c.kana.clone()))
-                    .chain(c.people().into_iter().map(|p| (p.name, p.kana)))
-            })
-            .collect();
-        Self::new(people.iter().map(|(n, k)| (n.as_str(), k.as_str())))
+    /// The masker of every shared output and of presentation mode: every person the ledger
+    /// names (`people` as `Store::case_names` reads them: each child and its 保護者・同居人), less
+    /// the configured `confidentiality.unmasked_words` ([`Masker::keeping`]).
+    pub fn for_ledger(people: &[(String, String)], unmasked_words: &[String]) -> Self {
+        Self::new(people.iter().map(|(n, k)| (n.as_str(), k.as_str()))).keeping(unmasked_words)
     }
 
     /// The masker without the needles that are one of `words` (the configured

@@ -60,9 +60,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 m.municipality = name;
             }
             m.agencies = std::mem::take(&mut data.agencies);
-            let people = std::mem::take(&mut data.people);
-            m.masker = Masker::new(people.iter().map(|(n, k)| (n.as_str(), k.as_str())))
-                .keeping(&m.config.confidentiality.unmasked_words);
+            m.masker = Masker::for_ledger(&std::mem::take(&mut data.people), &m.config.confidentiality.unmasked_words);
             to_ledger(m, LedgerMsg::Loaded(data))
         }
         Msg::Ledger(msg) => to_ledger(m, msg),
