@@ -336,3 +336,51 @@ fn minutes_grow_linearly_with_the_meeting() {
     let (t1, t2) = (build_time(&small), build_time(&large));
     assert!(t2 < t1 * 3, "{} decisions: {t1:?}, {}: {t2:?}", small.decisions.len(), large.decisions.len());
 }
+
+/// A decision note may name a child who is not on the agenda (a friend, a child of another
+/// household): the masked minutes know every person in the ledger, not only the agenda's.
+#[test]
+fn a_child_off_the_agenda_named_in_a_decision_note_is_masked() {
+    let (mut s, sum) = demo_store();
+    let meeting = sum.next_meeting;
+    s.start_meeting(meeting).unwrap();
+    let agenda = s.agenda(meeting).unwrap();
+    let on_agenda: Vec<_> = agenda.iter().map(|i| i.case_id).collect();
+    let households: Vec<_> = on_agenda.iter().filter_map(|id| s.case(*id).unwrap().household_id).collect::<Vec<_>>();
+    let off = s
+        .cases(false)
+        .unwrap()
+        .into_iter()
+        .find(|c| !on_agenda.contains(&c.id) && c.household_id.is_none_or(|h| !households.contains(&h)))
+        .expect("a child off the agenda, in no agenda household");
+    let given = off.name.split(' ').nth(1).unwrap().to_string();
+    let katakana: String = off
+        .kana
+        .replace(' ', "")
+        .chars()
+        .map(|c| if ('ぁ'..='ゖ').contains(&c) { char::from_u32(c as u32 + 0x60).unwrap() } else { c })
+        .collect();
+    let note = format!("同級生の{}と{}くん（{katakana}）が目撃", off.name, given);
+    let deep = agenda.iter().find(|i| i.track == shinko::domain::Track::Deep).unwrap();
+    let case = s.case(deep.case_id).unwrap();
+    let cfg = Config::default();
+    let mut f = shinko::domain::meeting::live::DeepForm::from_item(deep, &case, &cfg, today());
+    f.kind = DecisionKind::Continue.label().into();
+    f.next_review = "2027-03-01".into();
+    f.notes = note.clone();
+    f.summary = format!("{}の話では落ち着いている", off.name.replace(' ', ""));
+    let rec = f.check(&cfg, &case, today()).unwrap();
+    s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap();
+    let record = s.meeting_record(meeting).unwrap();
+    assert!(!record.cases.contains_key(&off.id), "the child is not in the minutes' cases");
+    let plain = document::to_markdown(&minutes::build(&record, &cfg, "しんこう町", false, today()));
+    assert!(plain.contains(&note), "{plain}");
+    let masked = document::to_markdown(&minutes::build(&record, &cfg, "しんこう町", true, today()));
+    assert!(masked.contains("同級生の〇〇と〇〇"), "{masked}");
+    // A one-character given name is a name only before an honorific (as 「律くん」 above).
+    let parts = off.name.split(' ').filter(|p| p.chars().count() >= 2);
+    for part in parts.chain([katakana.as_str(), off.kana.as_str(), off.kana.replace(' ', "").as_str()]) {
+        assert!(!masked.contains(part), "{part} leaked");
+    }
+    assert!(!masked.contains(&format!("{given}くん")));
+}

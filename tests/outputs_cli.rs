@@ -318,6 +318,57 @@ fn a_guardian_recorded_in_the_ledger_is_masked_in_every_spelling() {
     }
 }
 
+/// The masked 役割分担一覧 leaves the configured `confidentiality.unmasked_words` readable, as
+/// the masked minutes do (one masker), and still masks the person's full name.
+#[test]
+fn masked_agency_lists_keep_the_configured_common_words() {
+    let env = Env::new();
+    let (case, agency) = {
+        let store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
+        (store.cases(false).unwrap()[0].clone(), store.agencies().unwrap()[1].clone())
+    };
+    let (ok, _, err) =
+        env.out(&["ledger", "edit", "--number", &case.number, "--person", "姉：佐藤 希望（さとう のぞみ）"]);
+    assert!(ok, "{err}");
+    {
+        let mut store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
+        store
+            .write(|t| {
+                t.save_action(&shinko::domain::Action {
+                    id: 0,
+                    case_id: case.id,
+                    meeting_id: None,
+                    agency_id: Some(agency.id),
+                    owner: "担任".into(),
+                    what: "本人の希望により面談。佐藤希望さんにも連絡".into(),
+                    due: None,
+                    status: shinko::domain::ActionStatus::Open,
+                    review_note: String::new(),
+                    reviewed_in: None,
+                    done_on: None,
+                })
+            })
+            .unwrap();
+    }
+    let csv = |dir: &str, config: Option<&Path>| {
+        let dir = env.path(dir);
+        let mut args = vec!["actions", "--by-agency", "--masked", "--format", "csv", "--out", dir.to_str().unwrap()];
+        if let Some(c) = config {
+            args.extend(["--config", c.to_str().unwrap()]);
+        }
+        let (ok, _, err) = env.out(&args);
+        assert!(ok, "{err}");
+        fs::read_to_string(dir.join(shinko::exchange::agency_actions::file_name(&agency, "csv"))).unwrap()
+    };
+    let plain = csv("既定", None);
+    assert!(plain.contains("本人の〇〇により面談。〇〇さんにも連絡"), "over-masked by default:\n{plain}");
+    let config = env.path("config.toml");
+    fs::write(&config, "[confidentiality]\nunmasked_words = [\"希望\"]\n").unwrap();
+    let kept = csv("設定あり", Some(&config));
+    assert!(kept.contains("本人の希望により面談。〇〇さんにも連絡"), "{kept}");
+    assert!(!kept.contains("佐藤"), "{kept}");
+}
+
 /// A closing's 終結理由区分 is chosen when it is closed; the yearly statistics count that and
 /// carry no reason as written (it names the family).
 #[test]

@@ -234,6 +234,37 @@ fn bad_input_is_refused_in_japanese_and_changes_nothing() {
     assert_eq!(env.agenda("2"), agenda);
 }
 
+/// A 終結案 carries the 終結理由区分 it will be counted under: `agenda draft` refuses one
+/// without a configured category, in Japanese, and keeps the one given.
+#[test]
+fn a_closing_proposal_needs_a_configured_category() {
+    let env = Env::new();
+    let agenda = env.agenda("2");
+    let n = items(&agenda)[0]["case_number"].as_str().unwrap().to_string();
+    let draft = |extra: &[&str]| {
+        let mut args = vec!["agenda", "draft", "--meeting", "2", "--case", n.as_str(), "--close-reason", "転居"];
+        args.extend_from_slice(extra);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let args = draft(&["--close-category", ""]);
+    let err = env.fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("--close-category: 終結案の終結理由区分を選んでください"), "{err}");
+    let args = draft(&["--close-category", "転居"]);
+    let err = env.fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("終結理由区分「転居」は設定にありません"), "{err}");
+    assert_eq!(env.agenda("2"), agenda, "nothing was stored");
+    let args = draft(&["--close-category", "転出"]);
+    env.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let it = item(&env.agenda("2"), &n).clone();
+    assert_eq!(
+        (it["draft"]["close_reason"].as_str(), it["draft"]["close_category"].as_str()),
+        (Some("転居"), Some("転出"))
+    );
+    // Withdrawing the proposal drops its category.
+    env.run(&["agenda", "draft", "--meeting", "2", "--case", &n, "--close-reason", ""]);
+    assert!(item(&env.agenda("2"), &n)["draft"].get("close_category").is_none());
+}
+
 #[test]
 fn the_full_agenda_exports_to_markdown_and_word_without_overwriting() {
     let env = Env::new();

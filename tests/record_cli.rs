@@ -176,3 +176,36 @@ fn a_meeting_recorded_from_the_command_line_lands_in_the_ledger() {
     assert!(s.agenda(meeting).unwrap().iter().all(|i| i.state != ItemState::Pending));
     assert!(s.audit_verify().unwrap().is_ok());
 }
+
+/// `record accept` of a quick item whose 終結案 has no configured 終結理由区分 (here: the
+/// category was removed from the configuration after the draft was written) is refused in
+/// Japanese and records nothing; the item can still be decided with a category.
+#[test]
+fn accepting_a_closing_without_a_configured_category_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    ok(dir.path(), &db, &["demo", "--no-tui"]);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+    let (meeting, item, number) = {
+        let s = Store::open(&db, None).unwrap();
+        let m = s.meeting_to_run(today).unwrap().unwrap();
+        let item = s.agenda(m).unwrap().into_iter().find(|i| i.track == Track::Quick).unwrap();
+        let number = s.case(item.case_id).unwrap().number;
+        (m, item, number)
+    };
+    let m = meeting.to_string();
+    let draft = ["agenda", "draft", "--meeting", &m, "--case", &number];
+    ok(dir.path(), &db, &[&draft[..], &["--close-reason", "市外へ転居", "--close-category", "転出"]].concat());
+    ok(dir.path(), &db, &["record", "start", "--meeting", &m]);
+    let config = dir.path().join("狭い設定.toml");
+    std::fs::write(&config, "[closing]\ncategories = [\"状態の安定\", \"その他\"]\n").unwrap();
+    let accept = ["record", "accept", "--meeting", &m, "--case", &number];
+    let err = fails(dir.path(), &db, &[&accept[..], &["--config", config.to_str().unwrap()]].concat());
+    assert!(err.contains("事務局案: 終結案の終結理由区分「転出」は設定にありません"), "{err}");
+    let s = Store::open(&db, None).unwrap();
+    assert_eq!(s.agenda_item(item.id).unwrap().state, ItemState::Pending, "nothing recorded");
+    assert!(s.decisions(meeting).unwrap().iter().all(|d| d.agenda_item_id != Some(item.id)));
+    drop(s);
+    let out = ok(dir.path(), &db, &accept);
+    assert!(out.contains("事務局案どおり承認しました（終結"), "{out}");
+}

@@ -113,6 +113,9 @@ pub struct DraftArgs {
     /// 終結案の理由（空文字で終結案を取り消し）
     #[arg(long)]
     pub close_reason: Option<String>,
+    /// 終結案の終結理由区分（設定の closing.categories のどれか。終結案には必須）
+    #[arg(long)]
+    pub close_category: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -506,6 +509,13 @@ fn draft(ctx: &Ctx, a: DraftArgs) -> Result<()> {
     if let Some(c) = a.close_reason {
         d.close_reason = if c.is_empty() { None } else { Some(c) };
     }
+    if let Some(k) = a.close_category {
+        d.close_category = k.trim().to_string();
+    }
+    if !d.closes() {
+        d.close_category.clear();
+    }
+    d.check_closing(&ctx.config.closing.categories).map_err(|e| eyre!("--close-category: {e}"))?;
     store.write(|t| t.set_item_draft(it.id, &d, Some(&it.draft)))?;
     outln!("ケース {} の事務局案を更新しました", a.item.case);
     Ok(())

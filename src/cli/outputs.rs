@@ -10,6 +10,7 @@ use color_eyre::eyre::{Result, bail, eyre};
 
 use super::Ctx;
 use crate::cli::console::out;
+use crate::domain::mask::Masker;
 use crate::domain::{stats, wareki};
 use crate::exchange::{agency_actions, document, minutes, output, schedule, stats_out};
 
@@ -211,7 +212,11 @@ pub fn actions(ctx: &Ctx, a: ActionsArgs) -> Result<()> {
     let agencies = store.agencies()?;
     let cases = store.cases(true)?.into_iter().map(|c| (c.id, c)).collect::<BTreeMap<_, _>>();
     let titles = store.meetings()?.into_iter().map(|m| (m.id, m.title)).collect();
-    let opts = agency_actions::Options { include_reviewed: a.all, masked: a.masked };
+    let masker = a
+        .masked
+        .then(|| store.case_names().map(|p| Masker::for_ledger(&p, &ctx.config.confidentiality.unmasked_words)))
+        .transpose()?;
+    let opts = agency_actions::Options { include_reviewed: a.all, masker: masker.as_ref() };
     let lists = agency_actions::lists(&store.all_actions()?, &agencies, &cases, &titles, opts, ctx.today);
     if lists.is_empty() {
         bail!("出力する役割分担がありません");

@@ -46,6 +46,17 @@ impl Default for Closing {
     }
 }
 
+impl Closing {
+    /// The category a closing for lasting stability is counted under (「状態の安定」), when
+    /// configured: triage proposes it with its 終結案. None: the secretariat chooses one.
+    pub fn stable_category(&self) -> Option<&str> {
+        self.categories.iter().map(String::as_str).find(|c| *c == STABLE)
+    }
+}
+
+/// The default category of a closing for lasting stability.
+const STABLE: &str = "状態の安定";
+
 /// The statistics' label for closings recorded before 終結理由区分 existed (no category).
 pub const NO_CATEGORY: &str = "（区分なし）";
 

@@ -105,17 +105,11 @@ impl Masker {
         Masker { by_first }
     }
 
-    /// A masker for the names and readings of `cases` and of the guardians and household
-    /// members their ledger records (保護者・同居人).
-    pub fn for_cases<'a>(cases: impl IntoIterator<Item = &'a Case>) -> Self {
-        let people: Vec<(String, String)> = cases
-            .into_iter()
-            .flat_map(|c| {
-                std::iter::once((c.name.clone(), c.kana.clone()))
-                    .chain(c.people().into_iter().map(|p| (p.name, p.kana)))
-            })
-            .collect();
-        Self::new(people.iter().map(|(n, k)| (n.as_str(), k.as_str())))
+    /// The masker of every shared output and of presentation mode: every person the ledger
+    /// names (`people` as `Store::case_names` reads them: each child and its 保護者・同居人), less
+    /// the configured `confidentiality.unmasked_words` ([`Masker::keeping`]).
+    pub fn for_ledger(people: &[(String, String)], unmasked_words: &[String]) -> Self {
+        Self::new(people.iter().map(|(n, k)| (n.as_str(), k.as_str()))).keeping(unmasked_words)
     }
 
     /// The masker without the needles that are one of `words` (the configured
@@ -175,6 +169,9 @@ impl Masker {
         out
     }
 }
+
+#[cfg(test)]
+pub(crate) mod spelling;
 
 #[cfg(test)]
 mod tests {
@@ -251,82 +248,9 @@ mod tests {
     /// text: the masked text holds none of them, and text without names is left as it was.
     mod every_spelling {
         use proptest::prelude::*;
-        use unicode_normalization::UnicodeNormalization;
 
+        use super::super::spelling::{PEOPLE, TEXTS, spellings};
         use super::super::*;
-
-        /// (as the ledger writes it, reading, the common spelling of the kanji).
-        const PEOPLE: [(&str, &str, &str); 10] = [
-            ("髙橋 葵", "たかはし あおい", "高橋 葵"),
-            ("山﨑 陽翔", "やまざき はると", "山崎 陽翔"),
-            ("𠮷田 律", "よしだ りつ", "吉田 律"),
-            ("渡邊 結愛", "わたなべ ゆあ", "渡辺 結愛"),
-            ("齋藤 蓮", "さいとう れん", "斎藤 蓮"),
-            ("中島 トメ", "なかじま とめ", "中島 トメ"),
-            ("葛\u{E0100}城 美咲", "かつらぎ みさき", "葛城 美咲"),
-            ("林 花子", "はやし はなこ", "林 花子"),
-            ("ジョン・スミス", "", "ジョン・スミス"),
-            ("佐々木 大翔", "ささき ひろと", "佐々木 大翔"),
-        ];
-
-        const TEXTS: [&str; 6] = [
-            "{}の登校を毎朝確認",
-            "祖母（{}）宅で見守り",
-            "母が{}に連絡した",
-            "{}は欠席が続く",
-            "{}の様子",
-            "面談で{}が話した",
-        ];
-
-        fn katakana(s: &str) -> String {
-            s.chars()
-                .map(|c| if ('ぁ'..='ゖ').contains(&c) { char::from_u32(c as u32 + 0x60).unwrap_or(c) } else { c })
-                .collect()
-        }
-
-        /// Full-width katakana to half-width, voiced marks split off as ﾞ ﾟ.
-        fn half_width(s: &str) -> String {
-            const FULL: &str = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォャュョッー・";
-            const HALF: &str = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｬｭｮｯｰ･";
-            let full: Vec<char> = FULL.chars().collect();
-            let half: Vec<char> = HALF.chars().collect();
-            katakana(s)
-                .nfd()
-                .map(|c| match c {
-                    '\u{3099}' => 'ﾞ',
-                    '\u{309A}' => 'ﾟ',
-                    c => full.iter().position(|f| *f == c).map_or(c, |i| half[i]),
-                })
-                .collect()
-        }
-
-        /// Every way the person is likely to be typed in a note.
-        fn spellings(name: &str, kana: &str, common: &str) -> Vec<String> {
-            let mut out = Vec::new();
-            for full in [name, common] {
-                let parts: Vec<&str> = full.split([' ', '・']).collect();
-                out.push(full.to_string());
-                out.push(parts.concat());
-                out.push(parts.join("\u{3000}"));
-                for p in &parts {
-                    out.push(if p.chars().filter(|c| !('\u{E0100}'..='\u{E01EF}').contains(c)).count() >= 2 {
-                        p.to_string()
-                    } else {
-                        format!("{p}さん")
-                    });
-                }
-            }
-            if !kana.is_empty() {
-                for k in [kana.to_string(), kana.replace(' ', "")] {
-                    out.push(katakana(&k));
-                    out.push(half_width(&k));
-                    out.push(k);
-                }
-            } else {
-                out.push(half_width(name));
-            }
-            out
-        }
 
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(256))]

@@ -287,6 +287,7 @@ fn propose_from(inputs: &rules::Inputs<'_>, mut deep: Vec<String>) -> Proposal {
             rank: None,
             next_review: None,
             close_reason: Some(format!("{months}か月問題なく安定")),
+            close_category: cfg.closing.stable_category().unwrap_or_default().to_string(),
         }
     } else {
         SecretariatDraft {
@@ -295,6 +296,7 @@ fn propose_from(inputs: &rules::Inputs<'_>, mut deep: Vec<String>) -> Proposal {
             rank: None,
             next_review: Some(next),
             close_reason: None,
+            close_category: String::new(),
         }
     };
     Proposal { case_id: case.id, track: Track::Quick, reasons, draft }
@@ -645,6 +647,7 @@ mod tests {
         assert_eq!(p.track, Track::Quick);
         assert_eq!(p.reasons[1], "3か月安定（セーフティスケール8以上・チェックなし）のため終結案");
         assert_eq!(p.draft.close_reason.as_deref(), Some("3か月問題なく安定"));
+        assert_eq!(p.draft.close_category, "状態の安定", "counted under stability when accepted");
         // One unstable sheet in the run breaks it.
         let c2 = sheet(d(2026, 11, 30), &[], 6);
         let f = CaseFacts { sheets: vec![&a, &c2], ..Default::default() };

@@ -20,11 +20,13 @@ pub struct AgencyList {
 
 /// What goes into the lists.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub struct Options<'a> {
     /// Also list actions already reviewed (done, not possible, not done).
     pub include_reviewed: bool,
-    /// Initials instead of names, and every known name blotted out of the action text.
-    pub masked: bool,
+    /// Masked (配布用): initials instead of names, and every name this masker knows blotted out
+    /// of the action text. It should know every person in the ledger, not only the listed
+    /// cases (an action may name a sibling or a parent): [`mask::Masker::for_ledger`].
+    pub masker: Option<&'a mask::Masker>,
 }
 
 /// Lists for every institution that has at least one action, in agency order. Actions of
@@ -34,13 +36,12 @@ pub fn lists(
     agencies: &[Agency],
     cases: &BTreeMap<Id, Case>,
     meeting_titles: &BTreeMap<Id, String>,
-    opts: Options,
+    opts: Options<'_>,
     today: NaiveDate,
 ) -> Vec<AgencyList> {
     let mut out = Vec::new();
-    // Every case's names, not only the listed ones: an action may name a sibling.
-    let masker = opts.masked.then(|| mask::Masker::for_cases(cases.values()));
-    let text = |t: &str| masker.as_ref().map(|m| m.scrub(t)).unwrap_or_else(|| t.to_string());
+    let masked = opts.masker.is_some();
+    let text = |t: &str| opts.masker.map(|m| m.scrub(t)).unwrap_or_else(|| t.to_string());
     for agency in agencies {
         let mut mine: Vec<(&Action, &Case)> = actions
             .iter()
@@ -69,7 +70,7 @@ pub fn lists(
             overdue += late as usize;
             grid.row(vec![
                 c.number.clone().into(),
-                if opts.masked { mask::case_label(c) } else { c.name.clone() }.into(),
+                if masked { mask::case_label(c) } else { c.name.clone() }.into(),
                 c.grade.clone().into(),
                 text(&a.what).into(),
                 a.owner.clone().into(),

@@ -132,9 +132,8 @@ fn ordered_decisions(r: &MeetingRecord) -> Vec<&Decision> {
 /// `municipality` (the database's) names the council in the title.
 pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, written_on: NaiveDate) -> Document {
     let style = cfg.output.date_style;
-    let people = r.people.iter().map(|(n, k)| (n.as_str(), k.as_str()));
     let voice = Voice {
-        masker: masked.then(|| Masker::new(people).keeping(&cfg.confidentiality.unmasked_words)),
+        masker: masked.then(|| Masker::for_ledger(&r.people, &cfg.confidentiality.unmasked_words)),
         private: cfg.confidentiality.private_fields.clone(),
     };
     let case = |id: Id| r.cases.get(&id);

@@ -748,7 +748,7 @@ impl Tx<'_> {
                 ("援助方針", s.policy != b.policy),
                 ("ランク", s.rank != b.rank),
                 ("次回確認日", s.next_review != b.next_review),
-                ("終結の提案", s.close_reason != b.close_reason),
+                ("終結の提案", s.close_reason != b.close_reason || s.close_category != b.close_category),
             ];
             let number = self.case(it.case_id)?.number;
             return Err(StoreError::Stale {

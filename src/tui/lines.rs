@@ -59,6 +59,16 @@ pub fn pane(lines: Vec<Line<'static>>, block: Block<'static>, area: Rect) -> Par
     Paragraph::new(wrap(lines, inner.width)).block(block)
 }
 
+/// The 終結理由区分 after a closing proposal's reason: 「（状態の安定）」, or a warning when none
+/// is chosen (accepting the item as proposed is refused until one is).
+pub fn category(category: &str) -> String {
+    if category.trim().is_empty() {
+        "（終結理由区分なし: 選ぶまで承認できません）".into()
+    } else {
+        format!("（{category}）")
+    }
+}
+
 pub fn heading(text: &str) -> Line<'static> {
     Line::from(Span::raw(format!("[{text}]")).bold().cyan())
 }

@@ -25,6 +25,8 @@ pub mod update;
 pub mod view;
 
 #[cfg(test)]
+mod present_tests;
+#[cfg(test)]
 mod record_tests;
 #[cfg(test)]
 mod runtime_tests;

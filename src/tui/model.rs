@@ -12,6 +12,7 @@ use super::meeting::MeetingState;
 use super::prep::PrepState;
 pub use super::screen::Status;
 use super::stats::StatsState;
+use crate::domain::mask::Masker;
 use crate::domain::{Agency, Config, Id};
 
 /// Which screen fills the body. Switched with the global screen keys (Alt+1…4, F9).
@@ -78,6 +79,9 @@ pub struct Model {
     /// 投影モード on every screen: names as initials, private fields hidden, free text
     /// masked, forms that show a person's details closed. Remembered in the database.
     pub present: bool,
+    /// Every person in the ledger (children, 保護者・同居人), built when the ledger is read, so
+    /// free text on every screen can name anyone and still be masked while projecting.
+    pub masker: Masker,
 }
 
 impl Model {
@@ -102,7 +106,13 @@ impl Model {
             quit_confirmed: false,
             ledger_stale: false,
             present: false,
+            masker: Masker::default(),
         }
+    }
+
+    /// While projecting, the masker every screen scrubs free text with; None otherwise.
+    pub fn masker(&self) -> Option<&Masker> {
+        self.present.then_some(&self.masker)
     }
 
     /// The key mode in effect: decides the bindings and the footer.

@@ -14,6 +14,7 @@ use super::prep::{self, PrepMsg};
 use super::screen::Out;
 use super::stats::{self, StatsMsg};
 use crate::domain::MeetingStatus;
+use crate::domain::mask::Masker;
 
 /// The shared context, borrowing only the fields the screens read, so a screen's own state
 /// stays free to change.
@@ -59,6 +60,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 m.municipality = name;
             }
             m.agencies = std::mem::take(&mut data.agencies);
+            m.masker = Masker::for_ledger(&std::mem::take(&mut data.people), &m.config.confidentiality.unmasked_words);
             to_ledger(m, LedgerMsg::Loaded(data))
         }
         Msg::Ledger(msg) => to_ledger(m, msg),

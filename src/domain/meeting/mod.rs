@@ -209,6 +209,27 @@ pub struct SecretariatDraft {
     pub next_review: Option<NaiveDate>,
     /// Proposed closing, with reason.
     pub close_reason: Option<String>,
+    /// 終結理由区分 of the proposed closing (one of `closing.categories`), so a closing accepted
+    /// as proposed is counted like one decided in discussion. Empty when none is proposed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub close_category: String,
+}
+
+impl SecretariatDraft {
+    /// Whether the draft proposes closing the case.
+    pub fn closes(&self) -> bool {
+        self.close_reason.as_ref().is_some_and(|r| !r.trim().is_empty())
+    }
+
+    /// A closing proposal needs one of the configured 終結理由区分 (`categories`); the Japanese
+    /// refusal otherwise. One rule for the prep form, `agenda draft` and accepting the item.
+    pub fn check_closing(&self, categories: &[String]) -> Result<(), String> {
+        if self.closes() {
+            crate::domain::config::check_closing_category(categories, &self.close_category)
+                .map_err(|e| format!("終結案の{e}"))?;
+        }
+        Ok(())
+    }
 }
 
 /// A question the secretariat addresses to an institution ahead of the meeting.

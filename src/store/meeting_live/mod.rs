@@ -398,12 +398,17 @@ impl Store {
 
     /// 事務局案どおり: records the quick item's decision and moves on to `next`.
     /// The decision is made ([`live::accept_as_proposed`]) from the item and case as read
-    /// inside the write transaction, so it follows the ledger as it is, not as it was.
+    /// inside the write transaction, so it follows the ledger as it is, not as it was. A
+    /// closing proposal without one of the configured 終結理由区分 is refused here
+    /// ([`SecretariatDraft::check_closing`](crate::domain::meeting::SecretariatDraft::check_closing)).
     pub fn accept_item(&mut self, config: &Config, item_id: Id, next: Option<Id>) -> Result<Decision> {
         let today = self.today();
         self.write(|t| {
             let mut item = t.read().agenda_item(item_id)?;
             t.running_meeting(item.meeting_id)?;
+            item.draft.check_closing(&config.closing.categories).map_err(|e| {
+                StoreError::invalid("事務局案", format!("{e}。事務局案で選ぶか、協議結果として記録してください"))
+            })?;
             let case = t.case(item.case_id)?;
             let on = crate::domain::meeting::item_date(&item, &t.read().sessions(item.meeting_id)?, today);
             let d = live::accept_as_proposed(item.meeting_id, &item, &case, config, on);

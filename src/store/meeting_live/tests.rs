@@ -153,6 +153,33 @@ fn nothing_is_recorded_in_a_meeting_that_is_not_running() {
     assert!(err.contains("既に終了"), "{err}");
 }
 
+/// A quick item whose 事務局案 proposes closing is accepted only with one of the configured
+/// 終結理由区分, checked in the transaction; the decision and the ledger keep that category.
+#[test]
+fn a_closing_accepted_as_proposed_needs_and_keeps_its_category() {
+    let (mut s, m, items) = running_demo();
+    let cfg = Config::default();
+    let quick = items.iter().find(|i| i.track == Track::Quick && i.draft.close_reason.is_none()).unwrap();
+    // A draft stored before the category was asked for (or by hand): none.
+    let mut item = quick.clone();
+    item.draft.close_reason = Some("転居により支援終了".into());
+    item.draft.close_category = String::new();
+    s.write(|t| t.save_agenda_item(&item).map(|_| ())).unwrap();
+    let err = s.accept_item(&cfg, item.id, None).unwrap_err().to_string();
+    assert!(err.contains("事務局案: 終結案の終結理由区分を選んでください"), "{err}");
+    assert!(s.decisions(m).unwrap().iter().all(|d| d.agenda_item_id != Some(item.id)), "nothing recorded");
+    assert_eq!(s.agenda_item(item.id).unwrap().state, ItemState::Pending);
+    item.draft.close_category = "転入".into();
+    s.write(|t| t.save_agenda_item(&item).map(|_| ())).unwrap();
+    assert!(s.accept_item(&cfg, item.id, None).unwrap_err().to_string().contains("「転入」は設定にありません"));
+    item.draft.close_category = "転出".into();
+    s.write(|t| t.save_agenda_item(&item).map(|_| ())).unwrap();
+    let d = s.accept_item(&cfg, item.id, None).unwrap();
+    assert_eq!((d.kind, d.category.as_str()), (DecisionKind::Close, "転出"));
+    s.close_meeting(m).unwrap();
+    assert_eq!(s.case(item.case_id).unwrap().closure.unwrap().category, "転出");
+}
+
 #[test]
 fn closing_writes_the_decisions_into_the_ledger_in_one_audited_transaction() {
     let (mut s, m, items) = running_demo();

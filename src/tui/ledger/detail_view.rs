@@ -8,7 +8,6 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 
 use super::CaseDetail;
-use crate::domain::mask::Masker;
 use crate::domain::{AbuseType, sheet_merge, wareki};
 use crate::tui::ledger::LedgerFocus;
 use crate::tui::model::Model;
@@ -34,14 +33,12 @@ pub fn render(m: &Model, f: &mut Frame<'_>, area: Rect) {
 pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     let c = &d.case;
     let date = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_else(|| "-".into());
-    // 投影モード: initials, the private fields left out, free text with the household's names
-    // blotted out (the child and the siblings are who it is most likely to name).
+    // 投影モード: initials, the private fields left out, free text with every name in the
+    // ledger blotted out (a note may name a sibling, a parent or a child of another household).
     let present = m.present;
     let hidden = |field: &str| present && m.config.confidentiality.private_fields.iter().any(|p| p == field);
-    let masker = present.then(|| {
-        Masker::for_cases(std::iter::once(c).chain(&d.siblings)).keeping(&m.config.confidentiality.unmasked_words)
-    });
-    let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
+    let masker = m.masker();
+    let mask = |t: &str| masker.map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
     let heading_name = if present {
         Line::from(Span::raw(shown_name(true, &c.name, &c.kana, &c.number)).bold())
     } else {

@@ -96,6 +96,7 @@ fn reference_data(store: &Store, select: Option<Id>) -> Result<LedgerData, Store
         municipality: store.setting("municipality")?,
         select,
         page_of: None,
+        people: store.case_names()?,
     })
 }
 

@@ -102,6 +102,9 @@ pub struct LedgerData {
     pub select: Option<Id>,
     /// Some when `rows` is only the ledger's first page: how many cases the index will hold.
     pub page_of: Option<CaseCounts>,
+    /// Every person the ledger names (each child, and its 保護者・同居人) as (name, reading),
+    /// for the masker of presentation mode.
+    pub people: Vec<(String, String)>,
 }
 
 /// Case counts read with the first page, before the index is complete.

@@ -730,3 +730,44 @@ fn snapshot_deep_form_masked_as_it_is_typed_while_projecting() {
     assert!(before.ends_with("〇〇の件で電話"), "cursor at {at:?} after: {before}");
     insta::assert_snapshot!("meeting_deep_form_160x45_presentation_typed", text);
 }
+
+/// A child who is not on the agenda (a friend, a child of another household) named in the
+/// discussion is masked too while projecting: the screen's masker knows every person in the
+/// ledger, read once with the ledger, not only the agenda's cases.
+#[test]
+fn a_child_off_the_agenda_is_masked_while_projecting() {
+    let (mut s, mut m, meeting) = on_agenda(160, 45);
+    let on_agenda: Vec<Id> = m.meeting.data.as_ref().unwrap().items.iter().map(|i| i.case.id).collect();
+    let off = s.cases(false).unwrap().into_iter().find(|c| !on_agenda.contains(&c.id)).unwrap();
+    let (family, given) = off.name.split_once(' ').unwrap();
+    let kana = off.kana.replace(' ', "");
+    go_to(&mut s, &mut m, Track::Deep);
+    let iv = current(&m);
+    let mut f = crate::domain::meeting::live::DeepForm::from_item(&iv.item, &iv.case, &m.config, today());
+    f.kind = DecisionKind::Continue.label().into();
+    f.next_review = "2027-03-01".into();
+    f.summary = format!("同級生の{}と遊ぶ", off.name);
+    f.reason = format!("{given}くんの家で過ごす日が多い");
+    f.policy = format!("{kana}宅とも連絡を取る");
+    f.notes = format!("{family}{given}の母から相談");
+    let rec = f.check(&m.config, &iv.case, today()).unwrap();
+    s.record_item(iv.item.id, &rec, &m.config.closing.categories, Some(iv.item.id)).unwrap();
+    let load = MeetingEffect::Load { id: Some(meeting), today: today(), take_lease: false };
+    let loaded = execute(&mut s, Effect::Meeting(load)).unwrap();
+    pump(&mut s, &mut m, loaded);
+    assert!(current(&m).decision.is_some());
+    let plain = screen(&m);
+    assert!(plain.contains(&off.name) && plain.contains(&kana), "{plain}");
+    pump(&mut s, &mut m, ch('p'));
+    let text = screen(&m);
+    for part in [off.name.as_str(), family, kana.as_str(), &format!("{given}くん")] {
+        assert!(!text.contains(part), "{part} shown while projecting:\n{text}");
+    }
+    assert!(text.contains("同級生の〇〇と遊ぶ"), "{text}");
+    // Typed into a form while projecting: the same.
+    go_to(&mut s, &mut m, Track::Deep);
+    pump(&mut s, &mut m, ch('e'));
+    typ(&mut s, &mut m, &format!("{}が見ていた", off.name.replace(' ', "")));
+    let text = screen(&m);
+    assert!(!text.contains(family) && text.contains("〇〇が見ていた"), "{text}");
+}

@@ -503,7 +503,15 @@ fn on_agenda_key(
         }
         Command::MeetingAccept => {
             let Some(iv) = s.current() else { return vec![] };
-            if iv.item.track == Track::Quick && iv.item.state == ItemState::Pending {
+            // A 終結案 without a configured 終結理由区分 is not accepted as proposed (the store
+            // refuses it too): its form opens, as closing, to choose one.
+            let quick = iv.item.track == Track::Quick && iv.item.state == ItemState::Pending;
+            if quick && let Err(why) = iv.item.draft.check_closing(&cx.config.closing.categories) {
+                out.error(format!("{why}。協議結果のフォームで選んで記録してください"));
+                open_item_form(s, cx);
+                return vec![];
+            }
+            if quick {
                 let on = item_date(d, &iv.item, cx.today);
                 let decision = live::accept_as_proposed(meeting_id, &iv.item, &iv.case, cx.config, on);
                 let next = live::walk_on(&items, iv.item.id);

@@ -105,6 +105,27 @@ fn a_closing_draft_opens_as_closing_and_turned_back_to_continue_gets_a_review() 
     assert!(f.date(MeetingField::NextReview, "次回確認日").unwrap().is_some(), "continuing needs a review date");
 }
 
+/// Enter on a quick 終結案 without a configured 終結理由区分 accepts nothing: it says why and
+/// opens the item's form as closing, where the category is chosen.
+#[test]
+fn enter_on_a_closing_without_a_category_opens_its_form() {
+    let (mut s, config, agencies, _store) = running();
+    let cx = ctx(&config, &agencies);
+    let d = s.data.as_mut().unwrap();
+    let iv = d.items.iter_mut().find(|i| i.item.track == Track::Quick && i.item.state == ItemState::Pending).unwrap();
+    iv.item.draft.close_reason = Some("市外へ転居".into());
+    iv.item.draft.close_category = String::new();
+    let id = iv.item.id;
+    d.meeting.current_item = Some(id);
+    let (effects, out) = run(&mut s, &cx, key(Command::MeetingAccept), update);
+    assert!(!effects.iter().any(|e| matches!(e, MeetingEffect::Accept { .. })), "{effects:?}");
+    let st = out.status.unwrap();
+    assert!(st.error && st.text.starts_with("終結案の終結理由区分を選んでください"), "{}", st.text);
+    let f = &s.form.as_ref().expect("the item's form").form;
+    assert_eq!((f.get(MeetingField::Decision).as_str(), f.get(MeetingField::Reason).as_str()), ("終結", "市外へ転居"));
+    assert_eq!(s.current().unwrap().item.state, ItemState::Pending);
+}
+
 #[test]
 fn the_walk_stops_at_the_end_of_a_session_and_says_what_comes_next() {
     let (mut s, config, agencies, _store) = running();

@@ -10,7 +10,6 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use crate::domain::mask::Masker;
 use crate::domain::meeting::live::{self, Phase};
 use crate::domain::report_months::ReportMonths;
 use crate::domain::{Id, ItemState, MeetingStatus, Track, wareki};
@@ -173,6 +172,8 @@ fn render_attendance(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) 
 
 fn render_reviews(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     let present = m.present;
+    let masker = m.masker();
+    let mask = |t: &str| masker.map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
     let done = d.reviews.iter().filter(|r| !r.action.is_open()).count();
     let rows = d
         .reviews
@@ -196,7 +197,13 @@ fn render_reviews(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
             Line::from(vec![
                 Span::raw(format!(" {} {} ", fit(&r.case_number, 9), fit(&name, 12))),
                 styled,
-                Span::raw(format!(" {} {} {} 期限{due} {}", fit(&agency, 16), a.owner, a.what, a.review_note)),
+                Span::raw(format!(
+                    " {} {} {} 期限{due} {}",
+                    fit(&agency, 16),
+                    a.owner,
+                    mask(&a.what),
+                    mask(&a.review_note)
+                )),
             ])
         })
         .collect();
@@ -299,22 +306,13 @@ fn render_agenda(m: &Model, d: &MeetingData, f: &mut Frame<'_>, body: Rect) {
     f.render_widget(crate::tui::lines::pane(lines, crate::tui::glyphs::block().title(title).cyan(), main), main);
 }
 
-/// While projecting, the masker of the meeting screen (its text and its forms): free text may
-/// name the child or a sibling, so every case on the agenda is blotted out. None otherwise.
-pub fn masker(m: &Model) -> Option<Masker> {
-    m.present.then(|| {
-        let cases = m.meeting.data.as_ref().map(|d| d.items.iter().map(|i| &i.case).collect::<Vec<_>>());
-        Masker::for_cases(cases.unwrap_or_default()).keeping(&m.config.confidentiality.unmasked_words)
-    })
-}
-
 /// The current item's text (tests read it too).
 pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let present = m.present;
     let c = &iv.case;
     let hidden = |field: &str| present && m.config.confidentiality.private_fields.iter().any(|p| p == field);
-    let masker = masker(m);
-    let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
+    let masker = m.masker();
+    let mask = |t: &str| masker.map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
     let name =
         if present { shown_name(true, &c.name, &c.kana, &c.number) } else { format!("{}（{}）", c.name, c.kana) };
     let track = match iv.item.track {
@@ -372,7 +370,9 @@ pub fn item_lines(m: &Model, iv: &ItemView) -> Vec<Line<'static>> {
     let next = dr.next_review.map(wareki::format_short).unwrap_or_else(|| "ランクの間隔で".into());
     out.push(Line::from(format!("  ランク: {rank}  次回確認: {next}")));
     if let Some(r) = &dr.close_reason {
-        out.push(Line::from(format!("  終結案: {}", mask(r))).yellow());
+        out.push(
+            Line::from(format!("  終結案: {}{}", mask(r), crate::tui::lines::category(&dr.close_category))).yellow(),
+        );
     }
     for q in &iv.item.questions {
         let who = m.agency_name(Some(q.agency_id)).to_string();

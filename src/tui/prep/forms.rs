@@ -13,6 +13,7 @@ pub enum PrepField {
     Rank,
     NextReview,
     Close,
+    CloseCategory,
     Agency,
     Question,
     OutDir,
@@ -37,9 +38,13 @@ pub struct PrepForm {
 /// The rank choice that keeps the current rank.
 const UNCHANGED: &str = "（変更なし）";
 
+/// The 終結理由区分 choice of a draft that proposes no closing.
+const NO_CATEGORY: &str = "（終結案なし）";
+
 impl PrepForm {
-    /// The 事務局案 of an agenda item; `ranks` are the case's ranks.
-    pub fn draft(item: &AgendaItem, number: &str, ranks: RankScheme<'_>) -> PrepForm {
+    /// The 事務局案 of an agenda item; `ranks` are the case's ranks, `categories` the configured
+    /// 終結理由区分 a closing proposal is counted under.
+    pub fn draft(item: &AgendaItem, number: &str, ranks: RankScheme<'_>, categories: &[String]) -> PrepForm {
         use PrepField as K;
         let d = &item.draft;
         let mut rank_options = vec![UNCHANGED.to_string()];
@@ -51,6 +56,12 @@ impl PrepForm {
                 .showing(|o| if o == UNCHANGED { o.to_string() } else { ranks.describe(o) }),
             Field::text(K::NextReview, "次回確認日", false, &date_text(d.next_review)),
             Field::text(K::Close, "終結案（理由）", false, d.close_reason.as_deref().unwrap_or("")),
+            Field::choice(
+                K::CloseCategory,
+                "終結理由区分",
+                std::iter::once(NO_CATEGORY.to_string()).chain(categories.iter().cloned()).collect(),
+                if d.close_category.is_empty() { NO_CATEGORY } else { &d.close_category },
+            ),
         ];
         PrepForm {
             kind: PrepFormKind::Draft { item: Box::new(item.clone()), number: number.to_string() },
@@ -91,7 +102,12 @@ impl PrepForm {
                     rank: f.text(K::Rank).filter(|r| r != UNCHANGED),
                     next_review: f.date_near(K::NextReview, "次回確認日", today)?,
                     close_reason: f.text(K::Close),
+                    close_category: f.text(K::CloseCategory).filter(|c| c != NO_CATEGORY).unwrap_or_default(),
                 };
+                draft.check_closing(&config.closing.categories)?;
+                // A category without a closing proposal means nothing: it is not kept.
+                let draft =
+                    if draft.closes() { draft } else { SecretariatDraft { close_category: String::new(), ..draft } };
                 Ok(PrepEffect::Edit {
                     edit: AgendaEdit::Draft {
                         id: item.id,
@@ -118,5 +134,71 @@ impl PrepForm {
                 config: Box::new(config.clone()),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{ItemState, Track};
+
+    fn item(draft: SecretariatDraft) -> AgendaItem {
+        AgendaItem {
+            id: 7,
+            meeting_id: 1,
+            session_id: None,
+            case_id: 3,
+            block: 0,
+            position: 0,
+            track: Track::Quick,
+            reasons: vec![],
+            draft,
+            questions: vec![],
+            locked: false,
+            state: ItemState::Pending,
+            elapsed_secs: 0,
+        }
+    }
+
+    /// Chooses option `index` of the category field.
+    fn choose(f: &mut PrepForm, index: usize) {
+        let field = f.form.fields.iter().find(|x| x.key == PrepField::CloseCategory).unwrap();
+        let crate::tui::form::FieldValue::Choice { options, .. } = &field.value else { panic!("a choice") };
+        f.form.set_options(PrepField::CloseCategory, options.clone(), index, str::to_string);
+    }
+
+    fn saved(f: &PrepForm, cfg: &Config) -> Result<SecretariatDraft, String> {
+        match f.submit(cfg, chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap())? {
+            PrepEffect::Edit { edit: AgendaEdit::Draft { draft, .. }, .. } => Ok(*draft),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The 事務局案 form asks for the 終結理由区分 of a closing proposal (from the configured
+    /// ones) and keeps it with the draft; a closing without one is refused.
+    #[test]
+    fn a_closing_proposal_is_saved_with_its_category() {
+        let cfg = Config::default();
+        let cats = &cfg.closing.categories;
+        let ranks = cfg.rank_scheme(crate::domain::Registration::NeedsProtection);
+        let stored = SecretariatDraft {
+            close_reason: Some("安定".into()),
+            close_category: "状態の安定".into(),
+            ..Default::default()
+        };
+        let mut f = PrepForm::draft(&item(stored.clone()), "R7-001", ranks, cats);
+        assert_eq!(f.form.get(PrepField::CloseCategory), "状態の安定", "the stored category is chosen");
+        assert_eq!(saved(&f, &cfg).unwrap().close_category, "状態の安定");
+        choose(&mut f, 0);
+        let err = saved(&f, &cfg).unwrap_err();
+        assert!(err.starts_with("終結案の終結理由区分を選んでください"), "{err}");
+        f.form.set_text(PrepField::Close, "");
+        assert_eq!(saved(&f, &cfg).unwrap().close_category, "", "no closing, no category");
+        let mut f = PrepForm::draft(&item(SecretariatDraft::default()), "R7-001", ranks, cats);
+        f.form.set_text(PrepField::Close, "転居");
+        let at = 1 + cats.iter().position(|c| c == "転出").unwrap();
+        choose(&mut f, at);
+        let d = saved(&f, &cfg).unwrap();
+        assert_eq!((d.close_reason.as_deref(), d.close_category.as_str()), (Some("転居"), "転出"));
     }
 }

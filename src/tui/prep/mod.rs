@@ -563,7 +563,8 @@ fn on_key(s: &mut PrepState, cx: &Ctx<'_>, out: &mut Out, action: Option<Command
         Command::Quit => out.quit(),
         Command::EditDraft => match (&item, case) {
             (Some(i), Some(c)) => {
-                s.form = Some(PrepForm::draft(i, &c.number, cx.config.rank_scheme(c.registration)));
+                let ranks = cx.config.rank_scheme(c.registration);
+                s.form = Some(PrepForm::draft(i, &c.number, ranks, &cx.config.closing.categories));
             }
             _ => out.error("事務局案を書く議題を選んでください"),
         },

@@ -8,7 +8,6 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::domain::mask::Masker;
 use crate::domain::sheet_merge::MergedSheets;
 use crate::domain::{AgendaItem, wareki};
 use crate::tui::model::Model;
@@ -185,12 +184,9 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     let d = m.prep.data.as_ref();
     let Some(c) = d.and_then(|d| d.case(item.case_id)) else { return vec![] };
     let date = |x: Option<chrono::NaiveDate>| x.map(|d| wareki::display(d, true)).unwrap_or_else(|| "-".into());
-    // 投影モード: initials, and every agenda case's name blotted out of the free text.
-    let masker = m.present.then(|| {
-        Masker::for_cases(d.map(|d| d.cases.iter().collect::<Vec<_>>()).unwrap_or_default())
-            .keeping(&m.config.confidentiality.unmasked_words)
-    });
-    let mask = |t: &str| masker.as_ref().map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
+    // 投影モード: initials, and every name in the ledger blotted out of the free text.
+    let masker = m.masker();
+    let mask = |t: &str| masker.map(|mk| mk.scrub(t)).unwrap_or_else(|| t.to_string());
     let ranks = m.config.rank_scheme(c.registration);
     let (name, kana) = if m.present {
         (shown_name(true, &c.name, &c.kana, &c.number), String::new())
@@ -217,7 +213,7 @@ pub fn detail_lines(m: &Model, item: &AgendaItem, merged: Option<MergedSheets>) 
     ));
     out.push(kv("次回確認", date(dr.next_review)));
     if let Some(r) = &dr.close_reason {
-        out.push(kv("終結の提案", mask(r)));
+        out.push(kv("終結の提案", format!("{}{}", mask(r), crate::tui::lines::category(&dr.close_category))));
     }
     if item.track == crate::domain::Track::Quick || d.is_some_and(|d| d.replies.iter().any(|r| r.case_id == c.id)) {
         out.extend(reply_lines(m, item, &mask));

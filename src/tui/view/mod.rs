@@ -56,8 +56,7 @@ fn render_form(m: &Model, f: &mut Frame<'_>, body: Rect) {
         }
         Screen::Prep => m.prep.form.iter().for_each(|x| render(&x.form, f, area, hidden)),
         Screen::Meeting => {
-            let masker = crate::tui::meeting::view::masker(m);
-            let shown = masker.as_ref().map_or(Shown::Plain, Shown::Masked);
+            let shown = m.masker().map_or(Shown::Plain, Shown::Masked);
             m.meeting.form.iter().for_each(|x| render(&x.form, f, area, shown));
             m.meeting.record.iter().for_each(|x| x.render(f, popup(body, 76, 18), shown));
         }

@@ -154,9 +154,8 @@ pub fn accept_as_proposed(meeting_id: Id, item: &AgendaItem, case: &Case, config
         rank_before: case.rank.clone(),
         kind: if closing.is_some() { DecisionKind::Close } else { DecisionKind::Continue },
         reason: closing.cloned().unwrap_or_default(),
-        // The 事務局案 carries no 終結理由区分: a closing accepted as proposed is counted under
-        // 「（区分なし）」 unless it is recorded as a deep item with one.
-        category: String::new(),
+        // Checked against the configuration when the item is accepted (`Store::accept_item`).
+        category: if closing.is_some() { d.close_category.trim().to_string() } else { String::new() },
         support_policy: policy,
         next_review: if closing.is_some() {
             None

@@ -102,6 +102,11 @@ fn accepting_a_quick_item_takes_the_draft_and_proposes_the_review_by_rank() {
     i.draft.close_reason = Some("3か月安定".into());
     let dec = accept_as_proposed(9, &i, &c, &cfg, d(2026, 9, 22));
     assert_eq!((dec.kind, dec.reason.as_str(), dec.next_review), (DecisionKind::Close, "3か月安定", None));
+    assert_eq!(dec.category, "", "no category proposed: Store::accept_item refuses it");
+    i.draft.close_category = "状態の安定".into();
+    assert_eq!(accept_as_proposed(9, &i, &c, &cfg, d(2026, 9, 22)).category, "状態の安定");
+    assert_eq!(DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22)).category, "状態の安定", "the deep form too");
+    i.draft.close_category = String::new();
     assert_eq!(proposed_change(&i, &c, &cfg, d(2026, 9, 22)), Some(ProposedChange::Closes));
     let mut plain = i.clone();
     plain.draft.close_reason = None;
@@ -112,7 +117,7 @@ fn accepting_a_quick_item_takes_the_draft_and_proposes_the_review_by_rank() {
     // The deep form starts from the same proposal, not from 継続.
     let mut f = DeepForm::from_item(&i, &c, &cfg, d(2026, 9, 22));
     assert_eq!((f.kind.as_str(), f.reason.as_str(), f.next_review.as_str()), ("終結", "3か月安定", ""));
-    // The 事務局案 carries no 終結理由区分: recording the closing asks for one.
+    // A 事務局案 without 終結理由区分: recording the closing asks for one.
     let err = f.check(&cfg, &c, d(2026, 9, 22)).unwrap_err();
     assert!(err.starts_with("終結理由区分を選んでください"), "{err}");
     f.category = "状態の安定".into();
