@@ -101,38 +101,6 @@ fn read_floor(db: &Path, sqls: &[&str]) -> Duration {
     start.elapsed()
 }
 
-/// Rows of `tables` in `after` that `before` does not have (by rowid).
-fn new_rows(before: &Path, after: &Path, tables: &[&str]) -> Vec<(String, Vec<rusqlite::types::Value>)> {
-    let b = Connection::open(before).unwrap();
-    let a = Connection::open(after).unwrap();
-    let mut out = Vec::new();
-    for t in tables {
-        let max: i64 = b.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {t}"), [], |r| r.get(0)).unwrap();
-        let mut st = a.prepare(&format!("SELECT * FROM {t} WHERE rowid > ?1 ORDER BY rowid")).unwrap();
-        let n = st.column_count();
-        let rows = st.query_map([max], |r| (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()).unwrap();
-        out.extend(rows.map(|r| (t.to_string(), r.unwrap())));
-    }
-    out
-}
-
-/// The same rows inserted into `before` in one transaction, one prepared statement per table:
-/// the floor of a write.
-fn write_floor(before: &Path, rows: &[(String, Vec<rusqlite::types::Value>)], prelude: &str) -> Duration {
-    let c = Connection::open(before).unwrap();
-    c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").unwrap();
-    c.execute_batch(prelude).unwrap();
-    let start = Instant::now();
-    let tx = c.unchecked_transaction().unwrap();
-    for (t, values) in rows {
-        let marks = (1..=values.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
-        let mut st = tx.prepare_cached(&format!("INSERT INTO {t} VALUES ({marks})")).unwrap();
-        st.execute(rusqlite::params_from_iter(values)).unwrap();
-    }
-    tx.commit().unwrap();
-    start.elapsed()
-}
-
 fn copy(from: &Path, to: &str) -> PathBuf {
     let p = common::dir().join(to);
     for suffix in ["", "-wal", "-shm", ".open-lock"] {
@@ -254,15 +222,15 @@ fn bench(cases: usize) {
     let m = run(&empty, &["agenda", "build", "--meeting", &next_s]);
     // The rows are dropped before the next command: a child starts as a copy of this process,
     // and its peak memory would count them.
-    let floor = write_floor(&before, &new_rows(&before, &empty, &["agenda_items", "audit_log"]), "");
+    let floor = common::write_floor(&before, &common::new_rows(&before, &empty, &["agenda_items", "audit_log"]), "");
     line("agenda build (from empty)", m, Some(floor));
 
     let sheets = sheet_file(&db, cases);
     let before = copy(&db, &format!("cli-sheets-before-{cases}.db"));
     let m = run(&db, &["sheets", "import", &sheets.to_string_lossy()]);
     let (floor, n) = {
-        let rows = new_rows(&before, &db, &["sheets", "audit_log"]);
-        (write_floor(&before, &rows, ""), rows.iter().filter(|r| r.0 == "sheets").count())
+        let rows = common::new_rows(&before, &db, &["sheets", "audit_log"]);
+        (common::write_floor(&before, &rows, ""), rows.iter().filter(|r| r.0 == "sheets").count())
     };
     line(&format!("sheets import ({n} rows)"), m, Some(floor));
 
@@ -270,8 +238,8 @@ fn bench(cases: usize) {
     let before = copy(&db, &format!("cli-reports-before-{cases}.db"));
     let m = run(&db, &["reports", "import", &reports.to_string_lossy()]);
     let (floor, n) = {
-        let rows = new_rows(&before, &db, &["monthly_reports", "report_alerts", "audit_log"]);
-        (write_floor(&before, &rows, ""), rows.iter().filter(|r| r.0 == "monthly_reports").count())
+        let rows = common::new_rows(&before, &db, &["monthly_reports", "report_alerts", "audit_log"]);
+        (common::write_floor(&before, &rows, ""), rows.iter().filter(|r| r.0 == "monthly_reports").count())
     };
     line(&format!("reports import ({n} rows)"), m, Some(floor));
 

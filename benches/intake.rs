@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)] // a benchmark may stop at its first failure
 
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use shinko::domain::{Agency, AgencyKind, Case, Config};
@@ -15,6 +16,8 @@ use shinko::exchange::report_import;
 use shinko::exchange::sheet_import::{self, Prefer};
 use shinko::exchange::table_reader::{Limits, read_bytes};
 use shinko::store::Store;
+
+mod common;
 
 const ROWS: usize = 10_000;
 
@@ -120,7 +123,35 @@ fn ledger_csv() -> &'static Vec<u8> {
 }
 
 fn main() {
+    report_rows_floor();
     divan::main();
+}
+
+/// The SQLite floor of `report_rows_import`: the rows one import writes (reports, alerts and
+/// their audit entries), inserted by raw SQL into the same fresh ledger in one transaction.
+fn report_rows_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before.db");
+    drop(store(dir.path()));
+    std::fs::rename(dir.path().join("intake-bench.db"), &before).unwrap();
+    let after = dir.path().join("after.db");
+    std::fs::copy(&before, &after).unwrap();
+    {
+        let mut s = Store::open(&after, None).unwrap();
+        let t = read_bytes("ES01_月次.csv", report_csv(), Limits::default()).unwrap();
+        let plan = report_import::plan(&s, &[report_import::parse(&t, today())]).unwrap();
+        report_import::apply(&mut s, &plan, &Config::default().monthly_reports).unwrap();
+    }
+    let rows = common::new_rows(&before, &after, &["monthly_reports", "report_alerts", "audit_log"]);
+    let mut took: Vec<Duration> = (0..3)
+        .map(|i| {
+            let copy = dir.path().join(format!("floor-{i}.db"));
+            std::fs::copy(&before, &copy).unwrap();
+            common::write_floor(&copy, &rows, "")
+        })
+        .collect();
+    took.sort();
+    println!("report_rows_import SQLite floor ({} rows written): median {:.1?}", rows.len(), took[1]);
 }
 
 /// Read and check 10,000 sheet rows (no store).

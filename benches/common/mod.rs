@@ -3,7 +3,10 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
 
 use chrono::NaiveDate;
 use shinko::demo::{self, Scale};
@@ -48,4 +51,36 @@ pub fn cached_encrypted(plain: &std::path::Path, passphrase: &str) -> PathBuf {
         std::fs::rename(&tmp, &enc).unwrap();
     }
     enc
+}
+
+/// Rows of `tables` in `after` that `before` does not have (by rowid).
+pub fn new_rows(before: &Path, after: &Path, tables: &[&str]) -> Vec<(String, Vec<rusqlite::types::Value>)> {
+    let b = Connection::open(before).unwrap();
+    let a = Connection::open(after).unwrap();
+    let mut out = Vec::new();
+    for t in tables {
+        let max: i64 = b.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {t}"), [], |r| r.get(0)).unwrap();
+        let mut st = a.prepare(&format!("SELECT * FROM {t} WHERE rowid > ?1 ORDER BY rowid")).unwrap();
+        let n = st.column_count();
+        let rows = st.query_map([max], |r| (0..n).map(|i| r.get::<_, rusqlite::types::Value>(i)).collect()).unwrap();
+        out.extend(rows.map(|r| (t.to_string(), r.unwrap())));
+    }
+    out
+}
+
+/// The same rows inserted into `before` in one transaction, one prepared statement per table:
+/// the floor of a write.
+pub fn write_floor(before: &Path, rows: &[(String, Vec<rusqlite::types::Value>)], prelude: &str) -> Duration {
+    let c = Connection::open(before).unwrap();
+    c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;").unwrap();
+    c.execute_batch(prelude).unwrap();
+    let start = Instant::now();
+    let tx = c.unchecked_transaction().unwrap();
+    for (t, values) in rows {
+        let marks = (1..=values.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(",");
+        let mut st = tx.prepare_cached(&format!("INSERT INTO {t} VALUES ({marks})")).unwrap();
+        st.execute(rusqlite::params_from_iter(values)).unwrap();
+    }
+    tx.commit().unwrap();
+    start.elapsed()
 }
