@@ -3,7 +3,7 @@
 //!
 //! Used by the masked minutes and by the TUI's presentation mode, so both hide the same way.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use wana_kana::ConvertJapanese;
 
@@ -46,11 +46,19 @@ pub fn case_label(case: &Case) -> String {
 pub struct Masker {
     /// Folded needles by their first folded character, so a text is only checked against the
     /// names that could start somewhere in it.
-    by_first: HashMap<char, Vec<String>>,
+    by_first: HashMap<char, Needles>,
 }
 
 /// A piece of the text as it folds: its byte range in the original and its folded form. A
 /// half-width kana and the voiced mark after it (ﾀﾞ) are one piece, as NFKC joins them.
+/// The folded spellings that start with one character, and their lengths in characters: a
+/// position of the text is looked up once per length, whatever the size of the ledger.
+#[derive(Debug, Clone, Default)]
+struct Needles {
+    lengths: BTreeSet<usize>,
+    spellings: HashSet<String>,
+}
+
 struct Piece {
     start: usize,
     end: usize,
@@ -93,13 +101,12 @@ impl Masker {
                 }
             }
         }
-        let mut by_first: HashMap<char, Vec<String>> = HashMap::new();
+        let mut by_first: HashMap<char, Needles> = HashMap::new();
         for n in needles.iter().map(|n| fold(n)) {
             if let Some(c) = n.chars().next() {
-                let list = by_first.entry(c).or_default();
-                if !list.contains(&n) {
-                    list.push(n);
-                }
+                let e = by_first.entry(c).or_default();
+                e.lengths.insert(n.chars().count());
+                e.spellings.insert(n);
             }
         }
         Masker { by_first }
@@ -121,8 +128,8 @@ impl Masker {
         if keep.is_empty() {
             return self;
         }
-        for list in self.by_first.values_mut() {
-            list.retain(|n| !keep.contains(n));
+        for n in self.by_first.values_mut() {
+            n.spellings.retain(|s| !keep.contains(s));
         }
         self
     }
@@ -138,25 +145,24 @@ impl Masker {
             folded.push_str(&p.folded);
             owner.extend(std::iter::repeat_n(i, p.folded.len()));
         }
-        let firsts: BTreeSet<char> = folded.chars().collect();
-        let mut found: Vec<&String> = firsts
-            .iter()
-            .filter_map(|c| self.by_first.get(c))
-            .flatten()
-            .filter(|n| folded.contains(n.as_str()))
-            .collect();
-        if found.is_empty() {
-            return text.to_string();
-        }
-        // Longest first, so 「山田太郎」 is covered before 「山田」.
-        found.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then_with(|| a.cmp(b)));
+        // Every occurrence of every spelling covers its pieces (「山田太郎」 and 「山田」 alike).
+        let chars: Vec<(usize, char)> = folded.char_indices().collect();
         let mut covered = vec![false; pieces.len()];
-        for n in found {
-            for (at, m) in folded.match_indices(n.as_str()) {
-                for c in &mut covered[owner[at]..=owner[at + m.len() - 1]] {
-                    *c = true;
+        let mut any = false;
+        for (k, &(at, c)) in chars.iter().enumerate() {
+            let Some(n) = self.by_first.get(&c) else { continue };
+            for &len in n.lengths.iter().take_while(|l| k + **l <= chars.len()) {
+                let end = chars.get(k + len).map_or(folded.len(), |(e, _)| *e);
+                if n.spellings.contains(&folded[at..end]) {
+                    any = true;
+                    for c in &mut covered[owner[at]..=owner[end - 1]] {
+                        *c = true;
+                    }
                 }
             }
+        }
+        if !any {
+            return text.to_string();
         }
         let mut out = String::new();
         for (i, p) in pieces.iter().enumerate() {
