@@ -2,13 +2,11 @@
 //! read on another thread, detail reads coalesced while keys wait, and the plan of every
 //! statement a move of the ledger's selection runs.
 
-use std::cell::RefCell;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rusqlite::trace::{TraceEvent, TraceEventCodes};
 
 use super::keymap::Keymap;
 use super::ledger::LedgerMsg;
@@ -21,24 +19,11 @@ use crate::domain::Config;
 use crate::store::{Store, StoreError};
 use ratatui::crossterm::event::KeyCode;
 
-thread_local! {
-    /// Statements the traced connection ran on this test's thread.
-    static RAN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-fn record(e: TraceEvent<'_>) {
-    if let TraceEvent::Stmt(_, sql) = e {
-        RAN.with(|r| r.borrow_mut().push(sql.to_string()));
-    }
-}
-
 /// Statements `work` runs on the session's store.
 fn traced(s: &mut Session, work: impl FnOnce(&mut Session)) -> Vec<String> {
-    RAN.with(|r| r.borrow_mut().clear());
-    s.store.conn().trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
+    crate::store::trace_statements(s.store.conn());
     work(s);
-    s.store.conn().trace_v2(TraceEventCodes::empty(), None);
-    RAN.with(|r| r.take())
+    crate::store::traced_statements(s.store.conn())
 }
 
 /// Row `y` of the terminal as text.
