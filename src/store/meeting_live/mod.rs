@@ -445,7 +445,7 @@ impl Store {
             let lead = rec.new_lead.as_deref().map(|n| t.agency_for(n, rec.new_agencies)).transpose()?;
             let d = live::decision_from_record(meeting_id, &item, &case, rec, lead);
             let old: Vec<Id> = {
-                let mut st = t.tx.prepare("SELECT id FROM actions WHERE meeting_id = ?1 AND case_id = ?2")?;
+                let mut st = t.tx.prepare_cached("SELECT id FROM actions WHERE meeting_id = ?1 AND case_id = ?2")?;
                 st.query_map([meeting_id, case.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
             };
             for id in old {
