@@ -527,11 +527,16 @@ impl Store {
                     (i, on)
                 })
                 .collect();
+            // Each item's decision found by its case, not searched for among all of them.
+            let mut decision_of: std::collections::HashMap<Id, &Decision> = std::collections::HashMap::new();
+            for d in &decisions {
+                decision_of.entry(d.case_id).or_insert(d);
+            }
             let mut sum = CloseSummary::default();
             for (item, on) in &dated {
                 match item.state {
                     ItemState::Done => {
-                        let Some(d) = decisions.iter().find(|d| d.case_id == item.case_id) else { continue };
+                        let Some(&d) = decision_of.get(&item.case_id) else { continue };
                         let case = t.case(item.case_id)?;
                         if !case.is_open() {
                             return Err(StoreError::invalid(
