@@ -3,7 +3,7 @@
 //!
 //! Used by the masked minutes and by the TUI's presentation mode, so both hide the same way.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use wana_kana::ConvertJapanese;
 
@@ -93,13 +93,15 @@ impl Masker {
                 }
             }
         }
+        // Each needle once, in first-seen order; a set, not a search of the list, finds the
+        // repeats: a joint meeting's names put thousands of needles under one first character.
+        let mut seen: HashSet<String> = HashSet::new();
         let mut by_first: HashMap<char, Vec<String>> = HashMap::new();
         for n in needles.iter().map(|n| fold(n)) {
-            if let Some(c) = n.chars().next() {
-                let list = by_first.entry(c).or_default();
-                if !list.contains(&n) {
-                    list.push(n);
-                }
+            if let Some(c) = n.chars().next()
+                && seen.insert(n.clone())
+            {
+                by_first.entry(c).or_default().push(n);
             }
         }
         Masker { by_first }
