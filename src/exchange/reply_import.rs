@@ -425,12 +425,15 @@ pub fn reply_status(
     config: &Config,
 ) -> Result<Vec<AgencyReplies>, packets::PacketError> {
     let replies = store.replies(meeting_id)?;
+    // Who answered on which case (a 要協議 has since moved it to 重点協議), looked up rather
+    // than searched for per case and institution.
+    let answered: BTreeSet<(Id, Id)> = replies.iter().map(|r| (r.agency_id, r.case_id)).collect();
     let mut out = Vec::new();
     for p in packets::gather(store, meeting_id, config)? {
         let quick: BTreeSet<Id> = p
             .cases
             .iter()
-            .filter(|c| c.item.track == crate::domain::Track::Quick || replied(&replies, &p, c.case.id))
+            .filter(|c| c.item.track == crate::domain::Track::Quick || answered.contains(&(p.agency.id, c.case.id)))
             .map(|c| c.case.id)
             .collect();
         if quick.is_empty() {
@@ -450,9 +453,4 @@ pub fn reply_status(
         });
     }
     Ok(out)
-}
-
-/// The institution answered on this case (a 要協議 has since moved it to 重点協議).
-fn replied(replies: &[Reply], p: &packets::Packet, case_id: Id) -> bool {
-    replies.iter().any(|r| r.agency_id == p.agency.id && r.case_id == case_id)
 }

@@ -435,12 +435,13 @@ impl Store {
     ) -> Result<Vec<(crate::domain::Action, Option<Id>)>> {
         let kinds: BTreeMap<Id, crate::domain::AgencyKind> =
             self.agencies()?.into_iter().map(|a| (a.id, a.kind)).collect();
+        let cases = self.cases_by_id(&actions.iter().map(|a| a.case_id).collect::<Vec<_>>())?;
         actions
             .into_iter()
             .map(|a| {
-                let case = self.case(a.case_id)?;
+                let case = cases.get(&a.case_id).ok_or(StoreError::NotFound { entity: "ケース", id: a.case_id })?;
                 let kind = a.agency_id.and_then(|id| kinds.get(&id).copied());
-                let at = agenda::review_session(Some(&case), kind, day, sessions, cfg);
+                let at = agenda::review_session(Some(case), kind, day, sessions, cfg);
                 Ok((a, at))
             })
             .collect()
