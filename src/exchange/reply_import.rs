@@ -3,7 +3,7 @@
 //! must be one of the institution's own items of that meeting and name the same child; any
 //! problem in any file stops the whole import, and one run reports them all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
@@ -293,9 +293,15 @@ pub fn plan(
             ));
             continue;
         };
+        // The packet's cases by number, once per file: a 児相's packet for a joint meeting holds
+        // thousands, and so does its reply.
+        let mut by_number: HashMap<String, &packets::PacketCase> = HashMap::new();
+        for c in &packet.cases {
+            by_number.entry(normalize(&c.case.number)).or_insert(c);
+        }
         let mut seen = BTreeSet::new();
         for r in &f.rows {
-            let Some(c) = packet.cases.iter().find(|c| normalize(&c.case.number) == normalize(&r.number)) else {
+            let Some(&c) = by_number.get(&normalize(&r.number)) else {
                 out.problems.push(Problem::cell(
                     &f.file,
                     r.row,
