@@ -152,3 +152,35 @@ fn every_statement_of_a_selection_move_searches_an_index() {
         assert!(scans.is_empty(), "{sql}\n{plan:#?}");
     }
 }
+
+/// The meeting and preparation screens and the minutes read the whole agenda's facts one
+/// statement per kind; each statement finds its rows through an index, or reads a table that
+/// does not grow with the ledger (institutions, meetings, sessions, settings).
+#[test]
+fn every_statement_of_the_meeting_screens_and_the_minutes_searches_an_index() {
+    let mut store = Store::open_in_memory().unwrap();
+    let sum = demo::generate(&mut store, Scale::Takahama, 2024, today()).unwrap();
+    crate::store::trace_statements(store.conn());
+    super::meeting::io::load(&store, sum.next_meeting, None).unwrap();
+    super::prep::io::load(&store, Some(sum.next_meeting), None, today(), &Config::default()).unwrap();
+    store.meeting_record(sum.next_meeting, false).unwrap();
+    let ran = crate::store::traced_statements(store.conn());
+    let mut statements: Vec<&String> = ran.iter().filter(|q| !q.starts_with("--")).collect();
+    statements.sort();
+    statements.dedup();
+    let mut bad = Vec::new();
+    for sql in statements {
+        let plan = crate::store::query_plan(store.conn(), sql);
+        // `m` and `s`: the meeting list's aliases of meetings and sessions.
+        let small = |l: &str| {
+            let table = l.split_whitespace().nth(1).unwrap_or_default();
+            ["agencies", "meetings", "m", "sessions", "s", "settings"].contains(&table)
+        };
+        let scans: Vec<&String> =
+            plan.iter().filter(|l| l.starts_with("SCAN") && !l.contains("VIRTUAL TABLE") && !small(l)).collect();
+        if !scans.is_empty() {
+            bad.push(format!("{sql}\n{scans:#?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n\n"));
+}
