@@ -44,9 +44,12 @@ pub fn case_label(case: &Case) -> String {
 /// words that share the character stay readable. Over-masking is preferred to a leak.
 #[derive(Debug, Clone, Default)]
 pub struct Masker {
-    /// Folded needles by their first folded character, so a text is only checked against the
-    /// names that could start somewhere in it.
-    by_first: HashMap<char, Vec<String>>,
+    /// Folded needles of two or more characters by their first two, so each place in a text
+    /// is only checked against the names that could start there: a ledger of 100,000 cases
+    /// puts thousands of names under one first character.
+    by_first: HashMap<(char, char), Vec<String>>,
+    /// Folded one-character needles (a whole name of one character).
+    single: HashMap<char, String>,
 }
 
 /// A piece of the text as it folds: its byte range in the original and its folded form. A
@@ -93,18 +96,23 @@ impl Masker {
                 }
             }
         }
-        // Each needle once, in first-seen order; a set, not a search of the list, finds the
-        // repeats: a joint meeting's names put thousands of needles under one first character.
+        // Each needle once; a set, not a search of the list, finds the repeats.
         let mut seen: HashSet<String> = HashSet::new();
-        let mut by_first: HashMap<char, Vec<String>> = HashMap::new();
+        let mut m = Masker::default();
         for n in needles.iter().map(|n| fold(n)) {
-            if let Some(c) = n.chars().next()
-                && seen.insert(n.clone())
-            {
-                by_first.entry(c).or_default().push(n);
+            let mut chars = n.chars();
+            let (Some(a), second) = (chars.next(), chars.next()) else { continue };
+            if !seen.insert(n.clone()) {
+                continue;
+            }
+            match second {
+                Some(b) => m.by_first.entry((a, b)).or_default().push(n),
+                None => {
+                    m.single.insert(a, n);
+                }
             }
         }
-        Masker { by_first }
+        m
     }
 
     /// The masker of every shared output and of presentation mode: every person the ledger
@@ -126,6 +134,7 @@ impl Masker {
         for list in self.by_first.values_mut() {
             list.retain(|n| !keep.contains(n));
         }
+        self.single.retain(|_, n| !keep.contains(n));
         self
     }
 
@@ -140,13 +149,19 @@ impl Masker {
             folded.push_str(&p.folded);
             owner.extend(std::iter::repeat_n(i, p.folded.len()));
         }
-        let firsts: BTreeSet<char> = folded.chars().collect();
-        let mut found: Vec<&String> = firsts
-            .iter()
-            .filter_map(|c| self.by_first.get(c))
-            .flatten()
-            .filter(|n| folded.contains(n.as_str()))
-            .collect();
+        // The names that occur somewhere, each once.
+        let mut found: BTreeSet<&String> = BTreeSet::new();
+        let chars: Vec<(usize, char)> = folded.char_indices().collect();
+        for (k, &(at, a)) in chars.iter().enumerate() {
+            found.extend(self.single.get(&a));
+            let Some(&(_, b)) = chars.get(k + 1) else { continue };
+            for n in self.by_first.get(&(a, b)).into_iter().flatten() {
+                if folded[at..].starts_with(n.as_str()) {
+                    found.insert(n);
+                }
+            }
+        }
+        let mut found: Vec<&String> = found.into_iter().collect();
         if found.is_empty() {
             return text.to_string();
         }
