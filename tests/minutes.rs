@@ -371,7 +371,7 @@ fn a_child_off_the_agenda_named_in_a_decision_note_is_masked() {
     f.summary = format!("{}の話では落ち着いている", off.name.replace(' ', ""));
     let rec = f.check(&cfg, &case, today()).unwrap();
     s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap();
-    let record = s.meeting_record(meeting).unwrap();
+    let record = s.meeting_record(meeting, true).unwrap();
     assert!(!record.cases.contains_key(&off.id), "the child is not in the minutes' cases");
     let plain = document::to_markdown(&minutes::build(&record, &cfg, "しんこう町", false, today()));
     assert!(plain.contains(&note), "{plain}");
@@ -383,4 +383,14 @@ fn a_child_off_the_agenda_named_in_a_decision_note_is_masked() {
         assert!(!masked.contains(part), "{part} leaked");
     }
     assert!(!masked.contains(&format!("{given}くん")));
+}
+
+/// A record read for plain minutes holds none of the ledger's names: masking it would blot
+/// out only some, so it is refused rather than written.
+#[test]
+#[should_panic(expected = "meeting_record(_, true)")]
+fn masked_minutes_refuse_a_record_read_without_the_ledgers_names() {
+    let (s, sum) = demo_store();
+    let record = s.meeting_record(sum.past_meeting, false).unwrap();
+    minutes::build(&record, &Config::default(), "しんこう町", true, today());
 }

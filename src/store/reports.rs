@@ -39,8 +39,8 @@ pub struct MeetingRecord {
     pub cases: BTreeMap<Id, Case>,
     /// Name and reading of every case in the ledger, for masking: free text may name a
     /// sibling or a closed case that the minutes do not list. Read only for masked minutes
-    /// (it is the whole ledger); empty otherwise.
-    pub people: Vec<(String, String)>,
+    /// (it is the whole ledger): None otherwise, and masked minutes refuse such a record.
+    pub people: Option<Vec<(String, String)>>,
     /// Institutions' replies to the 事務局案 (事前確認の結果).
     pub replies: Vec<crate::domain::reply::Reply>,
     /// 経過記録 of the agenda's cases since the previous meeting, up to this one's day.
@@ -196,7 +196,7 @@ impl Store {
             new_registrations,
             closings,
             cases,
-            people: if masked { self.case_names()? } else { Vec::new() },
+            people: if masked { Some(self.case_names()?) } else { None },
             replies: self.replies(meeting_id)?,
         })
     }
@@ -332,8 +332,8 @@ mod tests {
         assert!(!next.reviewed_actions.is_empty());
         assert!(next.reviewed_actions.iter().all(|a| a.status == ActionStatus::Open));
         // Masking knows every child in the ledger, not only those the minutes list.
-        assert_eq!(r.people.len() as i64, s.case_count(true).unwrap());
-        assert!(next.people.is_empty(), "plain minutes do not read the whole ledger's names");
+        assert_eq!(r.people.as_ref().map(Vec::len), Some(s.case_count(true).unwrap() as usize));
+        assert!(next.people.is_none(), "plain minutes do not read the whole ledger's names");
     }
 
     #[test]
