@@ -57,7 +57,7 @@ fn the_demo_uses_the_towns_ranks_and_sections_only() {
     assert!(plan.sessions.iter().any(|p| p.session.section.as_deref() == Some("ninpu") && !p.items.is_empty()));
 
     // The past meeting's minutes speak the town's ranks; the next meeting's agenda its 部会.
-    let record = s.meeting_record(sum.past_meeting).unwrap();
+    let record = s.meeting_record(sum.past_meeting, false).unwrap();
     let md = document::to_markdown(&minutes::build(&record, &cfg, "みなと市", false, today()));
     assert!(!record.decisions.is_empty());
     for d in &record.decisions {

@@ -185,7 +185,7 @@ fn run_next_meeting(s: &mut Store, sum: &demo::DemoSummary) {
 #[test]
 fn demo_meeting_minutes_in_markdown() {
     let (s, sum) = demo_store();
-    let record = s.meeting_record(sum.past_meeting).unwrap();
+    let record = s.meeting_record(sum.past_meeting, false).unwrap();
     let doc = minutes::build(&record, &Config::default(), "しんこう町", false, today());
     insta::assert_snapshot!("demo_minutes_md", document::to_markdown(&doc));
 }
@@ -193,7 +193,7 @@ fn demo_meeting_minutes_in_markdown() {
 #[test]
 fn demo_meeting_minutes_docx_text_and_notice_on_every_page() {
     let (s, sum) = demo_store();
-    let record = s.meeting_record(sum.past_meeting).unwrap();
+    let record = s.meeting_record(sum.past_meeting, false).unwrap();
     let cfg = Config::default();
     let bytes = document::to_docx(&minutes::build(&record, &cfg, "しんこう町", false, today())).unwrap();
     insta::assert_snapshot!("demo_minutes_docx_text", docx_text(&bytes, "word/document.xml"));
@@ -206,7 +206,7 @@ fn demo_meeting_minutes_docx_text_and_notice_on_every_page() {
 fn a_meeting_with_reviews_rank_change_actions_and_closing() {
     let (mut s, sum) = demo_store();
     run_next_meeting(&mut s, &sum);
-    let record = s.meeting_record(sum.next_meeting).unwrap();
+    let record = s.meeting_record(sum.next_meeting, false).unwrap();
     let md = document::to_markdown(&minutes::build(&record, &Config::default(), "しんこう町", false, today()));
     for expected in [
         "実施済",
@@ -245,7 +245,7 @@ fn masked_minutes_hold_no_name_from_the_ledger() {
     let cfg = Config::default();
     let mut concerns = 0;
     for meeting in [sum.past_meeting, sum.next_meeting] {
-        let record = s.meeting_record(meeting).unwrap();
+        let record = s.meeting_record(meeting, true).unwrap();
         let plain = document::to_markdown(&minutes::build(&record, &cfg, "しんこう町", false, today()));
         assert!(names.iter().any(|n| plain.contains(n.as_str())), "the plain minutes do name children");
         let doc = minutes::build(&record, &cfg, "しんこう町", true, today());
@@ -329,7 +329,7 @@ fn build_time(r: &shinko::store::reports::MeetingRecord) -> std::time::Duration 
 #[test]
 fn minutes_grow_linearly_with_the_meeting() {
     let (s, sum) = demo_store();
-    let record = s.meeting_record(sum.past_meeting).unwrap();
+    let record = s.meeting_record(sum.past_meeting, false).unwrap();
     assert!(record.decisions.len() >= 50 && !record.new_actions.is_empty());
     let (small, large) = (scaled(&record, 20), scaled(&record, 40));
     assert_eq!(large.decisions.len(), 2 * small.decisions.len());
@@ -371,7 +371,7 @@ fn a_child_off_the_agenda_named_in_a_decision_note_is_masked() {
     f.summary = format!("{}の話では落ち着いている", off.name.replace(' ', ""));
     let rec = f.check(&cfg, &case, today()).unwrap();
     s.record_item(deep.id, &rec, &cfg.closing.categories, None).unwrap();
-    let record = s.meeting_record(meeting).unwrap();
+    let record = s.meeting_record(meeting, true).unwrap();
     assert!(!record.cases.contains_key(&off.id), "the child is not in the minutes' cases");
     let plain = document::to_markdown(&minutes::build(&record, &cfg, "しんこう町", false, today()));
     assert!(plain.contains(&note), "{plain}");
@@ -383,4 +383,14 @@ fn a_child_off_the_agenda_named_in_a_decision_note_is_masked() {
         assert!(!masked.contains(part), "{part} leaked");
     }
     assert!(!masked.contains(&format!("{given}くん")));
+}
+
+/// A record read for plain minutes holds none of the ledger's names: masking it would blot
+/// out only some, so it is refused rather than written.
+#[test]
+#[should_panic(expected = "meeting_record(_, true)")]
+fn masked_minutes_refuse_a_record_read_without_the_ledgers_names() {
+    let (s, sum) = demo_store();
+    let record = s.meeting_record(sum.past_meeting, false).unwrap();
+    minutes::build(&record, &Config::default(), "しんこう町", true, today());
 }

@@ -149,7 +149,7 @@ pub fn minutes(ctx: &Ctx, a: MinutesArgs) -> Result<()> {
         output::check_free(out, a.force)?;
     }
     let store = ctx.open_store()?;
-    let record = store.meeting_record(a.meeting)?;
+    let record = store.meeting_record(a.meeting, a.masked)?;
     let mut doc = minutes::build(&record, &ctx.config, &municipality(ctx, &store)?, a.masked, ctx.today);
     doc.created = Some(created(ctx));
     let bytes = match a.format {

@@ -317,8 +317,15 @@ struct MeetingStatusOut {
 fn status(store: &Store, meeting: Id, format: ListFormat) -> Result<()> {
     let m = store.meeting(meeting)?;
     let items = store.agenda(meeting)?;
+    // Cases and decisions found by id, one statement for all the cases: a joint meeting has
+    // tens of thousands of items.
+    let cases = store.cases_by_id(&items.iter().map(|i| i.case_id).collect::<Vec<_>>())?;
+    let number = |case_id: Id| cases.get(&case_id).map(|c| c.number.clone()).unwrap_or_default();
     let decisions = store.decisions(meeting)?;
-    let number = |case_id: Id| store.case(case_id).map(|c| c.number).unwrap_or_default();
+    let mut decision_of: std::collections::HashMap<Id, &crate::domain::Decision> = std::collections::HashMap::new();
+    for d in &decisions {
+        decision_of.entry(d.case_id).or_insert(d);
+    }
     let count = |s: ItemState| items.iter().filter(|i| i.state == s).count();
     let out = MeetingStatusOut {
         meeting,
@@ -335,7 +342,7 @@ fn status(store: &Store, meeting: Id, format: ListFormat) -> Result<()> {
                 track: i.track.code(),
                 state: i.state.code(),
                 elapsed_secs: i.elapsed_secs,
-                decision: decisions.iter().find(|d| d.case_id == i.case_id).map(|d| d.kind.code()),
+                decision: decision_of.get(&i.case_id).map(|d| d.kind.code()),
             })
             .collect(),
     };
@@ -357,7 +364,7 @@ fn status(store: &Store, meeting: Id, format: ListFormat) -> Result<()> {
             }
             // The table speaks Japanese; JSON keeps the stable codes for scripts.
             for (i, row) in items.iter().zip(&out.items) {
-                let decision = decisions.iter().find(|d| d.case_id == i.case_id).map(|d| d.kind.label());
+                let decision = decision_of.get(&i.case_id).map(|d| d.kind.label());
                 outln!(
                     "{}\t{}\t{}\t{}\t{}",
                     row.case,

@@ -2,7 +2,7 @@
 //! per child): each institution's latest sheet beside the change since its previous one, and
 //! the sheets asked for that never came back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -128,8 +128,10 @@ fn merge_with(
     seen: Option<NaiveDate>,
 ) -> MergedSheets {
     let mut by_agency: BTreeMap<Id, Vec<&AssessmentSheet>> = BTreeMap::new();
+    let mut answered: BTreeSet<(Id, NaiveDate)> = BTreeSet::new();
     for s in sheets.iter().copied().filter(|s| s.case_id == case_id) {
         by_agency.entry(s.agency_id).or_default().push(s);
+        answered.insert((s.agency_id, s.period));
     }
     let columns = by_agency
         .into_iter()
@@ -167,7 +169,7 @@ fn merge_with(
     }
     let missing = last_request
         .into_iter()
-        .filter(|(a, p)| !sheets.iter().any(|s| s.case_id == case_id && s.agency_id == *a && s.period == *p))
+        .filter(|&(a, p)| !answered.contains(&(a, p)))
         .map(|(agency_id, period)| MissingSheet { agency_id, period })
         .collect();
     MergedSheets { case_id, columns, missing }

@@ -42,14 +42,16 @@ pub fn lists(
     let mut out = Vec::new();
     let masked = opts.masker.is_some();
     let text = |t: &str| opts.masker.map(|m| m.scrub(t)).unwrap_or_else(|| t.to_string());
+    // Grouped by institution once, not searched through for each of hundreds of institutions.
+    let mut by_agency: BTreeMap<Id, Vec<(&Action, &Case)>> = BTreeMap::new();
+    for a in actions.iter().filter(|a| opts.include_reviewed || a.is_open()) {
+        let (Some(agency), Some(c)) = (a.agency_id, cases.get(&a.case_id)) else { continue };
+        if opts.include_reviewed || c.is_open() {
+            by_agency.entry(agency).or_default().push((a, c));
+        }
+    }
     for agency in agencies {
-        let mut mine: Vec<(&Action, &Case)> = actions
-            .iter()
-            .filter(|a| a.agency_id == Some(agency.id))
-            .filter(|a| opts.include_reviewed || a.is_open())
-            .filter_map(|a| cases.get(&a.case_id).map(|c| (a, c)))
-            .filter(|(_, c)| opts.include_reviewed || c.is_open())
-            .collect();
+        let mut mine = by_agency.remove(&agency.id).unwrap_or_default();
         if mine.is_empty() {
             continue;
         }

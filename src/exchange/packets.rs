@@ -98,9 +98,17 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
         return Err(PacketError::NoAgenda(meeting_id));
     }
     let agencies: BTreeMap<Id, Agency> = store.agencies()?.into_iter().map(|a| (a.id, a)).collect();
+    let plan = store.agenda_plan(meeting_id, config)?;
+    // The agenda's cases, their 関係機関 and the reviewed actions' cases in one statement each,
+    // not one per item (a joint meeting has tens of thousands).
+    let mut ids: Vec<Id> = items.iter().map(|i| i.case_id).collect();
+    ids.extend(plan.sessions.iter().flat_map(|sp| sp.action_review.iter().map(|a| a.case_id)));
+    let cases = store.cases_by_id(&ids)?;
+    let links = store.case_agencies_of_cases(&ids)?;
+    let case_of = |id: Id| cases.get(&id).cloned().ok_or(StoreError::NotFound { entity: "ケース", id });
     let mut per_agency: BTreeMap<Id, Vec<PacketCase>> = BTreeMap::new();
     for item in items {
-        let case = store.case(item.case_id)?;
+        let case = case_of(item.case_id)?;
         let mut roles: BTreeMap<Id, Vec<String>> = BTreeMap::new();
         if let Some(a) = case.affiliation {
             roles.entry(a).or_default().push("所属".into());
@@ -108,7 +116,7 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
         if let Some(a) = case.lead_agency {
             roles.entry(a).or_default().push("主担当".into());
         }
-        for (a, role) in store.case_agencies(case.id)? {
+        for (a, role) in links.get(&case.id).cloned().unwrap_or_default() {
             let r = if role.trim().is_empty() { "関係機関".to_string() } else { role };
             roles.entry(a).or_default().push(r);
         }
@@ -123,10 +131,10 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
         }
     }
     let mut per_agency_actions: BTreeMap<Id, Vec<PacketAction>> = BTreeMap::new();
-    for sp in store.agenda_plan(meeting_id, config)?.sessions {
+    for sp in plan.sessions {
         for a in sp.action_review {
             let Some(agency) = a.agency_id else { continue };
-            let case = store.case(a.case_id)?;
+            let case = case_of(a.case_id)?;
             per_agency_actions.entry(agency).or_default().push(PacketAction {
                 action: a,
                 case,
@@ -426,4 +434,27 @@ pub fn write_packets(
         written.push(path);
     }
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{self, Scale};
+
+    /// The packets read the agenda's cases and their 関係機関 in one statement each: none is
+    /// run once per item, so the reads do not grow with a joint meeting's agenda.
+    #[test]
+    fn gathering_reads_no_case_one_item_at_a_time() {
+        let mut store = Store::open_in_memory().unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let sum = demo::generate(&mut store, Scale::Takahama, 2024, today).unwrap();
+        let items = store.agenda(sum.next_meeting).unwrap().len();
+        crate::store::trace_statements(store.conn());
+        let list = gather(&store, sum.next_meeting, &Config::default()).unwrap();
+        let ran = crate::store::traced_statements(store.conn());
+        assert!(items >= 10 && !list.is_empty());
+        let one_case =
+            |q: &&String| q.contains("FROM cases WHERE id = ?1") || q.contains("FROM case_agencies WHERE case_id = ?1");
+        assert_eq!(ran.iter().filter(one_case).count(), 0, "{items} items: {ran:#?}");
+    }
 }

@@ -3,7 +3,7 @@
 //! must be one of the institution's own items of that meeting and name the same child; any
 //! problem in any file stops the whole import, and one run reports them all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
@@ -293,9 +293,15 @@ pub fn plan(
             ));
             continue;
         };
+        // The packet's cases by number, once per file: a 児相's packet for a joint meeting holds
+        // thousands, and so does its reply.
+        let mut by_number: HashMap<String, &packets::PacketCase> = HashMap::new();
+        for c in &packet.cases {
+            by_number.entry(normalize(&c.case.number)).or_insert(c);
+        }
         let mut seen = BTreeSet::new();
         for r in &f.rows {
-            let Some(c) = packet.cases.iter().find(|c| normalize(&c.case.number) == normalize(&r.number)) else {
+            let Some(&c) = by_number.get(&normalize(&r.number)) else {
                 out.problems.push(Problem::cell(
                     &f.file,
                     r.row,
@@ -425,12 +431,15 @@ pub fn reply_status(
     config: &Config,
 ) -> Result<Vec<AgencyReplies>, packets::PacketError> {
     let replies = store.replies(meeting_id)?;
+    // Who answered on which case (a 要協議 has since moved it to 重点協議), looked up rather
+    // than searched for per case and institution.
+    let answered: BTreeSet<(Id, Id)> = replies.iter().map(|r| (r.agency_id, r.case_id)).collect();
     let mut out = Vec::new();
     for p in packets::gather(store, meeting_id, config)? {
         let quick: BTreeSet<Id> = p
             .cases
             .iter()
-            .filter(|c| c.item.track == crate::domain::Track::Quick || replied(&replies, &p, c.case.id))
+            .filter(|c| c.item.track == crate::domain::Track::Quick || answered.contains(&(p.agency.id, c.case.id)))
             .map(|c| c.case.id)
             .collect();
         if quick.is_empty() {
@@ -450,9 +459,4 @@ pub fn reply_status(
         });
     }
     Ok(out)
-}
-
-/// The institution answered on this case (a 要協議 has since moved it to 重点協議).
-fn replied(replies: &[Reply], p: &packets::Packet, case_id: Id) -> bool {
-    replies.iter().any(|r| r.agency_id == p.agency.id && r.case_id == case_id)
 }

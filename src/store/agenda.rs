@@ -435,12 +435,13 @@ impl Store {
     ) -> Result<Vec<(crate::domain::Action, Option<Id>)>> {
         let kinds: BTreeMap<Id, crate::domain::AgencyKind> =
             self.agencies()?.into_iter().map(|a| (a.id, a.kind)).collect();
+        let cases = self.cases_by_id(&actions.iter().map(|a| a.case_id).collect::<Vec<_>>())?;
         actions
             .into_iter()
             .map(|a| {
-                let case = self.case(a.case_id)?;
+                let case = cases.get(&a.case_id).ok_or(StoreError::NotFound { entity: "ケース", id: a.case_id })?;
                 let kind = a.agency_id.and_then(|id| kinds.get(&id).copied());
-                let at = agenda::review_session(Some(&case), kind, day, sessions, cfg);
+                let at = agenda::review_session(Some(case), kind, day, sessions, cfg);
                 Ok((a, at))
             })
             .collect()
@@ -806,6 +807,24 @@ mod tests {
         }
         assert_eq!(on, due);
         assert!(!plan.pulled_in.is_empty(), "the demo has cases brought in by a signal");
+    }
+
+    /// An agenda built from empty appends an audit entry per item in one transaction: the
+    /// chain's last entry is read once, not once per entry, and the chain still verifies.
+    #[test]
+    fn an_agenda_build_reads_the_chains_last_entry_once_and_the_chain_verifies() {
+        let (mut s, m) = demo_store();
+        let cfg = Config::default();
+        s.write(|t| t.delete_agenda(m)).unwrap();
+        let entries = s.audit_head().unwrap().count;
+        crate::store::trace_statements(s.conn());
+        let plan = s.build_agenda(m, today(), &cfg).unwrap();
+        let ran = crate::store::traced_statements(s.conn());
+        let appended = s.audit_head().unwrap().count - entries;
+        assert!(plan.items().count() >= 10 && appended > plan.items().count() as i64, "{appended}");
+        let head_reads = ran.iter().filter(|q| q.contains("SELECT seq, hash FROM audit_log")).count();
+        assert_eq!(head_reads, 1, "{appended} entries");
+        assert_eq!(s.audit_verify().unwrap(), Ok(s.audit_head().unwrap().count as u64));
     }
 
     #[test]

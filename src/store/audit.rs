@@ -285,6 +285,31 @@ mod tests {
         assert_eq!(s.audit_verify().unwrap().unwrap_err().seq, 3);
     }
 
+    /// Many entries in one transaction, then more in the next: each transaction reads the
+    /// chain's last entry once and the chain links across both.
+    #[test]
+    fn many_entries_in_one_transaction_chain_as_one_by_one() {
+        let mut s = Store::open_in_memory().unwrap();
+        let before = s.audit_head().unwrap().count;
+        crate::store::trace_statements(s.conn());
+        for round in 0..2 {
+            s.write(|t| {
+                for i in 0..300 {
+                    t.set_setting(&format!("k{i}"), &format!("{round}"))?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
+        let ran = crate::store::traced_statements(s.conn());
+        assert_eq!(ran.iter().filter(|q| q.contains("SELECT seq, hash FROM audit_log")).count(), 2);
+        let head = s.audit_head().unwrap();
+        assert_eq!(head.count - before, 600);
+        assert_eq!(s.audit_verify().unwrap(), Ok(head.count as u64));
+        let last = s.audit_entries(None, None, 2).unwrap();
+        assert_eq!((last[0].seq, &last[0].prev_hash), (last[1].seq + 1, &last[1].hash));
+    }
+
     #[test]
     fn deleting_the_last_entries_is_detected_by_the_head() {
         let mut s = Store::open_in_memory().unwrap();

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Cached, Result, Store, StoreError, Tx, date_col};
 use crate::domain::birth::{self, Birth, MotherAfter};
 use crate::domain::{CaseStatus, Config, Id};
 
@@ -37,7 +37,7 @@ impl Tx<'_> {
         for (nb, number) in b.newborns.iter().zip(numbers) {
             let c = birth::newborn_case(&mother, b, nb, number.clone(), today, cfg);
             let child = self.save_case(&c)?;
-            self.tx.execute(
+            self.tx.exec_cached(
                 "INSERT INTO births(mother_case, child_case, born_on, recorded_at) VALUES (?1, ?2, ?3, ?4)",
                 params![mother.id, child, b.born_on, self.at],
             )?;

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::{Result, Store, StoreError};
+use super::{Cached, Result, Store, StoreError};
 use crate::domain::capacity::{self, CapacityInputs, CapacityPlan, LaterMeeting};
-use crate::domain::{Config, Id, ItemState, Session};
+use crate::domain::{AgendaItem, Config, Id, ItemState, Session};
 
 impl Store {
     /// For each 部会 whose sessions cannot hold the stored agenda: the reviews that can move
@@ -111,15 +111,16 @@ impl Store {
                 ));
             }
             t.ensure_meeting_writable(meeting_id)?;
-            let items = t.items_of(meeting_id)?;
+            let items: std::collections::HashMap<Id, AgendaItem> =
+                t.items_of(meeting_id)?.into_iter().map(|i| (i.id, i)).collect();
             let mut moved = 0usize;
             for d in plans.iter().flat_map(|p| p.deferrals.iter()) {
                 // Read again in the transaction: an item started or edited since is left alone.
-                let Some(it) = items.iter().find(|i| i.id == d.item_id) else { continue };
+                let Some(it) = items.get(&d.item_id) else { continue };
                 if it.state != ItemState::Pending || it.locked || it.elapsed_secs > 0 {
                     continue;
                 }
-                t.tx.execute("DELETE FROM agenda_items WHERE id = ?1", [it.id])?;
+                t.tx.exec_cached("DELETE FROM agenda_items WHERE id = ?1", [it.id])?;
                 t.audit("agenda_item", Some(it.id), "deleted", Some(&it.case_id.to_string()), None)?;
                 let mut c = t.case(it.case_id)?;
                 c.next_review = Some(d.to_day);

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rusqlite::{Row, params};
 
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Cached, Result, Store, StoreError, Tx, date_col};
 use crate::domain::Id;
 use crate::domain::contact::{self, Contact, ContactKind};
 
@@ -76,11 +76,11 @@ impl Tx<'_> {
         let case = self.case(c.case_id)?;
         contact::check(c, &case, today).map_err(|(f, m)| StoreError::invalid(f, m))?;
         let known: bool =
-            self.tx.query_row("SELECT EXISTS(SELECT 1 FROM agencies WHERE id = ?1)", [c.agency_id], |r| r.get(0))?;
+            self.tx.row_cached("SELECT EXISTS(SELECT 1 FROM agencies WHERE id = ?1)", [c.agency_id], |r| r.get(0))?;
         if !known {
             return Err(StoreError::NotFound { entity: "機関", id: c.agency_id });
         }
-        self.tx.execute(
+        self.tx.exec_cached(
             "INSERT INTO contacts(case_id, date, kind, agency_id, seen, note, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7)",
             params![c.case_id, c.date, c.kind.code(), c.agency_id, c.seen, c.note.trim(), self.at],
         )?;

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("sql/013_action_done_on.sql"),
     include_str!("sql/014_decision_close_category.sql"),
     include_str!("sql/015_case_monthly_report.sql"),
+    include_str!("sql/016_meeting_indexes.sql"),
 ];
 
 pub fn current_version(conn: &Connection) -> Result<usize, StoreError> {

@@ -415,6 +415,31 @@ pub(crate) fn query_plan(conn: &Connection, sql: &str) -> Vec<String> {
     st.query_map(rusqlite::params_from_iter(nulls), |r| r.get::<_, String>(3)).unwrap().map(|r| r.unwrap()).collect()
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Statements a traced connection ran on this test's thread.
+    static RAN: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts recording every statement `conn` runs (triggers' statements too) on this thread;
+/// [`traced_statements`] stops and hands them over. The tests count them.
+#[cfg(test)]
+pub(crate) fn trace_statements(conn: &Connection) {
+    fn record(e: rusqlite::trace::TraceEvent<'_>) {
+        if let rusqlite::trace::TraceEvent::Stmt(_, sql) = e {
+            RAN.with(|r| r.borrow_mut().push(sql.to_string()));
+        }
+    }
+    RAN.with(|r| r.borrow_mut().clear());
+    conn.trace_v2(rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
+}
+
+#[cfg(test)]
+pub(crate) fn traced_statements(conn: &Connection) -> Vec<String> {
+    conn.trace_v2(rusqlite::trace::TraceEventCodes::empty(), None);
+    RAN.with(|r| r.take())
+}
+
 /// Date columns are ISO text; NULL stays None.
 pub(crate) fn date_col(s: Option<String>) -> rusqlite::Result<Option<NaiveDate>> {
     s.as_deref().map(parse_iso_date).transpose()

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Cached, Result, Store, StoreError, Tx, date_col};
 use crate::domain::Id;
 use crate::domain::attendance::{self, AlertKind, MonthlyReport, ReportAlert};
 use crate::domain::config::MonthlyReports;
@@ -79,8 +79,8 @@ impl Tx<'_> {
             .query_row(params![r.case_id, r.agency_id, r.month, r.urgent], |row| row.get(0))
             .optional()?;
         if let Some(id) = old {
-            self.tx.execute("DELETE FROM report_alerts WHERE report_id = ?1", [id])?;
-            self.tx.execute("DELETE FROM monthly_reports WHERE id = ?1", [id])?;
+            self.tx.exec_cached("DELETE FROM report_alerts WHERE report_id = ?1", [id])?;
+            self.tx.exec_cached("DELETE FROM monthly_reports WHERE id = ?1", [id])?;
             self.audit("monthly_report", Some(id), "replaced", Some(&id.to_string()), None)?;
         }
         let at = self.at().to_string();

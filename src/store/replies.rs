@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, Store, StoreError, Tx, date_col};
+use super::{Cached, Result, Store, StoreError, Tx, date_col};
 use crate::domain::reply::{Answer, Reply};
 use crate::domain::sheet::Written;
 use crate::domain::{Id, MeetingStatus, Track};
@@ -110,7 +110,7 @@ impl Tx<'_> {
             Some((id, _)) => {
                 let mut v: Vec<&dyn rusqlite::ToSql> = p.to_vec();
                 v.push(id);
-                self.tx.execute(
+                self.tx.exec_cached(
                     "UPDATE item_replies SET meeting_id=?1, case_id=?2, agency_id=?3, answer=?4, comment=?5, writer=?6,
                      written_on=?7, file_time=?8 WHERE id = ?9",
                     v.as_slice(),
@@ -118,7 +118,7 @@ impl Tx<'_> {
                 *id
             }
             None => {
-                self.tx.execute(
+                self.tx.exec_cached(
                     "INSERT INTO item_replies(meeting_id, case_id, agency_id, answer, comment, writer, written_on, file_time)
                      VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
                     p,

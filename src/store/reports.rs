@@ -38,8 +38,9 @@ pub struct MeetingRecord {
     /// Every case named anywhere above.
     pub cases: BTreeMap<Id, Case>,
     /// Name and reading of every case in the ledger, for masking: free text may name a
-    /// sibling or a closed case that the minutes do not list.
-    pub people: Vec<(String, String)>,
+    /// sibling or a closed case that the minutes do not list. Read only for masked minutes
+    /// (it is the whole ledger): None otherwise, and masked minutes refuse such a record.
+    pub people: Option<Vec<(String, String)>>,
     /// Institutions' replies to the 事務局案 (事前確認の結果).
     pub replies: Vec<crate::domain::reply::Reply>,
     /// 経過記録 of the agenda's cases since the previous meeting, up to this one's day.
@@ -79,8 +80,6 @@ fn ids(store: &Store, sql: &str, params: impl rusqlite::Params) -> Result<Vec<Id
 }
 
 impl Store {
-    /// The minutes' facts for `meeting_id`.
-    /// (name, kana) of every case, closed ones included.
     /// Every person the ledger names, as (name, reading): each child, and the guardians and
     /// household members recorded with them (保護者・同居人), for the masker.
     pub fn case_names(&self) -> Result<Vec<(String, String)>> {
@@ -124,7 +123,9 @@ impl Store {
         self.contact_summaries(ids, self.previous_meeting_date(meeting_id)?, day)
     }
 
-    pub fn meeting_record(&self, meeting_id: Id) -> Result<MeetingRecord> {
+    /// The minutes' facts for `meeting_id`; `masked` also reads every name the ledger holds,
+    /// for the masker ([`MeetingRecord::people`]).
+    pub fn meeting_record(&self, meeting_id: Id, masked: bool) -> Result<MeetingRecord> {
         let meeting = self.meeting(meeting_id)?;
         let sessions = self.sessions(meeting_id)?;
         let date = sessions.first().map(|s| s.date);
@@ -195,7 +196,7 @@ impl Store {
             new_registrations,
             closings,
             cases,
-            people: self.case_names()?,
+            people: if masked { Some(self.case_names()?) } else { None },
             replies: self.replies(meeting_id)?,
         })
     }
@@ -318,7 +319,7 @@ mod tests {
     fn record_of_the_demo_meeting_names_every_case_it_uses() {
         let mut s = Store::open_in_memory().unwrap();
         let sum = demo::generate(&mut s, Scale::Takahama, 2024, today()).unwrap();
-        let r = s.meeting_record(sum.past_meeting).unwrap();
+        let r = s.meeting_record(sum.past_meeting, true).unwrap();
         assert!(!r.decisions.is_empty());
         assert_eq!(r.attendance.len(), r.expected.len());
         for d in &r.decisions {
@@ -326,12 +327,13 @@ mod tests {
         }
         assert!(r.new_actions.iter().all(|a| a.meeting_id == Some(sum.past_meeting)));
         // The next meeting reviews the past meeting's open actions.
-        let next = s.meeting_record(sum.next_meeting).unwrap();
+        let next = s.meeting_record(sum.next_meeting, false).unwrap();
         assert_eq!(next.previous_date, r.date);
         assert!(!next.reviewed_actions.is_empty());
         assert!(next.reviewed_actions.iter().all(|a| a.status == ActionStatus::Open));
         // Masking knows every child in the ledger, not only those the minutes list.
-        assert_eq!(r.people.len() as i64, s.case_count(true).unwrap());
+        assert_eq!(r.people.as_ref().map(Vec::len), Some(s.case_count(true).unwrap() as usize));
+        assert!(next.people.is_none(), "plain minutes do not read the whole ledger's names");
     }
 
     #[test]

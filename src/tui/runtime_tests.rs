@@ -2,13 +2,11 @@
 //! read on another thread, detail reads coalesced while keys wait, and the plan of every
 //! statement a move of the ledger's selection runs.
 
-use std::cell::RefCell;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use rusqlite::trace::{TraceEvent, TraceEventCodes};
 
 use super::keymap::Keymap;
 use super::ledger::LedgerMsg;
@@ -21,24 +19,11 @@ use crate::domain::Config;
 use crate::store::{Store, StoreError};
 use ratatui::crossterm::event::KeyCode;
 
-thread_local! {
-    /// Statements the traced connection ran on this test's thread.
-    static RAN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-fn record(e: TraceEvent<'_>) {
-    if let TraceEvent::Stmt(_, sql) = e {
-        RAN.with(|r| r.borrow_mut().push(sql.to_string()));
-    }
-}
-
 /// Statements `work` runs on the session's store.
 fn traced(s: &mut Session, work: impl FnOnce(&mut Session)) -> Vec<String> {
-    RAN.with(|r| r.borrow_mut().clear());
-    s.store.conn().trace_v2(TraceEventCodes::SQLITE_TRACE_STMT, Some(record));
+    crate::store::trace_statements(s.store.conn());
     work(s);
-    s.store.conn().trace_v2(TraceEventCodes::empty(), None);
-    RAN.with(|r| r.take())
+    crate::store::traced_statements(s.store.conn())
 }
 
 /// Row `y` of the terminal as text.
@@ -166,4 +151,36 @@ fn every_statement_of_a_selection_move_searches_an_index() {
             plan.iter().filter(|l| l.starts_with("SCAN") && !l.contains("VIRTUAL TABLE")).collect();
         assert!(scans.is_empty(), "{sql}\n{plan:#?}");
     }
+}
+
+/// The meeting and preparation screens and the minutes read the whole agenda's facts one
+/// statement per kind; each statement finds its rows through an index, or reads a table that
+/// does not grow with the ledger (institutions, meetings, sessions, settings).
+#[test]
+fn every_statement_of_the_meeting_screens_and_the_minutes_searches_an_index() {
+    let mut store = Store::open_in_memory().unwrap();
+    let sum = demo::generate(&mut store, Scale::Takahama, 2024, today()).unwrap();
+    crate::store::trace_statements(store.conn());
+    super::meeting::io::load(&store, sum.next_meeting, None).unwrap();
+    super::prep::io::load(&store, Some(sum.next_meeting), None, today(), &Config::default()).unwrap();
+    store.meeting_record(sum.next_meeting, false).unwrap();
+    let ran = crate::store::traced_statements(store.conn());
+    let mut statements: Vec<&String> = ran.iter().filter(|q| !q.starts_with("--")).collect();
+    statements.sort();
+    statements.dedup();
+    let mut bad = Vec::new();
+    for sql in statements {
+        let plan = crate::store::query_plan(store.conn(), sql);
+        // `m` and `s`: the meeting list's aliases of meetings and sessions.
+        let small = |l: &str| {
+            let table = l.split_whitespace().nth(1).unwrap_or_default();
+            ["agencies", "meetings", "m", "sessions", "s", "settings"].contains(&table)
+        };
+        let scans: Vec<&String> =
+            plan.iter().filter(|l| l.starts_with("SCAN") && !l.contains("VIRTUAL TABLE") && !small(l)).collect();
+        if !scans.is_empty() {
+            bad.push(format!("{sql}\n{scans:#?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n\n"));
 }

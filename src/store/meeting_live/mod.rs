@@ -445,7 +445,7 @@ impl Store {
             let lead = rec.new_lead.as_deref().map(|n| t.agency_for(n, rec.new_agencies)).transpose()?;
             let d = live::decision_from_record(meeting_id, &item, &case, rec, lead);
             let old: Vec<Id> = {
-                let mut st = t.tx.prepare("SELECT id FROM actions WHERE meeting_id = ?1 AND case_id = ?2")?;
+                let mut st = t.tx.prepare_cached("SELECT id FROM actions WHERE meeting_id = ?1 AND case_id = ?2")?;
                 st.query_map([meeting_id, case.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
             };
             for id in old {
@@ -527,11 +527,16 @@ impl Store {
                     (i, on)
                 })
                 .collect();
+            // Each item's decision found by its case, not searched for among all of them.
+            let mut decision_of: std::collections::HashMap<Id, &Decision> = std::collections::HashMap::new();
+            for d in &decisions {
+                decision_of.entry(d.case_id).or_insert(d);
+            }
             let mut sum = CloseSummary::default();
             for (item, on) in &dated {
                 match item.state {
                     ItemState::Done => {
-                        let Some(d) = decisions.iter().find(|d| d.case_id == item.case_id) else { continue };
+                        let Some(&d) = decision_of.get(&item.case_id) else { continue };
                         let case = t.case(item.case_id)?;
                         if !case.is_open() {
                             return Err(StoreError::invalid(

@@ -1,6 +1,7 @@
 //! The meeting screen's effects run against the store (the runtime's side of
 //! [`super`]): loading everything the screen shows, the lease, and each change.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
@@ -164,7 +165,14 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
     let agencies = store.agencies()?;
     let decisions = store.decisions(id)?;
     let this_meeting_actions = store.actions_of_meeting(id)?;
-    let agency_name = |a: Option<Id>| a.and_then(|i| agencies.iter().find(|x| x.id == i)).map(|x| x.name.clone());
+    // Found by id, not searched for per item: a joint meeting has tens of thousands of items.
+    let agency_of: HashMap<Id, &crate::domain::Agency> = agencies.iter().map(|a| (a.id, a)).collect();
+    let agency_name = |a: Option<Id>| a.and_then(|i| agency_of.get(&i)).map(|x| x.name.clone());
+    let mut decision_of: HashMap<Id, &crate::domain::Decision> = HashMap::new();
+    for d in &decisions {
+        decision_of.entry(d.case_id).or_insert(d);
+    }
+    let actions_of = crate::store::by_case(this_meeting_actions.iter().map(|a| (a.case_id, a)));
     // One statement per kind of fact for the whole agenda, not one per item.
     let agenda = store.agenda(id)?;
     let ids: Vec<Id> = agenda.iter().map(|i| i.case_id).collect();
@@ -172,7 +180,7 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
     let sheets_of = store.sheets_of_cases(&ids)?;
     let requests_of = store.sheet_requests_of_cases(&ids)?;
     let history_of = store.decisions_of_cases(&ids)?;
-    let replies = store.replies(id)?;
+    let replies_of = crate::store::by_case(store.replies(id)?.into_iter().map(|r| (r.case_id, r)));
     let (contacts_of, mut reports_of) = match sessions.first() {
         Some(s) => {
             (store.contacts_for_meeting(id, &ids, s.date)?, store.monthly_reports_for_meeting(id, &ids, s.date)?)
@@ -187,10 +195,11 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
         let requests = requests_of.get(&case.id).cloned().unwrap_or_default();
         let history =
             history_of.get(&case.id).cloned().unwrap_or_default().into_iter().filter(|d| d.meeting_id != id).collect();
-        let decision = decisions.iter().find(|d| d.case_id == case.id).cloned();
-        let actions = this_meeting_actions
-            .iter()
-            .filter(|a| a.case_id == case.id)
+        let decision = decision_of.get(&case.id).map(|d| (*d).clone());
+        let actions = actions_of
+            .get(&case.id)
+            .into_iter()
+            .flatten()
             .map(|a| ActionLine {
                 agency: agency_name(a.agency_id).unwrap_or_default(),
                 owner: a.owner.clone(),
@@ -205,7 +214,7 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
         let contacts = contacts_of.get(&case.id).copied().unwrap_or_default();
         let reports = reports_of.remove(&case.id).unwrap_or_default();
         items.push(ItemView {
-            replies: replies.iter().filter(|r| r.case_id == case.id).cloned().collect(),
+            replies: replies_of.get(&case.id).cloned().unwrap_or_default(),
             merged: sheet_merge::merge(case.id, &sheets, &requests),
             item,
             case,
@@ -224,10 +233,14 @@ pub fn load(store: &Store, id: Id, read_only: Option<String>) -> Result<MeetingD
             expected.push(a.agency_id);
         }
     }
+    let mut record_of: HashMap<Id, &crate::domain::Attendance> = HashMap::new();
+    for a in &recorded {
+        record_of.entry(a.agency_id).or_insert(a);
+    }
     let attendance = expected
         .into_iter()
-        .filter_map(|aid| agencies.iter().find(|a| a.id == aid).cloned())
-        .map(|agency| AttendanceRow { record: recorded.iter().find(|r| r.agency_id == agency.id).cloned(), agency })
+        .filter_map(|aid| agency_of.get(&aid).map(|a| (*a).clone()))
+        .map(|agency| AttendanceRow { record: record_of.get(&agency.id).map(|r| (*r).clone()), agency })
         .collect();
     // The same set the minutes show (one rule: Store::actions_to_review).
     let to_review = store.actions_to_review(id)?;

@@ -579,7 +579,7 @@ fn the_screen_and_the_minutes_review_the_same_actions() {
     let outside = s.write(|t| t.save_action(&action(None, "会議外で決めた確認"))).unwrap();
     let in_later = s.write(|t| t.save_action(&action(Some(later), "次の会議で決めること"))).unwrap();
 
-    let minutes: Vec<Id> = s.meeting_record(next).unwrap().reviewed_actions.iter().map(|a| a.id).collect();
+    let minutes: Vec<Id> = s.meeting_record(next, false).unwrap().reviewed_actions.iter().map(|a| a.id).collect();
     let screen: Vec<Id> =
         crate::tui::meeting::io::load(&s, next, None).unwrap().reviews.iter().map(|r| r.action.id).collect();
     let mut sorted_screen = screen.clone();

@@ -556,20 +556,18 @@ fn on_agenda_key(
         Command::MeetingReplan => {
             let Some(session) = s.session() else { return vec![] };
             let now = session.clock_time(s.now);
-            let cases: Vec<(Id, usize, usize)> = d
+            // By item id: replanning asks for the urgency of items as it orders them.
+            let urgency_of: std::collections::HashMap<Id, i64> = d
                 .items
                 .iter()
                 .map(|iv| {
                     let scheme = cx.config.rank_scheme(iv.case.registration);
-                    (
-                        iv.item.id,
-                        scheme.ranks().len() - scheme.severity_index(&iv.case.rank).min(scheme.ranks().len()),
-                        iv.item.reasons.len(),
-                    )
+                    let severity =
+                        scheme.ranks().len() - scheme.severity_index(&iv.case.rank).min(scheme.ranks().len());
+                    (iv.item.id, (severity * 10 + iv.item.reasons.len()) as i64)
                 })
                 .collect();
-            let urgency =
-                |i: &AgendaItem| cases.iter().find(|c| c.0 == i.id).map(|c| (c.1 * 10 + c.2) as i64).unwrap_or(0);
+            let urgency = |i: &AgendaItem| urgency_of.get(&i.id).copied().unwrap_or(0);
             let cur = d.meeting.current_item;
             let moves = live::replan(&items, &d.sessions, session.id, cur, &cx.config.budget, now, urgency);
             if moves.is_empty() {
@@ -578,11 +576,9 @@ fn on_agenda_key(
             }
             if !replan_confirmed {
                 // Say what would move before moving it: a stray F6 must not empty a session.
-                let numbers: Vec<&str> = moves
-                    .iter()
-                    .filter_map(|mv| d.items.iter().find(|i| i.item.id == mv.item_id))
-                    .map(|i| i.case.number.as_str())
-                    .collect();
+                let number_of: std::collections::HashMap<Id, &str> =
+                    d.items.iter().map(|i| (i.item.id, i.case.number.as_str())).collect();
+                let numbers: Vec<&str> = moves.iter().filter_map(|mv| number_of.get(&mv.item_id).copied()).collect();
                 s.confirm.arm(Confirmable::Replan);
                 out.error(format!(
                     "もう一度 F6 で確定: 重点協議 {} 件を次の日程へ移します（{}）",

@@ -61,20 +61,17 @@ pub fn load(
     let items: Vec<_> = plan.items().cloned().collect();
     // One statement per kind of fact for the whole agenda, not one per item.
     let ids: Vec<Id> = items.iter().map(|i| i.case_id).collect();
-    let by_id = store.cases_by_id(&ids)?;
-    let sheets_of = store.sheets_of_cases(&ids)?;
-    let requests_of = store.sheet_requests_of_cases(&ids)?;
-    let links_of = store.case_agencies_of_cases(&ids)?;
-    let mut cases = Vec::with_capacity(items.len());
-    let mut sheets = Vec::new();
-    let mut requests = Vec::new();
-    let mut links = Vec::new();
-    for &id in &ids {
-        links.extend(links_of.get(&id).cloned().unwrap_or_default().into_iter().map(|(a, _)| (id, a)));
-        cases.push(by_id.get(&id).cloned().ok_or(StoreError::NotFound { entity: "ケース", id })?);
-        sheets.extend(sheets_of.get(&id).cloned().unwrap_or_default());
-        requests.extend(requests_of.get(&id).cloned().unwrap_or_default());
+    let cases = store.cases_by_id(&ids)?;
+    if let Some(&id) = ids.iter().find(|id| !cases.contains_key(id)) {
+        return Err(StoreError::NotFound { entity: "ケース", id });
     }
+    let sheets = store.sheets_of_cases(&ids)?;
+    let requests = store.sheet_requests_of_cases(&ids)?;
+    let links = store
+        .case_agencies_of_cases(&ids)?
+        .into_iter()
+        .map(|(id, l)| (id, l.into_iter().map(|(a, _)| a).collect()))
+        .collect();
     let date = meetings.iter().find(|m| m.id == id).and_then(|m| m.date);
     let folder = format!("事前送付資料_{}", date.map(|d| d.to_string()).unwrap_or_else(|| id.to_string()));
     let out_dir = std::env::current_dir().map(|d| d.join(&folder)).unwrap_or_else(|_| PathBuf::from(&folder));

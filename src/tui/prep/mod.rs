@@ -10,6 +10,8 @@ pub mod forms;
 pub mod io;
 pub mod view;
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -95,13 +97,13 @@ pub struct PrepData {
     pub plan: AgendaPlan,
     /// In agenda order (session, position).
     pub items: Vec<AgendaItem>,
-    /// The cases on the agenda.
-    pub cases: Vec<Case>,
-    /// Sheets and sheet requests of those cases, for the merged view.
-    pub sheets: Vec<AssessmentSheet>,
-    pub requests: Vec<(Id, Id, NaiveDate)>,
-    /// Linked 関係機関 of those cases, as (case, agency).
-    pub links: Vec<(Id, Id)>,
+    /// The cases on the agenda, and below their sheets, sheet requests (for the merged view)
+    /// and linked 関係機関, each by case id: a frame looks up the cases it shows rather than
+    /// searching the whole agenda for each.
+    pub cases: HashMap<Id, Case>,
+    pub sheets: HashMap<Id, Vec<AssessmentSheet>>,
+    pub requests: HashMap<Id, Vec<(Id, Id, NaiveDate)>>,
+    pub links: HashMap<Id, Vec<Id>>,
     /// Institutions' replies to the 事務局案 (事前確認), and who has replied.
     pub replies: Vec<crate::domain::reply::Reply>,
     pub reply_status: Vec<crate::exchange::reply_import::AgencyReplies>,
@@ -121,7 +123,7 @@ impl PrepData {
     }
 
     pub fn case(&self, id: Id) -> Option<&Case> {
-        self.cases.iter().find(|c| c.id == id)
+        self.cases.get(&id)
     }
 
     /// The institutions involved in a case (所属, 主担当, linked), each once: the ones a
@@ -129,7 +131,7 @@ impl PrepData {
     pub fn involved(&self, case_id: Id) -> Vec<Id> {
         let c = self.case(case_id);
         let mut out: Vec<Id> = c.and_then(|c| c.affiliation).into_iter().chain(c.and_then(|c| c.lead_agency)).collect();
-        out.extend(self.links.iter().filter(|(c, _)| *c == case_id).map(|(_, a)| *a));
+        out.extend(self.links.get(&case_id).into_iter().flatten().copied());
         let mut seen = std::collections::BTreeSet::new();
         out.retain(|a| seen.insert(*a));
         out
@@ -249,7 +251,9 @@ impl PrepState {
     pub fn merged(&self) -> Option<MergedSheets> {
         let d = self.data.as_ref()?;
         let item = self.selected_item()?;
-        Some(sheet_merge::merge(item.case_id, &d.sheets, &d.requests))
+        let sheets = d.sheets.get(&item.case_id).map(Vec::as_slice).unwrap_or_default();
+        let requests = d.requests.get(&item.case_id).map(Vec::as_slice).unwrap_or_default();
+        Some(sheet_merge::merge(item.case_id, sheets, requests))
     }
 
     /// Takes freshly loaded data, keeping (or moving to) the item asked for.

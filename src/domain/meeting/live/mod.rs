@@ -674,12 +674,15 @@ pub fn replan(
         return vec![];
     };
     let here: Vec<&AgendaItem> = items.iter().filter(|i| i.session_id == Some(session_id)).collect();
+    // Blocks in the order first met, each found by its number rather than searched for.
     let mut blocks: Vec<(i64, Vec<&AgendaItem>)> = Vec::new();
+    let mut block_at: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
     for i in &here {
-        match blocks.iter_mut().find(|(b, _)| *b == i.block) {
-            Some((_, v)) => v.push(i),
-            None => blocks.push((i.block, vec![i])),
-        }
+        let at = *block_at.entry(i.block).or_insert_with(|| {
+            blocks.push((i.block, Vec::new()));
+            blocks.len() - 1
+        });
+        blocks[at].1.push(i);
     }
     let movable = |v: &[&AgendaItem]| {
         v.iter().all(|i| i.state != ItemState::Done && !i.locked && Some(i.id) != current)
