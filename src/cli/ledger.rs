@@ -273,7 +273,7 @@ fn show(ctx: &Ctx, number: &str, format: ListFormat) -> Result<()> {
             outln!("児相: {}  虐待種別: {}", c.cgc.label(), AbuseType::join(&c.abuse_types));
             outln!("援助方針: {}", c.support_policy);
             outln!("前回確認: {}  次回確認: {}", d(c.last_review), d(c.next_review));
-            outln!("月次報告: {}（{}）", c.monthly_report.label(), if designated { "対象" } else { "対象外" });
+            outln!("月次報告: {}", c.monthly_report.describe(designated));
             if let Some(cl) = &c.closure {
                 outln!("終結: {} {}", wareki::display(cl.on, true), cl.reason);
             }

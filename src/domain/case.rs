@@ -218,6 +218,14 @@ impl ReportDesignation {
             ReportDesignation::Off => "対象外",
         }
     }
+    /// As the case detail says it: 「対象」, 「対象外」, or for the default what it comes to
+    /// (「既定（対象）」); `designated` is [`super::attendance::is_designated`]'s answer.
+    pub fn describe(self, designated: bool) -> String {
+        match self {
+            ReportDesignation::Default => format!("既定（{}）", if designated { "対象" } else { "対象外" }),
+            other => other.label().to_string(),
+        }
+    }
     /// The three words, the codes, and ○/× (「○」 = 対象, 「×」 = 対象外; empty = 既定).
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim() {

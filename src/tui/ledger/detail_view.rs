@@ -74,7 +74,7 @@ pub fn lines(m: &Model, d: &CaseDetail) -> Vec<Line<'static>> {
     out.push(kv("児相の関与", c.cgc.label().to_string()));
     let institution = m.agencies.iter().any(|a| Some(a.id) == c.affiliation && a.kind.is_institution());
     let designated = crate::domain::attendance::is_designated(c, institution, &m.config.monthly_reports);
-    out.push(kv("月次報告", format!("{}（{}）", c.monthly_report.label(), if designated { "対象" } else { "対象外" })));
+    out.push(kv("月次報告", c.monthly_report.describe(designated)));
     if !d.agencies.is_empty() {
         let names: Vec<String> = d
             .agencies
