@@ -101,6 +101,12 @@ impl MeetingForm {
 
     /// 理由 applies to 終結 and 移管 only, 新主担当機関 to 主担当機関変更 only: otherwise Tab passes
     /// over them, so a 継続 record is 状況, Tab ×4 to 役割分担, F10.
+    /// 実施日 applies only to 実施済: otherwise it is dimmed and Tab passes over it.
+    pub fn follow_action_status(&mut self) {
+        let status = self.form.chosen(MeetingField::ActionStatus).and_then(|i| REVIEW_STATUSES.get(i).copied());
+        self.form.set_idle(MeetingField::DoneOn, status != Some(ActionStatus::Done));
+    }
+
     pub fn follow_decision(&mut self) {
         let kind = self.form.chosen(MeetingField::Decision).and_then(|i| DecisionKind::ALL.get(i).copied());
         let ends = matches!(kind, Some(DecisionKind::Close | DecisionKind::Transfer));
@@ -131,11 +137,13 @@ impl MeetingForm {
             Field::text(MeetingField::DoneOn, "実施日", false, &date_text(a.done_on)),
             Field::multi(MeetingField::Note, "メモ", &a.review_note, "理由・経過（状況の変化など）").at_end(),
         ];
-        MeetingForm {
+        let mut f = MeetingForm {
             kind: MeetingFormKind::ActionNote { meeting_id, action: Box::new(a), number: number.to_string() },
             form: Form::new(format!("ケース {number} の役割分担の確認"), fields).keeping_drafts(),
         }
-        .restored(d)
+        .restored(d);
+        f.follow_action_status();
+        f
     }
 
     /// The draft key of an attendance or review form (their drafts are the fields' values).

@@ -637,6 +637,10 @@ fn on_form_key(
             follow_decision_with_review(s, cx);
             vec![]
         }
+        FormReply::Chose(MeetingField::ActionStatus) => {
+            f.follow_action_status();
+            vec![]
+        }
         FormReply::Stay | FormReply::Chose(_) => vec![],
         FormReply::Cancel => {
             // A deep form's draft stays, marked closed: a restart does not reopen it.
