@@ -1089,6 +1089,9 @@ fn prepare_next_meeting(
 }
 
 #[cfg(test)]
+pub(crate) mod masked_ledger;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

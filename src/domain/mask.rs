@@ -134,6 +134,19 @@ impl Masker {
         self
     }
 
+    /// The masker without the needles of `people` (a packet's own children, whom it names by
+    /// design): everyone else stays masked, but a needle the spared share with another person
+    /// (a family name, with a sibling or a parent) is left readable alone.
+    pub fn sparing<'a>(mut self, people: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let spared = Masker::new(people);
+        for (first, list) in self.by_first.iter_mut() {
+            if let Some(s) = spared.by_first.get(first) {
+                list.retain(|n| !s.contains(n));
+            }
+        }
+        self
+    }
+
     /// `text` with every known name, in any spelling, replaced by [`BLOT`] (one blot for a run
     /// of name characters).
     pub fn scrub(&self, text: &str) -> String {
@@ -226,6 +239,17 @@ mod tests {
         // (through the search folding) is kept.
         assert_eq!(m.scrub("のぞみさん、サトウ、やまと"), "〇〇さん、〇〇、〇〇");
         assert_eq!(m.scrub("ヤマト運輸"), "〇〇運輸", "a reading is not the configured word");
+    }
+
+    /// A packet spares its own children: everyone else is masked, a shared family name stays.
+    #[test]
+    fn sparing_leaves_the_spared_readable_and_masks_the_rest() {
+        let people = [("山田 太郎", "やまだ たろう"), ("山田 花子", "やまだ はなこ"), ("林 蓮", "はやし れん")];
+        let m = Masker::new(people).sparing([("山田 太郎", "やまだ たろう")]);
+        assert_eq!(
+            m.scrub("山田太郎と母の山田花子、ハナコ、林蓮くん。山田が話した"),
+            "山田太郎と母の〇〇、〇〇、〇〇。山田が話した"
+        );
     }
 
     #[test]

@@ -293,7 +293,7 @@ pub fn build(r: &MeetingRecord, cfg: &Config, municipality: &str, masked: bool, 
             voice.name(c).into(),
             c.map(|c| c.registration.short()).unwrap_or("").into(),
             rank_short(d).into(),
-            decision_text(d, r).into(),
+            voice.text(&decision_text(d, r)).into(),
             if ends { "-".into() } else { voice.text(&d.support_policy).into() },
             if ends { "-".into() } else { day(d.next_review) },
         ];

@@ -8,6 +8,8 @@ pub mod document;
 pub mod ledger_columns;
 pub mod ledger_export;
 pub mod ledger_import;
+#[cfg(test)]
+mod masked_outputs_tests;
 pub mod minutes;
 pub mod output;
 pub mod packets;

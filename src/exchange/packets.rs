@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::document::{self, Block, Cell, Document, Grid};
 use super::output::{self, OutputError};
+use crate::domain::mask::Masker;
 use crate::domain::wareki::DateStyle;
 use crate::domain::{Action, Agency, AgencyKind, AgendaItem, Case, Config, Id, Meeting, Session, Track};
 use crate::store::{Store, StoreError};
@@ -142,6 +143,7 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
             });
         }
     }
+    let people = store.case_names()?;
     let involved: std::collections::BTreeSet<Id> =
         per_agency.keys().chain(per_agency_actions.keys()).copied().collect();
     let mut out = Vec::new();
@@ -150,8 +152,9 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
         if agency.kind == AgencyKind::Secretariat {
             continue;
         }
-        let cases = per_agency.remove(&agency_id).unwrap_or_default();
-        let actions = per_agency_actions.remove(&agency_id).unwrap_or_default();
+        let mut cases = per_agency.remove(&agency_id).unwrap_or_default();
+        let mut actions = per_agency_actions.remove(&agency_id).unwrap_or_default();
+        mask_others(&mut cases, &mut actions, &people, config);
         let used: Vec<Session> = sessions
             .iter()
             .filter(|s| {
@@ -170,6 +173,27 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
         });
     }
     Ok(out)
+}
+
+/// The free text of a packet with every person blotted out but the children it is about (a
+/// sibling at another school, a parent, another institution's child): the one ledger masker
+/// ([`Masker::for_ledger`]) sparing the packet's children.
+fn mask_others(cases: &mut [PacketCase], actions: &mut [PacketAction], people: &[(String, String)], config: &Config) {
+    let own = cases.iter().map(|c| &c.case).chain(actions.iter().map(|a| &a.case));
+    let masker = Masker::for_ledger(people, &config.confidentiality.unmasked_words)
+        .sparing(own.map(|c| (c.name.as_str(), c.kana.as_str())));
+    for c in cases {
+        let d = &mut c.item.draft;
+        for t in [&mut d.summary, &mut d.policy].into_iter().chain(d.close_reason.as_mut()) {
+            *t = masker.scrub(t);
+        }
+        for q in &mut c.item.questions {
+            q.text = masker.scrub(&q.text);
+        }
+    }
+    for a in actions {
+        a.action.what = masker.scrub(&a.action.what);
+    }
 }
 
 /// Questions addressed to an institution not involved in the case: no packet carries them

@@ -1,5 +1,6 @@
 //! The spellings a facilitator types of a person's name, for the masking property tests (the
-//! masker's own in `domain::mask` and the presentation-mode frames in `tui::present_tests`).
+//! masker's own in `domain::mask`, the presentation-mode frames in `tui::present_tests` and the
+//! masked outputs in `exchange::masked_outputs_tests`).
 
 use unicode_normalization::UnicodeNormalization;
 
