@@ -139,9 +139,9 @@ impl Masker {
     /// (a family name, with a sibling or a parent) is left readable alone.
     pub fn sparing<'a>(mut self, people: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let spared = Masker::new(people);
-        for (first, list) in self.by_first.iter_mut() {
+        for (first, n) in self.by_first.iter_mut() {
             if let Some(s) = spared.by_first.get(first) {
-                list.retain(|n| !s.contains(n));
+                n.spellings.retain(|x| !s.spellings.contains(x));
             }
         }
         self

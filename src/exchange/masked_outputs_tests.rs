@@ -59,7 +59,7 @@ fn outputs(l: &MaskedLedger, masked: bool) -> Vec<(String, String)> {
     let cfg = Config::default();
     let notice = &cfg.confidentiality.notice;
     let mut out = Vec::new();
-    let record = s.meeting_record(l.meeting).unwrap();
+    let record = s.meeting_record(l.meeting, masked).unwrap();
     let doc = minutes::build(&record, &cfg, "しんこう町", masked, today());
     out.push(("会議録.md".to_string(), document::to_markdown(&doc)));
     out.extend(every_part("会議録.docx", &document::to_docx(&doc).unwrap()));
