@@ -89,9 +89,22 @@ pub struct Packet {
 }
 
 /// The agenda of `meeting_id` split per involved institution (the secretariat excluded: it has
-/// the whole agenda), with the open actions each is to report on. Institutions with neither a
-/// case nor an action get no packet.
+/// the whole agenda), with the open actions each is to report on, each packet's free text
+/// masked but for its own children ([`mask_others`]): what is sent. Institutions with neither
+/// a case nor an action get no packet.
 pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Packet>, PacketError> {
+    let mut packets = split(store, meeting_id, config)?;
+    // One masker of the whole ledger, each packet sparing its own children from a copy.
+    let everyone = Masker::for_ledger(&store.case_names()?, &config.confidentiality.unmasked_words);
+    for p in &mut packets {
+        mask_others(&mut p.cases, &mut p.actions, &everyone);
+    }
+    Ok(packets)
+}
+
+/// The packets as stored, unmasked: what replies are read against (which institution had which
+/// item). Nothing built from it leaves the office.
+pub fn split(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Packet>, PacketError> {
     let meeting = store.meeting(meeting_id)?;
     let sessions = store.sessions(meeting_id)?;
     let items = store.agenda(meeting_id)?;
@@ -143,7 +156,6 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
             });
         }
     }
-    let people = store.case_names()?;
     let involved: std::collections::BTreeSet<Id> =
         per_agency.keys().chain(per_agency_actions.keys()).copied().collect();
     let mut out = Vec::new();
@@ -152,9 +164,8 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
         if agency.kind == AgencyKind::Secretariat {
             continue;
         }
-        let mut cases = per_agency.remove(&agency_id).unwrap_or_default();
-        let mut actions = per_agency_actions.remove(&agency_id).unwrap_or_default();
-        mask_others(&mut cases, &mut actions, &people, config);
+        let cases = per_agency.remove(&agency_id).unwrap_or_default();
+        let actions = per_agency_actions.remove(&agency_id).unwrap_or_default();
         let used: Vec<Session> = sessions
             .iter()
             .filter(|s| {
@@ -178,10 +189,9 @@ pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Pack
 /// The free text of a packet with every person blotted out but the children it is about (a
 /// sibling at another school, a parent, another institution's child): the one ledger masker
 /// ([`Masker::for_ledger`]) sparing the packet's children.
-fn mask_others(cases: &mut [PacketCase], actions: &mut [PacketAction], people: &[(String, String)], config: &Config) {
+fn mask_others(cases: &mut [PacketCase], actions: &mut [PacketAction], everyone: &Masker) {
     let own = cases.iter().map(|c| &c.case).chain(actions.iter().map(|a| &a.case));
-    let masker = Masker::for_ledger(people, &config.confidentiality.unmasked_words)
-        .sparing(own.map(|c| (c.name.as_str(), c.kana.as_str())));
+    let masker = everyone.clone().sparing(own.map(|c| (c.name.as_str(), c.kana.as_str())));
     for c in cases {
         let d = &mut c.item.draft;
         for t in [&mut d.summary, &mut d.policy].into_iter().chain(d.close_reason.as_mut()) {

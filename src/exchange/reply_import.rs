@@ -245,7 +245,7 @@ pub fn plan(
             out.problems.push(Problem::file(&f.file, format!("「{WRITTEN_ON}」が未来の日付です")));
         }
         if let std::collections::btree_map::Entry::Vacant(slot) = packets_of.entry(m) {
-            match packets::gather(store, m, config) {
+            match packets::split(store, m, config) {
                 Ok(ps) => {
                     slot.insert(ps);
                 }
@@ -435,7 +435,7 @@ pub fn reply_status(
     // than searched for per case and institution.
     let answered: BTreeSet<(Id, Id)> = replies.iter().map(|r| (r.agency_id, r.case_id)).collect();
     let mut out = Vec::new();
-    for p in packets::gather(store, meeting_id, config)? {
+    for p in packets::split(store, meeting_id, config)? {
         let quick: BTreeSet<Id> = p
             .cases
             .iter()
