@@ -69,16 +69,24 @@ fn the_demo_uses_the_towns_ranks_and_sections_only() {
     assert_eq!(s.audit_verify().unwrap().map(|n| n > 0), Ok(true));
 }
 
-#[test]
-fn shinko_demo_reads_the_config_in_force() {
+/// `shinko --config minato.toml ARGS` on `db`; its standard output.
+fn as_minato(dir: &std::path::Path, db: &std::path::Path, args: &[&str]) -> String {
+    let all: Vec<&str> = ["--config", FIXTURE].iter().chain(args).copied().collect();
+    common::shinko_ok(dir, db, &all)
+}
+
+/// A fresh みなと市 demo: its folder and database.
+fn minato_demo() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    let with = ["--config", FIXTURE];
-    let run = |args: &[&str]| {
-        let all: Vec<&str> = with.iter().chain(args).copied().collect();
-        common::shinko_ok(dir.path(), &db, &all)
-    };
-    run(&["demo", "--no-tui"]);
+    as_minato(dir.path(), &db, &["demo", "--no-tui"]);
+    (dir, db)
+}
+
+#[test]
+fn shinko_demo_reads_the_config_in_force() {
+    let (dir, db) = minato_demo();
+    let run = |args: &[&str]| as_minato(dir.path(), &db, args);
     let shown = run(&["agenda", "show", "--meeting", "2"]);
     assert!(shown.contains("特定妊婦部会") && shown.contains("学齢部会"), "{shown}");
     assert!(!shown.contains("乳幼児会") && !shown.contains("児童生徒会"), "{shown}");
@@ -92,14 +100,8 @@ fn shinko_demo_reads_the_config_in_force() {
 /// each in the town's codes and labels and none of the defaults'.
 #[test]
 fn the_whole_loop_speaks_the_towns_codes_and_labels() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let with = ["--config", FIXTURE];
-    let run = |args: &[&str]| {
-        let all: Vec<&str> = with.iter().chain(args).copied().collect();
-        common::shinko_ok(dir.path(), &db, &all)
-    };
-    run(&["demo", "--no-tui"]);
+    let (dir, db) = minato_demo();
+    let run = |args: &[&str]| as_minato(dir.path(), &db, args);
     let file = dir.path().join("台帳.csv");
     std::fs::write(
         &file,

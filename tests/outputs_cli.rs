@@ -209,23 +209,7 @@ fn masked_action_lists_carry_no_name_in_the_action_text_however_it_was_typed() {
             .map(|c| char::from_u32(c as u32 + 0x60).filter(|_| ('ぁ'..='ゖ').contains(&c)).unwrap_or(c))
             .collect();
         let what = format!("{given}の登校を毎朝確認（{katakana}にも声かけ）");
-        store
-            .write(|t| {
-                t.save_action(&shinko::domain::Action {
-                    id: 0,
-                    case_id: with_sibling.id,
-                    meeting_id: None,
-                    agency_id: Some(agency.id),
-                    owner: "担任".into(),
-                    what: what.clone(),
-                    due: None,
-                    status: shinko::domain::ActionStatus::Open,
-                    review_note: String::new(),
-                    reviewed_in: None,
-                    done_on: None,
-                })
-            })
-            .unwrap();
+        save_open_action(&mut store, with_sibling.id, agency.id, &what);
         (with_sibling, sibling, agency)
     };
     let dir = env.path("配布用");
@@ -289,23 +273,12 @@ fn a_guardian_recorded_in_the_ledger_is_masked_in_every_spelling() {
         let mut store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
         let c = store.case(number.id).unwrap();
         assert_eq!(c.people().len(), 2);
-        store
-            .write(|t| {
-                t.save_action(&shinko::domain::Action {
-                    id: 0,
-                    case_id: c.id,
-                    meeting_id: None,
-                    agency_id: Some(agency.id),
-                    owner: "担任".into(),
-                    what: "祖母（中島 トメ）宅で見守り。トメさんとナカジマトメ様、スミスさんに連絡".into(),
-                    due: None,
-                    status: shinko::domain::ActionStatus::Open,
-                    review_note: String::new(),
-                    reviewed_in: None,
-                    done_on: None,
-                })
-            })
-            .unwrap();
+        save_open_action(
+            &mut store,
+            c.id,
+            agency.id,
+            "祖母（中島 トメ）宅で見守り。トメさんとナカジマトメ様、スミスさんに連絡",
+        );
     }
     let dir = env.path("配布用");
     let (ok, _, err) =
@@ -332,23 +305,7 @@ fn masked_agency_lists_keep_the_configured_common_words() {
     assert!(ok, "{err}");
     {
         let mut store = shinko::store::Store::open(&env.path("demo.db"), None).unwrap();
-        store
-            .write(|t| {
-                t.save_action(&shinko::domain::Action {
-                    id: 0,
-                    case_id: case.id,
-                    meeting_id: None,
-                    agency_id: Some(agency.id),
-                    owner: "担任".into(),
-                    what: "本人の希望により面談。佐藤希望さんにも連絡".into(),
-                    due: None,
-                    status: shinko::domain::ActionStatus::Open,
-                    review_note: String::new(),
-                    reviewed_in: None,
-                    done_on: None,
-                })
-            })
-            .unwrap();
+        save_open_action(&mut store, case.id, agency.id, "本人の希望により面談。佐藤希望さんにも連絡");
     }
     let csv = |dir: &str, config: Option<&Path>| {
         let dir = env.path(dir);
@@ -406,4 +363,25 @@ fn statistics_count_the_closing_category_and_hold_no_reason_text() {
     assert_eq!(n("転出"), 0, "the reason's words are never read: {cats:?}");
     let (ok, md, _) = env.out(&["stats", "--fiscal-year", "2026"]);
     assert!(ok && !md.contains("トメ") && !md.contains("理由（記載のとおり）"), "{md}");
+}
+
+/// Stores an open 役割分担 of `case` for `agency`, with the teacher as its owner.
+fn save_open_action(store: &mut shinko::store::Store, case: i64, agency: i64, what: &str) {
+    store
+        .write(|t| {
+            t.save_action(&shinko::domain::Action {
+                id: 0,
+                case_id: case,
+                meeting_id: None,
+                agency_id: Some(agency),
+                owner: "担任".into(),
+                what: what.into(),
+                due: None,
+                status: shinko::domain::ActionStatus::Open,
+                review_note: String::new(),
+                reviewed_in: None,
+                done_on: None,
+            })
+        })
+        .unwrap();
 }

@@ -68,14 +68,7 @@ impl<K> Field<K> {
             }
             None => 0,
         };
-        Field {
-            key,
-            label,
-            required: false,
-            value: FieldValue::Choice { options, index, shown: Vec::new() },
-            idle: false,
-            pick: None,
-        }
+        Self::choice_at(key, label, options, index)
     }
 
     /// A choice of `options`, starting at position `index`.
