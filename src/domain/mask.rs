@@ -136,20 +136,24 @@ impl Masker {
 
     /// The masker without the needles of `people` (a packet's own children, whom it names by
     /// design): everyone else stays masked, but a needle the spared share with another person
-    /// (a family name, with a sibling or a parent) is left readable alone.
-    pub fn sparing<'a>(mut self, people: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let spared = Masker::new(people);
-        for (first, n) in self.by_first.iter_mut() {
-            if let Some(s) = spared.by_first.get(first) {
-                n.spellings.retain(|x| !s.spellings.contains(x));
-            }
-        }
-        self
+    /// (a family name, with a sibling or a parent) is left readable alone. It borrows this
+    /// masker: one masker of the whole ledger serves every packet.
+    pub fn sparing<'m, 'a>(&'m self, people: impl IntoIterator<Item = (&'a str, &'a str)>) -> Sparing<'m> {
+        Sparing { everyone: self, spared: Masker::new(people) }
+    }
+
+    fn has(&self, first: char, folded: &str) -> bool {
+        self.by_first.get(&first).is_some_and(|n| n.spellings.contains(folded))
     }
 
     /// `text` with every known name, in any spelling, replaced by [`BLOT`] (one blot for a run
     /// of name characters).
     pub fn scrub(&self, text: &str) -> String {
+        self.scrub_unless(text, None)
+    }
+
+    /// [`Masker::scrub`], leaving the spellings `spared` knows.
+    fn scrub_unless(&self, text: &str, spared: Option<&Masker>) -> String {
         let pieces = pieces(text);
         let mut folded = String::new();
         // For each byte of `folded`, the piece it came from.
@@ -166,7 +170,8 @@ impl Masker {
             let Some(n) = self.by_first.get(&c) else { continue };
             for &len in n.lengths.iter().take_while(|l| k + **l <= chars.len()) {
                 let end = chars.get(k + len).map_or(folded.len(), |(e, _)| *e);
-                if n.spellings.contains(&folded[at..end]) {
+                let s = &folded[at..end];
+                if n.spellings.contains(s) && !spared.is_some_and(|x| x.has(c, s)) {
                     any = true;
                     for c in &mut covered[owner[at]..=owner[end - 1]] {
                         *c = true;
@@ -186,6 +191,18 @@ impl Masker {
             }
         }
         out
+    }
+}
+
+/// A masker that leaves some people readable ([`Masker::sparing`]).
+pub struct Sparing<'m> {
+    everyone: &'m Masker,
+    spared: Masker,
+}
+
+impl Sparing<'_> {
+    pub fn scrub(&self, text: &str) -> String {
+        self.everyone.scrub_unless(text, Some(&self.spared))
     }
 }
 
@@ -245,7 +262,8 @@ mod tests {
     #[test]
     fn sparing_leaves_the_spared_readable_and_masks_the_rest() {
         let people = [("山田 太郎", "やまだ たろう"), ("山田 花子", "やまだ はなこ"), ("林 蓮", "はやし れん")];
-        let m = Masker::new(people).sparing([("山田 太郎", "やまだ たろう")]);
+        let everyone = Masker::new(people);
+        let m = everyone.sparing([("山田 太郎", "やまだ たろう")]);
         assert_eq!(
             m.scrub("山田太郎と母の山田花子、ハナコ、林蓮くん。山田が話した"),
             "山田太郎と母の〇〇、〇〇、〇〇。山田が話した"

@@ -94,7 +94,7 @@ pub struct Packet {
 /// a case nor an action get no packet.
 pub fn gather(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Packet>, PacketError> {
     let mut packets = split(store, meeting_id, config)?;
-    // One masker of the whole ledger, each packet sparing its own children from a copy.
+    // One masker of the whole ledger; each packet spares its own children.
     let everyone = Masker::for_ledger(&store.case_names()?, &config.confidentiality.unmasked_words);
     for p in &mut packets {
         mask_others(&mut p.cases, &mut p.actions, &everyone);
@@ -191,7 +191,7 @@ pub fn split(store: &Store, meeting_id: Id, config: &Config) -> Result<Vec<Packe
 /// ([`Masker::for_ledger`]) sparing the packet's children.
 fn mask_others(cases: &mut [PacketCase], actions: &mut [PacketAction], everyone: &Masker) {
     let own = cases.iter().map(|c| &c.case).chain(actions.iter().map(|a| &a.case));
-    let masker = everyone.clone().sparing(own.map(|c| (c.name.as_str(), c.kana.as_str())));
+    let masker = everyone.sparing(own.map(|c| (c.name.as_str(), c.kana.as_str())));
     for c in cases {
         let d = &mut c.item.draft;
         for t in [&mut d.summary, &mut d.policy].into_iter().chain(d.close_reason.as_mut()) {
